@@ -1,0 +1,1 @@
+//! The embedded Novala sandbox: axum routes over a SQLite store, seeded with demo leads.
