@@ -1,6 +1,18 @@
 //! The async task between the app and the network: `ApiRequest`s in over one channel, one `ApiEvent` out
 //! per request, each tagged with the request's id so the app can drop answers it no longer waits for.
+//!
+//! Requests run concurrently, one tokio task each. `ApiRequest::Cancel` aborts the named request if it still
+//! runs, and **a cancelled request sends no event at all** (not even one that finished just before the cancel
+//! arrived but was not yet delivered). When the request channel closes, the worker lets the requests in flight
+//! finish, sends their events, and ends, which closes the event channel. If the app drops the event receiver,
+//! the worker aborts what is in flight and ends.
 
+use std::collections::HashMap;
+
+use tokio::sync::mpsc;
+use tokio::task::{AbortHandle, JoinSet};
+
+use crate::api::client::NovalaClient;
 use crate::api::error::ApiError;
 use crate::api::types::{Lead, ListQuery, NewLead, Page};
 
@@ -46,5 +58,155 @@ impl ApiEvent {
         match self {
             ApiEvent::Listed { id, .. } | ApiEvent::Fetched { id, .. } | ApiEvent::Created { id, .. } => *id,
         }
+    }
+}
+
+/// The app's ends of the worker's two channels.
+#[derive(Debug)]
+pub struct WorkerHandle {
+    pub requests: mpsc::UnboundedSender<ApiRequest>,
+    pub events: mpsc::UnboundedReceiver<ApiEvent>,
+}
+
+/// Starts the worker on the current tokio runtime.
+pub fn spawn_worker(client: NovalaClient) -> WorkerHandle {
+    let (request_tx, request_rx) = mpsc::unbounded_channel();
+    let (event_tx, event_rx) = mpsc::unbounded_channel();
+    tokio::spawn(run_worker(client, request_rx, event_tx));
+    WorkerHandle {
+        requests: request_tx,
+        events: event_rx,
+    }
+}
+
+/// A request in flight: how to stop it, and enough about it to answer even if its task dies.
+struct InFlight {
+    abort: AbortHandle,
+    kind: Kind,
+}
+
+#[derive(Clone)]
+enum Kind {
+    List { cursor: Option<String> },
+    Get,
+    Create,
+}
+
+impl Kind {
+    fn event(self, id: RequestId, error: ApiError) -> ApiEvent {
+        match self {
+            Kind::List { cursor } => ApiEvent::Listed {
+                id,
+                cursor,
+                result: Err(error),
+            },
+            Kind::Get => ApiEvent::Fetched { id, result: Err(error) },
+            Kind::Create => ApiEvent::Created { id, result: Err(error) },
+        }
+    }
+}
+
+/// The worker's loop; [`spawn_worker`] runs it, and a caller with its own channels may run it directly.
+pub async fn run_worker(
+    client: NovalaClient,
+    mut requests: mpsc::UnboundedReceiver<ApiRequest>,
+    events: mpsc::UnboundedSender<ApiEvent>,
+) {
+    let mut tasks: JoinSet<ApiEvent> = JoinSet::new();
+    let mut in_flight: HashMap<RequestId, InFlight> = HashMap::new();
+    let mut by_task: HashMap<tokio::task::Id, RequestId> = HashMap::new();
+    let mut open = true;
+    loop {
+        tokio::select! {
+            request = requests.recv(), if open => match request {
+                Some(ApiRequest::Cancel { id }) => {
+                    if let Some(flight) = in_flight.remove(&id) {
+                        tracing::debug!(request = id, "cancelled");
+                        flight.abort.abort();
+                    }
+                }
+                Some(request) => {
+                    let (id, kind) = describe(&request);
+                    let abort = tasks.spawn(perform(client.clone(), request));
+                    by_task.insert(abort.id(), id);
+                    if let Some(replaced) = in_flight.insert(id, InFlight { abort, kind }) {
+                        tracing::warn!(request = id, "request id reused while in flight; the older one is dropped");
+                        replaced.abort.abort();
+                    }
+                }
+                None => open = false,
+            },
+            joined = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                let event = match joined {
+                    Some(Ok((task, event))) => {
+                        by_task.remove(&task);
+                        // Still in the map means not cancelled (and not replaced by a newer use of the id).
+                        match in_flight.get(&event.id()) {
+                            Some(flight) if flight.abort.id() == task => {
+                                in_flight.remove(&event.id());
+                                Some(event)
+                            }
+                            _ => None,
+                        }
+                    }
+                    Some(Err(err)) => {
+                        let id = by_task.remove(&err.id());
+                        let flight = id.and_then(|id| in_flight.remove(&id).map(|f| (id, f)));
+                        match flight {
+                            Some((id, flight)) if err.is_panic() => {
+                                tracing::error!(request = id, "an API request task panicked");
+                                let maybe_created = matches!(flight.kind, Kind::Create);
+                                let error = ApiError::Network {
+                                    message: "the request failed inside leadbox".to_string(),
+                                    maybe_created,
+                                };
+                                Some(flight.kind.event(id, error))
+                            }
+                            _ => None,
+                        }
+                    }
+                    None => None,
+                };
+                if let Some(event) = event
+                    && events.send(event).is_err()
+                {
+                    tracing::debug!("the app stopped listening; the API worker ends");
+                    tasks.abort_all();
+                    return;
+                }
+            },
+            else => break,
+        }
+    }
+    tracing::debug!("the request channel closed; the API worker ends");
+}
+
+fn describe(request: &ApiRequest) -> (RequestId, Kind) {
+    match request {
+        ApiRequest::List { id, cursor, .. } => (*id, Kind::List { cursor: cursor.clone() }),
+        ApiRequest::Get { id, .. } => (*id, Kind::Get),
+        ApiRequest::Create { id, .. } | ApiRequest::Cancel { id } => (*id, Kind::Create),
+    }
+}
+
+async fn perform(client: NovalaClient, request: ApiRequest) -> ApiEvent {
+    match request {
+        ApiRequest::List { id, query, cursor } => {
+            let result = client.list(&query, cursor.as_deref()).await;
+            ApiEvent::Listed { id, cursor, result }
+        }
+        ApiRequest::Get { id, lead_id } => ApiEvent::Fetched {
+            id,
+            result: client.get(&lead_id).await,
+        },
+        ApiRequest::Create { id, lead } => ApiEvent::Created {
+            id,
+            result: client.create(&lead).await,
+        },
+        // Handled by the loop; never spawned.
+        ApiRequest::Cancel { id } => ApiEvent::Fetched {
+            id,
+            result: Err(ApiError::Cancelled),
+        },
     }
 }
