@@ -479,7 +479,11 @@ fn raw_message(status: StatusCode, bytes: &[u8]) -> String {
 /// A transport error in words: what failed, then the underlying cause (never the URL's query).
 fn describe_transport(err: &reqwest::Error) -> String {
     let host = err.url().and_then(|u| u.host_str()).unwrap_or("the server").to_string();
-    let port = err.url().and_then(|u| u.port()).map(|p| format!(":{p}")).unwrap_or_default();
+    let port = err
+        .url()
+        .and_then(|u| u.port())
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
     let cause = root_cause(err);
     if err.is_connect() {
         format!("could not connect to {host}{port}: {cause}")
@@ -516,7 +520,11 @@ mod tests {
             "https://acme.novala.ai/api/v1",
             "https://acme.novala.ai/api/v1/",
         ] {
-            assert_eq!(leads_url(base).unwrap().as_str(), "https://acme.novala.ai/api/v1/leads", "{base}");
+            assert_eq!(
+                leads_url(base).unwrap().as_str(),
+                "https://acme.novala.ai/api/v1/leads",
+                "{base}"
+            );
         }
         assert_eq!(
             leads_url("http://127.0.0.1:7878/api/v1").unwrap().as_str(),
@@ -526,7 +534,12 @@ mod tests {
 
     #[test]
     fn unusable_base_urls_are_typed_errors() {
-        for base in ["", "acme.novala.ai", "ftp://acme.novala.ai", "https://acme.novala.ai/?x=1"] {
+        for base in [
+            "",
+            "acme.novala.ai",
+            "ftp://acme.novala.ai",
+            "https://acme.novala.ai/?x=1",
+        ] {
             let err = NovalaClient::new(base, key()).unwrap_err();
             assert!(matches!(err, ClientError::BadUrl { .. }), "{base}: {err:?}");
         }
@@ -551,7 +564,10 @@ mod tests {
         assert!(back.contains(&("assignedTo".into(), "a b".into())));
         assert!(back.contains(&("status".into(), "qualified".into())));
         assert!(!url.as_str().contains("&x=1"), "{url}");
-        assert_eq!(list_url(&base, &ListQuery::default(), None).as_str(), "http://127.0.0.1:1/api/v1/leads");
+        assert_eq!(
+            list_url(&base, &ListQuery::default(), None).as_str(),
+            "http://127.0.0.1:1/api/v1/leads"
+        );
     }
 
     #[test]
@@ -560,7 +576,10 @@ mod tests {
             scope_in("The key lacks the scope leads.lead.write.").as_deref(),
             Some("leads.lead.write")
         );
-        assert_eq!(scope_in("missing scope 'leads.lead.read'").as_deref(), Some("leads.lead.read"));
+        assert_eq!(
+            scope_in("missing scope 'leads.lead.read'").as_deref(),
+            Some("leads.lead.read")
+        );
         assert_eq!(scope_in("Forbidden"), None);
         assert_eq!(scope_in("Not allowed. Ask an admin."), None);
     }
@@ -575,21 +594,39 @@ mod tests {
         };
         for _ in 0..50 {
             let first = backoff(&policy, 1, None);
-            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");
+            assert!(
+                first >= Duration::from_millis(50) && first <= Duration::from_millis(100),
+                "{first:?}"
+            );
             let third = backoff(&policy, 3, None);
-            assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400), "{third:?}");
+            assert!(
+                third >= Duration::from_millis(200) && third <= Duration::from_millis(400),
+                "{third:?}"
+            );
             assert!(backoff(&policy, 30, None) <= Duration::from_secs(1));
         }
-        assert_eq!(backoff(&policy, 1, Some(Duration::from_millis(700))), Duration::from_millis(700));
-        assert_eq!(backoff(&policy, 1, Some(Duration::from_secs(60))), Duration::from_secs(1));
+        assert_eq!(
+            backoff(&policy, 1, Some(Duration::from_millis(700))),
+            Duration::from_millis(700)
+        );
+        assert_eq!(
+            backoff(&policy, 1, Some(Duration::from_secs(60))),
+            Duration::from_secs(1)
+        );
     }
 
     #[test]
     fn raw_bodies_are_trimmed_to_a_readable_message() {
         assert_eq!(raw_message(StatusCode::BAD_GATEWAY, b""), "Bad Gateway");
-        assert_eq!(raw_message(StatusCode::BAD_GATEWAY, b"<h1>Bad\n  gateway</h1>"), "<h1>Bad gateway</h1>");
+        assert_eq!(
+            raw_message(StatusCode::BAD_GATEWAY, b"<h1>Bad\n  gateway</h1>"),
+            "<h1>Bad gateway</h1>"
+        );
         let long = "x".repeat(1000);
-        assert_eq!(raw_message(StatusCode::BAD_GATEWAY, long.as_bytes()).chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert_eq!(
+            raw_message(StatusCode::BAD_GATEWAY, long.as_bytes()).chars().count(),
+            MAX_MESSAGE_CHARS + 1
+        );
     }
 
     #[test]

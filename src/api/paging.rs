@@ -64,7 +64,10 @@ impl Paging {
     /// Leads of an out-of-walk answer (e.g. polling the first page for new arrivals), minus those already
     /// handed out; does not move the walk.
     pub fn fresh(&mut self, leads: Vec<Lead>) -> Vec<Lead> {
-        leads.into_iter().filter(|lead| self.seen.insert(lead.id.clone())).collect()
+        leads
+            .into_iter()
+            .filter(|lead| self.seen.insert(lead.id.clone()))
+            .collect()
     }
 }
 
@@ -124,7 +127,10 @@ mod tests {
     #[test]
     fn duplicate_ids_are_dropped_within_and_across_pages() {
         let mut p = Paging::new();
-        assert_eq!(ids(&p.accept(None, page(&["a", "b", "a"], Some("c1"), true))), ["a", "b"]);
+        assert_eq!(
+            ids(&p.accept(None, page(&["a", "b", "a"], Some("c1"), true))),
+            ["a", "b"]
+        );
         assert_eq!(ids(&p.accept(Some("c1"), page(&["b", "c"], None, false))), ["c"]);
         assert_eq!(p.seen_count(), 3);
     }
@@ -153,14 +159,21 @@ mod tests {
         let mut p = Paging::new();
         p.accept(None, page(&["a"], Some("c1"), true));
         assert!(p.accept(Some("old"), page(&["x"], Some("c9"), true)).is_empty());
-        assert!(p.accept(None, page(&["y"], Some("c9"), true)).is_empty(), "a second first page");
+        assert!(
+            p.accept(None, page(&["y"], Some("c9"), true)).is_empty(),
+            "a second first page"
+        );
         assert_eq!(p.next_cursor(), Some("c1"));
         assert_eq!(p.seen_count(), 1);
 
         p.reset();
         assert_eq!(p.next_cursor(), None);
         assert!(!p.is_done());
-        assert_eq!(ids(&p.accept(None, page(&["a"], None, false))), ["a"], "a reset forgets seen ids");
+        assert_eq!(
+            ids(&p.accept(None, page(&["a"], None, false))),
+            ["a"],
+            "a reset forgets seen ids"
+        );
 
         let done_answer = p.accept(None, page(&["z"], None, false));
         assert!(done_answer.is_empty(), "nothing is accepted after the end");

@@ -2,10 +2,11 @@
 //! per request, each tagged with the request's id so the app can drop answers it no longer waits for.
 //!
 //! Requests run concurrently, one tokio task each. `ApiRequest::Cancel` aborts the named request if it still
-//! runs, and **a cancelled request sends no event at all** (not even one that finished just before the cancel
-//! arrived but was not yet delivered). When the request channel closes, the worker lets the requests in flight
-//! finish, sends their events, and ends, which closes the event channel. If the app drops the event receiver,
-//! the worker aborts what is in flight and ends.
+//! runs, and **a cancelled request sends no event at all**: once the worker has read the `Cancel`, nothing for
+//! that id is sent, even if its answer had already arrived. (An event sent before the `Cancel` was read can
+//! still be in the app's queue, so the app keeps dropping answers it no longer waits for.) When the request
+//! channel closes, the worker lets the requests in flight finish, sends their events, and ends, which closes
+//! the event channel. If the app drops the event receiver, the worker aborts what is in flight and ends.
 
 use std::collections::HashMap;
 
@@ -19,6 +20,8 @@ use crate::api::types::{Lead, ListQuery, NewLead, Page};
 /// Chosen by the app; unique for the life of one worker.
 pub type RequestId = u64;
 
+// A handful of requests per key press: boxing the create's lead would cost more clarity than bytes.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiRequest {
     /// One page of the list; `cursor` is `None` for the first page.

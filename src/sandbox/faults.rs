@@ -205,9 +205,10 @@ pub async fn inject(State(injector): State<Arc<FaultInjector>>, request: Request
         Fault::NotJson => {
             let response = next.run(request).await;
             let (mut parts, _) = response.into_parts();
-            parts
-                .headers
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
             let page = "<html><body><h1>Bad Gateway</h1><p>injected fault</p></body></html>";
             without_length(Response::from_parts(parts, Body::from(page)))
         }
@@ -260,7 +261,10 @@ mod tests {
         assert!((0.18..0.22).contains(&share), "{share}");
         for kind in Fault::ALL {
             let c = f64::from(counts.get(&kind).copied().unwrap_or(0));
-            assert!((c / f64::from(total) - 1.0 / 6.0).abs() < 0.03, "{kind:?}: {c} of {total}");
+            assert!(
+                (c / f64::from(total) - 1.0 / 6.0).abs() < 0.03,
+                "{kind:?}: {c} of {total}"
+            );
         }
     }
 
