@@ -5,8 +5,10 @@
 //! same contract, so the inbox works on a machine with no tenant, and the tests have a server to talk to.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod rules;
 pub mod sandbox;
 pub mod sanitize;
 pub mod tenant;
+pub mod ui;

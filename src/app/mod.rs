@@ -1,0 +1,3 @@
+//! State and update of the inbox.
+
+pub mod form;

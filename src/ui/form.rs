@@ -1,0 +1,492 @@
+//! Drawing of the create-lead form: a labelled column of fields, each with its error under it, a "Create lead"
+//! button, the form's messages and a hint line. The body scrolls so the focused field is always on screen.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use tui_input::Input;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::app::form::{Choice, FORM_KEYMAP, Field, FieldKind, Form, MultiChoice, Notice, Slot, TextInput};
+use crate::sanitize;
+
+/// Rows the notes field takes.
+const NOTES_ROWS: usize = 3;
+/// Rows of an open list before it scrolls.
+const LIST_ROWS: usize = 8;
+/// Rows of messages under the fields before the rest is cut.
+const MESSAGE_ROWS: usize = 4;
+
+const FOCUS: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+const ERROR: Style = Style::new().fg(Color::Red);
+const WARNING: Style = Style::new().fg(Color::Yellow);
+const INFO: Style = Style::new().fg(Color::Cyan);
+const DIM: Style = Style::new().fg(Color::DarkGray);
+const PICKED: Style = Style::new().add_modifier(Modifier::REVERSED);
+
+/// One screen row of the form body.
+struct Row {
+    line: Line<'static>,
+    /// Columns of the row where the terminal cursor goes (the focused text field's caret).
+    cursor: Option<u16>,
+}
+
+struct Columns {
+    label: usize,
+    value: usize,
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, form: &Form) {
+    frame.render_widget(Clear, area);
+    let title = if form.is_sending() {
+        " New lead · sending… "
+    } else {
+        " New lead "
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, Style::new().add_modifier(Modifier::BOLD)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width < 10 || inner.height < 3 {
+        return;
+    }
+    let width = usize::from(inner.width);
+
+    let messages = message_lines(form, width);
+    let message_rows = messages.len().min(MESSAGE_ROWS) as u16;
+    let [body, message_area, hint_area] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(message_rows),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+
+    let (rows, focus_span) = body_rows(form, width);
+    let height = usize::from(body.height);
+    let offset = scroll_offset(focus_span, height);
+    let visible: Vec<&Row> = rows.iter().skip(offset).take(height).collect();
+    let lines: Vec<Line> = visible.iter().map(|r| r.line.clone()).collect();
+    frame.render_widget(Paragraph::new(lines), body);
+    if !form.is_sending() && !form.is_confirming_discard() {
+        for (y, row) in visible.iter().enumerate() {
+            if let Some(x) = row.cursor {
+                frame.set_cursor_position(Position::new(body.x + x, body.y + y as u16));
+            }
+        }
+    }
+
+    frame.render_widget(
+        Paragraph::new(messages.into_iter().take(MESSAGE_ROWS).collect::<Vec<_>>()),
+        message_area,
+    );
+    frame.render_widget(Paragraph::new(hint_line(width)), hint_area);
+}
+
+/// The first body row to show so the focused field's rows `[start, end)` are on screen.
+fn scroll_offset((start, end): (usize, usize), height: usize) -> usize {
+    if end <= height {
+        0
+    } else {
+        // Show the whole field if it fits, with one row of what follows when there is room.
+        let bottom = (end + 1).saturating_sub(height);
+        bottom.min(start)
+    }
+}
+
+/// Every body row, and the rows `[start, end)` of the focused field (or button).
+fn body_rows(form: &Form, width: usize) -> (Vec<Row>, (usize, usize)) {
+    let label_width = form
+        .fields()
+        .iter()
+        .map(|f| f.label.width() + 4)
+        .max()
+        .unwrap_or(14)
+        .clamp(14, 26)
+        .min(width / 2);
+    let columns = Columns {
+        label: label_width,
+        value: width.saturating_sub(label_width),
+    };
+    let mut rows = Vec::new();
+    let mut focus_span = (0, 0);
+    for (i, field) in form.fields().iter().enumerate() {
+        if matches!(field.slot, Slot::Custom(0)) {
+            rows.push(Row {
+                line: Line::styled(pad("── Custom fields ", width, '─'), DIM),
+                cursor: None,
+            });
+        }
+        let start = rows.len();
+        field_rows(form, i, field, &columns, &mut rows);
+        if i == form.focus() {
+            focus_span = (start, rows.len());
+        }
+    }
+    rows.push(Row {
+        line: Line::default(),
+        cursor: None,
+    });
+    let button_focused = form.focus() == form.fields().len();
+    let (text, style) = if form.is_sending() {
+        ("[ Sending… ]", DIM)
+    } else if button_focused {
+        ("[ Create lead ]", FOCUS.add_modifier(Modifier::REVERSED))
+    } else {
+        ("[ Create lead ]", Style::new().add_modifier(Modifier::BOLD))
+    };
+    if button_focused {
+        focus_span = (rows.len(), rows.len() + 1);
+    }
+    rows.push(Row {
+        line: Line::from(vec![Span::raw(" ".repeat(columns.label)), Span::styled(text, style)]),
+        cursor: None,
+    });
+    (rows, focus_span)
+}
+
+fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, rows: &mut Vec<Row>) {
+    let focused = index == form.focus();
+    let error = form.visible_error(index);
+    let marker = if focused { "▸ " } else { "  " };
+    let required = if field.required { " *" } else { "" };
+    let label_text = pad(
+        &format!("{marker}{}{required}", sanitize::line(&field.label)),
+        columns.label,
+        ' ',
+    );
+    let label_style = match (focused, error.is_some()) {
+        (true, _) => FOCUS,
+        (false, true) => ERROR,
+        (false, false) => Style::new(),
+    };
+
+    let counter = form.counter(index).filter(|c| c.visible());
+    let counter_text = counter.map(|c| format!(" {}/{}", c.chars, c.max)).unwrap_or_default();
+    let value_width = columns.value.saturating_sub(counter_text.width());
+
+    let values: Vec<(Vec<Span<'static>>, Option<u16>)> = match &field.kind {
+        FieldKind::Text(t) => text_rows(t, focused, value_width),
+        FieldKind::Choice(c) => choice_rows(c, field.required, focused),
+        FieldKind::Multi(m) => multi_rows(m, focused),
+        FieldKind::Toggle(v) => vec![(toggle_spans(*v, focused), None)],
+    };
+    for (n, (mut spans, cursor)) in values.into_iter().enumerate() {
+        let mut line_spans = vec![if n == 0 {
+            Span::styled(label_text.clone(), label_style)
+        } else {
+            Span::raw(" ".repeat(columns.label))
+        }];
+        if n == 0 && counter.is_some() {
+            let used: usize = spans.iter().map(Span::width).sum();
+            spans.push(Span::raw(" ".repeat(value_width.saturating_sub(used))));
+            let style = if counter.is_some_and(|c| c.over()) {
+                ERROR
+            } else {
+                WARNING
+            };
+            spans.push(Span::styled(counter_text.clone(), style));
+        }
+        line_spans.extend(spans);
+        rows.push(Row {
+            line: Line::from(line_spans),
+            cursor: cursor.map(|x| x + columns.label as u16),
+        });
+    }
+    if let Some(message) = error {
+        for (n, part) in wrap(&sanitize::line(&message), columns.value.saturating_sub(2))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if n == 0 { "✗ " } else { "  " };
+            rows.push(Row {
+                line: Line::from(vec![
+                    Span::raw(" ".repeat(columns.label)),
+                    Span::styled(format!("{lead}{part}"), ERROR),
+                ]),
+                cursor: None,
+            });
+        }
+    }
+}
+
+/// The rows of a text field, each with the caret's column when it sits on that row.
+fn text_rows(t: &TextInput, focused: bool, width: usize) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
+    let value = t.input.value();
+    if value.is_empty() {
+        let mut rows = vec![(
+            vec![Span::styled(truncate(t.placeholder, width), DIM)],
+            focused.then_some(0),
+        )];
+        if t.multiline {
+            rows.resize_with(NOTES_ROWS, || (Vec::new(), None));
+        }
+        return rows;
+    }
+    // Line and column (in characters) of the caret.
+    let before: String = value.chars().take(t.input.cursor()).collect();
+    let caret_line = before.matches('\n').count();
+    let caret_col = before.rsplit('\n').next().map_or(0, |s| s.chars().count());
+    let lines: Vec<&str> = if t.multiline {
+        value.split('\n').collect()
+    } else {
+        vec![value]
+    };
+    // The caret's column comes from tui-input on the sanitised line, which has as many characters as typed.
+    let caret_text = sanitize::line(lines.get(caret_line).copied().unwrap_or(""));
+    let caret_input = Input::new(caret_text.into_owned()).with_cursor(caret_col);
+    let scroll = if focused {
+        caret_input.visual_scroll(width.saturating_sub(1))
+    } else {
+        0
+    };
+    let caret_x = caret_input.visual_cursor().saturating_sub(scroll) as u16;
+
+    let (top, count) = if t.multiline {
+        let top = if focused {
+            caret_line.saturating_sub(NOTES_ROWS - 1)
+        } else {
+            0
+        };
+        (top, NOTES_ROWS)
+    } else {
+        (0, 1)
+    };
+    (top..top + count)
+        .map(|n| {
+            let spans = lines
+                .get(n)
+                .map(|l| vec![Span::raw(skip_columns(&sanitize::line(l), scroll, width))])
+                .unwrap_or_default();
+            (spans, (focused && n == caret_line).then_some(caret_x))
+        })
+        .collect()
+}
+
+fn choice_rows(c: &Choice, required: bool, focused: bool) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
+    let current = match c.selected.and_then(|i| c.options.get(i)) {
+        Some((_, label)) => Span::raw(sanitize::line(label).into_owned()),
+        None if required => Span::styled("choose…", DIM),
+        None => Span::styled("none", DIM),
+    };
+    let mut first = Vec::new();
+    if focused {
+        first.push(Span::styled("‹ ", FOCUS));
+        first.push(current);
+        first.push(Span::styled(" ›", FOCUS));
+        if c.open.is_none() {
+            first.push(Span::styled("  Enter: list · ←/→: change", DIM));
+        }
+    } else {
+        first.push(current);
+    }
+    let mut rows = vec![(first, None)];
+    if let Some(open) = c.open {
+        let labels: Vec<String> = (0..c.rows())
+            .map(|row| match c.row_option(row) {
+                Some(i) => c
+                    .options
+                    .get(i)
+                    .map(|(_, l)| sanitize::line(l).into_owned())
+                    .unwrap_or_default(),
+                None => "none".to_string(),
+            })
+            .collect();
+        for (row, more) in list_window(labels.len(), open) {
+            let chosen = c.row_option(row) == c.selected;
+            let text = format!("{} {}{more}", if chosen { "•" } else { " " }, labels[row]);
+            let style = if row == open { PICKED } else { Style::new() };
+            rows.push((vec![Span::raw("  "), Span::styled(text, style)], None));
+        }
+    }
+    rows
+}
+
+fn multi_rows(m: &MultiChoice, focused: bool) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
+    let values = m.values();
+    let mut first = vec![if values.is_empty() {
+        Span::styled("none", DIM)
+    } else {
+        Span::raw(sanitize::line(&values.join(", ")).into_owned())
+    }];
+    if focused && m.open.is_none() {
+        first.push(Span::styled("  Enter: list", DIM));
+    }
+    let mut rows = vec![(first, None)];
+    if let Some(open) = m.open {
+        for (row, more) in list_window(m.options.len(), open) {
+            let mark = if m.chosen.get(row).copied().unwrap_or(false) {
+                "[x]"
+            } else {
+                "[ ]"
+            };
+            let text = format!("{mark} {}{more}", sanitize::line(&m.options[row]));
+            let style = if row == open { PICKED } else { Style::new() };
+            rows.push((vec![Span::raw("  "), Span::styled(text, style)], None));
+        }
+        rows.push((vec![Span::styled("  Space: tick · Enter: done", DIM)], None));
+    }
+    rows
+}
+
+fn toggle_spans(value: Option<bool>, focused: bool) -> Vec<Span<'static>> {
+    let mut spans = vec![match value {
+        Some(true) => Span::raw("[x] yes"),
+        Some(false) => Span::raw("[ ] no"),
+        None => Span::styled("[ ] not set", DIM),
+    }];
+    if focused {
+        spans.push(Span::styled("  Space: change", DIM));
+    }
+    spans
+}
+
+/// The rows of a list to show around the highlighted one, each with "↑"/"↓" when more lies beyond.
+fn list_window(len: usize, at: usize) -> Vec<(usize, &'static str)> {
+    let first = at.saturating_sub(LIST_ROWS - 1).min(len.saturating_sub(LIST_ROWS));
+    let last = (first + LIST_ROWS).min(len);
+    (first..last)
+        .map(|row| {
+            let more = if row == first && first > 0 {
+                "  ↑"
+            } else if row + 1 == last && last < len {
+                "  ↓"
+            } else {
+                ""
+            };
+            (row, more)
+        })
+        .collect()
+}
+
+fn message_lines(form: &Form, width: usize) -> Vec<Line<'static>> {
+    let mut out: Vec<(String, Style)> = Vec::new();
+    if form.is_confirming_discard() {
+        out.push((
+            "Discard this draft? y = discard · n or Esc = keep editing".into(),
+            WARNING.add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(notice) = form.notice() {
+        let style = match notice {
+            Notice::Info(_) => INFO,
+            Notice::Warning(_) => WARNING,
+            Notice::Error(_) => ERROR,
+        };
+        out.push((notice.text().to_string(), style));
+    }
+    for e in form.general_errors() {
+        out.push((format!("• {e}"), ERROR));
+    }
+    out.into_iter()
+        .flat_map(|(text, style)| {
+            wrap(&sanitize::line(&text), width)
+                .into_iter()
+                .map(move |l| Line::styled(l, style))
+        })
+        .collect()
+}
+
+/// The keys of the form's keymap that fit on one line.
+fn hint_line(width: usize) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for binding in FORM_KEYMAP.iter().filter(|b| !b.hint.is_empty()) {
+        let keys = binding.keys_label();
+        let sep = if spans.is_empty() { "" } else { " · " };
+        let w = sep.width() + keys.width() + 1 + binding.hint.width();
+        if used + w > width {
+            continue;
+        }
+        used += w;
+        spans.push(Span::styled(sep, DIM));
+        spans.push(Span::styled(keys, Style::new().add_modifier(Modifier::BOLD)));
+        spans.push(Span::styled(format!(" {}", binding.hint), DIM));
+    }
+    Line::from(spans)
+}
+
+/// `s` cut or padded with `fill` to exactly `width` columns.
+fn pad(s: &str, width: usize, fill: char) -> String {
+    let mut out = truncate(s, width);
+    let w = out.width();
+    out.extend(std::iter::repeat_n(fill, width.saturating_sub(w)));
+    out
+}
+
+/// `s` cut to at most `width` columns, ending in "…" when cut.
+fn truncate(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `s` without its first `skip` columns, cut to `width` columns.
+fn skip_columns(s: &str, skip: usize, width: usize) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if at < skip {
+            at += w;
+            continue;
+        }
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
+}
+
+/// Greedy word wrap by display width; words longer than a line are split.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let needed = if line.is_empty() {
+            word.width()
+        } else {
+            line.width() + 1 + word.width()
+        };
+        if needed <= width {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            if line.width() + c.width().unwrap_or(0) > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}

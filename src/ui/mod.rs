@@ -1,0 +1,3 @@
+//! Drawing: pure functions of the app state.
+
+pub mod form;

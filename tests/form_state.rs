@@ -1,0 +1,481 @@
+//! The create form as state: keys in, field values, errors and actions out.
+
+mod form_support;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use form_support::*;
+use leadbox::api::error::ApiError;
+use leadbox::api::types::FieldDetail;
+use leadbox::app::form::{FORM_KEYMAP, FieldKind, Form, FormAction, FormCommand, Notice, form_command};
+use leadbox::tenant::TenantProfile;
+use serde_json::json;
+
+fn submit(form: &mut Form) -> FormAction {
+    form.handle_key(ctrl('s'))
+}
+
+#[test]
+fn typing_goes_into_the_focused_field_and_q_is_a_letter() {
+    let mut form = Form::new(&profile());
+    assert_eq!(form.focused_field().map(|f| f.wire.as_str()), Some("firstName"));
+    type_str(&mut form, "Quinn q");
+    press(&mut form, KeyCode::Backspace);
+    type_str(&mut form, "Q");
+    assert_eq!(text_of(&form, "firstName"), "Quinn Q");
+    press(&mut form, KeyCode::Home);
+    type_str(&mut form, "¡");
+    assert_eq!(text_of(&form, "firstName"), "¡Quinn Q");
+    // A key release is not a key press.
+    let mut release = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    form.handle_key(release);
+    assert_eq!(text_of(&form, "firstName"), "¡Quinn Q");
+}
+
+#[test]
+fn tab_and_arrows_move_through_fields_and_the_button() {
+    let mut form = Form::new(&profile());
+    press(&mut form, KeyCode::Tab);
+    assert_eq!(form.focused_field().unwrap().wire, "lastName");
+    press(&mut form, KeyCode::Down);
+    assert_eq!(form.focused_field().unwrap().wire, "email");
+    press(&mut form, KeyCode::Up);
+    form.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    assert_eq!(form.focus(), 0);
+    // Backwards from the first field reaches the button, then the last field.
+    press(&mut form, KeyCode::Up);
+    assert_eq!(form.focus(), form.fields().len());
+    press(&mut form, KeyCode::Up);
+    assert_eq!(form.focused_field().unwrap().wire, "customFields.follow_up");
+    // Enter on a single-line field moves on.
+    focus_on(&mut form, "email");
+    press(&mut form, KeyCode::Enter);
+    assert_eq!(form.focused_field().unwrap().wire, "phone");
+}
+
+#[test]
+fn required_error_shows_once_the_field_is_left() {
+    let mut form = Form::new(&profile());
+    assert_eq!(error_of(&form, "firstName"), None);
+    press(&mut form, KeyCode::Tab);
+    assert_eq!(error_of(&form, "firstName").as_deref(), Some("is required"));
+    // Untouched fields stay quiet.
+    assert_eq!(error_of(&form, "source"), None);
+    focus_on(&mut form, "firstName");
+    type_str(&mut form, "A");
+    assert_eq!(error_of(&form, "firstName"), None);
+    // Leaving the source list unset is an error too.
+    focus_on(&mut form, "source");
+    press(&mut form, KeyCode::Tab);
+    assert_eq!(error_of(&form, "source").as_deref(), Some("is required"));
+}
+
+#[test]
+fn email_shape_is_checked_as_you_type() {
+    let mut form = Form::new(&profile());
+    focus_on(&mut form, "email");
+    type_str(&mut form, "ana@acme");
+    assert_eq!(
+        error_of(&form, "email").as_deref(),
+        Some("must be an email address like name@example.com")
+    );
+    type_str(&mut form, ".io");
+    assert_eq!(error_of(&form, "email"), None);
+}
+
+#[test]
+fn counter_appears_at_80_percent_and_length_counts_characters() {
+    let mut form = Form::new(&profile());
+    let i = form.fields().iter().position(|f| f.wire == "firstName").unwrap();
+    type_str(&mut form, &"é".repeat(203));
+    let counter = form.counter(i).unwrap();
+    assert_eq!((counter.chars, counter.max), (203, 255));
+    assert!(!counter.visible());
+    type_str(&mut form, "é");
+    assert!(form.counter(i).unwrap().visible(), "204 of 255 is 80%");
+    type_str(&mut form, &"é".repeat(51));
+    assert_eq!(form.counter(i).unwrap().chars, 255);
+    assert!(!form.counter(i).unwrap().over());
+    assert_eq!(
+        error_of(&form, "firstName"),
+        None,
+        "255 two-byte characters are allowed"
+    );
+    type_str(&mut form, "x");
+    assert!(form.counter(i).unwrap().over());
+    assert_eq!(
+        error_of(&form, "firstName").as_deref(),
+        Some("must be at most 255 characters")
+    );
+    // Phone has its own, shorter limit.
+    focus_on(&mut form, "phone");
+    type_str(&mut form, &"1".repeat(51));
+    assert_eq!(
+        error_of(&form, "phone").as_deref(),
+        Some("must be at most 50 characters")
+    );
+}
+
+#[test]
+fn custom_fields_are_checked_by_type() {
+    let mut form = Form::new(&profile());
+    focus_on(&mut form, "customFields.budget");
+    type_str(&mut form, "12k");
+    assert_eq!(
+        error_of(&form, "customFields.budget").as_deref(),
+        Some("must be a number")
+    );
+    press(&mut form, KeyCode::Backspace);
+    assert_eq!(error_of(&form, "customFields.budget"), None);
+    focus_on(&mut form, "customFields.website");
+    type_str(&mut form, "acme.io");
+    assert!(error_of(&form, "customFields.website").unwrap().contains("URL"));
+    focus_on(&mut form, "customFields.follow_up");
+    type_str(&mut form, "2026-02-30");
+    assert_eq!(
+        error_of(&form, "customFields.follow_up").as_deref(),
+        Some("must be a date as YYYY-MM-DD")
+    );
+    // A required dropdown left unset.
+    focus_on(&mut form, "customFields.plan");
+    press(&mut form, KeyCode::Tab);
+    assert_eq!(error_of(&form, "customFields.plan").as_deref(), Some("is required"));
+}
+
+#[test]
+fn attribution_must_be_key_value_pairs() {
+    let mut form = Form::new(&profile());
+    focus_on(&mut form, "attribution");
+    type_str(&mut form, "utm_source=google, spring");
+    assert_eq!(
+        error_of(&form, "attribution").as_deref(),
+        Some("\"spring\" is not key=value")
+    );
+    for _ in 0.."spring".len() {
+        press(&mut form, KeyCode::Backspace);
+    }
+    type_str(&mut form, "utm_source=bing");
+    assert_eq!(
+        error_of(&form, "attribution").as_deref(),
+        Some("utm_source is given twice")
+    );
+}
+
+#[test]
+fn submit_is_refused_with_focus_on_the_first_bad_field() {
+    let mut form = Form::new(&profile());
+    fill_valid(&mut form);
+    focus_on(&mut form, "email");
+    type_str(&mut form, "@@");
+    focus_on(&mut form, "customFields.budget");
+    form.handle_key(ctrl('u')); // clears the line
+    focus_button(&mut form);
+    assert_eq!(press(&mut form, KeyCode::Enter), FormAction::None);
+    assert_eq!(form.focused_field().unwrap().wire, "email");
+    assert!(matches!(form.notice(), Some(Notice::Error(m)) if m.contains("2 fields")));
+    assert!(!form.is_sending());
+    let problems = form.to_new_lead().unwrap_err();
+    let fields: Vec<&str> = problems.iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(fields, vec!["email", "customFields.budget"]);
+    assert_eq!(error_of(&form, "customFields.budget").as_deref(), Some("is required"));
+    // An empty form: the first name comes first, and every untouched required field now shows.
+    let mut empty = Form::new(&profile());
+    focus_on(&mut empty, "customFields.website");
+    assert_eq!(submit(&mut empty), FormAction::None);
+    assert_eq!(empty.focus(), 0);
+    for wire in ["firstName", "source", "customFields.budget", "customFields.plan"] {
+        assert_eq!(error_of(&empty, wire).as_deref(), Some("is required"), "{wire}");
+    }
+}
+
+#[test]
+fn a_full_form_builds_the_exact_body() {
+    let mut form = Form::new(&profile());
+    fill_valid(&mut form);
+    let FormAction::Submit(lead) = submit(&mut form) else {
+        panic!("not submitted: {:?}", form.notice());
+    };
+    assert_eq!(
+        serde_json::to_value(&lead).unwrap(),
+        json!({
+            "firstName": "Ana",
+            "lastName": "Ruiz",
+            "email": "ana@acme.io",
+            "phone": "+34 600 000 000",
+            "companyName": "Acme",
+            "source": "referral",
+            "channel": "trade_show",
+            "intent": "Wants a demo",
+            "notes": "Met at the fair\nCall back Monday",
+            "assignedTo": ANA,
+            "attribution": {"utm_source": "google", "utm_medium": "cpc"},
+            "customFields": {
+                "budget": 1200,
+                "plan": "pro",
+                "interests": ["crm", "support"],
+                "newsletter": true,
+                "website": "https://acme.io",
+                "follow_up": "2026-12-01"
+            }
+        })
+    );
+}
+
+#[test]
+fn minimal_lead_leaves_out_empty_fields_and_numbers_keep_decimals() {
+    let mut form = Form::new(&profile());
+    type_str(&mut form, "  Zoë  ");
+    focus_on(&mut form, "source");
+    press(&mut form, KeyCode::Left); // the last source: import
+    focus_on(&mut form, "customFields.budget");
+    type_str(&mut form, "12.5");
+    focus_on(&mut form, "customFields.plan");
+    press(&mut form, KeyCode::Right);
+    focus_on(&mut form, "customFields.newsletter");
+    press(&mut form, KeyCode::Char(' '));
+    press(&mut form, KeyCode::Char(' ')); // yes → no
+    let lead = form.to_new_lead().expect("valid");
+    assert_eq!(
+        serde_json::to_value(&lead).unwrap(),
+        json!({
+            "firstName": "Zoë",
+            "source": "import",
+            "customFields": {"budget": 12.5, "plan": "basic", "newsletter": false}
+        })
+    );
+    // A third press leaves an optional yes/no unset again, and it is not sent.
+    press(&mut form, KeyCode::Char(' '));
+    assert!(!form.to_new_lead().unwrap().custom_fields.contains_key("newsletter"));
+}
+
+#[test]
+fn sending_blocks_a_second_submit_and_edits() {
+    let mut form = Form::new(&profile());
+    fill_valid(&mut form);
+    assert!(matches!(submit(&mut form), FormAction::Submit(_)));
+    assert!(form.is_sending());
+    // Between the submit and the app's id, a second submit is refused too.
+    assert_eq!(submit(&mut form), FormAction::None);
+    form.mark_sending(7);
+    assert_eq!(form.pending_request(), Some(7));
+    assert_eq!(submit(&mut form), FormAction::None);
+    focus_button(&mut form);
+    assert_eq!(press(&mut form, KeyCode::Enter), FormAction::None);
+    assert!(matches!(form.notice(), Some(Notice::Warning(m)) if m.contains("Already sending")));
+    focus_on(&mut form, "firstName");
+    type_str(&mut form, "x");
+    form.handle_paste("y");
+    assert_eq!(text_of(&form, "firstName"), "Ana");
+    // Esc does not close a form whose lead is on its way.
+    assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
+    assert_eq!(form.pending_request(), Some(7));
+}
+
+#[test]
+fn server_details_land_on_their_fields() {
+    let mut form = Form::new(&profile());
+    fill_valid(&mut form);
+    assert!(matches!(submit(&mut form), FormAction::Submit(_)));
+    form.mark_sending(3);
+    let detail = |field: &str, message: &str| FieldDetail {
+        field: field.into(),
+        message: message.into(),
+    };
+    form.apply_error(&ApiError::Validation {
+        message: "Validation failed".into(),
+        details: vec![
+            detail("customFields.budget", "must be at most 1000000"),
+            detail("email", "domain does not accept mail"),
+            detail("attribution.utm_source", "must be lowercase"),
+            detail("priority", "is not a field"),
+        ],
+    });
+    assert!(!form.is_sending());
+    assert_eq!(form.pending_request(), None);
+    assert_eq!(error_of(&form, "email").as_deref(), Some("domain does not accept mail"));
+    assert_eq!(
+        error_of(&form, "customFields.budget").as_deref(),
+        Some("must be at most 1000000")
+    );
+    assert_eq!(error_of(&form, "attribution").as_deref(), Some("must be lowercase"));
+    assert_eq!(form.general_errors(), ["priority: is not a field"]);
+    assert_eq!(
+        form.focused_field().unwrap().wire,
+        "email",
+        "the first field in form order"
+    );
+    assert_eq!(text_of(&form, "firstName"), "Ana", "the draft is kept");
+    // Editing a field clears what the server said about it, and only that.
+    type_str(&mut form, "m");
+    assert_eq!(error_of(&form, "email"), None);
+    assert!(error_of(&form, "customFields.budget").is_some());
+    assert!(
+        matches!(submit(&mut form), FormAction::Submit(_)),
+        "a corrected form can be sent again"
+    );
+}
+
+#[test]
+fn other_failures_keep_the_draft_and_say_what_happened() {
+    let mut form = Form::new(&profile());
+    fill_valid(&mut form);
+    let before = form.to_new_lead().unwrap();
+    assert!(matches!(submit(&mut form), FormAction::Submit(_)));
+    form.mark_sending(1);
+    let error = ApiError::Server {
+        status: 500,
+        message: "database is locked".into(),
+    };
+    form.apply_error(&error);
+    assert!(!form.is_sending());
+    assert_eq!(form.to_new_lead().unwrap(), before);
+    let Some(Notice::Error(text)) = form.notice() else {
+        panic!("{:?}", form.notice())
+    };
+    assert!(text.contains(&error.to_string()), "{text}");
+    assert!(
+        matches!(submit(&mut form), FormAction::Submit(_)),
+        "nothing was created: send again at once"
+    );
+}
+
+#[test]
+fn a_create_that_may_have_landed_asks_before_sending_again() {
+    let mut form = Form::new(&profile());
+    fill_valid(&mut form);
+    assert!(matches!(submit(&mut form), FormAction::Submit(_)));
+    form.mark_sending(1);
+    form.apply_error(&ApiError::Timeout {
+        after: Duration::from_secs(30),
+        maybe_created: true,
+    });
+    assert!(form.notice().unwrap().text().contains("may have been created"));
+    assert_eq!(submit(&mut form), FormAction::None);
+    assert!(matches!(form.notice(), Some(Notice::Warning(m)) if m.contains("Ctrl-S again")));
+    assert!(!form.is_sending());
+    assert!(matches!(submit(&mut form), FormAction::Submit(_)));
+}
+
+#[test]
+fn esc_asks_before_discarding_typing() {
+    let mut form = Form::new(&profile());
+    assert_eq!(
+        press(&mut form, KeyCode::Esc),
+        FormAction::Cancel,
+        "nothing typed: closes at once"
+    );
+    type_str(&mut form, "Ana");
+    assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
+    assert!(form.is_confirming_discard());
+    // While asking, letters answer the question rather than type.
+    assert_eq!(press(&mut form, KeyCode::Char('x')), FormAction::None);
+    assert_eq!(press(&mut form, KeyCode::Char('n')), FormAction::None);
+    assert!(!form.is_confirming_discard());
+    assert_eq!(text_of(&form, "firstName"), "Ana");
+    press(&mut form, KeyCode::Esc);
+    assert_eq!(press(&mut form, KeyCode::Char('y')), FormAction::Cancel);
+}
+
+#[test]
+fn esc_closes_an_open_list_first() {
+    let mut form = Form::new(&profile());
+    focus_on(&mut form, "source");
+    press(&mut form, KeyCode::Enter);
+    assert!(form.focused_field().unwrap().is_list_open());
+    assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
+    assert!(!form.focused_field().unwrap().is_list_open());
+    assert!(!form.is_confirming_discard());
+}
+
+#[test]
+fn paste_goes_into_the_focused_text_field() {
+    let mut form = Form::new(&profile());
+    form.handle_paste("Ana\r\nMaría\t\u{1b}");
+    assert_eq!(text_of(&form, "firstName"), "Ana María ");
+    focus_on(&mut form, "notes");
+    form.handle_paste("line one\r\nline two");
+    assert_eq!(text_of(&form, "notes"), "line one\nline two");
+    focus_on(&mut form, "source");
+    form.handle_paste("referral");
+    assert!(form.to_new_lead().is_err(), "a list takes no paste");
+}
+
+#[test]
+fn lists_open_with_enter_and_cycle_with_arrows() {
+    let mut form = Form::new(&profile());
+    focus_on(&mut form, "source");
+    press(&mut form, KeyCode::Enter);
+    press(&mut form, KeyCode::Down);
+    press(&mut form, KeyCode::Down);
+    press(&mut form, KeyCode::Enter);
+    assert_eq!(form.to_new_lead().unwrap_err()[0].field, "firstName");
+    let source = |form: &Form| match &form.field("source").unwrap().kind {
+        FieldKind::Choice(c) => c.value().map(str::to_string),
+        _ => None,
+    };
+    assert_eq!(source(&form).as_deref(), Some("agent_chat"));
+    press(&mut form, KeyCode::Right);
+    assert_eq!(source(&form).as_deref(), Some("inbound_call"));
+    press(&mut form, KeyCode::Left);
+    press(&mut form, KeyCode::Left);
+    assert_eq!(source(&form).as_deref(), Some("referral"));
+    // The optional assignee list offers "none" before the roster.
+    focus_on(&mut form, "assignedTo");
+    press(&mut form, KeyCode::Left);
+    let assignee = |form: &Form| match &form.field("assignedTo").unwrap().kind {
+        FieldKind::Choice(c) => c.value().map(str::to_string),
+        _ => None,
+    };
+    assert_eq!(assignee(&form).as_deref(), Some(BEN));
+    press(&mut form, KeyCode::Right);
+    assert_eq!(assignee(&form), None);
+}
+
+#[test]
+fn notes_take_new_lines_and_arrows_move_between_them() {
+    let mut form = Form::new(&profile());
+    focus_on(&mut form, "notes");
+    type_str(&mut form, "first");
+    press(&mut form, KeyCode::Enter);
+    type_str(&mut form, "2nd");
+    press(&mut form, KeyCode::Up);
+    type_str(&mut form, "!");
+    assert_eq!(text_of(&form, "notes"), "fir!st\n2nd");
+    press(&mut form, KeyCode::Down);
+    type_str(&mut form, "?");
+    assert_eq!(text_of(&form, "notes"), "fir!st\n2nd?");
+    assert_eq!(form.focused_field().unwrap().wire, "notes");
+    press(&mut form, KeyCode::Down);
+    assert_eq!(
+        form.focused_field().unwrap().wire,
+        "assignedTo",
+        "down from the last line leaves"
+    );
+}
+
+#[test]
+fn without_a_roster_the_assignee_is_a_uuid_field() {
+    let mut form = Form::new(&TenantProfile::default());
+    focus_on(&mut form, "assignedTo");
+    type_str(&mut form, "bob");
+    assert_eq!(error_of(&form, "assignedTo").as_deref(), Some("must be a user's UUID"));
+    assert!(form.fields().iter().all(|f| !f.wire.starts_with("customFields.")));
+}
+
+#[test]
+fn the_keymap_table_drives_the_keys() {
+    assert_eq!(form_command(&ctrl('s')), Some(FormCommand::Submit));
+    assert_eq!(form_command(&key(KeyCode::Esc)), Some(FormCommand::Cancel));
+    assert_eq!(form_command(&key(KeyCode::BackTab)), Some(FormCommand::PrevField));
+    assert_eq!(form_command(&key(KeyCode::Char('q'))), None);
+    for binding in FORM_KEYMAP {
+        assert!(!binding.help.is_empty());
+        for &(code, modifiers) in binding.keys {
+            assert_eq!(form_command(&KeyEvent::new(code, modifiers)), Some(binding.command));
+        }
+    }
+    let submit = FORM_KEYMAP.iter().find(|b| b.command == FormCommand::Submit).unwrap();
+    assert_eq!(submit.keys_label(), "Ctrl-S");
+}
