@@ -95,6 +95,18 @@ pub fn key_label(code: KeyCode, modifiers: KeyModifiers) -> String {
 /// The form's keys. `handle_key` reads this table, and the help screen prints it, so they never disagree.
 pub const FORM_KEYMAP: &[FormBinding] = &[
     FormBinding {
+        keys: &[(KeyCode::Char('s'), KeyModifiers::CONTROL)],
+        command: FormCommand::Submit,
+        hint: "create",
+        help: "create the lead",
+    },
+    FormBinding {
+        keys: &[(KeyCode::Esc, KeyModifiers::NONE)],
+        command: FormCommand::Cancel,
+        hint: "cancel",
+        help: "close a list / cancel (asks first if anything was typed)",
+    },
+    FormBinding {
         keys: &[(KeyCode::Tab, KeyModifiers::NONE), (KeyCode::Down, KeyModifiers::NONE)],
         command: FormCommand::NextField,
         hint: "next",
@@ -132,18 +144,6 @@ pub const FORM_KEYMAP: &[FormBinding] = &[
         command: FormCommand::ChoiceNext,
         hint: "",
         help: "next choice of a list field",
-    },
-    FormBinding {
-        keys: &[(KeyCode::Char('s'), KeyModifiers::CONTROL)],
-        command: FormCommand::Submit,
-        hint: "create",
-        help: "create the lead",
-    },
-    FormBinding {
-        keys: &[(KeyCode::Esc, KeyModifiers::NONE)],
-        command: FormCommand::Cancel,
-        hint: "cancel",
-        help: "close a list / cancel (asks first if anything was typed)",
     },
 ];
 
@@ -395,8 +395,6 @@ enum ResendGuard {
     Armed,
 }
 
-const SOURCE_LABELS: [&str; 6] = ["web form", "referral", "agent chat", "inbound call", "MCP", "import"];
-
 impl Form {
     pub fn new(profile: &TenantProfile) -> Self {
         let mut fields = vec![
@@ -413,8 +411,7 @@ impl Form {
                 FieldKind::Choice(Choice {
                     options: LeadSource::KNOWN
                         .iter()
-                        .zip(SOURCE_LABELS)
-                        .map(|(s, label)| (s.as_str().to_string(), format!("{label} ({s})")))
+                        .map(|s| (s.as_str().to_string(), s.as_str().to_string()))
                         .collect(),
                     selected: None,
                     allow_none: false,
@@ -899,10 +896,13 @@ impl Form {
             ));
             return;
         }
-        if error.may_have_created() {
+        let outcome = if error.may_have_created() {
             self.resend_guard = ResendGuard::Warn;
-        }
-        self.notice = Some(Notice::Error(format!("Not created: {error}. Your typing is kept.")));
+            "No answer"
+        } else {
+            "Not created"
+        };
+        self.notice = Some(Notice::Error(format!("{outcome}: {error}. Your typing is kept.")));
     }
 
     /// The field a server detail names: `customFields.budget`, or `attribution.utm_source` for `attribution`.
