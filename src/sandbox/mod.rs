@@ -177,16 +177,13 @@ fn open_store(path: Option<&Path>) -> Result<Store, SandboxError> {
 
 /// Fault injection wraps everything else, so an injected fault looks like the whole server misbehaving.
 fn with_faults(router: Router, options: &faults::FaultOptions) -> Router {
-    let injects = options.rate > 0.0 || !options.latency.is_zero();
-    if injects {
-        // HOOK: switch on once `faults::FaultInjector` and `faults::inject` exist:
-        // return router.layer(axum::middleware::from_fn_with_state(
-        //     Arc::new(faults::FaultInjector::new(options.clone())),
-        //     faults::inject,
-        // ));
-        tracing::warn!("fault injection was asked for but is not built into this sandbox yet");
+    if options.is_inert() {
+        return router;
     }
-    router
+    router.layer(axum::middleware::from_fn_with_state(
+        Arc::new(faults::FaultInjector::new(options.clone())),
+        faults::inject,
+    ))
 }
 
 impl Sandbox {
