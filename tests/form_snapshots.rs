@@ -5,7 +5,6 @@ mod form_support;
 use crossterm::event::KeyCode;
 use form_support::*;
 use leadbox::api::error::ApiError;
-use leadbox::api::types::FieldDetail;
 use leadbox::app::form::{Form, FormAction};
 
 fn snap(name: &str, form: &Form) {
@@ -66,23 +65,13 @@ fn open_list() {
 
 #[test]
 fn sending() {
-    let mut form = Form::new(&profile());
-    fill_valid(&mut form);
-    assert!(matches!(form.handle_key(ctrl('s')), FormAction::Submit(_)));
-    form.mark_sending(1);
+    let form = sent_form(1);
     snap("form_sending", &form);
 }
 
 #[test]
 fn server_errors() {
-    let mut form = Form::new(&profile());
-    fill_valid(&mut form);
-    assert!(matches!(form.handle_key(ctrl('s')), FormAction::Submit(_)));
-    form.mark_sending(1);
-    let detail = |field: &str, message: &str| FieldDetail {
-        field: field.into(),
-        message: message.into(),
-    };
+    let mut form = sent_form(1);
     form.apply_error(&ApiError::Validation {
         message: "Validation failed".into(),
         details: vec![
@@ -96,10 +85,7 @@ fn server_errors() {
 
 #[test]
 fn may_have_created() {
-    let mut form = Form::new(&profile());
-    fill_valid(&mut form);
-    assert!(matches!(form.handle_key(ctrl('s')), FormAction::Submit(_)));
-    form.mark_sending(1);
+    let mut form = sent_form(1);
     form.apply_error(&ApiError::Network {
         message: "connection reset".into(),
         maybe_created: true,

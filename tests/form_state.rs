@@ -7,7 +7,6 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use form_support::*;
 use leadbox::api::error::ApiError;
-use leadbox::api::types::FieldDetail;
 use leadbox::app::form::{FORM_KEYMAP, FieldKind, Form, FormAction, FormCommand, Notice, form_command};
 use leadbox::tenant::TenantProfile;
 use serde_json::json;
@@ -275,14 +274,7 @@ fn sending_blocks_a_second_submit_and_edits() {
 
 #[test]
 fn server_details_land_on_their_fields() {
-    let mut form = Form::new(&profile());
-    fill_valid(&mut form);
-    assert!(matches!(submit(&mut form), FormAction::Submit(_)));
-    form.mark_sending(3);
-    let detail = |field: &str, message: &str| FieldDetail {
-        field: field.into(),
-        message: message.into(),
-    };
+    let mut form = sent_form(3);
     form.apply_error(&ApiError::Validation {
         message: "Validation failed".into(),
         details: vec![
@@ -343,10 +335,7 @@ fn other_failures_keep_the_draft_and_say_what_happened() {
 
 #[test]
 fn a_create_that_may_have_landed_asks_before_sending_again() {
-    let mut form = Form::new(&profile());
-    fill_valid(&mut form);
-    assert!(matches!(submit(&mut form), FormAction::Submit(_)));
-    form.mark_sending(1);
+    let mut form = sent_form(1);
     form.apply_error(&ApiError::Timeout {
         after: Duration::from_secs(30),
         maybe_created: true,

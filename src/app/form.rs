@@ -339,6 +339,11 @@ impl Field {
         }
     }
 
+    fn mark_changed(&mut self) {
+        self.touched = true;
+        self.server_error = None;
+    }
+
     fn has_content(&self) -> bool {
         match &self.kind {
             FieldKind::Text(t) => !t.input.value().is_empty(),
@@ -571,29 +576,33 @@ impl Form {
 
     /// Pasted text goes into the focused text field as typed; line breaks only survive in notes.
     pub fn handle_paste(&mut self, text: &str) {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        self.edit_focused_text(|t| {
+            let mut changed = false;
+            for c in text.chars() {
+                let c = match c {
+                    '\n' if t.multiline => '\n',
+                    '\n' | '\t' => ' ',
+                    c if c.is_control() => continue,
+                    c => c,
+                };
+                changed |= t.input.handle(InputRequest::InsertChar(c)).is_some_and(|s| s.value);
+            }
+            changed
+        });
+    }
+
+    /// Applies `edit` to the focused text field unless a send is under way; `edit` says whether the value
+    /// changed, which marks the field touched and retires what the server said about its old value.
+    fn edit_focused_text(&mut self, edit: impl FnOnce(&mut TextInput) -> bool) {
         if self.sending.is_some() {
             return;
         }
-        let Some(field) = self.fields.get_mut(self.focus) else {
-            return;
-        };
-        let FieldKind::Text(t) = &mut field.kind else {
-            return;
-        };
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let mut changed = false;
-        for c in text.chars() {
-            let c = match c {
-                '\n' if t.multiline => '\n',
-                '\n' | '\t' => ' ',
-                c if c.is_control() => continue,
-                c => c,
-            };
-            changed |= t.input.handle(InputRequest::InsertChar(c)).is_some_and(|s| s.value);
-        }
-        if changed {
-            field.touched = true;
-            field.server_error = None;
+        if let Some(field) = self.fields.get_mut(self.focus)
+            && let FieldKind::Text(t) = &mut field.kind
+            && edit(t)
+        {
+            field.mark_changed();
         }
     }
 
@@ -624,12 +633,11 @@ impl Form {
                     (KeyCode::Down, _) => c.open = Some((row + 1) % rows),
                     (KeyCode::Up, _) => c.open = Some((row + rows - 1) % rows),
                     (_, Some(FormCommand::Activate | FormCommand::Toggle)) => {
+                        c.open = None;
                         if !sending {
                             c.selected = c.row_option(row);
-                            field.touched = true;
-                            field.server_error = None;
+                            field.mark_changed();
                         }
-                        c.open = None;
                     }
                     (_, Some(FormCommand::Cancel)) => c.open = None,
                     _ => {
@@ -648,8 +656,7 @@ impl Form {
                     (_, Some(FormCommand::Toggle)) => {
                         if !sending && let Some(c) = m.chosen.get_mut(row) {
                             *c = !*c;
-                            field.touched = true;
-                            field.server_error = None;
+                            field.mark_changed();
                         }
                     }
                     (_, Some(FormCommand::Activate | FormCommand::Cancel)) => m.open = None,
@@ -723,16 +730,12 @@ impl Form {
         if self.focus == self.fields.len() {
             return self.submit();
         }
-        let sending = self.sending.is_some();
         let Some(field) = self.fields.get_mut(self.focus) else {
             return FormAction::None;
         };
         match &mut field.kind {
             FieldKind::Text(t) if t.multiline => {
-                if !sending && t.input.handle(InputRequest::InsertChar('\n')).is_some() {
-                    field.touched = true;
-                    field.server_error = None;
-                }
+                self.edit_focused_text(|t| t.input.handle(InputRequest::InsertChar('\n')).is_some())
             }
             FieldKind::Text(_) => self.move_focus(true),
             FieldKind::Choice(c) => c.open = Some(c.row_of(c.selected)),
@@ -783,25 +786,12 @@ impl Form {
             _ => false,
         };
         if changed {
-            field.touched = true;
-            field.server_error = None;
+            field.mark_changed();
         }
     }
 
     fn edit_text(&mut self, key: KeyEvent) {
-        if self.sending.is_some() {
-            return;
-        }
-        let Some(field) = self.fields.get_mut(self.focus) else {
-            return;
-        };
-        let FieldKind::Text(t) = &mut field.kind else {
-            return;
-        };
-        if t.input.handle_event(&Event::Key(key)).is_some_and(|s| s.value) {
-            field.touched = true;
-            field.server_error = None;
-        }
+        self.edit_focused_text(|t| t.input.handle_event(&Event::Key(key)).is_some_and(|s| s.value));
     }
 
     fn cancel(&mut self) -> FormAction {

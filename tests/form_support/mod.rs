@@ -205,3 +205,19 @@ pub fn render(form: &Form, width: u16, height: u16) -> String {
     }
     out
 }
+
+pub fn detail(field: &str, message: &str) -> leadbox::api::types::FieldDetail {
+    leadbox::api::types::FieldDetail {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// A valid form, submitted and marked as sending under request `id`.
+pub fn sent_form(id: u64) -> Form {
+    let mut form = Form::new(&profile());
+    fill_valid(&mut form);
+    assert!(matches!(form.handle_key(ctrl('s')), FormAction::Submit(_)));
+    form.mark_sending(id);
+    form
+}
