@@ -7,7 +7,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use form_support::*;
 use leadbox::api::error::ApiError;
-use leadbox::app::form::{FORM_KEYMAP, FieldKind, Form, FormAction, FormCommand, Notice, form_command};
+use leadbox::app::form::{FORM_KEYMAP, FieldKind, Form, FormAction, FormCommand, Leave, Notice, form_command};
 use leadbox::tenant::TenantProfile;
 use serde_json::json;
 
@@ -467,4 +467,18 @@ fn the_keymap_table_drives_the_keys() {
     }
     let submit = FORM_KEYMAP.iter().find(|b| b.command == FormCommand::Submit).unwrap();
     assert_eq!(submit.keys_label(), "Ctrl-S");
+}
+
+#[test]
+fn ctrl_c_quits_but_asks_first_when_something_was_typed() {
+    let mut form = Form::new(&profile());
+    assert_eq!(form.handle_key(ctrl('c')), FormAction::Quit);
+    type_str(&mut form, "Ana");
+    assert_eq!(form.handle_key(ctrl('c')), FormAction::None);
+    assert_eq!(form.confirming(), Some(Leave::Quit));
+    assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
+    assert_eq!(form.confirming(), None);
+    assert_eq!(text_of(&form, "firstName"), "Ana");
+    form.handle_key(ctrl('c'));
+    assert_eq!(press(&mut form, KeyCode::Char('y')), FormAction::Quit);
 }

@@ -26,6 +26,15 @@ pub enum FormAction {
     Cancel,
     /// Send this lead. The app answers with [`Form::mark_sending`] and the request's id.
     Submit(Box<NewLead>),
+    /// Quit the program (Ctrl-C; confirmed first if anything was typed).
+    Quit,
+}
+
+/// Where the user goes when leaving the form, which a dirty draft asks about first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leave {
+    Close,
+    Quit,
 }
 
 /// What a key means to the form, before the focused field gives it its exact effect.
@@ -42,6 +51,7 @@ pub enum FormCommand {
     ChoiceNext,
     Submit,
     Cancel,
+    Quit,
 }
 
 /// One row of the form's keymap: the keys, what they do, and the words the help screen shows.
@@ -105,6 +115,12 @@ pub const FORM_KEYMAP: &[FormBinding] = &[
         command: FormCommand::Cancel,
         hint: "cancel",
         help: "close a list / cancel (asks first if anything was typed)",
+    },
+    FormBinding {
+        keys: &[(KeyCode::Char('c'), KeyModifiers::CONTROL)],
+        command: FormCommand::Quit,
+        hint: "",
+        help: "quit leadbox (asks first if anything was typed)",
     },
     FormBinding {
         keys: &[(KeyCode::Tab, KeyModifiers::NONE), (KeyCode::Down, KeyModifiers::NONE)],
@@ -354,6 +370,15 @@ impl Field {
     }
 }
 
+impl Leave {
+    fn action(self) -> FormAction {
+        match self {
+            Leave::Close => FormAction::Cancel,
+            Leave::Quit => FormAction::Quit,
+        }
+    }
+}
+
 /// A message under the fields: progress, a refusal, or a failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
@@ -388,7 +413,8 @@ pub struct Form {
     notice: Option<Notice>,
     /// Server details that name no field of this form.
     general_errors: Vec<String>,
-    confirm_discard: bool,
+    /// Waiting for y/n before dropping a dirty draft.
+    confirm: Option<Leave>,
     /// The last send may have created the lead: the next submit only warns, the one after sends.
     resend_guard: ResendGuard,
 }
@@ -471,7 +497,7 @@ impl Form {
             submit_attempted: false,
             notice: None,
             general_errors: Vec::new(),
-            confirm_discard: false,
+            confirm: None,
             resend_guard: ResendGuard::Off,
         }
     }
@@ -512,7 +538,12 @@ impl Form {
     }
 
     pub fn is_confirming_discard(&self) -> bool {
-        self.confirm_discard
+        self.confirm.is_some()
+    }
+
+    /// What the pending "discard this draft?" question would lead to.
+    pub fn confirming(&self) -> Option<Leave> {
+        self.confirm
     }
 
     /// Anything typed or chosen, which Esc must not throw away without asking.
@@ -550,8 +581,8 @@ impl Form {
         if !matches!(key.kind, KeyEventKind::Press | KeyEventKind::Repeat) {
             return FormAction::None;
         }
-        if self.confirm_discard {
-            return self.handle_discard_answer(key);
+        if let Some(leave) = self.confirm {
+            return self.handle_discard_answer(key, leave);
         }
         let command = form_command(&key);
         if let Some(action) = self.handle_open_list(key, command) {
@@ -559,7 +590,8 @@ impl Form {
         }
         match command {
             Some(FormCommand::Submit) => return self.submit(),
-            Some(FormCommand::Cancel) => return self.cancel(),
+            Some(FormCommand::Cancel) => return self.leave(Leave::Close),
+            Some(FormCommand::Quit) => return self.leave(Leave::Quit),
             Some(FormCommand::NextField) if !self.move_in_notes(true, key.code) => self.move_focus(true),
             Some(FormCommand::PrevField) if !self.move_in_notes(false, key.code) => self.move_focus(false),
             Some(FormCommand::NextField | FormCommand::PrevField) => {}
@@ -610,11 +642,11 @@ impl Form {
         matches!(self.focused_field().map(|f| &f.kind), Some(FieldKind::Text(_)))
     }
 
-    fn handle_discard_answer(&mut self, key: KeyEvent) -> FormAction {
+    fn handle_discard_answer(&mut self, key: KeyEvent, leave: Leave) -> FormAction {
         match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => FormAction::Cancel,
+            KeyCode::Char('y') | KeyCode::Char('Y') => leave.action(),
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
-                self.confirm_discard = false;
+                self.confirm = None;
                 FormAction::None
             }
             _ => FormAction::None,
@@ -794,18 +826,18 @@ impl Form {
         self.edit_focused_text(|t| t.input.handle_event(&Event::Key(key)).is_some_and(|s| s.value));
     }
 
-    fn cancel(&mut self) -> FormAction {
-        if self.sending.is_some() {
+    fn leave(&mut self, leave: Leave) -> FormAction {
+        if self.sending.is_some() && leave == Leave::Close {
             self.notice = Some(Notice::Warning(
                 "Sending… wait for the server's answer before closing the form".into(),
             ));
             return FormAction::None;
         }
         if self.is_dirty() {
-            self.confirm_discard = true;
+            self.confirm = Some(leave);
             return FormAction::None;
         }
-        FormAction::Cancel
+        leave.action()
     }
 
     // ---- submit and answers ----

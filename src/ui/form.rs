@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use tui_input::Input;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::app::form::{Choice, FORM_KEYMAP, Field, FieldKind, Form, MultiChoice, Notice, Slot, TextInput};
+use crate::app::form::{Choice, FORM_KEYMAP, Field, FieldKind, Form, Leave, MultiChoice, Notice, Slot, TextInput};
 use crate::sanitize;
 
 /// Rows the notes field takes.
@@ -363,9 +363,13 @@ fn list_window(len: usize, at: usize) -> Vec<(usize, &'static str)> {
 
 fn message_lines(form: &Form, width: usize) -> Vec<Line<'static>> {
     let mut out: Vec<(String, Style)> = Vec::new();
-    if form.is_confirming_discard() {
+    if let Some(leave) = form.confirming() {
+        let question = match leave {
+            Leave::Close => "Discard this draft?",
+            Leave::Quit => "Discard this draft and quit?",
+        };
         out.push((
-            "Discard this draft? y = discard · n or Esc = keep editing".into(),
+            format!("{question} y = discard · n or Esc = keep editing"),
             WARNING.add_modifier(Modifier::BOLD),
         ));
     }
