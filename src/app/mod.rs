@@ -1,3 +1,556 @@
-//! State and update of the inbox.
+//! The inbox's whole state and the only code that decides. `update` is pure: it reads nothing but its
+//! message (time arrives as `Msg::Tick`), and everything it wants done comes back as `ApiRequest`s.
 
+pub mod detail;
+pub mod filters;
 pub mod form;
+pub mod keymap;
+pub mod lead_view;
+pub mod list;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::api::types::{LeadStatus, ListQuery};
+use crate::api::worker::{ApiEvent, ApiRequest, RequestId};
+use crate::tenant::TenantProfile;
+use detail::DetailState;
+use filters::PaneKind;
+use keymap::{Action, Context};
+use lead_view::LeadView;
+use list::LeadList;
+
+/// Leads per page unless configured otherwise: the contract's maximum, so a long scroll needs few requests.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// Rows the status bar takes at the bottom of every screen.
+pub const STATUS_BAR_ROWS: u16 = 1;
+/// The width of the filter sidebar.
+pub const SIDEBAR_WIDTH: u16 = 28;
+/// From this width on the sidebar is always shown; below it only while a pane has focus.
+pub const SIDEBAR_ALWAYS_FROM: u16 = 100;
+
+// A message is moved once, from the event loop into `update`; boxing the API answer would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize { width: u16, height: u16 },
+    Api(ApiEvent),
+    Tick { now: DateTime<Utc> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSettings {
+    pub profile: TenantProfile,
+    pub page_size: u32,
+    /// "sandbox" or the tenant's host.
+    pub source_label: String,
+    /// False: assignees as short ids and custom fields by raw key (no roster or field names known).
+    pub show_names: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    List,
+    Detail,
+    /// The create form (drawn over the list).
+    Form,
+}
+
+/// Which part of the list screen takes keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Pane(PaneKind),
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub(crate) settings: AppSettings,
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) width: u16,
+    pub(crate) height: u16,
+    next_id: RequestId,
+    pub(crate) list: LeadList,
+    /// Assignee ids seen in loaded leads, in the order first seen, across filter changes.
+    pub(crate) seen_assignees: Vec<String>,
+    pub(crate) screen: Screen,
+    pub(crate) focus: Focus,
+    pub(crate) status_cursor: usize,
+    pub(crate) assignee_cursor: usize,
+    pub(crate) detail: Option<DetailState>,
+    pub(crate) help: bool,
+    /// Advanced by each tick while a request is in flight.
+    pub(crate) spinner: usize,
+    /// The last error, in plain words; cleared by the next success.
+    pub(crate) error: Option<String>,
+    quit: bool,
+}
+
+/// Rows of leads (plus the trailer) visible in a terminal `height` rows tall: minus the status bar, the
+/// list's borders and its header.
+pub fn list_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(STATUS_BAR_ROWS + 3)).max(1)
+}
+
+/// Columns and rows of the detail's text in a terminal of this size: minus borders and a margin.
+pub fn detail_text_size(width: u16, height: u16) -> (usize, usize) {
+    (
+        usize::from(width.saturating_sub(4)).max(10),
+        usize::from(height.saturating_sub(STATUS_BAR_ROWS + 2)).max(1),
+    )
+}
+
+impl App {
+    pub fn new(settings: AppSettings, now: DateTime<Utc>, width: u16, height: u16) -> App {
+        let query = ListQuery {
+            limit: Some(settings.page_size),
+            ..ListQuery::default()
+        };
+        App {
+            settings,
+            now,
+            width,
+            height,
+            next_id: 1,
+            list: LeadList::new(query),
+            seen_assignees: Vec::new(),
+            screen: Screen::List,
+            focus: Focus::List,
+            status_cursor: 0,
+            assignee_cursor: 0,
+            detail: None,
+            help: false,
+            spinner: 0,
+            error: None,
+            quit: false,
+        }
+    }
+
+    /// The first page request.
+    pub fn start(&mut self) -> Vec<ApiRequest> {
+        self.prefetch()
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn settings(&self) -> &AppSettings {
+        &self.settings
+    }
+
+    pub fn list(&self) -> &LeadList {
+        &self.list
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn detail(&self) -> Option<&DetailState> {
+        self.detail.as_ref()
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.help
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn size(&self) -> (u16, u16) {
+        (self.width, self.height)
+    }
+
+    /// Assignee ids seen in loaded leads, first seen first.
+    pub fn seen_assignees(&self) -> &[String] {
+        &self.seen_assignees
+    }
+
+    /// The pane's highlighted entry.
+    pub fn pane_cursor(&self, pane: PaneKind) -> usize {
+        match pane {
+            PaneKind::Status => self.status_cursor,
+            PaneKind::Assignee => self.assignee_cursor,
+        }
+    }
+
+    /// True while any request is awaited.
+    pub fn busy(&self) -> bool {
+        self.list.in_flight().is_some() || self.detail.as_ref().is_some_and(|d| d.request.is_some())
+    }
+
+    /// The selection comes this close to the last loaded lead before the next page is asked for: two
+    /// screens, so that at key-repeat speed the page is there before the user is.
+    pub fn prefetch_distance(&self) -> usize {
+        2 * list_rows(self.height)
+    }
+
+    pub fn sidebar_visible(&self) -> bool {
+        self.screen == Screen::List && (self.width >= SIDEBAR_ALWAYS_FROM || matches!(self.focus, Focus::Pane(_)))
+    }
+
+    pub fn assignee_options(&self) -> Vec<filters::AssigneeOption> {
+        filters::assignee_options(&self.settings.profile, self.settings.show_names, &self.seen_assignees)
+    }
+
+    fn new_id(&mut self) -> RequestId {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    fn request_page(&mut self, cursor: Option<String>) -> Vec<ApiRequest> {
+        let id = self.new_id();
+        self.list.mark_loading(id, cursor.clone());
+        vec![ApiRequest::List {
+            id,
+            query: self.list.query().clone(),
+            cursor,
+        }]
+    }
+
+    fn prefetch(&mut self) -> Vec<ApiRequest> {
+        match self.list.wants_page(self.prefetch_distance()) {
+            Some(cursor) => self.request_page(cursor),
+            None => Vec::new(),
+        }
+    }
+
+    /// Starts a new list for `query` at once; the old list's page in flight is cancelled and its answer
+    /// will be dropped.
+    fn restart_list(&mut self, status: Option<LeadStatus>, assigned_to: Option<String>) -> Vec<ApiRequest> {
+        let mut out = Vec::new();
+        if let Some(old) = self.list.in_flight() {
+            out.push(ApiRequest::Cancel { id: old });
+        }
+        self.list = LeadList::new(ListQuery {
+            status,
+            assigned_to,
+            limit: Some(self.settings.page_size),
+        });
+        out.extend(self.prefetch());
+        out
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        if self.help {
+            return &[Context::Help, Context::Global];
+        }
+        match (self.screen, self.focus) {
+            (Screen::Form, _) => &[],
+            (Screen::Detail, _) => &[Context::Detail, Context::Move, Context::Global],
+            (Screen::List, Focus::List) => &[Context::List, Context::Move, Context::Global],
+            (Screen::List, Focus::Pane(_)) => &[Context::Pane, Context::Move, Context::Global],
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
+        if self.screen == Screen::Form {
+            return self.on_form_key(key);
+        }
+        match keymap::action_for_key(self.contexts(), &key) {
+            Some(action) => self.on_action(action, 1),
+            None => Vec::new(),
+        }
+    }
+
+    /// The create form takes every key while open; until it is built, Esc closes its slot.
+    fn on_form_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
+        if key.code == crossterm::event::KeyCode::Esc {
+            self.screen = Screen::List;
+        }
+        Vec::new()
+    }
+
+    fn on_action(&mut self, action: Action, times: usize) -> Vec<ApiRequest> {
+        if self.help {
+            match action {
+                Action::Quit => self.quit = true,
+                Action::Back | Action::ToggleHelp => self.help = false,
+                _ => {}
+            }
+            return Vec::new();
+        }
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                Vec::new()
+            }
+            Action::ToggleHelp => {
+                self.help = true;
+                Vec::new()
+            }
+            Action::FocusNext | Action::FocusPrev | Action::FocusStatus | Action::FocusAssignee => {
+                let mut out = self.leave_detail();
+                self.focus = match (action, self.focus) {
+                    (Action::FocusStatus, _) => Focus::Pane(PaneKind::Status),
+                    (Action::FocusAssignee, _) => Focus::Pane(PaneKind::Assignee),
+                    (Action::FocusNext, Focus::List) | (Action::FocusPrev, Focus::Pane(PaneKind::Assignee)) => {
+                        Focus::Pane(PaneKind::Status)
+                    }
+                    (Action::FocusNext, Focus::Pane(PaneKind::Status)) | (Action::FocusPrev, Focus::List) => {
+                        Focus::Pane(PaneKind::Assignee)
+                    }
+                    _ => Focus::List,
+                };
+                out.extend(self.prefetch());
+                out
+            }
+            Action::NewLead => {
+                let out = self.leave_detail();
+                self.focus = Focus::List;
+                self.screen = Screen::Form;
+                out
+            }
+            Action::Reload => {
+                // After a failed page, `r` asks for that page again and keeps the place.
+                if let Some(cursor) = self.list.failed_cursor() {
+                    return self.request_page(cursor);
+                }
+                let status = self.list.query().status.clone();
+                let assignee = self.list.query().assigned_to.clone();
+                let mut out = self.leave_detail();
+                out.extend(self.restart_list(status, assignee));
+                out
+            }
+            Action::Open => self.open_detail(),
+            Action::Choose => self.choose_filter(),
+            Action::Back => {
+                let out = self.leave_detail();
+                self.focus = Focus::List;
+                out
+            }
+            Action::Down | Action::Up | Action::PageDown | Action::PageUp | Action::Top | Action::Bottom => {
+                self.move_cursor(action, times)
+            }
+        }
+    }
+
+    fn move_cursor(&mut self, action: Action, times: usize) -> Vec<ApiRequest> {
+        let step = times as isize;
+        match (self.screen, self.focus) {
+            (Screen::Detail, _) => {
+                let (_, rows) = detail_text_size(self.width, self.height);
+                let max = self.detail_line_count().saturating_sub(rows);
+                if let Some(d) = self.detail.as_mut() {
+                    d.scroll = match action {
+                        Action::Down => d.scroll + times,
+                        Action::Up => d.scroll.saturating_sub(times),
+                        Action::PageDown => d.scroll + rows,
+                        Action::PageUp => d.scroll.saturating_sub(rows),
+                        Action::Top => 0,
+                        _ => max,
+                    }
+                    .min(max);
+                }
+                Vec::new()
+            }
+            (Screen::List, Focus::List) => {
+                let rows = list_rows(self.height);
+                match action {
+                    Action::Down => self.list.move_by(step, rows),
+                    Action::Up => self.list.move_by(-step, rows),
+                    Action::PageDown => self.list.move_by(rows as isize, rows),
+                    Action::PageUp => self.list.move_by(-(rows as isize), rows),
+                    Action::Top => self.list.select(0, rows),
+                    _ => self.list.select(usize::MAX, rows),
+                }
+                self.prefetch()
+            }
+            (Screen::List, Focus::Pane(pane)) => {
+                let len = match pane {
+                    PaneKind::Status => filters::status_options().len(),
+                    PaneKind::Assignee => self.assignee_options().len(),
+                };
+                let cursor = match pane {
+                    PaneKind::Status => &mut self.status_cursor,
+                    PaneKind::Assignee => &mut self.assignee_cursor,
+                };
+                *cursor = match action {
+                    Action::Down | Action::PageDown => cursor.saturating_add(times),
+                    Action::Up | Action::PageUp => cursor.saturating_sub(times),
+                    Action::Top => 0,
+                    _ => usize::MAX,
+                }
+                .min(len.saturating_sub(1));
+                Vec::new()
+            }
+            (Screen::Form, _) => Vec::new(),
+        }
+    }
+
+    fn detail_line_count(&self) -> usize {
+        let (width, _) = detail_text_size(self.width, self.height);
+        self.detail.as_ref().map_or(0, |d| {
+            detail::document(
+                &d.view,
+                &self.settings.profile,
+                self.settings.show_names,
+                self.now,
+                width,
+            )
+            .len()
+        })
+    }
+
+    fn choose_filter(&mut self) -> Vec<ApiRequest> {
+        let Focus::Pane(pane) = self.focus else {
+            return Vec::new();
+        };
+        let query = self.list.query().clone();
+        let (status, assignee) = match pane {
+            PaneKind::Status => {
+                let status = filters::status_options().get(self.status_cursor).cloned().flatten();
+                (status, query.assigned_to)
+            }
+            PaneKind::Assignee => {
+                let assignee = self
+                    .assignee_options()
+                    .get(self.assignee_cursor)
+                    .and_then(|o| o.id.clone());
+                (query.status, assignee)
+            }
+        };
+        self.focus = Focus::List;
+        self.restart_list(status, assignee)
+    }
+
+    fn open_detail(&mut self) -> Vec<ApiRequest> {
+        let Some(view) = self.list.selected_lead().cloned() else {
+            return Vec::new();
+        };
+        let id = self.new_id();
+        let lead_id = view.id.clone();
+        self.detail = Some(DetailState {
+            view,
+            request: Some(id),
+            refreshed: false,
+            error: None,
+            scroll: 0,
+        });
+        self.screen = Screen::Detail;
+        vec![ApiRequest::Get { id, lead_id }]
+    }
+
+    /// Back to the list, exactly where it was; a refresh still in flight is no longer wanted.
+    fn leave_detail(&mut self) -> Vec<ApiRequest> {
+        if self.screen != Screen::Detail {
+            return Vec::new();
+        }
+        self.screen = Screen::List;
+        let rows = list_rows(self.height);
+        self.list.fit_window(rows);
+        match self.detail.take().and_then(|d| d.request) {
+            Some(id) => vec![ApiRequest::Cancel { id }],
+            None => Vec::new(),
+        }
+    }
+
+    fn on_api(&mut self, event: ApiEvent) -> Vec<ApiRequest> {
+        match event {
+            ApiEvent::Listed { id, cursor, result } => {
+                if !self.list.awaits(id) {
+                    tracing::debug!(id, "dropping the answer to a list request no longer awaited");
+                    return Vec::new();
+                }
+                match result {
+                    Ok(page) => {
+                        tracing::debug!(id, ?cursor, leads = page.data.len(), "page arrived");
+                        self.error = None;
+                        for lead in &page.data {
+                            if let Some(a) = lead.assigned_to.as_ref().filter(|a| !a.is_empty())
+                                && !self.seen_assignees.contains(a)
+                            {
+                                self.seen_assignees.push(a.clone());
+                            }
+                        }
+                        self.list.accept_page(page);
+                        self.list.fit_window(list_rows(self.height));
+                        self.prefetch()
+                    }
+                    Err(e) => {
+                        self.error = Some(crate::sanitize::line(&e.to_string()).into_owned());
+                        self.list.page_failed(self.now);
+                        Vec::new()
+                    }
+                }
+            }
+            ApiEvent::Fetched { id, result } => {
+                let Some(detail) = self.detail.as_mut().filter(|d| d.request == Some(id)) else {
+                    return Vec::new();
+                };
+                detail.request = None;
+                match result {
+                    Ok(lead) => {
+                        let view = LeadView::new(&lead);
+                        self.list.refresh(&view);
+                        detail.view = view;
+                        detail.refreshed = true;
+                        detail.error = None;
+                        self.error = None;
+                    }
+                    Err(e) => {
+                        let text = crate::sanitize::line(&e.to_string()).into_owned();
+                        detail.error = Some(text.clone());
+                        self.error = Some(text);
+                    }
+                }
+                Vec::new()
+            }
+            // The create form owns create requests.
+            ApiEvent::Created { .. } => Vec::new(),
+        }
+    }
+
+    fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<ApiRequest> {
+        self.now = now;
+        if self.busy() {
+            self.spinner = self.spinner.wrapping_add(1);
+        }
+        match self.list.retry_due(now) {
+            Some(cursor) => self.request_page(cursor),
+            None => Vec::new(),
+        }
+    }
+}
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
+    match msg {
+        Msg::Key(key) => app.on_key(key),
+        Msg::Mouse(mouse) => match keymap::action_for_mouse(app.contexts(), &mouse) {
+            Some((action, rows)) if !app.help => app.on_action(action, rows),
+            _ => Vec::new(),
+        },
+        // Pasting means something only in the create form.
+        Msg::Paste(_) => Vec::new(),
+        Msg::Resize { width, height } => {
+            app.width = width;
+            app.height = height;
+            app.list.fit_window(list_rows(height));
+            if let Some(d) = app.detail.as_ref().map(|d| d.scroll) {
+                let (_, rows) = detail_text_size(width, height);
+                let max = app.detail_line_count().saturating_sub(rows);
+                if let Some(detail) = app.detail.as_mut() {
+                    detail.scroll = d.min(max);
+                }
+            }
+            app.prefetch()
+        }
+        Msg::Api(event) => app.on_api(event),
+        Msg::Tick { now } => app.on_tick(now),
+    }
+}

@@ -1,3 +1,71 @@
-//! Drawing: pure functions of the app state.
+//! Drawing: a pure function of `&App`. Each part of the screen has its own module.
 
+mod detail;
+mod filters;
 pub mod form;
+mod help;
+mod list;
+mod status_bar;
+pub mod text;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::app::{App, SIDEBAR_WIDTH, STATUS_BAR_ROWS, Screen};
+
+/// Spinner frames, advanced by each tick while the network works.
+pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(STATUS_BAR_ROWS)]).areas(frame.area());
+    match app.screen() {
+        Screen::Detail => detail::draw(frame, body, app),
+        Screen::List | Screen::Form => {
+            if app.sidebar_visible() {
+                let [side, main] =
+                    Layout::horizontal([Constraint::Length(SIDEBAR_WIDTH), Constraint::Fill(1)]).areas(body);
+                filters::draw(frame, side, app);
+                list::draw(frame, main, app);
+            } else {
+                list::draw(frame, body, app);
+            }
+            if app.screen() == Screen::Form {
+                draw_form_slot(frame, body);
+            }
+        }
+    }
+    status_bar::draw(frame, bar, app);
+    if app.help_open() {
+        help::draw(frame, body, app);
+    }
+}
+
+/// Where the create form is drawn, over the list.
+fn draw_form_slot(frame: &mut Frame, area: Rect) {
+    let area = centered(area, 60, 7);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(Line::styled(" New lead ", theme::title(true)))
+        .border_style(theme::border(true));
+    let text = vec![
+        Line::raw(""),
+        Line::raw("The create form opens here."),
+        Line::styled("Esc closes it.", theme::muted()),
+    ];
+    frame.render_widget(Paragraph::new(text).centered().block(block), area);
+}
+
+/// A rectangle of at most `width` x `height` in the middle of `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

@@ -1,0 +1,177 @@
+//! The detail of one lead, laid out as lines for a given width. `update` needs the line count to bound
+//! scrolling and `draw` needs the lines, so both call `document`.
+
+use chrono::{DateTime, Utc};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::api::types::LeadStatus;
+use crate::api::worker::RequestId;
+use crate::app::filters::assignee_label;
+use crate::app::lead_view::{LeadView, age, short_id};
+use crate::tenant::TenantProfile;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailState {
+    pub view: LeadView,
+    /// The `Get` whose answer refreshes `view`, while awaited.
+    pub request: Option<RequestId>,
+    /// True once the server's copy has replaced the list's.
+    pub refreshed: bool,
+    /// Why the refresh failed, if it did.
+    pub error: Option<String>,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocLine {
+    /// A labelled value; continuation lines of a wrapped value have an empty label.
+    Field {
+        label: String,
+        value: String,
+        status: Option<LeadStatus>,
+    },
+    Heading(String),
+    /// Wrapped free text (notes, intent).
+    Text(String),
+    Blank,
+}
+
+/// The width of the label column.
+pub const LABEL_WIDTH: usize = 14;
+
+/// The lead as lines no wider than `width` columns.
+pub fn document(
+    view: &LeadView,
+    profile: &TenantProfile,
+    show_names: bool,
+    now: DateTime<Utc>,
+    width: usize,
+) -> Vec<DocLine> {
+    let value_width = width.saturating_sub(LABEL_WIDTH + 1).max(10);
+    let mut out = Vec::new();
+    let field = |out: &mut Vec<DocLine>, label: &str, value: &str, status: Option<LeadStatus>| {
+        for (i, part) in wrap(value, value_width).into_iter().enumerate() {
+            out.push(DocLine::Field {
+                label: if i == 0 { label.to_string() } else { String::new() },
+                value: part,
+                status: status.clone(),
+            });
+        }
+    };
+    let dash = "—";
+    let name = if view.name.is_empty() { "(no name)" } else { &view.name };
+    field(&mut out, "Name", name, None);
+    field(&mut out, "Company", view.company.as_deref().unwrap_or(dash), None);
+    field(&mut out, "Status", view.status.as_str(), Some(view.status.clone()));
+    field(&mut out, "Source", view.source.as_deref().unwrap_or(dash), None);
+    field(&mut out, "Channel", view.channel.as_deref().unwrap_or(dash), None);
+    field(&mut out, "Email", view.email.as_deref().unwrap_or(dash), None);
+    field(&mut out, "Phone", view.phone.as_deref().unwrap_or(dash), None);
+    let assignee = match &view.assignee {
+        Some(id) => match profile.member(id) {
+            Some(_) if show_names => format!("{} ({})", assignee_label(profile, true, id), short_id(id)),
+            _ => crate::sanitize::line(id).into_owned(),
+        },
+        None => "unassigned".to_string(),
+    };
+    field(&mut out, "Assigned to", &assignee, None);
+    let created = format!(
+        "{} ({} ago)",
+        view.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        age(view.created_at, now)
+    );
+    let created = created.replace("(now ago)", "(just now)");
+    field(&mut out, "Created", &created, None);
+    field(&mut out, "Id", &view.id_display, None);
+    field(&mut out, "Intent", view.intent.as_deref().unwrap_or(dash), None);
+
+    out.push(DocLine::Blank);
+    out.push(DocLine::Heading("Attribution".to_string()));
+    if view.attribution.is_empty() {
+        out.push(DocLine::Text("none".to_string()));
+    }
+    for (k, v) in &view.attribution {
+        field(&mut out, k, v, None);
+    }
+
+    out.push(DocLine::Blank);
+    out.push(DocLine::Heading("Custom fields".to_string()));
+    if view.custom_fields.is_empty() {
+        out.push(DocLine::Text("none".to_string()));
+    }
+    for (key, value) in &view.custom_fields {
+        let label = match profile.custom_field(key) {
+            Some(def) if show_names => crate::sanitize::line(&def.label).into_owned(),
+            _ => key.clone(),
+        };
+        field(&mut out, &label, value, None);
+    }
+
+    out.push(DocLine::Blank);
+    out.push(DocLine::Heading("Notes".to_string()));
+    match &view.notes {
+        Some(notes) => {
+            for para in notes.split('\n') {
+                if para.trim().is_empty() {
+                    out.push(DocLine::Text(String::new()));
+                    continue;
+                }
+                out.extend(wrap(para, width.max(10)).into_iter().map(DocLine::Text));
+            }
+        }
+        None => out.push(DocLine::Text("none".to_string())),
+    }
+    out
+}
+
+/// Word-wraps one line of text to `width` columns; words longer than a line are split.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut current_width = 0;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let w = word.width();
+        if current_width > 0 && current_width + 1 + w <= width {
+            current.push(' ');
+            current.push_str(word);
+            current_width += 1 + w;
+            continue;
+        }
+        if current_width > 0 {
+            lines.push(std::mem::take(&mut current));
+            current_width = 0;
+        }
+        if w <= width {
+            current.push_str(word);
+            current_width = w;
+            continue;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if current_width + cw > width {
+                lines.push(std::mem::take(&mut current));
+                current_width = 0;
+            }
+            current.push(c);
+            current_width += cw;
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_splits_long_words() {
+        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap("", 3), vec![""]);
+        assert_eq!(wrap("山田太郎", 4), vec!["山田", "太郎"]);
+    }
+}

@@ -1,0 +1,284 @@
+//! One list of leads for one filter: the loaded leads, the cursor to the next page, the selection and the
+//! window on screen. A filter change makes a new `LeadList`, so nothing of the old one can leak in.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
+use crate::api::types::{Lead, ListQuery, Page};
+use crate::api::worker::RequestId;
+use crate::app::lead_view::LeadView;
+
+/// Where paging stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageState {
+    /// No page asked for yet.
+    NotStarted,
+    /// A page was asked for with `cursor` (`None`: the first page) and its answer is awaited.
+    Loading { id: RequestId, cursor: Option<String> },
+    /// The server said there is more after `cursor`.
+    More { cursor: String },
+    /// A page failed; it is asked for again at `retry_at` (or at once on reload).
+    Failed {
+        cursor: Option<String>,
+        retry_at: DateTime<Utc>,
+        attempts: u32,
+    },
+    /// The server said there is no more, or repeated a cursor.
+    Done,
+}
+
+/// The first automatic retry of a failed page waits this long, then doubling up to `RETRY_MAX_SECS`.
+const RETRY_FIRST_SECS: i64 = 2;
+const RETRY_MAX_SECS: i64 = 30;
+
+#[derive(Debug, Clone)]
+pub struct LeadList {
+    query: ListQuery,
+    leads: Vec<LeadView>,
+    ids: HashSet<String>,
+    seen_cursors: HashSet<String>,
+    pages: PageState,
+    selected: usize,
+    offset: usize,
+}
+
+/// What the row under the last lead says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trailer {
+    Loading,
+    Failed,
+    End,
+}
+
+impl LeadList {
+    pub fn new(query: ListQuery) -> LeadList {
+        LeadList {
+            query,
+            leads: Vec::new(),
+            ids: HashSet::new(),
+            seen_cursors: HashSet::new(),
+            pages: PageState::NotStarted,
+            selected: 0,
+            offset: 0,
+        }
+    }
+
+    pub fn query(&self) -> &ListQuery {
+        &self.query
+    }
+
+    pub fn leads(&self) -> &[LeadView] {
+        &self.leads
+    }
+
+    pub fn len(&self) -> usize {
+        self.leads.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.leads.is_empty()
+    }
+
+    pub fn pages(&self) -> &PageState {
+        &self.pages
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    pub fn selected_lead(&self) -> Option<&LeadView> {
+        self.leads.get(self.selected)
+    }
+
+    /// The id of the page request in flight, if any.
+    pub fn in_flight(&self) -> Option<RequestId> {
+        match self.pages {
+            PageState::Loading { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// True unless the server said the list is complete.
+    pub fn has_more(&self) -> bool {
+        !matches!(self.pages, PageState::Done)
+    }
+
+    /// True until the first page has been answered successfully.
+    pub fn is_first_load(&self) -> bool {
+        self.leads.is_empty()
+            && matches!(
+                self.pages,
+                PageState::NotStarted
+                    | PageState::Loading { cursor: None, .. }
+                    | PageState::Failed { cursor: None, .. }
+            )
+    }
+
+    pub fn trailer(&self) -> Trailer {
+        match self.pages {
+            PageState::Done => Trailer::End,
+            PageState::Failed { .. } => Trailer::Failed,
+            _ => Trailer::Loading,
+        }
+    }
+
+    /// Rows the list occupies on screen: the leads plus the trailer row, once there is anything to trail.
+    pub fn row_count(&self) -> usize {
+        if self.leads.is_empty() { 0 } else { self.leads.len() + 1 }
+    }
+
+    /// The next page to ask for, if one should be asked for now: nothing in flight, more exists, and the
+    /// selection is within `distance` rows of the last loaded lead.
+    pub fn wants_page(&self, distance: usize) -> Option<Option<String>> {
+        let near_end = self.leads.len() <= self.selected + distance;
+        match &self.pages {
+            PageState::NotStarted => Some(None),
+            PageState::More { cursor } if near_end => Some(Some(cursor.clone())),
+            _ => None,
+        }
+    }
+
+    /// A failed page whose retry time has come.
+    pub fn retry_due(&self, now: DateTime<Utc>) -> Option<Option<String>> {
+        match &self.pages {
+            PageState::Failed { cursor, retry_at, .. } if *retry_at <= now => Some(cursor.clone()),
+            _ => None,
+        }
+    }
+
+    /// A failed page, to be asked for again at once.
+    pub fn failed_cursor(&self) -> Option<Option<String>> {
+        match &self.pages {
+            PageState::Failed { cursor, .. } => Some(cursor.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn mark_loading(&mut self, id: RequestId, cursor: Option<String>) {
+        self.pages = PageState::Loading { id, cursor };
+    }
+
+    /// True when `id` is the page this list waits for.
+    pub fn awaits(&self, id: RequestId) -> bool {
+        self.in_flight() == Some(id)
+    }
+
+    /// Adds a page's leads (skipping any already listed) and moves the cursor on. Stops on a repeated
+    /// cursor, `hasMore == false` or a null cursor.
+    pub fn accept_page(&mut self, page: Page<Lead>) -> usize {
+        let before = self.leads.len();
+        for lead in &page.data {
+            if self.ids.insert(lead.id.clone()) {
+                self.leads.push(LeadView::new(lead));
+            }
+        }
+        self.pages = match page.continuation() {
+            Some(next) if self.seen_cursors.insert(next.to_string()) => PageState::More {
+                cursor: next.to_string(),
+            },
+            _ => PageState::Done,
+        };
+        self.leads.len() - before
+    }
+
+    pub fn page_failed(&mut self, now: DateTime<Utc>) {
+        let (cursor, attempts) = match &self.pages {
+            PageState::Loading { cursor, .. } => (cursor.clone(), 1),
+            PageState::Failed { cursor, attempts, .. } => (cursor.clone(), attempts + 1),
+            _ => return,
+        };
+        let wait = (RETRY_FIRST_SECS << (attempts - 1).min(8)).min(RETRY_MAX_SECS);
+        self.pages = PageState::Failed {
+            cursor,
+            retry_at: now + chrono::Duration::seconds(wait),
+            attempts,
+        };
+    }
+
+    /// Puts a lead at the top and selects it (a lead just created); an already listed lead moves there.
+    pub fn insert_top(&mut self, lead: &Lead) {
+        if self.ids.contains(&lead.id) {
+            self.leads.retain(|l| l.id != lead.id);
+        } else {
+            self.ids.insert(lead.id.clone());
+        }
+        self.leads.insert(0, LeadView::new(lead));
+        self.selected = 0;
+        self.offset = 0;
+    }
+
+    /// Replaces a listed lead with a fresher copy of it.
+    pub fn refresh(&mut self, view: &LeadView) {
+        if let Some(l) = self.leads.iter_mut().find(|l| l.id == view.id) {
+            *l = view.clone();
+        }
+    }
+
+    /// Moves the selection by `delta` rows, clamped to the loaded leads, and keeps it in a window of
+    /// `rows` rows.
+    pub fn move_by(&mut self, delta: isize, rows: usize) {
+        if self.leads.is_empty() {
+            return;
+        }
+        let last = self.leads.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.fit_window(rows);
+    }
+
+    pub fn select(&mut self, index: usize, rows: usize) {
+        if self.leads.is_empty() {
+            return;
+        }
+        self.selected = index.min(self.leads.len() - 1);
+        self.fit_window(rows);
+    }
+
+    /// Keeps the offset such that the selection is visible, and when the last lead is selected, so is
+    /// the trailer under it.
+    pub fn fit_window(&mut self, rows: usize) {
+        self.offset = window_start(self.offset, self.selected, self.row_count(), rows);
+    }
+}
+
+/// The first row of a window of `rows` rows that shows `selected` and moves as little as possible from
+/// `offset`. With the last lead selected, the trailer row after it is shown too.
+pub fn window_start(offset: usize, selected: usize, total: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    if total <= rows {
+        return 0;
+    }
+    // The trailer is the last row: keep it in view along with the last lead.
+    let must_show = if selected + 2 == total { selected + 1 } else { selected };
+    let mut start = offset.min(total - rows);
+    if selected < start {
+        start = selected;
+    }
+    if must_show >= start + rows {
+        start = must_show + 1 - rows;
+    }
+    start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_follows_selection_with_least_movement() {
+        assert_eq!(window_start(0, 5, 100, 10), 0);
+        assert_eq!(window_start(0, 10, 100, 10), 1);
+        assert_eq!(window_start(5, 3, 100, 10), 3);
+        assert_eq!(window_start(5, 9, 100, 10), 5);
+        assert_eq!(window_start(0, 4, 5, 10), 0);
+        // Last lead (98) selected: the trailer (99) is shown as well.
+        assert_eq!(window_start(80, 98, 100, 10), 90);
+        // A shrunk list pulls the window back.
+        assert_eq!(window_start(95, 20, 50, 10), 20);
+    }
+}

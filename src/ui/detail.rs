@@ -1,0 +1,86 @@
+//! One lead, every field, scrollable.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph};
+
+use crate::app::detail::{DocLine, LABEL_WIDTH, document};
+use crate::app::{App, detail_text_size};
+use crate::ui::text::fit;
+use crate::ui::{SPINNER, theme};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(detail) = app.detail() else {
+        return;
+    };
+    let (width, rows) = detail_text_size(app.size().0, app.size().1);
+    let doc = document(
+        &detail.view,
+        &app.settings().profile,
+        app.settings().show_names,
+        app.now(),
+        width,
+    );
+    let name = if detail.view.name.is_empty() {
+        "(no name)"
+    } else {
+        &detail.view.name
+    };
+    let state = if detail.request.is_some() {
+        Span::styled(
+            format!(" {} refreshing ", SPINNER[app.spinner % SPINNER.len()]),
+            theme::busy(),
+        )
+    } else if detail.error.is_some() {
+        Span::styled(" ✖ not refreshed: showing the list's copy ", theme::error())
+    } else {
+        Span::styled(" up to date ", theme::muted())
+    };
+    let scroll = detail.scroll.min(doc.len().saturating_sub(rows));
+    let position = if doc.len() > rows {
+        format!(
+            " {}–{} of {} lines ",
+            scroll + 1,
+            (scroll + rows).min(doc.len()),
+            doc.len()
+        )
+    } else {
+        String::new()
+    };
+    let block = Block::bordered()
+        .title(Line::from(vec![
+            Span::styled(" Lead ", theme::title(true)),
+            Span::styled(
+                format!("· {} ", fit(name, usize::from(area.width / 2))),
+                theme::title(true),
+            ),
+        ]))
+        .title(state.into_right_aligned_line())
+        .title_bottom(Line::styled(position, theme::muted()).right_aligned())
+        .border_style(theme::border(true))
+        .padding(Padding::horizontal(1));
+    let lines: Vec<Line> = doc.iter().skip(scroll).take(rows).map(doc_line).collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn doc_line(line: &DocLine) -> Line<'_> {
+    match line {
+        DocLine::Field { label, value, status } => {
+            let value_style = status.as_ref().map_or(Style::new(), theme::status);
+            let value_style = if value == "—" { theme::muted() } else { value_style };
+            Line::from(vec![
+                Span::styled(
+                    format!("{:<w$} ", fit(label, LABEL_WIDTH), w = LABEL_WIDTH),
+                    theme::label(),
+                ),
+                Span::styled(value.as_str(), value_style),
+            ])
+        }
+        DocLine::Heading(h) => Line::styled(h.as_str(), theme::heading()),
+        DocLine::Text(t) if t == "none" => Line::styled("none", theme::muted()),
+        DocLine::Text(t) => Line::raw(t.as_str()),
+        DocLine::Blank => Line::raw(""),
+    }
+}

@@ -1,0 +1,87 @@
+//! The sidebar: the status pane above the assignee pane. The filter in force is marked with ●, the
+//! pane's cursor is highlighted when the pane has focus.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState};
+
+use crate::app::filters::{PaneKind, status_options};
+use crate::app::{App, Focus};
+use crate::ui::text::fit;
+use crate::ui::theme;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let statuses = status_options();
+    let status_height = statuses.len() as u16 + 2;
+    let [top, bottom] = Layout::vertical([Constraint::Length(status_height), Constraint::Fill(1)]).areas(area);
+    let query = app.list().query();
+
+    let status_items: Vec<(String, bool, ratatui::style::Style)> = statuses
+        .iter()
+        .map(|s| {
+            let style = s.as_ref().map_or_else(ratatui::style::Style::new, theme::status);
+            (
+                s.as_ref().map_or("all", |s| s.as_str()).to_string(),
+                *s == query.status,
+                style,
+            )
+        })
+        .collect();
+    draw_pane(frame, top, app, PaneKind::Status, " Status ", "s", status_items);
+
+    let assignee_items = app
+        .assignee_options()
+        .into_iter()
+        .map(|o| {
+            let active = o.id == query.assigned_to;
+            (o.label, active, ratatui::style::Style::new())
+        })
+        .collect();
+    draw_pane(
+        frame,
+        bottom,
+        app,
+        PaneKind::Assignee,
+        " Assignee ",
+        "a",
+        assignee_items,
+    );
+}
+
+fn draw_pane(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    pane: PaneKind,
+    title: &str,
+    key: &str,
+    items: Vec<(String, bool, ratatui::style::Style)>,
+) {
+    let focused = app.focus() == Focus::Pane(pane);
+    let block = Block::bordered()
+        .title(Line::from(vec![
+            Span::styled(title.to_string(), theme::title(focused)),
+            Span::styled(format!("({key}) "), theme::muted()),
+        ]))
+        .border_style(theme::border(focused));
+    let width = usize::from(area.width.saturating_sub(4));
+    let items: Vec<ListItem> = items
+        .into_iter()
+        .map(|(label, active, style)| {
+            let mark = if active {
+                Span::styled("● ", theme::active())
+            } else {
+                Span::raw("  ")
+            };
+            let label_style = if active { style.patch(theme::active()) } else { style };
+            ListItem::new(Line::from(vec![mark, Span::styled(fit(&label, width), label_style)]))
+        })
+        .collect();
+    let mut list = List::new(items).block(block);
+    if focused {
+        list = list.highlight_style(theme::selected(true));
+    }
+    let mut state = ListState::default().with_selected(Some(app.pane_cursor(pane)));
+    frame.render_stateful_widget(list, area, &mut state);
+}

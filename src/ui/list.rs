@@ -1,0 +1,257 @@
+//! The lead list: a table of only the rows on screen, plus the row under the last lead that says whether
+//! more is loading, loading failed, or the list is complete.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+
+use crate::app::filters::assignee_label;
+use crate::app::lead_view::{LeadView, age};
+use crate::app::list::{PageState, Trailer, window_start};
+use crate::app::{App, Focus};
+use crate::ui::text::{count, fit};
+use crate::ui::{SPINNER, centered, theme};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Marker,
+    Name,
+    Company,
+    Status,
+    Source,
+    Assignee,
+    Age,
+}
+
+impl Column {
+    fn title(self) -> &'static str {
+        match self {
+            Column::Marker => "",
+            Column::Name => "Name",
+            Column::Company => "Company",
+            Column::Status => "Status",
+            Column::Source => "Source",
+            Column::Assignee => "Assignee",
+            Column::Age => "Age",
+        }
+    }
+
+    fn min_width(self) -> u16 {
+        match self {
+            Column::Marker => 1,
+            Column::Name => 14,
+            Column::Company => 12,
+            Column::Status | Column::Source => 12,
+            Column::Assignee => 10,
+            Column::Age => 4,
+        }
+    }
+}
+
+/// The columns that fit `width`, with their widths: source goes first when narrow, then assignee, then
+/// company; name and company share what is left over.
+fn columns(width: u16) -> Vec<(Column, u16)> {
+    use Column::*;
+    let sets: [&[Column]; 4] = [
+        &[Marker, Name, Company, Status, Source, Assignee, Age],
+        &[Marker, Name, Company, Status, Assignee, Age],
+        &[Marker, Name, Company, Status, Age],
+        &[Marker, Name, Status, Age],
+    ];
+    let needed = |set: &[Column]| set.iter().map(|c| c.min_width()).sum::<u16>() + set.len() as u16 - 1;
+    let set = sets.iter().find(|s| needed(s) <= width).copied().unwrap_or(sets[3]);
+    let mut spare = width.saturating_sub(needed(set));
+    let mut widths: Vec<(Column, u16)> = set.iter().map(|c| (*c, c.min_width())).collect();
+    // Assignee names up to 16 columns, then name and company share the rest, name a little more.
+    if let Some(a) = widths.iter_mut().find(|(c, _)| *c == Assignee) {
+        let extra = spare.min(6);
+        a.1 += extra;
+        spare -= extra;
+    }
+    let has_company = set.contains(&Company);
+    let to_name = if has_company {
+        spare.div_ceil(2) + spare / 8
+    } else {
+        spare
+    };
+    for (c, w) in widths.iter_mut() {
+        match c {
+            Name => *w += to_name.min(spare),
+            Company => *w += spare.saturating_sub(to_name),
+            _ => {}
+        }
+    }
+    widths
+}
+
+fn cell_text(app: &App, lead: &LeadView, column: Column, width: usize) -> String {
+    let dash = "—";
+    let text = match column {
+        Column::Marker => String::new(),
+        Column::Name if lead.name.is_empty() => "(no name)".to_string(),
+        Column::Name => lead.name.clone(),
+        Column::Company => lead.company.clone().unwrap_or_else(|| dash.to_string()),
+        Column::Status => lead.status.as_str().to_string(),
+        Column::Source => lead.source.clone().unwrap_or_else(|| dash.to_string()),
+        Column::Assignee => match &lead.assignee {
+            Some(id) => assignee_label(&app.settings().profile, app.settings().show_names, id),
+            None => dash.to_string(),
+        },
+        Column::Age => age(lead.created_at, app.now()),
+    };
+    fit(&text, width)
+}
+
+fn lead_row<'a>(app: &App, lead: &LeadView, columns: &[(Column, u16)], selected: bool, focused: bool) -> Row<'a> {
+    let cells = columns.iter().map(|(c, w)| {
+        let text = cell_text(app, lead, *c, usize::from(*w));
+        if selected {
+            return Cell::from(if *c == Column::Marker { "›".to_string() } else { text });
+        }
+        let style = match c {
+            Column::Status => theme::status(&lead.status),
+            Column::Name if lead.name.is_empty() => theme::muted(),
+            Column::Company | Column::Source | Column::Assignee if text == "—" => theme::muted(),
+            Column::Age => theme::muted(),
+            _ => Style::new(),
+        };
+        Cell::from(Span::styled(text, style))
+    });
+    let row = Row::new(cells);
+    if selected {
+        row.style(theme::selected(focused))
+    } else {
+        row
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let focused = app.focus() == Focus::List;
+    let list = app.list();
+    let mut title = vec![Span::styled(" Leads ", theme::title(focused))];
+    title.push(Span::styled(
+        format!("· {} ", app.settings().source_label),
+        theme::muted(),
+    ));
+    let block = Block::bordered()
+        .title(Line::from(title))
+        .border_style(theme::border(focused));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    if list.is_empty() {
+        draw_empty(frame, inner, app);
+        return;
+    }
+
+    let rows = usize::from(inner.height.saturating_sub(1)).max(1);
+    let start = window_start(list.offset(), list.selected(), list.row_count(), rows);
+    let end = (start + rows).min(list.len());
+    let columns = columns(inner.width);
+    let visible = list.leads()[start..end]
+        .iter()
+        .enumerate()
+        .map(|(i, lead)| lead_row(app, lead, &columns, start + i == list.selected(), focused));
+    let header = Row::new(columns.iter().map(|(c, _)| Cell::from(c.title()))).style(theme::header());
+    let widths: Vec<Constraint> = columns.iter().map(|(_, w)| Constraint::Length(*w)).collect();
+    frame.render_widget(Table::new(visible, widths).header(header), inner);
+
+    // The trailer sits in the row under the last lead, when that row is on screen.
+    let trailer_row = list.len() - start;
+    if trailer_row < rows {
+        let area = Rect {
+            y: inner.y + 1 + trailer_row as u16,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(trailer_line(app)).centered(), area);
+    }
+}
+
+fn trailer_line(app: &App) -> Line<'static> {
+    match app.list().trailer() {
+        Trailer::Loading => Line::styled(
+            format!("{} loading…", SPINNER[app.spinner % SPINNER.len()]),
+            theme::busy(),
+        ),
+        Trailer::Failed => Line::styled(
+            "✖ could not load more · retrying shortly · r retries now",
+            theme::error(),
+        ),
+        Trailer::End => Line::styled(
+            format!("── end of list · {} leads ──", count(app.list().len())),
+            theme::muted(),
+        ),
+    }
+}
+
+fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
+    let list = app.list();
+    let spinner = SPINNER[app.spinner % SPINNER.len()];
+    let lines: Vec<Line> = match list.pages() {
+        PageState::NotStarted | PageState::Loading { .. } | PageState::More { .. } => vec![Line::styled(
+            format!("{spinner} Loading leads from {}…", app.settings().source_label),
+            theme::busy(),
+        )],
+        PageState::Failed { .. } => vec![
+            Line::styled("Could not load leads", theme::error()),
+            Line::raw(""),
+            Line::raw(app.error().unwrap_or("the request failed").to_string()),
+            Line::raw(""),
+            Line::styled("Retrying shortly · press r to retry now", theme::muted()),
+        ],
+        PageState::Done if list.query().status.is_none() && list.query().assigned_to.is_none() => vec![
+            Line::styled("No leads yet", theme::title(false)),
+            Line::raw(""),
+            Line::raw(format!("{} has no leads.", app.settings().source_label)),
+            Line::from(vec![
+                Span::raw("Press "),
+                Span::styled("n", theme::key()),
+                Span::raw(" to add the first one, "),
+                Span::styled("r", theme::key()),
+                Span::raw(" to look again."),
+            ]),
+        ],
+        PageState::Done => vec![
+            Line::styled("No leads match these filters", theme::title(false)),
+            Line::raw(""),
+            Line::raw(crate::ui::status_bar::filters_text(app)),
+            Line::from(vec![
+                Span::raw("Press "),
+                Span::styled("s", theme::key()),
+                Span::raw(" or "),
+                Span::styled("a", theme::key()),
+                Span::raw(" to change them."),
+            ]),
+        ],
+    };
+    let height = lines.len() as u16;
+    let area = centered(area, area.width.saturating_sub(2), height);
+    frame.render_widget(Paragraph::new(lines).centered(), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_fit_the_width_and_drop_in_order() {
+        for width in [40u16, 50, 60, 78, 90, 118, 200] {
+            let cols = columns(width);
+            let used: u16 = cols.iter().map(|(_, w)| w).sum::<u16>() + cols.len() as u16 - 1;
+            assert!(used <= width.max(35), "{width}: {used}");
+        }
+        let names = |w| columns(w).iter().map(|(c, _)| *c).collect::<Vec<_>>();
+        assert!(names(78).contains(&Column::Source));
+        assert!(!names(60).contains(&Column::Source));
+        assert!(names(60).contains(&Column::Assignee));
+        assert!(!names(50).contains(&Column::Assignee));
+        assert!(names(50).contains(&Column::Company));
+        assert_eq!(
+            names(40),
+            vec![Column::Marker, Column::Name, Column::Status, Column::Age]
+        );
+    }
+}

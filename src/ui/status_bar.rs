@@ -1,0 +1,97 @@
+//! The bottom line: network activity, filters, how much is loaded, and the last error or key hints.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::filters::assignee_label;
+use crate::app::{App, Focus, Screen};
+use crate::ui::text::{count, fit};
+use crate::ui::{SPINNER, theme};
+
+/// "status: new · assignee: Ada Admin"
+pub fn filters_text(app: &App) -> String {
+    let q = app.list().query();
+    let status = q.status.as_ref().map_or("all", |s| s.as_str());
+    let assignee = q.assigned_to.as_deref().map_or_else(
+        || "all".to_string(),
+        |id| assignee_label(&app.settings().profile, app.settings().show_names, id),
+    );
+    format!("status: {status} · assignee: {assignee}")
+}
+
+fn loaded_text(app: &App) -> String {
+    let list = app.list();
+    if list.is_first_load() {
+        return "loading".to_string();
+    }
+    let n = count(list.len());
+    if list.has_more() {
+        format!("{n} loaded · more")
+    } else {
+        format!("{n} loaded · all")
+    }
+}
+
+/// Only the filters in force, for when an error needs the room: "status: new", or nothing.
+fn compact_filters_text(app: &App) -> String {
+    let q = app.list().query();
+    let mut parts = Vec::new();
+    if let Some(s) = &q.status {
+        parts.push(format!("status: {}", s.as_str()));
+    }
+    if let Some(id) = &q.assigned_to {
+        parts.push(format!(
+            "assignee: {}",
+            assignee_label(&app.settings().profile, app.settings().show_names, id)
+        ));
+    }
+    parts.join(" · ")
+}
+
+fn hints(app: &App) -> &'static str {
+    match (app.screen(), app.focus()) {
+        (Screen::Detail, _) => "esc back · j/k scroll",
+        (Screen::Form, _) => "esc close",
+        (Screen::List, Focus::Pane(_)) => "↵ apply · esc back · ? help",
+        (Screen::List, Focus::List) => "↵ open · s/a filter · ? help",
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let width = usize::from(area.width);
+    let activity = if app.busy() {
+        Span::styled(format!(" {} ", SPINNER[app.spinner % SPINNER.len()]), theme::busy())
+    } else {
+        Span::raw("   ")
+    };
+    let right_text = match app.error() {
+        Some(e) => format!("✖ {e}"),
+        None => hints(app).to_string(),
+    };
+    let mut left = format!("{} │ {} ", loaded_text(app), filters_text(app));
+    // An error matters more than spelling out filters that are not in force.
+    if app.error().is_some() && 3 + left.width() + right_text.width() > width {
+        let filters = compact_filters_text(app);
+        left = if filters.is_empty() {
+            format!("{} │ ", loaded_text(app))
+        } else {
+            format!("{} │ {filters} │ ", loaded_text(app))
+        };
+    }
+    let left = fit(&left, width.saturating_sub(3));
+    let room = width.saturating_sub(3 + left.width() + 1);
+    let right = Span::styled(
+        fit(&right_text, room),
+        if app.error().is_some() {
+            theme::error()
+        } else {
+            theme::muted()
+        },
+    );
+    let pad = width.saturating_sub(3 + left.width() + right.content.width() + 1);
+    let line = Line::from(vec![activity, Span::raw(left), Span::raw(" ".repeat(pad)), right]);
+    frame.render_widget(Paragraph::new(line).style(theme::status_bar()), area);
+}
