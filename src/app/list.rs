@@ -1,29 +1,25 @@
 //! One list of leads for one filter: the loaded leads, the cursor to the next page, the selection and the
 //! window on screen. A filter change makes a new `LeadList`, so nothing of the old one can leak in.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
 
+use crate::api::paging::Paging;
 use crate::api::types::{Lead, ListQuery, Page};
 use crate::api::worker::RequestId;
 use crate::app::lead_view::LeadView;
 
-/// Where paging stands.
+/// Where this list's page requests stand. Which cursor comes next, and which leads were seen, is the
+/// business of [`Paging`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageState {
     /// No page asked for yet.
     NotStarted,
-    /// A page was asked for with `cursor` (`None`: the first page) and its answer is awaited.
-    Loading { id: RequestId, cursor: Option<String> },
-    /// The server said there is more after `cursor`.
-    More { cursor: String },
-    /// A page failed; it is asked for again at `retry_at` (or at once on reload).
-    Failed {
-        cursor: Option<String>,
-        retry_at: DateTime<Utc>,
-        attempts: u32,
-    },
+    /// A page was asked for and its answer is awaited.
+    Loading { id: RequestId },
+    /// The server said there is more; nothing asked for yet.
+    Idle,
+    /// A page failed; it is asked for again at `retry_at` (or at once on `r`).
+    Failed { retry_at: DateTime<Utc>, attempts: u32 },
     /// The server said there is no more, or repeated a cursor.
     Done,
 }
@@ -36,8 +32,7 @@ const RETRY_MAX_SECS: i64 = 30;
 pub struct LeadList {
     query: ListQuery,
     leads: Vec<LeadView>,
-    ids: HashSet<String>,
-    seen_cursors: HashSet<String>,
+    paging: Paging,
     pages: PageState,
     selected: usize,
     offset: usize,
@@ -56,8 +51,7 @@ impl LeadList {
         LeadList {
             query,
             leads: Vec::new(),
-            ids: HashSet::new(),
-            seen_cursors: HashSet::new(),
+            paging: Paging::new(),
             pages: PageState::NotStarted,
             selected: 0,
             offset: 0,
@@ -112,11 +106,10 @@ impl LeadList {
     /// True until the first page has been answered successfully.
     pub fn is_first_load(&self) -> bool {
         self.leads.is_empty()
+            && self.paging.next_cursor().is_none()
             && matches!(
                 self.pages,
-                PageState::NotStarted
-                    | PageState::Loading { cursor: None, .. }
-                    | PageState::Failed { cursor: None, .. }
+                PageState::NotStarted | PageState::Loading { .. } | PageState::Failed { .. }
             )
     }
 
@@ -137,31 +130,31 @@ impl LeadList {
     /// selection is within `distance` rows of the last loaded lead.
     pub fn wants_page(&self, distance: usize) -> Option<Option<String>> {
         let near_end = self.leads.len() <= self.selected + distance;
-        match &self.pages {
+        match self.pages {
             PageState::NotStarted => Some(None),
-            PageState::More { cursor } if near_end => Some(Some(cursor.clone())),
+            PageState::Idle if near_end => Some(self.paging.next_cursor().map(str::to_string)),
             _ => None,
         }
     }
 
     /// A failed page whose retry time has come.
     pub fn retry_due(&self, now: DateTime<Utc>) -> Option<Option<String>> {
-        match &self.pages {
-            PageState::Failed { cursor, retry_at, .. } if *retry_at <= now => Some(cursor.clone()),
+        match self.pages {
+            PageState::Failed { retry_at, .. } if retry_at <= now => self.failed_cursor(),
             _ => None,
         }
     }
 
     /// A failed page, to be asked for again at once.
     pub fn failed_cursor(&self) -> Option<Option<String>> {
-        match &self.pages {
-            PageState::Failed { cursor, .. } => Some(cursor.clone()),
+        match self.pages {
+            PageState::Failed { .. } => Some(self.paging.next_cursor().map(str::to_string)),
             _ => None,
         }
     }
 
-    pub fn mark_loading(&mut self, id: RequestId, cursor: Option<String>) {
-        self.pages = PageState::Loading { id, cursor };
+    pub fn mark_loading(&mut self, id: RequestId) {
+        self.pages = PageState::Loading { id };
     }
 
     /// True when `id` is the page this list waits for.
@@ -169,33 +162,27 @@ impl LeadList {
         self.in_flight() == Some(id)
     }
 
-    /// Adds a page's leads (skipping any already listed) and moves the cursor on. Stops on a repeated
-    /// cursor, `hasMore == false` or a null cursor.
-    pub fn accept_page(&mut self, page: Page<Lead>) -> usize {
-        let before = self.leads.len();
-        for lead in &page.data {
-            if self.ids.insert(lead.id.clone()) {
-                self.leads.push(LeadView::new(lead));
-            }
-        }
-        self.pages = match page.continuation() {
-            Some(next) if self.seen_cursors.insert(next.to_string()) => PageState::More {
-                cursor: next.to_string(),
-            },
-            _ => PageState::Done,
+    /// Adds the leads of the page asked for with `cursor`, skipping any already listed, and moves on to
+    /// the next cursor (or ends the list).
+    pub fn accept_page(&mut self, cursor: Option<&str>, page: Page<Lead>) -> usize {
+        let fresh = self.paging.accept(cursor, page);
+        self.leads.extend(fresh.iter().map(LeadView::new));
+        self.pages = if self.paging.is_done() {
+            PageState::Done
+        } else {
+            PageState::Idle
         };
-        self.leads.len() - before
+        fresh.len()
     }
 
     pub fn page_failed(&mut self, now: DateTime<Utc>) {
-        let (cursor, attempts) = match &self.pages {
-            PageState::Loading { cursor, .. } => (cursor.clone(), 1),
-            PageState::Failed { cursor, attempts, .. } => (cursor.clone(), attempts + 1),
+        let attempts = match self.pages {
+            PageState::Loading { .. } => 1,
+            PageState::Failed { attempts, .. } => attempts + 1,
             _ => return,
         };
         let wait = (RETRY_FIRST_SECS << (attempts - 1).min(8)).min(RETRY_MAX_SECS);
         self.pages = PageState::Failed {
-            cursor,
             retry_at: now + chrono::Duration::seconds(wait),
             attempts,
         };
@@ -203,10 +190,8 @@ impl LeadList {
 
     /// Puts a lead at the top and selects it (a lead just created); an already listed lead moves there.
     pub fn insert_top(&mut self, lead: &Lead) {
-        if self.ids.contains(&lead.id) {
+        if self.paging.fresh(vec![lead.clone()]).is_empty() {
             self.leads.retain(|l| l.id != lead.id);
-        } else {
-            self.ids.insert(lead.id.clone());
         }
         self.leads.insert(0, LeadView::new(lead));
         self.selected = 0;

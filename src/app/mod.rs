@@ -215,7 +215,7 @@ impl App {
 
     fn request_page(&mut self, cursor: Option<String>) -> Vec<ApiRequest> {
         let id = self.new_id();
-        self.list.mark_loading(id, cursor.clone());
+        self.list.mark_loading(id);
         vec![ApiRequest::List {
             id,
             query: self.list.query().clone(),
@@ -478,7 +478,7 @@ impl App {
                                 self.seen_assignees.push(a.clone());
                             }
                         }
-                        self.list.accept_page(page);
+                        self.list.accept_page(cursor.as_deref(), page);
                         self.list.fit_window(list_rows(self.height));
                         self.prefetch()
                     }

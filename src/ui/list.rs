@@ -191,7 +191,7 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
     let list = app.list();
     let spinner = SPINNER[app.spinner % SPINNER.len()];
     let lines: Vec<Line> = match list.pages() {
-        PageState::NotStarted | PageState::Loading { .. } | PageState::More { .. } => vec![Line::styled(
+        PageState::NotStarted | PageState::Loading { .. } | PageState::Idle => vec![Line::styled(
             format!("{spinner} Loading leads from {}…", app.settings().source_label),
             theme::busy(),
         )],

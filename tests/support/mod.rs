@@ -95,7 +95,7 @@ pub fn lead(i: usize) -> Lead {
         _ => Some(STRANGER),
     };
     let mut custom = BTreeMap::new();
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         custom.insert("budget".to_string(), json!(1000 + i));
         custom.insert("industry".to_string(), json!("saas"));
     }
@@ -104,7 +104,7 @@ pub fn lead(i: usize) -> Lead {
         first_name: Some(FIRST[i % FIRST.len()].to_string()),
         last_name: Some(LAST[(i / 2) % LAST.len()].to_string()),
         email: Some(format!("lead{i}@example.com")),
-        phone: (i % 3 == 0).then(|| "+44 20 7946 0958".to_string()),
+        phone: i.is_multiple_of(3).then(|| "+44 20 7946 0958".to_string()),
         company_name: (i % 4 != 3).then(|| COMPANY[i % COMPANY.len()].to_string()),
         status: LeadStatus::KNOWN[i % LeadStatus::KNOWN.len()].clone(),
         source: Some(LeadSource::KNOWN[i % LeadSource::KNOWN.len()].clone()),
@@ -118,7 +118,7 @@ pub fn lead(i: usize) -> Lead {
         assigned_to: assignee.map(str::to_string),
         custom_fields: custom,
         created_at: now() - Duration::minutes(7 + 37 * i as i64),
-        channel: (i % 2 == 0).then(|| "instagram".to_string()),
+        channel: i.is_multiple_of(2).then(|| "instagram".to_string()),
         attribution: (i % 3 == 2).then(|| {
             BTreeMap::from([
                 ("utm_campaign".to_string(), json!("spring-launch")),
