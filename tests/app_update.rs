@@ -428,13 +428,15 @@ fn q_and_ctrl_c_quit_and_help_toggles() {
 }
 
 #[test]
-fn n_opens_the_form_slot_and_esc_closes_it() {
+fn n_opens_the_form_and_esc_closes_it_after_asking() {
     let (mut app, _) = app_with(80, 24, 5, false);
     update(&mut app, ch('n'));
     assert_eq!(app.screen(), Screen::Form);
     update(&mut app, ch('q'));
     assert!(!app.should_quit(), "q is typing while the form is open");
     update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.screen(), Screen::Form, "a typed q is not thrown away by one key");
+    update(&mut app, ch('y'));
     assert_eq!(app.screen(), Screen::List);
 }
 

@@ -1,6 +1,7 @@
 //! Frames of the create form at 80×24 and 120×40, with the styles that carry meaning (focus, errors, counters).
 
 mod form_support;
+mod support;
 
 use crossterm::event::KeyCode;
 use form_support::*;

@@ -1,13 +1,15 @@
 //! The create form as state: keys in, field values, errors and actions out.
 
 mod form_support;
+mod support;
 
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use form_support::*;
 use leadbox::api::error::ApiError;
-use leadbox::app::form::{FORM_KEYMAP, FieldKind, Form, FormAction, FormCommand, Leave, Notice, form_command};
+use leadbox::app::form::{FieldKind, Form, FormAction, FormCommand, Leave, Notice, form_command};
+use leadbox::app::keymap::{Action, Context, KEYMAP, Trigger};
 use leadbox::tenant::TenantProfile;
 use serde_json::json;
 
@@ -262,7 +264,7 @@ fn sending_blocks_a_second_submit_and_edits() {
     assert_eq!(submit(&mut form), FormAction::None);
     focus_button(&mut form);
     assert_eq!(press(&mut form, KeyCode::Enter), FormAction::None);
-    assert!(matches!(form.notice(), Some(Notice::Warning(m)) if m.contains("Already sending")));
+    assert!(matches!(form.notice(), Some(Notice::Warning(m)) if m.contains("already on its way")));
     focus_on(&mut form, "firstName");
     type_str(&mut form, "x");
     form.handle_paste("y");
@@ -454,19 +456,42 @@ fn without_a_roster_the_assignee_is_a_uuid_field() {
 }
 
 #[test]
-fn the_keymap_table_drives_the_keys() {
+fn the_app_keymap_drives_the_form_keys() {
     assert_eq!(form_command(&ctrl('s')), Some(FormCommand::Submit));
     assert_eq!(form_command(&key(KeyCode::Esc)), Some(FormCommand::Cancel));
-    assert_eq!(form_command(&key(KeyCode::BackTab)), Some(FormCommand::PrevField));
-    assert_eq!(form_command(&key(KeyCode::Char('q'))), None);
-    for binding in FORM_KEYMAP {
-        assert!(!binding.help.is_empty());
-        for &(code, modifiers) in binding.keys {
-            assert_eq!(form_command(&KeyEvent::new(code, modifiers)), Some(binding.command));
+    assert_eq!(
+        form_command(&KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        Some(FormCommand::PrevField)
+    );
+    assert_eq!(
+        form_command(&key(KeyCode::Char('q'))),
+        None,
+        "q is a letter in the form"
+    );
+    let form_bindings: Vec<_> = KEYMAP.iter().filter(|b| b.context == Context::Form).collect();
+    for command in [
+        FormCommand::NextField,
+        FormCommand::PrevField,
+        FormCommand::Activate,
+        FormCommand::Toggle,
+        FormCommand::ChoicePrev,
+        FormCommand::ChoiceNext,
+        FormCommand::Submit,
+        FormCommand::Cancel,
+        FormCommand::Quit,
+    ] {
+        let binding = form_bindings
+            .iter()
+            .find(|b| b.action == Action::Form(command))
+            .unwrap_or_else(|| panic!("{command:?} has no key"));
+        assert!(!binding.description.is_empty());
+        for trigger in binding.triggers {
+            let Trigger::Key(code, modifiers) = *trigger else {
+                panic!("{trigger:?}")
+            };
+            assert_eq!(form_command(&KeyEvent::new(code, modifiers)), Some(command));
         }
     }
-    let submit = FORM_KEYMAP.iter().find(|b| b.command == FormCommand::Submit).unwrap();
-    assert_eq!(submit.keys_label(), "Ctrl-S");
 }
 
 #[test]

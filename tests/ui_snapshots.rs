@@ -253,10 +253,10 @@ fn detail_refresh_failed() {
 }
 
 #[test]
-fn form_slot() {
+fn form_open_over_the_list() {
     let (mut app, _) = app_with(80, 24, 25, false);
     update(&mut app, ch('n'));
-    snap_text("form_slot_80x24", &app);
+    snap_text("form_open_80x24", &app);
 }
 
 #[test]

@@ -7,14 +7,15 @@
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 use serde_json::Value;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use crate::api::error::ApiError;
-use crate::api::types::{FieldDetail, LeadSource, NewLead};
-use crate::api::worker::RequestId;
+use crate::api::types::{FieldDetail, Lead, LeadSource, NewLead};
+use crate::api::worker::{ApiRequest, RequestId};
+use crate::app::keymap::{self, Action, Context};
 use crate::rules::{self, TextField};
 use crate::tenant::{CustomFieldDef, CustomFieldKind, TenantProfile};
 
@@ -54,127 +55,12 @@ pub enum FormCommand {
     Quit,
 }
 
-/// One row of the form's keymap: the keys, what they do, and the words the help screen shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FormBinding {
-    pub keys: &'static [(KeyCode, KeyModifiers)],
-    pub command: FormCommand,
-    /// One or two words for the form's own hint line.
-    pub hint: &'static str,
-    pub help: &'static str,
-}
-
-impl FormBinding {
-    /// The keys as the user reads them: "Tab/↓".
-    pub fn keys_label(&self) -> String {
-        self.keys
-            .iter()
-            .map(|&(c, m)| key_label(c, m))
-            .collect::<Vec<_>>()
-            .join("/")
-    }
-}
-
-/// A key as printed in help and hints: "Ctrl-S", "Shift-Tab", "↓".
-pub fn key_label(code: KeyCode, modifiers: KeyModifiers) -> String {
-    let name = match code {
-        KeyCode::Tab => "Tab".to_string(),
-        KeyCode::BackTab => return "Shift-Tab".to_string(),
-        KeyCode::Enter => "Enter".to_string(),
-        KeyCode::Esc => "Esc".to_string(),
-        KeyCode::Up => "↑".to_string(),
-        KeyCode::Down => "↓".to_string(),
-        KeyCode::Left => "←".to_string(),
-        KeyCode::Right => "→".to_string(),
-        KeyCode::Char(' ') => "Space".to_string(),
-        KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => c.to_ascii_uppercase().to_string(),
-        KeyCode::Char(c) => c.to_string(),
-        other => format!("{other:?}"),
-    };
-    let mut out = String::new();
-    if modifiers.contains(KeyModifiers::CONTROL) {
-        out.push_str("Ctrl-");
-    }
-    if modifiers.contains(KeyModifiers::ALT) {
-        out.push_str("Alt-");
-    }
-    out.push_str(&name);
-    out
-}
-
-/// The form's keys. `handle_key` reads this table, and the help screen prints it, so they never disagree.
-pub const FORM_KEYMAP: &[FormBinding] = &[
-    FormBinding {
-        keys: &[(KeyCode::Char('s'), KeyModifiers::CONTROL)],
-        command: FormCommand::Submit,
-        hint: "create",
-        help: "create the lead",
-    },
-    FormBinding {
-        keys: &[(KeyCode::Esc, KeyModifiers::NONE)],
-        command: FormCommand::Cancel,
-        hint: "cancel",
-        help: "close a list / cancel (asks first if anything was typed)",
-    },
-    FormBinding {
-        keys: &[(KeyCode::Char('c'), KeyModifiers::CONTROL)],
-        command: FormCommand::Quit,
-        hint: "",
-        help: "quit leadbox (asks first if anything was typed)",
-    },
-    FormBinding {
-        keys: &[(KeyCode::Tab, KeyModifiers::NONE), (KeyCode::Down, KeyModifiers::NONE)],
-        command: FormCommand::NextField,
-        hint: "next",
-        help: "next field (↓ moves a line in notes and an option in an open list)",
-    },
-    FormBinding {
-        keys: &[
-            (KeyCode::BackTab, KeyModifiers::SHIFT),
-            (KeyCode::Up, KeyModifiers::NONE),
-        ],
-        command: FormCommand::PrevField,
-        hint: "previous",
-        help: "previous field (↑ moves a line in notes and an option in an open list)",
-    },
-    FormBinding {
-        keys: &[(KeyCode::Enter, KeyModifiers::NONE)],
-        command: FormCommand::Activate,
-        hint: "choose",
-        help: "open a list / choose / next field / new line in notes / press the button",
-    },
-    FormBinding {
-        keys: &[(KeyCode::Char(' '), KeyModifiers::NONE)],
-        command: FormCommand::Toggle,
-        hint: "toggle",
-        help: "toggle yes/no or a multi-select option",
-    },
-    FormBinding {
-        keys: &[(KeyCode::Left, KeyModifiers::NONE)],
-        command: FormCommand::ChoicePrev,
-        hint: "",
-        help: "previous choice of a list field",
-    },
-    FormBinding {
-        keys: &[(KeyCode::Right, KeyModifiers::NONE)],
-        command: FormCommand::ChoiceNext,
-        hint: "",
-        help: "next choice of a list field",
-    },
-];
-
-/// The command `FORM_KEYMAP` gives a key, if any.
+/// The command the app's keymap gives a key in the form, if any.
 pub fn form_command(key: &KeyEvent) -> Option<FormCommand> {
-    // Terminals report Shift-Tab as BackTab with or without the shift flag.
-    let modifiers = if key.code == KeyCode::BackTab {
-        KeyModifiers::SHIFT
-    } else {
-        key.modifiers
-    };
-    FORM_KEYMAP
-        .iter()
-        .find(|b| b.keys.iter().any(|&(code, mods)| code == key.code && mods == modifiers))
-        .map(|b| b.command)
+    match keymap::action_for_key(&[Context::Form], key) {
+        Some(Action::Form(command)) => Some(command),
+        _ => None,
+    }
 }
 
 /// How many characters a value has once it is sent, and the limit, for fields with a length rule.
@@ -844,7 +730,9 @@ impl Form {
 
     fn submit(&mut self) -> FormAction {
         if self.sending.is_some() {
-            self.notice = Some(Notice::Warning("Already sending this lead: wait for the answer".into()));
+            self.notice = Some(Notice::Warning(
+                "Sending… this lead is already on its way: wait for the answer".into(),
+            ));
             return FormAction::None;
         }
         for field in &mut self.fields {
@@ -1103,4 +991,97 @@ pub fn parse_attribution(text: &str) -> Result<Option<BTreeMap<String, String>>,
         }
     }
     Ok((!map.is_empty()).then_some(map))
+}
+
+// ---- the form inside the app ----
+
+impl super::App {
+    pub(super) fn open_form(&mut self) {
+        if self.form.is_none() {
+            self.form = Some(Form::new(&self.settings.profile));
+        }
+        self.screen = super::Screen::Form;
+    }
+
+    fn close_form(&mut self) {
+        self.form = None;
+        self.screen = super::Screen::List;
+        self.list.fit_window(super::list_rows(self.height));
+    }
+
+    /// Every key goes to the form while it is open, so `q` types a q.
+    pub(super) fn on_form_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
+        let Some(form) = self.form.as_mut() else {
+            self.screen = super::Screen::List;
+            return Vec::new();
+        };
+        match form.handle_key(key) {
+            FormAction::None => Vec::new(),
+            FormAction::Cancel => {
+                self.close_form();
+                Vec::new()
+            }
+            FormAction::Quit => {
+                self.quit = true;
+                Vec::new()
+            }
+            FormAction::Submit(lead) => {
+                let id = self.new_id();
+                if let Some(form) = self.form.as_mut() {
+                    form.mark_sending(id);
+                }
+                vec![ApiRequest::Create { id, lead: *lead }]
+            }
+        }
+    }
+
+    /// The answer to the form's create: the lead goes to the top of the list, selected, or the form says
+    /// what went wrong and keeps the draft. Answers to anything but the pending request are dropped.
+    pub(super) fn on_created(&mut self, id: RequestId, result: Result<Lead, ApiError>) -> Vec<ApiRequest> {
+        let Some(form) = self.form.as_mut().filter(|f| f.pending_request() == Some(id)) else {
+            tracing::debug!(id, "dropping the answer to a create no longer awaited");
+            return Vec::new();
+        };
+        let lead = match result {
+            Ok(lead) => lead,
+            Err(error) => {
+                form.apply_error(&error);
+                return Vec::new();
+            }
+        };
+        self.close_form();
+        self.focus = super::Focus::List;
+        let query = self.list.query();
+        let shown = query.status.as_ref().is_none_or(|s| *s == lead.status)
+            && query
+                .assigned_to
+                .as_ref()
+                .is_none_or(|a| lead.assigned_to.as_ref() == Some(a));
+        // A lead the filters would hide is shown in the unfiltered list instead of among leads it does not match.
+        let out = if shown {
+            Vec::new()
+        } else {
+            self.restart_list(None, None)
+        };
+        if let Some(a) = lead.assigned_to.as_ref().filter(|a| !a.is_empty())
+            && !self.seen_assignees.contains(a)
+        {
+            self.seen_assignees.push(a.clone());
+        }
+        self.list.insert_top(&lead);
+        self.list.fit_window(super::list_rows(self.height));
+        self.error = None;
+        let name = lead.full_name();
+        let name = if name.trim().is_empty() {
+            crate::app::lead_view::short_id(&lead.id)
+        } else {
+            crate::sanitize::line(&name).into_owned()
+        };
+        self.notice = Some(if shown {
+            format!("Created lead {name}")
+        } else {
+            format!("Created lead {name} · filters cleared to show it")
+        });
+        out
+    }
 }

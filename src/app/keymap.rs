@@ -3,6 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 
+use crate::app::form::FormCommand;
+
 /// Where a binding applies. More specific contexts are looked up before `Global`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
@@ -16,18 +18,21 @@ pub enum Context {
     Pane,
     /// A lead's detail is open.
     Detail,
+    /// The create form is open: it takes every key, and those not bound here are typing.
+    Form,
     /// The help overlay is open.
     Help,
 }
 
 impl Context {
     /// Help's section titles, in the order they are shown.
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Move,
         Context::List,
         Context::Pane,
         Context::Detail,
+        Context::Form,
         Context::Help,
     ];
 
@@ -38,6 +43,7 @@ impl Context {
             Context::List => "Lead list",
             Context::Pane => "Status and assignee panes",
             Context::Detail => "Lead detail",
+            Context::Form => "New lead form",
             Context::Help => "Help",
         }
     }
@@ -62,6 +68,8 @@ pub enum Action {
     Open,
     Choose,
     Back,
+    /// A key of the create form; the focused field gives it its exact effect.
+    Form(FormCommand),
 }
 
 /// What sets a binding off.
@@ -210,6 +218,60 @@ pub static KEYMAP: &[Binding] = &[
         description: "back to the list",
     },
     Binding {
+        context: Context::Form,
+        triggers: &[ctrl('s')],
+        action: Action::Form(FormCommand::Submit),
+        description: "create the lead",
+    },
+    Binding {
+        context: Context::Form,
+        triggers: &[code(KeyCode::Esc)],
+        action: Action::Form(FormCommand::Cancel),
+        description: "close (asks if typed)",
+    },
+    Binding {
+        context: Context::Form,
+        triggers: &[code(KeyCode::Tab), code(KeyCode::Down)],
+        action: Action::Form(FormCommand::NextField),
+        description: "next field",
+    },
+    Binding {
+        context: Context::Form,
+        triggers: &[code(KeyCode::BackTab), code(KeyCode::Up)],
+        action: Action::Form(FormCommand::PrevField),
+        description: "previous field",
+    },
+    Binding {
+        context: Context::Form,
+        triggers: &[code(KeyCode::Enter)],
+        action: Action::Form(FormCommand::Activate),
+        description: "open list / choose",
+    },
+    Binding {
+        context: Context::Form,
+        triggers: &[key(' ')],
+        action: Action::Form(FormCommand::Toggle),
+        description: "tick or toggle",
+    },
+    Binding {
+        context: Context::Form,
+        triggers: &[code(KeyCode::Left)],
+        action: Action::Form(FormCommand::ChoicePrev),
+        description: "previous choice",
+    },
+    Binding {
+        context: Context::Form,
+        triggers: &[code(KeyCode::Right)],
+        action: Action::Form(FormCommand::ChoiceNext),
+        description: "next choice",
+    },
+    Binding {
+        context: Context::Form,
+        triggers: &[ctrl('c')],
+        action: Action::Form(FormCommand::Quit),
+        description: "quit (asks if typed)",
+    },
+    Binding {
         context: Context::Help,
         triggers: &[code(KeyCode::Esc), key('?')],
         action: Action::Back,
@@ -267,6 +329,8 @@ pub fn trigger_label(trigger: &Trigger) -> String {
                 KeyCode::Char(c) => c.to_string(),
                 KeyCode::Down => "↓".to_string(),
                 KeyCode::Up => "↑".to_string(),
+                KeyCode::Left => "←".to_string(),
+                KeyCode::Right => "→".to_string(),
                 KeyCode::PageDown => "PgDn".to_string(),
                 KeyCode::PageUp => "PgUp".to_string(),
                 KeyCode::Home => "Home".to_string(),

@@ -16,6 +16,7 @@ use crate::api::worker::{ApiEvent, ApiRequest, RequestId};
 use crate::tenant::TenantProfile;
 use detail::DetailState;
 use filters::PaneKind;
+use form::Form;
 use keymap::{Action, Context};
 use lead_view::LeadView;
 use list::LeadList;
@@ -87,6 +88,10 @@ pub struct App {
     pub(crate) spinner: usize,
     /// The last error, in plain words; cleared by the next success.
     pub(crate) error: Option<String>,
+    /// A confirmation for the status bar ("Created lead …"); cleared by the next key.
+    pub(crate) notice: Option<String>,
+    /// The create form while it is open.
+    pub(crate) form: Option<Form>,
     quit: bool,
 }
 
@@ -126,6 +131,8 @@ impl App {
             help: false,
             spinner: 0,
             error: None,
+            notice: None,
+            form: None,
             quit: false,
         }
     }
@@ -167,6 +174,15 @@ impl App {
         self.error.as_deref()
     }
 
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// The create form, while it is open.
+    pub fn form(&self) -> Option<&Form> {
+        self.form.as_ref()
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.now
     }
@@ -190,7 +206,9 @@ impl App {
 
     /// True while any request is awaited.
     pub fn busy(&self) -> bool {
-        self.list.in_flight().is_some() || self.detail.as_ref().is_some_and(|d| d.request.is_some())
+        self.list.in_flight().is_some()
+            || self.detail.as_ref().is_some_and(|d| d.request.is_some())
+            || self.form.as_ref().is_some_and(Form::is_sending)
     }
 
     /// The selection comes this close to the last loaded lead before the next page is asked for: two
@@ -259,6 +277,7 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
+        self.notice = None;
         if self.screen == Screen::Form {
             return self.on_form_key(key);
         }
@@ -266,14 +285,6 @@ impl App {
             Some(action) => self.on_action(action, 1),
             None => Vec::new(),
         }
-    }
-
-    /// The create form takes every key while open; until it is built, Esc closes its slot.
-    fn on_form_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
-        if key.code == crossterm::event::KeyCode::Esc {
-            self.screen = Screen::List;
-        }
-        Vec::new()
     }
 
     fn on_action(&mut self, action: Action, times: usize) -> Vec<ApiRequest> {
@@ -313,7 +324,7 @@ impl App {
             Action::NewLead => {
                 let out = self.leave_detail();
                 self.focus = Focus::List;
-                self.screen = Screen::Form;
+                self.open_form();
                 out
             }
             Action::Reload => {
@@ -337,6 +348,8 @@ impl App {
             Action::Down | Action::Up | Action::PageDown | Action::PageUp | Action::Top | Action::Bottom => {
                 self.move_cursor(action, times)
             }
+            // The form reads its own keys (`on_form_key`); they never reach here.
+            Action::Form(_) => Vec::new(),
         }
     }
 
@@ -511,8 +524,7 @@ impl App {
                 }
                 Vec::new()
             }
-            // The create form owns create requests.
-            ApiEvent::Created { .. } => Vec::new(),
+            ApiEvent::Created { id, result } => self.on_created(id, result),
         }
     }
 
@@ -536,7 +548,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
             _ => Vec::new(),
         },
         // Pasting means something only in the create form.
-        Msg::Paste(_) => Vec::new(),
+        Msg::Paste(text) => {
+            if let Some(form) = app.form.as_mut().filter(|_| app.screen == Screen::Form) {
+                form.handle_paste(&text);
+            }
+            Vec::new()
+        }
         Msg::Resize { width, height } => {
             app.width = width;
             app.height = height;

@@ -3,14 +3,18 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_input::Input;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::app::form::{Choice, FORM_KEYMAP, Field, FieldKind, Form, Leave, MultiChoice, Notice, Slot, TextInput};
+use crate::app::detail::wrap;
+use crate::app::form::{Choice, Field, FieldKind, Form, FormCommand, Leave, MultiChoice, Notice, Slot, TextInput};
+use crate::app::keymap::{Action, Context, KEYMAP, binding_keys};
 use crate::sanitize;
+use crate::ui::text::fit;
+use crate::ui::theme;
 
 /// Rows the notes field takes.
 const NOTES_ROWS: usize = 3;
@@ -19,12 +23,10 @@ const LIST_ROWS: usize = 8;
 /// Rows of messages under the fields before the rest is cut.
 const MESSAGE_ROWS: usize = 4;
 
-const FOCUS: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
-const ERROR: Style = Style::new().fg(Color::Red);
-const WARNING: Style = Style::new().fg(Color::Yellow);
-const INFO: Style = Style::new().fg(Color::Cyan);
-const DIM: Style = Style::new().fg(Color::DarkGray);
-const PICKED: Style = Style::new().add_modifier(Modifier::REVERSED);
+/// The focused field's label and the highlighted row of an open list look like the list's selection.
+fn focus() -> Style {
+    theme::selected(true)
+}
 
 /// One screen row of the form body.
 struct Row {
@@ -45,9 +47,9 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form) {
     } else {
         " New lead "
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(title, Style::new().add_modifier(Modifier::BOLD)));
+    let block = Block::bordered()
+        .title(Line::styled(title, theme::title(true)))
+        .border_style(theme::border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width < 10 || inner.height < 3 {
@@ -115,7 +117,7 @@ fn body_rows(form: &Form, width: usize) -> (Vec<Row>, (usize, usize)) {
     for (i, field) in form.fields().iter().enumerate() {
         if matches!(field.slot, Slot::Custom(0)) {
             rows.push(Row {
-                line: Line::styled(pad("── Custom fields ", width, '─'), DIM),
+                line: Line::styled(pad("── Custom fields ", width, '─'), theme::muted()),
                 cursor: None,
             });
         }
@@ -131,9 +133,9 @@ fn body_rows(form: &Form, width: usize) -> (Vec<Row>, (usize, usize)) {
     });
     let button_focused = form.focus() == form.fields().len();
     let (text, style) = if form.is_sending() {
-        ("[ Sending… ]", DIM)
+        ("[ Sending… ]", theme::muted())
     } else if button_focused {
-        ("[ Create lead ]", FOCUS.add_modifier(Modifier::REVERSED))
+        ("[ Create lead ]", focus())
     } else {
         ("[ Create lead ]", Style::new().add_modifier(Modifier::BOLD))
     };
@@ -158,8 +160,8 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, rows:
         ' ',
     );
     let label_style = match (focused, error.is_some()) {
-        (true, _) => FOCUS,
-        (false, true) => ERROR,
+        (true, _) => focus(),
+        (false, true) => theme::error(),
         (false, false) => Style::new(),
     };
 
@@ -183,9 +185,9 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, rows:
             let used: usize = spans.iter().map(Span::width).sum();
             spans.push(Span::raw(" ".repeat(value_width.saturating_sub(used))));
             let style = if counter.is_some_and(|c| c.over()) {
-                ERROR
+                theme::error()
             } else {
-                WARNING
+                theme::busy()
             };
             spans.push(Span::styled(counter_text.clone(), style));
         }
@@ -204,7 +206,7 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, rows:
             rows.push(Row {
                 line: Line::from(vec![
                     Span::raw(" ".repeat(columns.label)),
-                    Span::styled(format!("{lead}{part}"), ERROR),
+                    Span::styled(format!("{lead}{part}"), theme::error()),
                 ]),
                 cursor: None,
             });
@@ -217,7 +219,7 @@ fn text_rows(t: &TextInput, focused: bool, width: usize) -> Vec<(Vec<Span<'stati
     let value = t.input.value();
     if value.is_empty() {
         let mut rows = vec![(
-            vec![Span::styled(truncate(t.placeholder, width), DIM)],
+            vec![Span::styled(fit(t.placeholder, width), theme::muted())],
             focused.then_some(0),
         )];
         if t.multiline {
@@ -268,16 +270,16 @@ fn text_rows(t: &TextInput, focused: bool, width: usize) -> Vec<(Vec<Span<'stati
 fn choice_rows(c: &Choice, required: bool, focused: bool) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
     let current = match c.selected.and_then(|i| c.options.get(i)) {
         Some((_, label)) => Span::raw(sanitize::line(label).into_owned()),
-        None if required => Span::styled("choose…", DIM),
-        None => Span::styled("none", DIM),
+        None if required => Span::styled("choose…", theme::muted()),
+        None => Span::styled("none", theme::muted()),
     };
     let mut first = Vec::new();
     if focused {
-        first.push(Span::styled("‹ ", FOCUS));
+        first.push(Span::styled("‹ ", theme::key()));
         first.push(current);
-        first.push(Span::styled(" ›", FOCUS));
+        first.push(Span::styled(" ›", theme::key()));
         if c.open.is_none() {
-            first.push(Span::styled("  Enter: list · ←/→: change", DIM));
+            first.push(Span::styled("  Enter: list · ←/→: change", theme::muted()));
         }
     } else {
         first.push(current);
@@ -297,7 +299,7 @@ fn choice_rows(c: &Choice, required: bool, focused: bool) -> Vec<(Vec<Span<'stat
         for (row, more) in list_window(labels.len(), open) {
             let chosen = c.row_option(row) == c.selected;
             let text = format!("{} {}{more}", if chosen { "•" } else { " " }, labels[row]);
-            let style = if row == open { PICKED } else { Style::new() };
+            let style = if row == open { focus() } else { Style::new() };
             rows.push((vec![Span::raw("  "), Span::styled(text, style)], None));
         }
     }
@@ -307,12 +309,12 @@ fn choice_rows(c: &Choice, required: bool, focused: bool) -> Vec<(Vec<Span<'stat
 fn multi_rows(m: &MultiChoice, focused: bool) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
     let values = m.values();
     let mut first = vec![if values.is_empty() {
-        Span::styled("none", DIM)
+        Span::styled("none", theme::muted())
     } else {
         Span::raw(sanitize::line(&values.join(", ")).into_owned())
     }];
     if focused && m.open.is_none() {
-        first.push(Span::styled("  Enter: list", DIM));
+        first.push(Span::styled("  Enter: list", theme::muted()));
     }
     let mut rows = vec![(first, None)];
     if let Some(open) = m.open {
@@ -323,10 +325,10 @@ fn multi_rows(m: &MultiChoice, focused: bool) -> Vec<(Vec<Span<'static>>, Option
                 "[ ]"
             };
             let text = format!("{mark} {}{more}", sanitize::line(&m.options[row]));
-            let style = if row == open { PICKED } else { Style::new() };
+            let style = if row == open { focus() } else { Style::new() };
             rows.push((vec![Span::raw("  "), Span::styled(text, style)], None));
         }
-        rows.push((vec![Span::styled("  Space: tick · Enter: done", DIM)], None));
+        rows.push((vec![Span::styled("  Space: tick · Enter: done", theme::muted())], None));
     }
     rows
 }
@@ -335,10 +337,10 @@ fn toggle_spans(value: Option<bool>, focused: bool) -> Vec<Span<'static>> {
     let mut spans = vec![match value {
         Some(true) => Span::raw("[x] yes"),
         Some(false) => Span::raw("[ ] no"),
-        None => Span::styled("[ ] not set", DIM),
+        None => Span::styled("[ ] not set", theme::muted()),
     }];
     if focused {
-        spans.push(Span::styled("  Space: change", DIM));
+        spans.push(Span::styled("  Space: change", theme::muted()));
     }
     spans
 }
@@ -370,19 +372,19 @@ fn message_lines(form: &Form, width: usize) -> Vec<Line<'static>> {
         };
         out.push((
             format!("{question} y = discard · n or Esc = keep editing"),
-            WARNING.add_modifier(Modifier::BOLD),
+            theme::busy().add_modifier(Modifier::BOLD),
         ));
     }
     if let Some(notice) = form.notice() {
         let style = match notice {
-            Notice::Info(_) => INFO,
-            Notice::Warning(_) => WARNING,
-            Notice::Error(_) => ERROR,
+            Notice::Info(_) => theme::heading(),
+            Notice::Warning(_) => theme::busy(),
+            Notice::Error(_) => theme::error(),
         };
         out.push((notice.text().to_string(), style));
     }
     for e in form.general_errors() {
-        out.push((format!("• {e}"), ERROR));
+        out.push((format!("• {e}"), theme::error()));
     }
     out.into_iter()
         .flat_map(|(text, style)| {
@@ -393,51 +395,49 @@ fn message_lines(form: &Form, width: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// The keys of the form's keymap that fit on one line.
+/// The word the hint line gives a form command; the rest are in help only.
+fn hint(command: FormCommand) -> Option<&'static str> {
+    match command {
+        FormCommand::Submit => Some("create"),
+        FormCommand::Cancel => Some("close"),
+        FormCommand::NextField => Some("next"),
+        FormCommand::PrevField => Some("previous"),
+        FormCommand::Activate => Some("choose"),
+        FormCommand::Toggle => Some("toggle"),
+        FormCommand::ChoicePrev | FormCommand::ChoiceNext | FormCommand::Quit => None,
+    }
+}
+
+/// The form's bindings from the app's keymap, as many as fit on one line.
 fn hint_line(width: usize) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0;
-    for binding in FORM_KEYMAP.iter().filter(|b| !b.hint.is_empty()) {
-        let keys = binding.keys_label();
+    for binding in KEYMAP.iter().filter(|b| b.context == Context::Form) {
+        let Action::Form(command) = binding.action else {
+            continue;
+        };
+        let Some(word) = hint(command) else {
+            continue;
+        };
+        let keys = binding_keys(binding);
         let sep = if spans.is_empty() { "" } else { " · " };
-        let w = sep.width() + keys.width() + 1 + binding.hint.width();
+        let w = sep.width() + keys.width() + 1 + word.width();
         if used + w > width {
             continue;
         }
         used += w;
-        spans.push(Span::styled(sep, DIM));
-        spans.push(Span::styled(keys, Style::new().add_modifier(Modifier::BOLD)));
-        spans.push(Span::styled(format!(" {}", binding.hint), DIM));
+        spans.push(Span::styled(sep, theme::muted()));
+        spans.push(Span::styled(keys, theme::key()));
+        spans.push(Span::styled(format!(" {word}"), theme::muted()));
     }
     Line::from(spans)
 }
 
 /// `s` cut or padded with `fill` to exactly `width` columns.
 fn pad(s: &str, width: usize, fill: char) -> String {
-    let mut out = truncate(s, width);
+    let mut out = fit(s, width);
     let w = out.width();
     out.extend(std::iter::repeat_n(fill, width.saturating_sub(w)));
-    out
-}
-
-/// `s` cut to at most `width` columns, ending in "…" when cut.
-fn truncate(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
-    }
     out
 }
 
@@ -459,38 +459,4 @@ fn skip_columns(s: &str, skip: usize, width: usize) -> String {
         out.push(c);
     }
     out
-}
-
-/// Greedy word wrap by display width; words longer than a line are split.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let needed = if line.is_empty() {
-            word.width()
-        } else {
-            line.width() + 1 + word.width()
-        };
-        if needed <= width {
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-            continue;
-        }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        for c in word.chars() {
-            if line.width() + c.width().unwrap_or(0) > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            line.push(c);
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
 }

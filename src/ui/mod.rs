@@ -11,8 +11,6 @@ pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::{App, SIDEBAR_WIDTH, STATUS_BAR_ROWS, Screen};
 
@@ -21,9 +19,11 @@ pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦"
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(STATUS_BAR_ROWS)]).areas(frame.area());
-    match app.screen() {
-        Screen::Detail => detail::draw(frame, body, app),
-        Screen::List | Screen::Form => {
+    match (app.screen(), app.form()) {
+        (Screen::Detail, _) => detail::draw(frame, body, app),
+        // The form covers the whole body.
+        (Screen::Form, Some(form)) => form::draw(frame, body, form),
+        (Screen::List | Screen::Form, _) => {
             if app.sidebar_visible() {
                 let [side, main] =
                     Layout::horizontal([Constraint::Length(SIDEBAR_WIDTH), Constraint::Fill(1)]).areas(body);
@@ -32,30 +32,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
             } else {
                 list::draw(frame, body, app);
             }
-            if app.screen() == Screen::Form {
-                draw_form_slot(frame, body);
-            }
         }
     }
     status_bar::draw(frame, bar, app);
     if app.help_open() {
         help::draw(frame, body, app);
     }
-}
-
-/// Where the create form is drawn, over the list.
-fn draw_form_slot(frame: &mut Frame, area: Rect) {
-    let area = centered(area, 60, 7);
-    frame.render_widget(Clear, area);
-    let block = Block::bordered()
-        .title(Line::styled(" New lead ", theme::title(true)))
-        .border_style(theme::border(true));
-    let text = vec![
-        Line::raw(""),
-        Line::raw("The create form opens here."),
-        Line::styled("Esc closes it.", theme::muted()),
-    ];
-    frame.render_widget(Paragraph::new(text).centered().block(block), area);
 }
 
 /// A rectangle of at most `width` x `height` in the middle of `area`.

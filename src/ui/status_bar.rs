@@ -54,7 +54,7 @@ fn compact_filters_text(app: &App) -> String {
 fn hints(app: &App) -> &'static str {
     match (app.screen(), app.focus()) {
         (Screen::Detail, _) => "esc back · j/k scroll",
-        (Screen::Form, _) => "esc close",
+        (Screen::Form, _) => "ctrl-s create · esc close",
         (Screen::List, Focus::Pane(_)) => "↵ apply · esc back · ? help",
         (Screen::List, Focus::List) => "↵ open · s/a filter · ? help",
     }
@@ -67,9 +67,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         Span::raw("   ")
     };
-    let right_text = match app.error() {
-        Some(e) => format!("✖ {e}"),
-        None => hints(app).to_string(),
+    let right_text = match (app.error(), app.notice()) {
+        (Some(e), _) => format!("✖ {e}"),
+        (None, Some(n)) => format!("✔ {n}"),
+        (None, None) => hints(app).to_string(),
     };
     let mut left = format!("{} │ {} ", loaded_text(app), filters_text(app));
     // An error matters more than spelling out filters that are not in force.
@@ -85,10 +86,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let room = width.saturating_sub(3 + left.width() + 1);
     let right = Span::styled(
         fit(&right_text, room),
-        if app.error().is_some() {
-            theme::error()
-        } else {
-            theme::muted()
+        match (app.error(), app.notice()) {
+            (Some(_), _) => theme::error(),
+            (None, Some(_)) => theme::active(),
+            (None, None) => theme::muted(),
         },
     );
     let pad = width.saturating_sub(3 + left.width() + right.content.width() + 1);

@@ -150,13 +150,11 @@ pub fn fill_valid(form: &mut Form) {
     type_str(form, "2026-12-01");
 }
 
-/// The form drawn on a `width`×`height` test terminal, as text rows each followed by a row of style codes
-/// when any cell in it is styled: `Y` focus (yellow bold), `F` focused button (yellow bold reversed),
-/// `y` yellow, `r` red, `c` cyan, `d` dim (dark grey), `B` bold, `I` reversed, `?` anything else.
+/// The form drawn on a `width`×`height` test terminal: where the cursor is, the text, then every run of
+/// styled cells (focus, errors, counters, hints).
 pub fn render(form: &Form, width: u16, height: u16) -> String {
     use ratatui::Terminal;
     use ratatui::backend::{Backend, TestBackend};
-    use ratatui::style::{Color, Modifier};
 
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
@@ -170,40 +168,11 @@ pub fn render(form: &Form, width: u16, height: u16) -> String {
         "cursor hidden".to_string()
     };
     let buffer = backend.buffer();
-    let mut out = format!("{cursor}\n");
-    for y in 0..buffer.area.height {
-        let mut text = String::new();
-        let mut codes = String::new();
-        let mut skip = 0usize;
-        for x in 0..buffer.area.width {
-            let cell = &buffer[(x, y)];
-            let code = match (cell.fg, cell.modifier) {
-                (Color::Reset, m) if m.is_empty() => ' ',
-                (Color::Yellow, m) if m == Modifier::BOLD | Modifier::REVERSED => 'F',
-                (Color::Yellow, Modifier::BOLD) => 'Y',
-                (Color::Yellow, m) if m.is_empty() => 'y',
-                (Color::Red, m) if m.is_empty() => 'r',
-                (Color::Cyan, m) if m.is_empty() => 'c',
-                (Color::DarkGray, m) if m.is_empty() => 'd',
-                (Color::Reset, Modifier::BOLD) => 'B',
-                (Color::Reset, Modifier::REVERSED) => 'I',
-                _ => '?',
-            };
-            codes.push(code);
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            text.push_str(cell.symbol());
-            skip = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
-        }
-        out.push_str(&format!("\"{text}\"\n"));
-        if codes.trim().is_empty() {
-            continue;
-        }
-        out.push_str(&format!(" {} \n", codes.trim_end()));
-    }
-    out
+    format!(
+        "{cursor}\n{}\n{}",
+        crate::support::buffer_text(buffer),
+        crate::support::style_runs(buffer)
+    )
 }
 
 pub fn detail(field: &str, message: &str) -> leadbox::api::types::FieldDetail {

@@ -1,0 +1,273 @@
+//! The create form inside the app: `n` opens it, keys and pastes go to it, one submit makes one create
+//! request, and the answer puts the lead at the top of the list or keeps the draft.
+
+mod support;
+
+use chrono::Duration;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use leadbox::api::ApiError;
+use leadbox::api::types::{FieldDetail, Lead, LeadStatus, NewLead};
+use leadbox::api::worker::{ApiEvent, ApiRequest};
+use leadbox::app::form::FieldKind;
+use leadbox::app::{App, Msg, Screen, update};
+use support::*;
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn type_str(app: &mut App, text: &str) {
+    for c in text.chars() {
+        assert!(update(app, ch(c)).is_empty());
+    }
+}
+
+fn first_name(app: &App) -> String {
+    match &app.form().expect("form open").field("firstName").expect("field").kind {
+        FieldKind::Text(t) => t.input.value().to_string(),
+        _ => unreachable!(),
+    }
+}
+
+/// Opens the form on a loaded list and fills the fields the support profile requires.
+fn open_and_fill(app: &mut App) {
+    assert!(update(app, ch('n')).is_empty());
+    type_str(app, "Quinn");
+    update(app, key(KeyCode::Tab)); // last name
+    type_str(app, "Q");
+    for _ in 0..4 {
+        update(app, key(KeyCode::Tab)); // email, phone, company, source
+    }
+    update(app, key(KeyCode::Right)); // web_form
+    // Back up from the button to the last field, the required industry dropdown.
+    update(app, key(KeyCode::BackTab));
+    for _ in 0..app.form().unwrap().fields().len() {
+        update(app, key(KeyCode::Tab));
+        if app
+            .form()
+            .unwrap()
+            .focused_field()
+            .is_some_and(|f| f.wire == "customFields.industry")
+        {
+            break;
+        }
+    }
+    update(app, key(KeyCode::Right)); // retail
+}
+
+fn submit(app: &mut App) -> (u64, NewLead) {
+    let out = update(app, ctrl('s'));
+    assert_eq!(out.len(), 1, "one request: {out:?}");
+    match &out[0] {
+        ApiRequest::Create { id, lead } => (*id, lead.clone()),
+        other => panic!("not a create: {other:?}"),
+    }
+}
+
+fn answer(app: &mut App, id: u64, result: Result<Lead, ApiError>) -> Vec<ApiRequest> {
+    update(app, Msg::Api(ApiEvent::Created { id, result }))
+}
+
+fn created_lead(new: &NewLead) -> Lead {
+    Lead {
+        id: "7e57ab1e-0000-4000-8000-000000000001".into(),
+        first_name: Some(new.first_name.clone()),
+        last_name: new.last_name.clone(),
+        email: None,
+        phone: None,
+        company_name: None,
+        status: LeadStatus::New,
+        source: Some(new.source.clone()),
+        intent: None,
+        notes: None,
+        assigned_to: None,
+        custom_fields: new.custom_fields.clone(),
+        created_at: now() + Duration::seconds(1),
+        channel: None,
+        attribution: None,
+    }
+}
+
+#[test]
+fn n_opens_the_form_and_q_types_there() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    update(&mut app, ch('n'));
+    assert_eq!(app.screen(), Screen::Form);
+    let form = app.form().expect("form");
+    assert!(form.field("customFields.industry").is_some_and(|f| f.required));
+    update(&mut app, ch('q'));
+    assert!(!app.should_quit());
+    assert_eq!(first_name(&app), "q");
+    assert!(screen_text(&app).contains("New lead"));
+}
+
+#[test]
+fn an_invalid_form_sends_nothing() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    update(&mut app, ch('n'));
+    assert!(update(&mut app, ctrl('s')).is_empty());
+    assert_eq!(app.screen(), Screen::Form);
+    assert!(!app.busy());
+}
+
+#[test]
+fn submit_makes_exactly_one_create_and_a_second_submit_none() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    open_and_fill(&mut app);
+    let (id, lead) = submit(&mut app);
+    assert_eq!(lead.first_name, "Quinn");
+    assert_eq!(
+        serde_json::to_value(&lead).unwrap()["customFields"]["industry"],
+        "retail"
+    );
+    assert_eq!(app.form().unwrap().pending_request(), Some(id));
+    assert!(app.busy(), "the spinner turns while the create is out");
+    assert!(update(&mut app, ctrl('s')).is_empty());
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    assert!(screen_text(&app).contains("Sending…"));
+}
+
+#[test]
+fn a_created_lead_lands_at_the_top_selected_with_a_confirmation() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    update(&mut app, ch('j'));
+    update(&mut app, ch('j'));
+    open_and_fill(&mut app);
+    let (id, new) = submit(&mut app);
+    let lead = created_lead(&new);
+    let out = answer(&mut app, id, Ok(lead.clone()));
+    assert!(out.is_empty());
+    assert_eq!(app.screen(), Screen::List);
+    assert!(app.form().is_none());
+    assert_eq!(app.list().len(), 6);
+    assert_eq!(app.list().selected(), 0);
+    assert_eq!(
+        app.list().selected_lead().map(|l| l.id.as_str()),
+        Some(lead.id.as_str())
+    );
+    assert_eq!(app.notice(), Some("Created lead Quinn Q"));
+    assert!(!app.busy());
+    let text = screen_text(&app);
+    assert!(text.contains("✔ Created lead Quinn Q"), "{text}");
+    // The next key clears the confirmation.
+    update(&mut app, ch('j'));
+    assert_eq!(app.notice(), None);
+}
+
+#[test]
+fn a_created_lead_hidden_by_the_filter_clears_it() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    // Filter on "contacted": a new lead would not belong there.
+    update(&mut app, ch('s'));
+    update(&mut app, ch('j'));
+    update(&mut app, ch('j'));
+    let out = update(&mut app, key(KeyCode::Enter));
+    let req = single_list(&out);
+    update(&mut app, listed(&req, vec![lead(1)], false));
+    assert_eq!(app.list().query().status, Some(LeadStatus::Contacted));
+    open_and_fill(&mut app);
+    let (id, new) = submit(&mut app);
+    let out = answer(&mut app, id, Ok(created_lead(&new)));
+    let ApiRequest::List { query, cursor, .. } = single_list(&out) else {
+        unreachable!()
+    };
+    assert_eq!((query.status, query.assigned_to, cursor), (None, None, None));
+    assert_eq!(
+        app.list().selected_lead().map(|l| l.id.as_str()),
+        Some(created_lead(&new).id.as_str())
+    );
+    assert!(app.notice().unwrap().contains("filters cleared"));
+}
+
+#[test]
+fn a_failed_create_keeps_the_draft_and_shows_server_details() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    open_and_fill(&mut app);
+    let (id, _) = submit(&mut app);
+    let out = answer(
+        &mut app,
+        id,
+        Err(ApiError::Validation {
+            message: "Validation failed".into(),
+            details: vec![FieldDetail {
+                field: "firstName".into(),
+                message: "is on the blocklist".into(),
+            }],
+        }),
+    );
+    assert!(out.is_empty());
+    assert_eq!(app.screen(), Screen::Form);
+    assert_eq!(first_name(&app), "Quinn");
+    let form = app.form().unwrap();
+    assert_eq!(form.pending_request(), None);
+    assert_eq!(form.visible_error(0).as_deref(), Some("is on the blocklist"));
+    assert_eq!(app.list().len(), 5);
+    // A timeout says so and the draft can be sent again after a warning.
+    let (id, _) = submit(&mut app);
+    answer(
+        &mut app,
+        id,
+        Err(ApiError::Timeout {
+            after: std::time::Duration::from_secs(30),
+            maybe_created: true,
+        }),
+    );
+    let text = screen_text(&app);
+    assert!(
+        text.contains("No answer: the server did not answer within 30s"),
+        "{text}"
+    );
+    assert!(
+        app.form()
+            .unwrap()
+            .notice()
+            .unwrap()
+            .text()
+            .contains("may have been created")
+    );
+    assert!(update(&mut app, ctrl('s')).is_empty(), "first asks to check the list");
+    assert_eq!(submit(&mut app).1.first_name, "Quinn");
+}
+
+#[test]
+fn answers_to_other_requests_are_not_the_forms() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    open_and_fill(&mut app);
+    let (id, new) = submit(&mut app);
+    answer(&mut app, id + 100, Ok(created_lead(&new)));
+    assert_eq!(app.screen(), Screen::Form);
+    assert_eq!(app.form().unwrap().pending_request(), Some(id));
+    assert_eq!(app.list().len(), 5);
+}
+
+#[test]
+fn paste_goes_to_the_form_only() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    update(&mut app, Msg::Paste("ignored".into()));
+    update(&mut app, ch('n'));
+    update(&mut app, Msg::Paste("Ana María".into()));
+    assert_eq!(first_name(&app), "Ana María");
+}
+
+#[test]
+fn ctrl_c_in_a_dirty_form_asks_before_quitting() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    update(&mut app, ch('n'));
+    type_str(&mut app, "Ana");
+    update(&mut app, ctrl('c'));
+    assert!(!app.should_quit());
+    assert!(screen_text(&app).contains("Discard this draft and quit?"));
+    update(&mut app, ch('y'));
+    assert!(app.should_quit());
+}
+
+#[test]
+fn list_after_a_create_snapshot() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    open_and_fill(&mut app);
+    let (id, new) = submit(&mut app);
+    answer(&mut app, id, Ok(created_lead(&new)));
+    let terminal = render(&app);
+    insta::assert_snapshot!("form_created_80x24", screen_text(&app));
+    insta::assert_snapshot!("form_created_80x24_styles", style_runs(terminal.backend().buffer()));
+}
