@@ -7,8 +7,11 @@
 pub mod api;
 pub mod app;
 pub mod cli;
+pub mod config;
+pub mod logging;
 pub mod rules;
 pub mod sandbox;
 pub mod sanitize;
 pub mod tenant;
+pub mod tui;
 pub mod ui;

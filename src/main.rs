@@ -1,13 +1,27 @@
+use std::path::PathBuf;
+
+use chrono::Utc;
 use clap::Parser;
-use color_eyre::eyre::WrapErr;
-use leadbox::cli::{Cli, Command};
-use leadbox::sandbox;
+use color_eyre::eyre::{WrapErr, eyre};
+use leadbox::api::client::NovalaClient;
+use leadbox::api::worker::spawn_worker;
+use leadbox::app::{App, AppSettings};
+use leadbox::cli::{Cli, Command, InboxArgs};
+use leadbox::sandbox::{Sandbox, SandboxOptions};
+use leadbox::tenant::TenantProfile;
+use leadbox::{config, logging, sandbox, tui};
+
+/// Leads per page: the contract's maximum, so scrolling needs as few round trips as possible.
+const PAGE_SIZE: u32 = 100;
 
 fn main() -> color_eyre::Result<()> {
+    // Installed before the terminal is touched, so a panic restores the terminal first and reports after.
     color_eyre::install()?;
     let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
     match cli.command {
         Some(Command::Sandbox(args)) => {
+            // The standalone sandbox owns no screen, so its logs go to stderr.
             tracing_subscriber::fmt()
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env()
@@ -15,11 +29,62 @@ fn main() -> color_eyre::Result<()> {
                 )
                 .with_writer(std::io::stderr)
                 .init();
-            let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
             runtime
                 .block_on(sandbox::run_standalone(args))
                 .wrap_err("the sandbox stopped with an error")
         }
-        None => Ok(()),
+        None => runtime.block_on(inbox(cli.inbox)),
     }
+}
+
+async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
+    let data_dir = config::data_dir();
+    let log_file = match (&args.log_file, &data_dir) {
+        (Some(path), _) => path.clone(),
+        (None, Ok(dir)) => dir.join("leadbox.log"),
+        (None, Err(_)) => std::env::temp_dir().join("leadbox.log"),
+    };
+    logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
+
+    // The sandbox must outlive the inbox, so it is held here until the loop ends.
+    let (client, profile, source_label, show_names, _sandbox) = match &args.api_url {
+        Some(url) => {
+            let key = config::key_from_env(url, |name| std::env::var(name).ok())?;
+            let client = NovalaClient::new(url, key).map_err(|e| eyre!("{e}"))?;
+            (client, TenantProfile::default(), host_of(url), false, None)
+        }
+        None => {
+            let db = data_dir?.join("sandbox.sqlite3");
+            let sandbox = start_embedded_sandbox(db).await?;
+            let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).map_err(|e| eyre!("{e}"))?;
+            let profile = sandbox.profile().clone();
+            (client, profile, "sandbox".to_string(), true, Some(sandbox))
+        }
+    };
+    tracing::info!(source = %source_label, "inbox starting");
+
+    let worker = spawn_worker(client);
+    let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
+    let settings = AppSettings {
+        profile,
+        page_size: PAGE_SIZE,
+        source_label,
+        show_names,
+    };
+    let app = App::new(settings, Utc::now(), width, height);
+    tui::run(app, worker.requests, worker.events).await?;
+    Ok(())
+}
+
+async fn start_embedded_sandbox(db: PathBuf) -> color_eyre::Result<Sandbox> {
+    let options = SandboxOptions::default().db_path(db.clone()).port(0);
+    Sandbox::start(options)
+        .await
+        .wrap_err_with(|| format!("could not start the embedded sandbox on {}", db.display()))
+}
+
+/// "acme.novala.ai" from "https://acme.novala.ai/api/v1", for the status bar.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest).to_string()
 }

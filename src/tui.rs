@@ -1,0 +1,127 @@
+//! The terminal: raw mode, alternate screen, mouse and paste, the event loop, and putting the terminal back
+//! the way it was on exit and on panic. The only module that reads terminal events or writes frames.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use chrono::Utc;
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
+    KeyEventKind,
+};
+use crossterm::execute;
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+
+use crate::api::worker::{ApiEvent, ApiRequest};
+use crate::app::{self, App, Msg};
+use crate::ui;
+
+/// How often the clock and the spinner move when nothing else happens.
+const TICK: Duration = Duration::from_millis(200);
+
+/// The terminal in inbox mode. Dropping it restores the terminal, so every way out of `run` (an error
+/// included) leaves the shell usable.
+struct TerminalGuard {
+    terminal: DefaultTerminal,
+}
+
+impl TerminalGuard {
+    fn enter() -> io::Result<Self> {
+        // ratatui::init installs a panic hook that restores raw mode and the alternate screen before the
+        // previous hook (color-eyre's) prints the report; mouse and paste are undone by our own hook below.
+        let terminal = ratatui::try_init()?;
+        install_panic_hook();
+        execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+        Ok(TerminalGuard { terminal })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_modes();
+        ratatui::restore();
+    }
+}
+
+fn restore_modes() {
+    let mut out = io::stdout();
+    let _ = execute!(out, DisableMouseCapture, DisableBracketedPaste);
+    let _ = out.flush();
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_modes();
+        previous(info);
+    }));
+}
+
+/// Runs the inbox until the user quits. Requests go to the worker over `requests`; its answers come back on
+/// `events`. Frames are drawn once per burst of events, so a flood of answers costs one redraw.
+pub async fn run(
+    mut app: App,
+    requests: mpsc::UnboundedSender<ApiRequest>,
+    mut events: mpsc::UnboundedReceiver<ApiEvent>,
+) -> color_eyre::Result<App> {
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    dispatch(&mut app, Msg::Resize { width: size.width, height: size.height }, &requests);
+    for request in app.start() {
+        send(&requests, request);
+    }
+
+    let mut input = EventStream::new();
+    let mut ticks = tokio::time::interval(TICK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+
+    while !app.should_quit() {
+        guard.terminal.draw(|frame| ui::draw(frame, &app))?;
+        tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(event)) => {
+                    if let Some(msg) = terminal_msg(event) {
+                        dispatch(&mut app, msg, &requests);
+                    }
+                }
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(event) = events.recv() => {
+                dispatch(&mut app, Msg::Api(event), &requests);
+                // Take every answer that is already here before drawing again.
+                while let Ok(event) = events.try_recv() {
+                    dispatch(&mut app, Msg::Api(event), &requests);
+                }
+            }
+            _ = ticks.tick() => dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests),
+        }
+    }
+    drop(guard);
+    Ok(app)
+}
+
+fn dispatch(app: &mut App, msg: Msg, requests: &mpsc::UnboundedSender<ApiRequest>) {
+    for request in app::update(app, msg) {
+        send(requests, request);
+    }
+}
+
+fn send(requests: &mpsc::UnboundedSender<ApiRequest>, request: ApiRequest) {
+    if requests.send(request).is_err() {
+        tracing::error!("the API worker has stopped; request dropped");
+    }
+}
+
+/// Turns a terminal event into a message for `update`; key releases and focus changes mean nothing here.
+pub fn terminal_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}
