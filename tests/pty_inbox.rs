@@ -1,0 +1,194 @@
+//! The real binary in a pseudo-terminal, read back through a VT100 parser: what a rep sees, and the
+//! terminal they get back afterwards.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use leadbox::api::client::NovalaClient;
+use leadbox::api::types::ListQuery;
+use leadbox::sandbox::{Sandbox, SandboxOptions};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 110;
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Session {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(cmd: CommandBuilder) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let child = pair.slave.spawn_command(cmd).expect("leadbox starts");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let feed = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().expect("parser lock").process(&buf[..n]);
+            }
+        });
+        Session {
+            parser,
+            writer,
+            child,
+            _master: pair.master,
+        }
+    }
+
+    fn screen_text(&self) -> String {
+        self.parser.lock().expect("parser lock").screen().contents()
+    }
+
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.screen_text();
+            if pred(&text) {
+                return text;
+            }
+            assert!(start.elapsed() < WAIT, "timed out waiting for {what}; the screen shows:\n{text}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("keys reach leadbox");
+        self.writer.flush().expect("flush keys");
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                // Let the reader thread drain the restore sequences.
+                std::thread::sleep(Duration::from_millis(200));
+                return status;
+            }
+            if start.elapsed() > WAIT {
+                let _ = self.child.kill();
+                panic!("leadbox did not quit; the screen shows:\n{}", self.screen_text());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn command(dir: &Path) -> CommandBuilder {
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_leadbox"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("HOME", dir);
+    cmd.env("XDG_DATA_HOME", dir.join("data"));
+    cmd.env_remove("NOVALA_SECRET_KEY");
+    cmd.arg("--log-file");
+    cmd.arg(dir.join("leadbox.log"));
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn binary_shows_leads_opens_one_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sandbox = Sandbox::start(
+        SandboxOptions::default()
+            .db_path(dir.path().join("tenant.sqlite3"))
+            .seed_leads(300),
+    )
+    .await
+    .expect("sandbox starts");
+    let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
+    let first_page = client
+        .list(
+            &ListQuery {
+                limit: Some(5),
+                ..ListQuery::default()
+            },
+            None,
+        )
+        .await
+        .expect("first page");
+    let newest = &first_page.data[0];
+    let second = &first_page.data[1];
+
+    let mut cmd = command(dir.path());
+    cmd.arg("--api-url");
+    cmd.arg(sandbox.base_url());
+    cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd)).await.expect("spawned");
+
+    let newest_name = newest.first_name.clone().expect("seeded leads have first names");
+    let screen = session.wait_for("the newest lead", |s| s.contains(&newest_name));
+    assert!(
+        !screen.contains(sandbox.secret_key().expose()),
+        "the key is never on screen"
+    );
+
+    // Move to the second lead and open it: its email only shows in the detail view.
+    session.keys(b"j");
+    session.keys(b"\r");
+    let email = second.email.clone().expect("seeded leads have emails");
+    session.wait_for("the second lead's detail", |s| s.contains(&email));
+
+    session.keys(b"\x1b");
+    session.wait_for("the list again", |s| !s.contains(&email) && s.contains(&newest_name));
+
+    session.keys(b"q");
+    let status = session.wait_exit();
+    assert!(status.success(), "leadbox exits cleanly: {status:?}");
+    let parser = session.parser.lock().expect("parser lock");
+    let screen = parser.screen();
+    assert!(!screen.alternate_screen(), "the alternate screen is left");
+    assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None, "mouse capture is off");
+    assert!(!screen.hide_cursor(), "the cursor is visible again");
+    assert!(!screen.contents().contains(&newest_name), "the shell's screen is back, not the inbox");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_nothing_configured_it_opens_on_the_embedded_sandbox() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cmd = command(dir.path());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd)).await.expect("spawned");
+    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
+    session.keys(b"\x03");
+    let status = session.wait_exit();
+    assert!(status.success(), "Ctrl-C quits cleanly: {status:?}");
+    assert!(!session.parser.lock().expect("parser lock").screen().alternate_screen());
+    assert!(
+        dir.path().join("data/leadbox/sandbox.sqlite3").exists(),
+        "the sandbox database is created in the data directory"
+    );
+}
+
+#[test]
+fn a_tenant_without_a_key_gets_a_clear_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_leadbox"))
+        .args(["--api-url", "https://acme.novala.ai", "--log-file"])
+        .arg(dir.path().join("leadbox.log"))
+        .env_remove("NOVALA_SECRET_KEY")
+        .env("HOME", dir.path())
+        .output()
+        .expect("leadbox runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("NOVALA_SECRET_KEY is not set"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
