@@ -54,6 +54,9 @@ mod tests {
         let key = key_from_env("u", |name| (name == KEY_ENV).then(|| " sk_live_abc \n".to_string())).unwrap();
         assert_eq!(key.expose(), "sk_live_abc");
         assert_eq!(key.origin(), KEY_ENV);
-        assert!(matches!(key_from_env("u", |_| Some("  ".into())), Err(ConfigError::EmptyKey)));
+        assert!(matches!(
+            key_from_env("u", |_| Some("  ".into())),
+            Err(ConfigError::EmptyKey)
+        ));
     }
 }

@@ -68,7 +68,14 @@ pub async fn run(
 ) -> color_eyre::Result<App> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
-    dispatch(&mut app, Msg::Resize { width: size.width, height: size.height }, &requests);
+    dispatch(
+        &mut app,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        &requests,
+    );
     for request in app.start() {
         send(&requests, request);
     }

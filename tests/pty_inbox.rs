@@ -36,7 +36,7 @@ impl Session {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0)));
         let feed = Arc::clone(&parser);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
@@ -66,7 +66,10 @@ impl Session {
             if pred(&text) {
                 return text;
             }
-            assert!(start.elapsed() < WAIT, "timed out waiting for {what}; the screen shows:\n{text}");
+            assert!(
+                start.elapsed() < WAIT,
+                "timed out waiting for {what}; the screen shows:\n{text}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -132,7 +135,9 @@ async fn binary_shows_leads_opens_one_and_restores_the_terminal() {
     cmd.arg("--api-url");
     cmd.arg(sandbox.base_url());
     cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd)).await.expect("spawned");
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
 
     let newest_name = newest.first_name.clone().expect("seeded leads have first names");
     let screen = session.wait_for("the newest lead", |s| s.contains(&newest_name));
@@ -141,14 +146,15 @@ async fn binary_shows_leads_opens_one_and_restores_the_terminal() {
         "the key is never on screen"
     );
 
-    // Move to the second lead and open it: its email only shows in the detail view.
+    // Move to the second lead and open it: its id only shows in the detail view.
     session.keys(b"j");
     session.keys(b"\r");
-    let email = second.email.clone().expect("seeded leads have emails");
-    session.wait_for("the second lead's detail", |s| s.contains(&email));
+    session.wait_for("the second lead's detail", |s| s.contains(&second.id));
 
     session.keys(b"\x1b");
-    session.wait_for("the list again", |s| !s.contains(&email) && s.contains(&newest_name));
+    session.wait_for("the list again", |s| {
+        !s.contains(&second.id) && s.contains(&newest_name)
+    });
 
     session.keys(b"q");
     let status = session.wait_exit();
@@ -156,16 +162,25 @@ async fn binary_shows_leads_opens_one_and_restores_the_terminal() {
     let parser = session.parser.lock().expect("parser lock");
     let screen = parser.screen();
     assert!(!screen.alternate_screen(), "the alternate screen is left");
-    assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None, "mouse capture is off");
+    assert_eq!(
+        screen.mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "mouse capture is off"
+    );
     assert!(!screen.hide_cursor(), "the cursor is visible again");
-    assert!(!screen.contents().contains(&newest_name), "the shell's screen is back, not the inbox");
+    assert!(
+        !screen.contents().contains(&newest_name),
+        "the shell's screen is back, not the inbox"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_nothing_configured_it_opens_on_the_embedded_sandbox() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cmd = command(dir.path());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd)).await.expect("spawned");
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
     session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
     session.keys(b"\x03");
     let status = session.wait_exit();
@@ -191,4 +206,8 @@ fn a_tenant_without_a_key_gets_a_clear_message() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("NOVALA_SECRET_KEY is not set"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a terminal has rows and columns")
 }
