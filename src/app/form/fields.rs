@@ -1,0 +1,283 @@
+//! The fields of the create form: text inputs, single and multiple choices, yes/no toggles, and how each
+//! kind of custom field becomes one of them and, once filled, a JSON value.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use tui_input::Input;
+
+use crate::rules::{self, TextField};
+use crate::tenant::{CustomFieldDef, CustomFieldKind};
+
+/// How many characters a value has once it is sent, and the limit, for fields with a length rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counter {
+    pub chars: usize,
+    pub max: usize,
+}
+
+impl Counter {
+    /// Shown from 80% of the limit on.
+    pub fn visible(self) -> bool {
+        self.chars * 5 >= self.max * 4
+    }
+
+    pub fn over(self) -> bool {
+        self.chars > self.max
+    }
+}
+
+/// Which part of the new lead a field fills.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Slot {
+    Text(TextField),
+    Source,
+    /// `assignedTo` chosen from the roster (a text field fills it when the roster is empty).
+    Assignee,
+    Attribution,
+    /// Index into the profile's custom field definitions.
+    Custom(usize),
+}
+
+/// A single- or multi-line text input.
+#[derive(Debug, Clone, Default)]
+pub struct TextInput {
+    pub input: Input,
+    pub multiline: bool,
+    /// Shown dimmed while the field is empty: the format it expects.
+    pub placeholder: &'static str,
+}
+
+/// One value out of a list. `selected == None` is "none chosen".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// (wire value, label shown)
+    pub options: Vec<(String, String)>,
+    pub selected: Option<usize>,
+    /// Whether "none" is offered (optional fields).
+    pub allow_none: bool,
+    /// The highlighted row while the list is open; row 0 is "none" when `allow_none`.
+    pub open: Option<usize>,
+}
+
+impl Choice {
+    /// Rows of the open list: "none" first when allowed, then the options.
+    pub fn rows(&self) -> usize {
+        self.options.len() + usize::from(self.allow_none)
+    }
+
+    /// The option a list row stands for.
+    pub fn row_option(&self, row: usize) -> Option<usize> {
+        if self.allow_none { row.checked_sub(1) } else { Some(row) }
+    }
+
+    pub(super) fn row_of(&self, option: Option<usize>) -> usize {
+        match option {
+            Some(i) => i + usize::from(self.allow_none),
+            None => 0,
+        }
+    }
+
+    pub(super) fn cycle(&mut self, forward: bool) {
+        let rows = self.rows();
+        if rows == 0 {
+            return;
+        }
+        let row = match (self.selected, forward) {
+            // Nothing chosen yet on a required list: either direction lands on an option.
+            (None, true) if !self.allow_none => 0,
+            (None, false) if !self.allow_none => rows - 1,
+            (current, true) => (self.row_of(current) + 1) % rows,
+            (current, false) => (self.row_of(current) + rows - 1) % rows,
+        };
+        self.selected = self.row_option(row);
+    }
+
+    pub fn value(&self) -> Option<&str> {
+        self.selected.and_then(|i| self.options.get(i)).map(|(v, _)| v.as_str())
+    }
+}
+
+/// Any number of values out of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultiChoice {
+    pub options: Vec<String>,
+    pub chosen: Vec<bool>,
+    pub open: Option<usize>,
+}
+
+impl MultiChoice {
+    pub fn values(&self) -> Vec<&str> {
+        self.options
+            .iter()
+            .zip(&self.chosen)
+            .filter(|(_, c)| **c)
+            .map(|(o, _)| o.as_str())
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum FieldKind {
+    Text(TextInput),
+    Choice(Choice),
+    Multi(MultiChoice),
+    /// `None` until the user sets it, so an untouched optional yes/no is not sent.
+    Toggle(Option<bool>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub label: String,
+    /// The name the server uses in `details[].field`: `firstName`, `customFields.budget`.
+    pub wire: String,
+    pub required: bool,
+    pub slot: Slot,
+    pub kind: FieldKind,
+    /// Edited or left at least once: from then on its rule violations show.
+    pub touched: bool,
+    /// What the server said about this field's last sent value; cleared when the value changes.
+    pub server_error: Option<String>,
+}
+
+impl Field {
+    pub(super) fn new(
+        label: impl Into<String>,
+        wire: impl Into<String>,
+        required: bool,
+        slot: Slot,
+        kind: FieldKind,
+    ) -> Self {
+        Field {
+            label: label.into(),
+            wire: wire.into(),
+            required,
+            slot,
+            kind,
+            touched: false,
+            server_error: None,
+        }
+    }
+
+    pub(super) fn text(tf: TextField, label: &str, placeholder: &'static str) -> Self {
+        let kind = FieldKind::Text(TextInput {
+            multiline: tf == TextField::Notes,
+            placeholder,
+            ..TextInput::default()
+        });
+        Field::new(label, tf.wire_name(), tf.required(), Slot::Text(tf), kind)
+    }
+
+    /// The text as it will be sent: single-line values lose surrounding spaces.
+    pub fn text_value(&self) -> Option<&str> {
+        match &self.kind {
+            FieldKind::Text(t) if t.multiline => Some(t.input.value()),
+            FieldKind::Text(t) => Some(t.input.value().trim()),
+            _ => None,
+        }
+    }
+
+    pub fn is_list_open(&self) -> bool {
+        match &self.kind {
+            FieldKind::Choice(c) => c.open.is_some(),
+            FieldKind::Multi(m) => m.open.is_some(),
+            _ => false,
+        }
+    }
+
+    pub(super) fn close_list(&mut self) {
+        match &mut self.kind {
+            FieldKind::Choice(c) => c.open = None,
+            FieldKind::Multi(m) => m.open = None,
+            _ => {}
+        }
+    }
+
+    pub(super) fn mark_changed(&mut self) {
+        self.touched = true;
+        self.server_error = None;
+    }
+
+    pub(super) fn has_content(&self) -> bool {
+        match &self.kind {
+            FieldKind::Text(t) => !t.input.value().is_empty(),
+            FieldKind::Choice(c) => c.selected.is_some(),
+            FieldKind::Multi(m) => m.chosen.iter().any(|c| *c),
+            FieldKind::Toggle(v) => v.is_some(),
+        }
+    }
+}
+
+pub(super) fn custom_kind(def: &CustomFieldDef) -> FieldKind {
+    let text = |placeholder: &'static str| {
+        FieldKind::Text(TextInput {
+            placeholder,
+            ..TextInput::default()
+        })
+    };
+    match def.kind {
+        CustomFieldKind::Text => text(""),
+        CustomFieldKind::Number => text("a number, e.g. 1200 or 12.5"),
+        CustomFieldKind::Date => text("YYYY-MM-DD"),
+        CustomFieldKind::Url => text("https://…"),
+        CustomFieldKind::Email => text("name@example.com"),
+        CustomFieldKind::Phone => text("+1 555 010 9999"),
+        CustomFieldKind::Boolean => FieldKind::Toggle(None),
+        CustomFieldKind::Dropdown => FieldKind::Choice(Choice {
+            options: def.options.iter().map(|o| (o.clone(), o.clone())).collect(),
+            selected: None,
+            allow_none: !def.required,
+            open: None,
+        }),
+        CustomFieldKind::MultiSelect => FieldKind::Multi(MultiChoice {
+            options: def.options.clone(),
+            chosen: vec![false; def.options.len()],
+            open: None,
+        }),
+    }
+}
+
+/// The JSON value a custom field sends, `None` when left empty, or why the text is not a value of its type.
+pub(super) fn custom_value(def: &CustomFieldDef, kind: &FieldKind) -> Result<Option<Value>, String> {
+    match kind {
+        FieldKind::Text(t) => {
+            let raw = t.input.value().trim();
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            if def.kind == CustomFieldKind::Number {
+                return match serde_json::from_str::<serde_json::Number>(raw) {
+                    Ok(n) => Ok(Some(Value::Number(n))),
+                    // The rules word the refusal, from the text the user typed.
+                    Err(_) => Err(rules::check_custom_value(def, &Value::String(raw.to_string()))
+                        .unwrap_or_else(|| "must be a number".into())),
+                };
+            }
+            Ok(Some(Value::String(raw.to_string())))
+        }
+        FieldKind::Choice(c) => Ok(c.value().map(|v| Value::String(v.to_string()))),
+        FieldKind::Multi(m) => {
+            let values = m.values();
+            Ok((!values.is_empty()).then(|| Value::Array(values.into_iter().map(Value::from).collect())))
+        }
+        FieldKind::Toggle(v) => Ok(v.map(Value::Bool)),
+    }
+}
+
+/// `utm_source=google, utm_medium=cpc` (commas or new lines between pairs) as a string map; empty is `None`.
+pub fn parse_attribution(text: &str) -> Result<Option<BTreeMap<String, String>>, String> {
+    let mut map = BTreeMap::new();
+    for pair in text.split([',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((key, value)) = pair.split_once('=') else {
+            return Err(format!("\"{pair}\" is not key=value"));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(format!("\"{pair}\" has no key before ="));
+        }
+        if map.insert(key.to_string(), value.trim().to_string()).is_some() {
+            return Err(format!("{key} is given twice"));
+        }
+    }
+    Ok((!map.is_empty()).then_some(map))
+}

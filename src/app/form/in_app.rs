@@ -1,0 +1,100 @@
+//! The create form inside the app: opening it, routing keys to it, and the answer to its create.
+
+use crossterm::event::KeyEvent;
+
+use super::{Form, FormAction};
+use crate::api::error::ApiError;
+use crate::api::types::Lead;
+use crate::api::worker::{ApiRequest, RequestId};
+use crate::app::{App, Focus, Screen, list_rows};
+
+impl App {
+    pub(in crate::app) fn open_form(&mut self) {
+        if self.form.is_none() {
+            self.form = Some(Form::new(&self.settings.profile));
+        }
+        self.screen = Screen::Form;
+    }
+
+    fn close_form(&mut self) {
+        self.form = None;
+        self.screen = Screen::List;
+        self.list.fit_window(list_rows(self.height));
+    }
+
+    /// Every key goes to the form while it is open, so `q` types a q.
+    pub(in crate::app) fn on_form_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
+        let Some(form) = self.form.as_mut() else {
+            self.screen = Screen::List;
+            return Vec::new();
+        };
+        match form.handle_key(key) {
+            FormAction::None => Vec::new(),
+            FormAction::Cancel => {
+                self.close_form();
+                Vec::new()
+            }
+            FormAction::Quit => {
+                self.quit = true;
+                Vec::new()
+            }
+            FormAction::Submit(lead) => {
+                let id = self.new_id();
+                if let Some(form) = self.form.as_mut() {
+                    form.mark_sending(id);
+                }
+                vec![ApiRequest::Create { id, lead: *lead }]
+            }
+        }
+    }
+
+    /// The answer to the form's create: the lead goes to the top of the list, selected, or the form says
+    /// what went wrong and keeps the draft. Answers to anything but the pending request are dropped.
+    pub(in crate::app) fn on_created(&mut self, id: RequestId, result: Result<Lead, ApiError>) -> Vec<ApiRequest> {
+        let Some(form) = self.form.as_mut().filter(|f| f.pending_request() == Some(id)) else {
+            tracing::debug!(id, "dropping the answer to a create no longer awaited");
+            return Vec::new();
+        };
+        let lead = match result {
+            Ok(lead) => lead,
+            Err(error) => {
+                form.apply_error(&error);
+                return Vec::new();
+            }
+        };
+        self.close_form();
+        self.focus = Focus::List;
+        let query = self.list.query();
+        let shown = query.status.as_ref().is_none_or(|s| *s == lead.status)
+            && query
+                .assigned_to
+                .as_ref()
+                .is_none_or(|a| lead.assigned_to.as_ref() == Some(a));
+        // A lead the filters would hide is shown in the unfiltered list instead of among leads it does not match.
+        let out = if shown {
+            Vec::new()
+        } else {
+            self.restart_list(None, None)
+        };
+        if let Some(a) = lead.assigned_to.as_ref().filter(|a| !a.is_empty())
+            && !self.seen_assignees.contains(a)
+        {
+            self.seen_assignees.push(a.clone());
+        }
+        self.list.insert_top(&lead);
+        self.list.fit_window(list_rows(self.height));
+        self.error = None;
+        let name = lead.full_name();
+        let name = if name.trim().is_empty() {
+            crate::app::lead_view::short_id(&lead.id)
+        } else {
+            crate::sanitize::line(&name).into_owned()
+        };
+        self.notice = Some(if shown {
+            format!("Created lead {name}")
+        } else {
+            format!("Created lead {name} · filters cleared to show it")
+        });
+        out
+    }
+}
