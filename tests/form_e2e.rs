@@ -4,50 +4,18 @@
 
 mod support;
 
-use std::collections::HashSet;
-use std::time::Duration;
-
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::client::NovalaClient;
-use leadbox::api::worker::{ApiRequest, WorkerHandle, spawn_worker};
+use leadbox::api::worker::{WorkerHandle, spawn_worker};
 use leadbox::app::form::FieldKind;
 use leadbox::app::{App, AppSettings, Msg, Screen, update};
 use leadbox::sandbox::{Sandbox, SandboxOptions};
 use leadbox::tenant::TenantProfile;
-use support::{ch, key, screen_text};
+use support::{ch, key, pump, screen_text};
 
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-/// Sends `requests`, then feeds every answer to the app and sends what it asks next, until nothing is
-/// outstanding. Bounded by a timeout so a lost answer fails the test instead of hanging it.
-async fn pump(app: &mut App, worker: &mut WorkerHandle, requests: Vec<ApiRequest>) {
-    let mut outstanding = HashSet::new();
-    let send = |requests: Vec<ApiRequest>, outstanding: &mut HashSet<u64>| {
-        for r in requests {
-            match &r {
-                ApiRequest::List { id, .. } | ApiRequest::Get { id, .. } | ApiRequest::Create { id, .. } => {
-                    outstanding.insert(*id);
-                }
-                ApiRequest::Cancel { id } => {
-                    outstanding.remove(id);
-                }
-            }
-            worker.requests.send(r).expect("worker runs");
-        }
-    };
-    send(requests, &mut outstanding);
-    while !outstanding.is_empty() {
-        let event = tokio::time::timeout(Duration::from_secs(20), worker.events.recv())
-            .await
-            .expect("an answer within 20 s")
-            .expect("worker runs");
-        outstanding.remove(&event.id());
-        let next = update(app, Msg::Api(event));
-        send(next, &mut outstanding);
-    }
 }
 
 async fn start(profile: impl FnOnce(&Sandbox) -> TenantProfile) -> (Sandbox, App, WorkerHandle) {

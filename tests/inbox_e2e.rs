@@ -4,49 +4,19 @@
 
 mod support;
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::Utc;
 use crossterm::event::KeyCode;
 use leadbox::api::client::{ClientOptions, NovalaClient, RetryPolicy};
 use leadbox::api::types::{Lead, LeadStatus, ListQuery};
-use leadbox::api::worker::{ApiRequest, WorkerHandle, spawn_worker};
-use leadbox::app::{App, AppSettings, Msg, update};
+use leadbox::api::worker::spawn_worker;
+use leadbox::app::{App, AppSettings, update};
 use leadbox::sandbox::faults::FaultOptions;
 use leadbox::sandbox::{Sandbox, SandboxOptions};
-use support::{ch, key, screen_text};
+use support::{ch, key, pump, screen_text};
 
 const PAGE: u32 = 25;
-
-/// Sends `requests`, then feeds every answer to the app and sends what it asks next, until nothing is
-/// outstanding. Bounded by a timeout so a lost answer fails the test instead of hanging it.
-async fn pump(app: &mut App, worker: &mut WorkerHandle, requests: Vec<ApiRequest>) {
-    let mut outstanding = HashSet::new();
-    let send = |requests: Vec<ApiRequest>, outstanding: &mut HashSet<u64>| {
-        for r in requests {
-            match &r {
-                ApiRequest::List { id, .. } | ApiRequest::Get { id, .. } | ApiRequest::Create { id, .. } => {
-                    outstanding.insert(*id);
-                }
-                ApiRequest::Cancel { id } => {
-                    outstanding.remove(id);
-                }
-            }
-            worker.requests.send(r).expect("worker runs");
-        }
-    };
-    send(requests, &mut outstanding);
-    while !outstanding.is_empty() {
-        let event = tokio::time::timeout(Duration::from_secs(20), worker.events.recv())
-            .await
-            .expect("an answer within 20 s")
-            .expect("worker runs");
-        outstanding.remove(&event.id());
-        let next = update(app, Msg::Api(event));
-        send(next, &mut outstanding);
-    }
-}
 
 fn settings(sandbox: &Sandbox) -> AppSettings {
     AppSettings {

@@ -2,12 +2,12 @@
 //! leads and pages, key presses, and text renderings of a frame with and without styles.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::types::{Lead, LeadSource, LeadStatus, Page};
-use leadbox::api::worker::{ApiEvent, ApiRequest};
+use leadbox::api::worker::{ApiEvent, ApiRequest, WorkerHandle};
 use leadbox::app::{App, AppSettings, Msg, update};
 use leadbox::tenant::{CustomFieldDef, CustomFieldKind, Member, TenantProfile};
 use ratatui::Terminal;
@@ -270,4 +270,33 @@ pub fn style_runs(buffer: &Buffer) -> String {
         }
     }
     out
+}
+
+/// Sends `requests`, then feeds every answer to the app and sends what it asks next, until nothing is
+/// outstanding. Bounded by a timeout so a lost answer fails the test instead of hanging it.
+pub async fn pump(app: &mut App, worker: &mut WorkerHandle, requests: Vec<ApiRequest>) {
+    let mut outstanding = HashSet::new();
+    let send = |requests: Vec<ApiRequest>, outstanding: &mut HashSet<u64>| {
+        for r in requests {
+            match &r {
+                ApiRequest::List { id, .. } | ApiRequest::Get { id, .. } | ApiRequest::Create { id, .. } => {
+                    outstanding.insert(*id);
+                }
+                ApiRequest::Cancel { id } => {
+                    outstanding.remove(id);
+                }
+            }
+            worker.requests.send(r).expect("worker runs");
+        }
+    };
+    send(requests, &mut outstanding);
+    while !outstanding.is_empty() {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(20), worker.events.recv())
+            .await
+            .expect("an answer within 20 s")
+            .expect("worker runs");
+        outstanding.remove(&event.id());
+        let next = update(app, Msg::Api(event));
+        send(next, &mut outstanding);
+    }
 }
