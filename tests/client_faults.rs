@@ -9,11 +9,14 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use leadbox::api::{ApiError, ApiKey, ClientOptions, LeadSource, ListQuery, NewLead, NovalaClient, RetryPolicy};
+use leadbox::api::{ApiError, ApiKey, LeadSource, ListQuery, NewLead, NovalaClient};
 use leadbox::sandbox::faults::{Fault, FaultInjector, FaultOptions, inject};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+mod client_support;
+use client_support::{quick, serve};
 
 #[derive(Default)]
 struct Calls {
@@ -47,9 +50,7 @@ async fn stub(fault: Fault) -> Stub {
         .route("/api/v1/leads", get(list).post(create))
         .with_state(calls.clone())
         .layer(axum::middleware::from_fn_with_state(injector.clone(), inject));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let addr = serve(app).await;
     Stub {
         base: format!("http://{addr}/api/v1"),
         addr,
@@ -59,16 +60,7 @@ async fn stub(fault: Fault) -> Stub {
 }
 
 fn client(base: &str) -> NovalaClient {
-    let opts = ClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(5),
-        retry: RetryPolicy {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            max_total: Duration::from_secs(5),
-        },
-    };
+    let opts = quick(3, Duration::from_secs(5));
     NovalaClient::with_options(base, ApiKey::new("sk_test_faultkey", "the test"), opts).unwrap()
 }
 
@@ -233,9 +225,7 @@ async fn latency_alone_changes_no_answer() {
         .route("/api/v1/leads", get(list).post(create))
         .with_state(calls.clone())
         .layer(axum::middleware::from_fn_with_state(injector.clone(), inject));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let addr = serve(app).await;
     let client = client(&format!("http://{addr}"));
     let page = client.list(&ListQuery::default(), None).await.unwrap();
     assert_eq!(page.data.len(), 1);

@@ -9,9 +9,12 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing;
 use leadbox::api::worker::{ApiEvent, ApiRequest, spawn_worker};
-use leadbox::api::{ApiKey, ClientOptions, NovalaClient, RetryPolicy};
+use leadbox::api::{ApiKey, NovalaClient};
 use serde_json::json;
 use tokio::sync::Notify;
+
+mod client_support;
+use client_support::quick;
 
 #[derive(Default)]
 struct Gate {
@@ -31,21 +34,11 @@ async fn serve(gate: Arc<Gate>) -> String {
     let app = Router::new()
         .route("/api/v1/leads/{id}", routing::get(lead))
         .with_state(gate);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
+    format!("http://{}", client_support::serve(app).await)
 }
 
 fn client(base: &str) -> NovalaClient {
-    let opts = ClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(20),
-        retry: RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        },
-    };
+    let opts = quick(1, Duration::from_secs(20));
     NovalaClient::with_options(base, ApiKey::new("sk_test_x", "the test"), opts).unwrap()
 }
 

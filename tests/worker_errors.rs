@@ -9,8 +9,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use leadbox::api::worker::{ApiEvent, ApiRequest, spawn_worker};
-use leadbox::api::{ApiError, ApiKey, ClientOptions, LeadSource, ListQuery, NewLead, NovalaClient, RetryPolicy};
+use leadbox::api::{ApiError, ApiKey, LeadSource, ListQuery, NewLead, NovalaClient};
 use serde_json::json;
+
+mod client_support;
+use client_support::quick;
 
 const KEY: &str = "sk_test_d0n0tl3akm3";
 
@@ -84,23 +87,11 @@ async fn serve() -> String {
     let app = Router::new()
         .route("/api/v1/leads", get(list).post(create))
         .route("/api/v1/leads/{id}", get(lead));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
+    format!("http://{}", client_support::serve(app).await)
 }
 
 fn client(base: &str) -> NovalaClient {
-    let opts = ClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_millis(300),
-        retry: RetryPolicy {
-            max_attempts: 2,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            max_total: Duration::from_secs(5),
-        },
-    };
+    let opts = quick(2, Duration::from_millis(300));
     NovalaClient::with_options(base, ApiKey::new(KEY, "NOVALA_SECRET_KEY"), opts).unwrap()
 }
 

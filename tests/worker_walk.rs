@@ -5,22 +5,12 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use leadbox::api::worker::{ApiEvent, ApiRequest, WorkerHandle, spawn_worker};
-use leadbox::api::{ApiError, ClientOptions, Lead, ListQuery, NovalaClient, Paging, RetryPolicy};
+use leadbox::api::{ApiError, Lead, ListQuery, NovalaClient, Paging};
 use leadbox::sandbox::faults::FaultOptions;
 use leadbox::sandbox::{Sandbox, SandboxOptions};
 
-fn quick_retries() -> ClientOptions {
-    ClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(10),
-        retry: RetryPolicy {
-            max_attempts: 5,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(10),
-            max_total: Duration::from_secs(10),
-        },
-    }
-}
+mod client_support;
+use client_support::quick;
 
 /// What one walk saw: the leads as the pages brought them (duplicates kept), those `Paging` let through,
 /// and the errors that reached the app after the client's own retries.
@@ -114,9 +104,10 @@ async fn all_10000_leads_come_once_in_order_while_a_fifth_of_requests_fail() {
     let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(10_000).faults(faults))
         .await
         .unwrap();
-    let client = NovalaClient::with_options(&sandbox.base_url(), sandbox.secret_key(), quick_retries()).unwrap();
+    let client = NovalaClient::with_options(&sandbox.base_url(), sandbox.secret_key(), quick(5, Duration::from_secs(10))).unwrap();
     let mut worker = spawn_worker(client);
     let walk = walk(&mut worker, 100).await;
+    eprintln!("pages that failed even after the client's retries: {}", walk.errors.len());
     assert_each_once_newest_first(&walk, 10_000);
 }
 

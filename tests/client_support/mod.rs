@@ -1,0 +1,30 @@
+//! What the client and worker tests share: a stand-in server on a loopback port, and client options whose
+//! retries are quick, so a test of many failures still takes only seconds.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use leadbox::api::{ClientOptions, RetryPolicy};
+
+/// Serves `app` on 127.0.0.1 on a free port until the test's runtime ends.
+pub async fn serve(app: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+/// Up to `max_attempts` tries a request, with waits of a few milliseconds (a `Retry-After` is cut to 10 ms).
+pub fn quick(max_attempts: u32, request_timeout: Duration) -> ClientOptions {
+    ClientOptions {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout,
+        retry: RetryPolicy {
+            max_attempts,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(10),
+            max_total: Duration::from_secs(10),
+        },
+    }
+}
