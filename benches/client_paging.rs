@@ -39,7 +39,12 @@ async fn walk_bare(http: &reqwest::Client, leads_url: &str, key: &ApiKey) -> usi
         if let Some(c) = &cursor {
             url.query_pairs_mut().append_pair("cursor", c);
         }
-        let response = http.get(url).header("authorization", &auth).send().await.expect("an answer");
+        let response = http
+            .get(url)
+            .header("authorization", &auth)
+            .send()
+            .await
+            .expect("an answer");
         let bytes = response.bytes().await.expect("a body");
         let page: Page<Lead> = serde_json::from_slice(&bytes).expect("a page");
         n += page.data.len();
@@ -109,8 +114,14 @@ fn bench(c: &mut Criterion) {
     let rate = |(leads, took): (u64, Duration)| leads as f64 / took.as_secs_f64().max(f64::EPSILON);
     let (client_rate, bare_rate) = (rate(totals[0]), rate(totals[1]));
     let ratio = client_rate / bare_rate;
-    println!("NovalaClient + Paging: {client_rate:.0} leads/s over {} leads", totals[0].0);
-    println!("bare reqwest loop:     {bare_rate:.0} leads/s over {} leads", totals[1].0);
+    println!(
+        "NovalaClient + Paging: {client_rate:.0} leads/s over {} leads",
+        totals[0].0
+    );
+    println!(
+        "bare reqwest loop:     {bare_rate:.0} leads/s over {} leads",
+        totals[1].0
+    );
     println!(
         "ratio client/bare: {ratio:.3} (required >= 0.8: {})",
         if ratio >= 0.8 { "met" } else { "NOT MET" }

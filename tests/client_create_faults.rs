@@ -50,9 +50,12 @@ async fn all_leads(client: &NovalaClient) -> Vec<Lead> {
     leads
 }
 
-fn with_marker<'a>(leads: &'a [Lead], i: usize) -> Vec<&'a Lead> {
+fn with_marker(leads: &[Lead], i: usize) -> Vec<&Lead> {
     let m = marker(i);
-    leads.iter().filter(|l| l.notes.as_deref() == Some(m.as_str())).collect()
+    leads
+        .iter()
+        .filter(|l| l.notes.as_deref() == Some(m.as_str()))
+        .collect()
 }
 
 #[tokio::test]
@@ -61,7 +64,12 @@ async fn no_lead_is_lost_or_duplicated_when_a_third_of_requests_fail() {
     let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(SEEDED).faults(faults))
         .await
         .unwrap();
-    let client = NovalaClient::with_options(&sandbox.base_url(), sandbox.secret_key(), quick(5, Duration::from_secs(10))).unwrap();
+    let client = NovalaClient::with_options(
+        &sandbox.base_url(),
+        sandbox.secret_key(),
+        quick(5, Duration::from_secs(10)),
+    )
+    .unwrap();
 
     let mut created: HashMap<usize, String> = HashMap::new();
     let (mut resent, mut found_after_doubt) = (0, 0);

@@ -58,13 +58,19 @@ async fn each_refusal_of_the_sandbox_arrives_typed() {
         },
     )
     .await;
-    assert!(matches!(&err, ApiError::Forbidden { scope, .. } if scope == "leads.lead.write"), "{err:?}");
+    assert!(
+        matches!(&err, ApiError::Forbidden { scope, .. } if scope == "leads.lead.write"),
+        "{err:?}"
+    );
     assert!(!err.may_have_created());
     assert_readable_without(&err, &read_only);
 
     let write_only = sandbox.write_only_key();
     let err = answer(client(&write_only), list(3, None)).await;
-    assert!(matches!(&err, ApiError::Forbidden { scope, .. } if scope == "leads.lead.read"), "{err:?}");
+    assert!(
+        matches!(&err, ApiError::Forbidden { scope, .. } if scope == "leads.lead.read"),
+        "{err:?}"
+    );
     assert_readable_without(&err, &write_only);
 
     let err = answer(
@@ -92,5 +98,9 @@ async fn each_refusal_of_the_sandbox_arrives_typed() {
     assert!(err.to_string().to_lowercase().contains("cursor"), "{err}");
 
     assert_eq!(KEY_ORIGIN, secret.origin());
-    assert_eq!(sandbox.lead_count().await.unwrap(), 20, "no refused create stored anything");
+    assert_eq!(
+        sandbox.lead_count().await.unwrap(),
+        20,
+        "no refused create stored anything"
+    );
 }

@@ -89,7 +89,9 @@ fn assert_each_once_newest_first(walk: &Walk, expected: usize) {
 
 #[tokio::test]
 async fn all_5000_seeded_leads_come_once_newest_first() {
-    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(5_000)).await.unwrap();
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(5_000))
+        .await
+        .unwrap();
     let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).unwrap();
     let mut worker = spawn_worker(client);
     let walk = walk(&mut worker, 100).await;
@@ -104,10 +106,18 @@ async fn all_10000_leads_come_once_in_order_while_a_fifth_of_requests_fail() {
     let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(10_000).faults(faults))
         .await
         .unwrap();
-    let client = NovalaClient::with_options(&sandbox.base_url(), sandbox.secret_key(), quick(5, Duration::from_secs(10))).unwrap();
+    let client = NovalaClient::with_options(
+        &sandbox.base_url(),
+        sandbox.secret_key(),
+        quick(5, Duration::from_secs(10)),
+    )
+    .unwrap();
     let mut worker = spawn_worker(client);
     let walk = walk(&mut worker, 100).await;
-    eprintln!("pages that failed even after the client's retries: {}", walk.errors.len());
+    eprintln!(
+        "pages that failed even after the client's retries: {}",
+        walk.errors.len()
+    );
     assert_each_once_newest_first(&walk, 10_000);
 }
 
@@ -131,7 +141,13 @@ async fn the_faulty_sandbox_shows_every_kind_of_fault_to_a_bare_client() {
                 match (status, response.bytes().await) {
                     (_, Err(_)) => "cut body",
                     (429, Ok(_)) if has_retry_after => "429 with Retry-After",
-                    (500 | 503, Ok(_)) => if status == 500 { "500" } else { "503" },
+                    (500 | 503, Ok(_)) => {
+                        if status == 500 {
+                            "500"
+                        } else {
+                            "503"
+                        }
+                    }
                     (200, Ok(body)) if serde_json::from_slice::<serde_json::Value>(&body).is_err() => "not JSON",
                     (200, Ok(_)) => "fine",
                     (other, Ok(_)) => panic!("unexpected status {other}"),
@@ -140,7 +156,15 @@ async fn the_faulty_sandbox_shows_every_kind_of_fault_to_a_bare_client() {
         };
         seen.insert(kind);
     }
-    for kind in ["reset", "cut body", "429 with Retry-After", "500", "503", "not JSON", "fine"] {
+    for kind in [
+        "reset",
+        "cut body",
+        "429 with Retry-After",
+        "500",
+        "503",
+        "not JSON",
+        "fine",
+    ] {
         assert!(seen.contains(kind), "never saw {kind}: {seen:?}");
     }
 }
