@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod drafts;
 pub mod logging;
 pub mod rules;
 pub mod sandbox;

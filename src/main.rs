@@ -7,6 +7,7 @@ use leadbox::api::client::NovalaClient;
 use leadbox::api::worker::spawn_worker;
 use leadbox::app::{App, AppSettings};
 use leadbox::cli::{Cli, Command, InboxArgs};
+use leadbox::drafts::{self, DraftFile};
 use leadbox::sandbox::{Sandbox, SandboxOptions};
 use leadbox::tenant::TenantProfile;
 use leadbox::{config, logging, sandbox, tui};
@@ -46,14 +47,21 @@ async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
     };
     logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
 
+    // Drafts are kept per tenant, so one tenant's half-typed lead never opens in another's form.
+    let tenant_host = args.api_url.as_deref().map(host_of);
+    let draft_path = data_dir
+        .as_ref()
+        .map(|dir| dir.join(drafts::file_name(tenant_host.as_deref())))
+        .map_err(|e| e.to_string());
+
     // The sandbox must outlive the inbox, so it is held here until the loop ends.
-    let (client, profile, source_label, show_names, _sandbox) = match &args.api_url {
-        Some(url) => {
+    let (client, profile, source_label, show_names, _sandbox) = match (&args.api_url, tenant_host) {
+        (Some(url), Some(host)) => {
             let key = config::key_from_env(url, |name| std::env::var(name).ok())?;
             let client = NovalaClient::new(url, key).map_err(|e| eyre!("{e}"))?;
-            (client, TenantProfile::default(), host_of(url), false, None)
+            (client, TenantProfile::default(), host, false, None)
         }
-        None => {
+        _ => {
             let db = data_dir?.join("sandbox.sqlite3");
             let sandbox = start_embedded_sandbox(db).await?;
             let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).map_err(|e| eyre!("{e}"))?;
@@ -71,9 +79,34 @@ async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
         source_label,
         show_names,
     };
-    let app = App::new(settings, Utc::now(), width, height);
-    tui::run(app, worker.requests, worker.events).await?;
+    let mut app = App::new(settings, Utc::now(), width, height);
+    let draft_file = match draft_path {
+        Ok(path) => Some(open_draft(&mut app, path)),
+        Err(e) => {
+            tracing::warn!(error = %e, "no place to keep the form's draft");
+            app.draft_not_saved(&e);
+            None
+        }
+    };
+    tui::run(app, worker.requests, worker.events, draft_file).await?;
     Ok(())
+}
+
+/// Hands the app the draft left at `path` last time; an unreadable one is reported and started over.
+fn open_draft(app: &mut App, path: PathBuf) -> DraftFile {
+    let on_disk = match drafts::load(&path) {
+        Ok(draft) => draft,
+        Err(e) => {
+            tracing::warn!(error = %e, "the draft from last time was not restored");
+            app.draft_unreadable(&e.to_string());
+            None
+        }
+    };
+    if let Some(draft) = &on_disk {
+        tracing::info!(path = %path.display(), "restoring the draft from last time");
+        app.restore_draft(draft.clone());
+    }
+    DraftFile::new(path, on_disk)
 }
 
 async fn start_embedded_sandbox(db: PathBuf) -> color_eyre::Result<Sandbox> {

@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 
 use crate::api::worker::{ApiEvent, ApiRequest};
 use crate::app::{self, App, Msg};
+use crate::drafts::DraftFile;
 use crate::ui;
 
 /// How often the clock and the spinner move when nothing else happens.
@@ -60,11 +61,14 @@ fn install_panic_hook() {
 }
 
 /// Runs the inbox until the user quits. Requests go to the worker over `requests`; its answers come back on
-/// `events`. Frames are drawn once per burst of events, so a flood of answers costs one redraw.
+/// `events`. Frames are drawn once per burst of events, so a flood of answers costs one redraw. The form's
+/// draft is kept in `draft_file` (when there is one) after every change, so a crash loses at most the key
+/// being handled.
 pub async fn run(
     mut app: App,
     requests: mpsc::UnboundedSender<ApiRequest>,
     mut events: mpsc::UnboundedReceiver<ApiEvent>,
+    mut draft_file: Option<DraftFile>,
 ) -> color_eyre::Result<App> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
@@ -85,6 +89,7 @@ pub async fn run(
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     while !app.should_quit() {
+        keep_draft(&mut app, draft_file.as_mut());
         guard.terminal.draw(|frame| ui::draw(frame, &app))?;
         tokio::select! {
             event = input.next() => match event {
@@ -106,8 +111,19 @@ pub async fn run(
             _ = ticks.tick() => dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests),
         }
     }
+    keep_draft(&mut app, draft_file.as_mut());
     drop(guard);
     Ok(app)
+}
+
+fn keep_draft(app: &mut App, file: Option<&mut DraftFile>) {
+    let Some(file) = file else {
+        return;
+    };
+    if let Err(e) = file.sync(app.draft()) {
+        tracing::warn!(error = %e, "the form's draft was not kept");
+        app.draft_not_saved(&e.to_string());
+    }
 }
 
 fn dispatch(app: &mut App, msg: Msg, requests: &mpsc::UnboundedSender<ApiRequest>) {

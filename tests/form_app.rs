@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::ApiError;
 use leadbox::api::types::{FieldDetail, Lead, LeadStatus, NewLead};
 use leadbox::api::worker::{ApiEvent, ApiRequest};
-use leadbox::app::form::FieldKind;
+use leadbox::app::form::{DRAFT_KEPT_NOTICE, Draft, DraftValue, FieldKind};
 use leadbox::app::{App, Msg, Screen, update};
 use support::*;
 
@@ -256,7 +256,7 @@ fn ctrl_c_in_a_dirty_form_asks_before_quitting() {
     type_str(&mut app, "Ana");
     update(&mut app, ctrl('c'));
     assert!(!app.should_quit());
-    assert!(screen_text(&app).contains("Discard this draft and quit?"));
+    assert!(screen_text(&app).contains("Quit? The draft is kept for next time. y = quit"));
     update(&mut app, ch('y'));
     assert!(app.should_quit());
 }
@@ -270,4 +270,100 @@ fn list_after_a_create_snapshot() {
     let terminal = render(&app);
     insta::assert_snapshot!("form_created_80x24", screen_text(&app));
     insta::assert_snapshot!("form_created_80x24_styles", style_runs(terminal.backend().buffer()));
+}
+
+fn draft_named(first_name: &str) -> Draft {
+    Draft {
+        fields: [("firstName".to_string(), DraftValue::Text(first_name.into()))].into(),
+        may_have_been_sent: false,
+    }
+}
+
+#[test]
+fn the_draft_lives_from_the_first_key_until_the_lead_is_created() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    assert_eq!(app.draft(), None);
+    update(&mut app, ch('n'));
+    assert_eq!(app.draft(), None, "an empty form is no draft");
+    type_str(&mut app, "Q");
+    assert_eq!(app.draft(), Some(draft_named("Q")));
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, ch('y'));
+    open_and_fill(&mut app);
+    let (id, new) = submit(&mut app);
+    let sending = app.draft().expect("kept while the create is out");
+    assert!(sending.may_have_been_sent);
+    assert_eq!(sending.fields["firstName"], DraftValue::Text("Quinn".into()));
+    answer(&mut app, id, Ok(created_lead(&new)));
+    assert_eq!(app.draft(), None, "created: nothing left to keep");
+}
+
+#[test]
+fn a_failed_create_and_a_quit_keep_the_draft() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    open_and_fill(&mut app);
+    let (id, _) = submit(&mut app);
+    answer(
+        &mut app,
+        id,
+        Err(ApiError::Server {
+            status: 503,
+            message: "down".into(),
+        }),
+    );
+    let draft = app.draft().expect("a failed create keeps the draft");
+    assert!(!draft.may_have_been_sent, "a 503 created nothing");
+    update(&mut app, ctrl('c'));
+    update(&mut app, ch('y'));
+    assert!(app.should_quit());
+    assert_eq!(app.draft(), Some(draft), "quitting is not discarding");
+}
+
+#[test]
+fn discarding_the_form_drops_the_draft() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    update(&mut app, ch('n'));
+    type_str(&mut app, "Ana");
+    update(&mut app, key(KeyCode::Esc));
+    assert!(screen_text(&app).contains("Discard this draft? y = discard"));
+    update(&mut app, ch('n'));
+    assert_eq!(app.draft(), Some(draft_named("Ana")), "n keeps editing");
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, ch('y'));
+    assert_eq!(app.screen(), Screen::List);
+    assert_eq!(app.draft(), None);
+}
+
+#[test]
+fn a_restored_draft_waits_for_n_and_reopens_with_its_text() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    app.restore_draft(draft_named("Zoë"));
+    assert_eq!(app.notice(), Some(DRAFT_KEPT_NOTICE));
+    let text = screen_text(&app);
+    assert!(text.contains("✔ Unsent lead kept: press n"), "{text}");
+    assert_eq!(app.screen(), Screen::List);
+    assert_eq!(app.draft(), Some(draft_named("Zoë")), "kept on disk until used");
+    update(&mut app, ch('j'));
+    assert_eq!(app.draft(), Some(draft_named("Zoë")), "other keys leave it waiting");
+    update(&mut app, ch('n'));
+    assert_eq!(app.screen(), Screen::Form);
+    assert_eq!(first_name(&app), "Zoë");
+    type_str(&mut app, "!");
+    assert_eq!(app.draft(), Some(draft_named("Zoë!")));
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, ch('y'));
+    assert_eq!(app.draft(), None);
+    update(&mut app, ch('n'));
+    assert_eq!(first_name(&app), "", "a discarded draft does not come back");
+}
+
+#[test]
+fn an_empty_draft_is_not_announced() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    app.restore_draft(Draft {
+        fields: Default::default(),
+        may_have_been_sent: false,
+    });
+    assert_eq!(app.notice(), None);
+    assert_eq!(app.draft(), None);
 }

@@ -192,6 +192,49 @@ async fn with_nothing_configured_it_opens_on_the_embedded_sandbox() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_left_by_quitting_comes_back_on_the_next_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let draft_file = dir.path().join("data/leadbox/draft.json");
+
+    let cmd = command(dir.path());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
+    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
+    session.keys(b"n");
+    session.wait_for("the form", |s| s.contains("New lead"));
+    session.keys("Zenobia".as_bytes());
+    session.wait_for("the typed name", |s| s.contains("Zenobia"));
+    // On disk while the inbox still runs: a crash now would lose nothing.
+    wait_for_file(&draft_file, "Zenobia");
+    session.keys(b"\x03");
+    session.wait_for("the quit question", |s| s.contains("Quit? The draft is kept"));
+    session.keys(b"y");
+    let status = session.wait_exit();
+    assert!(status.success(), "quits cleanly: {status:?}");
+    let kept = std::fs::read_to_string(&draft_file).expect("the draft is on disk after quitting");
+    assert!(kept.contains("Zenobia"), "{kept}");
+
+    let cmd = command(dir.path());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned again");
+    let screen = session.wait_for("the notice", |s| s.contains("Unsent lead kept: press n"));
+    assert!(!screen.contains("Zenobia"), "the form waits for n:\n{screen}");
+    session.keys(b"n");
+    session.wait_for("the form with the typed name", |s| {
+        s.contains("New lead") && s.contains("Zenobia")
+    });
+    session.keys(b"\x1b");
+    session.wait_for("the discard question", |s| s.contains("Discard this draft?"));
+    session.keys(b"y");
+    session.wait_for("the list again", |s| !s.contains("New lead"));
+    session.keys(b"q");
+    assert!(session.wait_exit().success());
+    assert!(!draft_file.exists(), "a discarded draft leaves no file");
+}
+
 #[test]
 fn a_tenant_without_a_key_gets_a_clear_message() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -206,6 +249,22 @@ fn a_tenant_without_a_key_gets_a_clear_message() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("NOVALA_SECRET_KEY is not set"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+fn wait_for_file(path: &Path, text: &str) {
+    let start = Instant::now();
+    loop {
+        let found = std::fs::read_to_string(path).unwrap_or_default();
+        if found.contains(text) {
+            return;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "{} never held {text:?}; it holds {found:?}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn nonzero(n: u16) -> std::num::NonZeroU16 {

@@ -9,11 +9,14 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
+mod draft;
 mod fields;
 mod in_app;
 
+pub use draft::{Draft, DraftValue};
 pub use fields::{Choice, Counter, Field, FieldKind, MultiChoice, Slot, TextInput, parse_attribution};
 use fields::{custom_kind, custom_value};
+pub use in_app::DRAFT_KEPT_NOTICE;
 
 use crate::api::error::ApiError;
 use crate::api::types::{FieldDetail, LeadSource, NewLead};
@@ -304,20 +307,7 @@ impl Form {
 
     /// Pasted text goes into the focused text field as typed; line breaks only survive in notes.
     pub fn handle_paste(&mut self, text: &str) {
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        self.edit_focused_text(|t| {
-            let mut changed = false;
-            for c in text.chars() {
-                let c = match c {
-                    '\n' if t.multiline => '\n',
-                    '\n' | '\t' => ' ',
-                    c if c.is_control() => continue,
-                    c => c,
-                };
-                changed |= t.input.handle(InputRequest::InsertChar(c)).is_some_and(|s| s.value);
-            }
-            changed
-        });
+        self.edit_focused_text(|t| t.insert(text));
     }
 
     /// Applies `edit` to the focused text field unless a send is under way; `edit` says whether the value

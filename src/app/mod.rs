@@ -92,6 +92,8 @@ pub struct App {
     pub(crate) notice: Option<String>,
     /// The create form while it is open.
     pub(crate) form: Option<Form>,
+    /// A draft from last time, waiting for `n` to open the form with it.
+    pending_draft: Option<form::Draft>,
     quit: bool,
 }
 
@@ -133,6 +135,7 @@ impl App {
             error: None,
             notice: None,
             form: None,
+            pending_draft: None,
             quit: false,
         }
     }

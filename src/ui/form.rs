@@ -366,12 +366,13 @@ fn list_window(len: usize, at: usize) -> Vec<(usize, &'static str)> {
 fn message_lines(form: &Form, width: usize) -> Vec<Line<'static>> {
     let mut out: Vec<(String, Style)> = Vec::new();
     if let Some(leave) = form.confirming() {
+        // Quitting keeps the draft on disk for next time; only closing the form throws it away.
         let question = match leave {
-            Leave::Close => "Discard this draft?",
-            Leave::Quit => "Discard this draft and quit?",
+            Leave::Close => "Discard this draft? y = discard",
+            Leave::Quit => "Quit? The draft is kept for next time. y = quit",
         };
         out.push((
-            format!("{question} y = discard · n or Esc = keep editing"),
+            format!("{question} · n or Esc = keep editing"),
             theme::busy().add_modifier(Modifier::BOLD),
         ));
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use tui_input::Input;
+use tui_input::{Input, InputRequest};
 
 use crate::rules::{self, TextField};
 use crate::tenant::{CustomFieldDef, CustomFieldKind};
@@ -46,6 +46,25 @@ pub struct TextInput {
     pub multiline: bool,
     /// Shown dimmed while the field is empty: the format it expects.
     pub placeholder: &'static str,
+}
+
+impl TextInput {
+    /// Inserts `text` at the cursor as typed: line breaks only survive in multi-line fields, other control
+    /// characters are dropped. Whether the value changed.
+    pub(super) fn insert(&mut self, text: &str) -> bool {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let mut changed = false;
+        for c in text.chars() {
+            let c = match c {
+                '\n' if self.multiline => '\n',
+                '\n' | '\t' => ' ',
+                c if c.is_control() => continue,
+                c => c,
+            };
+            changed |= self.input.handle(InputRequest::InsertChar(c)).is_some_and(|s| s.value);
+        }
+        changed
+    }
 }
 
 /// One value out of a list. `selected == None` is "none chosen".

@@ -2,18 +2,54 @@
 
 use crossterm::event::KeyEvent;
 
-use super::{Form, FormAction};
+use super::{Draft, Form, FormAction};
 use crate::api::error::ApiError;
 use crate::api::types::Lead;
 use crate::api::worker::{ApiRequest, RequestId};
 use crate::app::{App, Focus, Screen, list_rows};
 
+/// The status bar's word at start when a draft from last time is waiting: short enough to fit beside the
+/// filters in 80 columns.
+pub const DRAFT_KEPT_NOTICE: &str = "Unsent lead kept: press n";
+
 impl App {
     pub(in crate::app) fn open_form(&mut self) {
         if self.form.is_none() {
-            self.form = Some(Form::new(&self.settings.profile));
+            let profile = &self.settings.profile;
+            self.form = Some(match self.pending_draft.take() {
+                Some(draft) => Form::from_draft(profile, &draft),
+                None => Form::new(profile),
+            });
         }
         self.screen = Screen::Form;
+    }
+
+    /// Keeps a draft from last time for `n` to open, and says so. Called before the first key.
+    pub fn restore_draft(&mut self, draft: Draft) {
+        if draft.fields.is_empty() {
+            return;
+        }
+        self.pending_draft = Some(draft);
+        self.notice = Some(DRAFT_KEPT_NOTICE.to_string());
+    }
+
+    /// The draft to keep on disk: the open form's, else the one waiting for `n`. `None` once the lead was
+    /// created or the user discarded the form.
+    pub fn draft(&self) -> Option<Draft> {
+        match &self.form {
+            Some(form) => form.draft(),
+            None => self.pending_draft.clone(),
+        }
+    }
+
+    /// The draft from last time could not be read back (it was moved aside); shown until the next key.
+    pub fn draft_unreadable(&mut self, why: &str) {
+        self.notice = Some(crate::sanitize::line(&format!("Draft from last time not restored: {why}")).into_owned());
+    }
+
+    /// The draft could not be written to disk, so a crash now would lose it: the user must know.
+    pub fn draft_not_saved(&mut self, why: &str) {
+        self.error = Some(crate::sanitize::line(&format!("Draft not saved: {why}")).into_owned());
     }
 
     fn close_form(&mut self) {
