@@ -12,13 +12,14 @@ use crate::app::form::Draft;
 pub enum DraftError {
     #[error("could not read {}: {source}", path.display())]
     Read { path: PathBuf, source: io::Error },
-    #[error("{} is not a draft leadbox can read ({source}); it was moved to {}", path.display(), moved_to.display())]
+    // Where it went comes first: the status bar may have room for little more.
+    #[error("unreadable, moved to {} ({source})", moved_to.display())]
     Corrupt {
         path: PathBuf,
         moved_to: PathBuf,
         source: serde_json::Error,
     },
-    #[error("{} is not a draft leadbox can read ({source}) and could not be moved aside: {move_error}", path.display())]
+    #[error("{} is unreadable ({source}) and could not be moved aside: {move_error}", path.display())]
     CorruptNotMoved {
         path: PathBuf,
         source: serde_json::Error,
@@ -251,8 +252,9 @@ mod tests {
         };
         assert_eq!(*moved_to, dir.path().join("draft.json.bad"));
         let text = err.to_string();
-        assert!(text.contains("is not a draft leadbox can read"), "{text}");
-        assert!(text.contains("moved to") && text.contains("draft.json.bad"), "{text}");
+        assert!(text.starts_with("unreadable, moved to "), "{text}");
+        assert!(text.contains("draft.json.bad"), "{text}");
+        assert!(text.contains("line 1"), "the parser's reason is given: {text}");
         assert_eq!(
             fs::read(dir.path().join("draft.json.bad")).unwrap(),
             b"{\"fields\": {\"firstName\": ",

@@ -235,6 +235,30 @@ async fn a_draft_left_by_quitting_comes_back_on_the_next_start() {
     assert!(!draft_file.exists(), "a discarded draft leaves no file");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreadable_draft_is_moved_aside_and_the_inbox_opens() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data/leadbox");
+    std::fs::create_dir_all(&data).expect("data dir");
+    std::fs::write(data.join("draft.json"), "{\"fields\": {\"firstName\"").expect("a torn draft");
+
+    let cmd = command(dir.path());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
+    session.wait_for("the report", |s| {
+        s.contains("Draft from last time not restored: unreadable, moved to")
+    });
+    session.wait_for("the sandbox's leads", |s| s.contains("loaded"));
+    assert!(!data.join("draft.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(data.join("draft.json.bad")).expect("moved aside"),
+        "{\"fields\": {\"firstName\""
+    );
+    session.keys(b"q");
+    assert!(session.wait_exit().success());
+}
+
 #[test]
 fn a_tenant_without_a_key_gets_a_clear_message() {
     let dir = tempfile::tempdir().expect("temp dir");
