@@ -121,6 +121,12 @@ impl LeadList {
         }
     }
 
+    /// True when the row under the last lead is inside a window of `rows` rows.
+    pub fn trailer_visible(&self, rows: usize) -> bool {
+        !self.leads.is_empty()
+            && window_start(self.offset, self.selected, self.row_count(), rows) + rows > self.leads.len()
+    }
+
     /// Rows the list occupies on screen: the leads plus the trailer row, once there is anything to trail.
     pub fn row_count(&self) -> usize {
         if self.leads.is_empty() { 0 } else { self.leads.len() + 1 }

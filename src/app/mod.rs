@@ -220,6 +220,13 @@ impl App {
         2 * list_rows(self.height)
     }
 
+    /// True when the list screen shows the "loading…" row: the user has caught up with paging.
+    pub fn loading_row_visible(&self) -> bool {
+        self.screen == Screen::List
+            && self.list.trailer() == list::Trailer::Loading
+            && self.list.trailer_visible(list_rows(self.height))
+    }
+
     pub fn sidebar_visible(&self) -> bool {
         self.screen == Screen::List && (self.width >= SIDEBAR_ALWAYS_FROM || matches!(self.focus, Focus::Pane(_)))
     }

@@ -2,6 +2,8 @@
 //! leads and pages, key presses, and text renderings of a frame with and without styles.
 #![allow(dead_code)]
 
+pub mod scroll_sim;
+
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
