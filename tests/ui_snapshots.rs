@@ -266,3 +266,21 @@ fn narrow_and_resized() {
     update(&mut app, Msg::Resize { width: 80, height: 24 });
     snap_text("resized_to_80x24_at_end", &app);
 }
+
+#[test]
+fn help_lists_every_binding_even_at_80x24() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let (mut app, _) = app_with(w, h, 25, true);
+        update(&mut app, ch('?'));
+        let text = screen_text(&app);
+        for b in leadbox::app::keymap::KEYMAP {
+            assert!(
+                text.contains(b.description),
+                "{w}x{h}: {:?} missing from help:\n{text}",
+                b.description
+            );
+            let keys = leadbox::app::keymap::binding_keys(b);
+            assert!(text.contains(&keys), "{w}x{h}: {keys:?} missing from help");
+        }
+    }
+}

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::filters::assignee_label;
+use crate::app::list::PageState;
 use crate::app::{App, Focus, Screen};
 use crate::ui::text::{count, fit};
 use crate::ui::{SPINNER, theme};
@@ -25,7 +26,15 @@ pub fn filters_text(app: &App) -> String {
 fn loaded_text(app: &App) -> String {
     let list = app.list();
     if list.is_first_load() {
-        return "loading".to_string();
+        return match list.pages() {
+            PageState::Failed { .. } => "nothing loaded".to_string(),
+            _ => "loading".to_string(),
+        };
+    }
+    // In the detail, where the open lead sits in the list.
+    if app.screen() == Screen::Detail && !list.is_empty() {
+        let more = if list.has_more() { " · more" } else { "" };
+        return format!("lead {} of {}{more}", count(list.selected() + 1), count(list.len()));
     }
     let n = count(list.len());
     if list.has_more() {
