@@ -451,3 +451,43 @@ fn resize_keeps_the_selection_visible_and_the_spinner_turns_only_while_busy() {
     let text = screen_text(&app);
     assert!(text.contains("end of list · 100 leads"));
 }
+
+#[test]
+fn a_click_selects_the_lead_or_pane_entry_under_it() {
+    let click = |column, row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column,
+            row,
+            modifiers: crossterm::event::KeyModifiers::NONE,
+        })
+    };
+    // 120x40: the sidebar is 28 columns wide; the list's rows start under its border and header.
+    let (mut app, _) = app_with(120, 40, 100, false);
+    for _ in 0..50 {
+        update(&mut app, ch('j'));
+    }
+    let first_visible = app.list().offset();
+    update(&mut app, click(60, 2 + 3));
+    assert_eq!(app.list().selected(), first_visible + 3);
+    // Below the last row on screen: nothing changes.
+    update(&mut app, click(60, 39));
+    assert_eq!(app.list().selected(), first_visible + 3);
+    // The status pane's third entry ("contacted"), then Enter applies it.
+    update(&mut app, click(5, 3));
+    assert_eq!(app.focus(), Focus::Pane(PaneKind::Status));
+    let ApiRequest::List { query, .. } = single_list(&update(&mut app, key(KeyCode::Enter))) else {
+        unreachable!()
+    };
+    assert_eq!(query.status, Some(LeadStatus::Contacted));
+    // The assignee pane's second entry (the first roster member).
+    update(&mut app, click(5, 12));
+    assert_eq!(app.focus(), Focus::Pane(PaneKind::Assignee));
+    assert_eq!(app.pane_cursor(PaneKind::Assignee), 1);
+    // A click on the list moves focus back to it.
+    let (mut app, _) = app_with(120, 40, 100, false);
+    update(&mut app, ch('s'));
+    update(&mut app, click(60, 4));
+    assert_eq!(app.focus(), Focus::List);
+    assert_eq!(app.list().selected(), 2);
+}

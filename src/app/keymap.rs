@@ -68,6 +68,8 @@ pub enum Action {
     Open,
     Choose,
     Back,
+    /// Select what was clicked: a lead, or an entry of a pane.
+    Click,
     /// A key of the create form; the focused field gives it its exact effect.
     Form(FormCommand),
 }
@@ -78,6 +80,8 @@ pub enum Trigger {
     Key(KeyCode, KeyModifiers),
     WheelDown,
     WheelUp,
+    /// The left mouse button.
+    Click,
 }
 
 const fn key(c: char) -> Trigger {
@@ -138,6 +142,12 @@ pub static KEYMAP: &[Binding] = &[
         triggers: &[key('a')],
         action: Action::FocusAssignee,
         description: "filter by assignee",
+    },
+    Binding {
+        context: Context::Global,
+        triggers: &[Trigger::Click],
+        action: Action::Click,
+        description: "select lead / filter",
     },
     Binding {
         context: Context::Global,
@@ -302,19 +312,24 @@ pub fn action_for_key(contexts: &[Context], event: &KeyEvent) -> Option<Action> 
     })
 }
 
-/// The wheel moves by `WHEEL_ROWS` in whatever context has `Move` bindings.
+/// The wheel moves by `WHEEL_ROWS` in whatever context has `Move` bindings; a left click selects (the app
+/// works out what is under it).
 pub fn action_for_mouse(contexts: &[Context], event: &MouseEvent) -> Option<(Action, usize)> {
-    let wheel = match event.kind {
+    let trigger = match event.kind {
         MouseEventKind::ScrollDown => Trigger::WheelDown,
         MouseEventKind::ScrollUp => Trigger::WheelUp,
+        MouseEventKind::Down(crossterm::event::MouseButton::Left) => Trigger::Click,
         _ => return None,
     };
-    let bound = contexts
-        .iter()
-        .any(|ctx| KEYMAP.iter().any(|b| b.context == *ctx && b.triggers.contains(&wheel)));
-    match (bound, wheel) {
+    let bound = contexts.iter().any(|ctx| {
+        KEYMAP
+            .iter()
+            .any(|b| b.context == *ctx && b.triggers.contains(&trigger))
+    });
+    match (bound, trigger) {
         (true, Trigger::WheelDown) => Some((Action::Down, WHEEL_ROWS)),
-        (true, _) => Some((Action::Up, WHEEL_ROWS)),
+        (true, Trigger::WheelUp) => Some((Action::Up, WHEEL_ROWS)),
+        (true, _) => Some((Action::Click, 0)),
         (false, _) => None,
     }
 }
@@ -323,6 +338,7 @@ pub fn action_for_mouse(contexts: &[Context], event: &MouseEvent) -> Option<(Act
 pub fn trigger_label(trigger: &Trigger) -> String {
     match trigger {
         Trigger::WheelDown | Trigger::WheelUp => "wheel".to_string(),
+        Trigger::Click => "click".to_string(),
         Trigger::Key(code, mods) => {
             let name = match code {
                 KeyCode::Char(' ') => "Space".to_string(),

@@ -358,6 +358,8 @@ impl App {
             Action::Down | Action::Up | Action::PageDown | Action::PageUp | Action::Top | Action::Bottom => {
                 self.move_cursor(action, times)
             }
+            // Clicks carry a position and are handled by `on_click`.
+            Action::Click => Vec::new(),
             // The form reads its own keys (`on_form_key`); they never reach here.
             Action::Form(_) => Vec::new(),
         }
@@ -414,6 +416,46 @@ impl App {
             }
             (Screen::Form, _) => Vec::new(),
         }
+    }
+
+    /// A left click on the list screen: on a lead, selects it and focuses the list; on a pane's entry,
+    /// focuses the pane with its cursor there (Enter then applies it). The geometry is the one `ui` draws.
+    fn on_click(&mut self, column: u16, row: u16) -> Vec<ApiRequest> {
+        if self.screen != Screen::List {
+            return Vec::new();
+        }
+        let sidebar = self.sidebar_visible();
+        if sidebar && column < SIDEBAR_WIDTH {
+            let status_len = filters::status_options().len();
+            // The status pane: a border, its entries, a border; then the assignee pane the same way.
+            let status_bottom = status_len as u16 + 1;
+            let assignee_len = self.assignee_options().len();
+            let assignee_rows = self.height.saturating_sub(STATUS_BAR_ROWS + status_bottom + 3);
+            if (1..status_bottom).contains(&row) {
+                self.focus = Focus::Pane(PaneKind::Status);
+                self.status_cursor = usize::from(row - 1);
+            } else if row > status_bottom + 1 && assignee_len <= usize::from(assignee_rows) {
+                let index = usize::from(row - status_bottom - 2);
+                if index < assignee_len {
+                    self.focus = Focus::Pane(PaneKind::Assignee);
+                    self.assignee_cursor = index;
+                }
+            }
+            return Vec::new();
+        }
+        let rows = list_rows(self.height);
+        // The list: its top border and header, then the rows on screen.
+        let Some(visible_row) = usize::from(row).checked_sub(2).filter(|r| *r < rows) else {
+            return Vec::new();
+        };
+        let start = list::window_start(self.list.offset(), self.list.selected(), self.list.row_count(), rows);
+        let index = start + visible_row;
+        if index >= self.list.len() {
+            return Vec::new();
+        }
+        self.focus = Focus::List;
+        self.list.select(index, rows);
+        self.prefetch()
     }
 
     fn detail_line_count(&self) -> usize {
@@ -554,6 +596,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
     match msg {
         Msg::Key(key) => app.on_key(key),
         Msg::Mouse(mouse) => match keymap::action_for_mouse(app.contexts(), &mouse) {
+            Some((Action::Click, _)) if !app.help => app.on_click(mouse.column, mouse.row),
             Some((action, rows)) if !app.help => app.on_action(action, rows),
             _ => Vec::new(),
         },

@@ -11,7 +11,7 @@ use crate::ui::{centered, theme};
 
 const KEYS_WIDTH: usize = 14;
 
-fn section(ctx: Context) -> Vec<Line<'static>> {
+fn section(ctx: Context, spaced: bool) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(ctx.title().to_string(), theme::heading())];
     for b in KEYMAP.iter().filter(|b| b.context == ctx) {
         lines.push(Line::from(vec![
@@ -19,36 +19,68 @@ fn section(ctx: Context) -> Vec<Line<'static>> {
             Span::raw(b.description),
         ]));
     }
-    lines.push(Line::raw(""));
+    if spaced {
+        lines.push(Line::raw(""));
+    }
     lines
 }
 
+/// The sections split into `n` columns of whole sections, so that the tallest column is as short as it
+/// can be.
+fn split(sections: &[Vec<Line<'static>>], n: usize) -> Vec<Vec<Line<'static>>> {
+    let len = |range: &[Vec<Line>]| range.iter().map(Vec::len).sum::<usize>();
+    let cuts: Vec<Vec<usize>> = match n {
+        1 => vec![vec![]],
+        2 => (1..sections.len()).map(|a| vec![a]).collect(),
+        _ => (1..sections.len())
+            .flat_map(|a| (a + 1..sections.len()).map(move |b| vec![a, b]))
+            .collect(),
+    };
+    let columns = |cut: &Vec<usize>| {
+        let mut bounds = vec![0];
+        bounds.extend(cut);
+        bounds.push(sections.len());
+        bounds.windows(2).map(|w| &sections[w[0]..w[1]]).collect::<Vec<_>>()
+    };
+    let best = cuts
+        .iter()
+        .min_by_key(|cut| columns(cut).iter().map(|c| len(c)).max().unwrap_or(0))
+        .cloned()
+        .unwrap_or_default();
+    columns(&best)
+        .into_iter()
+        .map(|c| {
+            let mut lines: Vec<Line> = c.iter().flatten().cloned().collect();
+            while lines.last().is_some_and(|l| l.width() == 0) {
+                lines.pop();
+            }
+            lines
+        })
+        .collect()
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, _app: &App) {
-    let sections: Vec<Vec<Line>> = Context::ALL.into_iter().map(section).collect();
-    let total: usize = sections.iter().map(Vec::len).sum();
     let inner_height = usize::from(area.height.saturating_sub(2));
-    // One column when it fits, otherwise two, split between sections.
-    let two_columns = total > inner_height && area.width >= 76;
-    let columns: Vec<Vec<Line>> = if two_columns {
-        // Split between whole sections where the taller column is shortest.
-        let split = (1..sections.len())
-            .min_by_key(|k| {
-                let left: usize = sections[..*k].iter().map(Vec::len).sum();
-                left.max(total - left)
-            })
-            .unwrap_or(1);
-        let right: Vec<Line> = sections[split..].iter().flatten().cloned().collect();
-        let left: Vec<Line> = sections[..split].iter().flatten().cloned().collect();
-        vec![left, right]
-    } else {
-        vec![sections.into_iter().flatten().collect()]
+    // A blank line between sections when any column count allows it, then the fewest columns that fit.
+    let max_columns = match area.width {
+        w if w >= 120 => 3,
+        w if w >= 76 => 2,
+        _ => 1,
     };
+    let layouts = [true, false]
+        .into_iter()
+        .flat_map(|spaced| (1..=max_columns).map(move |n| (n, spaced)));
+    let mut columns = Vec::new();
+    for (n, spaced) in layouts {
+        let sections: Vec<Vec<Line>> = Context::ALL.into_iter().map(|c| section(c, spaced)).collect();
+        columns = split(&sections, n);
+        if columns.iter().map(Vec::len).max().unwrap_or(0) <= inner_height {
+            break;
+        }
+    }
     let height = columns.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2;
-    let width = if two_columns {
-        area.width.min(110)
-    } else {
-        area.width.min(64)
-    };
+    // Columns of about 40: keys, then descriptions of up to 24 characters.
+    let width = (columns.len() as u16 * 42 + 2).min(area.width);
     let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
