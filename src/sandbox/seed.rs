@@ -1,6 +1,7 @@
 //! Deterministic demo data: the same seed number gives the same tenants, roster, keys and leads.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rand::seq::IndexedRandom;
@@ -194,13 +195,28 @@ fn ascii_slug(s: &str) -> String {
 /// Draws leads one at a time from a seeded stream, so a million never sit in memory at once.
 pub struct LeadGenerator {
     rng: ChaCha8Rng,
-    profile: TenantProfile,
+    profile: Arc<TenantProfile>,
+    previous_ms: Option<i64>,
+}
+
+/// The word lists of `assets/seed`, split once per process.
+struct Vocabulary {
     first: Vec<&'static str>,
     last: Vec<&'static str>,
     companies: Vec<&'static str>,
     intents: Vec<&'static str>,
     notes: Vec<&'static str>,
-    previous_ms: Option<i64>,
+}
+
+fn vocabulary() -> &'static Vocabulary {
+    static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
+    VOCABULARY.get_or_init(|| Vocabulary {
+        first: words(FIRST_NAMES),
+        last: words(LAST_NAMES),
+        companies: words(COMPANIES),
+        intents: words(INTENTS),
+        notes: words(NOTES),
+    })
 }
 
 impl LeadGenerator {
@@ -211,12 +227,7 @@ impl LeadGenerator {
         rng.set_stream(tenant_id.bytes().fold(0u64, |h, b| h.rotate_left(8) ^ u64::from(b)));
         LeadGenerator {
             rng,
-            profile,
-            first: words(FIRST_NAMES),
-            last: words(LAST_NAMES),
-            companies: words(COMPANIES),
-            intents: words(INTENTS),
-            notes: words(NOTES),
+            profile: Arc::new(profile),
             previous_ms: None,
         }
     }
@@ -243,8 +254,8 @@ impl LeadGenerator {
 
     fn custom_fields(&mut self, created_at: DateTime<Utc>) -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();
-        let defs = self.profile.custom_fields.clone();
-        for def in defs {
+        let profile = Arc::clone(&self.profile);
+        for def in &profile.custom_fields {
             if !def.required && !self.chance(0.3) {
                 continue;
             }
@@ -287,12 +298,10 @@ impl LeadGenerator {
     pub fn next_lead(&mut self) -> Lead {
         let id = uuid(&mut self.rng);
         let created_at = self.created_at();
-        let first_list = self.first.clone();
-        let first = self.pick(&first_list);
-        let last_list = self.last.clone();
-        let last = self.chance(0.95).then(|| self.pick(&last_list));
-        let company_list = self.companies.clone();
-        let company = self.chance(0.75).then(|| self.pick(&company_list));
+        let words = vocabulary();
+        let first = self.pick(&words.first);
+        let last = self.chance(0.95).then(|| self.pick(&words.last));
+        let company = self.chance(0.75).then(|| self.pick(&words.companies));
         let status = LeadStatus::KNOWN[self.rng.random_range(0..LeadStatus::KNOWN.len())].clone();
         let source = LeadSource::KNOWN[self.rng.random_range(0..LeadSource::KNOWN.len())].clone();
         let email = self.chance(0.85).then(|| {
@@ -314,10 +323,8 @@ impl LeadGenerator {
                 self.rng.random_range(0..10_000)
             )
         });
-        let intent_list = self.intents.clone();
-        let intent = self.chance(0.9).then(|| self.pick(&intent_list).to_string());
-        let notes_list = self.notes.clone();
-        let notes = self.chance(0.2).then(|| self.pick(&notes_list).to_string());
+        let intent = self.chance(0.9).then(|| self.pick(&words.intents).to_string());
+        let notes = self.chance(0.2).then(|| self.pick(&words.notes).to_string());
         let assigned_to = match self.profile.roster.len() {
             0 => None,
             n if self.chance(0.8) => Some(self.profile.roster[self.rng.random_range(0..n)].id.clone()),
