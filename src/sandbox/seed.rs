@@ -371,6 +371,8 @@ impl LeadGenerator {
 /// Creates both tenants, their keys and their leads in an empty database, all in one transaction, so an
 /// interrupted seed leaves an empty database that the next start seeds again.
 pub fn seed_database(conn: &mut Connection, seed: u64, demo_leads: usize) -> Result<(), StoreError> {
+    // The primary key's index still takes random insertions; a larger page cache keeps them in memory.
+    conn.pragma_update(None, "cache_size", -256 * 1024)?;
     let tx = conn.transaction()?;
     let tenants = tenants(seed);
     for tenant in &tenants {
@@ -380,12 +382,15 @@ pub fn seed_database(conn: &mut Connection, seed: u64, demo_leads: usize) -> Res
         store::insert_key(&tx, &key)?;
     }
     let [demo, rival] = tenants;
+    store::drop_list_indexes(&tx)?;
     let mut demo_gen = LeadGenerator::new(seed, &demo.id, demo.profile);
     store::insert_leads(&tx, &demo.id, (0..demo_leads).map(|_| demo_gen.next_lead()))?;
     let mut rival_gen = LeadGenerator::new(seed, &rival.id, rival.profile);
     store::insert_leads(&tx, &rival.id, (0..RIVAL_LEADS).map(|_| rival_gen.next_lead()))?;
+    store::create_list_indexes(&tx)?;
     store::meta_set(&tx, "seed", &seed.to_be_bytes())?;
     tx.commit()?;
+    conn.pragma_update(None, "cache_size", -2000)?;
     Ok(())
 }
 

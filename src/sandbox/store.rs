@@ -94,10 +94,30 @@ CREATE TABLE IF NOT EXISTS leads (
     channel TEXT,
     attribution TEXT
 );
+";
+
+/// The indexes that make every page of a list, filtered or not, a range seek: a page deep in a million
+/// leads costs what the first page costs.
+const LIST_INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS leads_newest ON leads (tenant_id, created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS leads_by_status ON leads (tenant_id, status, created_at, id);
 CREATE INDEX IF NOT EXISTS leads_by_assignee ON leads (tenant_id, assigned_to, created_at, id);
 ";
+
+/// Dropped before a bulk insert and built again after it ([`create_list_indexes`]): building an index from
+/// sorted rows once is far cheaper than a million random insertions into three B-trees.
+pub fn drop_list_indexes(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "DROP INDEX IF EXISTS leads_newest; DROP INDEX IF EXISTS leads_by_status; \
+         DROP INDEX IF EXISTS leads_by_assignee;",
+    )?;
+    Ok(())
+}
+
+pub fn create_list_indexes(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(LIST_INDEXES)?;
+    Ok(())
+}
 
 const LEAD_COLUMNS: &str = "id, created_at, first_name, last_name, email, phone, company_name, status, source, \
                             intent, notes, assigned_to, custom_fields, channel, attribution";
@@ -132,6 +152,7 @@ impl Store {
 
     fn init(conn: Connection) -> Result<Store, StoreError> {
         conn.execute_batch(SCHEMA)?;
+        create_list_indexes(&conn)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -224,7 +245,7 @@ pub fn keys(conn: &Connection) -> Result<Vec<KeyRecord>, StoreError> {
 }
 
 /// Inserts leads with one prepared statement. Callers inserting many wrap it in a transaction (see
-/// [`crate::sandbox::seed::seed_database`]), which makes a million rows take seconds, not hours.
+/// [`crate::sandbox::seed::seed_database`]).
 pub fn insert_leads<L: Borrow<Lead>>(
     conn: &Connection,
     tenant_id: &str,
