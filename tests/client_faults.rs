@@ -16,7 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 mod client_support;
-use client_support::{quick, serve};
+use client_support::{assert_network, quick, serve};
 
 #[derive(Default)]
 struct Calls {
@@ -128,16 +128,7 @@ async fn a_reset_closes_the_connection_before_any_byte_after_the_lead_was_create
     assert_eq!(stub.calls.handled.load(Ordering::SeqCst), 1);
 
     let err = client(&stub.base).create(&new_lead()).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ApiError::Network {
-                maybe_created: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_network(&err, true);
     assert!(err.to_string().contains("may have been created"), "{err}");
     assert_eq!(
         stub.calls.handled.load(Ordering::SeqCst),
@@ -156,29 +147,11 @@ async fn a_cut_body_sends_part_of_the_answer_then_breaks() {
     assert!(!text.ends_with("0\r\n\r\n"), "the chunked body never ends: {text}");
 
     let err = client(&stub.base).create(&new_lead()).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ApiError::Network {
-                maybe_created: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_network(&err, true);
     assert_eq!(stub.calls.handled.load(Ordering::SeqCst), 2);
 
     let err = client(&stub.base).list(&ListQuery::default(), None).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ApiError::Network {
-                maybe_created: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_network(&err, false);
     assert_eq!(
         stub.calls.handled.load(Ordering::SeqCst),
         5,
@@ -190,16 +163,7 @@ async fn a_cut_body_sends_part_of_the_answer_then_breaks() {
 async fn a_body_that_is_not_json_keeps_the_status_and_is_read_as_such() {
     let stub = stub(Fault::NotJson).await;
     let err = client(&stub.base).create(&new_lead()).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ApiError::Network {
-                maybe_created: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_network(&err, true);
     assert!(err.to_string().contains("could not be read"), "{err}");
     assert_eq!(stub.calls.handled.load(Ordering::SeqCst), 1);
 

@@ -28,3 +28,11 @@ pub fn quick(max_attempts: u32, request_timeout: Duration) -> ClientOptions {
         },
     }
 }
+
+/// Fails unless `err` is a network error whose `maybe_created` is as expected.
+pub fn assert_network(err: &leadbox::api::ApiError, maybe_created: bool) {
+    assert!(
+        matches!(err, leadbox::api::ApiError::Network { maybe_created: m, .. } if *m == maybe_created),
+        "expected a network error with maybe_created {maybe_created}: {err:?}"
+    );
+}
