@@ -5,15 +5,12 @@ use clap::Parser;
 use color_eyre::eyre::{WrapErr, eyre};
 use leadbox::api::client::NovalaClient;
 use leadbox::api::worker::spawn_worker;
-use leadbox::app::{App, AppSettings};
+use leadbox::app::{self, App, AppSettings};
 use leadbox::cli::{Cli, Command, InboxArgs};
 use leadbox::drafts::{self, DraftFile};
 use leadbox::sandbox::{Sandbox, SandboxOptions};
 use leadbox::tenant::TenantProfile;
 use leadbox::{config, logging, sandbox, tui};
-
-/// Leads per page: the contract's maximum, so scrolling needs as few round trips as possible.
-const PAGE_SIZE: u32 = 100;
 
 fn main() -> color_eyre::Result<()> {
     // Installed before the terminal is touched, so a panic restores the terminal first and reports after.
@@ -75,7 +72,7 @@ async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
     let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
     let settings = AppSettings {
         profile,
-        page_size: PAGE_SIZE,
+        page_size: app::DEFAULT_PAGE_SIZE,
         source_label,
         show_names,
     };
