@@ -308,6 +308,7 @@ fn errors_show_in_plain_words_retry_on_tick_and_clear_on_success() {
     let failed = ApiError::Server {
         status: 503,
         message: "Service Unavailable".into(),
+        maybe_created: false,
     };
     update(
         &mut app,

@@ -309,6 +309,7 @@ fn a_failed_create_and_a_quit_keep_the_draft() {
         Err(ApiError::Server {
             status: 503,
             message: "down".into(),
+            maybe_created: false,
         }),
     );
     let draft = app.draft().expect("a failed create keeps the draft");

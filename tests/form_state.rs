@@ -321,6 +321,7 @@ fn other_failures_keep_the_draft_and_say_what_happened() {
     let error = ApiError::Server {
         status: 500,
         message: "database is locked".into(),
+        maybe_created: false,
     };
     form.apply_error(&error);
     assert!(!form.is_sending());

@@ -23,6 +23,7 @@ fn server_error() -> ApiError {
     ApiError::Server {
         status: 500,
         message: "Internal Server Error".into(),
+        maybe_created: false,
     }
 }
 

@@ -196,10 +196,24 @@ async fn each_failure_arrives_typed_readable_and_without_the_key() {
                 assert_eq!(*retry_after, Some(Duration::from_secs(3)));
                 assert!(text.contains("3s"), "{text}");
             }
-            (_, ApiError::Server { status: 500, message }) if case == "broken" => {
+            (
+                _,
+                ApiError::Server {
+                    status: 500,
+                    message,
+                    maybe_created: false,
+                },
+            ) if case == "broken" => {
                 assert!(message.starts_with("boom"), "{message}")
             }
-            (_, ApiError::Server { status: 502, message }) if case == "gateway" => {
+            (
+                _,
+                ApiError::Server {
+                    status: 502,
+                    message,
+                    maybe_created: false,
+                },
+            ) if case == "gateway" => {
                 assert_eq!(message, "<html>proxy says no</html>")
             }
             (_, ApiError::Decode { field, .. }) if case == "misshapen" => assert_eq!(field, "data.createdAt"),

@@ -351,7 +351,11 @@ impl NovalaClient {
             },
             404 => ApiError::NotFound { message },
             429 => ApiError::RateLimited { retry_after },
-            500..=599 => ApiError::Server { status: code, message },
+            500..=599 => ApiError::Server {
+                status: code,
+                message,
+                maybe_created: op.is_create(),
+            },
             _ => ApiError::Rejected { status: code, message },
         };
         // A 5xx or 429 answer to a create came from a server that had the request: never resend it unasked.

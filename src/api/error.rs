@@ -31,9 +31,14 @@ pub enum ApiError {
     #[error("the tenant is rate limited (429){}", retry_hint(retry_after))]
     RateLimited { retry_after: Option<Duration> },
 
-    /// 5xx after the client's own retries ran out.
-    #[error("the server failed ({status}): {message}")]
-    Server { status: u16, message: String },
+    /// 5xx after the client's own retries ran out. `maybe_created` is set on a create: a server that failed
+    /// while handling it may have stored the lead before it failed.
+    #[error("{}", describe_server(*status, message, *maybe_created))]
+    Server {
+        status: u16,
+        message: String,
+        maybe_created: bool,
+    },
 
     /// No answer: connection refused or reset, DNS, TLS, a body cut off. `maybe_created` is set when a create
     /// may have reached the server, so the user checks the list before sending it again.
@@ -64,6 +69,9 @@ impl ApiError {
             } | ApiError::Timeout {
                 maybe_created: true,
                 ..
+            } | ApiError::Server {
+                maybe_created: true,
+                ..
             }
         )
     }
@@ -83,6 +91,16 @@ fn describe_validation(message: &str, details: &[FieldDetail]) -> String {
     }
     let fields: Vec<String> = details.iter().map(|d| format!("{} {}", d.field, d.message)).collect();
     format!("the server refused the request (400): {message}: {}", fields.join("; "))
+}
+
+fn describe_server(status: u16, message: &str, maybe_created: bool) -> String {
+    if maybe_created {
+        format!(
+            "the server failed ({status}): {message}; the lead may have been created: check the list before sending again"
+        )
+    } else {
+        format!("the server failed ({status}): {message}")
+    }
 }
 
 fn retry_hint(after: &Option<Duration>) -> String {
