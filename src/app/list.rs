@@ -204,6 +204,25 @@ impl LeadList {
         self.offset = 0;
     }
 
+    /// Puts the leads of a first page asked for again (a poll) that are not listed yet at the top, in their
+    /// order, without moving the walk. The selection stays on the same lead and the window moves with it,
+    /// so the screen does not jump under the user. Returns how many were added.
+    pub fn insert_new(&mut self, leads: Vec<Lead>, rows: usize) -> usize {
+        let fresh = self.paging.fresh(leads);
+        let added = fresh.len();
+        if added == 0 {
+            return 0;
+        }
+        let had_leads = !self.leads.is_empty();
+        self.leads.splice(0..0, fresh.iter().map(LeadView::new));
+        if had_leads {
+            self.selected += added;
+            self.offset += added;
+        }
+        self.fit_window(rows);
+        added
+    }
+
     /// Replaces a listed lead with a fresher copy of it.
     pub fn refresh(&mut self, view: &LeadView) {
         if let Some(l) = self.leads.iter_mut().find(|l| l.id == view.id) {

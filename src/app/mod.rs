@@ -7,11 +7,13 @@ pub mod form;
 pub mod keymap;
 pub mod lead_view;
 pub mod list;
+pub mod poll;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::api::types::{LeadStatus, ListQuery};
+use crate::api::ApiError;
+use crate::api::types::{Lead, LeadStatus, ListQuery, Page};
 use crate::api::worker::{ApiEvent, ApiRequest, RequestId};
 use crate::tenant::TenantProfile;
 use detail::DetailState;
@@ -20,6 +22,7 @@ use form::Form;
 use keymap::{Action, Context};
 use lead_view::LeadView;
 use list::LeadList;
+use poll::Poller;
 
 /// Leads per page unless configured otherwise: the contract's maximum, so a long scroll needs few requests.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -76,6 +79,8 @@ pub struct App {
     pub(crate) height: u16,
     next_id: RequestId,
     pub(crate) list: LeadList,
+    /// Looks at the list's first page again now and then for leads that arrived since.
+    poller: Poller,
     /// Assignee ids seen in loaded leads, in the order first seen, across filter changes.
     pub(crate) seen_assignees: Vec<String>,
     pub(crate) screen: Screen,
@@ -124,6 +129,7 @@ impl App {
             height,
             next_id: 1,
             list: LeadList::new(query),
+            poller: Poller::new(),
             seen_assignees: Vec::new(),
             screen: Screen::List,
             focus: Focus::List,
@@ -207,6 +213,12 @@ impl App {
         }
     }
 
+    /// The poll for new leads awaited, if any. Its answer adds new leads at the top; the page walk never
+    /// waits for it, and `busy` ignores it so the spinner does not turn every 30 s for a background look.
+    pub fn poll_in_flight(&self) -> Option<RequestId> {
+        self.poller.in_flight()
+    }
+
     /// True while any request is awaited.
     pub fn busy(&self) -> bool {
         self.list.in_flight().is_some()
@@ -263,6 +275,9 @@ impl App {
     fn restart_list(&mut self, status: Option<LeadStatus>, assigned_to: Option<String>) -> Vec<ApiRequest> {
         let mut out = Vec::new();
         if let Some(old) = self.list.in_flight() {
+            out.push(ApiRequest::Cancel { id: old });
+        }
+        if let Some(old) = self.poller.reset() {
             out.push(ApiRequest::Cancel { id: old });
         }
         self.list = LeadList::new(ListQuery {
@@ -527,6 +542,10 @@ impl App {
 
     fn on_api(&mut self, event: ApiEvent) -> Vec<ApiRequest> {
         match event {
+            ApiEvent::Listed { id, result, .. } if self.poller.take_answer(id) => {
+                self.on_poll_answer(result);
+                Vec::new()
+            }
             ApiEvent::Listed { id, cursor, result } => {
                 if !self.list.awaits(id) {
                     tracing::debug!(id, "dropping the answer to a list request no longer awaited");
@@ -536,12 +555,10 @@ impl App {
                     Ok(page) => {
                         tracing::debug!(id, ?cursor, leads = page.data.len(), "page arrived");
                         self.error = None;
-                        for lead in &page.data {
-                            if let Some(a) = lead.assigned_to.as_ref().filter(|a| !a.is_empty())
-                                && !self.seen_assignees.contains(a)
-                            {
-                                self.seen_assignees.push(a.clone());
-                            }
+                        self.note_assignees(&page.data);
+                        // The poll clock runs from the first page's arrival: it is itself a fresh look.
+                        if cursor.is_none() {
+                            self.poller.restart_clock(self.now);
                         }
                         self.list.accept_page(cursor.as_deref(), page);
                         self.list.fit_window(list_rows(self.height));
@@ -580,15 +597,65 @@ impl App {
         }
     }
 
+    fn note_assignees(&mut self, leads: &[Lead]) {
+        for lead in leads {
+            if let Some(a) = lead.assigned_to.as_ref().filter(|a| !a.is_empty())
+                && !self.seen_assignees.contains(a)
+            {
+                self.seen_assignees.push(a.clone());
+            }
+        }
+    }
+
+    /// The first page asked for again: leads not listed yet go on top. A failure is said once (the same
+    /// failure every 30 s is not news) and leaves the list as it was.
+    fn on_poll_answer(&mut self, result: Result<Page<Lead>, ApiError>) {
+        match result {
+            Ok(page) => {
+                if let Some(old) = self.poller.succeeded()
+                    && self.error.as_deref() == Some(old.as_str())
+                {
+                    self.error = None;
+                }
+                self.note_assignees(&page.data);
+                let added = self.list.insert_new(page.data, list_rows(self.height));
+                tracing::debug!(added, "poll answered");
+                if added > 0 {
+                    self.notice = Some(match added {
+                        1 => "1 new lead".to_string(),
+                        n => format!("{n} new leads"),
+                    });
+                }
+            }
+            Err(e) => {
+                let text = crate::sanitize::line(&e.to_string()).into_owned();
+                tracing::debug!(error = %text, "poll failed");
+                if self.poller.failed(&text) {
+                    self.error = Some(text);
+                }
+            }
+        }
+    }
+
     fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<ApiRequest> {
         self.now = now;
         if self.busy() {
             self.spinner = self.spinner.wrapping_add(1);
         }
-        match self.list.retry_due(now) {
+        let mut out = match self.list.retry_due(now) {
             Some(cursor) => self.request_page(cursor),
             None => Vec::new(),
+        };
+        if self.poller.is_due(now) && !self.list.is_first_load() {
+            let id = self.new_id();
+            self.poller.sent(id, now);
+            out.push(ApiRequest::List {
+                id,
+                query: self.list.query().clone(),
+                cursor: None,
+            });
         }
+        out
     }
 }
 
