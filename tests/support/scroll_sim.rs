@@ -2,7 +2,7 @@
 //! answers every page after a fixed latency. Every message goes through `update` and every frame is drawn,
 //! so "stuck on loading…" means what the user would have seen.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use chrono::Duration;
 use leadbox::api::types::Page;
@@ -34,8 +34,11 @@ pub struct ScrollReport {
     pub frames_filling_screen: usize,
     /// Frames drawn to check that the app's own "loading row visible" agrees with the screen.
     pub frames_drawn: usize,
+    /// Requests for the next page of the walk (polls for new leads not counted).
     pub page_requests: usize,
-    /// The most list requests ever in flight at once.
+    /// Looks at the first page for new leads, every 30 s of virtual time.
+    pub poll_requests: usize,
+    /// The most page requests of the walk ever in flight at once (polls not counted).
     pub max_in_flight: usize,
     pub reached_last: bool,
     pub end_of_list_shown: bool,
@@ -53,13 +56,15 @@ impl ScrollSim {
         let mut report = ScrollReport::default();
         // (deliver at ms, event), in order of delivery: every page takes the same time.
         let mut in_flight: VecDeque<(i64, ApiEvent)> = VecDeque::new();
+        // Polls run beside the walk; kept apart so the walk's figures stay its own.
+        let mut polls: HashSet<u64> = HashSet::new();
         let key_period_us = 1_000_000 / i64::from(self.rows_per_second);
         let mut t_us: i64 = 0;
         let mut next_key_us: Option<i64> = None;
         let mut next_tick_us: i64 = self.tick_ms * 1000;
         let mut filled = false;
         let first = app.start();
-        self.serve(first, 0, &mut in_flight, &mut report);
+        self.serve(first, 0, None, &mut in_flight, &mut polls, &mut report);
 
         loop {
             // The next thing to happen: a key press, a page arriving, or a tick.
@@ -82,8 +87,10 @@ impl ScrollSim {
                 }
             };
             let out = update(&mut app, msg);
-            self.serve(out, t_us / 1000, &mut in_flight, &mut report);
-            report.max_in_flight = report.max_in_flight.max(in_flight.len());
+            let poll = app.poll_in_flight();
+            self.serve(out, t_us / 1000, poll, &mut in_flight, &mut polls, &mut report);
+            let pages_in_flight = in_flight.iter().filter(|(_, e)| !polls.contains(&e.id())).count();
+            report.max_in_flight = report.max_in_flight.max(pages_in_flight);
 
             // Drawing every frame costs more than the rest of the simulation together, so the screen is drawn
             // for every frame that shows "loading…" and a sample of the others, and must agree with the app.
@@ -121,18 +128,25 @@ impl ScrollSim {
     }
 
     /// Answers each list request after the page latency, from a server holding `self.leads` leads; the
-    /// cursor is the index of the next lead.
+    /// cursor is the index of the next lead. The request `poll` (the app's poll in flight) is counted apart.
     fn serve(
         &self,
         requests: Vec<ApiRequest>,
         now_ms: i64,
+        poll: Option<u64>,
         in_flight: &mut VecDeque<(i64, ApiEvent)>,
+        polls: &mut HashSet<u64>,
         report: &mut ScrollReport,
     ) {
         for r in requests {
             match r {
                 ApiRequest::List { id, cursor, query } => {
-                    report.page_requests += 1;
+                    if poll == Some(id) {
+                        report.poll_requests += 1;
+                        polls.insert(id);
+                    } else {
+                        report.page_requests += 1;
+                    }
                     let from: usize = cursor.as_deref().map_or(0, |c| c[1..].parse().unwrap());
                     let limit = query.limit.unwrap_or(25) as usize;
                     let to = (from + limit).min(self.leads);

@@ -1,0 +1,290 @@
+//! New leads without a restart: `update` polls the first page every 30 s of tick time, beside the page walk,
+//! and puts leads it has not listed yet on top without moving the user's place.
+
+mod support;
+
+use chrono::Duration;
+use crossterm::event::KeyCode;
+use leadbox::api::ApiError;
+use leadbox::api::types::{Lead, LeadStatus};
+use leadbox::api::worker::{ApiEvent, ApiRequest};
+use leadbox::app::list::PageState;
+use leadbox::app::poll::POLL_EVERY_SECS;
+use leadbox::app::{App, Msg, list_rows, update};
+use support::*;
+
+fn tick_at(app: &mut App, millis: i64) -> Vec<ApiRequest> {
+    update(
+        app,
+        Msg::Tick {
+            now: now() + Duration::milliseconds(millis),
+        },
+    )
+}
+
+fn list_requests(out: &[ApiRequest]) -> Vec<ApiRequest> {
+    out.iter()
+        .filter(|r| matches!(r, ApiRequest::List { .. }))
+        .cloned()
+        .collect()
+}
+
+fn id_of(r: &ApiRequest) -> u64 {
+    match r {
+        ApiRequest::List { id, .. } | ApiRequest::Get { id, .. } | ApiRequest::Create { id, .. } => *id,
+        ApiRequest::Cancel { id } => *id,
+    }
+}
+
+/// The poll sent by a tick at `millis`: exactly one list request, for the first page, known to the app as
+/// its poll.
+fn poll_at(app: &mut App, millis: i64) -> ApiRequest {
+    let out = tick_at(app, millis);
+    let poll = single_list(&out);
+    let ApiRequest::List { id, cursor, query } = &poll else {
+        unreachable!()
+    };
+    assert_eq!(cursor, &None, "a poll asks for the first page");
+    assert_eq!(query, app.list().query(), "for the filter in force");
+    assert_eq!(app.poll_in_flight(), Some(*id));
+    assert_ne!(app.list().in_flight(), Some(*id), "the walk does not wait for the poll");
+    poll
+}
+
+/// A lead that arrived after the list loaded: `n` minutes from now, so newer than every listed lead.
+fn arrival(n: usize) -> Lead {
+    let mut l = lead(9_000 + n);
+    l.created_at = now() + Duration::minutes(n as i64);
+    l
+}
+
+fn ids(app: &App) -> Vec<String> {
+    app.list().leads().iter().map(|l| l.id.clone()).collect()
+}
+
+fn failed(req: &ApiRequest, error: ApiError) -> Msg {
+    let ApiRequest::List { id, cursor, .. } = req else {
+        unreachable!()
+    };
+    Msg::Api(ApiEvent::Listed {
+        id: *id,
+        cursor: cursor.clone(),
+        result: Err(error),
+    })
+}
+
+fn unavailable() -> ApiError {
+    ApiError::Server {
+        status: 503,
+        message: "Service Unavailable".into(),
+        maybe_created: false,
+    }
+}
+
+#[test]
+fn no_poll_before_30_s_exactly_one_at_30_s_and_none_while_it_is_in_flight() {
+    assert_eq!(POLL_EVERY_SECS, 30);
+    let (mut app, out) = app_with(80, 24, 25, false);
+    assert!(out.is_empty());
+    for ms in (0..30_000).step_by(200) {
+        assert!(tick_at(&mut app, ms).is_empty(), "nothing at {ms} ms");
+    }
+    let poll = poll_at(&mut app, 30_000);
+    for ms in (30_200..=120_000).step_by(200) {
+        assert!(tick_at(&mut app, ms).is_empty(), "the poll is in flight at {ms} ms");
+    }
+    // Answered (nothing new): the next one goes out at once, since 30 s have passed since the last was sent.
+    update(&mut app, listed(&poll, leads(0..25), false));
+    assert_eq!(app.poll_in_flight(), None);
+    let again = poll_at(&mut app, 120_200);
+    assert_ne!(id_of(&again), id_of(&poll), "each poll has its own request id");
+    assert_eq!(app.list().len(), 25);
+    assert_eq!(app.notice(), None, "nothing new, nothing said");
+}
+
+#[test]
+fn the_poll_runs_beside_the_walk_without_touching_it() {
+    // 25 loaded with more: the second page is asked for at once and is still in flight at 30 s.
+    let (mut app, out) = app_with(80, 24, 25, true);
+    let page = single_list(&out);
+    let poll = poll_at(&mut app, 30_000);
+    assert_eq!(app.list().in_flight(), Some(id_of(&page)));
+    let mut fresh = vec![arrival(1)];
+    fresh.extend(leads(0..24));
+    update(&mut app, listed(&poll, fresh, true));
+    assert_eq!(app.list().len(), 26);
+    assert_eq!(app.list().in_flight(), Some(id_of(&page)), "the walk still waits for its page");
+    // The walk's page follows its own cursor and lands under the rest.
+    update(&mut app, listed(&page, leads(25..40), false));
+    assert_eq!(app.list().len(), 41);
+    assert_eq!(app.list().pages(), &PageState::Done);
+    assert_eq!(app.list().leads()[0].id, arrival(1).id);
+    assert_eq!(app.list().leads()[40].id, lead(39).id);
+}
+
+#[test]
+fn no_poll_while_the_first_page_has_not_loaded_or_failed() {
+    let mut app = App::new(settings(), now(), 80, 24);
+    let first = single_list(&app.start());
+    for ms in (0..=90_000).step_by(200) {
+        assert!(tick_at(&mut app, ms).is_empty(), "first page in flight at {ms} ms");
+    }
+    // The first page fails: the only list requests from here on are its retries, never a poll.
+    update(&mut app, failed(&first, unavailable()));
+    let mut retries = 0;
+    for ms in (90_200..=300_000).step_by(200) {
+        for r in list_requests(&tick_at(&mut app, ms)) {
+            assert_eq!(app.poll_in_flight(), None, "no poll at {ms} ms");
+            assert_eq!(app.list().in_flight(), Some(id_of(&r)), "a retry of the walk's first page");
+            retries += 1;
+            update(&mut app, failed(&r, unavailable()));
+        }
+    }
+    assert!(retries > 0);
+    assert!(app.list().is_first_load());
+}
+
+#[test]
+fn new_leads_land_on_top_once_and_the_selected_lead_stays_selected_and_on_screen() {
+    let (mut app, _) = app_with(80, 24, 100, false);
+    for _ in 0..50 {
+        update(&mut app, ch('j'));
+    }
+    let rows = list_rows(24);
+    let (selected, offset) = (app.list().selected(), app.list().offset());
+    assert_eq!(selected, 50);
+    assert!(offset > 0, "scrolled: the window must move with the insert");
+    let row_on_screen = selected - offset;
+
+    let poll = poll_at(&mut app, 30_000);
+    // Newest first: three arrivals (one of them twice), then the first page as it was, shifted down.
+    let mut page = vec![arrival(3), arrival(2), arrival(3), arrival(1)];
+    page.extend(leads(0..21));
+    update(&mut app, listed(&poll, page, true));
+
+    let got = ids(&app);
+    assert_eq!(got.len(), 103);
+    assert_eq!(got[..4], [arrival(3).id, arrival(2).id, arrival(1).id, lead(0).id]);
+    let mut unique = got.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), got.len(), "no lead listed twice");
+    assert_eq!(app.list().selected_lead().unwrap().id, lead(50).id);
+    assert_eq!(app.list().selected(), selected + 3);
+    assert_eq!(app.list().offset(), offset + 3);
+    assert_eq!(app.list().selected() - app.list().offset(), row_on_screen, "the screen does not jump");
+    assert!(row_on_screen < rows);
+    assert_eq!(app.notice(), Some("3 new leads"));
+
+    // The same answer again adds nothing and says nothing (the notice went with the next key).
+    update(&mut app, ch('j'));
+    update(&mut app, ch('k'));
+    assert_eq!(app.notice(), None);
+    let poll = poll_at(&mut app, 60_000);
+    let mut page = vec![arrival(3), arrival(2), arrival(1)];
+    page.extend(leads(0..22));
+    update(&mut app, listed(&poll, page, true));
+    assert_eq!(ids(&app), got);
+    assert_eq!(app.list().selected_lead().unwrap().id, lead(50).id);
+    assert_eq!(app.notice(), None);
+
+    // One more: said in the singular.
+    let poll = poll_at(&mut app, 90_000);
+    update(&mut app, listed(&poll, vec![arrival(4), arrival(3)], true));
+    assert_eq!(app.list().leads()[0].id, arrival(4).id);
+    assert_eq!(app.notice(), Some("1 new lead"));
+    assert_eq!(app.list().selected_lead().unwrap().id, lead(50).id);
+}
+
+#[test]
+fn a_new_lead_in_an_empty_list_is_shown_and_selected() {
+    let (mut app, _) = app_with(80, 24, 0, false);
+    let poll = poll_at(&mut app, 30_000);
+    update(&mut app, listed(&poll, vec![arrival(1)], false));
+    assert_eq!(ids(&app), [arrival(1).id]);
+    assert_eq!(app.list().selected(), 0);
+    assert_eq!(app.list().offset(), 0);
+}
+
+#[test]
+fn a_poll_for_the_old_filter_is_cancelled_and_its_late_answer_dropped() {
+    let (mut app, _) = app_with(80, 24, 25, false);
+    let poll = poll_at(&mut app, 30_000);
+    // Choose status "new" while the poll is out.
+    update(&mut app, ch('s'));
+    update(&mut app, ch('j'));
+    let out = update(&mut app, key(KeyCode::Enter));
+    assert!(out.contains(&ApiRequest::Cancel { id: id_of(&poll) }));
+    assert_eq!(app.poll_in_flight(), None);
+    let page = single_list(&out);
+    let news: Vec<_> = leads(0..70)
+        .into_iter()
+        .filter(|l| l.status == LeadStatus::New)
+        .collect();
+    update(&mut app, listed(&page, news.clone(), false));
+    let before = ids(&app);
+
+    // The old filter's poll answer was already on its way: dropped, whatever it holds.
+    let out = update(&mut app, listed(&poll, vec![arrival(1), arrival(2)], false));
+    assert!(out.is_empty());
+    assert_eq!(ids(&app), before);
+    assert_eq!(app.notice(), None);
+    // The new filter's clock started with its first page (at 30 s): the next poll is for the new filter.
+    assert!(list_requests(&tick_at(&mut app, 59_800)).is_empty());
+    let ApiRequest::List { query, .. } = poll_at(&mut app, 60_000) else {
+        unreachable!()
+    };
+    assert_eq!(query.status, Some(LeadStatus::New));
+}
+
+#[test]
+fn r_restarts_the_poll_clock() {
+    let (mut app, _) = app_with(80, 24, 25, false);
+    tick_at(&mut app, 20_000);
+    let page = single_list(&update(&mut app, ch('r')));
+    update(&mut app, listed(&page, leads(0..25), false));
+    // Without the restart a poll would be due at 30 s; the reloaded first page counts as a fresh look.
+    for ms in (20_200..50_000).step_by(200) {
+        assert!(tick_at(&mut app, ms).is_empty(), "nothing at {ms} ms");
+    }
+    poll_at(&mut app, 50_000);
+}
+
+#[test]
+fn a_failed_poll_leaves_the_list_intact_is_said_once_and_polling_goes_on() {
+    let (mut app, out) = app_with(80, 24, 25, true);
+    let page = single_list(&out);
+    for _ in 0..5 {
+        update(&mut app, ch('j'));
+    }
+    let poll = poll_at(&mut app, 30_000);
+    let out = update(&mut app, failed(&poll, unavailable()));
+    assert!(out.is_empty());
+    assert_eq!(app.error(), Some(unavailable().to_string().as_str()));
+    assert_eq!(app.list().len(), 25);
+    assert_eq!(app.list().selected(), 5);
+    assert_eq!(app.list().in_flight(), Some(id_of(&page)), "the walk goes on");
+    update(&mut app, listed(&page, leads(25..50), false));
+    assert_eq!(app.list().len(), 50);
+    assert_eq!(app.error(), None, "the page's success clears the error line");
+
+    // The same failure again is not news.
+    let poll = poll_at(&mut app, 60_000);
+    update(&mut app, failed(&poll, unavailable()));
+    assert_eq!(app.error(), None);
+    // Another failure is.
+    let poll = poll_at(&mut app, 90_000);
+    let reset = ApiError::Network {
+        message: "connection reset".into(),
+        maybe_created: false,
+    };
+    update(&mut app, failed(&poll, reset.clone()));
+    assert_eq!(app.error(), Some(reset.to_string().as_str()));
+    assert_eq!(app.list().len(), 50);
+    // A poll that works again clears its own error and brings what arrived meanwhile.
+    let poll = poll_at(&mut app, 120_000);
+    update(&mut app, listed(&poll, vec![arrival(1), lead(0)], true));
+    assert_eq!(app.error(), None);
+    assert_eq!(app.list().len(), 51);
+    assert_eq!(app.list().selected_lead().unwrap().id, lead(5).id);
+}
