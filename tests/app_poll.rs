@@ -113,7 +113,11 @@ fn the_poll_runs_beside_the_walk_without_touching_it() {
     fresh.extend(leads(0..24));
     update(&mut app, listed(&poll, fresh, true));
     assert_eq!(app.list().len(), 26);
-    assert_eq!(app.list().in_flight(), Some(id_of(&page)), "the walk still waits for its page");
+    assert_eq!(
+        app.list().in_flight(),
+        Some(id_of(&page)),
+        "the walk still waits for its page"
+    );
     // The walk's page follows its own cursor and lands under the rest.
     update(&mut app, listed(&page, leads(25..40), false));
     assert_eq!(app.list().len(), 41);
@@ -135,7 +139,11 @@ fn no_poll_while_the_first_page_has_not_loaded_or_failed() {
     for ms in (90_200..=300_000).step_by(200) {
         for r in list_requests(&tick_at(&mut app, ms)) {
             assert_eq!(app.poll_in_flight(), None, "no poll at {ms} ms");
-            assert_eq!(app.list().in_flight(), Some(id_of(&r)), "a retry of the walk's first page");
+            assert_eq!(
+                app.list().in_flight(),
+                Some(id_of(&r)),
+                "a retry of the walk's first page"
+            );
             retries += 1;
             update(&mut app, failed(&r, unavailable()));
         }
@@ -172,7 +180,11 @@ fn new_leads_land_on_top_once_and_the_selected_lead_stays_selected_and_on_screen
     assert_eq!(app.list().selected_lead().unwrap().id, lead(50).id);
     assert_eq!(app.list().selected(), selected + 3);
     assert_eq!(app.list().offset(), offset + 3);
-    assert_eq!(app.list().selected() - app.list().offset(), row_on_screen, "the screen does not jump");
+    assert_eq!(
+        app.list().selected() - app.list().offset(),
+        row_on_screen,
+        "the screen does not jump"
+    );
     assert!(row_on_screen < rows);
     assert_eq!(app.notice(), Some("3 new leads"));
 

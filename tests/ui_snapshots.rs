@@ -285,3 +285,30 @@ fn help_lists_every_binding_even_at_80x24() {
         }
     }
 }
+
+#[test]
+fn new_leads_notice_in_status_bar() {
+    let (mut app, _) = app_with(80, 24, 25, false);
+    update(&mut app, ch('j'));
+    update(&mut app, ch('j'));
+    let out = update(
+        &mut app,
+        Msg::Tick {
+            now: now() + chrono::Duration::seconds(30),
+        },
+    );
+    let poll = single_list(&out);
+    let mut arrivals: Vec<_> = [1, 2]
+        .into_iter()
+        .map(|n| {
+            let mut l = lead(900 + n);
+            l.created_at = now() - chrono::Duration::minutes(3 - n as i64);
+            l
+        })
+        .rev()
+        .collect();
+    arrivals.extend(leads(0..23));
+    update(&mut app, listed(&poll, arrivals, true));
+    assert_eq!(app.notice(), Some("2 new leads"));
+    snap_text("new_leads_notice_80x24", &app);
+}
