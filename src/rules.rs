@@ -251,16 +251,6 @@ mod tests {
     use crate::api::types::LeadSource;
     use serde_json::json;
 
-    fn def(key: &str, kind: CustomFieldKind, required: bool, options: &[&str]) -> CustomFieldDef {
-        CustomFieldDef {
-            key: key.into(),
-            label: key.into(),
-            kind,
-            required,
-            options: options.iter().map(|s| s.to_string()).collect(),
-        }
-    }
-
     #[test]
     fn lengths_count_characters_not_bytes() {
         let ok = "é".repeat(255);
@@ -293,26 +283,26 @@ mod tests {
 
     #[test]
     fn custom_values_by_kind() {
-        let plan = def("plan", CustomFieldKind::Dropdown, false, &["basic", "pro"]);
+        let plan = CustomFieldDef::new("plan", "plan", CustomFieldKind::Dropdown, false, &["basic", "pro"]);
         assert_eq!(check_custom_value(&plan, &json!("pro")), None);
         assert!(check_custom_value(&plan, &json!("gold")).is_some());
-        let tags = def("tags", CustomFieldKind::MultiSelect, false, &["a", "b"]);
+        let tags = CustomFieldDef::new("tags", "tags", CustomFieldKind::MultiSelect, false, &["a", "b"]);
         assert_eq!(check_custom_value(&tags, &json!(["a", "b"])), None);
         assert!(check_custom_value(&tags, &json!(["c"])).is_some());
         assert!(check_custom_value(&tags, &json!("a")).is_some());
-        let date = def("d", CustomFieldKind::Date, false, &[]);
+        let date = CustomFieldDef::new("d", "d", CustomFieldKind::Date, false, &[]);
         assert_eq!(check_custom_value(&date, &json!("2026-02-28")), None);
         assert!(check_custom_value(&date, &json!("2026-02-30")).is_some());
         assert!(check_custom_value(&date, &json!("2026-2-3")).is_some());
-        let n = def("n", CustomFieldKind::Number, false, &[]);
+        let n = CustomFieldDef::new("n", "n", CustomFieldKind::Number, false, &[]);
         assert!(check_custom_value(&n, &json!("12")).is_some());
         assert_eq!(check_custom_value(&n, &json!(12.5)), None);
-        let b = def("b", CustomFieldKind::Boolean, false, &[]);
+        let b = CustomFieldDef::new("b", "b", CustomFieldKind::Boolean, false, &[]);
         assert!(check_custom_value(&b, &json!("true")).is_some());
-        let u = def("u", CustomFieldKind::Url, false, &[]);
+        let u = CustomFieldDef::new("u", "u", CustomFieldKind::Url, false, &[]);
         assert_eq!(check_custom_value(&u, &json!("https://acme.io/x")), None);
         assert!(check_custom_value(&u, &json!("acme.io")).is_some());
-        let p = def("p", CustomFieldKind::Phone, false, &[]);
+        let p = CustomFieldDef::new("p", "p", CustomFieldKind::Phone, false, &[]);
         assert_eq!(check_custom_value(&p, &json!("+1 (555) 010-9999")), None);
         assert!(check_custom_value(&p, &json!("call me")).is_some());
     }
@@ -320,8 +310,8 @@ mod tests {
     #[test]
     fn custom_field_map_checks_unknown_and_required() {
         let defs = vec![
-            def("budget", CustomFieldKind::Number, true, &[]),
-            def("plan", CustomFieldKind::Dropdown, false, &["basic"]),
+            CustomFieldDef::new("budget", "budget", CustomFieldKind::Number, true, &[]),
+            CustomFieldDef::new("plan", "plan", CustomFieldKind::Dropdown, false, &["basic"]),
         ];
         let mut lead = NewLead::new("Ana", LeadSource::WebForm);
         let fields: Vec<String> = validate_new_lead(&lead, &defs).into_iter().map(|d| d.field).collect();

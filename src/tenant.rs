@@ -76,6 +76,18 @@ pub struct CustomFieldDef {
     pub options: Vec<String>,
 }
 
+impl CustomFieldDef {
+    pub fn new(key: &str, label: &str, kind: CustomFieldKind, required: bool, options: &[&str]) -> Self {
+        CustomFieldDef {
+            key: key.to_string(),
+            label: label.to_string(),
+            kind,
+            required,
+            options: options.iter().map(|o| o.to_string()).collect(),
+        }
+    }
+}
+
 /// The roster and custom fields of one tenant.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantProfile {

@@ -80,49 +80,39 @@ impl SeedKeys {
     }
 }
 
-fn field(key: &str, label: &str, kind: CustomFieldKind, required: bool, options: &[&str]) -> CustomFieldDef {
-    CustomFieldDef {
-        key: key.into(),
-        label: label.into(),
-        kind,
-        required,
-        options: options.iter().map(|s| s.to_string()).collect(),
-    }
-}
-
 /// One custom field of every kind; `region` is required.
 pub fn demo_custom_fields() -> Vec<CustomFieldDef> {
     use CustomFieldKind::*;
     vec![
-        field("region", "Region", Dropdown, true, &["emea", "amer", "apac"]),
-        field("budget", "Budget (USD)", Number, false, &[]),
-        field("plan", "Plan", Dropdown, false, &["starter", "growth", "enterprise"]),
-        field(
+        CustomFieldDef::new("region", "Region", Dropdown, true, &["emea", "amer", "apac"]),
+        CustomFieldDef::new("budget", "Budget (USD)", Number, false, &[]),
+        CustomFieldDef::new("plan", "Plan", Dropdown, false, &["starter", "growth", "enterprise"]),
+        CustomFieldDef::new(
             "interests",
             "Interests",
             MultiSelect,
             false,
             &["crm", "analytics", "automation", "support"],
         ),
-        field("newsletter", "Newsletter opt-in", Boolean, false, &[]),
-        field("decision_date", "Decision date", Date, false, &[]),
-        field("website", "Website", Url, false, &[]),
-        field("billing_email", "Billing email", Email, false, &[]),
-        field("direct_line", "Direct line", Phone, false, &[]),
-        field("industry", "Industry", Text, false, &[]),
+        CustomFieldDef::new("newsletter", "Newsletter opt-in", Boolean, false, &[]),
+        CustomFieldDef::new("decision_date", "Decision date", Date, false, &[]),
+        CustomFieldDef::new("website", "Website", Url, false, &[]),
+        CustomFieldDef::new("billing_email", "Billing email", Email, false, &[]),
+        CustomFieldDef::new("direct_line", "Direct line", Phone, false, &[]),
+        CustomFieldDef::new("industry", "Industry", Text, false, &[]),
     ]
 }
 
 fn rival_custom_fields() -> Vec<CustomFieldDef> {
     vec![
-        field(
+        CustomFieldDef::new(
             "priority",
             "Priority",
             CustomFieldKind::Dropdown,
             true,
             &["low", "high"],
         ),
-        field("contract_value", "Contract value", CustomFieldKind::Number, false, &[]),
+        CustomFieldDef::new("contract_value", "Contract value", CustomFieldKind::Number, false, &[]),
     ]
 }
 

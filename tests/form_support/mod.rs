@@ -8,16 +8,6 @@ use leadbox::tenant::{CustomFieldDef, CustomFieldKind, Member, TenantProfile};
 pub const ANA: &str = "3f8e2a1c-7b4d-4e9a-8c2f-1d5b6a7e9f01";
 pub const BEN: &str = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
 
-fn def(key: &str, label: &str, kind: CustomFieldKind, required: bool, options: &[&str]) -> CustomFieldDef {
-    CustomFieldDef {
-        key: key.into(),
-        label: label.into(),
-        kind,
-        required,
-        options: options.iter().map(|s| s.to_string()).collect(),
-    }
-}
-
 /// A roster of two and one custom field of most kinds, two of them required.
 pub fn profile() -> TenantProfile {
     TenantProfile {
@@ -32,24 +22,24 @@ pub fn profile() -> TenantProfile {
             },
         ],
         custom_fields: vec![
-            def("budget", "Budget (USD)", CustomFieldKind::Number, true, &[]),
-            def(
+            CustomFieldDef::new("budget", "Budget (USD)", CustomFieldKind::Number, true, &[]),
+            CustomFieldDef::new(
                 "plan",
                 "Plan",
                 CustomFieldKind::Dropdown,
                 true,
                 &["basic", "pro", "enterprise"],
             ),
-            def(
+            CustomFieldDef::new(
                 "interests",
                 "Interests",
                 CustomFieldKind::MultiSelect,
                 false,
                 &["crm", "analytics", "support"],
             ),
-            def("newsletter", "Newsletter", CustomFieldKind::Boolean, false, &[]),
-            def("website", "Website", CustomFieldKind::Url, false, &[]),
-            def("follow_up", "Follow-up date", CustomFieldKind::Date, false, &[]),
+            CustomFieldDef::new("newsletter", "Newsletter", CustomFieldKind::Boolean, false, &[]),
+            CustomFieldDef::new("website", "Website", CustomFieldKind::Url, false, &[]),
+            CustomFieldDef::new("follow_up", "Follow-up date", CustomFieldKind::Date, false, &[]),
         ],
     }
 }
