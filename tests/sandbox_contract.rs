@@ -11,24 +11,6 @@ use reqwest::Method;
 use sandbox_support::*;
 use serde_json::{Value, json};
 
-const LEAD_KEYS: [&str; 15] = [
-    "id",
-    "firstName",
-    "lastName",
-    "email",
-    "phone",
-    "companyName",
-    "status",
-    "source",
-    "intent",
-    "notes",
-    "assignedTo",
-    "customFields",
-    "createdAt",
-    "channel",
-    "attribution",
-];
-
 fn keys_of(v: &Value) -> BTreeSet<String> {
     v.as_object().unwrap().keys().cloned().collect()
 }

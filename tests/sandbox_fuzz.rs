@@ -1,11 +1,14 @@
 //! Random methods, paths, query strings, headers and bodies thrown at one sandbox: never a 5xx, and every 4xx
 //! carries a JSON `error` string.
 
+mod sandbox_support;
+
 use std::sync::OnceLock;
 
-use leadbox::sandbox::{Sandbox, SandboxOptions};
+use leadbox::sandbox::Sandbox;
 use proptest::prelude::*;
 use reqwest::{Method, Url};
+use sandbox_support::{LEAD_KEYS, http, start};
 use serde_json::{Map, Value, json};
 
 struct Target {
@@ -24,10 +27,8 @@ fn target() -> &'static Target {
             .enable_all()
             .build()
             .unwrap();
-        let sandbox = runtime
-            .block_on(Sandbox::start(SandboxOptions::default().seed_leads(60)))
-            .unwrap();
-        let http = reqwest::Client::new();
+        let sandbox = runtime.block_on(start(60));
+        let http = http();
         let cursor = runtime.block_on(async {
             let page: Value = http
                 .get(format!("{}/leads?limit=5", sandbox.base_url()))
@@ -103,24 +104,10 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-const BODY_FIELDS: [&str; 16] = [
-    "firstName",
-    "lastName",
-    "email",
-    "phone",
-    "companyName",
-    "status",
-    "source",
-    "intent",
-    "notes",
-    "assignedTo",
-    "customFields",
-    "channel",
-    "attribution",
-    "id",
-    "createdAt",
-    "extra",
-];
+/// Every key of a lead, plus one the contract does not know.
+fn body_fields() -> Vec<&'static str> {
+    LEAD_KEYS.iter().copied().chain(["extra"]).collect()
+}
 
 /// Bodies near the shape of a lead, so the rules past the JSON parse get exercised too.
 fn lead_body() -> impl Strategy<Value = Vec<u8>> {
@@ -131,7 +118,7 @@ fn lead_body() -> impl Strategy<Value = Vec<u8>> {
         Just(json!({"region": "mars", "budget": "x", "interests": ["crm", 1]})),
         text().prop_map(Value::from),
     ];
-    prop::collection::btree_map(prop::sample::select(&BODY_FIELDS[..]), field_value, 0..8).prop_map(|m| {
+    prop::collection::btree_map(prop::sample::select(body_fields()), field_value, 0..8).prop_map(|m| {
         let mut o: Map<String, Value> = m.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         if !o.contains_key("firstName") {
             o.insert("firstName".into(), json!("Ada"));

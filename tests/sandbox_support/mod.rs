@@ -7,6 +7,25 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
+/// Every key of a lead as the API sends it, in the contract's order.
+pub const LEAD_KEYS: [&str; 15] = [
+    "id",
+    "firstName",
+    "lastName",
+    "email",
+    "phone",
+    "companyName",
+    "status",
+    "source",
+    "intent",
+    "notes",
+    "assignedTo",
+    "customFields",
+    "createdAt",
+    "channel",
+    "attribution",
+];
+
 pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
