@@ -3,14 +3,12 @@
 //! what the inbox asks its user to do; any other failure means nothing was created, so it is simply resent.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use leadbox::api::{Lead, LeadSource, ListQuery, NewLead, NovalaClient, Paging};
 use leadbox::sandbox::faults::FaultOptions;
-use leadbox::sandbox::{Sandbox, SandboxOptions};
 
 mod client_support;
-use client_support::quick;
+use client_support::faulty_sandbox;
 use serde_json::json;
 
 const SEEDED: usize = 40;
@@ -61,15 +59,7 @@ fn with_marker(leads: &[Lead], i: usize) -> Vec<&Lead> {
 #[tokio::test]
 async fn no_lead_is_lost_or_duplicated_when_a_third_of_requests_fail() {
     let faults = FaultOptions::none().rate(0.33).seed(3);
-    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(SEEDED).faults(faults))
-        .await
-        .unwrap();
-    let client = NovalaClient::with_options(
-        &sandbox.base_url(),
-        sandbox.secret_key(),
-        quick(5, Duration::from_secs(10)),
-    )
-    .unwrap();
+    let (sandbox, client) = faulty_sandbox(SEEDED, faults).await;
 
     let mut created: HashMap<usize, String> = HashMap::new();
     let (mut resent, mut found_after_doubt) = (0, 0);

@@ -2,7 +2,6 @@
 //! on a well-behaved sandbox and on one that fails a fifth of all requests in every way it knows.
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use leadbox::api::worker::{ApiEvent, ApiRequest, WorkerHandle, spawn_worker};
 use leadbox::api::{ApiError, Lead, ListQuery, NovalaClient, Paging};
@@ -10,7 +9,7 @@ use leadbox::sandbox::faults::FaultOptions;
 use leadbox::sandbox::{Sandbox, SandboxOptions};
 
 mod client_support;
-use client_support::quick;
+use client_support::faulty_sandbox;
 
 /// What one walk saw: the leads as the pages brought them (duplicates kept), those `Paging` let through,
 /// and the errors that reached the app after the client's own retries.
@@ -103,15 +102,7 @@ async fn all_5000_seeded_leads_come_once_newest_first() {
 #[tokio::test]
 async fn all_10000_leads_come_once_in_order_while_a_fifth_of_requests_fail() {
     let faults = FaultOptions::none().rate(0.2).seed(20);
-    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(10_000).faults(faults))
-        .await
-        .unwrap();
-    let client = NovalaClient::with_options(
-        &sandbox.base_url(),
-        sandbox.secret_key(),
-        quick(5, Duration::from_secs(10)),
-    )
-    .unwrap();
+    let (_sandbox, client) = faulty_sandbox(10_000, faults).await;
     let mut worker = spawn_worker(client);
     let walk = walk(&mut worker, 100).await;
     eprintln!(

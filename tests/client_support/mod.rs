@@ -5,7 +5,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use leadbox::api::{ClientOptions, RetryPolicy};
+use leadbox::api::{ClientOptions, NovalaClient, RetryPolicy};
+use leadbox::sandbox::faults::FaultOptions;
+use leadbox::sandbox::{Sandbox, SandboxOptions};
 
 /// Serves `app` on 127.0.0.1 on a free port until the test's runtime ends.
 pub async fn serve(app: axum::Router) -> SocketAddr {
@@ -27,6 +29,21 @@ pub fn quick(max_attempts: u32, request_timeout: Duration) -> ClientOptions {
             max_total: Duration::from_secs(10),
         },
     }
+}
+
+/// A sandbox of `seed_leads` leads that misbehaves as `faults` says, and a client on it that tries each request
+/// up to five times with quick waits.
+pub async fn faulty_sandbox(seed_leads: usize, faults: FaultOptions) -> (Sandbox, NovalaClient) {
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(seed_leads).faults(faults))
+        .await
+        .unwrap();
+    let client = NovalaClient::with_options(
+        &sandbox.base_url(),
+        sandbox.secret_key(),
+        quick(5, Duration::from_secs(10)),
+    )
+    .unwrap();
+    (sandbox, client)
 }
 
 /// Fails unless `err` is a network error whose `maybe_created` is as expected.
