@@ -7,7 +7,7 @@ use chrono::Duration;
 use crossterm::event::KeyCode;
 use leadbox::api::ApiError;
 use leadbox::api::types::{Lead, LeadStatus};
-use leadbox::api::worker::{ApiEvent, ApiRequest};
+use leadbox::api::worker::ApiRequest;
 use leadbox::app::list::PageState;
 use leadbox::app::poll::POLL_EVERY_SECS;
 use leadbox::app::{App, Msg, list_rows, update};
@@ -60,17 +60,6 @@ fn arrival(n: usize) -> Lead {
 
 fn ids(app: &App) -> Vec<String> {
     app.list().leads().iter().map(|l| l.id.clone()).collect()
-}
-
-fn failed(req: &ApiRequest, error: ApiError) -> Msg {
-    let ApiRequest::List { id, cursor, .. } = req else {
-        unreachable!()
-    };
-    Msg::Api(ApiEvent::Listed {
-        id: *id,
-        cursor: cursor.clone(),
-        result: Err(error),
-    })
 }
 
 fn unavailable() -> ApiError {
@@ -134,7 +123,7 @@ fn no_poll_while_the_first_page_has_not_loaded_or_failed() {
         assert!(tick_at(&mut app, ms).is_empty(), "first page in flight at {ms} ms");
     }
     // The first page fails: the only list requests from here on are its retries, never a poll.
-    update(&mut app, failed(&first, unavailable()));
+    update(&mut app, list_failed(&first, unavailable()));
     let mut retries = 0;
     for ms in (90_200..=300_000).step_by(200) {
         for r in list_requests(&tick_at(&mut app, ms)) {
@@ -145,7 +134,7 @@ fn no_poll_while_the_first_page_has_not_loaded_or_failed() {
                 "a retry of the walk's first page"
             );
             retries += 1;
-            update(&mut app, failed(&r, unavailable()));
+            update(&mut app, list_failed(&r, unavailable()));
         }
     }
     assert!(retries > 0);
@@ -270,7 +259,7 @@ fn a_failed_poll_leaves_the_list_intact_is_said_once_and_polling_goes_on() {
         update(&mut app, ch('j'));
     }
     let poll = poll_at(&mut app, 30_000);
-    let out = update(&mut app, failed(&poll, unavailable()));
+    let out = update(&mut app, list_failed(&poll, unavailable()));
     assert!(out.is_empty());
     assert_eq!(app.error(), Some(unavailable().to_string().as_str()));
     assert_eq!(app.list().len(), 25);
@@ -282,7 +271,7 @@ fn a_failed_poll_leaves_the_list_intact_is_said_once_and_polling_goes_on() {
 
     // The same failure again is not news.
     let poll = poll_at(&mut app, 60_000);
-    update(&mut app, failed(&poll, unavailable()));
+    update(&mut app, list_failed(&poll, unavailable()));
     assert_eq!(app.error(), None);
     // Another failure is.
     let poll = poll_at(&mut app, 90_000);
@@ -290,7 +279,7 @@ fn a_failed_poll_leaves_the_list_intact_is_said_once_and_polling_goes_on() {
         message: "connection reset".into(),
         maybe_created: false,
     };
-    update(&mut app, failed(&poll, reset.clone()));
+    update(&mut app, list_failed(&poll, reset.clone()));
     assert_eq!(app.error(), Some(reset.to_string().as_str()));
     assert_eq!(app.list().len(), 50);
     // A poll that works again clears its own error and brings what arrived meanwhile.

@@ -259,14 +259,11 @@ fn esc_from_detail_restores_the_same_selection_and_window() {
     assert!(offset > 0);
     let before = screen_text(&app);
     let out = update(&mut app, key(KeyCode::Enter));
-    let get_id = out.iter().find_map(|r| match r {
-        ApiRequest::Get { id, .. } => Some(*id),
-        _ => None,
-    });
+    let get = get_id(&out);
     // Scroll the detail, then leave before the refresh arrives: the Get is cancelled.
     update(&mut app, ch('j'));
     let out = update(&mut app, key(KeyCode::Esc));
-    assert_eq!(out, vec![ApiRequest::Cancel { id: get_id.unwrap() }]);
+    assert_eq!(out, vec![ApiRequest::Cancel { id: get }]);
     assert_eq!(app.screen(), Screen::List);
     assert_eq!((app.list().selected(), app.list().offset()), (selected, offset));
     assert_eq!(screen_text(&app), before);
@@ -274,7 +271,7 @@ fn esc_from_detail_restores_the_same_selection_and_window() {
     update(
         &mut app,
         Msg::Api(ApiEvent::Fetched {
-            id: get_id.unwrap(),
+            id: get,
             result: Ok(lead(37)),
         }),
     );
@@ -302,7 +299,8 @@ fn detail_scrolls_within_its_length() {
 #[test]
 fn errors_show_in_plain_words_retry_on_tick_and_clear_on_success() {
     let (mut app, out) = app_with(80, 24, 25, true);
-    let ApiRequest::List { id, cursor, .. } = single_list(&out) else {
+    let req = single_list(&out);
+    let ApiRequest::List { cursor, .. } = req.clone() else {
         unreachable!()
     };
     let failed = ApiError::Server {
@@ -310,14 +308,7 @@ fn errors_show_in_plain_words_retry_on_tick_and_clear_on_success() {
         message: "Service Unavailable".into(),
         maybe_created: false,
     };
-    update(
-        &mut app,
-        Msg::Api(ApiEvent::Listed {
-            id,
-            cursor: cursor.clone(),
-            result: Err(failed.clone()),
-        }),
-    );
+    update(&mut app, list_failed(&req, failed.clone()));
     assert_eq!(app.error(), Some(failed.to_string().as_str()));
     assert!(matches!(app.list().pages(), PageState::Failed { .. }));
     // Not yet time to retry.
@@ -347,19 +338,19 @@ fn errors_show_in_plain_words_retry_on_tick_and_clear_on_success() {
 #[test]
 fn r_retries_a_failed_page_at_once_and_otherwise_reloads() {
     let (mut app, out) = app_with(80, 24, 25, true);
-    let ApiRequest::List { id, cursor, .. } = single_list(&out) else {
+    let req = single_list(&out);
+    let ApiRequest::List { cursor, .. } = req.clone() else {
         unreachable!()
     };
     update(
         &mut app,
-        Msg::Api(ApiEvent::Listed {
-            id,
-            cursor: cursor.clone(),
-            result: Err(ApiError::Network {
+        list_failed(
+            &req,
+            ApiError::Network {
                 message: "reset".into(),
                 maybe_created: false,
-            }),
-        }),
+            },
+        ),
     );
     let out = update(&mut app, ch('r'));
     let ApiRequest::List { cursor: again, .. } = single_list(&out) else {

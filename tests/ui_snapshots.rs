@@ -71,18 +71,9 @@ fn loading_more_when_the_user_outruns_the_page() {
 #[test]
 fn error_in_status_bar() {
     let (mut app, out) = app_with(80, 24, 25, true);
-    let ApiRequest::List { id, cursor, .. } = single_list(&out) else {
-        unreachable!()
-    };
+    let next = single_list(&out);
     update(&mut app, ch('G'));
-    update(
-        &mut app,
-        Msg::Api(ApiEvent::Listed {
-            id,
-            cursor,
-            result: Err(server_error()),
-        }),
-    );
+    update(&mut app, list_failed(&next, server_error()));
     snap_text("error_80x24", &app);
     snap_styles("error_80x24", &app);
 }
@@ -91,19 +82,15 @@ fn error_in_status_bar() {
 fn first_page_failed() {
     let mut app = App::new(settings(), now(), 80, 24);
     let req = single_list(&app.start());
-    let ApiRequest::List { id, cursor, .. } = req else {
-        unreachable!()
-    };
     update(
         &mut app,
-        Msg::Api(ApiEvent::Listed {
-            id,
-            cursor,
-            result: Err(ApiError::Network {
+        list_failed(
+            &req,
+            ApiError::Network {
                 message: "connection refused".into(),
                 maybe_created: false,
-            }),
-        }),
+            },
+        ),
     );
     snap_text("first_page_failed_80x24", &app);
 }
@@ -206,14 +193,10 @@ fn detail_refreshed_scrolled_and_without_names() {
     update(&mut app, ch('j'));
     update(&mut app, ch('j'));
     let out = update(&mut app, key(KeyCode::Enter));
-    let get = out.iter().find_map(|r| match r {
-        ApiRequest::Get { id, .. } => Some(*id),
-        _ => None,
-    });
     update(
         &mut app,
         Msg::Api(ApiEvent::Fetched {
-            id: get.unwrap(),
+            id: get_id(&out),
             result: Ok(lead(2)),
         }),
     );
@@ -236,14 +219,10 @@ fn detail_refreshed_scrolled_and_without_names() {
 fn detail_refresh_failed() {
     let (mut app, _) = app_with(80, 24, 25, true);
     let out = update(&mut app, key(KeyCode::Enter));
-    let get = out.iter().find_map(|r| match r {
-        ApiRequest::Get { id, .. } => Some(*id),
-        _ => None,
-    });
     update(
         &mut app,
         Msg::Api(ApiEvent::Fetched {
-            id: get.unwrap(),
+            id: get_id(&out),
             result: Err(ApiError::NotFound {
                 message: "Lead not found".into(),
             }),

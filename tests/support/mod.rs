@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use leadbox::api::error::ApiError;
 use leadbox::api::types::{Lead, LeadSource, LeadStatus, Page};
 use leadbox::api::worker::{ApiEvent, ApiRequest, WorkerHandle};
 use leadbox::app::{App, AppSettings, Msg, update};
@@ -149,6 +150,29 @@ pub fn listed(request: &ApiRequest, data: Vec<Lead>, more: bool) -> Msg {
             has_more: more,
         }),
     })
+}
+
+/// The failure answering `request` (a `List`).
+pub fn list_failed(request: &ApiRequest, error: ApiError) -> Msg {
+    let ApiRequest::List { id, cursor, .. } = request else {
+        panic!("not a list request: {request:?}");
+    };
+    Msg::Api(ApiEvent::Listed {
+        id: *id,
+        cursor: cursor.clone(),
+        result: Err(error),
+    })
+}
+
+/// The id of the `Get` among `requests`, failing the test if there is none.
+pub fn get_id(requests: &[ApiRequest]) -> u64 {
+    requests
+        .iter()
+        .find_map(|r| match r {
+            ApiRequest::Get { id, .. } => Some(*id),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no get request in {requests:?}"))
 }
 
 pub fn key(code: KeyCode) -> Msg {
