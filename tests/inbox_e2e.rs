@@ -124,6 +124,10 @@ async fn a_status_filter_shows_only_that_status() {
     let want: Vec<&str> = qualified.iter().take(ids.len()).map(|l| l.id.as_str()).collect();
     assert!(!ids.is_empty());
     assert_eq!(ids, want, "only qualified leads, in the server's order");
+    assert!(
+        app.list().leads().iter().all(|l| l.status == LeadStatus::Qualified),
+        "every listed lead is qualified"
+    );
     let text = screen_text(&app);
     assert!(text.contains("status: qualified"), "{text}");
     for status in ["contacted", "converted", "disqualified"] {

@@ -96,6 +96,12 @@ async fn filters_narrow_the_list_and_bad_values_are_400() {
         both.iter()
             .all(|l| l["status"] == "new" && l["assignedTo"] == member.as_str())
     );
+    let expected: Vec<&Value> = all
+        .iter()
+        .filter(|l| l["status"] == "new" && l["assignedTo"] == member.as_str())
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(both.iter().collect::<Vec<_>>(), expected);
 
     for bad in [
         "status=nurturing",
