@@ -36,7 +36,7 @@ async fn all_leads(client: &NovalaClient, status: Option<LeadStatus>) -> Vec<Lea
     };
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
-    loop {
+    for _ in 0..1_000 {
         let page = client.list(&query, cursor.as_deref()).await.expect("page");
         out.extend(page.data.iter().cloned());
         match page.continuation() {
@@ -44,6 +44,7 @@ async fn all_leads(client: &NovalaClient, status: Option<LeadStatus>) -> Vec<Lea
             None => return out,
         }
     }
+    panic!("the list never ended");
 }
 
 #[tokio::test]

@@ -34,6 +34,7 @@ async fn walk(worker: &mut WorkerHandle, limit: u32) -> Walk {
     let mut id = 0;
     while !paging.is_done() {
         id += 1;
+        assert!(id <= 10_000, "the walk never ended");
         let cursor = paging.next_cursor().map(str::to_string);
         worker
             .requests
