@@ -243,7 +243,9 @@ fn answers_to_other_requests_are_not_the_forms() {
 #[test]
 fn paste_goes_to_the_form_only() {
     let (mut app, _) = app_with(80, 24, 5, false);
+    let list = screen_text(&app);
     update(&mut app, Msg::Paste("ignored".into()));
+    assert_eq!(screen_text(&app), list, "a paste on the list changes nothing");
     update(&mut app, ch('n'));
     update(&mut app, Msg::Paste("Ana María".into()));
     assert_eq!(first_name(&app), "Ana María");
