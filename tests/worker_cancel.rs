@@ -65,20 +65,20 @@ async fn a_slow_request_does_not_hold_up_others_and_a_cancelled_one_sends_nothin
     worker.requests.send(get(1, "held-1")).unwrap();
     gate.entered.notified().await;
     worker.requests.send(get(2, "quick-2")).unwrap();
-    let first = worker.events.recv().await.unwrap();
+    let first = client_support::next_event(&mut worker.events).await.unwrap();
     assert_eq!(first.id(), 2, "the quick request overtook the held one");
     assert_eq!(fetched_id(&first), "quick-2");
 
     worker.requests.send(ApiRequest::Cancel { id: 1 }).unwrap();
     worker.requests.send(get(3, "quick-3")).unwrap();
-    let third = worker.events.recv().await.unwrap();
+    let third = client_support::next_event(&mut worker.events).await.unwrap();
     assert_eq!(third.id(), 3);
     // Even if the held request's answer now arrives, the worker must not pass it on.
     gate.release.notify_waiters();
     worker.requests.send(ApiRequest::Cancel { id: 99 }).unwrap(); // unknown ids are ignored
     drop(worker.requests);
     let mut rest = Vec::new();
-    while let Some(event) = worker.events.recv().await {
+    while let Some(event) = client_support::next_event(&mut worker.events).await {
         rest.push(event.id());
     }
     assert!(rest.is_empty(), "events after the cancel: {rest:?}");
@@ -93,8 +93,13 @@ async fn closing_the_request_channel_finishes_what_is_in_flight_then_ends() {
     gate.entered.notified().await;
     drop(worker.requests);
     gate.release.notify_waiters();
-    let event = worker.events.recv().await.expect("the in-flight request is answered");
+    let event = client_support::next_event(&mut worker.events)
+        .await
+        .expect("the in-flight request is answered");
     assert_eq!(event.id(), 7);
     assert_eq!(fetched_id(&event), "held-7");
-    assert!(worker.events.recv().await.is_none(), "then the worker ends");
+    assert!(
+        client_support::next_event(&mut worker.events).await.is_none(),
+        "then the worker ends"
+    );
 }

@@ -144,7 +144,7 @@ async fn each_failure_arrives_typed_readable_and_without_the_key() {
     drop(worker.requests);
 
     let mut seen = 0;
-    while let Some(event) = worker.events.recv().await {
+    while let Some(event) = client_support::next_event(&mut worker.events).await {
         seen += 1;
         let err = match &event {
             ApiEvent::Fetched { result: Err(e), .. } => e.clone(),

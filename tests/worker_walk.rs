@@ -44,7 +44,7 @@ async fn walk(worker: &mut WorkerHandle, limit: u32) -> Walk {
                 cursor: cursor.clone(),
             })
             .unwrap();
-        match worker.events.recv().await.unwrap() {
+        match client_support::next_event(&mut worker.events).await.unwrap() {
             ApiEvent::Listed {
                 id: got,
                 cursor: asked_with,

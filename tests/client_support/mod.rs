@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use leadbox::api::worker::ApiEvent;
 use leadbox::api::{ClientOptions, NovalaClient, RetryPolicy};
 use leadbox::sandbox::faults::FaultOptions;
 use leadbox::sandbox::{Sandbox, SandboxOptions};
@@ -44,6 +45,13 @@ pub async fn faulty_sandbox(seed_leads: usize, faults: FaultOptions) -> (Sandbox
     )
     .unwrap();
     (sandbox, client)
+}
+
+/// The worker's next event, or `None` once it has ended; fails the test rather than waiting past 20 s.
+pub async fn next_event(events: &mut tokio::sync::mpsc::UnboundedReceiver<ApiEvent>) -> Option<ApiEvent> {
+    tokio::time::timeout(Duration::from_secs(20), events.recv())
+        .await
+        .expect("the worker answers or ends within 20 s")
 }
 
 /// Fails unless `err` is a network error whose `maybe_created` is as expected.
