@@ -263,7 +263,7 @@ async fn an_unreadable_draft_is_moved_aside_and_the_inbox_opens() {
 fn a_tenant_without_a_key_gets_a_clear_message() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_leadbox"))
-        .args(["--api-url", "https://acme.novala.ai", "--log-file"])
+        .args(["--api-url", "http://127.0.0.1:9", "--log-file"])
         .arg(dir.path().join("leadbox.log"))
         .env_remove("NOVALA_SECRET_KEY")
         .env("HOME", dir.path())
