@@ -11,8 +11,8 @@ use crate::api::types::{Lead, Page};
 pub struct Paging {
     /// The cursor to ask with next; `None` before the first page and after the last.
     next: Option<String>,
+    /// Whether the first page was accepted; with no `next` after it, the walk is done.
     started: bool,
-    done: bool,
     followed: HashSet<String>,
     seen: HashSet<String>,
 }
@@ -34,7 +34,7 @@ impl Paging {
 
     /// True once the server said there is no more, or its cursors stopped making progress.
     pub fn is_done(&self) -> bool {
-        self.done
+        self.started && self.next.is_none()
     }
 
     /// How many distinct leads this walk has handed out.
@@ -46,7 +46,8 @@ impl Paging {
     /// A page asked with any other cursor than [`Paging::next_cursor`] is stale (an answer from before a reset,
     /// or a repeat) and is ignored whole, so it can neither move the walk nor add leads.
     pub fn accept(&mut self, asked_with: Option<&str>, page: Page<Lead>) -> Vec<Lead> {
-        if self.done || asked_with != self.next.as_deref() || (asked_with.is_none() && self.started) {
+        // Once done, `next` is `None` and `started` is set, so this also refuses every answer after the end.
+        if asked_with != self.next.as_deref() || (asked_with.is_none() && self.started) {
             return Vec::new();
         }
         self.started = true;
@@ -57,7 +58,6 @@ impl Paging {
             Some(cursor) if !self.followed.contains(cursor) => Some(cursor.to_string()),
             _ => None,
         };
-        self.done = self.next.is_none();
         self.fresh(page.data)
     }
 
