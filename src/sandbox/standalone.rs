@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::SandboxArgs;
+use crate::config;
 use crate::tenant::CustomFieldKind;
 
 use super::faults::FaultOptions;
@@ -12,9 +13,9 @@ use super::{RateLimit, Sandbox, SandboxError, SandboxOptions};
 
 /// `sandbox.sqlite3` in the platform's data directory for leadbox.
 pub fn default_db_path() -> Result<PathBuf, SandboxError> {
-    directories::ProjectDirs::from("", "", "leadbox")
-        .map(|dirs| dirs.data_dir().join("sandbox.sqlite3"))
-        .ok_or(SandboxError::NoDataDir)
+    config::data_dir()
+        .map(|dir| dir.join("sandbox.sqlite3"))
+        .map_err(|_| SandboxError::NoDataDir)
 }
 
 fn options(args: &SandboxArgs, db: PathBuf) -> SandboxOptions {
