@@ -52,11 +52,7 @@ impl LeadStatus {
 
     /// Parses a wire value; anything unknown becomes `Other`.
     pub fn from_wire(s: &str) -> Self {
-        Self::KNOWN
-            .iter()
-            .find(|k| k.as_str() == s)
-            .cloned()
-            .unwrap_or_else(|| LeadStatus::Other(s.to_string()))
+        Self::parse_known(s).unwrap_or_else(|| LeadStatus::Other(s.to_string()))
     }
 
     /// Parses only the documented values (for servers and command lines that must reject the rest).
@@ -105,11 +101,7 @@ impl LeadSource {
     }
 
     pub fn from_wire(s: &str) -> Self {
-        Self::KNOWN
-            .iter()
-            .find(|k| k.as_str() == s)
-            .cloned()
-            .unwrap_or_else(|| LeadSource::Other(s.to_string()))
+        Self::parse_known(s).unwrap_or_else(|| LeadSource::Other(s.to_string()))
     }
 
     pub fn parse_known(s: &str) -> Option<Self> {
