@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::api::types::{FieldDetail, NewLead};
+use crate::api::types::{FieldDetail, LeadSource, NewLead};
 use crate::tenant::{CustomFieldDef, CustomFieldKind};
 
 /// The plain text fields of a new lead.
@@ -236,9 +236,10 @@ pub fn validate_new_lead(lead: &NewLead, defs: &[CustomFieldDef]) -> Vec<FieldDe
         }
     }
     if !lead.source.is_known() {
+        let known: Vec<&str> = LeadSource::KNOWN.iter().map(LeadSource::as_str).collect();
         out.push(FieldDetail {
             field: "source".into(),
-            message: "must be one of: web_form, referral, agent_chat, inbound_call, mcp, import".into(),
+            message: format!("must be one of: {}", known.join(", ")),
         });
     }
     out.extend(check_custom_fields(&lead.custom_fields, defs));
@@ -248,7 +249,6 @@ pub fn validate_new_lead(lead: &NewLead, defs: &[CustomFieldDef]) -> Vec<FieldDe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::LeadSource;
     use serde_json::json;
 
     #[test]
