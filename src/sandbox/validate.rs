@@ -9,21 +9,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use crate::api::types::{FieldDetail, Lead, LeadSource, LeadStatus, NewLead};
-use crate::rules;
+use crate::rules::{self, TextField};
 use crate::tenant::CustomFieldDef;
 
-const STRING_FIELDS: [&str; 10] = [
-    "firstName",
-    "lastName",
-    "email",
-    "phone",
-    "companyName",
-    "channel",
-    "intent",
-    "notes",
-    "assignedTo",
-    "source",
-];
 const SERVER_FIELDS: [&str; 3] = ["id", "status", "createdAt"];
 
 fn detail(field: impl Into<String>, message: impl Into<String>) -> FieldDetail {
@@ -31,6 +19,11 @@ fn detail(field: impl Into<String>, message: impl Into<String>) -> FieldDetail {
         field: field.into(),
         message: message.into(),
     }
+}
+
+/// A field a client may send: the text fields of the create rules, plus the source, attribution and custom fields.
+fn is_client_field(key: &str) -> bool {
+    TextField::ALL.iter().any(|f| f.wire_name() == key) || matches!(key, "source" | "attribution" | "customFields")
 }
 
 /// Parses and checks a create body against the tenant's custom fields.
@@ -54,7 +47,7 @@ pub fn parse_new_lead(body: &[u8], defs: &[CustomFieldDef]) -> Result<NewLead, V
     for key in object.keys() {
         if SERVER_FIELDS.contains(&key.as_str()) {
             typed.push(detail(key.as_str(), "is set by the server and cannot be sent"));
-        } else if !STRING_FIELDS.contains(&key.as_str()) && key != "attribution" && key != "customFields" {
+        } else if !is_client_field(key) {
             typed.push(detail(key.as_str(), "is not a field of a lead"));
         }
     }
