@@ -121,6 +121,10 @@ impl Op {
     fn scope(self) -> &'static str {
         if self.is_create() { WRITE_SCOPE } else { READ_SCOPE }
     }
+
+    fn method(self) -> Method {
+        if self.is_create() { Method::POST } else { Method::GET }
+    }
 }
 
 /// A failed try, and whether trying again is safe and may help.
@@ -190,7 +194,7 @@ impl NovalaClient {
     /// One page of leads, newest first. `cursor` is the previous page's `nextCursor`, echoed untouched.
     pub async fn list(&self, query: &ListQuery, cursor: Option<&str>) -> Result<Page<Lead>, ApiError> {
         let url = list_url(&self.inner.leads_url, query, cursor);
-        self.send(Op::List, Method::GET, url, None).await
+        self.send(Op::List, url, None).await
     }
 
     /// One lead by id.
@@ -199,7 +203,7 @@ impl NovalaClient {
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.push(id);
         }
-        let data: Data<Lead> = self.send(Op::Get, Method::GET, url, None).await?;
+        let data: Data<Lead> = self.send(Op::Get, url, None).await?;
         Ok(data.data)
     }
 
@@ -211,22 +215,16 @@ impl NovalaClient {
             message: e.to_string(),
         })?;
         let url = self.inner.leads_url.clone();
-        let data: Data<Lead> = self.send(Op::Create, Method::POST, url, Some(body)).await?;
+        let data: Data<Lead> = self.send(Op::Create, url, Some(body)).await?;
         Ok(data.data)
     }
 
-    async fn send<T: DeserializeOwned>(
-        &self,
-        op: Op,
-        method: Method,
-        url: Url,
-        body: Option<Vec<u8>>,
-    ) -> Result<T, ApiError> {
+    async fn send<T: DeserializeOwned>(&self, op: Op, url: Url, body: Option<Vec<u8>>) -> Result<T, ApiError> {
         let policy = &self.inner.opts.retry;
         let started = Instant::now();
         let mut attempt: u32 = 1;
         loop {
-            let failure = match self.try_once(op, method.clone(), url.clone(), body.clone()).await {
+            let failure = match self.try_once(op, url.clone(), body.clone()).await {
                 Ok(value) => return Ok(value),
                 Err(failure) => failure,
             };
@@ -243,17 +241,11 @@ impl NovalaClient {
         }
     }
 
-    async fn try_once<T: DeserializeOwned>(
-        &self,
-        op: Op,
-        method: Method,
-        url: Url,
-        body: Option<Vec<u8>>,
-    ) -> Result<T, Failure> {
+    async fn try_once<T: DeserializeOwned>(&self, op: Op, url: Url, body: Option<Vec<u8>>) -> Result<T, Failure> {
         let mut request = self
             .inner
             .http
-            .request(method, url)
+            .request(op.method(), url)
             .header(header::AUTHORIZATION, self.inner.auth.clone());
         if let Some(body) = body {
             request = request
