@@ -314,7 +314,6 @@ impl Sandbox {
         new: NewLead,
         created_at: DateTime<Utc>,
     ) -> Result<Lead, SandboxError> {
-        let created_at = DateTime::from_timestamp_millis(created_at.timestamp_millis()).unwrap_or(created_at);
         let lead = validate::lead_from_new(new, uuid::Uuid::new_v4().to_string(), created_at);
         let (stored, tenant) = (lead.clone(), tenant_id.to_string());
         self.store()

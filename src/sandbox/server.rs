@@ -12,7 +12,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tower_http::compression::CompressionLayer;
 
 use crate::api::types::{Data, ErrorBody, Lead, LeadStatus, Page};
@@ -211,7 +211,7 @@ async fn create_lead(State(state): State<Shared>, request: Request) -> Result<Re
         .map(|p| p.custom_fields.as_slice())
         .unwrap_or_default();
     let new = parse_new_lead(&body, defs).map_err(Failure::validation)?;
-    let lead = lead_from_new(new, uuid::Uuid::new_v4().to_string(), now_millis());
+    let lead = lead_from_new(new, uuid::Uuid::new_v4().to_string(), Utc::now());
     let stored = lead.clone();
     state
         .store
@@ -224,12 +224,6 @@ async fn create_lead(State(state): State<Shared>, request: Request) -> Result<Re
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
-}
-
-/// Now, at the millisecond precision of the wire, so a cursor made from a lead finds it again exactly.
-fn now_millis() -> DateTime<Utc> {
-    let now = Utc::now();
-    DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
 }
 
 async fn no_route(method: Method, uri: Uri) -> Failure {

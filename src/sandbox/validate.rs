@@ -107,8 +107,10 @@ fn present(value: Option<String>) -> Option<String> {
     value.filter(|s| !s.trim().is_empty())
 }
 
-/// The stored lead for a checked new lead: status `new`, with the server's id and creation time.
+/// The stored lead for a checked new lead: status `new`, with the server's id and creation time. The time is
+/// cut to the millisecond precision of the wire, so a cursor made from the lead finds it again exactly.
 pub fn lead_from_new(new: NewLead, id: String, created_at: DateTime<Utc>) -> Lead {
+    let created_at = DateTime::from_timestamp_millis(created_at.timestamp_millis()).unwrap_or(created_at);
     let assigned_to = present(new.assigned_to).map(|a| match uuid::Uuid::try_parse(&a) {
         Ok(u) => u.hyphenated().to_string(),
         Err(_) => a,
