@@ -27,7 +27,7 @@ use futures::StreamExt;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::api::types::ErrorBody;
+use super::failure::Failure;
 
 /// What the sandbox does wrong on purpose. The default does nothing wrong.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -173,15 +173,17 @@ pub async fn inject(State(injector): State<Arc<FaultInjector>>, request: Request
     };
     tracing::debug!(?fault, method = %request.method(), path = request.uri().path(), "injecting a fault");
     match fault {
-        Fault::InternalError => error_answer(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error (injected)"),
-        Fault::Unavailable => error_answer(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable (injected)"),
-        Fault::RateLimited => {
-            let mut response = error_answer(StatusCode::TOO_MANY_REQUESTS, "Too many requests (injected)");
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(INJECTED_RETRY_AFTER_SECS));
-            response
+        Fault::InternalError => {
+            Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error (injected)").into_response()
         }
+        Fault::Unavailable => {
+            Failure::new(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable (injected)").into_response()
+        }
+        Fault::RateLimited => Failure {
+            retry_after_secs: Some(INJECTED_RETRY_AFTER_SECS),
+            ..Failure::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests (injected)")
+        }
+        .into_response(),
         Fault::Reset => {
             let response = next.run(request).await;
             // A body that fails before its first byte makes hyper drop the connection with the head unsent.
@@ -213,10 +215,6 @@ pub async fn inject(State(injector): State<Arc<FaultInjector>>, request: Request
             without_length(Response::from_parts(parts, Body::from(page)))
         }
     }
-}
-
-fn error_answer(status: StatusCode, message: &str) -> Response {
-    (status, axum::Json(ErrorBody::new(message))).into_response()
 }
 
 fn broken(what: &str) -> io::Error {
