@@ -121,12 +121,6 @@ pub fn is_phone(s: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.'))
 }
 
-pub fn is_custom_field_key(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-}
-
 /// Checks one custom field value against its definition; `None` means it passes.
 pub fn check_custom_value(def: &CustomFieldDef, value: &Value) -> Option<String> {
     let text = value.as_str();
