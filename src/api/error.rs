@@ -93,11 +93,12 @@ fn describe_validation(message: &str, details: &[FieldDetail]) -> String {
     format!("the server refused the request (400): {message}: {}", fields.join("; "))
 }
 
+/// What every error that [`ApiError::may_have_created`] adds to its message.
+const MAYBE_CREATED: &str = "the lead may have been created: check the list before sending again";
+
 fn describe_server(status: u16, message: &str, maybe_created: bool) -> String {
     if maybe_created {
-        format!(
-            "the server failed ({status}): {message}; the lead may have been created: check the list before sending again"
-        )
+        format!("the server failed ({status}): {message}; {MAYBE_CREATED}")
     } else {
         format!("the server failed ({status}): {message}")
     }
@@ -112,9 +113,7 @@ fn retry_hint(after: &Option<Duration>) -> String {
 
 fn describe_network(message: &str, maybe_created: bool) -> String {
     if maybe_created {
-        format!(
-            "the connection failed ({message}); the lead may have been created: check the list before sending again"
-        )
+        format!("the connection failed ({message}); {MAYBE_CREATED}")
     } else {
         format!("could not reach the server: {message}")
     }
@@ -122,10 +121,7 @@ fn describe_network(message: &str, maybe_created: bool) -> String {
 
 fn describe_timeout(after: Duration, maybe_created: bool) -> String {
     if maybe_created {
-        format!(
-            "the server did not answer within {}s; the lead may have been created: check the list before sending again",
-            after.as_secs()
-        )
+        format!("the server did not answer within {}s; {MAYBE_CREATED}", after.as_secs())
     } else {
         format!("the server did not answer within {}s", after.as_secs())
     }
