@@ -200,18 +200,21 @@ pub fn insert_tenant(conn: &Connection, tenant: &TenantRecord) -> Result<(), Sto
 }
 
 pub fn tenants(conn: &Connection) -> Result<Vec<TenantRecord>, StoreError> {
-    let mut stmt = conn.prepare("SELECT id, name, profile FROM tenants ORDER BY id")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, name, profile) = row?;
-        let profile =
-            serde_json::from_str(&profile).map_err(|e| StoreError::Corrupt(format!("profile of tenant {id}: {e}")))?;
-        out.push(TenantRecord { id, name, profile });
-    }
-    Ok(out)
+    text_triples(conn, "SELECT id, name, profile FROM tenants ORDER BY id")?
+        .into_iter()
+        .map(|(id, name, profile)| {
+            let profile = serde_json::from_str(&profile)
+                .map_err(|e| StoreError::Corrupt(format!("profile of tenant {id}: {e}")))?;
+            Ok(TenantRecord { id, name, profile })
+        })
+        .collect()
+}
+
+/// Every row of a query that selects three text columns.
+fn text_triples(conn: &Connection, sql: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn insert_key(conn: &Connection, key: &KeyRecord) -> Result<(), StoreError> {
@@ -224,24 +227,20 @@ pub fn insert_key(conn: &Connection, key: &KeyRecord) -> Result<(), StoreError> 
 }
 
 pub fn keys(conn: &Connection) -> Result<Vec<KeyRecord>, StoreError> {
-    let mut stmt = conn.prepare("SELECT hash, tenant_id, scopes FROM api_keys")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (hash, tenant_id, scopes) = row?;
-        let scopes = scopes
-            .split_whitespace()
-            .map(|s| Scope::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown scope {s}"))))
-            .collect::<Result<_, _>>()?;
-        out.push(KeyRecord {
-            hash,
-            tenant_id,
-            scopes,
-        });
-    }
-    Ok(out)
+    text_triples(conn, "SELECT hash, tenant_id, scopes FROM api_keys")?
+        .into_iter()
+        .map(|(hash, tenant_id, scopes)| {
+            let scopes = scopes
+                .split_whitespace()
+                .map(|s| Scope::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown scope {s}"))))
+                .collect::<Result<_, _>>()?;
+            Ok(KeyRecord {
+                hash,
+                tenant_id,
+                scopes,
+            })
+        })
+        .collect()
 }
 
 /// Inserts leads with one prepared statement. Callers inserting many wrap it in a transaction (see
