@@ -597,7 +597,8 @@ impl App {
         }
     }
 
-    fn note_assignees(&mut self, leads: &[Lead]) {
+    /// Remembers every assignee met so far, in order of first sight, for the assignee filter.
+    pub(in crate::app) fn note_assignees(&mut self, leads: &[Lead]) {
         for lead in leads {
             if let Some(a) = lead.assigned_to.as_ref().filter(|a| !a.is_empty())
                 && !self.seen_assignees.contains(a)

@@ -112,11 +112,7 @@ impl App {
         } else {
             self.restart_list(None, None)
         };
-        if let Some(a) = lead.assigned_to.as_ref().filter(|a| !a.is_empty())
-            && !self.seen_assignees.contains(a)
-        {
-            self.seen_assignees.push(a.clone());
-        }
+        self.note_assignees(std::slice::from_ref(&lead));
         self.list.insert_top(&lead);
         self.list.fit_window(list_rows(self.height));
         self.error = None;
