@@ -69,14 +69,14 @@ async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
     tracing::info!(source = %source_label, "inbox starting");
 
     let worker = spawn_worker(client);
-    let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
     let settings = AppSettings {
         profile,
         page_size: app::DEFAULT_PAGE_SIZE,
         source_label,
         show_names,
     };
-    let mut app = App::new(settings, Utc::now(), width, height);
+    // A placeholder size: tui::run gives the app the terminal's real size before its first request.
+    let mut app = App::new(settings, Utc::now(), 80, 24);
     let draft_file = match draft_path {
         Ok(path) => Some(open_draft(&mut app, path)),
         Err(e) => {
