@@ -76,10 +76,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         Span::raw("   ")
     };
-    let right_text = match (app.error(), app.notice()) {
-        (Some(e), _) => format!("✖ {e}"),
-        (None, Some(n)) => format!("✔ {n}"),
-        (None, None) => hints(app).to_string(),
+    let (right_text, right_style) = match (app.error(), app.notice()) {
+        (Some(e), _) => (format!("✖ {e}"), theme::error()),
+        (None, Some(n)) => (format!("✔ {n}"), theme::active()),
+        (None, None) => (hints(app).to_string(), theme::muted()),
     };
     let mut left = format!("{} │ {} ", loaded_text(app), filters_text(app));
     // An error matters more than spelling out filters that are not in force.
@@ -93,14 +93,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let left = fit(&left, width.saturating_sub(3));
     let room = width.saturating_sub(3 + left.width() + 1);
-    let right = Span::styled(
-        fit(&right_text, room),
-        match (app.error(), app.notice()) {
-            (Some(_), _) => theme::error(),
-            (None, Some(_)) => theme::active(),
-            (None, None) => theme::muted(),
-        },
-    );
+    let right = Span::styled(fit(&right_text, room), right_style);
     let pad = width.saturating_sub(3 + left.width() + right.content.width() + 1);
     let line = Line::from(vec![activity, Span::raw(left), Span::raw(" ".repeat(pad)), right]);
     frame.render_widget(Paragraph::new(line).style(theme::status_bar()), area);
