@@ -192,11 +192,11 @@ fn a_draft_that_may_have_been_sent_warns_before_sending_again() {
     assert!(draft.may_have_been_sent);
     let mut restored = Form::from_draft(&profile(), &draft);
     assert!(matches!(restored.notice(), Some(Notice::Warning(w)) if w.contains("may exist already")));
-    assert_eq!(restored.handle_key(ctrl('s')), FormAction::None, "first a warning");
-    assert!(matches!(restored.handle_key(ctrl('s')), FormAction::Submit(_)));
+    assert_eq!(send(&mut restored, ctrl('s')), FormAction::None, "first a warning");
+    assert!(matches!(send(&mut restored, ctrl('s')), FormAction::Submit(_)));
 
     let mut unsent = draft.clone();
     unsent.may_have_been_sent = false;
     let mut restored = Form::from_draft(&profile(), &unsent);
-    assert!(matches!(restored.handle_key(ctrl('s')), FormAction::Submit(_)));
+    assert!(matches!(send(&mut restored, ctrl('s')), FormAction::Submit(_)));
 }

@@ -21,7 +21,7 @@ fn empty() {
 #[test]
 fn required_errors_after_a_refused_submit() {
     let mut form = Form::new(&profile());
-    assert_eq!(form.handle_key(ctrl('s')), FormAction::None);
+    assert_eq!(send(&mut form, ctrl('s')), FormAction::None);
     snap("form_required", &form);
 }
 

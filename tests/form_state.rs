@@ -8,13 +8,14 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use form_support::*;
 use leadbox::api::error::ApiError;
-use leadbox::app::form::{FieldKind, Form, FormAction, FormCommand, Leave, Notice, form_command};
+use leadbox::app::form::{FieldKind, Form, FormAction, FormCommand, Leave, Notice};
+use leadbox::app::keymap::form_command;
 use leadbox::app::keymap::{Action, Context, KEYMAP, Trigger};
 use leadbox::tenant::TenantProfile;
 use serde_json::json;
 
 fn submit(form: &mut Form) -> FormAction {
-    form.handle_key(ctrl('s'))
+    send(form, ctrl('s'))
 }
 
 #[test]
@@ -31,7 +32,7 @@ fn typing_goes_into_the_focused_field_and_q_is_a_letter() {
     // A key release is not a key press.
     let mut release = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
     release.kind = KeyEventKind::Release;
-    form.handle_key(release);
+    send(&mut form, release);
     assert_eq!(text_of(&form, "firstName"), "¡Quinn Q");
 }
 
@@ -43,7 +44,7 @@ fn tab_and_arrows_move_through_fields_and_the_button() {
     press(&mut form, KeyCode::Down);
     assert_eq!(form.focused_field().unwrap().wire, "email");
     press(&mut form, KeyCode::Up);
-    form.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    send(&mut form, KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     assert_eq!(form.focus(), 0);
     // Backwards from the first field reaches the button, then the last field.
     press(&mut form, KeyCode::Up);
@@ -171,7 +172,7 @@ fn submit_is_refused_with_focus_on_the_first_bad_field() {
     focus_on(&mut form, "email");
     type_str(&mut form, "@@");
     focus_on(&mut form, "customFields.budget");
-    form.handle_key(ctrl('u')); // clears the line
+    send(&mut form, ctrl('u')); // clears the line
     focus_button(&mut form);
     assert_eq!(press(&mut form, KeyCode::Enter), FormAction::None);
     assert_eq!(form.focused_field().unwrap().wire, "email");
@@ -498,13 +499,13 @@ fn the_app_keymap_drives_the_form_keys() {
 #[test]
 fn ctrl_c_quits_but_asks_first_when_something_was_typed() {
     let mut form = Form::new(&profile());
-    assert_eq!(form.handle_key(ctrl('c')), FormAction::Quit);
+    assert_eq!(send(&mut form, ctrl('c')), FormAction::Quit);
     type_str(&mut form, "Ana");
-    assert_eq!(form.handle_key(ctrl('c')), FormAction::None);
+    assert_eq!(send(&mut form, ctrl('c')), FormAction::None);
     assert_eq!(form.confirming(), Some(Leave::Quit));
     assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
     assert_eq!(form.confirming(), None);
     assert_eq!(text_of(&form, "firstName"), "Ana");
-    form.handle_key(ctrl('c'));
+    send(&mut form, ctrl('c'));
     assert_eq!(press(&mut form, KeyCode::Char('y')), FormAction::Quit);
 }

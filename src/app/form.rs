@@ -21,52 +21,15 @@ pub use in_app::DRAFT_KEPT_NOTICE;
 use crate::api::error::ApiError;
 use crate::api::types::{FieldDetail, LeadSource, NewLead};
 use crate::api::worker::RequestId;
-use crate::app::keymap::{self, Action, Context};
+pub use crate::app::action::{FormAction, FormCommand};
 use crate::rules::{self, TextField};
 use crate::tenant::{CustomFieldDef, TenantProfile};
-
-/// What the app should do after the form handled a key.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FormAction {
-    None,
-    /// Close the form; the draft may be dropped (the user confirmed, or nothing was typed).
-    Cancel,
-    /// Send this lead. The app answers with [`Form::mark_sending`] and the request's id.
-    Submit(Box<NewLead>),
-    /// Quit the program (Ctrl-C; confirmed first if anything was typed).
-    Quit,
-}
 
 /// Where the user goes when leaving the form, which a dirty draft asks about first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Leave {
     Close,
     Quit,
-}
-
-/// What a key means to the form, before the focused field gives it its exact effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormCommand {
-    NextField,
-    PrevField,
-    /// Enter: open or pick in a list, toggle, a new line in notes, the next field, or press the button.
-    Activate,
-    /// Space: toggle a yes/no field or a multi-select option (types a space in text fields).
-    Toggle,
-    /// Left/Right on a list field: the previous or next choice (move the cursor in text fields).
-    ChoicePrev,
-    ChoiceNext,
-    Submit,
-    Cancel,
-    Quit,
-}
-
-/// The command the app's keymap gives a key in the form, if any.
-pub fn form_command(key: &KeyEvent) -> Option<FormCommand> {
-    match keymap::action_for_key(&[Context::Form], key) {
-        Some(Action::Form(command)) => Some(command),
-        _ => None,
-    }
 }
 
 impl Leave {
@@ -276,14 +239,15 @@ impl Form {
 
     // ---- input ----
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormAction {
+    /// `command` is what the keymap makes of `key` in the form; the raw key is still needed for typing and
+    /// for answers (y/n) that no binding names.
+    pub fn handle_key(&mut self, key: KeyEvent, command: Option<FormCommand>) -> FormAction {
         if !matches!(key.kind, KeyEventKind::Press | KeyEventKind::Repeat) {
             return FormAction::None;
         }
         if let Some(leave) = self.confirm {
             return self.handle_discard_answer(key, leave);
         }
-        let command = form_command(&key);
         if let Some(action) = self.handle_open_list(key, command) {
             return action;
         }

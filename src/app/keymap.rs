@@ -3,7 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 
-use crate::app::form::FormCommand;
+pub use crate::app::action::Action;
+use crate::app::action::FormCommand;
 
 /// Where a binding applies. More specific contexts are looked up before `Global`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,31 +48,6 @@ impl Context {
             Context::Help => "Help",
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    ToggleHelp,
-    FocusNext,
-    FocusPrev,
-    FocusStatus,
-    FocusAssignee,
-    NewLead,
-    Reload,
-    Down,
-    Up,
-    PageDown,
-    PageUp,
-    Top,
-    Bottom,
-    Open,
-    Choose,
-    Back,
-    /// Select what was clicked: a lead, or an entry of a pane.
-    Click,
-    /// A key of the create form; the focused field gives it its exact effect.
-    Form(FormCommand),
 }
 
 /// What sets a binding off.
@@ -310,6 +286,14 @@ pub fn action_for_key(contexts: &[Context], event: &KeyEvent) -> Option<Action> 
             .find(|b| b.triggers.iter().any(|t| matches_key(t, event)))
             .map(|b| b.action)
     })
+}
+
+/// The command a key gives the create form, if any: the form is handed this, never the keymap itself.
+pub fn form_command(key: &KeyEvent) -> Option<FormCommand> {
+    match action_for_key(&[Context::Form], key) {
+        Some(Action::Form(command)) => Some(command),
+        _ => None,
+    }
 }
 
 /// The wheel moves by `WHEEL_ROWS` in whatever context has `Move` bindings; a left click selects (the app

@@ -1,6 +1,7 @@
 //! The inbox's whole state and the only code that decides. `update` is pure: it reads nothing but its
 //! message (time arrives as `Msg::Tick`), and everything it wants done comes back as `ApiRequest`s.
 
+pub mod action;
 pub mod detail;
 pub mod filters;
 pub mod form;
@@ -10,7 +11,7 @@ pub mod list;
 pub mod poll;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyEvent, MouseEvent};
+use crossterm::event::KeyEvent;
 
 use crate::api::ApiError;
 use crate::api::types::{Lead, LeadStatus, ListQuery, Page};
@@ -19,6 +20,7 @@ use crate::tenant::TenantProfile;
 use detail::DetailState;
 use filters::PaneKind;
 use form::Form;
+pub use action::Msg;
 use keymap::{Action, Context};
 use lead_view::LeadView;
 use list::LeadList;
@@ -33,18 +35,6 @@ pub const STATUS_BAR_ROWS: u16 = 1;
 pub const SIDEBAR_WIDTH: u16 = 28;
 /// From this width on the sidebar is always shown; below it only while a pane has focus.
 pub const SIDEBAR_ALWAYS_FROM: u16 = 100;
-
-// A message is moved once, from the event loop into `update`; boxing the API answer would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Msg {
-    Key(KeyEvent),
-    Mouse(MouseEvent),
-    Paste(String),
-    Resize { width: u16, height: u16 },
-    Api(ApiEvent),
-    Tick { now: DateTime<Utc> },
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppSettings {

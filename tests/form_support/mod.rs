@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::app::form::{FieldKind, Form, FormAction};
+use leadbox::app::keymap::form_command;
 use leadbox::tenant::{CustomFieldDef, CustomFieldKind, Member, TenantProfile};
 
 pub const ANA: &str = "3f8e2a1c-7b4d-4e9a-8c2f-1d5b6a7e9f01";
@@ -53,12 +54,17 @@ pub fn ctrl(c: char) -> KeyEvent {
 }
 
 pub fn press(form: &mut Form, code: KeyCode) -> FormAction {
-    form.handle_key(key(code))
+    send(form, key(code))
+}
+
+/// Hands the form a key as the app does: with the command the keymap gives it.
+pub fn send(form: &mut Form, event: KeyEvent) -> FormAction {
+    form.handle_key(event, form_command(&event))
 }
 
 pub fn type_str(form: &mut Form, text: &str) {
     for c in text.chars() {
-        let action = form.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        let action = send(form, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         assert_eq!(action, FormAction::None);
     }
 }
@@ -176,7 +182,7 @@ pub fn detail(field: &str, message: &str) -> leadbox::api::types::FieldDetail {
 pub fn sent_form(id: u64) -> Form {
     let mut form = Form::new(&profile());
     fill_valid(&mut form);
-    assert!(matches!(form.handle_key(ctrl('s')), FormAction::Submit(_)));
+    assert!(matches!(send(&mut form, ctrl('s')), FormAction::Submit(_)));
     form.mark_sending(id);
     form
 }

@@ -6,7 +6,7 @@ use super::{Draft, Form, FormAction};
 use crate::api::error::ApiError;
 use crate::api::types::Lead;
 use crate::api::worker::{ApiRequest, RequestId};
-use crate::app::{App, Focus, Screen, list_rows};
+use crate::app::{App, Focus, Screen, keymap, list_rows};
 
 /// The status bar's word at start when a draft from last time is waiting: short enough to fit beside the
 /// filters in 80 columns.
@@ -64,7 +64,7 @@ impl App {
             self.screen = Screen::List;
             return Vec::new();
         };
-        match form.handle_key(key) {
+        match form.handle_key(key, keymap::form_command(&key)) {
             FormAction::None => Vec::new(),
             FormAction::Cancel => {
                 self.close_form();

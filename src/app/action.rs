@@ -1,0 +1,78 @@
+//! What goes into `update` and what the keymap and the form make of it: the inbox's messages, the actions
+//! keys are bound to, and what the form asks of the app. Kept apart from the state so that the keymap,
+//! the form and the event loop can all name them without depending on each other.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::api::types::NewLead;
+use crate::api::worker::ApiEvent;
+
+/// Everything that can happen to the inbox: input, an answer from the API task, the clock.
+// A message is moved once, from the event loop into `update`; boxing the API answer would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize { width: u16, height: u16 },
+    Api(ApiEvent),
+    Tick { now: DateTime<Utc> },
+}
+
+/// What a binding of the keymap does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ToggleHelp,
+    FocusNext,
+    FocusPrev,
+    FocusStatus,
+    FocusAssignee,
+    NewLead,
+    Reload,
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Open,
+    Choose,
+    Back,
+    /// Select what was clicked: a lead, or an entry of a pane.
+    Click,
+    /// A key of the create form; the focused field gives it its exact effect.
+    Form(FormCommand),
+}
+
+/// What a key means to the form, before the focused field gives it its exact effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormCommand {
+    NextField,
+    PrevField,
+    /// Enter: open or pick in a list, toggle, a new line in notes, the next field, or press the button.
+    Activate,
+    /// Space: toggle a yes/no field or a multi-select option (types a space in text fields).
+    Toggle,
+    /// Left/Right on a list field: the previous or next choice (move the cursor in text fields).
+    ChoicePrev,
+    ChoiceNext,
+    Submit,
+    Cancel,
+    Quit,
+}
+
+/// What the app should do after the form handled a key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormAction {
+    None,
+    /// Close the form; the draft may be dropped (the user confirmed, or nothing was typed).
+    Cancel,
+    /// Send this lead. The app answers with `Form::mark_sending` and the request's id.
+    Submit(Box<NewLead>),
+    /// Quit the program (Ctrl-C; confirmed first if anything was typed).
+    Quit,
+}
+
