@@ -483,3 +483,111 @@ fn a_click_selects_the_lead_or_pane_entry_under_it() {
     assert_eq!(app.focus(), Focus::List);
     assert_eq!(app.list().selected(), 2);
 }
+
+/// Row `y` of a rendered frame, as text.
+fn drawn_row(app: &App, y: u16) -> String {
+    screen_text(app).lines().nth(usize::from(y)).unwrap_or("").to_string()
+}
+
+fn left_click(column: u16, row: u16) -> Msg {
+    Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column,
+        row,
+        modifiers: crossterm::event::KeyModifiers::NONE,
+    })
+}
+
+/// Clicks every cell row of the list's middle column and of the sidebar, at several sizes and scroll
+/// positions, and checks against the frame drawn before the click: a click selects exactly the lead or pane
+/// entry drawn on that row, and a click on anything else (borders, header, trailer, status bar) selects
+/// nothing.
+#[test]
+fn every_row_drawn_is_the_row_a_click_selects() {
+    // (width, height, leads moved down first, pane focused first)
+    let cases: [(u16, u16, usize, Option<char>); 6] = [
+        (120, 40, 0, None),
+        (120, 40, 60, None),
+        (100, 30, 37, None),
+        (80, 24, 12, Some('s')),
+        (80, 15, 90, Some('a')),
+        (60, 16, 5, Some('a')),
+    ];
+    for (width, height, down, pane_key) in cases {
+        let (mut app, _) = app_with(width, height, 100, true);
+        for _ in 0..down {
+            update(&mut app, ch('j'));
+        }
+        if let Some(k) = pane_key {
+            update(&mut app, ch(k));
+            // Walk the pane's cursor to its end so a short pane has to scroll.
+            for _ in 0..10 {
+                update(&mut app, ch('j'));
+            }
+        }
+        let list_x = width - 10;
+        let mut leads_hit = 0;
+        let mut entries_hit = 0;
+        for y in 0..height {
+            // The list.
+            let before = drawn_row(&app, y);
+            let mut clicked = app.clone();
+            let selected_before = clicked.list().selected();
+            update(&mut clicked, left_click(list_x, y));
+            let selected = clicked.list().selected();
+            if clicked.focus() == Focus::List && (selected != selected_before || pane_key.is_none()) {
+                let name = &clicked.list().leads()[selected].name;
+                let first = name.split(' ').next().unwrap_or_default();
+                if selected != selected_before || before.contains('›') {
+                    assert!(
+                        before.contains(first),
+                        "{width}x{height}: a click on row {y} selected {name}, but the row shows: {before}"
+                    );
+                    leads_hit += 1;
+                }
+            }
+            // The sidebar, when it is shown.
+            if !app.sidebar_visible() {
+                continue;
+            }
+            let mut clicked = app.clone();
+            update(&mut clicked, left_click(5, y));
+            let Focus::Pane(pane) = clicked.focus() else {
+                continue;
+            };
+            if clicked.focus() == app.focus() && clicked.pane_cursor(pane) == app.pane_cursor(pane) {
+                // The same entry as before, or nothing: only the entry under the cursor may say so.
+                let cell: String = before.chars().skip(1).take(26).collect();
+                if !cell.trim().is_empty() && !cell.contains('─') {
+                    entries_hit += 1;
+                }
+                continue;
+            }
+            let index = clicked.pane_cursor(pane);
+            let label = match pane {
+                PaneKind::Status => leadbox::app::filters::status_options()[index]
+                    .as_ref()
+                    .map_or("all".to_string(), |s| s.as_str().to_string()),
+                PaneKind::Assignee => clicked.assignee_options()[index].label.clone(),
+            };
+            let drawn: String = before.chars().skip(3).take(24).collect();
+            let drawn = drawn.trim().trim_end_matches('…');
+            assert!(
+                !drawn.is_empty() && label.starts_with(drawn),
+                "{width}x{height}: a click on row {y} chose {label:?} in the {pane:?} pane, but the row shows: {before}"
+            );
+            entries_hit += 1;
+        }
+        let visible_leads = list_rows(height).min(100);
+        assert!(
+            leads_hit + 1 >= visible_leads,
+            "{width}x{height}: {leads_hit} of {visible_leads} rows selected their lead"
+        );
+        if app.sidebar_visible() {
+            assert!(
+                entries_hit >= 3,
+                "{width}x{height}: only {entries_hit} pane entries answered a click"
+            );
+        }
+    }
+}

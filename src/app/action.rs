@@ -75,4 +75,3 @@ pub enum FormAction {
     /// Quit the program (Ctrl-C; confirmed first if anything was typed).
     Quit,
 }
-

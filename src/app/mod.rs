@@ -6,6 +6,7 @@ pub mod detail;
 pub mod filters;
 pub mod form;
 pub mod keymap;
+pub mod layout;
 pub mod lead_view;
 pub mod list;
 pub mod poll;
@@ -17,24 +18,19 @@ use crate::api::ApiError;
 use crate::api::types::{Lead, LeadStatus, ListQuery, Page};
 use crate::api::worker::{ApiEvent, ApiRequest, RequestId};
 use crate::tenant::TenantProfile;
+pub use action::Msg;
 use detail::DetailState;
 use filters::PaneKind;
 use form::Form;
-pub use action::Msg;
 use keymap::{Action, Context};
+pub use layout::list_rows;
+use layout::{Hit, LayoutState, SIDEBAR_ALWAYS_FROM, ScreenLayout};
 use lead_view::LeadView;
 use list::LeadList;
 use poll::Poller;
 
 /// Leads per page unless configured otherwise: the contract's maximum, so a long scroll needs few requests.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
-
-/// Rows the status bar takes at the bottom of every screen.
-pub const STATUS_BAR_ROWS: u16 = 1;
-/// The width of the filter sidebar.
-pub const SIDEBAR_WIDTH: u16 = 28;
-/// From this width on the sidebar is always shown; below it only while a pane has focus.
-pub const SIDEBAR_ALWAYS_FROM: u16 = 100;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppSettings {
@@ -90,20 +86,6 @@ pub struct App {
     /// A draft from last time, waiting for `n` to open the form with it.
     pending_draft: Option<form::Draft>,
     quit: bool,
-}
-
-/// Rows of leads (plus the trailer) visible in a terminal `height` rows tall: minus the status bar, the
-/// list's borders and its header.
-pub fn list_rows(height: u16) -> usize {
-    usize::from(height.saturating_sub(STATUS_BAR_ROWS + 3)).max(1)
-}
-
-/// Columns and rows of the detail's text in a terminal of this size: minus borders and a margin.
-pub fn detail_text_size(width: u16, height: u16) -> (usize, usize) {
-    (
-        usize::from(width.saturating_sub(4)).max(10),
-        usize::from(height.saturating_sub(STATUS_BAR_ROWS + 2)).max(1),
-    )
 }
 
 impl App {
@@ -227,6 +209,19 @@ impl App {
         self.screen == Screen::List
             && self.list.trailer() == list::Trailer::Loading
             && self.list.trailer_visible(list_rows(self.height))
+    }
+
+    /// Where everything is on screen now: what `ui` draws into and what clicks are read against.
+    pub fn layout(&self) -> ScreenLayout {
+        let state = LayoutState {
+            sidebar: self.sidebar_visible(),
+            list_offset: self.list.offset(),
+            list_selected: self.list.selected(),
+            list_row_count: self.list.row_count(),
+            status_cursor: self.status_cursor,
+            assignee_cursor: self.assignee_cursor,
+        };
+        layout::screen_layout(ratatui::layout::Rect::new(0, 0, self.width, self.height), state)
     }
 
     pub fn sidebar_visible(&self) -> bool {
@@ -374,7 +369,7 @@ impl App {
         let step = times as isize;
         match (self.screen, self.focus) {
             (Screen::Detail, _) => {
-                let (_, rows) = detail_text_size(self.width, self.height);
+                let (_, rows) = self.layout().detail_text_size();
                 let max = self.detail_line_count().saturating_sub(rows);
                 if let Some(d) = self.detail.as_mut() {
                     d.scroll = match action {
@@ -424,47 +419,37 @@ impl App {
     }
 
     /// A left click on the list screen: on a lead, selects it and focuses the list; on a pane's entry,
-    /// focuses the pane with its cursor there (Enter then applies it). The geometry is the one `ui` draws.
+    /// focuses the pane with its cursor there (Enter then applies it).
     fn on_click(&mut self, column: u16, row: u16) -> Vec<ApiRequest> {
         if self.screen != Screen::List {
             return Vec::new();
         }
-        let sidebar = self.sidebar_visible();
-        if sidebar && column < SIDEBAR_WIDTH {
-            let status_len = filters::status_options().len();
-            // The status pane: a border, its entries, a border; then the assignee pane the same way.
-            let status_bottom = status_len as u16 + 1;
-            let assignee_len = self.assignee_options().len();
-            let assignee_rows = self.height.saturating_sub(STATUS_BAR_ROWS + status_bottom + 3);
-            if (1..status_bottom).contains(&row) {
-                self.focus = Focus::Pane(PaneKind::Status);
-                self.status_cursor = usize::from(row - 1);
-            } else if row > status_bottom + 1 && assignee_len <= usize::from(assignee_rows) {
-                let index = usize::from(row - status_bottom - 2);
-                if index < assignee_len {
-                    self.focus = Focus::Pane(PaneKind::Assignee);
-                    self.assignee_cursor = index;
+        match self.layout().hit(column, row) {
+            Some(Hit::PaneEntry(pane, index)) => {
+                let len = match pane {
+                    PaneKind::Status => filters::status_options().len(),
+                    PaneKind::Assignee => self.assignee_options().len(),
+                };
+                if index < len {
+                    self.focus = Focus::Pane(pane);
+                    match pane {
+                        PaneKind::Status => self.status_cursor = index,
+                        PaneKind::Assignee => self.assignee_cursor = index,
+                    }
                 }
+                Vec::new()
             }
-            return Vec::new();
+            Some(Hit::Lead(index)) if index < self.list.len() => {
+                self.focus = Focus::List;
+                self.list.select(index, list_rows(self.height));
+                self.prefetch()
+            }
+            _ => Vec::new(),
         }
-        let rows = list_rows(self.height);
-        // The list: its top border and header, then the rows on screen.
-        let Some(visible_row) = usize::from(row).checked_sub(2).filter(|r| *r < rows) else {
-            return Vec::new();
-        };
-        let start = list::window_start(self.list.offset(), self.list.selected(), self.list.row_count(), rows);
-        let index = start + visible_row;
-        if index >= self.list.len() {
-            return Vec::new();
-        }
-        self.focus = Focus::List;
-        self.list.select(index, rows);
-        self.prefetch()
     }
 
     fn detail_line_count(&self) -> usize {
-        let (width, _) = detail_text_size(self.width, self.height);
+        let (width, _) = self.layout().detail_text_size();
         self.detail.as_ref().map_or(0, |d| {
             detail::document(
                 &d.view,
@@ -670,7 +655,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
             app.height = height;
             app.list.fit_window(list_rows(height));
             if let Some(d) = app.detail.as_ref().map(|d| d.scroll) {
-                let (_, rows) = detail_text_size(width, height);
+                let (_, rows) = app.layout().detail_text_size();
                 let max = app.detail_line_count().saturating_sub(rows);
                 if let Some(detail) = app.detail.as_mut() {
                     detail.scroll = d.min(max);

@@ -1,21 +1,22 @@
 //! One lead, every field, scrollable.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
+use crate::app::App;
 use crate::app::detail::{DocLine, LABEL_WIDTH, document};
-use crate::app::{App, detail_text_size};
+use crate::app::layout::ScreenLayout;
 use crate::ui::text::fit;
 use crate::ui::{SPINNER, theme};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
+    let area = layout.body;
     let Some(detail) = app.detail() else {
         return;
     };
-    let (width, rows) = detail_text_size(app.size().0, app.size().1);
+    let (width, rows) = layout.detail_text_size();
     let doc = document(
         &detail.view,
         &app.settings().profile,

@@ -2,19 +2,17 @@
 //! pane's cursor is highlighted when the pane has focus.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState};
 
 use crate::app::filters::{PaneKind, status_options};
+use crate::app::layout::{PaneArea, Sidebar};
 use crate::app::{App, Focus};
 use crate::ui::text::fit;
 use crate::ui::theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame, sidebar: &Sidebar, app: &App) {
     let statuses = status_options();
-    let status_height = statuses.len() as u16 + 2;
-    let [top, bottom] = Layout::vertical([Constraint::Length(status_height), Constraint::Fill(1)]).areas(area);
     let query = app.list().query();
 
     let status_items: Vec<(String, bool, ratatui::style::Style)> = statuses
@@ -28,7 +26,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             )
         })
         .collect();
-    draw_pane(frame, top, app, PaneKind::Status, " Status ", "s", status_items);
+    draw_pane(
+        frame,
+        &sidebar.status,
+        app,
+        PaneKind::Status,
+        " Status ",
+        "s",
+        status_items,
+    );
 
     let assignee_items = app
         .assignee_options()
@@ -40,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .collect();
     draw_pane(
         frame,
-        bottom,
+        &sidebar.assignee,
         app,
         PaneKind::Assignee,
         " Assignee ",
@@ -51,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 
 fn draw_pane(
     frame: &mut Frame,
-    area: Rect,
+    area: &PaneArea,
     app: &App,
     pane: PaneKind,
     title: &str,
@@ -65,7 +71,7 @@ fn draw_pane(
             Span::styled(format!("({key}) "), theme::muted()),
         ]))
         .border_style(theme::border(focused));
-    let width = usize::from(area.width.saturating_sub(4));
+    let width = usize::from(area.block.width.saturating_sub(4));
     let items: Vec<ListItem> = items
         .into_iter()
         .map(|(label, active, style)| {
@@ -82,6 +88,9 @@ fn draw_pane(
     if focused {
         list = list.highlight_style(theme::selected(true));
     }
-    let mut state = ListState::default().with_selected(Some(app.pane_cursor(pane)));
-    frame.render_stateful_widget(list, area, &mut state);
+    // The offset is the layout's, so the entry under a click is the one drawn there.
+    let mut state = ListState::default()
+        .with_offset(area.first)
+        .with_selected(Some(app.pane_cursor(pane)));
+    frame.render_stateful_widget(list, area.block, &mut state);
 }

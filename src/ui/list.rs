@@ -8,8 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::filters::assignee_label;
+use crate::app::layout::ListArea;
 use crate::app::lead_view::{LeadView, age};
-use crate::app::list::{PageState, Trailer, window_start};
+use crate::app::list::{PageState, Trailer};
 use crate::app::{App, Focus};
 use crate::ui::text::{count, fit};
 use crate::ui::{SPINNER, centered, theme};
@@ -127,7 +128,7 @@ fn lead_row<'a>(app: &App, lead: &LeadView, columns: &[(Column, u16)], selected:
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
     let focused = app.focus() == Focus::List;
     let list = app.list();
     let mut title = vec![Span::styled(" Leads ", theme::title(focused))];
@@ -138,16 +139,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::bordered()
         .title(Line::from(title))
         .border_style(theme::border(focused));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = block.inner(area.block);
+    frame.render_widget(block, area.block);
 
     if list.is_empty() {
         draw_empty(frame, inner, app);
         return;
     }
 
-    let rows = usize::from(inner.height.saturating_sub(1)).max(1);
-    let start = window_start(list.offset(), list.selected(), list.row_count(), rows);
+    let rows = area.row_count();
+    let start = area.first;
     let end = (start + rows).min(list.len());
     let columns = columns(inner.width);
     let visible = list.leads()[start..end]
@@ -161,12 +162,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     // The trailer sits in the row under the last lead, when that row is on screen.
     let trailer_row = list.len() - start;
     if trailer_row < rows {
-        let area = Rect {
-            y: inner.y + 1 + trailer_row as u16,
+        let row = Rect {
+            y: area.rows.y + trailer_row as u16,
             height: 1,
-            ..inner
+            ..area.rows
         };
-        frame.render_widget(Paragraph::new(trailer_line(app)).centered(), area);
+        frame.render_widget(Paragraph::new(trailer_line(app)).centered(), row);
     }
 }
 

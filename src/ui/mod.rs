@@ -10,33 +10,29 @@ pub mod text;
 pub mod theme;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 
-use crate::app::{App, SIDEBAR_WIDTH, STATUS_BAR_ROWS, Screen};
+use crate::app::{App, Screen};
 
 /// Spinner frames, advanced by each tick while the network works.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn draw(frame: &mut Frame, app: &App) {
-    let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(STATUS_BAR_ROWS)]).areas(frame.area());
+    let layout = app.layout();
     match (app.screen(), app.form()) {
-        (Screen::Detail, _) => detail::draw(frame, body, app),
+        (Screen::Detail, _) => detail::draw(frame, &layout, app),
         // The form covers the whole body.
-        (Screen::Form, Some(form)) => form::draw(frame, body, form),
+        (Screen::Form, Some(form)) => form::draw(frame, layout.body, form),
         (Screen::List | Screen::Form, _) => {
-            if app.sidebar_visible() {
-                let [side, main] =
-                    Layout::horizontal([Constraint::Length(SIDEBAR_WIDTH), Constraint::Fill(1)]).areas(body);
-                filters::draw(frame, side, app);
-                list::draw(frame, main, app);
-            } else {
-                list::draw(frame, body, app);
+            if let Some(sidebar) = &layout.sidebar {
+                filters::draw(frame, sidebar, app);
             }
+            list::draw(frame, &layout.list, app);
         }
     }
-    status_bar::draw(frame, bar, app);
+    status_bar::draw(frame, layout.status_bar, app);
     if app.help_open() {
-        help::draw(frame, body, app);
+        help::draw(frame, layout.body, app);
     }
 }
 
