@@ -7,8 +7,8 @@ use leadbox::api::client::NovalaClient;
 use leadbox::api::worker::spawn_worker;
 use leadbox::app::{self, App, AppSettings};
 use leadbox::cli::{Cli, Command, InboxArgs};
-use leadbox::drafts::{self, DraftFile};
 use leadbox::sandbox::{Sandbox, SandboxOptions};
+use leadbox::store::draft_file::{self, DraftFile};
 use leadbox::tenant::TenantProfile;
 use leadbox::{config, logging, sandbox, tui};
 
@@ -48,7 +48,7 @@ async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
     let tenant_host = args.api_url.as_deref().map(host_of);
     let draft_path = data_dir
         .as_ref()
-        .map(|dir| dir.join(drafts::file_name(tenant_host.as_deref())))
+        .map(|dir| dir.join(draft_file::file_name(tenant_host.as_deref())))
         .map_err(|e| e.to_string());
 
     // The sandbox must outlive the inbox, so it is held here until the loop ends.
@@ -91,7 +91,7 @@ async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
 
 /// Hands the app the draft left at `path` last time; an unreadable one is reported and started over.
 fn open_draft(app: &mut App, path: PathBuf) -> DraftFile {
-    let on_disk = match drafts::load(&path) {
+    let on_disk = match draft_file::load(&path) {
         Ok(draft) => draft,
         Err(e) => {
             tracing::warn!(error = %e, "the draft from last time was not restored");

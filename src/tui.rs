@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 
 use crate::api::worker::{ApiEvent, ApiRequest};
 use crate::app::{self, App, Msg};
-use crate::drafts::DraftFile;
+use crate::store::draft_file::DraftFile;
 use crate::ui;
 
 /// How often the clock and the spinner move when nothing else happens.

@@ -8,7 +8,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::ApiError;
 use leadbox::api::types::{FieldDetail, Lead, LeadStatus, NewLead};
 use leadbox::api::worker::{ApiEvent, ApiRequest};
-use leadbox::app::form::{DRAFT_KEPT_NOTICE, Draft, DraftValue, FieldKind};
+use leadbox::app::form::{Draft, DraftValue, FieldKind};
+use leadbox::app::new_lead::DRAFT_KEPT_NOTICE;
 use leadbox::app::{App, Msg, Screen, update};
 use support::*;
 

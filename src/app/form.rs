@@ -11,12 +11,10 @@ use tui_input::backend::crossterm::EventHandler;
 
 mod draft;
 mod fields;
-mod in_app;
 
 pub use draft::{Draft, DraftValue};
 pub use fields::{Choice, Counter, Field, FieldKind, MultiChoice, Slot, TextInput, parse_attribution};
 use fields::{custom_kind, custom_value};
-pub use in_app::DRAFT_KEPT_NOTICE;
 
 use crate::api::error::ApiError;
 use crate::api::types::{FieldDetail, LeadSource, NewLead};

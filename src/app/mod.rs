@@ -9,6 +9,7 @@ pub mod keymap;
 pub mod layout;
 pub mod lead_view;
 pub mod list;
+pub mod new_lead;
 pub mod poll;
 
 use chrono::{DateTime, Utc};
@@ -59,30 +60,30 @@ pub enum Focus {
 
 #[derive(Debug, Clone)]
 pub struct App {
-    pub(crate) settings: AppSettings,
-    pub(crate) now: DateTime<Utc>,
-    pub(crate) width: u16,
-    pub(crate) height: u16,
+    settings: AppSettings,
+    now: DateTime<Utc>,
+    width: u16,
+    height: u16,
     next_id: RequestId,
-    pub(crate) list: LeadList,
+    list: LeadList,
     /// Looks at the list's first page again now and then for leads that arrived since.
     poller: Poller,
     /// Assignee ids seen in loaded leads, in the order first seen, across filter changes.
-    pub(crate) seen_assignees: Vec<String>,
-    pub(crate) screen: Screen,
-    pub(crate) focus: Focus,
-    pub(crate) status_cursor: usize,
-    pub(crate) assignee_cursor: usize,
-    pub(crate) detail: Option<DetailState>,
-    pub(crate) help: bool,
+    seen_assignees: Vec<String>,
+    screen: Screen,
+    focus: Focus,
+    status_cursor: usize,
+    assignee_cursor: usize,
+    detail: Option<DetailState>,
+    help: bool,
     /// Advanced by each tick while a request is in flight.
-    pub(crate) spinner: usize,
+    spinner: usize,
     /// The last error, in plain words; cleared by the next success.
-    pub(crate) error: Option<String>,
+    error: Option<String>,
     /// A confirmation for the status bar ("Created lead …"); cleared by the next key.
-    pub(crate) notice: Option<String>,
+    notice: Option<String>,
     /// The create form while it is open.
-    pub(crate) form: Option<Form>,
+    form: Option<Form>,
     /// A draft from last time, waiting for `n` to open the form with it.
     pending_draft: Option<form::Draft>,
     quit: bool,
@@ -162,6 +163,11 @@ impl App {
     /// The create form, while it is open.
     pub fn form(&self) -> Option<&Form> {
         self.form.as_ref()
+    }
+
+    /// Which frame of the activity spinner to show; it turns while requests are awaited.
+    pub fn spinner(&self) -> usize {
+        self.spinner
     }
 
     pub fn now(&self) -> DateTime<Utc> {

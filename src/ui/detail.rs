@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
     };
     let state = if detail.request.is_some() {
         Span::styled(
-            format!(" {} refreshing ", SPINNER[app.spinner % SPINNER.len()]),
+            format!(" {} refreshing ", SPINNER[app.spinner() % SPINNER.len()]),
             theme::busy(),
         )
     } else if detail.error.is_some() {

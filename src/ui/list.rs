@@ -174,7 +174,7 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
 fn trailer_line(app: &App) -> Line<'static> {
     match app.list().trailer() {
         Trailer::Loading => Line::styled(
-            format!("{} loading…", SPINNER[app.spinner % SPINNER.len()]),
+            format!("{} loading…", SPINNER[app.spinner() % SPINNER.len()]),
             theme::busy(),
         ),
         Trailer::Failed => Line::styled(
@@ -190,7 +190,7 @@ fn trailer_line(app: &App) -> Line<'static> {
 
 fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
     let list = app.list();
-    let spinner = SPINNER[app.spinner % SPINNER.len()];
+    let spinner = SPINNER[app.spinner() % SPINNER.len()];
     let lines: Vec<Line> = match list.pages() {
         PageState::NotStarted | PageState::Loading { .. } | PageState::Idle => vec![Line::styled(
             format!("{spinner} Loading leads from {}…", app.settings().source_label),

@@ -72,7 +72,7 @@ fn hints(app: &App) -> &'static str {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let width = usize::from(area.width);
     let activity = if app.busy() {
-        Span::styled(format!(" {} ", SPINNER[app.spinner % SPINNER.len()]), theme::busy())
+        Span::styled(format!(" {} ", SPINNER[app.spinner() % SPINNER.len()]), theme::busy())
     } else {
         Span::raw("   ")
     };

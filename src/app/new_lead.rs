@@ -2,10 +2,10 @@
 
 use crossterm::event::KeyEvent;
 
-use super::{Draft, Form, FormAction};
 use crate::api::error::ApiError;
 use crate::api::types::Lead;
 use crate::api::worker::{ApiRequest, RequestId};
+use crate::app::form::{Draft, Form, FormAction};
 use crate::app::{App, Focus, Screen, keymap, list_rows};
 
 /// The status bar's word at start when a draft from last time is waiting: short enough to fit beside the

@@ -1,0 +1,3 @@
+//! leadbox's own state on disk, in the rep's data directory: what the tenant does not keep for them.
+
+pub mod draft_file;
