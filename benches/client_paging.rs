@@ -3,6 +3,8 @@
 //! throughputs and their ratio; the client must keep at least 0.8 of the bare loop's throughput.
 //!
 //! `cargo bench --bench client_paging`
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

@@ -1,5 +1,7 @@
 //! Frame cost must not grow with the number of leads loaded: a frame, and a key press plus its frame,
 //! with 100,000 leads loaded against the same with 100, on a 120x40 test backend.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/support/mod.rs"]
 mod support;

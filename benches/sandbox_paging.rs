@@ -2,6 +2,8 @@
 //! them cost the same. Measured at the store (the query alone) and over HTTP (what a client sees).
 //!
 //! `cargo bench --bench sandbox_paging`
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -1,5 +1,7 @@
 //! Holding `j` (30 rows/s) over 10,000 leads whose pages take 250 ms each, in virtual time: prints how many
 //! frames showed "loading…" and fails loudly if any did. Then times the simulation itself.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/support/mod.rs"]
 mod support;

@@ -1,5 +1,7 @@
 //! New leads without a restart: `update` polls the first page every 30 s of tick time, beside the page walk,
 //! and puts leads it has not listed yet on top without moving the user's place.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

@@ -1,4 +1,6 @@
 //! Scrolling at key-repeat speed over 10,000 leads in virtual time never catches up with paging.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

@@ -1,4 +1,6 @@
 //! `update` driven directly: paging, prefetch, stale answers, de-duplication, detail and focus.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

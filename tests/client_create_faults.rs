@@ -1,6 +1,8 @@
 //! Creating leads on a sandbox that fails many requests: no lead is lost and none is made twice. A create that
 //! fails with "may have been created" is looked up in the list by a marker before it is sent again, which is
 //! what the inbox asks its user to do; any other failure means nothing was created, so it is simply resent.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
 

@@ -1,5 +1,7 @@
 //! Each injected fault, alone, against a tiny stand-in server: when it strikes (before or after the handler)
 //! and what the client makes of it (retried or not, `maybe_created` or not).
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

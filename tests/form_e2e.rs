@@ -1,6 +1,8 @@
 //! The create form end to end: app + worker + real HTTP against the embedded sandbox, drawn to a test
 //! terminal. A lead typed into the form is created once and appears at the top; a 400 from the server
 //! lands on the form.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

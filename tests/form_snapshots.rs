@@ -1,4 +1,6 @@
 //! Frames of the create form at 80×24 and 120×40, with the styles that carry meaning (focus, errors, counters).
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod form_support;
 mod support;

@@ -1,4 +1,6 @@
 //! The create form as state: keys in, field values, errors and actions out.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod form_support;
 mod support;

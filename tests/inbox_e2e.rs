@@ -1,6 +1,8 @@
 //! The inbox end to end: app + worker + real HTTP against the embedded sandbox, drawn to a test terminal.
 //! Scrolling follows the cursor through pages, a status filter shows only that status, and a failing
 //! server shows its error and recovers once it is healthy again.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

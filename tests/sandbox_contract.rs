@@ -1,4 +1,6 @@
 //! Every rule of `shared/novala-leads-api.md`, checked against a running sandbox over real HTTP.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod sandbox_support;
 

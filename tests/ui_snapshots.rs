@@ -1,6 +1,8 @@
 //! Frame snapshots of every screen and state, driven through `update` with synthetic API answers and a
 //! fixed clock. Where colour carries meaning (selection, status colours, errors) the styles are
 //! snapshotted too, as runs of styled cells.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

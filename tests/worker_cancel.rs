@@ -1,6 +1,8 @@
 //! The worker runs requests side by side, a cancelled request sends no event, and the worker ends when the
 //! app closes its request channel. A stand-in server holds one request open until the test lets it go, so
 //! nothing here depends on timing.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::time::Duration;

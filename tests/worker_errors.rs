@@ -1,6 +1,8 @@
 //! Every kind of failure reaches the app as the right typed error inside the right `ApiEvent`, with a message a
 //! person can read, and the key string in neither its `Debug` nor its `Display`. A stand-in server answers each
 //! path with one canned failure; some answers even echo the `Authorization` header back.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -1,5 +1,7 @@
 //! Walking the whole list through the worker, as the inbox does: every seeded lead exactly once, newest first,
 //! on a well-behaved sandbox and on one that fails a fifth of all requests in every way it knows.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashSet;
 
