@@ -1,10 +1,7 @@
 //! New leads without a restart: `update` polls the first page every 30 s of tick time, beside the page walk,
 //! and puts leads it has not listed yet on top without moving the user's place.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::*;
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use leadbox::api::ApiError;
@@ -13,7 +10,6 @@ use leadbox::api::worker::ApiRequest;
 use leadbox::app::list::PageState;
 use leadbox::app::poll::POLL_EVERY_SECS;
 use leadbox::app::{App, Msg, list_rows, update};
-use support::*;
 
 fn tick_at(app: &mut App, millis: i64) -> Vec<ApiRequest> {
     update(

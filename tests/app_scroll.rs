@@ -1,11 +1,7 @@
 //! Scrolling at key-repeat speed over 10,000 leads in virtual time never catches up with paging.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::scroll_sim::ScrollSim;
 use leadbox::app::DEFAULT_PAGE_SIZE;
-use support::scroll_sim::ScrollSim;
 
 fn sim(page_size: u32, width: u16, height: u16) -> ScrollSim {
     ScrollSim {

@@ -1,9 +1,6 @@
 //! `update` driven directly: paging, prefetch, stale answers, de-duplication, detail and focus.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::*;
 use crossterm::event::{KeyCode, MouseEvent, MouseEventKind};
 use leadbox::api::ApiError;
 use leadbox::api::types::{LeadStatus, Page};
@@ -11,7 +8,6 @@ use leadbox::api::worker::{ApiEvent, ApiRequest};
 use leadbox::app::filters::PaneKind;
 use leadbox::app::list::PageState;
 use leadbox::app::{App, Focus, Msg, Screen, list_rows, update};
-use support::*;
 
 fn lists(out: &[ApiRequest]) -> usize {
     out.iter().filter(|r| matches!(r, ApiRequest::List { .. })).count()

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use leadbox::api::{Lead, LeadSource, ListQuery, NewLead, NovalaClient, Paging};
 use leadbox::sandbox::faults::FaultOptions;
 
+#[allow(dead_code)]
 mod client_support;
 use client_support::faulty_sandbox;
 use serde_json::json;

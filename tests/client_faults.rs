@@ -17,6 +17,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+#[allow(dead_code)]
 mod client_support;
 use client_support::{assert_network, quick, serve};
 

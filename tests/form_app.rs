@@ -1,10 +1,7 @@
 //! The create form inside the app: `n` opens it, keys and pastes go to it, one submit makes one create
 //! request, and the answer puts the lead at the top of the list or keeps the draft.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::*;
 use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::ApiError;
@@ -13,7 +10,6 @@ use leadbox::api::worker::{ApiEvent, ApiRequest};
 use leadbox::app::form::{Draft, DraftValue, FieldKind};
 use leadbox::app::new_lead::DRAFT_KEPT_NOTICE;
 use leadbox::app::{App, Msg, Screen, update};
-use support::*;
 
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))

@@ -1,15 +1,10 @@
 //! The form's draft as data: every kind of field into a `Draft` and back, through JSON as it is kept on
 //! disk, and what a form does with values its tenant no longer has.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod form_support;
-mod support;
 
 use std::collections::BTreeMap;
 
+use crate::form_support::*;
 use crossterm::event::KeyCode;
-use form_support::*;
 use leadbox::app::form::{Draft, DraftValue, FieldKind, Form, FormAction, Notice};
 use leadbox::tenant::TenantProfile;
 use serde_json::json;

@@ -1,11 +1,8 @@
 //! The create form end to end: app + worker + real HTTP against the embedded sandbox, drawn to a test
 //! terminal. A lead typed into the form is created once and appears at the top; a 400 from the server
 //! lands on the form.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{ch, key, pump, screen_text};
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::client::NovalaClient;
@@ -14,7 +11,6 @@ use leadbox::app::form::FieldKind;
 use leadbox::app::{App, AppSettings, Msg, Screen, update};
 use leadbox::sandbox::{Sandbox, SandboxOptions};
 use leadbox::tenant::TenantProfile;
-use support::{ch, key, pump, screen_text};
 
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))

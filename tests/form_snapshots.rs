@@ -1,12 +1,7 @@
 //! Frames of the create form at 80×24 and 120×40, with the styles that carry meaning (focus, errors, counters).
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod form_support;
-mod support;
-
+use crate::form_support::*;
 use crossterm::event::KeyCode;
-use form_support::*;
 use leadbox::api::error::ApiError;
 use leadbox::app::form::{Form, FormAction};
 

@@ -1,14 +1,9 @@
 //! The create form as state: keys in, field values, errors and actions out.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod form_support;
-mod support;
 
 use std::time::Duration;
 
+use crate::form_support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use form_support::*;
 use leadbox::api::error::ApiError;
 use leadbox::app::form::{FieldKind, Form, FormAction, FormCommand, Leave, Notice};
 use leadbox::app::keymap::form_command;

@@ -1,13 +1,10 @@
 //! The inbox end to end: app + worker + real HTTP against the embedded sandbox, drawn to a test terminal.
 //! Scrolling follows the cursor through pages, a status filter shows only that status, and a failing
 //! server shows its error and recovers once it is healthy again.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod support;
 
 use std::time::Duration;
 
+use crate::support::{ch, key, pump, screen_text};
 use chrono::Utc;
 use crossterm::event::KeyCode;
 use leadbox::api::client::{ClientOptions, NovalaClient, RetryPolicy};
@@ -16,7 +13,6 @@ use leadbox::api::worker::spawn_worker;
 use leadbox::app::{App, AppSettings, update};
 use leadbox::sandbox::faults::FaultOptions;
 use leadbox::sandbox::{Sandbox, SandboxOptions};
-use support::{ch, key, pump, screen_text};
 
 const PAGE: u32 = 25;
 

@@ -1,7 +1,5 @@
 //! The real binary in a pseudo-terminal, read back through a VT100 parser: what a rep sees, and the
 //! terminal they get back afterwards.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
 use std::path::Path;

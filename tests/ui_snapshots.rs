@@ -1,16 +1,12 @@
 //! Frame snapshots of every screen and state, driven through `update` with synthetic API answers and a
 //! fixed clock. Where colour carries meaning (selection, status colours, errors) the styles are
 //! snapshotted too, as runs of styled cells.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::*;
 use crossterm::event::KeyCode;
 use leadbox::api::ApiError;
 use leadbox::api::worker::{ApiEvent, ApiRequest};
 use leadbox::app::{App, Msg, update};
-use support::*;
 
 fn snap_text(name: &str, app: &App) {
     insta::assert_snapshot!(name, screen_text(app));

@@ -1,8 +1,6 @@
 //! The worker runs requests side by side, a cancelled request sends no event, and the worker ends when the
 //! app closes its request channel. A stand-in server holds one request open until the test lets it go, so
 //! nothing here depends on timing.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,8 +13,7 @@ use leadbox::api::{ApiKey, NovalaClient};
 use serde_json::json;
 use tokio::sync::Notify;
 
-mod client_support;
-use client_support::quick;
+use crate::client_support::quick;
 
 #[derive(Default)]
 struct Gate {
@@ -36,7 +33,7 @@ async fn serve(gate: Arc<Gate>) -> String {
     let app = Router::new()
         .route("/api/v1/leads/{id}", routing::get(lead))
         .with_state(gate);
-    format!("http://{}", client_support::serve(app).await)
+    format!("http://{}", crate::client_support::serve(app).await)
 }
 
 fn client(base: &str) -> NovalaClient {
@@ -67,20 +64,20 @@ async fn a_slow_request_does_not_hold_up_others_and_a_cancelled_one_sends_nothin
     worker.requests.send(get(1, "held-1")).unwrap();
     gate.entered.notified().await;
     worker.requests.send(get(2, "quick-2")).unwrap();
-    let first = client_support::next_event(&mut worker.events).await.unwrap();
+    let first = crate::client_support::next_event(&mut worker.events).await.unwrap();
     assert_eq!(first.id(), 2, "the quick request overtook the held one");
     assert_eq!(fetched_id(&first), "quick-2");
 
     worker.requests.send(ApiRequest::Cancel { id: 1 }).unwrap();
     worker.requests.send(get(3, "quick-3")).unwrap();
-    let third = client_support::next_event(&mut worker.events).await.unwrap();
+    let third = crate::client_support::next_event(&mut worker.events).await.unwrap();
     assert_eq!(third.id(), 3);
     // Even if the held request's answer now arrives, the worker must not pass it on.
     gate.release.notify_waiters();
     worker.requests.send(ApiRequest::Cancel { id: 99 }).unwrap(); // unknown ids are ignored
     drop(worker.requests);
     let mut rest = Vec::new();
-    while let Some(event) = client_support::next_event(&mut worker.events).await {
+    while let Some(event) = crate::client_support::next_event(&mut worker.events).await {
         rest.push(event.id());
     }
     assert!(rest.is_empty(), "events after the cancel: {rest:?}");
@@ -95,13 +92,13 @@ async fn closing_the_request_channel_finishes_what_is_in_flight_then_ends() {
     gate.entered.notified().await;
     drop(worker.requests);
     gate.release.notify_waiters();
-    let event = client_support::next_event(&mut worker.events)
+    let event = crate::client_support::next_event(&mut worker.events)
         .await
         .expect("the in-flight request is answered");
     assert_eq!(event.id(), 7);
     assert_eq!(fetched_id(&event), "held-7");
     assert!(
-        client_support::next_event(&mut worker.events).await.is_none(),
+        crate::client_support::next_event(&mut worker.events).await.is_none(),
         "then the worker ends"
     );
 }

@@ -1,8 +1,6 @@
 //! Every kind of failure reaches the app as the right typed error inside the right `ApiEvent`, with a message a
 //! person can read, and the key string in neither its `Debug` nor its `Display`. A stand-in server answers each
 //! path with one canned failure; some answers even echo the `Authorization` header back.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
@@ -14,8 +12,7 @@ use leadbox::api::worker::{ApiEvent, ApiRequest, spawn_worker};
 use leadbox::api::{ApiError, ApiKey, LeadSource, ListQuery, NewLead, NovalaClient};
 use serde_json::json;
 
-mod client_support;
-use client_support::{assert_network, quick};
+use crate::client_support::{assert_network, quick};
 
 const KEY: &str = "sk_test_d0n0tl3akm3";
 
@@ -89,7 +86,7 @@ async fn serve() -> String {
     let app = Router::new()
         .route("/api/v1/leads", get(list).post(create))
         .route("/api/v1/leads/{id}", get(lead));
-    format!("http://{}", client_support::serve(app).await)
+    format!("http://{}", crate::client_support::serve(app).await)
 }
 
 fn client(base: &str) -> NovalaClient {
@@ -146,7 +143,7 @@ async fn each_failure_arrives_typed_readable_and_without_the_key() {
     drop(worker.requests);
 
     let mut seen = 0;
-    while let Some(event) = client_support::next_event(&mut worker.events).await {
+    while let Some(event) = crate::client_support::next_event(&mut worker.events).await {
         seen += 1;
         let err = match &event {
             ApiEvent::Fetched { result: Err(e), .. } => e.clone(),

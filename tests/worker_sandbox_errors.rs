@@ -1,7 +1,5 @@
 //! The sandbox's own refusals reach the app through the worker as the right typed errors, readable, and
 //! without the key: a wrong key, a key without the scope, an unknown lead, an invalid lead, a foreign cursor.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use leadbox::api::worker::{ApiEvent, ApiRequest, spawn_worker};
 use leadbox::api::{ApiError, ApiKey, LeadSource, ListQuery, NewLead, NovalaClient};

@@ -1,7 +1,5 @@
 //! Walking the whole list through the worker, as the inbox does: every seeded lead exactly once, newest first,
 //! on a well-behaved sandbox and on one that fails a fifth of all requests in every way it knows.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashSet;
 
@@ -10,8 +8,7 @@ use leadbox::api::{ApiError, Lead, ListQuery, NovalaClient, Paging};
 use leadbox::sandbox::faults::FaultOptions;
 use leadbox::sandbox::{Sandbox, SandboxOptions};
 
-mod client_support;
-use client_support::faulty_sandbox;
+use crate::client_support::faulty_sandbox;
 
 /// What one walk saw: the leads as the pages brought them (duplicates kept), those `Paging` let through,
 /// and the errors that reached the app after the client's own retries.
@@ -46,7 +43,7 @@ async fn walk(worker: &mut WorkerHandle, limit: u32) -> Walk {
                 cursor: cursor.clone(),
             })
             .unwrap();
-        match client_support::next_event(&mut worker.events).await.unwrap() {
+        match crate::client_support::next_event(&mut worker.events).await.unwrap() {
             ApiEvent::Listed {
                 id: got,
                 cursor: asked_with,

@@ -1,6 +1,5 @@
 //! What the client and worker tests share: a stand-in server on a loopback port, and client options whose
 //! retries are quick, so a test of many failures still takes only seconds.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -1,5 +1,4 @@
 //! A tenant profile and key helpers shared by the form's tests.
-#![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::app::form::{FieldKind, Form, FormAction};

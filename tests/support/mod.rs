@@ -1,6 +1,5 @@
 //! Fixtures shared by the app and ui tests and the benches: a fixed clock, a demo profile, synthetic
 //! leads and pages, key presses, and text renderings of a frame with and without styles.
-#![allow(dead_code)]
 
 pub mod scroll_sim;
 
@@ -202,6 +201,8 @@ pub fn app_with(width: u16, height: u16, first: usize, more: bool) -> (App, Vec<
 }
 
 /// Feeds pages until `total` leads are loaded and the list is complete.
+// Used by the benches, which share this module.
+#[allow(dead_code)]
 pub fn app_loaded(width: u16, height: u16, total: usize, page: usize) -> App {
     let mut app = App::new(settings(), now(), width, height);
     let mut pending = app.start();

@@ -1,0 +1,24 @@
+//! leadbox's tests, as one binary: linking the app, the client and the sandbox once instead of once per
+//! file is most of what a clean test run costs.
+// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod client_support;
+mod form_support;
+mod support;
+
+mod app_poll;
+mod app_scroll;
+mod app_update;
+mod form_app;
+mod form_draft;
+mod form_e2e;
+mod form_snapshots;
+mod form_state;
+mod inbox_e2e;
+mod pty_inbox;
+mod ui_snapshots;
+mod worker_cancel;
+mod worker_errors;
+mod worker_sandbox_errors;
+mod worker_walk;
