@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput};
 use leadbox::api::{ApiKey, Lead, ListQuery, NovalaClient, Page, Paging};
-use leadbox::sandbox::{Sandbox, SandboxOptions};
+use novala_sandbox::{Sandbox, SandboxOptions};
 
 const LEADS: usize = 100_000;
 const LIMIT: u32 = 100;

@@ -9,8 +9,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
-use leadbox::sandbox::store::{self, ListFilter, Position};
-use leadbox::sandbox::{Sandbox, SandboxOptions};
+use novala_sandbox::store::{self, ListFilter, Position};
+use novala_sandbox::{Sandbox, SandboxOptions};
 
 const LEADS: usize = 1_000_000;
 const LIMIT: usize = 25;

@@ -1,8 +1,11 @@
 //! The command line: the inbox by default, `sandbox` to run the embedded server on its own.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use novala_sandbox::faults::FaultOptions;
+use novala_sandbox::{RateLimit, SandboxOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,6 +73,30 @@ pub struct SandboxArgs {
     /// The seed of the injected faults: the same seed gives the same faults.
     #[arg(long, default_value_t = 0)]
     pub fault_seed: u64,
+}
+
+impl SandboxArgs {
+    /// The sandbox these flags ask for, over the database at `db`.
+    pub fn options(&self, db: PathBuf) -> SandboxOptions {
+        let mut options = SandboxOptions::default()
+            .db_path(db)
+            .port(self.port)
+            .seed_leads(self.seed_leads)
+            .seed(self.seed)
+            .faults(FaultOptions {
+                latency: Duration::from_millis(self.latency_ms),
+                rate: self.fault_rate,
+                seed: self.fault_seed,
+            });
+        if self.rate_limit > 0.0 && self.rate_limit.is_finite() {
+            options = options.rate_limit(RateLimit {
+                per_second: self.rate_limit,
+                // About a second's worth of requests at once, and at least one.
+                burst: self.rate_limit.ceil().clamp(1.0, 10_000.0) as u32,
+            });
+        }
+        options
+    }
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

@@ -7,10 +7,10 @@ use leadbox::api::client::NovalaClient;
 use leadbox::api::worker::spawn_worker;
 use leadbox::app::{self, App, AppSettings};
 use leadbox::cli::{Cli, Command, InboxArgs};
-use leadbox::sandbox::{Sandbox, SandboxOptions};
 use leadbox::store::draft_file::{self, DraftFile};
 use leadbox::tenant::TenantProfile;
-use leadbox::{config, logging, sandbox, tui};
+use leadbox::{config, logging, tui};
+use novala_sandbox::{Sandbox, SandboxOptions};
 
 fn main() -> color_eyre::Result<()> {
     // Installed before the terminal is touched, so a panic restores the terminal first and reports after.
@@ -27,8 +27,12 @@ fn main() -> color_eyre::Result<()> {
                 )
                 .with_writer(std::io::stderr)
                 .init();
+            let db = match &args.db {
+                Some(path) => path.clone(),
+                None => config::data_dir()?.join("sandbox.sqlite3"),
+            };
             runtime
-                .block_on(sandbox::run_standalone(args))
+                .block_on(novala_sandbox::run_standalone(args.options(db)))
                 .wrap_err("the sandbox stopped with an error")
         }
         None => runtime.block_on(inbox(cli.inbox)),

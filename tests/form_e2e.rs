@@ -9,8 +9,8 @@ use leadbox::api::client::NovalaClient;
 use leadbox::api::worker::{WorkerHandle, spawn_worker};
 use leadbox::app::form::FieldKind;
 use leadbox::app::{App, AppSettings, Msg, Screen, update};
-use leadbox::sandbox::{Sandbox, SandboxOptions};
 use leadbox::tenant::TenantProfile;
+use novala_sandbox::{Sandbox, SandboxOptions};
 
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))

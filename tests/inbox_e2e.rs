@@ -11,8 +11,8 @@ use leadbox::api::client::{ClientOptions, NovalaClient, RetryPolicy};
 use leadbox::api::types::{Lead, LeadStatus, ListQuery};
 use leadbox::api::worker::spawn_worker;
 use leadbox::app::{App, AppSettings, update};
-use leadbox::sandbox::faults::FaultOptions;
-use leadbox::sandbox::{Sandbox, SandboxOptions};
+use novala_sandbox::faults::FaultOptions;
+use novala_sandbox::{Sandbox, SandboxOptions};
 
 const PAGE: u32 = 25;
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use leadbox::api::client::NovalaClient;
 use leadbox::api::types::ListQuery;
-use leadbox::sandbox::{Sandbox, SandboxOptions};
+use novala_sandbox::{Sandbox, SandboxOptions};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 const ROWS: u16 = 30;

@@ -3,7 +3,7 @@
 
 use leadbox::api::worker::{ApiEvent, ApiRequest, spawn_worker};
 use leadbox::api::{ApiError, ApiKey, LeadSource, ListQuery, NewLead, NovalaClient};
-use leadbox::sandbox::{KEY_ORIGIN, Sandbox, SandboxOptions};
+use novala_sandbox::{KEY_ORIGIN, Sandbox, SandboxOptions};
 
 async fn answer(client: NovalaClient, request: ApiRequest) -> ApiError {
     let mut worker = spawn_worker(client);

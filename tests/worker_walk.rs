@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use leadbox::api::worker::{ApiEvent, ApiRequest, WorkerHandle, spawn_worker};
 use leadbox::api::{ApiError, Lead, ListQuery, NovalaClient, Paging};
-use leadbox::sandbox::faults::FaultOptions;
-use leadbox::sandbox::{Sandbox, SandboxOptions};
+use novala_sandbox::faults::FaultOptions;
+use novala_sandbox::{Sandbox, SandboxOptions};
 
 use crate::client_support::faulty_sandbox;
 

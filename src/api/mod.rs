@@ -1,14 +1,8 @@
-//! Everything that touches the network on the client side.
+//! The inbox's side of the network: the Novala client (from `novala-leads`) and the worker task that runs
+//! its requests off the UI thread. Nothing else in leadbox opens a connection.
 
-pub mod client;
-pub mod error;
-pub mod key;
-pub mod paging;
-pub mod types;
+pub use novala_leads::{client, error, key, paging, types};
 pub mod worker;
 
-pub use client::{ClientError, ClientOptions, NovalaClient, RetryPolicy};
-pub use error::ApiError;
-pub use key::ApiKey;
-pub use paging::Paging;
-pub use types::{Lead, LeadSource, LeadStatus, ListQuery, NewLead, Page};
+pub use novala_leads::{ApiError, ApiKey, ClientError, ClientOptions, Lead, LeadSource, LeadStatus, ListQuery};
+pub use novala_leads::{NewLead, NovalaClient, Page, Paging, RetryPolicy};

@@ -15,8 +15,8 @@ use axum::{Json, Router};
 use chrono::Utc;
 use tower_http::compression::CompressionLayer;
 
-use crate::api::types::{Data, ErrorBody, Lead, LeadStatus, Page};
-use crate::tenant::TenantProfile;
+use novala_leads::tenant::TenantProfile;
+use novala_leads::types::{Data, ErrorBody, Lead, LeadStatus, Page};
 
 use super::auth::{KeyRing, Scope};
 use super::cursor::CursorKey;

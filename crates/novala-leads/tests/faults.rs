@@ -1,7 +1,5 @@
 //! Each injected fault, alone, against a tiny stand-in server: when it strikes (before or after the handler)
 //! and what the client makes of it (retried or not, `maybe_created` or not).
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,15 +9,15 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use leadbox::api::{ApiError, ApiKey, LeadSource, ListQuery, NewLead, NovalaClient};
-use leadbox::sandbox::faults::{Fault, FaultInjector, FaultOptions, inject};
+use novala_leads::{ApiError, ApiKey, LeadSource, ListQuery, NewLead, NovalaClient};
+use novala_sandbox::faults::{Fault, FaultInjector, FaultOptions, inject};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-#[allow(dead_code)]
-mod client_support;
-use client_support::{assert_network, quick, serve};
+use crate::assert_network;
+use novala_leads::testing::quick;
+use novala_sandbox::testing::serve;
 
 #[derive(Default)]
 struct Calls {

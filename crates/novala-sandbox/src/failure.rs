@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::types::{ErrorBody, FieldDetail};
+use novala_leads::types::{ErrorBody, FieldDetail};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {

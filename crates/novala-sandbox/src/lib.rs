@@ -1,7 +1,8 @@
 //! The embedded Novala sandbox: axum routes over a SQLite store, seeded with demo leads.
 //!
 //! [`Sandbox::start`] serves the contract of `shared/novala-leads-api.md` on 127.0.0.1 for the inbox and the
-//! tests; [`run_standalone`] is `leadbox sandbox`.
+//! tests; [`run_standalone`] is `leadbox sandbox`. It knows the contract through `novala-leads` and nothing of the
+//! inbox, so any program that needs a local Novala stand-in in its tests can use it.
 
 pub mod auth;
 pub mod cursor;
@@ -12,6 +13,8 @@ pub mod seed;
 pub mod server;
 mod standalone;
 pub mod store;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod validate;
 
 use std::collections::HashMap;
@@ -24,12 +27,12 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::ApiKey;
-use crate::api::types::{Lead, NewLead};
-use crate::tenant::TenantProfile;
+use novala_leads::ApiKey;
+use novala_leads::tenant::TenantProfile;
+use novala_leads::types::{Lead, NewLead};
 
 pub use ratelimit::RateLimit;
-pub use standalone::{default_db_path, run_standalone};
+pub use standalone::run_standalone;
 pub use store::{ListFilter, Store, StoreError};
 
 use auth::KeyRing;
@@ -47,8 +50,6 @@ pub enum SandboxError {
     Store(#[from] StoreError),
     #[error("could not create the sandbox's directory {}: {source}", path.display())]
     CreateDir { path: PathBuf, source: std::io::Error },
-    #[error("this platform has no data directory for leadbox; pass --db PATH")]
-    NoDataDir,
     #[error("could not listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
     #[error("the sandbox server failed: {0}")]

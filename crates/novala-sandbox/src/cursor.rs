@@ -12,7 +12,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use crate::api::types::rfc3339_millis;
+use novala_leads::types::rfc3339_millis;
 
 use super::store::{ListFilter, Position};
 
@@ -110,7 +110,7 @@ impl CursorKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::LeadStatus;
+    use novala_leads::types::LeadStatus;
 
     fn pos() -> Position {
         Position {

@@ -1,16 +1,12 @@
 //! Random methods, paths, query strings, headers and bodies thrown at one sandbox: never a 5xx, and every 4xx
 //! carries a JSON `error` string.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod sandbox_support;
 
 use std::sync::OnceLock;
 
-use leadbox::sandbox::Sandbox;
+use crate::support::{LEAD_KEYS, http, start};
+use novala_sandbox::Sandbox;
 use proptest::prelude::*;
 use reqwest::{Method, Url};
-use sandbox_support::{LEAD_KEYS, http, start};
 use serde_json::{Map, Value, json};
 
 struct Target {

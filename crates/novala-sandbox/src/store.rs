@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::Value;
 
-use crate::api::types::{Lead, LeadSource, LeadStatus};
-use crate::tenant::TenantProfile;
+use novala_leads::tenant::TenantProfile;
+use novala_leads::types::{Lead, LeadSource, LeadStatus};
 
 use super::auth::Scope;
 
@@ -244,7 +244,7 @@ pub fn keys(conn: &Connection) -> Result<Vec<KeyRecord>, StoreError> {
 }
 
 /// Inserts leads with one prepared statement. Callers inserting many wrap it in a transaction (see
-/// [`crate::sandbox::seed::seed_database`]).
+/// [`crate::seed::seed_database`]).
 pub fn insert_leads<L: Borrow<Lead>>(
     conn: &Connection,
     tenant_id: &str,

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::api::types::{FieldDetail, LeadSource, NewLead};
 use crate::tenant::{CustomFieldDef, CustomFieldKind};
+use crate::types::{FieldDetail, LeadSource, NewLead};
 
 /// The plain text fields of a new lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

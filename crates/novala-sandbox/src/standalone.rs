@@ -1,53 +1,18 @@
 //! `leadbox sandbox`: the server on its own, with what a person needs to call it printed on start.
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::time::Duration;
+use std::path::Path;
 
-use crate::cli::SandboxArgs;
-use crate::config;
-use crate::tenant::CustomFieldKind;
+use novala_leads::tenant::CustomFieldKind;
 
-use super::faults::FaultOptions;
-use super::{RateLimit, Sandbox, SandboxError, SandboxOptions};
+use super::{Sandbox, SandboxError, SandboxOptions};
 
-/// `sandbox.sqlite3` in the platform's data directory for leadbox.
-pub fn default_db_path() -> Result<PathBuf, SandboxError> {
-    config::data_dir()
-        .map(|dir| dir.join("sandbox.sqlite3"))
-        .map_err(|_| SandboxError::NoDataDir)
-}
-
-fn options(args: &SandboxArgs, db: PathBuf) -> SandboxOptions {
-    let mut options = SandboxOptions::default()
-        .db_path(db)
-        .port(args.port)
-        .seed_leads(args.seed_leads)
-        .seed(args.seed)
-        .faults(FaultOptions {
-            latency: Duration::from_millis(args.latency_ms),
-            rate: args.fault_rate,
-            seed: args.fault_seed,
-        });
-    if args.rate_limit > 0.0 && args.rate_limit.is_finite() {
-        options = options.rate_limit(RateLimit {
-            per_second: args.rate_limit,
-            // About a second's worth of requests at once, and at least one.
-            burst: args.rate_limit.ceil().clamp(1.0, 10_000.0) as u32,
-        });
-    }
-    options
-}
-
-/// Serves until Ctrl-C.
-pub async fn run_standalone(args: SandboxArgs) -> Result<(), SandboxError> {
-    let db = match &args.db {
-        Some(path) => path.clone(),
-        None => default_db_path()?,
-    };
-    let sandbox = Sandbox::start(options(&args, db.clone())).await?;
+/// Serves until Ctrl-C, after printing what a person needs to call the sandbox.
+pub async fn run_standalone(options: SandboxOptions) -> Result<(), SandboxError> {
+    let db = options.db_path.clone();
+    let sandbox = Sandbox::start(options).await?;
     let count = sandbox.lead_count().await?;
-    let banner = banner(&sandbox, &db, count);
+    let banner = banner(&sandbox, db.as_deref(), count);
     // This is the command's whole output, not a log line; a closed stdout must not stop the server.
     let _ = std::io::stdout().lock().write_all(banner.as_bytes());
     let _ = tokio::signal::ctrl_c().await;
@@ -55,7 +20,7 @@ pub async fn run_standalone(args: SandboxArgs) -> Result<(), SandboxError> {
     Ok(())
 }
 
-fn banner(sandbox: &Sandbox, db: &std::path::Path, count: u64) -> String {
+fn banner(sandbox: &Sandbox, db: Option<&Path>, count: u64) -> String {
     let url = sandbox.base_url();
     let sk = sandbox.secret_key();
     let pk = sandbox.publishable_key();
@@ -63,7 +28,7 @@ fn banner(sandbox: &Sandbox, db: &std::path::Path, count: u64) -> String {
     out.push_str(&format!("leadbox sandbox serving the Novala Leads API at {url}\n"));
     out.push_str(&format!(
         "database: {} ({count} demo leads, seed {})\n\n",
-        db.display(),
+        db.map_or_else(|| "in memory".to_string(), |p| p.display().to_string()),
         sandbox.seed()
     ));
     out.push_str("Keys of the demo tenant:\n");

@@ -1,16 +1,16 @@
 //! Turns a `POST /api/v1/leads` body into a lead, or into the `details` of a 400.
 //!
 //! The raw JSON types are checked first (so `"firstName": 5` is a field error, not a decoding failure), then
-//! the shared create rules of [`crate::rules`] run on what typed correctly.
+//! the shared create rules of [`novala_leads::rules`] run on what typed correctly.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use crate::api::types::{FieldDetail, Lead, LeadSource, LeadStatus, NewLead};
-use crate::rules::{self, TextField};
-use crate::tenant::CustomFieldDef;
+use novala_leads::rules::{self, TextField};
+use novala_leads::tenant::CustomFieldDef;
+use novala_leads::types::{FieldDetail, Lead, LeadSource, LeadStatus, NewLead};
 
 const SERVER_FIELDS: [&str; 3] = ["id", "status", "createdAt"];
 
@@ -139,7 +139,7 @@ pub fn lead_from_new(new: NewLead, id: String, created_at: DateTime<Utc>) -> Lea
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::seed::demo_custom_fields;
+    use crate::seed::demo_custom_fields;
     use serde_json::json;
 
     fn fields(body: Value) -> Vec<String> {

@@ -1,16 +1,12 @@
 //! Every rule of `shared/novala-leads-api.md`, checked against a running sandbox over real HTTP.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod sandbox_support;
 
 use std::collections::{BTreeSet, HashSet};
 
+use crate::support::*;
 use chrono::{DateTime, Duration, Utc};
-use leadbox::api::types::{LeadSource, NewLead};
-use leadbox::sandbox::{ListFilter, RateLimit, Sandbox, SandboxOptions};
+use novala_leads::types::{LeadSource, NewLead};
+use novala_sandbox::{ListFilter, RateLimit, Sandbox, SandboxOptions};
 use reqwest::Method;
-use sandbox_support::*;
 use serde_json::{Value, json};
 
 fn keys_of(v: &Value) -> BTreeSet<String> {

@@ -10,8 +10,8 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use crate::api::types::{Lead, LeadSource, LeadStatus};
-use crate::tenant::{CustomFieldDef, CustomFieldKind, Member, TenantProfile};
+use novala_leads::tenant::{CustomFieldDef, CustomFieldKind, Member, TenantProfile};
+use novala_leads::types::{Lead, LeadSource, LeadStatus};
 
 use super::auth::{Scope, derive_key, hash_key};
 use super::store::{self, KeyRecord, StoreError, TenantRecord};
@@ -23,12 +23,12 @@ pub const RIVAL_LEADS: usize = 25;
 /// Seeded leads are spread over this many days before [`anchor`].
 pub const SPREAD_DAYS: i64 = 270;
 
-const FIRST_NAMES: &str = include_str!("../../assets/seed/first_names.txt");
-const LAST_NAMES: &str = include_str!("../../assets/seed/last_names.txt");
-const COMPANIES: &str = include_str!("../../assets/seed/companies.txt");
-const INTENTS: &str = include_str!("../../assets/seed/intents.txt");
-const NOTES: &str = include_str!("../../assets/seed/notes.txt");
-const ROSTER: &str = include_str!("../../assets/seed/roster.txt");
+const FIRST_NAMES: &str = include_str!("../../../assets/seed/first_names.txt");
+const LAST_NAMES: &str = include_str!("../../../assets/seed/last_names.txt");
+const COMPANIES: &str = include_str!("../../../assets/seed/companies.txt");
+const INTENTS: &str = include_str!("../../../assets/seed/intents.txt");
+const NOTES: &str = include_str!("../../../assets/seed/notes.txt");
+const ROSTER: &str = include_str!("../../../assets/seed/roster.txt");
 
 fn words(list: &'static str) -> Vec<&'static str> {
     list.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
@@ -400,7 +400,7 @@ pub fn stored_seed(conn: &Connection) -> Result<Option<u64>, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules;
+    use novala_leads::rules;
 
     #[test]
     fn same_seed_same_leads_other_seed_other_leads() {
@@ -442,7 +442,7 @@ mod tests {
         assert!(newest <= anchor());
         for lead in &leads {
             let mut new =
-                crate::api::types::NewLead::new(lead.first_name.clone().unwrap(), lead.source.clone().unwrap());
+                novala_leads::types::NewLead::new(lead.first_name.clone().unwrap(), lead.source.clone().unwrap());
             new.last_name = lead.last_name.clone();
             new.email = lead.email.clone();
             new.phone = lead.phone.clone();

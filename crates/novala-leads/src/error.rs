@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::api::types::FieldDetail;
+use crate::types::FieldDetail;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {

@@ -1,8 +1,6 @@
 //! Talking to a sandbox over real HTTP, shared by the sandbox test files.
 
-#![allow(dead_code)]
-
-use leadbox::sandbox::{Sandbox, SandboxOptions};
+use novala_sandbox::{Sandbox, SandboxOptions};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;

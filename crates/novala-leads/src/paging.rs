@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::api::types::{Lead, Page};
+use crate::types::{Lead, Page};
 
 /// Where one walk through a list stands. Make a new one (or [`Paging::reset`]) when the filter changes.
 #[derive(Debug, Clone, Default)]

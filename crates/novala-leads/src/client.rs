@@ -15,9 +15,9 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use crate::api::error::ApiError;
-use crate::api::key::ApiKey;
-use crate::api::types::{Data, ErrorBody, Lead, ListQuery, NewLead, Page};
+use crate::error::ApiError;
+use crate::key::ApiKey;
+use crate::types::{Data, ErrorBody, Lead, ListQuery, NewLead, Page};
 
 /// The scopes of the contract, used when a 403 does not name the one it misses.
 const READ_SCOPE: &str = "leads.lead.read";
@@ -502,7 +502,7 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::LeadStatus;
+    use crate::types::LeadStatus;
 
     fn key() -> ApiKey {
         ApiKey::new("sk_live_topsecret", "the test")

@@ -1,17 +1,13 @@
 //! Creating leads on a sandbox that fails many requests: no lead is lost and none is made twice. A create that
 //! fails with "may have been created" is looked up in the list by a marker before it is sent again, which is
 //! what the inbox asks its user to do; any other failure means nothing was created, so it is simply resent.
-// A test's unwrap is its assertion: a failure there is the test failing, with the reason.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
 
-use leadbox::api::{Lead, LeadSource, ListQuery, NewLead, NovalaClient, Paging};
-use leadbox::sandbox::faults::FaultOptions;
+use novala_leads::{Lead, LeadSource, ListQuery, NewLead, NovalaClient, Paging};
+use novala_sandbox::faults::FaultOptions;
 
-#[allow(dead_code)]
-mod client_support;
-use client_support::faulty_sandbox;
+use novala_sandbox::testing::faulty_sandbox;
 use serde_json::json;
 
 const SEEDED: usize = 40;

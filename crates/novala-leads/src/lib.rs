@@ -1,0 +1,19 @@
+//! The Novala Leads API, for any Rust program: the wire types, the rules a new lead must meet, what a
+//! tenant knows that the API cannot tell (its team and custom fields), and an async client that pages
+//! through leads by following the API's cursors. No terminal code lives here.
+
+pub mod client;
+pub mod error;
+pub mod key;
+pub mod paging;
+pub mod rules;
+pub mod tenant;
+#[cfg(feature = "test-support")]
+pub mod testing;
+pub mod types;
+
+pub use client::{ClientError, ClientOptions, NovalaClient, RetryPolicy};
+pub use error::ApiError;
+pub use key::ApiKey;
+pub use paging::Paging;
+pub use types::{Lead, LeadSource, LeadStatus, ListQuery, NewLead, Page};
