@@ -19,14 +19,7 @@ fn main() -> color_eyre::Result<()> {
     let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
     match cli.command {
         Some(Command::Sandbox(args)) => {
-            // The standalone sandbox owns no screen, so its logs go to stderr.
-            tracing_subscriber::fmt()
-                .with_env_filter(
-                    tracing_subscriber::EnvFilter::try_from_default_env()
-                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-                )
-                .with_writer(std::io::stderr)
-                .init();
+            logging::to_stderr();
             let db = match &args.db {
                 Some(path) => path.clone(),
                 None => config::data_dir()?.join("sandbox.sqlite3"),

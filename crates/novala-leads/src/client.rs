@@ -128,15 +128,15 @@ impl Op {
 }
 
 /// A failed try, and whether trying again is safe and may help.
-struct Failure {
+struct FailedTry {
     error: ApiError,
     retryable: bool,
     retry_after: Option<Duration>,
 }
 
-impl Failure {
+impl FailedTry {
     fn fatal(error: ApiError) -> Self {
-        Failure {
+        FailedTry {
             error,
             retryable: false,
             retry_after: None,
@@ -241,7 +241,7 @@ impl NovalaClient {
         }
     }
 
-    async fn try_once<T: DeserializeOwned>(&self, op: Op, url: Url, body: Option<Vec<u8>>) -> Result<T, Failure> {
+    async fn try_once<T: DeserializeOwned>(&self, op: Op, url: Url, body: Option<Vec<u8>>) -> Result<T, FailedTry> {
         let mut request = self
             .inner
             .http
@@ -262,7 +262,7 @@ impl NovalaClient {
         Err(self.status_failure(op, status, retry_after, &bytes))
     }
 
-    fn decode<T: DeserializeOwned>(&self, op: Op, bytes: &[u8]) -> Result<T, Failure> {
+    fn decode<T: DeserializeOwned>(&self, op: Op, bytes: &[u8]) -> Result<T, FailedTry> {
         // The fast path pays nothing for error paths; only a failure decodes again to name the field.
         let first = match serde_json::from_slice::<T>(bytes) {
             Ok(value) => return Ok(value),
@@ -281,12 +281,12 @@ impl NovalaClient {
         let message = self.redact(&message);
         if op.is_create() {
             // A 2xx to a create means the lead exists even though its answer is unreadable.
-            return Err(Failure::fatal(ApiError::Network {
+            return Err(FailedTry::fatal(ApiError::Network {
                 message: format!("the answer could not be read at {field}: {message}"),
                 maybe_created: true,
             }));
         }
-        Err(Failure {
+        Err(FailedTry {
             error: ApiError::Decode { field, message },
             // Text that is not JSON at all is a damaged answer, worth one more read; a shape mismatch is not.
             retryable: garbled,
@@ -294,7 +294,7 @@ impl NovalaClient {
         })
     }
 
-    fn transport_failure(&self, op: Op, err: &reqwest::Error) -> Failure {
+    fn transport_failure(&self, op: Op, err: &reqwest::Error) -> FailedTry {
         // A connect error means no byte of the request left this machine, so even a create may be sent again.
         let never_sent = err.is_connect();
         let maybe_created = op.is_create() && !never_sent;
@@ -309,14 +309,14 @@ impl NovalaClient {
                 maybe_created,
             }
         };
-        Failure {
+        FailedTry {
             error,
             retryable: !op.is_create() || never_sent,
             retry_after: None,
         }
     }
 
-    fn status_failure(&self, op: Op, status: StatusCode, retry_after: Option<Duration>, bytes: &[u8]) -> Failure {
+    fn status_failure(&self, op: Op, status: StatusCode, retry_after: Option<Duration>, bytes: &[u8]) -> FailedTry {
         let (message, details) = match serde_json::from_slice::<ErrorBody>(bytes) {
             Ok(body) => (body.error, body.details.unwrap_or_default()),
             Err(_) => (raw_message(status, bytes), Vec::new()),
@@ -352,7 +352,7 @@ impl NovalaClient {
         };
         // A 5xx or 429 answer to a create came from a server that had the request: never resend it unasked.
         let retryable = !op.is_create() && (code == 429 || status.is_server_error());
-        Failure {
+        FailedTry {
             error,
             retryable,
             retry_after,

@@ -6,32 +6,8 @@ use std::collections::HashMap;
 use axum::http::{HeaderMap, StatusCode, header};
 use sha2::{Digest, Sha256};
 
-use super::failure::Failure;
-use super::store::KeyRecord;
-
-/// What a key may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// List and retrieve leads.
-    LeadRead,
-    /// Create leads.
-    LeadWrite,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::LeadRead => "leads.lead.read",
-            Scope::LeadWrite => "leads.lead.write",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Scope> {
-        [Scope::LeadRead, Scope::LeadWrite]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-}
+use super::records::{KeyRecord, Scope};
+use super::refusal::Refusal;
 
 /// Lowercase hex of SHA-256, the form keys are stored and looked up in.
 pub fn hash_key(key: &str) -> String {
@@ -62,9 +38,9 @@ impl KeyRing {
     }
 
     /// The tenant of the request's bearer key, if the key exists and carries `scope`.
-    pub fn authorize(&self, headers: &HeaderMap, scope: Scope) -> Result<&KeyRecord, Failure> {
+    pub fn authorize(&self, headers: &HeaderMap, scope: Scope) -> Result<&KeyRecord, Refusal> {
         let Some(value) = headers.get(header::AUTHORIZATION) else {
-            return Err(Failure::new(
+            return Err(Refusal::new(
                 StatusCode::UNAUTHORIZED,
                 "Missing API key: send it as `Authorization: Bearer <key>`",
             ));
@@ -78,7 +54,7 @@ impl KeyRing {
             })
             .filter(|k| !k.is_empty())
             .ok_or_else(|| {
-                Failure::new(
+                Refusal::new(
                     StatusCode::UNAUTHORIZED,
                     "Malformed Authorization header: expected `Bearer <key>`",
                 )
@@ -86,9 +62,9 @@ impl KeyRing {
         let record = self
             .by_hash
             .get(&hash_key(key))
-            .ok_or_else(|| Failure::new(StatusCode::UNAUTHORIZED, "Invalid API key"))?;
+            .ok_or_else(|| Refusal::new(StatusCode::UNAUTHORIZED, "Invalid API key"))?;
         if !record.scopes.contains(&scope) {
-            return Err(Failure::new(
+            return Err(Refusal::new(
                 StatusCode::FORBIDDEN,
                 format!("This API key lacks the scope {}", scope.as_str()),
             ));

@@ -27,7 +27,7 @@ use futures::StreamExt;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::failure::Failure;
+use super::refusal::Refusal;
 
 /// What the sandbox does wrong on purpose. The default does nothing wrong.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -174,14 +174,14 @@ pub async fn inject(State(injector): State<Arc<FaultInjector>>, request: Request
     tracing::debug!(?fault, method = %request.method(), path = request.uri().path(), "injecting a fault");
     match fault {
         Fault::InternalError => {
-            Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error (injected)").into_response()
+            Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error (injected)").into_response()
         }
         Fault::Unavailable => {
-            Failure::new(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable (injected)").into_response()
+            Refusal::new(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable (injected)").into_response()
         }
-        Fault::RateLimited => Failure {
+        Fault::RateLimited => Refusal {
             retry_after_secs: Some(INJECTED_RETRY_AFTER_SECS),
-            ..Failure::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests (injected)")
+            ..Refusal::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests (injected)")
         }
         .into_response(),
         Fault::Reset => {

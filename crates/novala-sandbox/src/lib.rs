@@ -6,9 +6,10 @@
 
 pub mod auth;
 pub mod cursor;
-pub mod failure;
 pub mod faults;
 pub mod ratelimit;
+pub mod records;
+pub mod refusal;
 pub mod seed;
 pub mod server;
 mod standalone;

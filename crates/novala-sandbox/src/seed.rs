@@ -13,8 +13,10 @@ use serde_json::{Value, json};
 use novala_leads::tenant::{CustomFieldDef, CustomFieldKind, Member, TenantProfile};
 use novala_leads::types::{Lead, LeadSource, LeadStatus};
 
-use super::auth::{Scope, derive_key, hash_key};
-use super::store::{self, KeyRecord, StoreError, TenantRecord};
+use super::auth::{derive_key, hash_key};
+use super::records::Scope;
+use super::records::{KeyRecord, TenantRecord};
+use super::store::{self, StoreError};
 
 pub const DEMO_TENANT: &str = "demo";
 pub const RIVAL_TENANT: &str = "rival";

@@ -18,10 +18,11 @@ use tower_http::compression::CompressionLayer;
 use novala_leads::tenant::TenantProfile;
 use novala_leads::types::{Data, ErrorBody, Lead, LeadStatus, Page};
 
-use super::auth::{KeyRing, Scope};
+use super::auth::KeyRing;
 use super::cursor::CursorKey;
-use super::failure::Failure;
 use super::ratelimit::{RateLimiter, retry_after_secs};
+use super::records::Scope;
+use super::refusal::Refusal;
 use super::store::{self, ListFilter, Position, Store};
 use super::validate::{lead_from_new, parse_new_lead};
 
@@ -53,12 +54,12 @@ pub fn router(state: Shared) -> Router {
 }
 
 /// The tenant of a request whose key carries `scope`, once the tenant's rate limit lets it through.
-fn admit(state: &AppState, headers: &HeaderMap, scope: Scope) -> Result<String, Failure> {
+fn admit(state: &AppState, headers: &HeaderMap, scope: Scope) -> Result<String, Refusal> {
     let key = state.keys.authorize(headers, scope)?;
     if let Some(limiter) = &state.limiter {
         limiter
             .take(&key.tenant_id, Instant::now())
-            .map_err(|wait| Failure::rate_limited(retry_after_secs(wait)))?;
+            .map_err(|wait| Refusal::rate_limited(retry_after_secs(wait)))?;
     }
     Ok(key.tenant_id.clone())
 }
@@ -71,13 +72,13 @@ struct ListParams {
 }
 
 impl ListParams {
-    fn parse(pairs: &[(String, String)]) -> Result<ListParams, Failure> {
+    fn parse(pairs: &[(String, String)]) -> Result<ListParams, Refusal> {
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for (k, v) in pairs {
             if ["limit", "cursor", "status", "assignedTo"].contains(&k.as_str())
                 && seen.insert(k.as_str(), v.as_str()).is_some()
             {
-                return Err(Failure::bad_request(format!("`{k}` may be given only once")));
+                return Err(Refusal::bad_request(format!("`{k}` may be given only once")));
             }
         }
         let limit = match seen.get("limit") {
@@ -86,13 +87,13 @@ impl ListParams {
                 .parse::<usize>()
                 .ok()
                 .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| Failure::bad_request(format!("`limit` must be an integer from 1 to {MAX_LIMIT}")))?,
+                .ok_or_else(|| Refusal::bad_request(format!("`limit` must be an integer from 1 to {MAX_LIMIT}")))?,
         };
         let status = match seen.get("status") {
             None => None,
             Some(raw) => Some(LeadStatus::parse_known(raw).ok_or_else(|| {
                 let known: Vec<&str> = LeadStatus::KNOWN.iter().map(|s| s.as_str()).collect();
-                Failure::bad_request(format!("`status` must be one of: {}", known.join(", ")))
+                Refusal::bad_request(format!("`status` must be one of: {}", known.join(", ")))
             })?),
         };
         let assigned_to = match seen.get("assignedTo") {
@@ -100,7 +101,7 @@ impl ListParams {
             Some(raw) => Some(
                 uuid::Uuid::try_parse(raw)
                     .map(|u| u.hyphenated().to_string())
-                    .map_err(|_| Failure::bad_request("`assignedTo` must be a user's UUID"))?,
+                    .map_err(|_| Refusal::bad_request("`assignedTo` must be a user's UUID"))?,
             ),
         };
         Ok(ListParams {
@@ -116,9 +117,9 @@ async fn list_leads(
     State(state): State<Shared>,
     headers: HeaderMap,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<Page<Lead>>, Failure> {
+) -> Result<Json<Page<Lead>>, Refusal> {
     let tenant = admit(&state, &headers, Scope::LeadRead)?;
-    let Query(pairs) = query.map_err(|e| Failure::bad_request(format!("Invalid query string: {}", e.body_text())))?;
+    let Query(pairs) = query.map_err(|e| Refusal::bad_request(format!("Invalid query string: {}", e.body_text())))?;
     let params = ListParams::parse(&pairs)?;
     let after = match &params.cursor {
         None => None,
@@ -126,7 +127,7 @@ async fn list_leads(
             state
                 .cursors
                 .open(&tenant, &params.filter, c)
-                .map_err(|e| Failure::bad_request(format!("Invalid `cursor`: {e}")))?,
+                .map_err(|e| Refusal::bad_request(format!("Invalid `cursor`: {e}")))?,
         ),
     };
     let limit = params.limit;
@@ -136,7 +137,7 @@ async fn list_leads(
         .store
         .run(move |c| store::list_leads(c, &t, &f, after.as_ref(), limit + 1))
         .await
-        .map_err(|e| Failure::internal(&e))?;
+        .map_err(|e| Refusal::internal(&e))?;
     let has_more = leads.len() > limit;
     leads.truncate(limit);
     let next_cursor = match leads.last() {
@@ -154,21 +155,21 @@ async fn get_lead(
     State(state): State<Shared>,
     headers: HeaderMap,
     id: Result<Path<String>, PathRejection>,
-) -> Result<Json<Data<Lead>>, Failure> {
+) -> Result<Json<Data<Lead>>, Refusal> {
     let tenant = admit(&state, &headers, Scope::LeadRead)?;
     // A malformed id cannot name a lead: 404 like any other unknown id.
     let id = id
         .ok()
         .and_then(|Path(id)| uuid::Uuid::try_parse(&id).ok())
-        .ok_or_else(Failure::not_found)?
+        .ok_or_else(Refusal::not_found)?
         .hyphenated()
         .to_string();
     let lead = state
         .store
         .run(move |c| store::get_lead(c, &tenant, &id))
         .await
-        .map_err(|e| Failure::internal(&e))?
-        .ok_or_else(Failure::not_found)?;
+        .map_err(|e| Refusal::internal(&e))?
+        .ok_or_else(Refusal::not_found)?;
     Ok(Json(Data { data: lead }))
 }
 
@@ -178,18 +179,18 @@ fn is_json_media_type(value: &HeaderValue) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-async fn create_lead(State(state): State<Shared>, request: Request) -> Result<Response, Failure> {
+async fn create_lead(State(state): State<Shared>, request: Request) -> Result<Response, Refusal> {
     let tenant = admit(&state, request.headers(), Scope::LeadWrite)?;
     if let Some(ct) = request.headers().get(header::CONTENT_TYPE)
         && !is_json_media_type(ct)
     {
-        return Err(Failure::new(
+        return Err(Refusal::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "The body must be JSON: send `Content-Type: application/json`",
         ));
     }
     let too_large = || {
-        Failure::new(
+        Refusal::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("The request body is larger than {MAX_BODY_BYTES} bytes"),
         )
@@ -210,14 +211,14 @@ async fn create_lead(State(state): State<Shared>, request: Request) -> Result<Re
         .get(&tenant)
         .map(|p| p.custom_fields.as_slice())
         .unwrap_or_default();
-    let new = parse_new_lead(&body, defs).map_err(Failure::validation)?;
+    let new = parse_new_lead(&body, defs).map_err(Refusal::validation)?;
     let lead = lead_from_new(new, uuid::Uuid::new_v4().to_string(), Utc::now());
     let stored = lead.clone();
     state
         .store
         .run(move |c| store::insert_leads(c, &tenant, [&stored]))
         .await
-        .map_err(|e| Failure::internal(&e))?;
+        .map_err(|e| Refusal::internal(&e))?;
     let location = format!("/api/v1/leads/{}", lead.id);
     let mut response = (StatusCode::CREATED, Json(Data { data: lead })).into_response();
     if let Ok(location) = HeaderValue::from_str(&location) {
@@ -226,8 +227,8 @@ async fn create_lead(State(state): State<Shared>, request: Request) -> Result<Re
     Ok(response)
 }
 
-async fn no_route(method: Method, uri: Uri) -> Failure {
-    Failure::new(
+async fn no_route(method: Method, uri: Uri) -> Refusal {
+    Refusal::new(
         StatusCode::NOT_FOUND,
         format!("No such endpoint: {method} {}", uri.path()),
     )

@@ -12,10 +12,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::Value;
 
-use novala_leads::tenant::TenantProfile;
 use novala_leads::types::{Lead, LeadSource, LeadStatus};
 
-use super::auth::Scope;
+use super::records::{KeyRecord, Scope, TenantRecord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -50,22 +49,6 @@ impl Position {
             id: lead.id.clone(),
         }
     }
-}
-
-/// One tenant as stored: its display name and what the API cannot tell a client (roster, custom fields).
-#[derive(Debug, Clone, PartialEq)]
-pub struct TenantRecord {
-    pub id: String,
-    pub name: String,
-    pub profile: TenantProfile,
-}
-
-/// A key as stored: only the SHA-256 of the key, the tenant it belongs to, and its scopes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyRecord {
-    pub hash: String,
-    pub tenant_id: String,
-    pub scopes: Vec<Scope>,
 }
 
 const SCHEMA: &str = "
@@ -399,6 +382,7 @@ pub fn count_leads(conn: &Connection, tenant_id: &str) -> Result<u64, StoreError
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use novala_leads::tenant::TenantProfile;
 
     fn lead(id: &str, ms: i64) -> Lead {
         Lead {

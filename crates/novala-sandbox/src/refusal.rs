@@ -8,27 +8,27 @@ use axum::response::{IntoResponse, Response};
 use novala_leads::types::{ErrorBody, FieldDetail};
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
+pub struct Refusal {
     pub status: StatusCode,
     pub body: ErrorBody,
     pub retry_after_secs: Option<u64>,
 }
 
-impl Failure {
-    pub fn new(status: StatusCode, error: impl Into<String>) -> Failure {
-        Failure {
+impl Refusal {
+    pub fn new(status: StatusCode, error: impl Into<String>) -> Refusal {
+        Refusal {
             status,
             body: ErrorBody::new(error),
             retry_after_secs: None,
         }
     }
 
-    pub fn bad_request(error: impl Into<String>) -> Failure {
-        Failure::new(StatusCode::BAD_REQUEST, error)
+    pub fn bad_request(error: impl Into<String>) -> Refusal {
+        Refusal::new(StatusCode::BAD_REQUEST, error)
     }
 
-    pub fn validation(details: Vec<FieldDetail>) -> Failure {
-        Failure {
+    pub fn validation(details: Vec<FieldDetail>) -> Refusal {
+        Refusal {
             status: StatusCode::BAD_REQUEST,
             body: ErrorBody {
                 error: "Validation failed".into(),
@@ -38,14 +38,14 @@ impl Failure {
         }
     }
 
-    pub fn not_found() -> Failure {
-        Failure::new(StatusCode::NOT_FOUND, "Lead not found")
+    pub fn not_found() -> Refusal {
+        Refusal::new(StatusCode::NOT_FOUND, "Lead not found")
     }
 
-    pub fn rate_limited(retry_after_secs: u64) -> Failure {
-        Failure {
+    pub fn rate_limited(retry_after_secs: u64) -> Refusal {
+        Refusal {
             retry_after_secs: Some(retry_after_secs),
-            ..Failure::new(
+            ..Refusal::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Rate limit exceeded: slow down and retry later",
             )
@@ -53,13 +53,13 @@ impl Failure {
     }
 
     /// A fault of the sandbox itself; the cause goes to the log, not to the client.
-    pub fn internal(cause: &dyn std::fmt::Display) -> Failure {
+    pub fn internal(cause: &dyn std::fmt::Display) -> Refusal {
         tracing::error!(%cause, "sandbox request failed");
-        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+        Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
     }
 }
 
-impl IntoResponse for Failure {
+impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body)).into_response();
         if let Some(secs) = self.retry_after_secs {
