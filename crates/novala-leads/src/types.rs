@@ -11,110 +11,44 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-/// Where a lead stands in the sales process.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LeadStatus {
-    New,
-    Contacted,
-    Qualifying,
-    Qualified,
-    Converted,
-    Disqualified,
-    Lost,
-    /// A value this build does not know, kept as the server sent it.
-    Other(String),
-}
-
-impl LeadStatus {
-    /// The documented statuses, in the order a lead usually moves through them.
-    pub const KNOWN: [LeadStatus; 7] = [
-        LeadStatus::New,
-        LeadStatus::Contacted,
-        LeadStatus::Qualifying,
-        LeadStatus::Qualified,
-        LeadStatus::Converted,
-        LeadStatus::Disqualified,
-        LeadStatus::Lost,
-    ];
-
-    pub fn as_str(&self) -> &str {
-        match self {
-            LeadStatus::New => "new",
-            LeadStatus::Contacted => "contacted",
-            LeadStatus::Qualifying => "qualifying",
-            LeadStatus::Qualified => "qualified",
-            LeadStatus::Converted => "converted",
-            LeadStatus::Disqualified => "disqualified",
-            LeadStatus::Lost => "lost",
-            LeadStatus::Other(s) => s,
+/// An enum of the wire's string values, with `Other` keeping a value this build does not know as the server
+/// sent it: both enums of the contract are this shape, and tolerate a tenant that adds values.
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $ty:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $ty {
+            $($variant,)+
+            /// A value this build does not know, kept as the server sent it.
+            Other(String),
         }
-    }
 
-    /// Parses a wire value; anything unknown becomes `Other`.
-    pub fn from_wire(s: &str) -> Self {
-        Self::parse_known(s).unwrap_or_else(|| LeadStatus::Other(s.to_string()))
-    }
+        impl $ty {
+            /// The documented values, in the contract's order.
+            pub const KNOWN: [$ty; [$($wire),+].len()] = [$($ty::$variant),+];
 
-    /// Parses only the documented values (for servers and command lines that must reject the rest).
-    pub fn parse_known(s: &str) -> Option<Self> {
-        Self::KNOWN.iter().find(|k| k.as_str() == s).cloned()
-    }
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($ty::$variant => $wire,)+
+                    $ty::Other(s) => s,
+                }
+            }
 
-    pub fn is_known(&self) -> bool {
-        !matches!(self, LeadStatus::Other(_))
-    }
-}
+            /// Parses a wire value; anything unknown becomes `Other`.
+            pub fn from_wire(s: &str) -> Self {
+                Self::parse_known(s).unwrap_or_else(|| $ty::Other(s.to_string()))
+            }
 
-/// How a lead reached the tenant.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LeadSource {
-    WebForm,
-    Referral,
-    AgentChat,
-    InboundCall,
-    Mcp,
-    Import,
-    /// A value this build does not know, kept as the server sent it.
-    Other(String),
-}
+            /// Parses only the documented values (for servers and command lines that must reject the rest).
+            pub fn parse_known(s: &str) -> Option<Self> {
+                Self::KNOWN.iter().find(|k| k.as_str() == s).cloned()
+            }
 
-impl LeadSource {
-    pub const KNOWN: [LeadSource; 6] = [
-        LeadSource::WebForm,
-        LeadSource::Referral,
-        LeadSource::AgentChat,
-        LeadSource::InboundCall,
-        LeadSource::Mcp,
-        LeadSource::Import,
-    ];
-
-    pub fn as_str(&self) -> &str {
-        match self {
-            LeadSource::WebForm => "web_form",
-            LeadSource::Referral => "referral",
-            LeadSource::AgentChat => "agent_chat",
-            LeadSource::InboundCall => "inbound_call",
-            LeadSource::Mcp => "mcp",
-            LeadSource::Import => "import",
-            LeadSource::Other(s) => s,
+            pub fn is_known(&self) -> bool {
+                !matches!(self, $ty::Other(_))
+            }
         }
-    }
 
-    pub fn from_wire(s: &str) -> Self {
-        Self::parse_known(s).unwrap_or_else(|| LeadSource::Other(s.to_string()))
-    }
-
-    pub fn parse_known(s: &str) -> Option<Self> {
-        Self::KNOWN.iter().find(|k| k.as_str() == s).cloned()
-    }
-
-    pub fn is_known(&self) -> bool {
-        !matches!(self, LeadSource::Other(_))
-    }
-}
-
-macro_rules! wire_string_enum {
-    ($ty:ident) => {
         impl fmt::Display for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
@@ -136,8 +70,30 @@ macro_rules! wire_string_enum {
     };
 }
 
-wire_string_enum!(LeadStatus);
-wire_string_enum!(LeadSource);
+wire_enum! {
+    /// Where a lead stands in the sales process, in the order a lead usually moves through the statuses.
+    LeadStatus {
+        New = "new",
+        Contacted = "contacted",
+        Qualifying = "qualifying",
+        Qualified = "qualified",
+        Converted = "converted",
+        Disqualified = "disqualified",
+        Lost = "lost",
+    }
+}
+
+wire_enum! {
+    /// How a lead reached the tenant.
+    LeadSource {
+        WebForm = "web_form",
+        Referral = "referral",
+        AgentChat = "agent_chat",
+        InboundCall = "inbound_call",
+        Mcp = "mcp",
+        Import = "import",
+    }
+}
 
 /// Timestamps go on the wire as RFC 3339 UTC with millisecond precision and a `Z`.
 pub mod rfc3339_millis {
