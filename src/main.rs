@@ -5,6 +5,7 @@ use clap::Parser;
 use color_eyre::eyre::{WrapErr, eyre};
 use leadbox::api::client::NovalaClient;
 use leadbox::api::worker::spawn_worker;
+use leadbox::app::keymap::Keymap;
 use leadbox::app::{self, App, AppSettings};
 use leadbox::cli::{Cli, Command, InboxArgs};
 use leadbox::store::draft_file::{self, DraftFile};
@@ -67,6 +68,7 @@ async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
 
     let worker = spawn_worker(client);
     let settings = AppSettings {
+        keymap: Keymap::default(),
         profile,
         page_size: app::DEFAULT_PAGE_SIZE,
         source_label,

@@ -8,7 +8,8 @@ use leadbox::api::ApiError;
 use leadbox::api::types::{FieldDetail, Lead, LeadStatus, NewLead};
 use leadbox::api::worker::{ApiEvent, ApiRequest};
 use leadbox::app::form::{Draft, DraftValue, FieldKind};
-use leadbox::app::new_lead::DRAFT_KEPT_NOTICE;
+use leadbox::app::keymap::Keymap;
+use leadbox::app::new_lead::draft_kept_notice;
 use leadbox::app::{App, Msg, Screen, update};
 
 fn ctrl(c: char) -> Msg {
@@ -340,7 +341,7 @@ fn discarding_the_form_drops_the_draft() {
 fn a_restored_draft_waits_for_n_and_reopens_with_its_text() {
     let (mut app, _) = app_with(80, 24, 5, false);
     app.restore_draft(draft_named("Zoë"));
-    assert_eq!(app.notice(), Some(DRAFT_KEPT_NOTICE));
+    assert_eq!(app.notice(), Some(draft_kept_notice(&Keymap::default()).as_str()));
     let text = screen_text(&app);
     assert!(text.contains("✔ Unsent lead kept: press n"), "{text}");
     assert_eq!(app.screen(), Screen::List);

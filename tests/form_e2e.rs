@@ -23,6 +23,7 @@ async fn start(profile: impl FnOnce(&Sandbox) -> TenantProfile) -> (Sandbox, App
     let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
     let mut worker = spawn_worker(client);
     let settings = AppSettings {
+        keymap: leadbox::app::keymap::Keymap::default(),
         profile: profile(&sandbox),
         page_size: 25,
         source_label: "sandbox".into(),

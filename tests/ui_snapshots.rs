@@ -251,13 +251,13 @@ fn help_lists_every_binding_even_at_80x24() {
         let (mut app, _) = app_with(w, h, 25, true);
         update(&mut app, ch('?'));
         let text = screen_text(&app);
-        for b in leadbox::app::keymap::KEYMAP {
+        for b in app.keymap().bindings() {
             assert!(
                 text.contains(b.description),
                 "{w}x{h}: {:?} missing from help:\n{text}",
                 b.description
             );
-            let keys = leadbox::app::keymap::binding_keys(b);
+            let keys = b.keys_label();
             assert!(text.contains(&keys), "{w}x{h}: {keys:?} missing from help");
         }
     }

@@ -77,6 +77,8 @@ pub struct Form {
     confirm: Option<Leave>,
     /// The last send may have created the lead: the next submit only warns, the one after sends.
     resend_guard: ResendGuard,
+    /// The key that sends, as the warning before a resend names it.
+    submit_key: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,7 +161,14 @@ impl Form {
             general_errors: Vec::new(),
             confirm: None,
             resend_guard: ResendGuard::Off,
+            submit_key: "Ctrl-s".to_string(),
         }
+    }
+
+    /// Names `key` as the key that sends, in the form's own messages (the app hands it the live keymap's).
+    pub fn with_submit_key(mut self, key: String) -> Self {
+        self.submit_key = key;
+        self
     }
 
     // ---- read access for drawing and tests ----
@@ -517,11 +526,11 @@ impl Form {
         };
         if self.resend_guard == ResendGuard::Warn {
             self.resend_guard = ResendGuard::Armed;
-            self.notice = Some(Notice::Warning(
+            self.notice = Some(Notice::Warning(format!(
                 "The last send may already have created this lead: check the list first. \
-                 Press Ctrl-S again to send it anyway."
-                    .into(),
-            ));
+                 Press {} again to send it anyway.",
+                self.submit_key
+            )));
             return FormAction::None;
         }
         self.resend_guard = ResendGuard::Off;

@@ -1,13 +1,20 @@
-//! The one table of key bindings: `update` dispatches through it and the help screen is drawn from it, so
-//! help always shows the keys that actually work.
+//! The one table of key bindings. `update` dispatches through it, and every key shown anywhere (help, the
+//! status bar's hints, the empty list's hints, the form's hints) is read from it, so a key remapped in the
+//! config file is the key that works and the key that is shown.
+//!
+//! Keys are parsed and printed with `crokey` (`ctrl-s`, `shift-g`, `pagedown`); a binding may also be a
+//! sequence of up to three keys written with spaces (`g g`).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use std::collections::BTreeMap;
+
+use crokey::{KeyCombination, KeyCombinationFormat, OneToThree};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 pub use crate::app::action::Action;
 use crate::app::action::FormCommand;
 
 /// Where a binding applies. More specific contexts are looked up before `Global`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Context {
     /// Every screen except the form.
     Global,
@@ -37,6 +44,15 @@ impl Context {
         Context::Help,
     ];
 
+    /// The contexts that are looked up together, most specific first: one per state of the screen.
+    pub const ACTIVE_SETS: [&'static [Context]; 5] = [
+        &[Context::Help, Context::Global],
+        &[Context::Detail, Context::Move, Context::Global],
+        &[Context::List, Context::Move, Context::Global],
+        &[Context::Pane, Context::Move, Context::Global],
+        &[Context::Form],
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
@@ -50,317 +66,531 @@ impl Context {
     }
 }
 
+/// One key press as bindings compare it. Shift is left out: terminals report it inconsistently with
+/// upper-case letters, `?` and BackTab, and the character itself already says it (`G`, not `g`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl Key {
+    pub const fn new(code: KeyCode, modifiers: KeyModifiers) -> Key {
+        Key {
+            code,
+            modifiers: modifiers.difference(KeyModifiers::SHIFT),
+        }
+    }
+
+    /// The key a terminal event stands for.
+    pub fn of(event: &KeyEvent) -> Key {
+        let combination = KeyCombination::from(*event);
+        match combination.codes {
+            OneToThree::One(code) => Key::new(code, combination.modifiers),
+            _ => Key::new(event.code, event.modifiers),
+        }
+    }
+
+    /// Parses one key as a user writes it in the config file: `ctrl-s`, `G` or `shift-g`, `pagedown`, `?`.
+    pub fn parse(raw: &str) -> Result<Key, String> {
+        let raw = raw.trim();
+        // crokey reads letters case-insensitively, so an upper-case letter is spelt out as shift + letter.
+        let spelt = match raw.chars().last() {
+            Some(c) if c.is_ascii_uppercase() && (raw.len() == 1 || raw.ends_with(&format!("-{c}"))) => {
+                format!("{}shift-{}", &raw[..raw.len() - 1], c.to_ascii_lowercase())
+            }
+            _ => raw.to_string(),
+        };
+        let combination = crokey::parse(&spelt).map_err(|_| format!("`{raw}` is not a key"))?;
+        match combination.normalized().codes {
+            OneToThree::One(code) => Ok(Key::new(code, combination.normalized().modifiers)),
+            _ => Err(format!(
+                "`{raw}` presses several keys at once, which terminals cannot report; write a sequence with spaces, e.g. `g g`"
+            )),
+        }
+    }
+
+    fn combination(self) -> KeyCombination {
+        let shifted = matches!(self.code, KeyCode::Char(c) if c.is_ascii_uppercase());
+        let modifiers = if shifted {
+            self.modifiers | KeyModifiers::SHIFT
+        } else {
+            self.modifiers
+        };
+        KeyCombination::one_key(self.code, modifiers)
+    }
+
+    /// How help writes the key: `j`, `G`, `↓`, `Ctrl-c`, `PgDn`, `Enter`, `Shift-Tab`.
+    pub fn label(self) -> String {
+        let format = KeyCombinationFormat::default().with_implicit_shift();
+        glyphs(format.to_string(self.combination()))
+    }
+
+    /// How a hint in a status line writes the key: `↵`, `esc`, `ctrl-s`, `j`.
+    pub fn short_label(self) -> String {
+        match self.code {
+            KeyCode::Enter if self.modifiers.is_empty() => "↵".to_string(),
+            KeyCode::Esc if self.modifiers.is_empty() => "esc".to_string(),
+            _ => {
+                let format = KeyCombinationFormat::default()
+                    .with_implicit_shift()
+                    .with_lowercase_modifiers();
+                glyphs(format.to_string(self.combination()))
+            }
+        }
+    }
+}
+
+/// crokey names the arrows and paging keys in words; help and hints are read at a glance, so they get glyphs
+/// and the short names every keyboard prints.
+fn glyphs(label: String) -> String {
+    let (mods, name) = match label.rfind('-') {
+        Some(i) if i + 1 < label.len() => label.split_at(i + 1),
+        _ => ("", label.as_str()),
+    };
+    let name = match name {
+        "Down" => "↓",
+        "Up" => "↑",
+        "Left" => "←",
+        "Right" => "→",
+        "PageDown" => "PgDn",
+        "PageUp" => "PgUp",
+        "BackTab" => "Shift-Tab",
+        other => other,
+    };
+    format!("{mods}{name}")
+}
+
 /// What sets a binding off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trigger {
-    Key(KeyCode, KeyModifiers),
+    /// One key, or a sequence of up to three pressed one after the other.
+    Keys(Vec<Key>),
     WheelDown,
     WheelUp,
     /// The left mouse button.
     Click,
 }
 
-const fn key(c: char) -> Trigger {
-    Trigger::Key(KeyCode::Char(c), KeyModifiers::NONE)
+impl Trigger {
+    fn label(&self) -> String {
+        match self {
+            Trigger::Keys(keys) => keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" "),
+            Trigger::WheelDown | Trigger::WheelUp => "wheel".to_string(),
+            Trigger::Click => "click".to_string(),
+        }
+    }
+
+    fn keys(&self) -> Option<&[Key]> {
+        match self {
+            Trigger::Keys(keys) => Some(keys),
+            _ => None,
+        }
+    }
 }
 
-const fn code(c: KeyCode) -> Trigger {
-    Trigger::Key(c, KeyModifiers::NONE)
-}
-
-const fn ctrl(c: char) -> Trigger {
-    Trigger::Key(KeyCode::Char(c), KeyModifiers::CONTROL)
-}
-
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     pub context: Context,
-    pub triggers: &'static [Trigger],
+    pub triggers: Vec<Trigger>,
     pub action: Action,
     pub description: &'static str,
+}
+
+impl Binding {
+    /// Every trigger as help writes it, deduplicated (the wheel binds two triggers that read the same).
+    pub fn keys_label(&self) -> String {
+        let mut labels: Vec<String> = Vec::new();
+        for t in &self.triggers {
+            let l = t.label();
+            if !labels.contains(&l) {
+                labels.push(l);
+            }
+        }
+        labels.join(" ")
+    }
 }
 
 /// How many rows one wheel notch moves.
 pub const WHEEL_ROWS: usize = 3;
 
-pub static KEYMAP: &[Binding] = &[
+/// What a key press means, given the keys pressed before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    Action(Action),
+    /// The keys so far begin a longer binding: wait for the next key.
+    Pending,
+    None,
+}
+
+/// A problem with the `[keys]` section of the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeymapError {
+    /// The action name as written in the file, or the key, for a clash.
+    pub name: String,
+    pub message: String,
+}
+
+/// The bindings in force: the built-in table, with the user's `[keys]` applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+fn key(c: char) -> Trigger {
+    Trigger::Keys(vec![Key::new(KeyCode::Char(c), KeyModifiers::NONE)])
+}
+
+fn code(c: KeyCode) -> Trigger {
+    Trigger::Keys(vec![Key::new(c, KeyModifiers::NONE)])
+}
+
+fn ctrl(c: char) -> Trigger {
+    Trigger::Keys(vec![Key::new(KeyCode::Char(c), KeyModifiers::CONTROL)])
+}
+
+fn bind(context: Context, triggers: Vec<Trigger>, action: Action, description: &'static str) -> Binding {
     Binding {
-        context: Context::Global,
-        triggers: &[key('q'), ctrl('c')],
-        action: Action::Quit,
-        description: "quit",
-    },
-    Binding {
-        context: Context::Global,
-        triggers: &[key('?')],
-        action: Action::ToggleHelp,
-        description: "this help",
-    },
-    Binding {
-        context: Context::Global,
-        triggers: &[code(KeyCode::Tab)],
-        action: Action::FocusNext,
-        description: "next pane",
-    },
-    Binding {
-        context: Context::Global,
-        triggers: &[code(KeyCode::BackTab)],
-        action: Action::FocusPrev,
-        description: "previous pane",
-    },
-    Binding {
-        context: Context::Global,
-        triggers: &[key('s')],
-        action: Action::FocusStatus,
-        description: "filter by status",
-    },
-    Binding {
-        context: Context::Global,
-        triggers: &[key('a')],
-        action: Action::FocusAssignee,
-        description: "filter by assignee",
-    },
-    Binding {
-        context: Context::Global,
-        triggers: &[Trigger::Click],
-        action: Action::Click,
-        description: "select lead / filter",
-    },
-    Binding {
-        context: Context::Global,
-        triggers: &[key('n')],
-        action: Action::NewLead,
-        description: "new lead",
-    },
-    Binding {
-        context: Context::Global,
-        triggers: &[key('r')],
-        action: Action::Reload,
-        description: "reload / retry",
-    },
-    Binding {
-        context: Context::Move,
-        triggers: &[key('j'), code(KeyCode::Down)],
-        action: Action::Down,
-        description: "down",
-    },
-    Binding {
-        context: Context::Move,
-        triggers: &[key('k'), code(KeyCode::Up)],
-        action: Action::Up,
-        description: "up",
-    },
-    Binding {
-        context: Context::Move,
-        triggers: &[code(KeyCode::PageDown), ctrl('d')],
-        action: Action::PageDown,
-        description: "one screen down",
-    },
-    Binding {
-        context: Context::Move,
-        triggers: &[code(KeyCode::PageUp), ctrl('u')],
-        action: Action::PageUp,
-        description: "one screen up",
-    },
-    Binding {
-        context: Context::Move,
-        triggers: &[key('g'), code(KeyCode::Home)],
-        action: Action::Top,
-        description: "first",
-    },
-    Binding {
-        context: Context::Move,
-        triggers: &[key('G'), code(KeyCode::End)],
-        action: Action::Bottom,
-        description: "last loaded",
-    },
-    Binding {
-        context: Context::Move,
-        triggers: &[Trigger::WheelDown, Trigger::WheelUp],
-        action: Action::Down,
-        description: "scroll",
-    },
-    Binding {
-        context: Context::List,
-        triggers: &[code(KeyCode::Enter)],
-        action: Action::Open,
-        description: "open the lead",
-    },
-    Binding {
-        context: Context::Pane,
-        triggers: &[code(KeyCode::Enter), key(' ')],
-        action: Action::Choose,
-        description: "apply the filter",
-    },
-    Binding {
-        context: Context::Pane,
-        triggers: &[code(KeyCode::Esc)],
-        action: Action::Back,
-        description: "back to the list",
-    },
-    Binding {
-        context: Context::Detail,
-        triggers: &[code(KeyCode::Esc), code(KeyCode::Backspace)],
-        action: Action::Back,
-        description: "back to the list",
-    },
-    Binding {
-        context: Context::Form,
-        triggers: &[ctrl('s')],
-        action: Action::Form(FormCommand::Submit),
-        description: "create the lead",
-    },
-    Binding {
-        context: Context::Form,
-        triggers: &[code(KeyCode::Esc)],
-        action: Action::Form(FormCommand::Cancel),
-        description: "close (asks if typed)",
-    },
-    Binding {
-        context: Context::Form,
-        triggers: &[code(KeyCode::Tab), code(KeyCode::Down)],
-        action: Action::Form(FormCommand::NextField),
-        description: "next field",
-    },
-    Binding {
-        context: Context::Form,
-        triggers: &[code(KeyCode::BackTab), code(KeyCode::Up)],
-        action: Action::Form(FormCommand::PrevField),
-        description: "previous field",
-    },
-    Binding {
-        context: Context::Form,
-        triggers: &[code(KeyCode::Enter)],
-        action: Action::Form(FormCommand::Activate),
-        description: "open list / choose",
-    },
-    Binding {
-        context: Context::Form,
-        triggers: &[key(' ')],
-        action: Action::Form(FormCommand::Toggle),
-        description: "tick or toggle",
-    },
-    Binding {
-        context: Context::Form,
-        triggers: &[code(KeyCode::Left)],
-        action: Action::Form(FormCommand::ChoicePrev),
-        description: "previous choice",
-    },
-    Binding {
-        context: Context::Form,
-        triggers: &[code(KeyCode::Right)],
-        action: Action::Form(FormCommand::ChoiceNext),
-        description: "next choice",
-    },
-    Binding {
-        context: Context::Form,
-        triggers: &[ctrl('c')],
-        action: Action::Form(FormCommand::Quit),
-        description: "quit (asks if typed)",
-    },
-    Binding {
-        context: Context::Help,
-        triggers: &[code(KeyCode::Esc), key('?')],
-        action: Action::Back,
-        description: "close help",
-    },
+        context,
+        triggers,
+        action,
+        description,
+    }
+}
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        use Context::*;
+        use FormCommand as F;
+        let bindings = vec![
+            bind(Global, vec![key('q'), ctrl('c')], Action::Quit, "quit"),
+            bind(Global, vec![key('?')], Action::ToggleHelp, "this help"),
+            bind(Global, vec![code(KeyCode::Tab)], Action::FocusNext, "next pane"),
+            bind(Global, vec![code(KeyCode::BackTab)], Action::FocusPrev, "previous pane"),
+            bind(Global, vec![key('s')], Action::FocusStatus, "filter by status"),
+            bind(Global, vec![key('a')], Action::FocusAssignee, "filter by assignee"),
+            bind(Global, vec![Trigger::Click], Action::Click, "select lead / filter"),
+            bind(Global, vec![key('n')], Action::NewLead, "new lead"),
+            bind(Global, vec![key('r')], Action::Reload, "reload / retry"),
+            bind(Move, vec![key('j'), code(KeyCode::Down)], Action::Down, "down"),
+            bind(Move, vec![key('k'), code(KeyCode::Up)], Action::Up, "up"),
+            bind(
+                Move,
+                vec![code(KeyCode::PageDown), ctrl('d')],
+                Action::PageDown,
+                "one screen down",
+            ),
+            bind(
+                Move,
+                vec![code(KeyCode::PageUp), ctrl('u')],
+                Action::PageUp,
+                "one screen up",
+            ),
+            bind(Move, vec![key('g'), code(KeyCode::Home)], Action::Top, "first"),
+            bind(Move, vec![key('G'), code(KeyCode::End)], Action::Bottom, "last loaded"),
+            bind(Move, vec![Trigger::WheelDown, Trigger::WheelUp], Action::Down, "scroll"),
+            bind(List, vec![code(KeyCode::Enter)], Action::Open, "open the lead"),
+            bind(
+                Pane,
+                vec![code(KeyCode::Enter), key(' ')],
+                Action::Choose,
+                "apply the filter",
+            ),
+            bind(Pane, vec![code(KeyCode::Esc)], Action::Back, "back to the list"),
+            bind(
+                Detail,
+                vec![code(KeyCode::Esc), code(KeyCode::Backspace)],
+                Action::Back,
+                "back to the list",
+            ),
+            bind(Form, vec![ctrl('s')], Action::Form(F::Submit), "create the lead"),
+            bind(
+                Form,
+                vec![code(KeyCode::Esc)],
+                Action::Form(F::Cancel),
+                "close (asks if typed)",
+            ),
+            bind(
+                Form,
+                vec![code(KeyCode::Tab), code(KeyCode::Down)],
+                Action::Form(F::NextField),
+                "next field",
+            ),
+            bind(
+                Form,
+                vec![code(KeyCode::BackTab), code(KeyCode::Up)],
+                Action::Form(F::PrevField),
+                "previous field",
+            ),
+            bind(
+                Form,
+                vec![code(KeyCode::Enter)],
+                Action::Form(F::Activate),
+                "open list / choose",
+            ),
+            bind(Form, vec![key(' ')], Action::Form(F::Toggle), "tick or toggle"),
+            bind(
+                Form,
+                vec![code(KeyCode::Left)],
+                Action::Form(F::ChoicePrev),
+                "previous choice",
+            ),
+            bind(
+                Form,
+                vec![code(KeyCode::Right)],
+                Action::Form(F::ChoiceNext),
+                "next choice",
+            ),
+            bind(Form, vec![ctrl('c')], Action::Form(F::Quit), "quit (asks if typed)"),
+            bind(Help, vec![code(KeyCode::Esc), key('?')], Action::Back, "close help"),
+        ];
+        Keymap { bindings }
+    }
+}
+
+/// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
+/// same action in several contexts (`back` is Esc in the panes, the detail and help).
+pub const ACTION_NAMES: [(&str, &[Action]); 25] = [
+    ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
+    ("help", &[Action::ToggleHelp]),
+    ("next_pane", &[Action::FocusNext]),
+    ("previous_pane", &[Action::FocusPrev]),
+    ("filter_status", &[Action::FocusStatus]),
+    ("filter_assignee", &[Action::FocusAssignee]),
+    ("new_lead", &[Action::NewLead]),
+    ("reload", &[Action::Reload]),
+    ("down", &[Action::Down]),
+    ("up", &[Action::Up]),
+    ("page_down", &[Action::PageDown]),
+    ("page_up", &[Action::PageUp]),
+    ("top", &[Action::Top]),
+    ("bottom", &[Action::Bottom]),
+    ("open", &[Action::Open]),
+    ("apply_filter", &[Action::Choose]),
+    ("back", &[Action::Back]),
+    ("create", &[Action::Form(FormCommand::Submit)]),
+    ("close_form", &[Action::Form(FormCommand::Cancel)]),
+    ("next_field", &[Action::Form(FormCommand::NextField)]),
+    ("previous_field", &[Action::Form(FormCommand::PrevField)]),
+    ("choose", &[Action::Form(FormCommand::Activate)]),
+    ("toggle", &[Action::Form(FormCommand::Toggle)]),
+    ("previous_choice", &[Action::Form(FormCommand::ChoicePrev)]),
+    ("next_choice", &[Action::Form(FormCommand::ChoiceNext)]),
 ];
 
-fn matches_key(trigger: &Trigger, event: &KeyEvent) -> bool {
-    let Trigger::Key(code, mods) = trigger else {
-        return false;
-    };
-    // Terminals report Shift with upper-case letters, `?` and BackTab inconsistently, so Shift is ignored.
-    let pressed = event.modifiers - KeyModifiers::SHIFT;
-    *code == event.code && *mods == pressed
-}
-
-/// The action `event` means in the first of `contexts` that binds it.
-pub fn action_for_key(contexts: &[Context], event: &KeyEvent) -> Option<Action> {
-    if event.kind == KeyEventKind::Release {
-        return None;
-    }
-    contexts.iter().find_map(|ctx| {
-        KEYMAP
-            .iter()
-            .filter(|b| b.context == *ctx)
-            .find(|b| b.triggers.iter().any(|t| matches_key(t, event)))
-            .map(|b| b.action)
-    })
-}
-
-/// The command a key gives the create form, if any: the form is handed this, never the keymap itself.
-pub fn form_command(key: &KeyEvent) -> Option<FormCommand> {
-    match action_for_key(&[Context::Form], key) {
-        Some(Action::Form(command)) => Some(command),
-        _ => None,
+/// Parses one binding as written in the file: a key, or keys separated by spaces for a sequence.
+pub fn parse_trigger(raw: &str) -> Result<Trigger, String> {
+    let keys = raw.split_whitespace().map(Key::parse).collect::<Result<Vec<_>, _>>()?;
+    match keys.len() {
+        0 => Err("an empty key".to_string()),
+        1..=3 => Ok(Trigger::Keys(keys)),
+        _ => Err(format!("`{raw}` is a sequence of more than three keys")),
     }
 }
 
-/// The wheel moves by `WHEEL_ROWS` in whatever context has `Move` bindings; a left click selects (the app
-/// works out what is under it).
-pub fn action_for_mouse(contexts: &[Context], event: &MouseEvent) -> Option<(Action, usize)> {
-    let trigger = match event.kind {
-        MouseEventKind::ScrollDown => Trigger::WheelDown,
-        MouseEventKind::ScrollUp => Trigger::WheelUp,
-        MouseEventKind::Down(crossterm::event::MouseButton::Left) => Trigger::Click,
-        _ => return None,
-    };
-    let bound = contexts.iter().any(|ctx| {
-        KEYMAP
-            .iter()
-            .any(|b| b.context == *ctx && b.triggers.contains(&trigger))
-    });
-    match (bound, trigger) {
-        (true, Trigger::WheelDown) => Some((Action::Down, WHEEL_ROWS)),
-        (true, Trigger::WheelUp) => Some((Action::Up, WHEEL_ROWS)),
-        (true, _) => Some((Action::Click, 0)),
-        (false, _) => None,
+impl Keymap {
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
     }
-}
 
-/// How a trigger is written in help: `j`, `↓`, `Ctrl-c`, `PgDn`, `wheel`.
-pub fn trigger_label(trigger: &Trigger) -> String {
-    match trigger {
-        Trigger::WheelDown | Trigger::WheelUp => "wheel".to_string(),
-        Trigger::Click => "click".to_string(),
-        Trigger::Key(code, mods) => {
-            let name = match code {
-                KeyCode::Char(' ') => "Space".to_string(),
-                KeyCode::Char(c) => c.to_string(),
-                KeyCode::Down => "↓".to_string(),
-                KeyCode::Up => "↑".to_string(),
-                KeyCode::Left => "←".to_string(),
-                KeyCode::Right => "→".to_string(),
-                KeyCode::PageDown => "PgDn".to_string(),
-                KeyCode::PageUp => "PgUp".to_string(),
-                KeyCode::Home => "Home".to_string(),
-                KeyCode::End => "End".to_string(),
-                KeyCode::Enter => "Enter".to_string(),
-                KeyCode::Esc => "Esc".to_string(),
-                KeyCode::Tab => "Tab".to_string(),
-                KeyCode::BackTab => "Shift-Tab".to_string(),
-                KeyCode::Backspace => "Backspace".to_string(),
-                other => format!("{other:?}"),
+    /// The built-in table with the `[keys]` section applied: each named action gets exactly the keys given
+    /// (mouse triggers stay). Every problem is reported, not just the first: an unknown action name (with the
+    /// closest known one), a key that does not parse, a sequence in the form (which types what it gets), and
+    /// a key that would mean two actions where the user's binding is involved.
+    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, Vec<KeymapError>> {
+        let mut keymap = Keymap::default();
+        let mut errors = Vec::new();
+        let mut changed: Vec<Action> = Vec::new();
+        for (name, raws) in overrides {
+            let Some((_, actions)) = ACTION_NAMES.iter().find(|(n, _)| n == name) else {
+                errors.push(KeymapError {
+                    name: name.clone(),
+                    message: unknown_action(name),
+                });
+                continue;
             };
-            if mods.contains(KeyModifiers::CONTROL) {
-                format!("Ctrl-{name}")
-            } else {
-                name
+            let mut triggers = Vec::new();
+            for raw in raws {
+                match parse_trigger(raw) {
+                    Ok(t) => triggers.push(t),
+                    Err(message) => errors.push(KeymapError {
+                        name: name.clone(),
+                        message,
+                    }),
+                }
+            }
+            for binding in keymap.bindings.iter_mut().filter(|b| actions.contains(&b.action)) {
+                let sequence = triggers.iter().any(|t| t.keys().is_some_and(|k| k.len() > 1));
+                if binding.context == Context::Form && sequence {
+                    errors.push(KeymapError {
+                        name: name.clone(),
+                        message: "the form types what it gets, so its keys cannot be sequences".to_string(),
+                    });
+                }
+                binding.triggers.retain(|t| t.keys().is_none());
+                binding.triggers.extend(triggers.iter().cloned());
+            }
+            changed.extend(actions.iter().copied());
+        }
+        errors.extend(keymap.clashes(&changed));
+        if errors.is_empty() { Ok(keymap) } else { Err(errors) }
+    }
+
+    /// Keys that would mean two actions at once, or that begin a sequence bound in the same place, where at
+    /// least one of the two bindings is the user's (the built-in table overrides on purpose: Esc closes
+    /// help before anything else sees it).
+    fn clashes(&self, changed: &[Action]) -> Vec<KeymapError> {
+        let mut errors = Vec::new();
+        for set in Context::ACTIVE_SETS {
+            let keyed: Vec<(&Binding, &[Key])> = self
+                .bindings
+                .iter()
+                .filter(|b| set.contains(&b.context))
+                .flat_map(|b| b.triggers.iter().filter_map(move |t| t.keys().map(|k| (b, k))))
+                .collect();
+            for (i, (a, ka)) in keyed.iter().enumerate() {
+                for (b, kb) in &keyed[i + 1..] {
+                    let same = ka == kb;
+                    let prefix = ka.len() != kb.len() && (ka.starts_with(kb) || kb.starts_with(ka));
+                    let involved = changed.contains(&a.action) || changed.contains(&b.action);
+                    if !(same || prefix) || a.action == b.action || !involved {
+                        continue;
+                    }
+                    let keys = Trigger::Keys(ka.to_vec()).label();
+                    let message = if same {
+                        format!(
+                            "`{keys}` would both {} and {} ({})",
+                            a.description,
+                            b.description,
+                            a.context.title().to_lowercase()
+                        )
+                    } else {
+                        format!(
+                            "`{keys}` and `{}` begin alike, so one of them could never be pressed",
+                            Trigger::Keys(kb.to_vec()).label()
+                        )
+                    };
+                    if !errors.iter().any(|e: &KeymapError| e.message == message) {
+                        errors.push(KeymapError { name: keys, message });
+                    }
+                }
             }
         }
+        errors
+    }
+
+    /// What a key press means in `contexts` after the keys in `pending`. The first context that binds the
+    /// keys (or begins a binding with them) decides; an unknown sequence starts over from the last key.
+    pub fn resolve(&self, contexts: &[Context], pending: &[Key], event: &KeyEvent) -> Resolved {
+        if event.kind == KeyEventKind::Release {
+            return Resolved::None;
+        }
+        let key = Key::of(event);
+        let mut keys = pending.to_vec();
+        keys.push(key);
+        match self.lookup(contexts, &keys) {
+            Resolved::None if !pending.is_empty() => self.lookup(contexts, &[key]),
+            found => found,
+        }
+    }
+
+    fn lookup(&self, contexts: &[Context], keys: &[Key]) -> Resolved {
+        for ctx in contexts {
+            let mut begins = false;
+            for b in self.bindings.iter().filter(|b| b.context == *ctx) {
+                for t in &b.triggers {
+                    match t.keys() {
+                        Some(k) if k == keys => return Resolved::Action(b.action),
+                        Some(k) if k.len() > keys.len() && k.starts_with(keys) => begins = true,
+                        _ => {}
+                    }
+                }
+            }
+            if begins {
+                return Resolved::Pending;
+            }
+        }
+        Resolved::None
+    }
+
+    /// The action one key press means in the first of `contexts` that binds it, ignoring sequences.
+    pub fn action_for_key(&self, contexts: &[Context], event: &KeyEvent) -> Option<Action> {
+        match self.resolve(contexts, &[], event) {
+            Resolved::Action(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The command a key gives the create form, if any: the form is handed this, never the keymap itself.
+    pub fn form_command(&self, event: &KeyEvent) -> Option<FormCommand> {
+        match self.action_for_key(&[Context::Form], event) {
+            Some(Action::Form(command)) => Some(command),
+            _ => None,
+        }
+    }
+
+    /// The wheel moves by `WHEEL_ROWS` in whatever context has the wheel bound; a left click selects (the
+    /// app works out what is under it).
+    pub fn action_for_mouse(&self, contexts: &[Context], event: &MouseEvent) -> Option<(Action, usize)> {
+        let trigger = match event.kind {
+            MouseEventKind::ScrollDown => Trigger::WheelDown,
+            MouseEventKind::ScrollUp => Trigger::WheelUp,
+            MouseEventKind::Down(MouseButton::Left) => Trigger::Click,
+            _ => return None,
+        };
+        let bound = contexts.iter().any(|ctx| {
+            self.bindings
+                .iter()
+                .any(|b| b.context == *ctx && b.triggers.contains(&trigger))
+        });
+        match (bound, trigger) {
+            (true, Trigger::WheelDown) => Some((Action::Down, WHEEL_ROWS)),
+            (true, Trigger::WheelUp) => Some((Action::Up, WHEEL_ROWS)),
+            (true, _) => Some((Action::Click, 0)),
+            (false, _) => None,
+        }
+    }
+
+    /// The first key bound to `action` in `context`, as a hint writes it (`↵`, `esc`, `ctrl-s`, `g g`), or
+    /// `None` when the user left the action without a key.
+    pub fn hint_key(&self, context: Context, action: Action) -> Option<String> {
+        self.first_keys(context, action)
+            .map(|keys| keys.iter().map(|k| k.short_label()).collect::<Vec<_>>().join(" "))
+    }
+
+    /// The first key bound to `action` in `context` as help writes it (`Enter`, `Space`, `Ctrl-s`).
+    pub fn key_label(&self, context: Context, action: Action) -> Option<String> {
+        self.first_keys(context, action)
+            .map(|keys| keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" "))
+    }
+
+    fn first_keys(&self, context: Context, action: Action) -> Option<&[Key]> {
+        self.bindings
+            .iter()
+            .filter(|b| b.context == context && b.action == action)
+            .flat_map(|b| b.triggers.iter())
+            .find_map(|t| t.keys())
+    }
+
+    /// Like [`Keymap::hint_key`] for a form command.
+    pub fn form_hint_key(&self, command: FormCommand) -> Option<String> {
+        self.hint_key(Context::Form, Action::Form(command))
     }
 }
 
-/// Every binding's triggers, deduplicated (the wheel binds two triggers that read the same).
-pub fn binding_keys(binding: &Binding) -> String {
-    let mut labels: Vec<String> = Vec::new();
-    for t in binding.triggers {
-        let l = trigger_label(t);
-        if !labels.contains(&l) {
-            labels.push(l);
-        }
+fn unknown_action(name: &str) -> String {
+    let closest = ACTION_NAMES
+        .iter()
+        .map(|(n, _)| (strsim::levenshtein(name, n), *n))
+        .min()
+        .filter(|(d, n)| *d <= 2.max(n.len() / 3));
+    match closest {
+        Some((_, n)) => format!("`{name}` is not an action; did you mean `{n}`?"),
+        None => format!(
+            "`{name}` is not an action; the actions are {}",
+            ACTION_NAMES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        ),
     }
-    labels.join(" ")
 }
 
 #[cfg(test)]
@@ -371,35 +601,141 @@ mod tests {
         KeyEvent::new(code, mods)
     }
 
+    fn overrides(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
+        pairs
+            .iter()
+            .map(|(a, k)| (a.to_string(), k.iter().map(|s| s.to_string()).collect()))
+            .collect()
+    }
+
     #[test]
     fn specific_context_wins_over_global_and_shift_is_ignored() {
+        let keymap = Keymap::default();
         let esc = press(KeyCode::Esc, KeyModifiers::NONE);
         assert_eq!(
-            action_for_key(&[Context::Pane, Context::Global], &esc),
+            keymap.action_for_key(&[Context::Pane, Context::Global], &esc),
             Some(Action::Back)
         );
         assert_eq!(
-            action_for_key(&[Context::List, Context::Move, Context::Global], &esc),
+            keymap.action_for_key(&[Context::List, Context::Move, Context::Global], &esc),
             None
         );
         let big_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(action_for_key(&[Context::Move], &big_g), Some(Action::Bottom));
+        assert_eq!(keymap.action_for_key(&[Context::Move], &big_g), Some(Action::Bottom));
         let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(action_for_key(&[Context::Global], &ctrl_c), Some(Action::Quit));
+        assert_eq!(keymap.action_for_key(&[Context::Global], &ctrl_c), Some(Action::Quit));
         let plain_c = press(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(action_for_key(&[Context::Global], &plain_c), None);
+        assert_eq!(keymap.action_for_key(&[Context::Global], &plain_c), None);
+        let question = press(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(
+            keymap.action_for_key(&[Context::Global], &question),
+            Some(Action::ToggleHelp)
+        );
     }
 
     #[test]
     fn no_trigger_is_bound_twice_in_one_context() {
         for ctx in Context::ALL {
             let mut seen: Vec<&Trigger> = Vec::new();
-            for b in KEYMAP.iter().filter(|b| b.context == ctx) {
-                for t in b.triggers {
+            for b in Keymap::default().bindings.iter().filter(|b| b.context == ctx) {
+                for t in &b.triggers {
                     assert!(!seen.contains(&t), "{t:?} bound twice in {ctx:?}");
                     seen.push(t);
                 }
             }
         }
+    }
+
+    #[test]
+    fn keys_parse_and_print_as_help_and_hints_write_them() {
+        let cases = [
+            ("ctrl-s", "Ctrl-s", "ctrl-s"),
+            ("G", "G", "G"),
+            ("shift-g", "G", "G"),
+            ("pagedown", "PgDn", "PgDn"),
+            ("down", "↓", "↓"),
+            ("enter", "Enter", "↵"),
+            ("esc", "Esc", "esc"),
+            ("backtab", "Shift-Tab", "Shift-Tab"),
+            ("space", "Space", "Space"),
+            ("?", "?", "?"),
+            ("f5", "F5", "F5"),
+        ];
+        for (raw, long, short) in cases {
+            let key = Key::parse(raw).unwrap();
+            assert_eq!(key.label(), long, "{raw}");
+            assert_eq!(key.short_label(), short, "{raw}");
+        }
+        assert!(Key::parse("ctrl-nope").is_err());
+        assert!(Key::parse("a-b").is_err(), "two keys at once");
+    }
+
+    #[test]
+    fn a_remapped_action_answers_to_its_new_key_only() {
+        let keymap = Keymap::with_overrides(&overrides(&[("new_lead", &["ctrl-n"]), ("down", &["J"])])).unwrap();
+        let list = [Context::List, Context::Move, Context::Global];
+        let ctrl_n = press(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        assert_eq!(keymap.action_for_key(&list, &ctrl_n), Some(Action::NewLead));
+        assert_eq!(
+            keymap.action_for_key(&list, &press(KeyCode::Char('n'), KeyModifiers::NONE)),
+            None
+        );
+        let big_j = press(KeyCode::Char('J'), KeyModifiers::SHIFT);
+        assert_eq!(keymap.action_for_key(&list, &big_j), Some(Action::Down));
+        assert_eq!(
+            keymap.action_for_key(&list, &press(KeyCode::Char('j'), KeyModifiers::NONE)),
+            None
+        );
+        // The wheel still scrolls.
+        let wheel = MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column: 0,
+            row: 0,
+            modifiers: KeyModifiers::NONE,
+        };
+        assert_eq!(keymap.action_for_mouse(&list, &wheel), Some((Action::Down, WHEEL_ROWS)));
+        assert_eq!(
+            keymap.hint_key(Context::Global, Action::NewLead).as_deref(),
+            Some("ctrl-n")
+        );
+    }
+
+    #[test]
+    fn sequences_wait_for_their_next_key_and_start_over_when_it_does_not_fit() {
+        let keymap = Keymap::with_overrides(&overrides(&[("top", &["g g", "home"])])).unwrap();
+        let list = [Context::List, Context::Move, Context::Global];
+        let g = press(KeyCode::Char('g'), KeyModifiers::NONE);
+        let g_key = Key::of(&g);
+        assert_eq!(keymap.resolve(&list, &[], &g), Resolved::Pending);
+        assert_eq!(keymap.resolve(&list, &[g_key], &g), Resolved::Action(Action::Top));
+        let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(keymap.resolve(&list, &[g_key], &j), Resolved::Action(Action::Down));
+        assert_eq!(keymap.hint_key(Context::Move, Action::Top).as_deref(), Some("g g"));
+    }
+
+    #[test]
+    fn every_problem_in_the_keys_section_is_reported() {
+        let errors = Keymap::with_overrides(&overrides(&[
+            ("quitt", &["x"]),
+            ("reload", &["ctrl-nope"]),
+            ("new_lead", &["j"]),
+            ("create", &["ctrl-x ctrl-s"]),
+        ]))
+        .unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.name, e.message)).collect();
+        let all = text.join("\n");
+        assert!(all.contains("`quitt` is not an action; did you mean `quit`?"), "{all}");
+        assert!(all.contains("`ctrl-nope` is not a key"), "{all}");
+        assert!(all.contains("`j` would both"), "{all}");
+        assert!(all.contains("cannot be sequences"), "{all}");
+        assert_eq!(errors.len(), 4, "{all}");
+    }
+
+    #[test]
+    fn a_key_that_begins_another_binding_is_refused() {
+        let errors = Keymap::with_overrides(&overrides(&[("reload", &["g"])])).unwrap_err();
+        assert!(errors[0].message.contains("`g` would both"), "{errors:?}");
+        let errors = Keymap::with_overrides(&overrides(&[("reload", &["g r"])])).unwrap_err();
+        assert!(errors[0].message.contains("begin alike"), "{errors:?}");
     }
 }

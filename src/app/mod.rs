@@ -23,7 +23,7 @@ pub use action::Msg;
 use detail::DetailState;
 use filters::PaneKind;
 use form::Form;
-use keymap::{Action, Context};
+use keymap::{Action, Context, Key, Keymap, Resolved};
 pub use layout::list_rows;
 use layout::{Hit, LayoutState, SIDEBAR_ALWAYS_FROM, ScreenLayout};
 use lead_view::LeadView;
@@ -41,6 +41,8 @@ pub struct AppSettings {
     pub source_label: String,
     /// False: assignees as short ids and custom fields by raw key (no roster or field names known).
     pub show_names: bool,
+    /// The bindings in force, the user's `[keys]` applied.
+    pub keymap: Keymap,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +88,8 @@ pub struct App {
     form: Option<Form>,
     /// A draft from last time, waiting for `n` to open the form with it.
     pending_draft: Option<form::Draft>,
+    /// The keys of a sequence pressed so far (`g` of `g g`).
+    pending_keys: Vec<Key>,
     quit: bool,
 }
 
@@ -115,6 +119,7 @@ impl App {
             notice: None,
             form: None,
             pending_draft: None,
+            pending_keys: Vec::new(),
             quit: false,
         }
     }
@@ -130,6 +135,15 @@ impl App {
 
     pub fn settings(&self) -> &AppSettings {
         &self.settings
+    }
+
+    pub fn keymap(&self) -> &Keymap {
+        &self.settings.keymap
+    }
+
+    /// The keys of a sequence typed so far, for the status bar to echo.
+    pub fn pending_keys(&self) -> &[Key] {
+        &self.pending_keys
     }
 
     pub fn list(&self) -> &LeadList {
@@ -297,9 +311,15 @@ impl App {
         if self.screen == Screen::Form {
             return self.on_form_key(key);
         }
-        match keymap::action_for_key(self.contexts(), &key) {
-            Some(action) => self.on_action(action, 1),
-            None => Vec::new(),
+        let pending = std::mem::take(&mut self.pending_keys);
+        match self.settings.keymap.resolve(self.contexts(), &pending, &key) {
+            Resolved::Action(action) => self.on_action(action, 1),
+            Resolved::Pending => {
+                self.pending_keys = pending;
+                self.pending_keys.push(Key::of(&key));
+                Vec::new()
+            }
+            Resolved::None => Vec::new(),
         }
     }
 
@@ -644,7 +664,7 @@ impl App {
 pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
     match msg {
         Msg::Key(key) => app.on_key(key),
-        Msg::Mouse(mouse) => match keymap::action_for_mouse(app.contexts(), &mouse) {
+        Msg::Mouse(mouse) => match app.settings.keymap.action_for_mouse(app.contexts(), &mouse) {
             Some((Action::Click, _)) if !app.help => app.on_click(mouse.column, mouse.row),
             Some((action, rows)) if !app.help => app.on_action(action, rows),
             _ => Vec::new(),

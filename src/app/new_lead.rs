@@ -5,21 +5,36 @@ use crossterm::event::KeyEvent;
 use crate::api::error::ApiError;
 use crate::api::types::Lead;
 use crate::api::worker::{ApiRequest, RequestId};
+use crate::app::action::FormCommand;
 use crate::app::form::{Draft, Form, FormAction};
-use crate::app::{App, Focus, Screen, keymap, list_rows};
+use crate::app::keymap::{Action, Context, Keymap};
+use crate::app::{App, Focus, Screen, list_rows};
 
 /// The status bar's word at start when a draft from last time is waiting: short enough to fit beside the
 /// filters in 80 columns.
-pub const DRAFT_KEPT_NOTICE: &str = "Unsent lead kept: press n";
+pub fn draft_kept_notice(keymap: &Keymap) -> String {
+    format!(
+        "Unsent lead kept: press {}",
+        keymap
+            .hint_key(Context::Global, Action::NewLead)
+            .unwrap_or_else(|| "(no key)".to_string())
+    )
+}
 
 impl App {
     pub(in crate::app) fn open_form(&mut self) {
         if self.form.is_none() {
             let profile = &self.settings.profile;
-            self.form = Some(match self.pending_draft.take() {
+            let form = match self.pending_draft.take() {
                 Some(draft) => Form::from_draft(profile, &draft),
                 None => Form::new(profile),
-            });
+            };
+            let submit = self
+                .settings
+                .keymap
+                .key_label(Context::Form, Action::Form(FormCommand::Submit))
+                .unwrap_or_else(|| "(no key)".to_string());
+            self.form = Some(form.with_submit_key(submit));
         }
         self.screen = Screen::Form;
     }
@@ -30,7 +45,7 @@ impl App {
             return;
         }
         self.pending_draft = Some(draft);
-        self.notice = Some(DRAFT_KEPT_NOTICE.to_string());
+        self.notice = Some(draft_kept_notice(&self.settings.keymap));
     }
 
     /// The draft to keep on disk: the open form's, else the one waiting for `n`. `None` once the lead was
@@ -64,7 +79,8 @@ impl App {
             self.screen = Screen::List;
             return Vec::new();
         };
-        match form.handle_key(key, keymap::form_command(&key)) {
+        let command = self.settings.keymap.form_command(&key);
+        match form.handle_key(key, command) {
             FormAction::None => Vec::new(),
             FormAction::Cancel => {
                 self.close_form();

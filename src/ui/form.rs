@@ -11,7 +11,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::detail::wrap;
 use crate::app::form::{Choice, Field, FieldKind, Form, FormCommand, Leave, MultiChoice, Notice, Slot, TextInput};
-use crate::app::keymap::{Action, Context, KEYMAP, binding_keys};
+use crate::app::keymap::{Action, Context, Keymap};
 use crate::sanitize;
 use crate::ui::text::fit;
 use crate::ui::theme;
@@ -40,7 +40,32 @@ struct Columns {
     value: usize,
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, form: &Form) {
+/// The keys the form's own hints name, read once per frame from the keymap.
+struct FormKeys {
+    choose: String,
+    toggle: String,
+    change: String,
+    cancel: String,
+}
+
+impl FormKeys {
+    fn of(keymap: &Keymap) -> FormKeys {
+        let label = |c| {
+            keymap
+                .key_label(Context::Form, Action::Form(c))
+                .unwrap_or_else(|| "(no key)".to_string())
+        };
+        FormKeys {
+            choose: label(FormCommand::Activate),
+            toggle: label(FormCommand::Toggle),
+            change: format!("{}/{}", label(FormCommand::ChoicePrev), label(FormCommand::ChoiceNext)),
+            cancel: label(FormCommand::Cancel),
+        }
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, form: &Form, keymap: &Keymap) {
+    let keys = FormKeys::of(keymap);
     frame.render_widget(Clear, area);
     let title = if form.is_sending() {
         " New lead · sending… "
@@ -57,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form) {
     }
     let width = usize::from(inner.width);
 
-    let messages = message_lines(form, width);
+    let messages = message_lines(form, width, &keys);
     let message_rows = messages.len().min(MESSAGE_ROWS) as u16;
     let [body, message_area, hint_area] = Layout::vertical([
         Constraint::Min(1),
@@ -66,7 +91,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form) {
     ])
     .areas(inner);
 
-    let (rows, focus_span) = body_rows(form, width);
+    let (rows, focus_span) = body_rows(form, width, &keys);
     let height = usize::from(body.height);
     let offset = scroll_offset(focus_span, height);
     let visible: Vec<&Row> = rows.iter().skip(offset).take(height).collect();
@@ -84,7 +109,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form) {
         Paragraph::new(messages.into_iter().take(MESSAGE_ROWS).collect::<Vec<_>>()),
         message_area,
     );
-    frame.render_widget(Paragraph::new(hint_line(width)), hint_area);
+    frame.render_widget(Paragraph::new(hint_line(keymap, width)), hint_area);
 }
 
 /// The first body row to show so the focused field's rows `[start, end)` are on screen.
@@ -99,7 +124,7 @@ fn scroll_offset((start, end): (usize, usize), height: usize) -> usize {
 }
 
 /// Every body row, and the rows `[start, end)` of the focused field (or button).
-fn body_rows(form: &Form, width: usize) -> (Vec<Row>, (usize, usize)) {
+fn body_rows(form: &Form, width: usize, keys: &FormKeys) -> (Vec<Row>, (usize, usize)) {
     let label_width = form
         .fields()
         .iter()
@@ -122,7 +147,7 @@ fn body_rows(form: &Form, width: usize) -> (Vec<Row>, (usize, usize)) {
             });
         }
         let start = rows.len();
-        field_rows(form, i, field, &columns, &mut rows);
+        field_rows(form, i, field, &columns, keys, &mut rows);
         if i == form.focus() {
             focus_span = (start, rows.len());
         }
@@ -149,7 +174,7 @@ fn body_rows(form: &Form, width: usize) -> (Vec<Row>, (usize, usize)) {
     (rows, focus_span)
 }
 
-fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, rows: &mut Vec<Row>) {
+fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, keys: &FormKeys, rows: &mut Vec<Row>) {
     let focused = index == form.focus();
     let error = form.visible_error(index);
     let marker = if focused { "▸ " } else { "  " };
@@ -171,9 +196,9 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, rows:
 
     let values: Vec<(Vec<Span<'static>>, Option<u16>)> = match &field.kind {
         FieldKind::Text(t) => text_rows(t, focused, value_width),
-        FieldKind::Choice(c) => choice_rows(c, field.required, focused),
-        FieldKind::Multi(m) => multi_rows(m, focused),
-        FieldKind::Toggle(v) => vec![(toggle_spans(*v, focused), None)],
+        FieldKind::Choice(c) => choice_rows(c, field.required, focused, keys),
+        FieldKind::Multi(m) => multi_rows(m, focused, keys),
+        FieldKind::Toggle(v) => vec![(toggle_spans(*v, focused, keys), None)],
     };
     for (n, (mut spans, cursor)) in values.into_iter().enumerate() {
         let mut line_spans = vec![if n == 0 {
@@ -267,7 +292,7 @@ fn text_rows(t: &TextInput, focused: bool, width: usize) -> Vec<(Vec<Span<'stati
         .collect()
 }
 
-fn choice_rows(c: &Choice, required: bool, focused: bool) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
+fn choice_rows(c: &Choice, required: bool, focused: bool, keys: &FormKeys) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
     let current = match c.selected.and_then(|i| c.options.get(i)) {
         Some((_, label)) => Span::raw(sanitize::line(label).into_owned()),
         None if required => Span::styled("choose…", theme::muted()),
@@ -279,7 +304,10 @@ fn choice_rows(c: &Choice, required: bool, focused: bool) -> Vec<(Vec<Span<'stat
         first.push(current);
         first.push(Span::styled(" ›", theme::key()));
         if c.open.is_none() {
-            first.push(Span::styled("  Enter: list · ←/→: change", theme::muted()));
+            first.push(Span::styled(
+                format!("  {}: list · {}: change", keys.choose, keys.change),
+                theme::muted(),
+            ));
         }
     } else {
         first.push(current);
@@ -306,7 +334,7 @@ fn choice_rows(c: &Choice, required: bool, focused: bool) -> Vec<(Vec<Span<'stat
     rows
 }
 
-fn multi_rows(m: &MultiChoice, focused: bool) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
+fn multi_rows(m: &MultiChoice, focused: bool, keys: &FormKeys) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
     let values = m.values();
     let mut first = vec![if values.is_empty() {
         Span::styled("none", theme::muted())
@@ -314,7 +342,7 @@ fn multi_rows(m: &MultiChoice, focused: bool) -> Vec<(Vec<Span<'static>>, Option
         Span::raw(sanitize::line(&values.join(", ")).into_owned())
     }];
     if focused && m.open.is_none() {
-        first.push(Span::styled("  Enter: list", theme::muted()));
+        first.push(Span::styled(format!("  {}: list", keys.choose), theme::muted()));
     }
     let mut rows = vec![(first, None)];
     if let Some(open) = m.open {
@@ -328,19 +356,25 @@ fn multi_rows(m: &MultiChoice, focused: bool) -> Vec<(Vec<Span<'static>>, Option
             let style = if row == open { focus() } else { Style::new() };
             rows.push((vec![Span::raw("  "), Span::styled(text, style)], None));
         }
-        rows.push((vec![Span::styled("  Space: tick · Enter: done", theme::muted())], None));
+        rows.push((
+            vec![Span::styled(
+                format!("  {}: tick · {}: done", keys.toggle, keys.choose),
+                theme::muted(),
+            )],
+            None,
+        ));
     }
     rows
 }
 
-fn toggle_spans(value: Option<bool>, focused: bool) -> Vec<Span<'static>> {
+fn toggle_spans(value: Option<bool>, focused: bool, keys: &FormKeys) -> Vec<Span<'static>> {
     let mut spans = vec![match value {
         Some(true) => Span::raw("[x] yes"),
         Some(false) => Span::raw("[ ] no"),
         None => Span::styled("[ ] not set", theme::muted()),
     }];
     if focused {
-        spans.push(Span::styled("  Space: change", theme::muted()));
+        spans.push(Span::styled(format!("  {}: change", keys.toggle), theme::muted()));
     }
     spans
 }
@@ -363,7 +397,7 @@ fn list_window(len: usize, at: usize) -> Vec<(usize, &'static str)> {
         .collect()
 }
 
-fn message_lines(form: &Form, width: usize) -> Vec<Line<'static>> {
+fn message_lines(form: &Form, width: usize, keys: &FormKeys) -> Vec<Line<'static>> {
     let mut out: Vec<(String, Style)> = Vec::new();
     if let Some(leave) = form.confirming() {
         // Quitting keeps the draft on disk for next time; only closing the form throws it away.
@@ -372,7 +406,7 @@ fn message_lines(form: &Form, width: usize) -> Vec<Line<'static>> {
             Leave::Quit => "Quit? The draft is kept for next time. y = quit",
         };
         out.push((
-            format!("{question} · n or Esc = keep editing"),
+            format!("{question} · n or {} = keep editing", keys.cancel),
             theme::busy().add_modifier(Modifier::BOLD),
         ));
     }
@@ -410,17 +444,17 @@ fn hint(command: FormCommand) -> Option<&'static str> {
 }
 
 /// The form's bindings from the app's keymap, as many as fit on one line.
-fn hint_line(width: usize) -> Line<'static> {
+fn hint_line(keymap: &Keymap, width: usize) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0;
-    for binding in KEYMAP.iter().filter(|b| b.context == Context::Form) {
+    for binding in keymap.bindings().iter().filter(|b| b.context == Context::Form) {
         let Action::Form(command) = binding.action else {
             continue;
         };
         let Some(word) = hint(command) else {
             continue;
         };
-        let keys = binding_keys(binding);
+        let keys = binding.keys_label();
         let sep = if spans.is_empty() { "" } else { " · " };
         let w = sep.width() + keys.width() + 1 + word.width();
         if used + w > width {

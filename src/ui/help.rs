@@ -6,16 +6,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
 use crate::app::App;
-use crate::app::keymap::{Context, KEYMAP, binding_keys};
+use crate::app::keymap::{Action, Context, Keymap};
 use crate::ui::{centered, theme};
 
 const KEYS_WIDTH: usize = 14;
 
-fn section(ctx: Context, spaced: bool) -> Vec<Line<'static>> {
+fn section(keymap: &Keymap, ctx: Context, spaced: bool) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(ctx.title().to_string(), theme::heading())];
-    for b in KEYMAP.iter().filter(|b| b.context == ctx) {
+    for b in keymap.bindings().iter().filter(|b| b.context == ctx) {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<w$}", binding_keys(b), w = KEYS_WIDTH), theme::key()),
+            Span::styled(format!("  {:<w$}", b.keys_label(), w = KEYS_WIDTH), theme::key()),
             Span::raw(b.description),
         ]));
     }
@@ -59,7 +59,8 @@ fn split(sections: &[Vec<Line<'static>>], n: usize) -> Vec<Vec<Line<'static>>> {
         .collect()
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, _app: &App) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let keymap = app.keymap();
     let inner_height = usize::from(area.height.saturating_sub(2));
     // A blank line between sections when any column count allows it, then the fewest columns that fit.
     let max_columns = match area.width {
@@ -72,7 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, _app: &App) {
         .flat_map(|spaced| (1..=max_columns).map(move |n| (n, spaced)));
     let mut columns = Vec::new();
     for (n, spaced) in layouts {
-        let sections: Vec<Vec<Line>> = Context::ALL.into_iter().map(|c| section(c, spaced)).collect();
+        let sections: Vec<Vec<Line>> = Context::ALL.into_iter().map(|c| section(keymap, c, spaced)).collect();
         columns = split(&sections, n);
         if columns.iter().map(Vec::len).max().unwrap_or(0) <= inner_height {
             break;
@@ -85,7 +86,7 @@ pub fn draw(frame: &mut Frame, area: Rect, _app: &App) {
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(Line::styled(" Keys ", theme::title(true)))
-        .title_bottom(Line::styled(" esc or ? closes ", theme::muted()).right_aligned())
+        .title_bottom(Line::styled(closes(keymap), theme::muted()).right_aligned())
         .border_style(theme::border(true))
         .padding(Padding::horizontal(1));
     let inner = block.inner(popup);
@@ -95,4 +96,21 @@ pub fn draw(frame: &mut Frame, area: Rect, _app: &App) {
     for (lines, area) in columns.into_iter().zip(areas.iter()) {
         frame.render_widget(Paragraph::new(lines), *area);
     }
+}
+
+/// " esc or ? closes ": the keys that close help, from the keymap.
+fn closes(keymap: &Keymap) -> String {
+    let keys: Vec<String> = keymap
+        .bindings()
+        .iter()
+        .filter(|b| b.context == Context::Help && b.action == Action::Back)
+        .flat_map(|b| b.triggers.iter())
+        .filter_map(|t| match t {
+            crate::app::keymap::Trigger::Keys(keys) => {
+                Some(keys.iter().map(|k| k.short_label()).collect::<Vec<_>>().join(" "))
+            }
+            _ => None,
+        })
+        .collect();
+    format!(" {} closes ", keys.join(" or "))
 }

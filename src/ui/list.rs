@@ -8,12 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::filters::assignee_label;
+use crate::app::keymap::{Action, Context};
 use crate::app::layout::ListArea;
 use crate::app::lead_view::{LeadView, age};
 use crate::app::list::{PageState, Trailer};
 use crate::app::{App, Focus};
 use crate::ui::text::{count, fit};
-use crate::ui::{SPINNER, centered, theme};
+use crate::ui::{SPINNER, centered, keys, theme};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
@@ -178,7 +179,10 @@ fn trailer_line(app: &App) -> Line<'static> {
             theme::busy(),
         ),
         Trailer::Failed => Line::styled(
-            "✖ could not load more · retrying shortly · r retries now",
+            format!(
+                "✖ could not load more · retrying shortly · {} retries now",
+                keys::hint(app.keymap(), Context::Global, Action::Reload)
+            ),
             theme::error(),
         ),
         Trailer::End => Line::styled(
@@ -190,6 +194,7 @@ fn trailer_line(app: &App) -> Line<'static> {
 
 fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
     let list = app.list();
+    let key = |ctx, action| keys::hint(app.keymap(), ctx, action);
     let spinner = SPINNER[app.spinner() % SPINNER.len()];
     let lines: Vec<Line> = match list.pages() {
         PageState::NotStarted | PageState::Loading { .. } | PageState::Idle => vec![Line::styled(
@@ -201,7 +206,13 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
             Line::raw(""),
             Line::raw(app.error().unwrap_or("the request failed").to_string()),
             Line::raw(""),
-            Line::styled("Retrying shortly · press r to retry now", theme::muted()),
+            Line::styled(
+                format!(
+                    "Retrying shortly · press {} to retry now",
+                    key(Context::Global, Action::Reload)
+                ),
+                theme::muted(),
+            ),
         ],
         PageState::Done if list.query().status.is_none() && list.query().assigned_to.is_none() => vec![
             Line::styled("No leads yet", theme::title(false)),
@@ -209,9 +220,9 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
             Line::raw(format!("{} has no leads.", app.settings().source_label)),
             Line::from(vec![
                 Span::raw("Press "),
-                Span::styled("n", theme::key()),
+                Span::styled(key(Context::Global, Action::NewLead), theme::key()),
                 Span::raw(" to add the first one, "),
-                Span::styled("r", theme::key()),
+                Span::styled(key(Context::Global, Action::Reload), theme::key()),
                 Span::raw(" to look again."),
             ]),
         ],
@@ -221,9 +232,9 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
             Line::raw(crate::ui::status_bar::filters_text(app)),
             Line::from(vec![
                 Span::raw("Press "),
-                Span::styled("s", theme::key()),
+                Span::styled(key(Context::Global, Action::FocusStatus), theme::key()),
                 Span::raw(" or "),
-                Span::styled("a", theme::key()),
+                Span::styled(key(Context::Global, Action::FocusAssignee), theme::key()),
                 Span::raw(" to change them."),
             ]),
         ],

@@ -6,7 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
+use crate::app::action::FormCommand;
 use crate::app::filters::assignee_label;
+use crate::app::keymap::{Action, Context};
 use crate::app::list::PageState;
 use crate::app::{App, Focus, Screen};
 use crate::ui::text::{count, fit};
@@ -60,13 +62,48 @@ fn compact_filters_text(app: &App) -> String {
     parts.join(" · ")
 }
 
-fn hints(app: &App) -> &'static str {
-    match (app.screen(), app.focus()) {
-        (Screen::Detail, _) => "esc back · j/k scroll",
-        (Screen::Form, _) => "ctrl-s create · esc close",
-        (Screen::List, Focus::Pane(_)) => "↵ apply · esc back · ? help",
-        (Screen::List, Focus::List) => "↵ open · s/a filter · ? help",
-    }
+/// The hints on the right, each key read from the keymap: "↵ open · s/a filter · ? help".
+fn hints(app: &App) -> String {
+    let keymap = app.keymap();
+    let key = |ctx, action| keymap.hint_key(ctx, action);
+    let pair = |a: Option<String>, b: Option<String>| match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a}/{b}")),
+        (a, b) => a.or(b),
+    };
+    let parts: Vec<(Option<String>, &str)> = match (app.screen(), app.focus()) {
+        (Screen::Detail, _) => vec![
+            (key(Context::Detail, Action::Back), "back"),
+            (
+                pair(key(Context::Move, Action::Down), key(Context::Move, Action::Up)),
+                "scroll",
+            ),
+        ],
+        (Screen::Form, _) => vec![
+            (keymap.form_hint_key(FormCommand::Submit), "create"),
+            (keymap.form_hint_key(FormCommand::Cancel), "close"),
+        ],
+        (Screen::List, Focus::Pane(_)) => vec![
+            (key(Context::Pane, Action::Choose), "apply"),
+            (key(Context::Pane, Action::Back), "back"),
+            (key(Context::Global, Action::ToggleHelp), "help"),
+        ],
+        (Screen::List, Focus::List) => vec![
+            (key(Context::List, Action::Open), "open"),
+            (
+                pair(
+                    key(Context::Global, Action::FocusStatus),
+                    key(Context::Global, Action::FocusAssignee),
+                ),
+                "filter",
+            ),
+            (key(Context::Global, Action::ToggleHelp), "help"),
+        ],
+    };
+    parts
+        .into_iter()
+        .filter_map(|(k, word)| k.map(|k| format!("{k} {word}")))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -79,7 +116,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let (right_text, right_style) = match (app.error(), app.notice()) {
         (Some(e), _) => (format!("✖ {e}"), theme::error()),
         (None, Some(n)) => (format!("✔ {n}"), theme::active()),
-        (None, None) => (hints(app).to_string(), theme::muted()),
+        (None, None) => (hints(app), theme::muted()),
     };
     let mut left = format!("{} │ {} ", loaded_text(app), filters_text(app));
     // An error matters more than spelling out filters that are not in force.

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::app::form::{FieldKind, Form, FormAction};
-use leadbox::app::keymap::form_command;
+use leadbox::app::keymap::Keymap;
 use leadbox::tenant::{CustomFieldDef, CustomFieldKind, Member, TenantProfile};
 
 pub const ANA: &str = "3f8e2a1c-7b4d-4e9a-8c2f-1d5b6a7e9f01";
@@ -58,7 +58,7 @@ pub fn press(form: &mut Form, code: KeyCode) -> FormAction {
 
 /// Hands the form a key as the app does: with the command the keymap gives it.
 pub fn send(form: &mut Form, event: KeyEvent) -> FormAction {
-    form.handle_key(event, form_command(&event))
+    form.handle_key(event, Keymap::default().form_command(&event))
 }
 
 pub fn type_str(form: &mut Form, text: &str) {
@@ -153,7 +153,7 @@ pub fn render(form: &Form, width: u16, height: u16) -> String {
 
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
-        .draw(|frame| leadbox::ui::form::draw(frame, frame.area(), form))
+        .draw(|frame| leadbox::ui::form::draw(frame, frame.area(), form, &Keymap::default()))
         .expect("draw");
     let backend = terminal.backend_mut();
     let cursor = if backend.cursor_visible() {

@@ -64,6 +64,7 @@ pub fn profile() -> TenantProfile {
 
 pub fn settings() -> AppSettings {
     AppSettings {
+        keymap: leadbox::app::keymap::Keymap::default(),
         profile: profile(),
         page_size: 25,
         source_label: "sandbox".into(),
