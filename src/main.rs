@@ -69,6 +69,7 @@ async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
     let worker = spawn_worker(client);
     let settings = AppSettings {
         keymap: Keymap::default(),
+        theme: leadbox::ui::theme::Theme::default(),
         profile,
         page_size: app::DEFAULT_PAGE_SIZE,
         source_label,

@@ -24,6 +24,7 @@ async fn start(profile: impl FnOnce(&Sandbox) -> TenantProfile) -> (Sandbox, App
     let mut worker = spawn_worker(client);
     let settings = AppSettings {
         keymap: leadbox::app::keymap::Keymap::default(),
+        theme: leadbox::ui::theme::Theme::default(),
         profile: profile(&sandbox),
         page_size: 25,
         source_label: "sandbox".into(),

@@ -19,6 +19,7 @@ const PAGE: u32 = 25;
 fn settings(sandbox: &Sandbox) -> AppSettings {
     AppSettings {
         keymap: leadbox::app::keymap::Keymap::default(),
+        theme: leadbox::ui::theme::Theme::default(),
         profile: sandbox.profile().clone(),
         page_size: PAGE,
         source_label: "sandbox".into(),

@@ -24,6 +24,8 @@ use detail::DetailState;
 use filters::PaneKind;
 use form::Form;
 use keymap::{Action, Context, Key, Keymap, Resolved};
+
+use crate::ui::theme::Theme;
 pub use layout::list_rows;
 use layout::{Hit, LayoutState, SIDEBAR_ALWAYS_FROM, ScreenLayout};
 use lead_view::LeadView;
@@ -43,6 +45,8 @@ pub struct AppSettings {
     pub show_names: bool,
     /// The bindings in force, the user's `[keys]` applied.
     pub keymap: Keymap,
+    /// Colours by role, or none under `NO_COLOR`.
+    pub theme: Theme,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +139,10 @@ impl App {
 
     pub fn settings(&self) -> &AppSettings {
         &self.settings
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.settings.theme
     }
 
     pub fn keymap(&self) -> &Keymap {

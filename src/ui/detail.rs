@@ -8,10 +8,12 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use crate::app::App;
 use crate::app::detail::{DocLine, LABEL_WIDTH, document};
 use crate::app::layout::ScreenLayout;
+use crate::ui::SPINNER;
 use crate::ui::text::fit;
-use crate::ui::{SPINNER, theme};
+use crate::ui::theme::Theme;
 
 pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
+    let look = app.theme();
     let area = layout.body;
     let Some(detail) = app.detail() else {
         return;
@@ -32,12 +34,12 @@ pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
     let state = if detail.request.is_some() {
         Span::styled(
             format!(" {} refreshing ", SPINNER[app.spinner() % SPINNER.len()]),
-            theme::busy(),
+            look.busy(),
         )
     } else if detail.error.is_some() {
-        Span::styled(" ✖ not refreshed: showing the list's copy ", theme::error())
+        Span::styled(" ✖ not refreshed: showing the list's copy ", look.error())
     } else {
-        Span::styled(" up to date ", theme::muted())
+        Span::styled(" up to date ", look.muted())
     };
     let scroll = detail.scroll.min(doc.len().saturating_sub(rows));
     let position = if doc.len() > rows {
@@ -52,35 +54,35 @@ pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
     };
     let block = Block::bordered()
         .title(Line::from(vec![
-            Span::styled(" Lead ", theme::title(true)),
+            Span::styled(" Lead ", look.title(true)),
             Span::styled(
                 format!("· {} ", fit(name, usize::from(area.width / 2))),
-                theme::title(true),
+                look.title(true),
             ),
         ]))
         .title(state.into_right_aligned_line())
-        .title_bottom(Line::styled(position, theme::muted()).right_aligned())
-        .border_style(theme::border(true))
+        .title_bottom(Line::styled(position, look.muted()).right_aligned())
+        .border_style(look.border(true))
         .padding(Padding::horizontal(1));
-    let lines: Vec<Line> = doc.iter().skip(scroll).take(rows).map(doc_line).collect();
+    let lines: Vec<Line> = doc.iter().skip(scroll).take(rows).map(|l| doc_line(l, look)).collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn doc_line(line: &DocLine) -> Line<'_> {
+fn doc_line<'a>(line: &'a DocLine, look: &Theme) -> Line<'a> {
     match line {
         DocLine::Field { label, value, status } => {
-            let value_style = status.as_ref().map_or(Style::new(), theme::status);
-            let value_style = if value == "—" { theme::muted() } else { value_style };
+            let value_style = status.as_ref().map_or(Style::new(), |s| look.status(s));
+            let value_style = if value == "—" { look.muted() } else { value_style };
             Line::from(vec![
                 Span::styled(
                     format!("{:<w$} ", fit(label, LABEL_WIDTH), w = LABEL_WIDTH),
-                    theme::label(),
+                    look.label(),
                 ),
                 Span::styled(value.as_str(), value_style),
             ])
         }
-        DocLine::Heading(h) => Line::styled(h.as_str(), theme::heading()),
-        DocLine::Text(t) if t == "none" => Line::styled("none", theme::muted()),
+        DocLine::Heading(h) => Line::styled(h.as_str(), look.heading()),
+        DocLine::Text(t) if t == "none" => Line::styled("none", look.muted()),
         DocLine::Text(t) => Line::raw(t.as_str()),
         DocLine::Blank => Line::raw(""),
     }

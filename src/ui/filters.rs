@@ -9,16 +9,16 @@ use crate::app::filters::{PaneKind, status_options};
 use crate::app::layout::{PaneArea, Sidebar};
 use crate::app::{App, Focus};
 use crate::ui::text::fit;
-use crate::ui::theme;
 
 pub fn draw(frame: &mut Frame, sidebar: &Sidebar, app: &App) {
+    let look = app.theme();
     let statuses = status_options();
     let query = app.list().query();
 
     let status_items: Vec<(String, bool, ratatui::style::Style)> = statuses
         .iter()
         .map(|s| {
-            let style = s.as_ref().map_or_else(ratatui::style::Style::new, theme::status);
+            let style = s.as_ref().map_or_else(ratatui::style::Style::new, |s| look.status(s));
             (
                 s.as_ref().map_or("all", |s| s.as_str()).to_string(),
                 *s == query.status,
@@ -64,29 +64,30 @@ fn draw_pane(
     key: &str,
     items: Vec<(String, bool, ratatui::style::Style)>,
 ) {
+    let look = app.theme();
     let focused = app.focus() == Focus::Pane(pane);
     let block = Block::bordered()
         .title(Line::from(vec![
-            Span::styled(title.to_string(), theme::title(focused)),
-            Span::styled(format!("({key}) "), theme::muted()),
+            Span::styled(title.to_string(), look.title(focused)),
+            Span::styled(format!("({key}) "), look.muted()),
         ]))
-        .border_style(theme::border(focused));
+        .border_style(look.border(focused));
     let width = usize::from(area.block.width.saturating_sub(4));
     let items: Vec<ListItem> = items
         .into_iter()
         .map(|(label, active, style)| {
             let mark = if active {
-                Span::styled("● ", theme::active())
+                Span::styled("● ", look.active())
             } else {
                 Span::raw("  ")
             };
-            let label_style = if active { style.patch(theme::active()) } else { style };
+            let label_style = if active { style.patch(look.active()) } else { style };
             ListItem::new(Line::from(vec![mark, Span::styled(fit(&label, width), label_style)]))
         })
         .collect();
     let mut list = List::new(items).block(block);
     if focused {
-        list = list.highlight_style(theme::selected(true));
+        list = list.highlight_style(look.selected(true));
     }
     // The offset is the layout's, so the entry under a click is the one drawn there.
     let mut state = ListState::default()

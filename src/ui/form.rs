@@ -14,7 +14,7 @@ use crate::app::form::{Choice, Field, FieldKind, Form, FormCommand, Leave, Multi
 use crate::app::keymap::{Action, Context, Keymap};
 use crate::sanitize;
 use crate::ui::text::fit;
-use crate::ui::theme;
+use crate::ui::theme::Theme;
 
 /// Rows the notes field takes.
 const NOTES_ROWS: usize = 3;
@@ -24,8 +24,8 @@ const LIST_ROWS: usize = 8;
 const MESSAGE_ROWS: usize = 4;
 
 /// The focused field's label and the highlighted row of an open list look like the list's selection.
-fn focus() -> Style {
-    theme::selected(true)
+fn focus(look: &FormLook) -> Style {
+    look.theme.selected(true)
 }
 
 /// One screen row of the form body.
@@ -41,21 +41,23 @@ struct Columns {
 }
 
 /// The keys the form's own hints name, read once per frame from the keymap.
-struct FormKeys {
+struct FormLook<'a> {
+    theme: &'a Theme,
     choose: String,
     toggle: String,
     change: String,
     cancel: String,
 }
 
-impl FormKeys {
-    fn of(keymap: &Keymap) -> FormKeys {
+impl FormLook<'_> {
+    fn of<'a>(keymap: &Keymap, theme: &'a Theme) -> FormLook<'a> {
         let label = |c| {
             keymap
                 .key_label(Context::Form, Action::Form(c))
                 .unwrap_or_else(|| "(no key)".to_string())
         };
-        FormKeys {
+        FormLook {
+            theme,
             choose: label(FormCommand::Activate),
             toggle: label(FormCommand::Toggle),
             change: format!("{}/{}", label(FormCommand::ChoicePrev), label(FormCommand::ChoiceNext)),
@@ -64,8 +66,8 @@ impl FormKeys {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, form: &Form, keymap: &Keymap) {
-    let keys = FormKeys::of(keymap);
+pub fn draw(frame: &mut Frame, area: Rect, form: &Form, keymap: &Keymap, theme: &Theme) {
+    let look = FormLook::of(keymap, theme);
     frame.render_widget(Clear, area);
     let title = if form.is_sending() {
         " New lead · sending… "
@@ -73,8 +75,8 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, keymap: &Keymap) {
         " New lead "
     };
     let block = Block::bordered()
-        .title(Line::styled(title, theme::title(true)))
-        .border_style(theme::border(true));
+        .title(Line::styled(title, look.theme.title(true)))
+        .border_style(look.theme.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width < 10 || inner.height < 3 {
@@ -82,7 +84,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, keymap: &Keymap) {
     }
     let width = usize::from(inner.width);
 
-    let messages = message_lines(form, width, &keys);
+    let messages = message_lines(form, width, &look);
     let message_rows = messages.len().min(MESSAGE_ROWS) as u16;
     let [body, message_area, hint_area] = Layout::vertical([
         Constraint::Min(1),
@@ -91,7 +93,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, keymap: &Keymap) {
     ])
     .areas(inner);
 
-    let (rows, focus_span) = body_rows(form, width, &keys);
+    let (rows, focus_span) = body_rows(form, width, &look);
     let height = usize::from(body.height);
     let offset = scroll_offset(focus_span, height);
     let visible: Vec<&Row> = rows.iter().skip(offset).take(height).collect();
@@ -109,7 +111,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, keymap: &Keymap) {
         Paragraph::new(messages.into_iter().take(MESSAGE_ROWS).collect::<Vec<_>>()),
         message_area,
     );
-    frame.render_widget(Paragraph::new(hint_line(keymap, width)), hint_area);
+    frame.render_widget(Paragraph::new(hint_line(keymap, width, &look)), hint_area);
 }
 
 /// The first body row to show so the focused field's rows `[start, end)` are on screen.
@@ -124,7 +126,7 @@ fn scroll_offset((start, end): (usize, usize), height: usize) -> usize {
 }
 
 /// Every body row, and the rows `[start, end)` of the focused field (or button).
-fn body_rows(form: &Form, width: usize, keys: &FormKeys) -> (Vec<Row>, (usize, usize)) {
+fn body_rows(form: &Form, width: usize, look: &FormLook) -> (Vec<Row>, (usize, usize)) {
     let label_width = form
         .fields()
         .iter()
@@ -142,12 +144,12 @@ fn body_rows(form: &Form, width: usize, keys: &FormKeys) -> (Vec<Row>, (usize, u
     for (i, field) in form.fields().iter().enumerate() {
         if matches!(field.slot, Slot::Custom(0)) {
             rows.push(Row {
-                line: Line::styled(pad("── Custom fields ", width, '─'), theme::muted()),
+                line: Line::styled(pad("── Custom fields ", width, '─'), look.theme.muted()),
                 cursor: None,
             });
         }
         let start = rows.len();
-        field_rows(form, i, field, &columns, keys, &mut rows);
+        field_rows(form, i, field, &columns, look, &mut rows);
         if i == form.focus() {
             focus_span = (start, rows.len());
         }
@@ -158,9 +160,9 @@ fn body_rows(form: &Form, width: usize, keys: &FormKeys) -> (Vec<Row>, (usize, u
     });
     let button_focused = form.focus() == form.fields().len();
     let (text, style) = if form.is_sending() {
-        ("[ Sending… ]", theme::muted())
+        ("[ Sending… ]", look.theme.muted())
     } else if button_focused {
-        ("[ Create lead ]", focus())
+        ("[ Create lead ]", focus(look))
     } else {
         ("[ Create lead ]", Style::new().add_modifier(Modifier::BOLD))
     };
@@ -174,7 +176,7 @@ fn body_rows(form: &Form, width: usize, keys: &FormKeys) -> (Vec<Row>, (usize, u
     (rows, focus_span)
 }
 
-fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, keys: &FormKeys, rows: &mut Vec<Row>) {
+fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, look: &FormLook, rows: &mut Vec<Row>) {
     let focused = index == form.focus();
     let error = form.visible_error(index);
     let marker = if focused { "▸ " } else { "  " };
@@ -185,8 +187,8 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, keys:
         ' ',
     );
     let label_style = match (focused, error.is_some()) {
-        (true, _) => focus(),
-        (false, true) => theme::error(),
+        (true, _) => focus(look),
+        (false, true) => look.theme.error(),
         (false, false) => Style::new(),
     };
 
@@ -195,10 +197,10 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, keys:
     let value_width = columns.value.saturating_sub(counter_text.width());
 
     let values: Vec<(Vec<Span<'static>>, Option<u16>)> = match &field.kind {
-        FieldKind::Text(t) => text_rows(t, focused, value_width),
-        FieldKind::Choice(c) => choice_rows(c, field.required, focused, keys),
-        FieldKind::Multi(m) => multi_rows(m, focused, keys),
-        FieldKind::Toggle(v) => vec![(toggle_spans(*v, focused, keys), None)],
+        FieldKind::Text(t) => text_rows(t, focused, value_width, look),
+        FieldKind::Choice(c) => choice_rows(c, field.required, focused, look),
+        FieldKind::Multi(m) => multi_rows(m, focused, look),
+        FieldKind::Toggle(v) => vec![(toggle_spans(*v, focused, look), None)],
     };
     for (n, (mut spans, cursor)) in values.into_iter().enumerate() {
         let mut line_spans = vec![if n == 0 {
@@ -210,9 +212,9 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, keys:
             let used: usize = spans.iter().map(Span::width).sum();
             spans.push(Span::raw(" ".repeat(value_width.saturating_sub(used))));
             let style = if counter.is_some_and(|c| c.over()) {
-                theme::error()
+                look.theme.error()
             } else {
-                theme::busy()
+                look.theme.busy()
             };
             spans.push(Span::styled(counter_text.clone(), style));
         }
@@ -231,7 +233,7 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, keys:
             rows.push(Row {
                 line: Line::from(vec![
                     Span::raw(" ".repeat(columns.label)),
-                    Span::styled(format!("{lead}{part}"), theme::error()),
+                    Span::styled(format!("{lead}{part}"), look.theme.error()),
                 ]),
                 cursor: None,
             });
@@ -240,11 +242,11 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, keys:
 }
 
 /// The rows of a text field, each with the caret's column when it sits on that row.
-fn text_rows(t: &TextInput, focused: bool, width: usize) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
+fn text_rows(t: &TextInput, focused: bool, width: usize, look: &FormLook) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
     let value = t.input.value();
     if value.is_empty() {
         let mut rows = vec![(
-            vec![Span::styled(fit(t.placeholder, width), theme::muted())],
+            vec![Span::styled(fit(t.placeholder, width), look.theme.muted())],
             focused.then_some(0),
         )];
         if t.multiline {
@@ -292,21 +294,21 @@ fn text_rows(t: &TextInput, focused: bool, width: usize) -> Vec<(Vec<Span<'stati
         .collect()
 }
 
-fn choice_rows(c: &Choice, required: bool, focused: bool, keys: &FormKeys) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
+fn choice_rows(c: &Choice, required: bool, focused: bool, look: &FormLook) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
     let current = match c.selected.and_then(|i| c.options.get(i)) {
         Some((_, label)) => Span::raw(sanitize::line(label).into_owned()),
-        None if required => Span::styled("choose…", theme::muted()),
-        None => Span::styled("none", theme::muted()),
+        None if required => Span::styled("choose…", look.theme.muted()),
+        None => Span::styled("none", look.theme.muted()),
     };
     let mut first = Vec::new();
     if focused {
-        first.push(Span::styled("‹ ", theme::key()));
+        first.push(Span::styled("‹ ", look.theme.key()));
         first.push(current);
-        first.push(Span::styled(" ›", theme::key()));
+        first.push(Span::styled(" ›", look.theme.key()));
         if c.open.is_none() {
             first.push(Span::styled(
-                format!("  {}: list · {}: change", keys.choose, keys.change),
-                theme::muted(),
+                format!("  {}: list · {}: change", look.choose, look.change),
+                look.theme.muted(),
             ));
         }
     } else {
@@ -327,22 +329,22 @@ fn choice_rows(c: &Choice, required: bool, focused: bool, keys: &FormKeys) -> Ve
         for (row, more) in list_window(labels.len(), open) {
             let chosen = c.row_option(row) == c.selected;
             let text = format!("{} {}{more}", if chosen { "•" } else { " " }, labels[row]);
-            let style = if row == open { focus() } else { Style::new() };
+            let style = if row == open { focus(look) } else { Style::new() };
             rows.push((vec![Span::raw("  "), Span::styled(text, style)], None));
         }
     }
     rows
 }
 
-fn multi_rows(m: &MultiChoice, focused: bool, keys: &FormKeys) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
+fn multi_rows(m: &MultiChoice, focused: bool, look: &FormLook) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
     let values = m.values();
     let mut first = vec![if values.is_empty() {
-        Span::styled("none", theme::muted())
+        Span::styled("none", look.theme.muted())
     } else {
         Span::raw(sanitize::line(&values.join(", ")).into_owned())
     }];
     if focused && m.open.is_none() {
-        first.push(Span::styled(format!("  {}: list", keys.choose), theme::muted()));
+        first.push(Span::styled(format!("  {}: list", look.choose), look.theme.muted()));
     }
     let mut rows = vec![(first, None)];
     if let Some(open) = m.open {
@@ -353,13 +355,13 @@ fn multi_rows(m: &MultiChoice, focused: bool, keys: &FormKeys) -> Vec<(Vec<Span<
                 "[ ]"
             };
             let text = format!("{mark} {}{more}", sanitize::line(&m.options[row]));
-            let style = if row == open { focus() } else { Style::new() };
+            let style = if row == open { focus(look) } else { Style::new() };
             rows.push((vec![Span::raw("  "), Span::styled(text, style)], None));
         }
         rows.push((
             vec![Span::styled(
-                format!("  {}: tick · {}: done", keys.toggle, keys.choose),
-                theme::muted(),
+                format!("  {}: tick · {}: done", look.toggle, look.choose),
+                look.theme.muted(),
             )],
             None,
         ));
@@ -367,14 +369,14 @@ fn multi_rows(m: &MultiChoice, focused: bool, keys: &FormKeys) -> Vec<(Vec<Span<
     rows
 }
 
-fn toggle_spans(value: Option<bool>, focused: bool, keys: &FormKeys) -> Vec<Span<'static>> {
+fn toggle_spans(value: Option<bool>, focused: bool, look: &FormLook) -> Vec<Span<'static>> {
     let mut spans = vec![match value {
         Some(true) => Span::raw("[x] yes"),
         Some(false) => Span::raw("[ ] no"),
-        None => Span::styled("[ ] not set", theme::muted()),
+        None => Span::styled("[ ] not set", look.theme.muted()),
     }];
     if focused {
-        spans.push(Span::styled(format!("  {}: change", keys.toggle), theme::muted()));
+        spans.push(Span::styled(format!("  {}: change", look.toggle), look.theme.muted()));
     }
     spans
 }
@@ -397,7 +399,7 @@ fn list_window(len: usize, at: usize) -> Vec<(usize, &'static str)> {
         .collect()
 }
 
-fn message_lines(form: &Form, width: usize, keys: &FormKeys) -> Vec<Line<'static>> {
+fn message_lines(form: &Form, width: usize, look: &FormLook) -> Vec<Line<'static>> {
     let mut out: Vec<(String, Style)> = Vec::new();
     if let Some(leave) = form.confirming() {
         // Quitting keeps the draft on disk for next time; only closing the form throws it away.
@@ -406,20 +408,20 @@ fn message_lines(form: &Form, width: usize, keys: &FormKeys) -> Vec<Line<'static
             Leave::Quit => "Quit? The draft is kept for next time. y = quit",
         };
         out.push((
-            format!("{question} · n or {} = keep editing", keys.cancel),
-            theme::busy().add_modifier(Modifier::BOLD),
+            format!("{question} · n or {} = keep editing", look.cancel),
+            look.theme.busy().add_modifier(Modifier::BOLD),
         ));
     }
     if let Some(notice) = form.notice() {
         let style = match notice {
-            Notice::Info(_) => theme::heading(),
-            Notice::Warning(_) => theme::busy(),
-            Notice::Error(_) => theme::error(),
+            Notice::Info(_) => look.theme.heading(),
+            Notice::Warning(_) => look.theme.busy(),
+            Notice::Error(_) => look.theme.error(),
         };
         out.push((notice.text().to_string(), style));
     }
     for e in form.general_errors() {
-        out.push((format!("• {e}"), theme::error()));
+        out.push((format!("• {e}"), look.theme.error()));
     }
     out.into_iter()
         .flat_map(|(text, style)| {
@@ -444,7 +446,7 @@ fn hint(command: FormCommand) -> Option<&'static str> {
 }
 
 /// The form's bindings from the app's keymap, as many as fit on one line.
-fn hint_line(keymap: &Keymap, width: usize) -> Line<'static> {
+fn hint_line(keymap: &Keymap, width: usize, look: &FormLook) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0;
     for binding in keymap.bindings().iter().filter(|b| b.context == Context::Form) {
@@ -461,9 +463,9 @@ fn hint_line(keymap: &Keymap, width: usize) -> Line<'static> {
             continue;
         }
         used += w;
-        spans.push(Span::styled(sep, theme::muted()));
-        spans.push(Span::styled(keys, theme::key()));
-        spans.push(Span::styled(format!(" {word}"), theme::muted()));
+        spans.push(Span::styled(sep, look.theme.muted()));
+        spans.push(Span::styled(keys, look.theme.key()));
+        spans.push(Span::styled(format!(" {word}"), look.theme.muted()));
     }
     Line::from(spans)
 }

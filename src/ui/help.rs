@@ -7,15 +7,16 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
 use crate::app::App;
 use crate::app::keymap::{Action, Context, Keymap};
-use crate::ui::{centered, theme};
+use crate::ui::centered;
+use crate::ui::theme::Theme;
 
 const KEYS_WIDTH: usize = 14;
 
-fn section(keymap: &Keymap, ctx: Context, spaced: bool) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::styled(ctx.title().to_string(), theme::heading())];
+fn section(keymap: &Keymap, look: &Theme, ctx: Context, spaced: bool) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(ctx.title().to_string(), look.heading())];
     for b in keymap.bindings().iter().filter(|b| b.context == ctx) {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<w$}", b.keys_label(), w = KEYS_WIDTH), theme::key()),
+            Span::styled(format!("  {:<w$}", b.keys_label(), w = KEYS_WIDTH), look.key()),
             Span::raw(b.description),
         ]));
     }
@@ -60,6 +61,7 @@ fn split(sections: &[Vec<Line<'static>>], n: usize) -> Vec<Vec<Line<'static>>> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let look = app.theme();
     let keymap = app.keymap();
     let inner_height = usize::from(area.height.saturating_sub(2));
     // A blank line between sections when any column count allows it, then the fewest columns that fit.
@@ -73,7 +75,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .flat_map(|spaced| (1..=max_columns).map(move |n| (n, spaced)));
     let mut columns = Vec::new();
     for (n, spaced) in layouts {
-        let sections: Vec<Vec<Line>> = Context::ALL.into_iter().map(|c| section(keymap, c, spaced)).collect();
+        let sections: Vec<Vec<Line>> = Context::ALL
+            .into_iter()
+            .map(|c| section(keymap, look, c, spaced))
+            .collect();
         columns = split(&sections, n);
         if columns.iter().map(Vec::len).max().unwrap_or(0) <= inner_height {
             break;
@@ -85,9 +90,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
-        .title(Line::styled(" Keys ", theme::title(true)))
-        .title_bottom(Line::styled(closes(keymap), theme::muted()).right_aligned())
-        .border_style(theme::border(true))
+        .title(Line::styled(" Keys ", look.title(true)))
+        .title_bottom(Line::styled(closes(keymap), look.muted()).right_aligned())
+        .border_style(look.border(true))
         .padding(Padding::horizontal(1));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);

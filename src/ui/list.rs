@@ -14,7 +14,7 @@ use crate::app::lead_view::{LeadView, age};
 use crate::app::list::{PageState, Trailer};
 use crate::app::{App, Focus};
 use crate::ui::text::{count, fit};
-use crate::ui::{SPINNER, centered, keys, theme};
+use crate::ui::{SPINNER, centered, keys};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
@@ -107,39 +107,41 @@ fn cell_text(app: &App, lead: &LeadView, column: Column, width: usize) -> String
 }
 
 fn lead_row<'a>(app: &App, lead: &LeadView, columns: &[(Column, u16)], selected: bool, focused: bool) -> Row<'a> {
+    let look = app.theme();
     let cells = columns.iter().map(|(c, w)| {
         let text = cell_text(app, lead, *c, usize::from(*w));
         if selected {
             return Cell::from(if *c == Column::Marker { "›".to_string() } else { text });
         }
         let style = match c {
-            Column::Status => theme::status(&lead.status),
-            Column::Name if lead.name.is_empty() => theme::muted(),
-            Column::Company | Column::Source | Column::Assignee if text == "—" => theme::muted(),
-            Column::Age => theme::muted(),
+            Column::Status => look.status(&lead.status),
+            Column::Name if lead.name.is_empty() => look.muted(),
+            Column::Company | Column::Source | Column::Assignee if text == "—" => look.muted(),
+            Column::Age => look.muted(),
             _ => Style::new(),
         };
         Cell::from(Span::styled(text, style))
     });
     let row = Row::new(cells);
     if selected {
-        row.style(theme::selected(focused))
+        row.style(look.selected(focused))
     } else {
         row
     }
 }
 
 pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
+    let look = app.theme();
     let focused = app.focus() == Focus::List;
     let list = app.list();
-    let mut title = vec![Span::styled(" Leads ", theme::title(focused))];
+    let mut title = vec![Span::styled(" Leads ", look.title(focused))];
     title.push(Span::styled(
         format!("· {} ", app.settings().source_label),
-        theme::muted(),
+        look.muted(),
     ));
     let block = Block::bordered()
         .title(Line::from(title))
-        .border_style(theme::border(focused));
+        .border_style(look.border(focused));
     let inner = block.inner(area.block);
     frame.render_widget(block, area.block);
 
@@ -156,7 +158,7 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
         .iter()
         .enumerate()
         .map(|(i, lead)| lead_row(app, lead, &columns, start + i == list.selected(), focused));
-    let header = Row::new(columns.iter().map(|(c, _)| Cell::from(c.title()))).style(theme::header());
+    let header = Row::new(columns.iter().map(|(c, _)| Cell::from(c.title()))).style(look.header());
     let widths: Vec<Constraint> = columns.iter().map(|(_, w)| Constraint::Length(*w)).collect();
     frame.render_widget(Table::new(visible, widths).header(header), inner);
 
@@ -173,36 +175,38 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
 }
 
 fn trailer_line(app: &App) -> Line<'static> {
+    let look = app.theme();
     match app.list().trailer() {
         Trailer::Loading => Line::styled(
             format!("{} loading…", SPINNER[app.spinner() % SPINNER.len()]),
-            theme::busy(),
+            look.busy(),
         ),
         Trailer::Failed => Line::styled(
             format!(
                 "✖ could not load more · retrying shortly · {} retries now",
                 keys::hint(app.keymap(), Context::Global, Action::Reload)
             ),
-            theme::error(),
+            look.error(),
         ),
         Trailer::End => Line::styled(
             format!("── end of list · {} leads ──", count(app.list().len())),
-            theme::muted(),
+            look.muted(),
         ),
     }
 }
 
 fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
+    let look = app.theme();
     let list = app.list();
     let key = |ctx, action| keys::hint(app.keymap(), ctx, action);
     let spinner = SPINNER[app.spinner() % SPINNER.len()];
     let lines: Vec<Line> = match list.pages() {
         PageState::NotStarted | PageState::Loading { .. } | PageState::Idle => vec![Line::styled(
             format!("{spinner} Loading leads from {}…", app.settings().source_label),
-            theme::busy(),
+            look.busy(),
         )],
         PageState::Failed { .. } => vec![
-            Line::styled("Could not load leads", theme::error()),
+            Line::styled("Could not load leads", look.error()),
             Line::raw(""),
             Line::raw(app.error().unwrap_or("the request failed").to_string()),
             Line::raw(""),
@@ -211,30 +215,30 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
                     "Retrying shortly · press {} to retry now",
                     key(Context::Global, Action::Reload)
                 ),
-                theme::muted(),
+                look.muted(),
             ),
         ],
         PageState::Done if list.query().status.is_none() && list.query().assigned_to.is_none() => vec![
-            Line::styled("No leads yet", theme::title(false)),
+            Line::styled("No leads yet", look.title(false)),
             Line::raw(""),
             Line::raw(format!("{} has no leads.", app.settings().source_label)),
             Line::from(vec![
                 Span::raw("Press "),
-                Span::styled(key(Context::Global, Action::NewLead), theme::key()),
+                Span::styled(key(Context::Global, Action::NewLead), look.key()),
                 Span::raw(" to add the first one, "),
-                Span::styled(key(Context::Global, Action::Reload), theme::key()),
+                Span::styled(key(Context::Global, Action::Reload), look.key()),
                 Span::raw(" to look again."),
             ]),
         ],
         PageState::Done => vec![
-            Line::styled("No leads match these filters", theme::title(false)),
+            Line::styled("No leads match these filters", look.title(false)),
             Line::raw(""),
             Line::raw(crate::ui::status_bar::filters_text(app)),
             Line::from(vec![
                 Span::raw("Press "),
-                Span::styled(key(Context::Global, Action::FocusStatus), theme::key()),
+                Span::styled(key(Context::Global, Action::FocusStatus), look.key()),
                 Span::raw(" or "),
-                Span::styled(key(Context::Global, Action::FocusAssignee), theme::key()),
+                Span::styled(key(Context::Global, Action::FocusAssignee), look.key()),
                 Span::raw(" to change them."),
             ]),
         ],

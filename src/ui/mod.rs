@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match (app.screen(), app.form()) {
         (Screen::Detail, _) => detail::draw(frame, &layout, app),
         // The form covers the whole body.
-        (Screen::Form, Some(form)) => form::draw(frame, layout.body, form, app.keymap()),
+        (Screen::Form, Some(form)) => form::draw(frame, layout.body, form, app.keymap(), app.theme()),
         (Screen::List | Screen::Form, _) => {
             if let Some(sidebar) = &layout.sidebar {
                 filters::draw(frame, sidebar, app);

@@ -11,8 +11,8 @@ use crate::app::filters::assignee_label;
 use crate::app::keymap::{Action, Context};
 use crate::app::list::PageState;
 use crate::app::{App, Focus, Screen};
+use crate::ui::SPINNER;
 use crate::ui::text::{count, fit};
-use crate::ui::{SPINNER, theme};
 
 /// "status: new · assignee: Ada Admin"
 pub fn filters_text(app: &App) -> String {
@@ -107,16 +107,17 @@ fn hints(app: &App) -> String {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let look = app.theme();
     let width = usize::from(area.width);
     let activity = if app.busy() {
-        Span::styled(format!(" {} ", SPINNER[app.spinner() % SPINNER.len()]), theme::busy())
+        Span::styled(format!(" {} ", SPINNER[app.spinner() % SPINNER.len()]), look.busy())
     } else {
         Span::raw("   ")
     };
     let (right_text, right_style) = match (app.error(), app.notice()) {
-        (Some(e), _) => (format!("✖ {e}"), theme::error()),
-        (None, Some(n)) => (format!("✔ {n}"), theme::active()),
-        (None, None) => (hints(app), theme::muted()),
+        (Some(e), _) => (format!("✖ {e}"), look.error()),
+        (None, Some(n)) => (format!("✔ {n}"), look.active()),
+        (None, None) => (hints(app), look.muted()),
     };
     let mut left = format!("{} │ {} ", loaded_text(app), filters_text(app));
     // An error matters more than spelling out filters that are not in force.
@@ -133,5 +134,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let right = Span::styled(fit(&right_text, room), right_style);
     let pad = width.saturating_sub(3 + left.width() + right.content.width() + 1);
     let line = Line::from(vec![activity, Span::raw(left), Span::raw(" ".repeat(pad)), right]);
-    frame.render_widget(Paragraph::new(line).style(theme::status_bar()), area);
+    frame.render_widget(Paragraph::new(line).style(look.status_bar()), area);
 }

@@ -153,7 +153,15 @@ pub fn render(form: &Form, width: u16, height: u16) -> String {
 
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
-        .draw(|frame| leadbox::ui::form::draw(frame, frame.area(), form, &Keymap::default()))
+        .draw(|frame| {
+            leadbox::ui::form::draw(
+                frame,
+                frame.area(),
+                form,
+                &Keymap::default(),
+                &leadbox::ui::theme::Theme::default(),
+            )
+        })
         .expect("draw");
     let backend = terminal.backend_mut();
     let cursor = if backend.cursor_visible() {

@@ -65,6 +65,7 @@ pub fn profile() -> TenantProfile {
 pub fn settings() -> AppSettings {
     AppSettings {
         keymap: leadbox::app::keymap::Keymap::default(),
+        theme: leadbox::ui::theme::Theme::default(),
         profile: profile(),
         page_size: 25,
         source_label: "sandbox".into(),
