@@ -278,6 +278,7 @@ fn draft_named(first_name: &str) -> Draft {
     Draft {
         fields: [("firstName".to_string(), DraftValue::Text(first_name.into()))].into(),
         may_have_been_sent: false,
+        added_custom_fields: Vec::new(),
     }
 }
 
@@ -366,6 +367,7 @@ fn an_empty_draft_is_not_announced() {
     app.restore_draft(Draft {
         fields: Default::default(),
         may_have_been_sent: false,
+        added_custom_fields: Vec::new(),
     });
     assert_eq!(app.notice(), None);
     assert_eq!(app.draft(), None);

@@ -21,6 +21,7 @@ fn draft_of(entries: &[(&str, DraftValue)]) -> Draft {
     Draft {
         fields: entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
         may_have_been_sent: false,
+        added_custom_fields: Vec::new(),
     }
 }
 

@@ -76,17 +76,13 @@ async fn a_lead_typed_into_the_form_is_created_once_and_shown_at_the_top() {
 }
 
 #[tokio::test]
-async fn a_server_refusal_lands_on_the_form_and_keeps_the_draft() {
-    // A stale profile that does not know the tenant's required `region` field: the form lets the lead
-    // through, the sandbox refuses it, and its detail shows on the form.
-    let (sandbox, mut app, mut worker) = start(|s| {
-        let mut profile = s.profile().clone();
-        profile.custom_fields.retain(|d| d.key != "region");
-        profile
-    })
-    .await;
+async fn a_required_field_leadbox_was_not_told_of_joins_the_form_and_the_lead_goes_through() {
+    // A stranger's tenant: leadbox knows neither its team nor its custom fields, and the tenant requires
+    // `region`. The first send is refused; the form adds the field, focused, and the second send creates it.
+    let (sandbox, mut app, mut worker) = start(|_| TenantProfile::default()).await;
     let before = sandbox.lead_count().await.expect("count");
     fill(&mut app, "Stale Profile");
+    assert!(app.form().unwrap().field("customFields.region").is_none());
     let out = update(&mut app, ctrl('s'));
     assert_eq!(out.len(), 1, "{out:?}");
     pump(&mut app, &mut worker, out).await;
@@ -95,12 +91,40 @@ async fn a_server_refusal_lands_on_the_form_and_keeps_the_draft() {
     assert_eq!(app.screen(), Screen::Form);
     let form = app.form().expect("form still open");
     assert!(!form.is_sending());
-    assert_eq!(form.general_errors(), ["customFields.region: is required"]);
+    assert!(form.general_errors().is_empty(), "{:?}", form.general_errors());
+    let region = form
+        .field("customFields.region")
+        .expect("the refused field joined the form");
+    assert!(region.required);
+    assert_eq!(
+        form.focused_field().map(|f| f.wire.as_str()),
+        Some("customFields.region")
+    );
     let FieldKind::Text(first) = &form.field("firstName").expect("field").kind else {
         unreachable!()
     };
     assert_eq!(first.input.value(), "Stale Profile");
     let text = screen_text(&app);
-    assert!(text.contains("customFields.region: is required"), "{text}");
+    assert!(text.contains("region") && text.contains("is required"), "{text}");
+    assert!(
+        form.draft()
+            .unwrap()
+            .added_custom_fields
+            .contains(&"region".to_string()),
+        "the added field is kept in the draft"
+    );
+
+    for c in "emea".chars() {
+        update(&mut app, ch(c));
+    }
+    let out = update(&mut app, ctrl('s'));
+    assert_eq!(out.len(), 1, "{out:?}");
+    pump(&mut app, &mut worker, out).await;
+    assert_eq!(sandbox.lead_count().await.expect("count"), before + 1);
+    assert_eq!(app.screen(), Screen::List);
+    let created = app.list().selected_lead().expect("the new lead on top").id.clone();
+    let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
+    let lead = client.get(&created).await.expect("the lead is there");
+    assert_eq!(lead.custom_fields.get("region"), Some(&serde_json::json!("emea")));
     sandbox.shutdown().await;
 }

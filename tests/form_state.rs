@@ -517,3 +517,72 @@ fn ctrl_c_quits_but_asks_first_when_something_was_typed() {
     send(&mut form, ctrl('c'));
     assert_eq!(press(&mut form, KeyCode::Char('y')), FormAction::Quit);
 }
+
+#[test]
+fn a_key_adds_any_custom_field_by_name_and_it_is_sent_and_kept() {
+    let mut form = Form::new(&TenantProfile::default());
+    type_str(&mut form, "Ana");
+    send(&mut form, ctrl('n'));
+    assert!(form.naming().is_some());
+    let screen = render(&form, 80, 24);
+    assert!(screen.contains("Custom field key:"), "{screen}");
+    // A key the contract does not allow is refused and the prompt stays.
+    type_str(&mut form, "Region!");
+    press(&mut form, KeyCode::Enter);
+    assert!(matches!(form.notice(), Some(Notice::Error(e)) if e.contains("not a custom field key")));
+    assert!(form.naming().is_some());
+    for _ in 0.."Region!".len() {
+        press(&mut form, KeyCode::Backspace);
+    }
+    type_str(&mut form, "region");
+    press(&mut form, KeyCode::Enter);
+    assert!(form.naming().is_none());
+    assert_eq!(
+        form.focused_field().map(|f| f.wire.as_str()),
+        Some("customFields.region")
+    );
+    type_str(&mut form, "emea");
+    assert_eq!(text_of(&form, "customFields.region"), "emea");
+
+    // Esc leaves the prompt without adding anything and without closing the form.
+    send(&mut form, ctrl('n'));
+    type_str(&mut form, "budget");
+    assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
+    assert!(form.naming().is_none());
+    assert!(form.field("customFields.budget").is_none());
+
+    let draft = form.draft().unwrap();
+    assert_eq!(draft.added_custom_fields, ["region"]);
+    let restored = Form::from_draft(&TenantProfile::default(), &draft);
+    assert_eq!(text_of(&restored, "customFields.region"), "emea");
+    assert_eq!(restored.draft(), Some(draft));
+
+    let mut form = restored;
+    focus_on(&mut form, "source");
+    press(&mut form, KeyCode::Right);
+    let FormAction::Submit(lead) = submit(&mut form) else {
+        panic!("the lead is complete: {:?}", form.notice())
+    };
+    assert_eq!(lead.custom_fields.get("region"), Some(&json!("emea")));
+}
+
+#[test]
+fn a_refused_field_the_form_lacks_joins_it_required_and_focused() {
+    let mut form = sent_form(1);
+    form.apply_error(&ApiError::Validation {
+        message: "Validation failed".into(),
+        details: vec![
+            detail("customFields.region", "is required"),
+            detail("customFields.tier", "must be one of gold, silver"),
+        ],
+    });
+    let region = form.field("customFields.region").expect("region joined the form");
+    assert!(region.required);
+    assert_eq!(error_of(&form, "customFields.region").as_deref(), Some("is required"));
+    assert!(!form.field("customFields.tier").unwrap().required);
+    assert_eq!(
+        form.focused_field().map(|f| f.wire.as_str()),
+        Some("customFields.region")
+    );
+    assert!(form.general_errors().is_empty());
+}

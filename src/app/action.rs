@@ -62,6 +62,8 @@ pub enum FormCommand {
     Submit,
     Cancel,
     Quit,
+    /// Ask for a custom field's key and add it to the form (a tenant whose fields leadbox was not told).
+    AddCustomField,
 }
 
 /// What the app should do after the form handled a key.

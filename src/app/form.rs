@@ -21,7 +21,7 @@ use crate::api::types::{FieldDetail, LeadSource, NewLead};
 use crate::api::worker::RequestId;
 pub use crate::app::action::{FormAction, FormCommand};
 use crate::rules::{self, TextField};
-use crate::tenant::{CustomFieldDef, TenantProfile};
+use crate::tenant::{CustomFieldDef, CustomFieldKind, TenantProfile};
 
 /// Where the user goes when leaving the form, which a dirty draft asks about first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +79,10 @@ pub struct Form {
     resend_guard: ResendGuard,
     /// The key that sends, as the warning before a resend names it.
     submit_key: String,
+    /// The key of a custom field being typed, to be added to the form.
+    naming: Option<TextInput>,
+    /// Keys of the custom fields added to the form beyond the tenant's definitions.
+    added: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +166,8 @@ impl Form {
             confirm: None,
             resend_guard: ResendGuard::Off,
             submit_key: "Ctrl-s".to_string(),
+            naming: None,
+            added: Vec::new(),
         }
     }
 
@@ -255,6 +261,10 @@ impl Form {
         if let Some(leave) = self.confirm {
             return self.handle_discard_answer(key, leave);
         }
+        if self.naming.is_some() {
+            self.handle_naming(key, command);
+            return FormAction::None;
+        }
         if let Some(action) = self.handle_open_list(key, command) {
             return action;
         }
@@ -266,6 +276,12 @@ impl Form {
             Some(FormCommand::PrevField) if !self.move_in_notes(false, key.code) => self.move_focus(false),
             Some(FormCommand::NextField | FormCommand::PrevField) => {}
             Some(FormCommand::Activate) => return self.activate(),
+            Some(FormCommand::AddCustomField) if self.sending.is_none() => {
+                self.naming = Some(TextInput {
+                    placeholder: "e.g. region",
+                    ..TextInput::default()
+                })
+            }
             Some(c @ (FormCommand::Toggle | FormCommand::ChoicePrev | FormCommand::ChoiceNext))
                 if !self.focused_is_text() =>
             {
@@ -479,6 +495,73 @@ impl Form {
         }
     }
 
+    /// Typing a custom field's key: Enter adds the field (or says why it cannot), Esc gives up.
+    fn handle_naming(&mut self, key: KeyEvent, command: Option<FormCommand>) {
+        match command {
+            Some(FormCommand::Cancel) => self.naming = None,
+            Some(FormCommand::Activate) => {
+                let key = self
+                    .naming
+                    .as_ref()
+                    .map(|t| t.input.value().trim().to_string())
+                    .unwrap_or_default();
+                match self.add_custom_field(&key) {
+                    Ok(_) => {
+                        self.naming = None;
+                        self.notice = None;
+                    }
+                    Err(why) => self.notice = Some(Notice::Error(why)),
+                }
+            }
+            _ => {
+                if let Some(t) = self.naming.as_mut() {
+                    t.input.handle_event(&Event::Key(key));
+                }
+            }
+        }
+    }
+
+    /// The custom field key being typed, while the form asks for one.
+    pub fn naming(&self) -> Option<&TextInput> {
+        self.naming.as_ref()
+    }
+
+    /// Adds a text field for the custom field `key`, which the tenant's definitions as leadbox knows them
+    /// leave out, and focuses it. Its value is sent as text; a server that wants another kind says so on the
+    /// field. A field the form has already is focused instead.
+    pub fn add_custom_field(&mut self, key: &str) -> Result<usize, String> {
+        if !rules::is_custom_field_key(key) {
+            return Err(format!(
+                "`{}` is not a custom field key: use lowercase letters, digits and underscores",
+                crate::sanitize::line(key)
+            ));
+        }
+        let wire = format!("customFields.{key}");
+        if let Some(i) = self.fields.iter().position(|f| f.wire == wire) {
+            self.focus = i;
+            return Ok(i);
+        }
+        let def = CustomFieldDef::new(key, key, CustomFieldKind::Text, false, &[]);
+        let field = Field::new(key, wire, false, Slot::Custom(self.defs.len()), custom_kind(&def));
+        self.defs.push(def);
+        self.fields.push(field);
+        self.added.push(key.to_string());
+        self.focus = self.fields.len() - 1;
+        Ok(self.focus)
+    }
+
+    /// Marks an added custom field required, as the server said it is.
+    fn require(&mut self, index: usize) {
+        if let Some(field) = self.fields.get_mut(index) {
+            field.required = true;
+            if let Slot::Custom(i) = field.slot
+                && let Some(def) = self.defs.get_mut(i)
+            {
+                def.required = true;
+            }
+        }
+    }
+
     fn edit_text(&mut self, key: KeyEvent) {
         self.edit_focused_text(|t| t.input.handle_event(&Event::Key(key)).is_some_and(|s| s.value));
     }
@@ -555,6 +638,20 @@ impl Form {
         }
         let details = error.field_details();
         if !details.is_empty() {
+            // A custom field the form does not show is one the tenant has and leadbox was not told of: add
+            // it on the spot, so the rep can finish the lead.
+            let mut added = None;
+            for detail in details {
+                if self.index_of(&detail.field).is_none()
+                    && let Some(key) = detail.field.strip_prefix("customFields.")
+                    && let Ok(i) = self.add_custom_field(key)
+                {
+                    if detail.message.contains("required") {
+                        self.require(i);
+                    }
+                    added = added.or(Some(i));
+                }
+            }
             for detail in details {
                 match self.index_of(&detail.field) {
                     Some(i) => {
@@ -569,7 +666,7 @@ impl Form {
                         .push(format!("{}: {}", detail.field, detail.message)),
                 }
             }
-            if let Some(first) = self.fields.iter().position(|f| f.server_error.is_some()) {
+            if let Some(first) = added.or_else(|| self.fields.iter().position(|f| f.server_error.is_some())) {
                 self.focus = first;
             }
             self.notice = Some(Notice::Error(

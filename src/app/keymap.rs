@@ -342,6 +342,12 @@ impl Default for Keymap {
                 "next choice",
             ),
             bind(Form, vec![ctrl('c')], Action::Form(F::Quit), "quit (asks if typed)"),
+            bind(
+                Form,
+                vec![ctrl('n')],
+                Action::Form(F::AddCustomField),
+                "add a custom field",
+            ),
             bind(Help, vec![code(KeyCode::Esc), key('?')], Action::Back, "close help"),
         ];
         Keymap { bindings }
@@ -350,7 +356,7 @@ impl Default for Keymap {
 
 /// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
 /// same action in several contexts (`back` is Esc in the panes, the detail and help).
-pub const ACTION_NAMES: [(&str, &[Action]); 25] = [
+pub const ACTION_NAMES: [(&str, &[Action]); 26] = [
     ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
     ("help", &[Action::ToggleHelp]),
     ("next_pane", &[Action::FocusNext]),
@@ -376,6 +382,7 @@ pub const ACTION_NAMES: [(&str, &[Action]); 25] = [
     ("toggle", &[Action::Form(FormCommand::Toggle)]),
     ("previous_choice", &[Action::Form(FormCommand::ChoicePrev)]),
     ("next_choice", &[Action::Form(FormCommand::ChoiceNext)]),
+    ("add_custom_field", &[Action::Form(FormCommand::AddCustomField)]),
 ];
 
 /// Parses one binding as written in the file: a key, or keys separated by spaces for a sequence.

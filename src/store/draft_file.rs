@@ -196,6 +196,7 @@ mod tests {
                 ("source".to_string(), DraftValue::Choice("web_form".to_string())),
             ]),
             may_have_been_sent: false,
+            added_custom_fields: Vec::new(),
         }
     }
 

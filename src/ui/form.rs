@@ -412,6 +412,17 @@ fn message_lines(form: &Form, width: usize, look: &FormLook) -> Vec<Line<'static
             look.theme.busy().add_modifier(Modifier::BOLD),
         ));
     }
+    if let Some(naming) = form.naming() {
+        let typed = naming.input.value();
+        let shown = if typed.is_empty() { naming.placeholder } else { typed };
+        out.push((
+            format!(
+                "Custom field key: {shown}▏ · {} adds it · {} cancels",
+                look.choose, look.cancel
+            ),
+            look.theme.heading(),
+        ));
+    }
     if let Some(notice) = form.notice() {
         let style = match notice {
             Notice::Info(_) => look.theme.heading(),
@@ -441,6 +452,7 @@ fn hint(command: FormCommand) -> Option<&'static str> {
         FormCommand::PrevField => Some("previous"),
         FormCommand::Activate => Some("choose"),
         FormCommand::Toggle => Some("toggle"),
+        FormCommand::AddCustomField => Some("add field"),
         FormCommand::ChoicePrev | FormCommand::ChoiceNext | FormCommand::Quit => None,
     }
 }

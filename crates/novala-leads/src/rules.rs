@@ -165,6 +165,14 @@ pub fn check_custom_value(def: &CustomFieldDef, value: &Value) -> Option<String>
     }
 }
 
+/// A custom field key as the contract allows it: lowercase letters, digits and underscores.
+pub fn is_custom_field_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// Checks a custom field map: unknown keys, each value, and every required field's presence.
 pub fn check_custom_fields<'a>(
     values: impl IntoIterator<Item = (&'a String, &'a Value)>,

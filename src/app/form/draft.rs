@@ -19,6 +19,10 @@ pub struct Draft {
     /// form warns once before sending it again.
     #[serde(default, skip_serializing_if = "is_false")]
     pub may_have_been_sent: bool,
+    /// Custom fields the rep added to the form (or the server asked for) that the tenant's definitions as
+    /// leadbox knows them leave out: they come back with the draft. Other unknown fields are left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added_custom_fields: Vec<String>,
 }
 
 /// One field's value, in the shape of its kind.
@@ -106,6 +110,7 @@ impl Form {
         (!fields.is_empty()).then(|| Draft {
             fields,
             may_have_been_sent: self.sending.is_some() || self.resend_guard != ResendGuard::Off,
+            added_custom_fields: self.added.clone(),
         })
     }
 
@@ -114,6 +119,10 @@ impl Form {
     pub fn from_draft(profile: &TenantProfile, draft: &Draft) -> Form {
         let mut form = Form::new(profile);
         let mut all_kept = true;
+        // Custom fields added by hand (or on the server's word) come back as they were added.
+        for key in &draft.added_custom_fields {
+            let _ = form.add_custom_field(key);
+        }
         for (wire, value) in &draft.fields {
             let kept = form
                 .fields
@@ -122,6 +131,7 @@ impl Form {
                 .is_some_and(|field| value.apply_to(field));
             all_kept &= kept;
         }
+        form.focus = 0;
         if draft.may_have_been_sent {
             form.resend_guard = ResendGuard::Warn;
             form.notice = Some(Notice::Warning(
