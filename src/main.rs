@@ -70,6 +70,7 @@ async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
     let settings = AppSettings {
         keymap: Keymap::default(),
         theme: leadbox::ui::theme::Theme::default(),
+        me: None,
         profile,
         page_size: app::DEFAULT_PAGE_SIZE,
         source_label,

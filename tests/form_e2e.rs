@@ -25,6 +25,7 @@ async fn start(profile: impl FnOnce(&Sandbox) -> TenantProfile) -> (Sandbox, App
     let settings = AppSettings {
         keymap: leadbox::app::keymap::Keymap::default(),
         theme: leadbox::ui::theme::Theme::default(),
+        me: None,
         profile: profile(&sandbox),
         page_size: 25,
         source_label: "sandbox".into(),

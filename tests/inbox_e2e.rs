@@ -20,6 +20,7 @@ fn settings(sandbox: &Sandbox) -> AppSettings {
     AppSettings {
         keymap: leadbox::app::keymap::Keymap::default(),
         theme: leadbox::ui::theme::Theme::default(),
+        me: None,
         profile: sandbox.profile().clone(),
         page_size: PAGE,
         source_label: "sandbox".into(),

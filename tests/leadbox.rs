@@ -16,6 +16,7 @@ mod form_e2e;
 mod form_snapshots;
 mod form_state;
 mod inbox_e2e;
+mod keys_and_looks;
 mod pty_inbox;
 mod ui_snapshots;
 mod worker_cancel;

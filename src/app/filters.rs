@@ -27,14 +27,29 @@ pub fn status_options() -> Vec<Option<LeadStatus>> {
         .collect()
 }
 
-/// "all", then the roster in its order, then every other assignee id seen in loaded leads, in the order
-/// first seen (so entries never move under the cursor while pages arrive).
-pub fn assignee_options(profile: &TenantProfile, show_names: bool, seen: &[String]) -> Vec<AssigneeOption> {
+/// The assignee pane's entry for the rep's own leads.
+pub const ASSIGNED_TO_ME: &str = "Assigned to me";
+
+/// "all", then "Assigned to me" when the profile says who the rep is, then the roster in its order, then
+/// every other assignee id seen in loaded leads, in the order first seen (so entries never move under the
+/// cursor while pages arrive).
+pub fn assignee_options(
+    profile: &TenantProfile,
+    show_names: bool,
+    me: Option<&str>,
+    seen: &[String],
+) -> Vec<AssigneeOption> {
     let mut out = vec![AssigneeOption {
         id: None,
         label: "all".to_string(),
     }];
-    for m in &profile.roster {
+    if let Some(me) = me {
+        out.push(AssigneeOption {
+            id: Some(me.to_string()),
+            label: ASSIGNED_TO_ME.to_string(),
+        });
+    }
+    for m in profile.roster.iter().filter(|m| Some(m.id.as_str()) != me) {
         let label = if show_names {
             format!("{} ({})", crate::sanitize::line(&m.name), short_id(&m.id))
         } else {
@@ -46,7 +61,7 @@ pub fn assignee_options(profile: &TenantProfile, show_names: bool, seen: &[Strin
         });
     }
     for id in seen {
-        if profile.member(id).is_none() {
+        if profile.member(id).is_none() && Some(id.as_str()) != me {
             out.push(AssigneeOption {
                 id: Some(id.clone()),
                 label: short_id(id),

@@ -43,6 +43,8 @@ pub struct AppSettings {
     pub source_label: String,
     /// False: assignees as short ids and custom fields by raw key (no roster or field names known).
     pub show_names: bool,
+    /// The rep's own user id in the tenant (`me` in the profile), for "Assigned to me".
+    pub me: Option<String>,
     /// The bindings in force, the user's `[keys]` applied.
     pub keymap: Keymap,
     /// Colours by role, or none under `NO_COLOR`.
@@ -257,7 +259,12 @@ impl App {
     }
 
     pub fn assignee_options(&self) -> Vec<filters::AssigneeOption> {
-        filters::assignee_options(&self.settings.profile, self.settings.show_names, &self.seen_assignees)
+        filters::assignee_options(
+            &self.settings.profile,
+            self.settings.show_names,
+            self.settings.me.as_deref(),
+            &self.seen_assignees,
+        )
     }
 
     fn new_id(&mut self) -> RequestId {

@@ -66,6 +66,7 @@ pub fn settings() -> AppSettings {
     AppSettings {
         keymap: leadbox::app::keymap::Keymap::default(),
         theme: leadbox::ui::theme::Theme::default(),
+        me: None,
         profile: profile(),
         page_size: 25,
         source_label: "sandbox".into(),
