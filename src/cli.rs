@@ -11,32 +11,74 @@ use novala_sandbox::{RateLimit, SandboxOptions};
 #[command(
     name = "leadbox",
     version,
-    about = "A terminal inbox for the leads of a Novala tenant"
+    about = "A terminal inbox for the leads of a Novala tenant",
+    after_help = "Examples:\n  leadbox                          the inbox on the built-in sandbox (or your default profile)\n  \
+                  leadbox --profile acme           the inbox on a tenant of your config file\n  \
+                  leadbox config init              write a commented config file to start from"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
     #[command(flatten)]
-    pub inbox: InboxArgs,
+    pub global: GlobalArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the embedded Novala sandbox on 127.0.0.1 and print its URL, keys and roster.
     Sandbox(SandboxArgs),
+    /// Write, locate or check the config file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Keep a profile's key in the OS keyring.
+    #[command(subcommand)]
+    Key(KeyCommand),
 }
 
-/// Where the inbox gets its leads.
-#[derive(Debug, Clone, Args)]
-pub struct InboxArgs {
-    /// A Novala tenant, e.g. https://acme.novala.ai (the key is read from NOVALA_SECRET_KEY).
-    /// Without it, leadbox opens on the embedded sandbox.
-    #[arg(long, value_name = "URL")]
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented starting file (never over an existing one).
+    #[command(after_help = "Example:\n  leadbox config init && $EDITOR \"$(leadbox config path)\"")]
+    Init,
+    /// Print where the config file is read from.
+    #[command(after_help = "Example:\n  leadbox config path")]
+    Path,
+    /// Load the config file and report every problem in it, with its line and column.
+    #[command(after_help = "Example:\n  leadbox config check --profile acme")]
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Store the key of --profile NAME in the OS keyring; it is read without echo.
+    #[command(after_help = "Example:\n  leadbox key set --profile acme\n  (then `keyring = true` in [profiles.acme])")]
+    Set,
+}
+
+/// Flags every command takes, before or after the subcommand.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// The config file (default: LEADBOX_CONFIG, else config.toml in the platform's config directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// The profile of the config file to open (default: LEADBOX_PROFILE, else `default_profile`, else the
+    /// built-in sandbox).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// A Novala tenant, e.g. https://acme.novala.ai, with the key from NOVALA_SECRET_KEY (default:
+    /// NOVALA_API_URL). With --profile, replaces that profile's URL.
+    #[arg(long, global = true, value_name = "URL")]
     pub api_url: Option<String>,
 
-    /// Where the log file goes (default: the platform's data directory).
-    #[arg(long, value_name = "PATH")]
+    /// The saved view to open.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub view: Option<String>,
+
+    /// Where the log file goes (default: the profile's directory in the platform's data directory).
+    #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
 }
 

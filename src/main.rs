@@ -3,21 +3,28 @@ use std::path::PathBuf;
 use chrono::Utc;
 use clap::Parser;
 use color_eyre::eyre::{WrapErr, eyre};
-use leadbox::api::client::NovalaClient;
+use leadbox::api::client::{ClientOptions, NovalaClient};
 use leadbox::api::worker::spawn_worker;
 use leadbox::app::keymap::Keymap;
 use leadbox::app::{self, App, AppSettings};
-use leadbox::cli::{Cli, Command, InboxArgs};
+use leadbox::cli::{Cli, Command, ConfigCommand, GlobalArgs, KeyCommand};
+use leadbox::config::commands;
 use leadbox::store::draft_file::{self, DraftFile};
-use leadbox::tenant::TenantProfile;
-use leadbox::{config, logging, tui};
+use leadbox::ui::theme::Theme;
+use leadbox::{config, logging, store, tui};
 use novala_sandbox::{Sandbox, SandboxOptions};
 
 fn main() -> color_eyre::Result<()> {
     // Installed before the terminal is touched, so a panic restores the terminal first and reports after.
     color_eyre::install()?;
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
+    let env = |name: &str| std::env::var(name).ok();
+    let flags = config::Flags {
+        config: cli.global.config.clone(),
+        profile: cli.global.profile.clone(),
+        api_url: cli.global.api_url.clone(),
+    };
+    let config_path = || config::config_path(flags.config.as_deref(), &env);
     match cli.command {
         Some(Command::Sandbox(args)) => {
             logging::to_stderr();
@@ -25,55 +32,169 @@ fn main() -> color_eyre::Result<()> {
                 Some(path) => path.clone(),
                 None => config::data_dir()?.join("sandbox.sqlite3"),
             };
+            let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
             runtime
                 .block_on(novala_sandbox::run_standalone(args.options(db)))
                 .wrap_err("the sandbox stopped with an error")
         }
-        None => runtime.block_on(inbox(cli.inbox)),
+        Some(Command::Config(command)) => {
+            let path = config_path()?;
+            finish(match command {
+                ConfigCommand::Path => commands::path(&path),
+                ConfigCommand::Init => commands::init(&path),
+                ConfigCommand::Check => commands::check(&path, &env, &flags),
+            })
+        }
+        Some(Command::Key(KeyCommand::Set)) => {
+            let path = config_path()?;
+            let profile = cli.global.profile.as_deref();
+            let prompt = format!("Key of profile `{}` (not echoed): ", profile.unwrap_or(""));
+            let key = if profile.is_some() {
+                rpassword::prompt_password(prompt).wrap_err("could not read the key")?
+            } else {
+                String::new()
+            };
+            finish(commands::key_set(
+                config::load_file(&path),
+                profile,
+                &key,
+                config::secret::os_keyring(),
+            ))
+        }
+        None => {
+            let prepared = match prepare(&cli.global, &flags, &env) {
+                Ok(p) => p,
+                Err(e) => {
+                    // A bad file or a key that cannot be read stops leadbox before the terminal is touched,
+                    // with the whole report and nothing else.
+                    eprintln!("leadbox: {e}");
+                    std::process::exit(commands::EXIT_CONFIG);
+                }
+            };
+            let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
+            runtime.block_on(inbox(prepared))
+        }
     }
 }
 
-async fn inbox(args: InboxArgs) -> color_eyre::Result<()> {
-    let data_dir = config::data_dir();
-    let log_file = match (&args.log_file, &data_dir) {
+fn finish(outcome: commands::Outcome) -> color_eyre::Result<()> {
+    print!("{}", outcome.stdout);
+    eprint!("{}", outcome.stderr);
+    if outcome.code != 0 {
+        std::process::exit(outcome.code);
+    }
+    Ok(())
+}
+
+/// Everything the inbox needs that comes from the file, the environment and the flags, read before the
+/// terminal is touched (and before the async runtime starts: a keyring may block).
+struct Prepared {
+    profile: config::Profile,
+    keymap: Keymap,
+    theme: Theme,
+    /// The tenant's client, or `None` for the embedded sandbox.
+    client: Option<NovalaClient>,
+    state_dir: Result<PathBuf, String>,
+    data_dir: Result<PathBuf, String>,
+    log_file: PathBuf,
+}
+
+fn prepare(
+    global: &GlobalArgs,
+    flags: &config::Flags,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> color_eyre::Result<Prepared> {
+    let path = config::config_path(flags.config.as_deref(), env)?;
+    let file = config::load_file(&path)?;
+    let profile = config::resolve(&file, env, flags)?;
+    let keymap = config::keymap(&file).map_err(|errors| eyre!("{errors:?}"))?;
+    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = config::theme(&file, no_color).map_err(|errors| eyre!("{errors:?}"))?;
+    let data_dir = config::data_dir().map_err(|e| e.to_string());
+    let state_dir = data_dir
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|dir| store::profile_dir(dir, &profile).map_err(|e| e.to_string()));
+    let log_file = match (&global.log_file, &state_dir) {
         (Some(path), _) => path.clone(),
         (None, Ok(dir)) => dir.join("leadbox.log"),
         (None, Err(_)) => std::env::temp_dir().join("leadbox.log"),
     };
-    logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
-
-    // Drafts are kept per tenant, so one tenant's half-typed lead never opens in another's form.
-    let tenant_host = args.api_url.as_deref().map(host_of);
-    let draft_path = data_dir
-        .as_ref()
-        .map(|dir| dir.join(draft_file::file_name(tenant_host.as_deref())))
-        .map_err(|e| e.to_string());
-
-    // The sandbox must outlive the inbox, so it is held here until the loop ends.
-    let (client, profile, source_label, show_names, _sandbox) = match (&args.api_url, tenant_host) {
-        (Some(url), Some(host)) => {
-            let key = config::key_from_env(url, |name| std::env::var(name).ok())?;
-            let client = NovalaClient::new(url, key).map_err(|e| eyre!("{e}"))?;
-            (client, TenantProfile::default(), host, false, None)
-        }
-        _ => {
-            let db = data_dir?.join("sandbox.sqlite3");
-            let sandbox = start_embedded_sandbox(db).await?;
-            let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).map_err(|e| eyre!("{e}"))?;
-            let profile = sandbox.profile().clone();
-            (client, profile, "sandbox".to_string(), true, Some(sandbox))
+    let client = match &profile.target {
+        config::Target::Sandbox => None,
+        config::Target::Tenant {
+            url,
+            key,
+            allow_insecure_http,
+        } => {
+            let key = match (key, profile.named) {
+                // Without a profile, today's message for a missing NOVALA_SECRET_KEY says what to do.
+                (config::KeySource::Env(var), false) if var == config::KEY_ENV => config::key_from_env(url, env)?,
+                _ => config::secret::read_key(&profile.name, key, env, &config::secret::os_keyring)?,
+            };
+            let options = ClientOptions {
+                allow_insecure_http: *allow_insecure_http,
+                ..ClientOptions::default()
+            };
+            Some(NovalaClient::with_options(url, key, options).map_err(|e| eyre!("{e}"))?)
         }
     };
-    tracing::info!(source = %source_label, "inbox starting");
+    Ok(Prepared {
+        profile,
+        keymap,
+        theme,
+        client,
+        state_dir,
+        data_dir,
+        log_file,
+    })
+}
+
+async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
+    let Prepared {
+        profile,
+        keymap,
+        theme,
+        client,
+        state_dir,
+        data_dir,
+        log_file,
+    } = prepared;
+    logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
+
+    // Drafts are kept per profile, so one tenant's half-typed lead never opens in another's form.
+    let draft_path = state_dir.map(|dir| {
+        let path = dir.join(draft_file::FILE_NAME);
+        if let Ok(data) = &data_dir {
+            draft_file::adopt_old(data, &profile, &path);
+        }
+        path
+    });
+
+    // The sandbox must outlive the inbox, so it is held here until the loop ends.
+    let (client, tenant, show_names, _sandbox) = match client {
+        Some(client) => {
+            let show_names = !profile.tenant.roster.is_empty();
+            (client, profile.tenant.clone(), show_names, None)
+        }
+        None => {
+            let db = data_dir.map_err(|e| eyre!("{e}"))?.join("sandbox.sqlite3");
+            let sandbox = start_embedded_sandbox(db).await?;
+            let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).map_err(|e| eyre!("{e}"))?;
+            let tenant = sandbox.profile().clone();
+            (client, tenant, true, Some(sandbox))
+        }
+    };
+    tracing::info!(profile = %leadbox::sanitize::line(&profile.name), "inbox starting");
 
     let worker = spawn_worker(client);
     let settings = AppSettings {
-        keymap: Keymap::default(),
-        theme: leadbox::ui::theme::Theme::default(),
-        me: None,
-        profile,
+        keymap,
+        theme,
+        me: profile.me.clone(),
+        profile: tenant,
         page_size: app::DEFAULT_PAGE_SIZE,
-        source_label,
+        source_label: profile.name.clone(),
         show_names,
     };
     // A placeholder size: tui::run gives the app the terminal's real size before its first request.
@@ -112,10 +233,4 @@ async fn start_embedded_sandbox(db: PathBuf) -> color_eyre::Result<Sandbox> {
     Sandbox::start(options)
         .await
         .wrap_err_with(|| format!("could not start the embedded sandbox on {}", db.display()))
-}
-
-/// "acme.novala.ai" from "https://acme.novala.ai/api/v1", for the status bar.
-fn host_of(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split('/').next().unwrap_or(rest).to_string()
 }

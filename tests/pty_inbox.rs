@@ -195,7 +195,8 @@ async fn with_nothing_configured_it_opens_on_the_embedded_sandbox() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_draft_left_by_quitting_comes_back_on_the_next_start() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let draft_file = dir.path().join("data/leadbox/draft.json");
+    // Each profile keeps its state in its own directory; this is the built-in sandbox's.
+    let draft_file = dir.path().join("data/leadbox/profiles/sandbox/draft.json");
 
     let cmd = command(dir.path());
     let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
@@ -238,9 +239,11 @@ async fn a_draft_left_by_quitting_comes_back_on_the_next_start() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreadable_draft_is_moved_aside_and_the_inbox_opens() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("data/leadbox");
-    std::fs::create_dir_all(&data).expect("data dir");
-    std::fs::write(data.join("draft.json"), "{\"fields\": {\"firstName\"").expect("a torn draft");
+    let old = dir.path().join("data/leadbox");
+    std::fs::create_dir_all(&old).expect("data dir");
+    // Left where earlier versions kept drafts: it is first moved to the sandbox profile's directory.
+    std::fs::write(old.join("draft.json"), "{\"fields\": {\"firstName\"").expect("a torn draft");
+    let data = old.join("profiles/sandbox");
 
     let cmd = command(dir.path());
     let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
@@ -251,6 +254,7 @@ async fn an_unreadable_draft_is_moved_aside_and_the_inbox_opens() {
     });
     session.wait_for("the sandbox's leads", |s| s.contains("loaded"));
     assert!(!data.join("draft.json").exists());
+    assert!(!old.join("draft.json").exists(), "the old draft was moved, not copied");
     assert_eq!(
         std::fs::read_to_string(data.join("draft.json.bad")).expect("moved aside"),
         "{\"fields\": {\"firstName\""

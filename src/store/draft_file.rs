@@ -33,9 +33,12 @@ pub enum DraftError {
     Remove { path: PathBuf, source: io::Error },
 }
 
-/// `draft.json` for the embedded sandbox, `draft-<host>.json` for a tenant, so one tenant's draft never
-/// opens in another's form. Characters a file name cannot hold everywhere (the port's `:`) become `_`.
-pub fn file_name(tenant_host: Option<&str>) -> String {
+/// The draft's file name inside its profile's directory.
+pub const FILE_NAME: &str = "draft.json";
+
+/// Where drafts lived before each profile had its own directory: `draft.json` for the embedded sandbox,
+/// `draft-<host>.json` for a tenant. Characters a file name cannot hold everywhere (the port's `:`) become `_`.
+fn old_file_name(tenant_host: Option<&str>) -> String {
     match tenant_host {
         None => "draft.json".to_string(),
         Some(host) => {
@@ -54,7 +57,22 @@ pub fn file_name(tenant_host: Option<&str>) -> String {
     }
 }
 
-/// Where an unreadable draft is moved: `draft.json.bad` next to it.
+/// Moves a draft left where earlier versions kept it (in the data directory itself) to `path`, the
+/// profile's own place, so an upgrade loses no half-typed lead. Nothing happens when `path` holds one already.
+pub fn adopt_old(data_dir: &Path, profile: &crate::config::Profile, path: &Path) {
+    let host = match &profile.target {
+        crate::config::Target::Sandbox => None,
+        crate::config::Target::Tenant { url, .. } => Some(crate::config::host_of(url)),
+    };
+    let old = data_dir.join(old_file_name(host.as_deref()));
+    if old.exists() && !path.exists() {
+        match fs::rename(&old, path) {
+            Ok(()) => tracing::info!(from = %old.display(), to = %path.display(), "moved the draft to its profile"),
+            Err(e) => tracing::warn!(error = %e, "the draft from an earlier version was not moved"),
+        }
+    }
+}
+
 pub fn aside_path(path: &Path) -> PathBuf {
     with_suffix(path, ".bad")
 }
@@ -309,10 +327,10 @@ mod tests {
     }
 
     #[test]
-    fn tenants_get_their_own_file_names() {
-        assert_eq!(file_name(None), "draft.json");
-        assert_eq!(file_name(Some("acme.novala.ai")), "draft-acme.novala.ai.json");
-        assert_eq!(file_name(Some("127.0.0.1:7878")), "draft-127.0.0.1_7878.json");
-        assert_eq!(file_name(Some("../../etc")), "draft-.._.._etc.json");
+    fn old_draft_names_were_per_tenant() {
+        assert_eq!(old_file_name(None), "draft.json");
+        assert_eq!(old_file_name(Some("acme.novala.ai")), "draft-acme.novala.ai.json");
+        assert_eq!(old_file_name(Some("127.0.0.1:7878")), "draft-127.0.0.1_7878.json");
+        assert_eq!(old_file_name(Some("../../etc")), "draft-.._.._etc.json");
     }
 }

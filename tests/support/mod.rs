@@ -50,6 +50,7 @@ pub fn profile() -> TenantProfile {
                 kind: CustomFieldKind::Number,
                 required: false,
                 options: vec![],
+                hint: None,
             },
             CustomFieldDef {
                 key: "industry".into(),
@@ -57,6 +58,7 @@ pub fn profile() -> TenantProfile {
                 kind: CustomFieldKind::Dropdown,
                 required: true,
                 options: vec!["retail".into(), "saas".into()],
+                hint: None,
             },
         ],
     }

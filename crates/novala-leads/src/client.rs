@@ -35,6 +35,8 @@ pub enum ClientError {
     BadKey { origin: String },
     #[error("the HTTP client could not start: {0}")]
     Http(String),
+    #[error("refusing to send the key: {0}")]
+    InsecureHttp(String),
 }
 
 /// When and how often a request is tried again.
@@ -69,6 +71,9 @@ pub struct ClientOptions {
     /// One whole try: connect, send, and read the full answer.
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
+    /// Lets the key go over plain `http://` to a host other than this machine (a profile's explicit
+    /// `allow_insecure_http = true`); without it only loopback hosts get plain http.
+    pub allow_insecure_http: bool,
 }
 
 impl Default for ClientOptions {
@@ -77,6 +82,7 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(20),
             retry: RetryPolicy::default(),
+            allow_insecure_http: false,
         }
     }
 }
@@ -154,6 +160,9 @@ impl NovalaClient {
     /// (`https://acme.novala.ai/api/v1`, `http://127.0.0.1:7878/api/v1`).
     pub fn with_options(base_url: &str, key: ApiKey, opts: ClientOptions) -> Result<NovalaClient, ClientError> {
         let leads_url = leads_url(base_url)?;
+        if let Some(why) = crate::transport::insecure_http_refusal(leads_url.as_str(), opts.allow_insecure_http) {
+            return Err(ClientError::InsecureHttp(why));
+        }
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| ClientError::BadKey {
             origin: key.origin().to_string(),
         })?;

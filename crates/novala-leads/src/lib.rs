@@ -10,6 +10,7 @@ pub mod rules;
 pub mod tenant;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod transport;
 pub mod types;
 
 pub use client::{ClientError, ClientOptions, NovalaClient, RetryPolicy};

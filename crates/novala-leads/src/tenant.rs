@@ -74,6 +74,9 @@ pub struct CustomFieldDef {
     /// Allowed values of dropdown and multi-select fields.
     #[serde(default)]
     pub options: Vec<String>,
+    /// A unit or a hint shown with the field in a form ("EUR", "as on the badge").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 impl CustomFieldDef {
@@ -84,6 +87,7 @@ impl CustomFieldDef {
             kind,
             required,
             options: options.iter().map(|o| o.to_string()).collect(),
+            hint: None,
         }
     }
 }

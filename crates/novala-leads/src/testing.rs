@@ -16,5 +16,6 @@ pub fn quick(max_attempts: u32, request_timeout: Duration) -> ClientOptions {
             max_delay: Duration::from_millis(10),
             max_total: Duration::from_secs(10),
         },
+        allow_insecure_http: false,
     }
 }

@@ -1,0 +1,636 @@
+//! The config file as written: parsed with every key's position, checked against the agreed shape
+//! (`shared` config.md), with every problem reported at once (file, line, column, key, and a suggestion for a
+//! misspelt key), never just the first.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use novala_leads::rules;
+use novala_leads::tenant::{CustomFieldDef, CustomFieldKind, Member};
+use novala_leads::types::LeadStatus;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// Where something is in the file, 1-based, as editors count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A value with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub at: Location,
+}
+
+/// One problem in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub at: Location,
+    /// The key's path, e.g. `profiles.acme.url`.
+    pub key: String,
+    pub message: String,
+}
+
+impl Problem {
+    /// `config.toml:4:1: profiles.acme.urll: unknown key; did you mean `url`?`
+    pub fn render(&self, path: &Path) -> String {
+        format!(
+            "{}:{}:{}: {}: {}",
+            path.display(),
+            self.at.line,
+            self.at.column,
+            self.key,
+            self.message
+        )
+    }
+}
+
+/// Where a profile's key comes from: exactly one of these.
+#[derive(Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// `key_env = "VAR"`
+    Env(String),
+    /// `key_command = "pass show novala/acme"`: its stdout, trimmed.
+    Command(String),
+    /// `keyring = true`: stored with `leadbox key set --profile NAME`.
+    Keyring,
+    /// `key = "sk_live_…"`, accepted only from a file its owner alone can read.
+    InFile(String),
+}
+
+impl std::fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySource::Env(var) => write!(f, "Env({var})"),
+            KeySource::Command(cmd) => write!(f, "Command({cmd})"),
+            KeySource::Keyring => write!(f, "Keyring"),
+            KeySource::InFile(_) => write!(f, "InFile(redacted)"),
+        }
+    }
+}
+
+/// A saved view: a name for a status and an assignee (`me`, a team name, or a user id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewConfig {
+    pub name: String,
+    pub status: Option<LeadStatus>,
+    pub assigned_to: Option<String>,
+}
+
+/// One `[profiles.NAME]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileConfig {
+    pub name: String,
+    pub at: Location,
+    pub url: Option<Located<String>>,
+    pub key: Option<Located<KeySource>>,
+    pub allow_insecure_http: bool,
+    pub me: Option<String>,
+    pub team: Vec<Member>,
+    pub custom_fields: Vec<CustomFieldDef>,
+    pub views: Vec<ViewConfig>,
+}
+
+/// The whole file, as far as it could be read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub default_profile: Option<Located<String>>,
+    pub profiles: BTreeMap<String, ProfileConfig>,
+    /// `[keys]`: action name → its keys (a string or a list of strings), left for the keymap to check.
+    pub keys: BTreeMap<String, Located<Vec<String>>>,
+    pub keys_at: Option<Location>,
+    /// `[theme]`: `preset`, then colours by role, left for the theme to check.
+    pub theme_preset: Option<Located<String>>,
+    pub theme_colours: BTreeMap<String, Located<String>>,
+}
+
+impl ConfigFile {
+    /// Whether any profile keeps its key in the file itself (which then must be owner-only).
+    pub fn holds_a_key(&self) -> Option<Location> {
+        self.profiles
+            .values()
+            .filter_map(|p| p.key.as_ref())
+            .find(|k| matches!(k.value, KeySource::InFile(_)))
+            .map(|k| k.at)
+    }
+}
+
+/// The name of the profile leadbox has built in.
+pub const SANDBOX: &str = "sandbox";
+
+const TOP_KEYS: &[&str] = &["default_profile", "profiles", "keys", "theme"];
+const PROFILE_KEYS: &[&str] = &[
+    "url",
+    "key_command",
+    "key_env",
+    "keyring",
+    "key",
+    "allow_insecure_http",
+    "me",
+    "team",
+    "custom_fields",
+    "views",
+];
+const MEMBER_KEYS: &[&str] = &["id", "name"];
+const FIELD_KEYS: &[&str] = &["key", "label", "kind", "required", "options", "unit", "hint"];
+const VIEW_KEYS: &[&str] = &["name", "status", "assigned_to"];
+
+/// Turns byte offsets into lines and columns (columns in characters).
+struct Lines<'a> {
+    text: &'a str,
+}
+
+impl Lines<'_> {
+    fn at(&self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Location { line, column }
+    }
+}
+
+struct Reader<'a> {
+    lines: Lines<'a>,
+    problems: Vec<Problem>,
+}
+
+type Entry<'t, 'i> = (&'t Spanned<std::borrow::Cow<'i, str>>, &'t Spanned<DeValue<'i>>);
+
+impl Reader<'_> {
+    fn problem(&mut self, span: Range<usize>, key: &str, message: impl Into<String>) {
+        let at = self.lines.at(span.start);
+        self.problems.push(Problem {
+            at,
+            key: key.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// Every entry of `table`, reporting the ones `known` does not list (with the closest known key).
+    fn entries<'t, 'i>(&mut self, table: &'t DeTable<'i>, path: &str, known: &[&str]) -> Vec<Entry<'t, 'i>> {
+        let mut out = Vec::new();
+        for (k, v) in table.iter() {
+            let name: &str = k.get_ref();
+            if known.contains(&name) {
+                out.push((k, v));
+            } else {
+                let message = match closest(name, known) {
+                    Some(s) => format!("unknown key; did you mean `{s}`?"),
+                    None => format!("unknown key; this table takes {}", known.join(", ")),
+                };
+                self.problem(k.span(), &join(path, name), message);
+            }
+        }
+        out
+    }
+
+    fn string(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Option<String> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            other => {
+                self.problem(value.span(), key, format!("must be a string, not {}", other.type_str()));
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Option<bool> {
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.problem(
+                    value.span(),
+                    key,
+                    format!("must be true or false, not {}", other.type_str()),
+                );
+                None
+            }
+        }
+    }
+
+    fn table<'t, 'i>(&mut self, value: &'t Spanned<DeValue<'i>>, key: &str) -> Option<&'t DeTable<'i>> {
+        match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            other => {
+                self.problem(value.span(), key, format!("must be a table, not {}", other.type_str()));
+                None
+            }
+        }
+    }
+
+    /// An array whose items are tables (`[[x]]` or `x = [{…}, {…}]`).
+    fn tables<'t, 'i>(&mut self, value: &'t Spanned<DeValue<'i>>, key: &str) -> Vec<(usize, &'t Spanned<DeValue<'i>>)> {
+        match value.get_ref() {
+            DeValue::Array(items) => items.iter().enumerate().collect(),
+            other => {
+                self.problem(value.span(), key, format!("must be a list, not {}", other.type_str()));
+                Vec::new()
+            }
+        }
+    }
+
+    fn strings(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Option<Vec<String>> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(vec![s.to_string()]),
+            DeValue::Array(items) => items
+                .iter()
+                .map(|item| self.string(item, key))
+                .collect::<Option<Vec<_>>>(),
+            other => {
+                self.problem(
+                    value.span(),
+                    key,
+                    format!("must be a string or a list of strings, not {}", other.type_str()),
+                );
+                None
+            }
+        }
+    }
+
+    fn located<T>(&self, value: T, span: Range<usize>) -> Located<T> {
+        Located {
+            value,
+            at: self.lines.at(span.start),
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The known word closest to `word`, if it is close enough to be a slip of the fingers.
+pub fn closest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(word, k), *k))
+        .min()
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .map(|(_, k)| k)
+}
+
+/// Reads the file's text. What it can read is returned along with every problem found; a caller that gets
+/// problems must not run half-configured.
+pub fn parse(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
+    let mut reader = Reader {
+        lines: Lines { text },
+        problems: Vec::new(),
+    };
+    let mut file = ConfigFile {
+        path: path.to_path_buf(),
+        ..ConfigFile::default()
+    };
+    let (document, errors) = DeTable::parse_recoverable(text);
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        reader.problem(span, "(syntax)", e.message().trim().to_string());
+    }
+    let document = document.into_inner();
+    for (k, v) in reader.entries(&document, "", TOP_KEYS) {
+        let name: &str = k.get_ref();
+        match name {
+            "default_profile" => {
+                if let Some(s) = reader.string(v, name) {
+                    file.default_profile = Some(reader.located(s, v.span()));
+                }
+            }
+            "profiles" => {
+                let Some(profiles) = reader.table(v, name) else {
+                    continue;
+                };
+                for (pk, pv) in profiles.iter() {
+                    let pname: &str = pk.get_ref();
+                    let path = format!("profiles.{pname}");
+                    if pname == SANDBOX {
+                        reader.problem(
+                            pk.span(),
+                            &path,
+                            "the sandbox profile is built in and cannot be redefined; pick another name",
+                        );
+                        continue;
+                    }
+                    let Some(table) = reader.table(pv, &path) else { continue };
+                    let profile = read_profile(&mut reader, pname, pk.span(), table);
+                    file.profiles.insert(pname.to_string(), profile);
+                }
+            }
+            "keys" => {
+                file.keys_at = Some(reader.lines.at(k.span().start));
+                let Some(keys) = reader.table(v, name) else { continue };
+                for (ak, av) in keys.iter() {
+                    let action: &str = ak.get_ref();
+                    if let Some(list) = reader.strings(av, &join("keys", action)) {
+                        let located = reader.located(list, ak.span());
+                        file.keys.insert(action.to_string(), located);
+                    }
+                }
+            }
+            "theme" => {
+                let Some(theme) = reader.table(v, name) else { continue };
+                for (rk, rv) in theme.iter() {
+                    let role: &str = rk.get_ref();
+                    let Some(value) = reader.string(rv, &join("theme", role)) else {
+                        continue;
+                    };
+                    let located = reader.located(value, rk.span());
+                    if role == "preset" {
+                        file.theme_preset = Some(located);
+                    } else {
+                        file.theme_colours.insert(role.to_string(), located);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(default) = &file.default_profile
+        && default.value != SANDBOX
+        && !file.profiles.contains_key(&default.value)
+    {
+        let message = missing_profile_message(&default.value, &file);
+        reader.problems.push(Problem {
+            at: default.at,
+            key: "default_profile".to_string(),
+            message,
+        });
+    }
+    reader.problems.sort_by_key(|p| (p.at.line, p.at.column));
+    (file, reader.problems)
+}
+
+/// "no profile `acmee`; did you mean `acme`? The profiles are: sandbox, acme".
+pub fn missing_profile_message(name: &str, file: &ConfigFile) -> String {
+    let mut names: Vec<&str> = vec![SANDBOX];
+    names.extend(file.profiles.keys().map(String::as_str));
+    let hint = closest(name, &names)
+        .map(|n| format!("; did you mean `{n}`?"))
+        .unwrap_or_default();
+    format!("no profile `{name}`{hint} The profiles are: {}", names.join(", "))
+}
+
+fn read_profile(reader: &mut Reader<'_>, name: &str, span: Range<usize>, table: &DeTable<'_>) -> ProfileConfig {
+    let path = format!("profiles.{name}");
+    let mut profile = ProfileConfig {
+        name: name.to_string(),
+        at: reader.lines.at(span.start),
+        url: None,
+        key: None,
+        allow_insecure_http: false,
+        me: None,
+        team: Vec::new(),
+        custom_fields: Vec::new(),
+        views: Vec::new(),
+    };
+    let mut sources: Vec<(String, Range<usize>)> = Vec::new();
+    for (k, v) in reader.entries(table, &path, PROFILE_KEYS) {
+        let key: &str = k.get_ref();
+        let full = join(&path, key);
+        match key {
+            "url" => {
+                if let Some(url) = reader.string(v, &full) {
+                    let url = url.trim().to_string();
+                    if !(url.starts_with("https://") || url.starts_with("http://")) {
+                        reader.problem(
+                            v.span(),
+                            &full,
+                            "must start with https:// (or http:// for a loopback address)",
+                        );
+                    }
+                    profile.url = Some(reader.located(url, v.span()));
+                }
+            }
+            "key_env" | "key_command" | "key" => {
+                let Some(value) = reader.string(v, &full) else { continue };
+                if value.trim().is_empty() {
+                    reader.problem(v.span(), &full, "is empty");
+                    continue;
+                }
+                let source = match key {
+                    "key_env" => KeySource::Env(value.trim().to_string()),
+                    "key_command" => KeySource::Command(value),
+                    _ => KeySource::InFile(value.trim().to_string()),
+                };
+                sources.push((key.to_string(), k.span()));
+                profile.key = Some(reader.located(source, k.span()));
+            }
+            "keyring" if reader.boolean(v, &full) == Some(true) => {
+                sources.push((key.to_string(), k.span()));
+                profile.key = Some(reader.located(KeySource::Keyring, k.span()));
+            }
+            "allow_insecure_http" => profile.allow_insecure_http = reader.boolean(v, &full).unwrap_or(false),
+            "me" => {
+                if let Some(me) = reader.string(v, &full) {
+                    if rules::is_uuid(me.trim()) {
+                        profile.me = Some(me.trim().to_lowercase());
+                    } else {
+                        reader.problem(v.span(), &full, "must be your user id in the tenant (a UUID)");
+                    }
+                }
+            }
+            "team" => {
+                for (i, item) in reader.tables(v, &full) {
+                    let item_path = format!("{full}[{i}]");
+                    let Some(t) = reader.table(item, &item_path) else {
+                        continue;
+                    };
+                    if let Some(member) = read_member(reader, &item_path, item.span(), t) {
+                        profile.team.push(member);
+                    }
+                }
+            }
+            "custom_fields" => {
+                for (i, item) in reader.tables(v, &full) {
+                    let item_path = format!("{full}[{i}]");
+                    let Some(t) = reader.table(item, &item_path) else {
+                        continue;
+                    };
+                    if let Some(def) = read_custom_field(reader, &item_path, item.span(), t) {
+                        if profile.custom_fields.iter().any(|d| d.key == def.key) {
+                            reader.problem(item.span(), &item_path, format!("`{}` is defined twice", def.key));
+                        }
+                        profile.custom_fields.push(def);
+                    }
+                }
+            }
+            "views" => {
+                for (i, item) in reader.tables(v, &full) {
+                    let item_path = format!("{full}[{i}]");
+                    let Some(t) = reader.table(item, &item_path) else {
+                        continue;
+                    };
+                    if let Some(view) = read_view(reader, &item_path, item.span(), t) {
+                        profile.views.push(view);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if sources.len() > 1 {
+        let names: Vec<&str> = sources.iter().map(|(n, _)| n.as_str()).collect();
+        let span = sources[1].1.clone();
+        reader.problem(
+            span,
+            &path,
+            format!(
+                "says where its key comes from more than once ({}); keep exactly one",
+                names.join(", ")
+            ),
+        );
+    }
+    if profile.url.is_none() {
+        reader.problem(
+            span.clone(),
+            &path,
+            "has no `url`, e.g. url = \"https://acme.novala.ai\"",
+        );
+    }
+    if let Some(me) = &profile.me
+        && !profile.team.is_empty()
+        && !profile.team.iter().any(|m| &m.id == me)
+    {
+        reader.problem(
+            span,
+            &join(&path, "me"),
+            "is not in `team`; add yourself to the team so your name shows",
+        );
+    }
+    profile
+}
+
+fn read_member(reader: &mut Reader<'_>, path: &str, span: Range<usize>, t: &DeTable<'_>) -> Option<Member> {
+    let (mut id, mut name) = (None, None);
+    for (k, v) in reader.entries(t, path, MEMBER_KEYS) {
+        let key: &str = k.get_ref();
+        let full = join(path, key);
+        let Some(s) = reader.string(v, &full) else { continue };
+        match key {
+            "id" if rules::is_uuid(s.trim()) => id = Some(s.trim().to_lowercase()),
+            "id" => reader.problem(v.span(), &full, "must be the user's id (a UUID)"),
+            _ => name = Some(s),
+        }
+    }
+    if id.is_none() {
+        reader.problem(span, path, "needs an `id`");
+    }
+    Some(Member {
+        id: id?,
+        name: name.unwrap_or_default(),
+    })
+}
+
+fn read_custom_field(
+    reader: &mut Reader<'_>,
+    path: &str,
+    span: Range<usize>,
+    t: &DeTable<'_>,
+) -> Option<CustomFieldDef> {
+    let mut key = None;
+    let mut label = None;
+    let mut kind = None;
+    let mut required = false;
+    let mut options = Vec::new();
+    let mut hint = None;
+    let mut options_at = None;
+    for (k, v) in reader.entries(t, path, FIELD_KEYS) {
+        let name: &str = k.get_ref();
+        let full = join(path, name);
+        match name {
+            "key" => {
+                let Some(s) = reader.string(v, &full) else { continue };
+                if rules::is_custom_field_key(&s) {
+                    key = Some(s);
+                } else {
+                    reader.problem(v.span(), &full, "must be lowercase letters, digits and underscores");
+                }
+            }
+            "label" => label = reader.string(v, &full),
+            "kind" => {
+                let Some(s) = reader.string(v, &full) else { continue };
+                match CustomFieldKind::parse(&s) {
+                    Some(k) => kind = Some(k),
+                    None => {
+                        let kinds: Vec<&str> = CustomFieldKind::ALL.iter().map(|k| k.as_str()).collect();
+                        let hint = closest(&s, &kinds)
+                            .map(|k| format!("did you mean `{k}`? "))
+                            .unwrap_or_default();
+                        reader.problem(
+                            v.span(),
+                            &full,
+                            format!("`{s}` is not a kind; {hint}the kinds are {}", kinds.join(", ")),
+                        );
+                    }
+                }
+            }
+            "required" => required = reader.boolean(v, &full).unwrap_or(false),
+            "options" => {
+                options = reader.strings(v, &full).unwrap_or_default();
+                options_at = Some(v.span());
+            }
+            // `unit` and `hint` both end up as the form's hint under the field.
+            _ => hint = reader.string(v, &full),
+        }
+    }
+    let Some(key) = key else {
+        reader.problem(span, path, "needs a `key`");
+        return None;
+    };
+    let Some(kind) = kind else {
+        reader.problem(span, path, "needs a `kind`");
+        return None;
+    };
+    let listed = matches!(kind, CustomFieldKind::Dropdown | CustomFieldKind::MultiSelect);
+    if listed && options.is_empty() {
+        reader.problem(span.clone(), path, format!("a {} field needs `options`", kind.as_str()));
+    }
+    if !listed && let Some(at) = options_at {
+        reader.problem(
+            at,
+            &join(path, "options"),
+            format!(
+                "only dropdown and multi_select fields take options, not {}",
+                kind.as_str()
+            ),
+        );
+    }
+    let mut def = CustomFieldDef::new(&key, label.as_deref().unwrap_or(&key), kind, required, &[]);
+    def.options = options;
+    def.hint = hint;
+    Some(def)
+}
+
+fn read_view(reader: &mut Reader<'_>, path: &str, span: Range<usize>, t: &DeTable<'_>) -> Option<ViewConfig> {
+    let mut view = ViewConfig {
+        name: String::new(),
+        status: None,
+        assigned_to: None,
+    };
+    for (k, v) in reader.entries(t, path, VIEW_KEYS) {
+        let key: &str = k.get_ref();
+        let full = join(path, key);
+        let Some(s) = reader.string(v, &full) else { continue };
+        match key {
+            "name" => view.name = s,
+            "status" => match LeadStatus::parse_known(&s) {
+                Some(status) => view.status = Some(status),
+                None => reader.problem(v.span(), &full, format!("`{s}` is not a status")),
+            },
+            _ => view.assigned_to = Some(s),
+        }
+    }
+    if view.name.is_empty() {
+        reader.problem(span, path, "needs a `name`");
+        return None;
+    }
+    Some(view)
+}

@@ -1,0 +1,372 @@
+//! Settings, read once before the terminal is touched: the config file, the environment and the flags,
+//! each layer overriding the one before. The result is plain values: the profile to open (the built-in
+//! sandbox or a tenant with its URL, key, team and custom fields), the keymap and the theme. A bad file stops
+//! leadbox with every problem and where it is; nothing runs half-configured.
+
+pub mod commands;
+pub mod file;
+pub mod secret;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use novala_leads::tenant::TenantProfile;
+
+use crate::api::ApiKey;
+use crate::app::keymap::Keymap;
+use crate::ui::theme::Theme;
+pub use file::{ConfigFile, KeySource, Located, Location, Problem, ProfileConfig, SANDBOX, ViewConfig};
+
+/// The environment variable Novala's own examples read the secret key from.
+pub const KEY_ENV: &str = "NOVALA_SECRET_KEY";
+/// Overrides where the config file is read from.
+pub const CONFIG_ENV: &str = "LEADBOX_CONFIG";
+/// Chooses the profile when `--profile` is not given.
+pub const PROFILE_ENV: &str = "LEADBOX_PROFILE";
+/// A tenant's URL, as `--api-url` gives it.
+pub const URL_ENV: &str = "NOVALA_API_URL";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "{KEY_ENV} is not set. leadbox needs the tenant's secret key to read and create leads:\n  \
+         export {KEY_ENV}=sk_live_…\n  leadbox --api-url {url}\n(Without --api-url, leadbox opens on its embedded sandbox; \
+         a profile in the config file can name where the key comes from instead: leadbox config init.)"
+    )]
+    MissingKey { url: String },
+    #[error("{KEY_ENV} is set but empty")]
+    EmptyKey,
+    #[error("no home directory was found for leadbox's data; pass --log-file and run the sandbox with --db")]
+    NoDataDir,
+    #[error("no home directory was found for leadbox's config file; pass --config PATH")]
+    NoConfigDir,
+    #[error("could not read the config file {}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}", render_problems(path, problems))]
+    Invalid { path: PathBuf, problems: Vec<Problem> },
+    #[error("{0}")]
+    Profile(String),
+    #[error(transparent)]
+    Secret(#[from] secret::SecretError),
+}
+
+fn render_problems(path: &Path, problems: &[Problem]) -> String {
+    let n = problems.len();
+    let mut out = format!("{} has {n} problem{}:", path.display(), if n == 1 { "" } else { "s" });
+    for p in problems {
+        out.push_str("\n  ");
+        out.push_str(&p.render(path));
+    }
+    out.push_str("\n(leadbox config check lists them again once fixed.)");
+    out
+}
+
+/// Reads the tenant's key from the environment, described by where it came from and never echoed.
+pub fn key_from_env(url: &str, read: impl Fn(&str) -> Option<String>) -> Result<ApiKey, ConfigError> {
+    match read(KEY_ENV) {
+        None => Err(ConfigError::MissingKey { url: url.to_string() }),
+        Some(k) if k.trim().is_empty() => Err(ConfigError::EmptyKey),
+        Some(k) => Ok(ApiKey::new(k.trim(), KEY_ENV)),
+    }
+}
+
+/// The platform's data directory for leadbox (e.g. ~/.local/share/leadbox).
+pub fn data_dir() -> Result<PathBuf, ConfigError> {
+    directories::ProjectDirs::from("", "", "leadbox")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or(ConfigError::NoDataDir)
+}
+
+/// Where the config file is read from: `--config`, else `LEADBOX_CONFIG`, else `config.toml` in the
+/// platform's config directory (`~/.config/leadbox/config.toml` on Linux).
+pub fn config_path(flag: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf, ConfigError> {
+    if let Some(path) = flag {
+        return Ok(path.to_path_buf());
+    }
+    if let Some(path) = env(CONFIG_ENV).filter(|p| !p.trim().is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    directories::ProjectDirs::from("", "", "leadbox")
+        .map(|d| d.config_dir().join("config.toml"))
+        .ok_or(ConfigError::NoConfigDir)
+}
+
+/// What the command line says about where to connect.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flags {
+    pub config: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub api_url: Option<String>,
+}
+
+/// Which tenant a profile opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The embedded sandbox, which brings its own team and custom fields.
+    Sandbox,
+    Tenant {
+        url: String,
+        /// Where the key comes from; read only when the inbox starts (`secret::read_key`).
+        key: KeySource,
+        allow_insecure_http: bool,
+    },
+}
+
+/// The profile leadbox opens, every layer applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// `sandbox`, a profile's name, or the host of an `--api-url` given without a profile.
+    pub name: String,
+    /// False for an `--api-url` without a profile: nothing about the tenant is configured.
+    pub named: bool,
+    pub target: Target,
+    pub me: Option<String>,
+    /// The team and custom fields from the file (empty for the sandbox, which knows its own).
+    pub tenant: TenantProfile,
+    pub views: Vec<ViewConfig>,
+}
+
+impl Profile {
+    /// The directory for this profile's own state (drafts, logs, caches), inside leadbox's data directory.
+    pub fn state_dir(&self, data_dir: &Path) -> PathBuf {
+        let safe: String = self
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let dir = if self.named { safe } else { format!("url-{safe}") };
+        data_dir.join("profiles").join(dir)
+    }
+}
+
+/// The config file, or an empty one when there is none. Every problem in it is an error.
+pub fn load_file(path: &Path) -> Result<ConfigFile, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(ConfigFile {
+                path: path.to_path_buf(),
+                ..ConfigFile::default()
+            });
+        }
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let (file, mut problems) = check_text(path, &text);
+    if let Some(at) = file.holds_a_key()
+        && let Some(message) = secret::readable_by_others(path)
+    {
+        problems.push(Problem {
+            at,
+            key: "key".to_string(),
+            message,
+        });
+    }
+    if problems.is_empty() {
+        Ok(file)
+    } else {
+        Err(ConfigError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })
+    }
+}
+
+/// Every problem of a file's text: its shape, then `[keys]` and `[theme]` as the keymap and the theme read
+/// them.
+pub fn check_text(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
+    let (file, mut problems) = file::parse(path, text);
+    if let Err(errors) = keymap(&file) {
+        for e in errors {
+            let at = file
+                .keys
+                .get(&e.name)
+                .map(|l| l.at)
+                .or(file.keys_at)
+                .unwrap_or_default();
+            problems.push(Problem {
+                at,
+                key: format!("keys.{}", e.name),
+                message: e.message,
+            });
+        }
+    }
+    if let Err(errors) = theme(&file, false) {
+        for e in errors {
+            let at = match e.name.as_str() {
+                "preset" => file.theme_preset.as_ref().map(|l| l.at),
+                role => file.theme_colours.get(role).map(|l| l.at),
+            };
+            problems.push(Problem {
+                at: at.unwrap_or_default(),
+                key: format!("theme.{}", e.name),
+                message: e.message,
+            });
+        }
+    }
+    problems.sort_by_key(|p| (p.at.line, p.at.column));
+    (file, problems)
+}
+
+/// The keymap with the file's `[keys]` applied.
+pub fn keymap(file: &ConfigFile) -> Result<Keymap, Vec<crate::app::keymap::KeymapError>> {
+    let overrides: BTreeMap<String, Vec<String>> =
+        file.keys.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+    Keymap::with_overrides(&overrides)
+}
+
+/// The theme from the file's `[theme]`; `no_color` (the `NO_COLOR` convention) drops every colour.
+pub fn theme(file: &ConfigFile, no_color: bool) -> Result<Theme, Vec<crate::ui::theme::ThemeError>> {
+    let colours: BTreeMap<String, String> = file
+        .theme_colours
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect();
+    Theme::from_config(file.theme_preset.as_ref().map(|p| p.value.as_str()), &colours, no_color)
+}
+
+/// The profile to open: `--profile`, else `LEADBOX_PROFILE`, else an `--api-url` (or `NOVALA_API_URL`) given
+/// without a profile, else the file's `default_profile`, else the built-in sandbox. A URL from the flag or the
+/// environment overrides the profile's. A pure function of the file, the environment and the flags.
+pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &Flags) -> Result<Profile, ConfigError> {
+    let non_empty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let chosen = non_empty(flags.profile.clone()).or_else(|| non_empty(env(PROFILE_ENV)));
+    let url = non_empty(flags.api_url.clone()).or_else(|| non_empty(env(URL_ENV)));
+    let name = match (&chosen, &url) {
+        (Some(name), _) => Some(name.clone()),
+        (None, Some(_)) => None,
+        (None, None) => Some(
+            file.default_profile
+                .as_ref()
+                .map_or(SANDBOX.to_string(), |d| d.value.clone()),
+        ),
+    };
+    let Some(name) = name else {
+        // An unnamed profile: the URL given, the key from NOVALA_SECRET_KEY, nothing else known.
+        let url = url.unwrap_or_default();
+        return Ok(Profile {
+            name: host_of(&url),
+            named: false,
+            target: Target::Tenant {
+                url,
+                key: KeySource::Env(KEY_ENV.to_string()),
+                allow_insecure_http: false,
+            },
+            me: None,
+            tenant: TenantProfile::default(),
+            views: Vec::new(),
+        });
+    };
+    if name == SANDBOX {
+        if url.is_some() {
+            return Err(ConfigError::Profile(
+                "the sandbox profile has no URL to override: drop --api-url (or NOVALA_API_URL), or choose another profile"
+                    .to_string(),
+            ));
+        }
+        return Ok(Profile {
+            name,
+            named: true,
+            target: Target::Sandbox,
+            me: None,
+            tenant: TenantProfile::default(),
+            views: Vec::new(),
+        });
+    }
+    let Some(p) = file.profiles.get(&name) else {
+        let message = file::missing_profile_message(&name, file);
+        let whence = if file.profiles.is_empty() {
+            format!(" ({} defines none)", file.path.display())
+        } else {
+            String::new()
+        };
+        return Err(ConfigError::Profile(format!("{message}{whence}")));
+    };
+    let url = url
+        .or_else(|| p.url.as_ref().map(|u| u.value.clone()))
+        .ok_or_else(|| ConfigError::Profile(format!("profile `{name}` has no url")))?;
+    // A profile that names no key source takes NOVALA_SECRET_KEY; one that names a source keeps it, so a key
+    // meant for another tenant in the shell's environment is never sent to this one.
+    let key = p
+        .key
+        .as_ref()
+        .map_or(KeySource::Env(KEY_ENV.to_string()), |k| k.value.clone());
+    Ok(Profile {
+        name,
+        named: true,
+        target: Target::Tenant {
+            url,
+            key,
+            allow_insecure_http: p.allow_insecure_http,
+        },
+        me: p.me.clone(),
+        tenant: TenantProfile {
+            roster: p.team.clone(),
+            custom_fields: p.custom_fields.clone(),
+        },
+        views: p.views.clone(),
+    })
+}
+
+/// "acme.novala.ai" from "https://acme.novala.ai/api/v1", for the status bar and the state directory.
+pub fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest).to_string()
+}
+
+/// The commented starting file `leadbox config init` writes.
+pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
+
+/// Writes the starting file at `path`, owner-only, creating its directory; never over an existing file.
+pub fn init(path: &Path) -> Result<(), std::io::Error> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    std::io::Write::write_all(&mut file, EXAMPLE.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_key_says_what_to_do() {
+        let err = key_from_env("https://acme.novala.ai", |_| None).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("NOVALA_SECRET_KEY is not set"), "{text}");
+        assert!(text.contains("--api-url https://acme.novala.ai"), "{text}");
+    }
+
+    #[test]
+    fn key_is_trimmed_and_named_by_origin() {
+        let key = key_from_env("u", |name| (name == KEY_ENV).then(|| " sk_live_abc \n".to_string())).unwrap();
+        assert_eq!(key.expose(), "sk_live_abc");
+        assert_eq!(key.origin(), KEY_ENV);
+        assert!(matches!(
+            key_from_env("u", |_| Some("  ".into())),
+            Err(ConfigError::EmptyKey)
+        ));
+    }
+
+    #[test]
+    fn the_example_file_is_a_valid_config() {
+        let (file, problems) = check_text(Path::new("config.example.toml"), EXAMPLE);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(file.profiles.contains_key("acme"));
+    }
+}

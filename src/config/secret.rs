@@ -1,0 +1,230 @@
+//! Reading a profile's key from where the profile says it is: an environment variable, a command such as
+//! `pass show novala/acme`, the OS keyring, or the config file itself when only its owner can read it. The
+//! key is never shown, logged or put in an error; a command's output in particular goes nowhere but the key.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use keyring_core::api::CredentialStore;
+
+use crate::api::ApiKey;
+use crate::config::KeySource;
+
+/// The keyring service leadbox's keys are stored under; the profile's name is the entry's user.
+pub const KEYRING_SERVICE: &str = "leadbox";
+/// How long a key command may take (a password manager may ask for a passphrase on its own terminal).
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// At most this much of a failing command's stderr is shown.
+const STDERR_SHOWN: usize = 2_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("profile `{profile}` reads its key from ${var}, which is not set (or empty)")]
+    EnvMissing { profile: String, var: String },
+    #[error("profile `{profile}`: key_command `{command}` cannot be read: {why}")]
+    CommandUnparsable {
+        profile: String,
+        command: String,
+        why: String,
+    },
+    #[error("profile `{profile}`: key_command `{program}` could not start: {why}")]
+    CommandStart {
+        profile: String,
+        program: String,
+        why: String,
+    },
+    #[error("profile `{profile}`: key_command `{program}` failed ({status}){stderr}")]
+    CommandFailed {
+        profile: String,
+        program: String,
+        status: String,
+        /// Already cut and cleaned of control characters.
+        stderr: String,
+    },
+    #[error("profile `{profile}`: key_command `{program}` printed no key")]
+    CommandEmpty { profile: String, program: String },
+    #[error(
+        "profile `{profile}` keeps its key in the OS keyring, but none is stored there yet: \
+         run `leadbox key set --profile {profile}`"
+    )]
+    KeyringEmpty { profile: String },
+    #[error("profile `{profile}`: the OS keyring cannot be used here ({why}); use key_command or key_env instead")]
+    KeyringUnavailable { profile: String, why: String },
+}
+
+/// Why a file holding a key may not be used: it can be read by others than its owner. `None` when only
+/// the owner can read it (or on systems without Unix modes).
+pub fn readable_by_others(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Some(format!(
+                "holds a key, but {} can be read by others (mode {:o}); fix it with: chmod 600 {}",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
+    let _ = path;
+    None
+}
+
+/// The OS keyring, where there is one: the Secret Service (GNOME Keyring, KWallet) on Linux.
+pub fn os_keyring() -> Result<Arc<CredentialStore>, String> {
+    #[cfg(target_os = "linux")]
+    {
+        zbus_secret_service_keyring_store::Store::new()
+            .map(|s| s as Arc<CredentialStore>)
+            .map_err(|e| e.to_string())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Err("this build of leadbox knows no keyring on this system".to_string())
+    }
+}
+
+/// Reads the key of `profile` from `source`. `keyring` is asked for the store only when the source is the
+/// keyring, so a profile that does not use it never touches it.
+pub fn read_key(
+    profile: &str,
+    source: &KeySource,
+    env: &dyn Fn(&str) -> Option<String>,
+    keyring: &dyn Fn() -> Result<Arc<CredentialStore>, String>,
+) -> Result<ApiKey, SecretError> {
+    match source {
+        KeySource::Env(var) => env(var)
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .map(|k| ApiKey::new(k, format!("${var}")))
+            .ok_or_else(|| SecretError::EnvMissing {
+                profile: profile.to_string(),
+                var: var.clone(),
+            }),
+        KeySource::Command(command) => run_key_command(profile, command, COMMAND_TIMEOUT),
+        KeySource::Keyring => {
+            let store = keyring().map_err(|why| SecretError::KeyringUnavailable {
+                profile: profile.to_string(),
+                why,
+            })?;
+            let entry = keyring_core::Entry::new_in_store(&store, KEYRING_SERVICE, profile).map_err(|e| {
+                SecretError::KeyringUnavailable {
+                    profile: profile.to_string(),
+                    why: e.to_string(),
+                }
+            })?;
+            match entry.get_password() {
+                Ok(key) if !key.trim().is_empty() => Ok(ApiKey::new(key.trim(), "the OS keyring")),
+                Ok(_) | Err(keyring_core::Error::NoEntry) => Err(SecretError::KeyringEmpty {
+                    profile: profile.to_string(),
+                }),
+                Err(e) => Err(SecretError::KeyringUnavailable {
+                    profile: profile.to_string(),
+                    why: e.to_string(),
+                }),
+            }
+        }
+        KeySource::InFile(key) => Ok(ApiKey::new(key.clone(), "the config file")),
+    }
+}
+
+/// Stores `key` for `profile` in the keyring.
+pub fn store_key(store: &Arc<CredentialStore>, profile: &str, key: &str) -> Result<(), String> {
+    let entry = keyring_core::Entry::new_in_store(store, KEYRING_SERVICE, profile).map_err(|e| e.to_string())?;
+    entry.set_password(key.trim()).map_err(|e| e.to_string())
+}
+
+/// Runs `command` directly (no shell), with nothing on its stdin, and takes its trimmed stdout as the key.
+/// On failure its exit status and stderr (cut and cleaned) are reported; its stdout never is.
+pub fn run_key_command(profile: &str, command: &str, timeout: Duration) -> Result<ApiKey, SecretError> {
+    let words = shell_words::split(command).map_err(|e| SecretError::CommandUnparsable {
+        profile: profile.to_string(),
+        command: crate::sanitize::line(command).into_owned(),
+        why: e.to_string(),
+    })?;
+    let Some((program, args)) = words.split_first() else {
+        return Err(SecretError::CommandUnparsable {
+            profile: profile.to_string(),
+            command: String::new(),
+            why: "it is empty".to_string(),
+        });
+    };
+    let shown_program = crate::sanitize::line(program).into_owned();
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| SecretError::CommandStart {
+            profile: profile.to_string(),
+            program: shown_program.clone(),
+            why: e.to_string(),
+        })?;
+    // Both pipes are drained on their own threads so a chatty command cannot fill one and stall.
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = s.take(64 * 1024).read_to_end(&mut buf);
+        }
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stderr.as_mut() {
+            let _ = s.take(64 * 1024).read_to_end(&mut buf);
+        }
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) if started.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break Err(format!("no answer within {} s", timeout.as_secs()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => break Err(e.to_string()),
+        }
+    };
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    let failed = |status: String| SecretError::CommandFailed {
+        profile: profile.to_string(),
+        program: shown_program.clone(),
+        status,
+        stderr: shown_stderr(&stderr),
+    };
+    let status = status.map_err(failed)?;
+    if !status.success() {
+        return Err(failed(status.to_string()));
+    }
+    let key = String::from_utf8_lossy(&stdout).trim().to_string();
+    if key.is_empty() {
+        return Err(SecretError::CommandEmpty {
+            profile: profile.to_string(),
+            program: shown_program,
+        });
+    }
+    Ok(ApiKey::new(key, format!("key_command {shown_program}")))
+}
+
+fn shown_stderr(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let cut: String = text.chars().take(STDERR_SHOWN).collect();
+    let lines: Vec<String> = cut.lines().map(|l| crate::sanitize::line(l).into_owned()).collect();
+    format!(":\n    {}", lines.join("\n    "))
+}
