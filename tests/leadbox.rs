@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod client_support;
+mod config;
 mod form_support;
 mod support;
 

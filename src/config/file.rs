@@ -581,12 +581,14 @@ fn read_custom_field(
             _ => hint = reader.string(v, &full),
         }
     }
-    let Some(key) = key else {
-        reader.problem(span, path, "needs a `key`");
-        return None;
-    };
-    let Some(kind) = kind else {
-        reader.problem(span, path, "needs a `kind`");
+    // A key or kind that was written but wrong has been reported already.
+    let written = |name: &str| t.iter().any(|(k, _)| k.get_ref() == name);
+    let (Some(key), Some(kind)) = (key, kind) else {
+        for name in ["key", "kind"] {
+            if !written(name) {
+                reader.problem(span.clone(), path, format!("needs a `{name}`"));
+            }
+        }
         return None;
     };
     let listed = matches!(kind, CustomFieldKind::Dropdown | CustomFieldKind::MultiSelect);
