@@ -47,6 +47,20 @@ pub enum ConfigCommand {
     /// Load the config file and report every problem in it, with its line and column.
     #[command(after_help = "Example:\n  leadbox config check --profile acme")]
     Check,
+    /// Propose the tenant's team and custom fields from its newest leads (read-only).
+    #[command(after_help = "Examples:\n  leadbox config discover --profile acme\n  \
+                            leadbox config discover --profile acme --limit 5000 --append")]
+    Discover(DiscoverArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiscoverArgs {
+    /// How many of the newest leads to read.
+    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub limit: u32,
+    /// Append the proposal to the config file as a commented block (what is there is never changed).
+    #[arg(long)]
+    pub append: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod discover;
 pub mod logging;
 pub mod sanitize;
 pub mod store;

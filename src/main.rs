@@ -7,7 +7,7 @@ use leadbox::api::client::{ClientOptions, NovalaClient};
 use leadbox::api::worker::spawn_worker;
 use leadbox::app::keymap::Keymap;
 use leadbox::app::{self, App, AppSettings};
-use leadbox::cli::{Cli, Command, ConfigCommand, GlobalArgs, KeyCommand};
+use leadbox::cli::{Cli, Command, ConfigCommand, DiscoverArgs, GlobalArgs, KeyCommand};
 use leadbox::config::commands;
 use leadbox::store::draft_file::{self, DraftFile};
 use leadbox::ui::theme::Theme;
@@ -43,6 +43,7 @@ fn main() -> color_eyre::Result<()> {
                 ConfigCommand::Path => commands::path(&path),
                 ConfigCommand::Init => commands::init(&path),
                 ConfigCommand::Check => commands::check(&path, &env, &flags),
+                ConfigCommand::Discover(args) => discover(&path, &env, &flags, &args)?,
             })
         }
         Some(Command::Key(KeyCommand::Set)) => {
@@ -75,6 +76,88 @@ fn main() -> color_eyre::Result<()> {
             runtime.block_on(inbox(prepared))
         }
     }
+}
+
+/// Reads the tenant's newest leads and proposes its team and custom fields.
+fn discover(
+    path: &std::path::Path,
+    env: &dyn Fn(&str) -> Option<String>,
+    flags: &config::Flags,
+    args: &DiscoverArgs,
+) -> color_eyre::Result<commands::Outcome> {
+    let fail = |text: String| commands::Outcome {
+        stdout: String::new(),
+        stderr: format!("leadbox: {text}\n"),
+        code: commands::EXIT_CONFIG,
+    };
+    let file = match config::load_file(path) {
+        Ok(file) => file,
+        Err(e) => return Ok(fail(e.to_string())),
+    };
+    let profile = match config::resolve(&file, env, flags) {
+        Ok(p) => p,
+        Err(e) => return Ok(fail(e.to_string())),
+    };
+    let config::Target::Tenant {
+        url,
+        key,
+        allow_insecure_http,
+    } = &profile.target
+    else {
+        return Ok(fail(
+            "the sandbox defines its own team and custom fields; discover a tenant: --profile NAME or --api-url URL"
+                .to_string(),
+        ));
+    };
+    if args.append && !profile.named {
+        return Ok(fail(
+            "--append needs --profile NAME, to know which profile the proposal is for".to_string(),
+        ));
+    }
+    let key = match config::secret::read_key(&profile.name, key, env, &config::secret::os_keyring) {
+        Ok(key) => key,
+        Err(e) => return Ok(fail(e.to_string())),
+    };
+    let options = ClientOptions {
+        allow_insecure_http: *allow_insecure_http,
+        ..ClientOptions::default()
+    };
+    let client = match NovalaClient::with_options(url, key, options) {
+        Ok(c) => c,
+        Err(e) => return Ok(fail(e.to_string())),
+    };
+    let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
+    let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);
+    let proposal = match runtime.block_on(leadbox::discover::discover(&client, limit)) {
+        Ok(p) => p,
+        Err(e) => {
+            return Ok(commands::Outcome {
+                stdout: String::new(),
+                stderr: format!("leadbox: {}\n", leadbox::sanitize::line(&e.to_string())),
+                code: 1,
+            });
+        }
+    };
+    let block = proposal.to_toml(&profile.name, &Utc::now().format("%Y-%m-%d").to_string());
+    let summary = proposal.summary();
+    if args.append {
+        if let Err(e) = leadbox::discover::append_to_file(path, &block) {
+            return Ok(fail(e.to_string()));
+        }
+        return Ok(commands::Outcome {
+            stdout: String::new(),
+            stderr: format!(
+                "{summary}Appended the proposal, commented out, to {}.\n",
+                path.display()
+            ),
+            code: 0,
+        });
+    }
+    Ok(commands::Outcome {
+        stdout: block,
+        stderr: summary,
+        code: 0,
+    })
 }
 
 fn finish(outcome: commands::Outcome) -> color_eyre::Result<()> {

@@ -5,6 +5,7 @@
 
 mod client_support;
 mod config;
+mod discover;
 mod form_support;
 mod support;
 

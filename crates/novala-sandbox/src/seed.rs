@@ -267,6 +267,7 @@ impl LeadGenerator {
                 CustomFieldKind::Email => json!(format!("billing{}@example.com", self.rng.random_range(1..999))),
                 CustomFieldKind::Phone => json!(format!("+1 555 010 {:04}", self.rng.random_range(0..10_000))),
                 CustomFieldKind::Text => {
+                    // Free text as reps type it: many distinct values, as a real tenant's text field has.
                     let industry = [
                         "Healthcare",
                         "Retail",
@@ -274,6 +275,25 @@ impl LeadGenerator {
                         "Construction",
                         "Software",
                         "Finance",
+                        "Dental practice",
+                        "Veterinary clinic",
+                        "Boutique hotel",
+                        "Craft brewery",
+                        "Logistics",
+                        "Property management",
+                        "Law firm",
+                        "Accounting",
+                        "Fitness studio",
+                        "Landscaping",
+                        "E-commerce",
+                        "Event planning",
+                        "Auto repair",
+                        "Solar installation",
+                        "Private school",
+                        "Marketing agency",
+                        "Insurance broker",
+                        "Bakery",
+                        "Plumbing",
                     ];
                     json!(self.pick(&industry))
                 }
