@@ -175,6 +175,58 @@ async fn binary_shows_leads_opens_one_and_restores_the_terminal() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_profile_brings_its_team_names_its_key_source_and_its_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(200))
+        .await
+        .expect("sandbox starts");
+    // The tenant as a rep configures it: names of their own choosing for the team, the key from a variable
+    // of their own, and a remapped key.
+    let team: Vec<String> = sandbox
+        .profile()
+        .roster
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("{{ id = \"{}\", name = \"Rep Number {i}\" }}", m.id))
+        .collect();
+    let config = format!(
+        "default_profile = \"local\"\n[profiles.local]\nurl = \"{}\"\nkey_env = \"LOCAL_NOVALA_KEY\"\n\
+         team = [{}]\n[keys]\nnew_lead = \"ctrl-n\"\n",
+        sandbox.base_url(),
+        team.join(", ")
+    );
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, config).expect("config written");
+
+    let mut cmd = command(dir.path());
+    cmd.env("LEADBOX_CONFIG", &config_path);
+    cmd.env("LOCAL_NOVALA_KEY", sandbox.secret_key().expose());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
+    let screen = session.wait_for("the team's names from the profile", |s| s.contains("Rep Number"));
+    assert!(screen.contains("Leads · local"), "{screen}");
+    session.keys(b"n");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!session.screen_text().contains("New lead"), "n is no longer bound");
+    session.keys(b"\x0e");
+    session.wait_for("the form, on ctrl-n", |s| s.contains("New lead"));
+    session.keys(b"\x1b");
+    session.wait_for("the list again", |s| !s.contains("New lead"));
+    session.keys(b"q");
+    assert!(session.wait_exit().success());
+    let state = dir.path().join("data/leadbox/profiles/local");
+    assert!(state.is_dir(), "the profile keeps its state in its own directory");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&state).expect("state dir").permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "owner-only");
+    }
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn with_nothing_configured_it_opens_on_the_embedded_sandbox() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cmd = command(dir.path());

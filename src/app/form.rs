@@ -148,7 +148,11 @@ impl Form {
         ));
         for (i, def) in profile.custom_fields.iter().enumerate() {
             fields.push(Field::new(
-                def.label.clone(),
+                // A unit or hint from the profile goes with the label: "Budget (EUR)".
+                match &def.hint {
+                    Some(hint) => format!("{} ({hint})", def.label),
+                    None => def.label.clone(),
+                },
                 format!("customFields.{}", def.key),
                 def.required,
                 Slot::Custom(i),
