@@ -91,6 +91,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub view: Option<String>,
 
+    /// Leave the mouse to the terminal (select text by dragging); the config file's `mouse = false` does too.
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
+
     /// Where the log file goes (default: the profile's directory in the platform's data directory).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,

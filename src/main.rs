@@ -180,6 +180,7 @@ struct Prepared {
     state_dir: Result<PathBuf, String>,
     data_dir: Result<PathBuf, String>,
     log_file: PathBuf,
+    terminal: tui::TerminalOptions,
 }
 
 fn prepare(
@@ -222,6 +223,9 @@ fn prepare(
             Some(NovalaClient::with_options(url, key, options).map_err(|e| eyre!("{e}"))?)
         }
     };
+    let terminal = tui::TerminalOptions {
+        mouse: !global.no_mouse && file.mouse != Some(false),
+    };
     Ok(Prepared {
         profile,
         keymap,
@@ -230,6 +234,7 @@ fn prepare(
         state_dir,
         data_dir,
         log_file,
+        terminal,
     })
 }
 
@@ -242,6 +247,7 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
         state_dir,
         data_dir,
         log_file,
+        terminal,
     } = prepared;
     logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
 
@@ -290,7 +296,7 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
             None
         }
     };
-    tui::run(app, worker.requests, worker.events, draft_file).await?;
+    tui::run(app, worker.requests, worker.events, draft_file, terminal).await?;
     Ok(())
 }
 

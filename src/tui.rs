@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use chrono::Utc;
+use crossterm::clipboard::CopyToClipboard;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
     KeyEventKind,
@@ -15,7 +16,7 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use crate::api::worker::{ApiEvent, ApiRequest};
-use crate::app::{self, App, Msg};
+use crate::app::{self, App, Effect, Msg};
 use crate::store::draft_file::DraftFile;
 use crate::ui;
 
@@ -29,12 +30,16 @@ struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    fn enter() -> io::Result<Self> {
+    fn enter(mouse: bool) -> io::Result<Self> {
         // ratatui::init installs a panic hook that restores raw mode and the alternate screen before the
         // previous hook (color-eyre's) prints the report; mouse and paste are undone by our own hook below.
         let terminal = ratatui::try_init()?;
         install_panic_hook();
-        execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+        execute!(io::stdout(), EnableBracketedPaste)?;
+        // Without mouse capture the terminal keeps the mouse, so text can be selected by dragging.
+        if mouse {
+            execute!(io::stdout(), EnableMouseCapture)?;
+        }
         Ok(TerminalGuard { terminal })
     }
 }
@@ -60,17 +65,26 @@ fn install_panic_hook() {
     }));
 }
 
+/// How the terminal is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TerminalOptions {
+    /// Capture the mouse (clicks select, the wheel scrolls); off leaves it to the terminal.
+    pub mouse: bool,
+}
+
 /// Runs the inbox until the user quits. Requests go to the worker over `requests`; its answers come back on
-/// `events`. Frames are drawn once per burst of events, so a flood of answers costs one redraw. The form's
-/// draft is kept in `draft_file` (when there is one) after every change, so a crash loses at most the key
-/// being handled.
+/// `events`. A frame is drawn only when something changed (input, an answer, the spinner while busy, the
+/// minute an age column counts in), once per burst of events, so an inbox left open costs next to nothing.
+/// The form's draft is kept in `draft_file` (when there is one) after every change, so a crash loses at
+/// most the key being handled.
 pub async fn run(
     mut app: App,
     requests: mpsc::UnboundedSender<ApiRequest>,
     mut events: mpsc::UnboundedReceiver<ApiEvent>,
     mut draft_file: Option<DraftFile>,
+    options: TerminalOptions,
 ) -> color_eyre::Result<App> {
-    let mut guard = TerminalGuard::enter()?;
+    let mut guard = TerminalGuard::enter(options.mouse)?;
     let size = guard.terminal.size()?;
     dispatch(
         &mut app,
@@ -88,14 +102,24 @@ pub async fn run(
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
+    let mut dirty = true;
+    let mut drawn_minute = minute(&app);
     while !app.should_quit() {
-        keep_draft(&mut app, draft_file.as_mut());
-        guard.terminal.draw(|frame| ui::draw(frame, &app))?;
+        for effect in app.take_effects() {
+            carry_out(effect);
+        }
+        if dirty {
+            keep_draft(&mut app, draft_file.as_mut());
+            guard.terminal.draw(|frame| ui::draw(frame, &app))?;
+            drawn_minute = minute(&app);
+            dirty = false;
+        }
         tokio::select! {
             event = input.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = terminal_msg(event) {
                         dispatch(&mut app, msg, &requests);
+                        dirty = true;
                     }
                 }
                 Some(Err(e)) => return Err(e.into()),
@@ -107,13 +131,41 @@ pub async fn run(
                 while let Ok(event) = events.try_recv() {
                     dispatch(&mut app, Msg::Api(event), &requests);
                 }
+                dirty = true;
             }
-            _ = ticks.tick() => dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests),
+            _ = ticks.tick() => {
+                let was_busy = app.busy();
+                dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests);
+                // The clock moves what is drawn only through the spinner and the age column's minutes.
+                dirty |= was_busy || app.busy() || minute(&app) != drawn_minute;
+            }
         }
     }
     keep_draft(&mut app, draft_file.as_mut());
     drop(guard);
     Ok(app)
+}
+
+fn minute(app: &App) -> i64 {
+    app.now().timestamp().div_euclid(60)
+}
+
+/// Does what `update` asked beyond drawing. Failures become log lines: the clipboard or an opener missing
+/// must not stop the inbox.
+fn carry_out(effect: Effect) {
+    match effect {
+        Effect::Copy(text) => {
+            let mut out = io::stdout();
+            if let Err(e) = execute!(out, CopyToClipboard::to_clipboard_from(text)) {
+                tracing::warn!(error = %e, "could not write to the clipboard");
+            }
+        }
+        Effect::Open(link) => {
+            if let Err(e) = open::that_detached(&link) {
+                tracing::warn!(error = %e, "the system could not open a link");
+            }
+        }
+    }
 }
 
 fn keep_draft(app: &mut App, file: Option<&mut DraftFile>) {

@@ -250,7 +250,12 @@ fn help_lists_every_binding_even_at_80x24() {
     for (w, h) in [(80, 24), (120, 40)] {
         let (mut app, _) = app_with(w, h, 25, true);
         update(&mut app, ch('?'));
-        let text = screen_text(&app);
+        // Help taller than the terminal scrolls: what is not on the first screen is on a later one.
+        let mut text = screen_text(&app);
+        for _ in 0..30 {
+            update(&mut app, ch('j'));
+            text.push_str(&screen_text(&app));
+        }
         for b in app.keymap().bindings() {
             assert!(
                 text.contains(b.description),

@@ -43,6 +43,17 @@ pub enum Action {
     Back,
     /// Select what was clicked: a lead, or an entry of a pane.
     Click,
+    /// In a lead's detail: open the next (or previous) lead of the list without going back.
+    NextLead,
+    PrevLead,
+    /// `/`: type a search over the loaded leads.
+    Search,
+    /// Keep loading pages until the end (or stop doing so).
+    LoadAll,
+    /// Put a field of the selected lead on the clipboard.
+    Copy(LeadField),
+    /// Hand a field of the selected lead to the system: `mailto:`, `tel:` or its website.
+    OpenWith(LeadField),
     /// A key of the create form; the focused field gives it its exact effect.
     Form(FormCommand),
 }
@@ -76,4 +87,36 @@ pub enum FormAction {
     Submit(Box<NewLead>),
     /// Quit the program (Ctrl-C; confirmed first if anything was typed).
     Quit,
+}
+
+/// The fields of a lead that can be copied or opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeadField {
+    Email,
+    Phone,
+    Name,
+    Id,
+    Website,
+}
+
+impl LeadField {
+    pub fn word(self) -> &'static str {
+        match self {
+            LeadField::Email => "email",
+            LeadField::Phone => "phone",
+            LeadField::Name => "name",
+            LeadField::Id => "id",
+            LeadField::Website => "website",
+        }
+    }
+}
+
+/// What the app asks of the terminal or the system, beyond drawing: the event loop carries these out after
+/// `update`, which stays free of I/O.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Put `text` on the clipboard (OSC 52, so it works over SSH too).
+    Copy(String),
+    /// Hand a `mailto:`, `tel:` or `https:` link to the system's opener.
+    Open(String),
 }

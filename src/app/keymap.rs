@@ -11,7 +11,7 @@ use crokey::{KeyCombination, KeyCombinationFormat, OneToThree};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 pub use crate::app::action::Action;
-use crate::app::action::FormCommand;
+use crate::app::action::{FormCommand, LeadField};
 
 /// Where a binding applies. More specific contexts are looked up before `Global`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,6 +22,8 @@ pub enum Context {
     Move,
     /// The lead list has focus.
     List,
+    /// A lead is selected in the list or open in the detail.
+    Lead,
     /// The status or assignee pane has focus.
     Pane,
     /// A lead's detail is open.
@@ -34,10 +36,11 @@ pub enum Context {
 
 impl Context {
     /// Help's section titles, in the order they are shown.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Move,
         Context::List,
+        Context::Lead,
         Context::Pane,
         Context::Detail,
         Context::Form,
@@ -46,9 +49,9 @@ impl Context {
 
     /// The contexts that are looked up together, most specific first: one per state of the screen.
     pub const ACTIVE_SETS: [&'static [Context]; 5] = [
-        &[Context::Help, Context::Global],
-        &[Context::Detail, Context::Move, Context::Global],
-        &[Context::List, Context::Move, Context::Global],
+        &[Context::Help, Context::Move, Context::Global],
+        &[Context::Detail, Context::Lead, Context::Move, Context::Global],
+        &[Context::List, Context::Lead, Context::Move, Context::Global],
         &[Context::Pane, Context::Move, Context::Global],
         &[Context::Form],
     ];
@@ -58,6 +61,7 @@ impl Context {
             Context::Global => "Everywhere",
             Context::Move => "Moving",
             Context::List => "Lead list",
+            Context::Lead => "The selected lead",
             Context::Pane => "Status and assignee panes",
             Context::Detail => "Lead detail",
             Context::Form => "New lead form",
@@ -245,6 +249,14 @@ fn code(c: KeyCode) -> Trigger {
     Trigger::Keys(vec![Key::new(c, KeyModifiers::NONE)])
 }
 
+fn keys(cs: &[char]) -> Trigger {
+    Trigger::Keys(
+        cs.iter()
+            .map(|c| Key::new(KeyCode::Char(*c), KeyModifiers::NONE))
+            .collect(),
+    )
+}
+
 fn ctrl(c: char) -> Trigger {
     Trigger::Keys(vec![Key::new(KeyCode::Char(c), KeyModifiers::CONTROL)])
 }
@@ -290,6 +302,8 @@ impl Default for Keymap {
             bind(Move, vec![key('G'), code(KeyCode::End)], Action::Bottom, "last loaded"),
             bind(Move, vec![Trigger::WheelDown, Trigger::WheelUp], Action::Down, "scroll"),
             bind(List, vec![code(KeyCode::Enter)], Action::Open, "open the lead"),
+            bind(List, vec![key('/')], Action::Search, "search loaded leads"),
+            bind(List, vec![key('L')], Action::LoadAll, "load all pages / stop"),
             bind(
                 Pane,
                 vec![code(KeyCode::Enter), key(' ')],
@@ -302,6 +316,50 @@ impl Default for Keymap {
                 vec![code(KeyCode::Esc), code(KeyCode::Backspace)],
                 Action::Back,
                 "back to the list",
+            ),
+            bind(Detail, vec![key('J')], Action::NextLead, "next lead"),
+            bind(Detail, vec![key('K')], Action::PrevLead, "previous lead"),
+            bind(
+                Lead,
+                vec![keys(&['y', 'e'])],
+                Action::Copy(LeadField::Email),
+                "copy the email",
+            ),
+            bind(
+                Lead,
+                vec![keys(&['y', 'p'])],
+                Action::Copy(LeadField::Phone),
+                "copy the phone",
+            ),
+            bind(
+                Lead,
+                vec![keys(&['y', 'n'])],
+                Action::Copy(LeadField::Name),
+                "copy the name",
+            ),
+            bind(
+                Lead,
+                vec![keys(&['y', 'i'])],
+                Action::Copy(LeadField::Id),
+                "copy the id",
+            ),
+            bind(
+                Lead,
+                vec![keys(&['o', 'e'])],
+                Action::OpenWith(LeadField::Email),
+                "write an email",
+            ),
+            bind(
+                Lead,
+                vec![keys(&['o', 'p'])],
+                Action::OpenWith(LeadField::Phone),
+                "call the phone",
+            ),
+            bind(
+                Lead,
+                vec![keys(&['o', 'w'])],
+                Action::OpenWith(LeadField::Website),
+                "open the website",
             ),
             bind(Form, vec![ctrl('s')], Action::Form(F::Submit), "create the lead"),
             bind(
@@ -356,7 +414,7 @@ impl Default for Keymap {
 
 /// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
 /// same action in several contexts (`back` is Esc in the panes, the detail and help).
-pub const ACTION_NAMES: [(&str, &[Action]); 26] = [
+pub const ACTION_NAMES: [(&str, &[Action]); 37] = [
     ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
     ("help", &[Action::ToggleHelp]),
     ("next_pane", &[Action::FocusNext]),
@@ -383,6 +441,17 @@ pub const ACTION_NAMES: [(&str, &[Action]); 26] = [
     ("previous_choice", &[Action::Form(FormCommand::ChoicePrev)]),
     ("next_choice", &[Action::Form(FormCommand::ChoiceNext)]),
     ("add_custom_field", &[Action::Form(FormCommand::AddCustomField)]),
+    ("search", &[Action::Search]),
+    ("load_all", &[Action::LoadAll]),
+    ("next_lead", &[Action::NextLead]),
+    ("previous_lead", &[Action::PrevLead]),
+    ("copy_email", &[Action::Copy(LeadField::Email)]),
+    ("copy_phone", &[Action::Copy(LeadField::Phone)]),
+    ("copy_name", &[Action::Copy(LeadField::Name)]),
+    ("copy_id", &[Action::Copy(LeadField::Id)]),
+    ("open_email", &[Action::OpenWith(LeadField::Email)]),
+    ("open_phone", &[Action::OpenWith(LeadField::Phone)]),
+    ("open_website", &[Action::OpenWith(LeadField::Website)]),
 ];
 
 /// Parses one binding as written in the file: a key, or keys separated by spaces for a sequence.
@@ -679,7 +748,7 @@ mod tests {
 
     #[test]
     fn a_remapped_action_answers_to_its_new_key_only() {
-        let keymap = Keymap::with_overrides(&overrides(&[("new_lead", &["ctrl-n"]), ("down", &["J"])])).unwrap();
+        let keymap = Keymap::with_overrides(&overrides(&[("new_lead", &["ctrl-n"]), ("down", &["h"])])).unwrap();
         let list = [Context::List, Context::Move, Context::Global];
         let ctrl_n = press(KeyCode::Char('n'), KeyModifiers::CONTROL);
         assert_eq!(keymap.action_for_key(&list, &ctrl_n), Some(Action::NewLead));
@@ -687,8 +756,8 @@ mod tests {
             keymap.action_for_key(&list, &press(KeyCode::Char('n'), KeyModifiers::NONE)),
             None
         );
-        let big_j = press(KeyCode::Char('J'), KeyModifiers::SHIFT);
-        assert_eq!(keymap.action_for_key(&list, &big_j), Some(Action::Down));
+        let h = press(KeyCode::Char('h'), KeyModifiers::NONE);
+        assert_eq!(keymap.action_for_key(&list, &h), Some(Action::Down));
         assert_eq!(
             keymap.action_for_key(&list, &press(KeyCode::Char('j'), KeyModifiers::NONE)),
             None

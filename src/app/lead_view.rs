@@ -31,6 +31,8 @@ pub struct LeadView {
     pub attribution: Vec<(String, String)>,
     /// Raw key and value, in key order; the label comes from the tenant profile when drawn.
     pub custom_fields: Vec<(String, String)>,
+    /// Name, company, email, phone and intent in one line, for `/`.
+    pub search_text: String,
 }
 
 fn line(s: &str) -> String {
@@ -60,7 +62,7 @@ impl LeadView {
             LeadStatus::Other(s) => LeadStatus::Other(line(s)),
             known => known.clone(),
         };
-        LeadView {
+        let mut view = LeadView {
             id: lead.id.clone(),
             id_display: line(&lead.id),
             name: line(lead.full_name().trim()),
@@ -89,7 +91,10 @@ impl LeadView {
                 .iter()
                 .map(|(k, v)| (line(k), value_text(v)))
                 .collect(),
-        }
+            search_text: String::new(),
+        };
+        view.search_text = crate::app::search::haystack(&view);
+        view
     }
 }
 

@@ -36,6 +36,9 @@ pub struct LeadList {
     pages: PageState,
     selected: usize,
     offset: usize,
+    /// The rows shown, as indices into `leads`, when a search narrows the list; `None` shows every lead in
+    /// order. Selection and window count in rows shown.
+    shown: Option<Vec<u32>>,
 }
 
 /// What the row under the last lead says.
@@ -55,6 +58,7 @@ impl LeadList {
             pages: PageState::NotStarted,
             selected: 0,
             offset: 0,
+            shown: None,
         }
     }
 
@@ -62,16 +66,43 @@ impl LeadList {
         &self.query
     }
 
+    /// Every loaded lead, newest first, whether shown or not.
     pub fn leads(&self) -> &[LeadView] {
         &self.leads
     }
 
+    /// The rows shown: every loaded lead, or the search's matches.
     pub fn len(&self) -> usize {
-        self.leads.len()
+        self.shown.as_ref().map_or(self.leads.len(), Vec::len)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.leads.is_empty()
+        self.len() == 0
+    }
+
+    /// The lead shown in row `row`.
+    pub fn lead_at(&self, row: usize) -> Option<&LeadView> {
+        match &self.shown {
+            Some(shown) => shown.get(row).and_then(|&i| self.leads.get(i as usize)),
+            None => self.leads.get(row),
+        }
+    }
+
+    /// The rows shown as indices into [`LeadList::leads`], when a search narrows the list.
+    pub fn shown(&self) -> Option<&[u32]> {
+        self.shown.as_deref()
+    }
+
+    /// Shows only `shown` (indices into the loaded leads), or every lead again with `None`. The selection
+    /// stays on the same lead when it is still shown, else goes to the first row.
+    pub fn set_shown(&mut self, shown: Option<Vec<u32>>, rows: usize) {
+        let selected_id = self.selected_lead().map(|l| l.id.clone());
+        self.shown = shown;
+        self.selected = selected_id
+            .and_then(|id| (0..self.len()).find(|&r| self.lead_at(r).is_some_and(|l| l.id == id)))
+            .unwrap_or(0);
+        self.offset = self.offset.min(self.selected);
+        self.fit_window(rows);
     }
 
     pub fn pages(&self) -> &PageState {
@@ -87,7 +118,7 @@ impl LeadList {
     }
 
     pub fn selected_lead(&self) -> Option<&LeadView> {
-        self.leads.get(self.selected)
+        self.lead_at(self.selected)
     }
 
     /// The id of the page request in flight, if any.
@@ -123,19 +154,22 @@ impl LeadList {
 
     /// True when the row under the last lead is inside a window of `rows` rows.
     pub fn trailer_visible(&self, rows: usize) -> bool {
-        !self.leads.is_empty()
-            && window_start(self.offset, self.selected, self.row_count(), rows) + rows > self.leads.len()
+        !self.is_empty() && window_start(self.offset, self.selected, self.row_count(), rows) + rows > self.len()
     }
 
     /// Rows the list occupies on screen: the leads plus the trailer row, once there is anything to trail.
     pub fn row_count(&self) -> usize {
-        if self.leads.is_empty() { 0 } else { self.leads.len() + 1 }
+        if self.is_empty() { 0 } else { self.len() + 1 }
     }
 
     /// The next page to ask for, if one should be asked for now: nothing in flight, more exists, and the
     /// selection is within `distance` rows of the last loaded lead.
     pub fn wants_page(&self, distance: usize) -> Option<Option<String>> {
-        let near_end = self.leads.len() <= self.selected + distance;
+        // Under a search the rows are matches, not the walk's order: only an explicit ask loads more.
+        let near_end = match self.shown {
+            Some(_) => distance == usize::MAX,
+            None => self.leads.len() <= self.selected.saturating_add(distance),
+        };
         match self.pages {
             PageState::NotStarted => Some(None),
             PageState::Idle if near_end => Some(self.paging.next_cursor().map(str::to_string)),
@@ -200,6 +234,7 @@ impl LeadList {
             self.leads.retain(|l| l.id != lead.id);
         }
         self.leads.insert(0, LeadView::new(lead));
+        self.shown = None;
         self.selected = 0;
         self.offset = 0;
     }
@@ -215,7 +250,13 @@ impl LeadList {
         }
         let had_leads = !self.leads.is_empty();
         self.leads.splice(0..0, fresh.iter().map(LeadView::new));
-        if had_leads {
+        if let Some(shown) = self.shown.as_mut() {
+            // Indices move down by the leads put on top; the search ranks the new ones when it runs again.
+            let added = u32::try_from(added).unwrap_or(u32::MAX);
+            for i in shown.iter_mut() {
+                *i = i.saturating_add(added);
+            }
+        } else if had_leads {
             self.selected += added;
             self.offset += added;
         }
@@ -233,19 +274,19 @@ impl LeadList {
     /// Moves the selection by `delta` rows, clamped to the loaded leads, and keeps it in a window of
     /// `rows` rows.
     pub fn move_by(&mut self, delta: isize, rows: usize) {
-        if self.leads.is_empty() {
+        if self.is_empty() {
             return;
         }
-        let last = self.leads.len() - 1;
+        let last = self.len() - 1;
         self.selected = self.selected.saturating_add_signed(delta).min(last);
         self.fit_window(rows);
     }
 
     pub fn select(&mut self, index: usize, rows: usize) {
-        if self.leads.is_empty() {
+        if self.is_empty() {
             return;
         }
-        self.selected = index.min(self.leads.len() - 1);
+        self.selected = index.min(self.len() - 1);
         self.fit_window(rows);
     }
 

@@ -7,10 +7,12 @@ pub mod filters;
 pub mod form;
 pub mod keymap;
 pub mod layout;
+pub mod lead_actions;
 pub mod lead_view;
 pub mod list;
 pub mod new_lead;
 pub mod poll;
+pub mod search;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -19,7 +21,7 @@ use crate::api::ApiError;
 use crate::api::types::{Lead, LeadStatus, ListQuery, Page};
 use crate::api::worker::{ApiEvent, ApiRequest, RequestId};
 use crate::tenant::TenantProfile;
-pub use action::Msg;
+pub use action::{Effect, LeadField, Msg};
 use detail::DetailState;
 use filters::PaneKind;
 use form::Form;
@@ -31,6 +33,7 @@ use layout::{Hit, LayoutState, SIDEBAR_ALWAYS_FROM, ScreenLayout};
 use lead_view::LeadView;
 use list::LeadList;
 use poll::Poller;
+use search::Search;
 
 /// Leads per page unless configured otherwise: the contract's maximum, so a long scroll needs few requests.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -84,6 +87,8 @@ pub struct App {
     assignee_cursor: usize,
     detail: Option<DetailState>,
     help: bool,
+    /// How far help is scrolled, when it is taller than the terminal.
+    help_scroll: usize,
     /// Advanced by each tick while a request is in flight.
     spinner: usize,
     /// The last error, in plain words; cleared by the next success.
@@ -96,6 +101,16 @@ pub struct App {
     pending_draft: Option<form::Draft>,
     /// The keys of a sequence pressed so far (`g` of `g g`).
     pending_keys: Vec<Key>,
+    /// What the event loop is to do beyond drawing (the clipboard, the system's opener).
+    effects: Vec<Effect>,
+    /// `J` at the last loaded lead while more is loading: open the next one when its page arrives.
+    step_when_loaded: bool,
+    /// The search in force, if any.
+    search: Option<Search>,
+    /// The search box, while the rep types in it.
+    search_input: Option<tui_input::Input>,
+    /// Keep asking for the next page until the list is complete (`L`).
+    load_all: bool,
     quit: bool,
 }
 
@@ -120,12 +135,18 @@ impl App {
             assignee_cursor: 0,
             detail: None,
             help: false,
+            help_scroll: 0,
             spinner: 0,
             error: None,
             notice: None,
             form: None,
             pending_draft: None,
             pending_keys: Vec::new(),
+            effects: Vec::new(),
+            step_when_loaded: false,
+            search: None,
+            search_input: None,
+            load_all: false,
             quit: false,
         }
     }
@@ -151,6 +172,26 @@ impl App {
         &self.settings.keymap
     }
 
+    /// The search in force: its query, while it narrows the list.
+    pub fn search_query(&self) -> Option<&str> {
+        self.search.as_ref().map(Search::query)
+    }
+
+    /// The search box's text and cursor column, while the rep types in it.
+    pub fn search_box(&self) -> Option<(&str, usize)> {
+        self.search_input.as_ref().map(|i| (i.value(), i.visual_cursor()))
+    }
+
+    /// True while every page is being loaded (`L`).
+    pub fn loading_all(&self) -> bool {
+        self.load_all
+    }
+
+    /// Takes what the event loop is to carry out: copies to the clipboard, links to open.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
     /// The keys of a sequence typed so far, for the status bar to echo.
     pub fn pending_keys(&self) -> &[Key] {
         &self.pending_keys
@@ -170,6 +211,10 @@ impl App {
 
     pub fn detail(&self) -> Option<&DetailState> {
         self.detail.as_ref()
+    }
+
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
     }
 
     pub fn help_open(&self) -> bool {
@@ -284,7 +329,12 @@ impl App {
     }
 
     fn prefetch(&mut self) -> Vec<ApiRequest> {
-        match self.list.wants_page(self.prefetch_distance()) {
+        let distance = if self.load_all {
+            usize::MAX
+        } else {
+            self.prefetch_distance()
+        };
+        match self.list.wants_page(distance) {
             Some(cursor) => self.request_page(cursor),
             None => Vec::new(),
         }
@@ -294,6 +344,7 @@ impl App {
     /// will be dropped.
     fn restart_list(&mut self, status: Option<LeadStatus>, assigned_to: Option<String>) -> Vec<ApiRequest> {
         let mut out = Vec::new();
+        self.load_all = false;
         if let Some(old) = self.list.in_flight() {
             out.push(ApiRequest::Cancel { id: old });
         }
@@ -311,12 +362,12 @@ impl App {
 
     fn contexts(&self) -> &'static [Context] {
         if self.help {
-            return &[Context::Help, Context::Global];
+            return &[Context::Help, Context::Move, Context::Global];
         }
         match (self.screen, self.focus) {
             (Screen::Form, _) => &[],
-            (Screen::Detail, _) => &[Context::Detail, Context::Move, Context::Global],
-            (Screen::List, Focus::List) => &[Context::List, Context::Move, Context::Global],
+            (Screen::Detail, _) => &[Context::Detail, Context::Lead, Context::Move, Context::Global],
+            (Screen::List, Focus::List) => &[Context::List, Context::Lead, Context::Move, Context::Global],
             (Screen::List, Focus::Pane(_)) => &[Context::Pane, Context::Move, Context::Global],
         }
     }
@@ -325,6 +376,9 @@ impl App {
         self.notice = None;
         if self.screen == Screen::Form {
             return self.on_form_key(key);
+        }
+        if self.search_input.is_some() && self.screen == Screen::List {
+            return self.on_search_key(key);
         }
         let pending = std::mem::take(&mut self.pending_keys);
         match self.settings.keymap.resolve(self.contexts(), &pending, &key) {
@@ -342,7 +396,14 @@ impl App {
         if self.help {
             match action {
                 Action::Quit => self.quit = true,
-                Action::Back | Action::ToggleHelp => self.help = false,
+                Action::Back | Action::ToggleHelp => {
+                    self.help = false;
+                    self.help_scroll = 0;
+                }
+                // Help taller than the terminal scrolls; drawing stops it at the last line.
+                Action::Down | Action::PageDown => self.help_scroll = (self.help_scroll + times).min(200),
+                Action::Up | Action::PageUp => self.help_scroll = self.help_scroll.saturating_sub(times),
+                Action::Top => self.help_scroll = 0,
                 _ => {}
             }
             return Vec::new();
@@ -401,6 +462,30 @@ impl App {
             }
             // Clicks carry a position and are handled by `on_click`.
             Action::Click => Vec::new(),
+            Action::Search => {
+                let current = self.search.as_ref().map_or("", Search::query).to_string();
+                self.search_input = Some(tui_input::Input::new(current));
+                Vec::new()
+            }
+            Action::LoadAll => {
+                self.load_all = !self.load_all && self.list.has_more();
+                self.notice = Some(if self.load_all {
+                    "Loading every page · L stops".to_string()
+                } else {
+                    "Stopped loading".to_string()
+                });
+                self.prefetch()
+            }
+            Action::NextLead => self.step_detail(1),
+            Action::PrevLead => self.step_detail(-1),
+            Action::Copy(field) => {
+                self.copy(field);
+                Vec::new()
+            }
+            Action::OpenWith(field) => {
+                self.open_with(field);
+                Vec::new()
+            }
             // The form reads its own keys (`on_form_key`); they never reach here.
             Action::Form(_) => Vec::new(),
         }
@@ -542,6 +627,140 @@ impl App {
         vec![ApiRequest::Get { id, lead_id }]
     }
 
+    /// A key while the search box is open: Enter keeps the search and goes back to the list, Esc clears it,
+    /// the arrows move in the results, anything else edits the query and the results follow at once.
+    fn on_search_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
+        use crossterm::event::{Event, KeyCode};
+        use tui_input::backend::crossterm::EventHandler;
+        let rows = list_rows(self.height);
+        match key.code {
+            KeyCode::Enter => {
+                self.search_input = None;
+                if self.search.as_ref().is_some_and(|s| s.query().trim().is_empty()) {
+                    self.clear_search();
+                }
+            }
+            KeyCode::Esc => {
+                self.search_input = None;
+                self.clear_search();
+            }
+            KeyCode::Down => self.list.move_by(1, rows),
+            KeyCode::Up => self.list.move_by(-1, rows),
+            _ => {
+                let Some(input) = self.search_input.as_mut() else {
+                    return Vec::new();
+                };
+                if input.handle_event(&Event::Key(key)).is_some_and(|c| c.value) {
+                    let query = input.value().to_string();
+                    self.set_search(&query);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn set_search(&mut self, query: &str) {
+        let narrows = match self.search.as_mut() {
+            Some(search) => search.set_query(query),
+            None => {
+                self.search = Some(Search::new(query));
+                false
+            }
+        };
+        self.rank(narrows);
+    }
+
+    fn clear_search(&mut self) {
+        self.search = None;
+        self.list.set_shown(None, list_rows(self.height));
+    }
+
+    /// Runs the search over the loaded leads (or only over the current matches when the query narrows).
+    fn rank(&mut self, narrows: bool) {
+        let Some(search) = self.search.as_mut() else {
+            return;
+        };
+        if search.query().trim().is_empty() {
+            self.list.set_shown(None, list_rows(self.height));
+            return;
+        }
+        let leads = self.list.leads();
+        let ranked = match (narrows, self.list.shown()) {
+            (true, Some(shown)) => search.rank(leads, shown.iter().copied()),
+            _ => search.rank(leads, 0..u32::try_from(leads.len()).unwrap_or(u32::MAX)),
+        };
+        self.list.set_shown(Some(ranked), list_rows(self.height));
+    }
+
+    /// `J`/`K` in the detail: the next or previous lead of the list, opened in place. At the last loaded lead
+    /// with more to come, the next page is asked for and the lead opens when it arrives.
+    fn step_detail(&mut self, delta: isize) -> Vec<ApiRequest> {
+        if self.screen != Screen::Detail {
+            return Vec::new();
+        }
+        let rows = list_rows(self.height);
+        let at = self.list.selected();
+        let target = at.saturating_add_signed(delta);
+        if delta > 0 && target >= self.list.len() {
+            if self.list.has_more() {
+                self.step_when_loaded = true;
+                self.notice = Some("Loading the next leads…".to_string());
+                return match self.list.wants_page(usize::MAX) {
+                    Some(cursor) => self.request_page(cursor),
+                    None => Vec::new(),
+                };
+            }
+            self.notice = Some("This is the last lead".to_string());
+            return Vec::new();
+        }
+        if target == at {
+            self.notice = Some("This is the first lead".to_string());
+            return Vec::new();
+        }
+        let mut out = match self.detail.take().and_then(|d| d.request) {
+            Some(id) => vec![ApiRequest::Cancel { id }],
+            None => Vec::new(),
+        };
+        self.list.select(target, rows);
+        out.extend(self.open_detail());
+        out.extend(self.prefetch());
+        out
+    }
+
+    /// The lead the copy and open keys act on: the open one in the detail, else the selected one.
+    fn acted_on(&self) -> Option<&LeadView> {
+        match (&self.detail, self.screen) {
+            (Some(d), Screen::Detail) => Some(&d.view),
+            _ => self.list.selected_lead(),
+        }
+    }
+
+    fn copy(&mut self, field: LeadField) {
+        let Some(lead) = self.acted_on() else {
+            return;
+        };
+        match lead_actions::value(lead, field) {
+            Some(text) => {
+                self.notice = Some(format!("Copied the {}: {text}", field.word()));
+                self.effects.push(Effect::Copy(text));
+            }
+            None => self.notice = Some(format!("This lead has no {}", field.word())),
+        }
+    }
+
+    fn open_with(&mut self, field: LeadField) {
+        let Some(lead) = self.acted_on() else {
+            return;
+        };
+        match lead_actions::link(lead, field) {
+            Ok(link) => {
+                self.notice = Some(format!("Opening {link}"));
+                self.effects.push(Effect::Open(link));
+            }
+            Err(why) => self.notice = Some(why),
+        }
+    }
+
     /// Back to the list, exactly where it was; a refresh still in flight is no longer wanted.
     fn leave_detail(&mut self) -> Vec<ApiRequest> {
         if self.screen != Screen::Detail {
@@ -578,7 +797,16 @@ impl App {
                         }
                         self.list.accept_page(cursor.as_deref(), page);
                         self.list.fit_window(list_rows(self.height));
-                        self.prefetch()
+                        self.rank(false);
+                        if self.load_all && !self.list.has_more() {
+                            self.load_all = false;
+                            self.notice = Some(format!("All {} leads loaded", self.list.leads().len()));
+                        }
+                        let mut out = self.prefetch();
+                        if std::mem::take(&mut self.step_when_loaded) && self.screen == Screen::Detail {
+                            out.extend(self.step_detail(1));
+                        }
+                        out
                     }
                     Err(e) => {
                         self.error = Some(crate::sanitize::line(&e.to_string()).into_owned());
@@ -636,6 +864,9 @@ impl App {
                 }
                 self.note_assignees(&page.data);
                 let added = self.list.insert_new(page.data, list_rows(self.height));
+                if added > 0 {
+                    self.rank(false);
+                }
                 tracing::debug!(added, "poll answered");
                 if added > 0 {
                     self.notice = Some(match added {

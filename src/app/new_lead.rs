@@ -129,6 +129,9 @@ impl App {
             self.restart_list(None, None)
         };
         self.note_assignees(std::slice::from_ref(&lead));
+        // The new lead shows on top whatever was searched for.
+        self.search = None;
+        self.search_input = None;
         self.list.insert_top(&lead);
         self.list.fit_window(list_rows(self.height));
         self.error = None;

@@ -100,6 +100,8 @@ pub struct ProfileConfig {
 pub struct ConfigFile {
     pub path: PathBuf,
     pub default_profile: Option<Located<String>>,
+    /// `mouse = false` leaves the mouse to the terminal, as `--no-mouse` does.
+    pub mouse: Option<bool>,
     pub profiles: BTreeMap<String, ProfileConfig>,
     /// `[keys]`: action name → its keys (a string or a list of strings), left for the keymap to check.
     pub keys: BTreeMap<String, Located<Vec<String>>>,
@@ -123,7 +125,7 @@ impl ConfigFile {
 /// The name of the profile leadbox has built in.
 pub const SANDBOX: &str = "sandbox";
 
-const TOP_KEYS: &[&str] = &["default_profile", "profiles", "keys", "theme"];
+const TOP_KEYS: &[&str] = &["default_profile", "mouse", "profiles", "keys", "theme"];
 const PROFILE_KEYS: &[&str] = &[
     "url",
     "key_command",

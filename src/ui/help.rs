@@ -84,14 +84,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             break;
         }
     }
-    let height = columns.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2;
+    let tallest = columns.iter().map(Vec::len).max().unwrap_or(0);
+    let scroll = app.help_scroll().min(tallest.saturating_sub(inner_height));
+    let height = tallest.min(inner_height.max(1)) as u16 + 2;
     // Columns of about 40: keys, then descriptions of up to 24 characters.
     let width = (columns.len() as u16 * 42 + 2).min(area.width);
     let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(Line::styled(" Keys ", look.title(true)))
-        .title_bottom(Line::styled(closes(keymap), look.muted()).right_aligned())
+        .title_bottom(Line::styled(closes(keymap, tallest > inner_height), look.muted()).right_aligned())
         .border_style(look.border(true))
         .padding(Padding::horizontal(1));
     let inner = block.inner(popup);
@@ -99,12 +101,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let constraints = vec![Constraint::Fill(1); columns.len()];
     let areas = Layout::horizontal(constraints).spacing(2).split(inner);
     for (lines, area) in columns.into_iter().zip(areas.iter()) {
-        frame.render_widget(Paragraph::new(lines), *area);
+        frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), *area);
     }
 }
 
-/// " esc or ? closes ": the keys that close help, from the keymap.
-fn closes(keymap: &Keymap) -> String {
+/// " esc or ? closes ": the keys that close help, from the keymap, and how to scroll when it is taller than
+/// the terminal.
+fn closes(keymap: &Keymap, scrolls: bool) -> String {
     let keys: Vec<String> = keymap
         .bindings()
         .iter()
@@ -117,5 +120,9 @@ fn closes(keymap: &Keymap) -> String {
             _ => None,
         })
         .collect();
-    format!(" {} closes ", keys.join(" or "))
+    let scroll = match (scrolls, keymap.hint_key(Context::Move, Action::Down)) {
+        (true, Some(down)) => format!("{down} scrolls · "),
+        _ => String::new(),
+    };
+    format!(" {scroll}{} closes ", keys.join(" or "))
 }

@@ -12,6 +12,7 @@ use crate::app::keymap::{Action, Context};
 use crate::app::layout::ListArea;
 use crate::app::lead_view::{LeadView, age};
 use crate::app::list::{PageState, Trailer};
+use crate::app::search;
 use crate::app::{App, Focus};
 use crate::ui::text::{count, fit};
 use crate::ui::{SPINNER, centered, keys};
@@ -106,10 +107,20 @@ fn cell_text(app: &App, lead: &LeadView, column: Column, width: usize) -> String
     fit(&text, width)
 }
 
-fn lead_row<'a>(app: &App, lead: &LeadView, columns: &[(Column, u16)], selected: bool, focused: bool) -> Row<'a> {
+fn lead_row<'a>(
+    app: &App,
+    lead: &LeadView,
+    columns: &[(Column, u16)],
+    selected: bool,
+    focused: bool,
+    query: &str,
+) -> Row<'a> {
     let look = app.theme();
     let cells = columns.iter().map(|(c, w)| {
         let text = cell_text(app, lead, *c, usize::from(*w));
+        if matches!(c, Column::Name | Column::Company) && !query.is_empty() {
+            return Cell::from(highlighted(&text, query, look.key()));
+        }
         if selected {
             return Cell::from(if *c == Column::Marker { "›".to_string() } else { text });
         }
@@ -130,6 +141,34 @@ fn lead_row<'a>(app: &App, lead: &LeadView, columns: &[(Column, u16)], selected:
     }
 }
 
+/// `text` with the characters the search matched in `style`.
+fn highlighted(text: &str, query: &str, style: Style) -> Line<'static> {
+    let marks = search::highlights(text, query);
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    for (c, marked) in text.chars().zip(marks.iter().copied().chain(std::iter::repeat(false))) {
+        if marked != run_marked && !run.is_empty() {
+            let part = std::mem::take(&mut run);
+            spans.push(if run_marked {
+                Span::styled(part, style)
+            } else {
+                Span::raw(part)
+            });
+        }
+        run_marked = marked;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(if run_marked {
+            Span::styled(run, style)
+        } else {
+            Span::raw(run)
+        });
+    }
+    Line::from(spans)
+}
+
 pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
     let look = app.theme();
     let focused = app.focus() == Focus::List;
@@ -139,6 +178,17 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
         format!("· {} ", app.settings().source_label),
         look.muted(),
     ));
+    if let Some(query) = app.search_query() {
+        title.push(Span::styled(
+            format!(
+                "· search “{}”: {} of {} loaded ",
+                fit(query, 24),
+                count(list.len()),
+                count(list.leads().len())
+            ),
+            look.key(),
+        ));
+    }
     let block = Block::bordered()
         .title(Line::from(title))
         .border_style(look.border(focused));
@@ -154,10 +204,10 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
     let start = area.first;
     let end = (start + rows).min(list.len());
     let columns = columns(inner.width);
-    let visible = list.leads()[start..end]
-        .iter()
-        .enumerate()
-        .map(|(i, lead)| lead_row(app, lead, &columns, start + i == list.selected(), focused));
+    let query = app.search_query().unwrap_or("");
+    let visible = (start..end)
+        .filter_map(|row| list.lead_at(row).map(|lead| (row, lead)))
+        .map(|(row, lead)| lead_row(app, lead, &columns, row == list.selected(), focused, query));
     let header = Row::new(columns.iter().map(|(c, _)| Cell::from(c.title()))).style(look.header());
     let widths: Vec<Constraint> = columns.iter().map(|(_, w)| Constraint::Length(*w)).collect();
     frame.render_widget(Table::new(visible, widths).header(header), inner);
@@ -188,6 +238,14 @@ fn trailer_line(app: &App) -> Line<'static> {
             ),
             look.error(),
         ),
+        Trailer::End if app.search_query().is_some() => Line::styled(
+            format!(
+                "── end of matches · {} of {} leads ──",
+                count(app.list().len()),
+                count(app.list().leads().len())
+            ),
+            look.muted(),
+        ),
         Trailer::End => Line::styled(
             format!("── end of list · {} leads ──", count(app.list().len())),
             look.muted(),
@@ -201,6 +259,23 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
     let key = |ctx, action| keys::hint(app.keymap(), ctx, action);
     let spinner = SPINNER[app.spinner() % SPINNER.len()];
     let lines: Vec<Line> = match list.pages() {
+        _ if app.search_query().is_some() && !list.leads().is_empty() => vec![
+            Line::styled(
+                format!("No loaded lead matches “{}”", app.search_query().unwrap_or("")),
+                look.title(false),
+            ),
+            Line::raw(""),
+            Line::raw(format!("{} leads searched.", count(list.leads().len()))),
+            if list.has_more() {
+                Line::from(vec![
+                    Span::raw("Press "),
+                    Span::styled(key(Context::List, Action::LoadAll), look.key()),
+                    Span::raw(" to load every page and search them all."),
+                ])
+            } else {
+                Line::raw("Every lead is loaded.")
+            },
+        ],
         PageState::NotStarted | PageState::Loading { .. } | PageState::Idle => vec![Line::styled(
             format!("{spinner} Loading leads from {}…", app.settings().source_label),
             look.busy(),

@@ -27,6 +27,13 @@ pub fn filters_text(app: &App) -> String {
 
 fn loaded_text(app: &App) -> String {
     let list = app.list();
+    if app.loading_all() {
+        let stop = app
+            .keymap()
+            .hint_key(Context::List, Action::LoadAll)
+            .unwrap_or_default();
+        return format!("loading all · {} loaded · {stop} stops", count(list.leads().len()));
+    }
     if list.is_first_load() {
         return match list.pages() {
             PageState::Failed { .. } => "nothing loaded".to_string(),
@@ -38,7 +45,7 @@ fn loaded_text(app: &App) -> String {
         let more = if list.has_more() { " · more" } else { "" };
         return format!("lead {} of {}{more}", count(list.selected() + 1), count(list.len()));
     }
-    let n = count(list.len());
+    let n = count(list.leads().len());
     if list.has_more() {
         format!("{n} loaded · more")
     } else {
@@ -70,6 +77,12 @@ fn hints(app: &App) -> String {
         (Some(a), Some(b)) => Some(format!("{a}/{b}")),
         (a, b) => a.or(b),
     };
+    if app.search_box().is_some() {
+        return format!(
+            "↵ keep · esc clear · {} load all",
+            keymap.hint_key(Context::List, Action::LoadAll).unwrap_or_default()
+        );
+    }
     let parts: Vec<(Option<String>, &str)> = match (app.screen(), app.focus()) {
         (Screen::Detail, _) => vec![
             (key(Context::Detail, Action::Back), "back"),
@@ -120,6 +133,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         (None, None) => (hints(app), look.muted()),
     };
     let mut left = format!("{} │ {} ", loaded_text(app), filters_text(app));
+    if let Some((typed, _)) = app.search_box() {
+        left = format!(
+            "/{typed}▏ {} match{} │ ",
+            count(app.list().len()),
+            if app.list().len() == 1 { "" } else { "es" }
+        );
+    }
     // An error matters more than spelling out filters that are not in force.
     if app.error().is_some() && 3 + left.width() + right_text.width() > width {
         let filters = compact_filters_text(app);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# How much an inbox left open costs while nothing happens: CPU time and bytes written to the terminal over
+# a minute of idling, for leadbox running in a tmux pane on its embedded sandbox.
+#
+#   scripts/idle-cpu.sh [SECONDS]        (default 60; needs tmux; builds the release binary)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+cargo build --release --quiet
+bin="$PWD/target/release/leadbox"
+work="$(mktemp -d)"
+trap 'tmux kill-session -t leadbox-idle 2>/dev/null || true; rm -rf "$work"' EXIT
+session=leadbox-idle
+tmux kill-session -t "$session" 2>/dev/null || true
+tmux new-session -d -s "$session" -x 120 -y 40 \
+  "env HOME=$work XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config TERM=xterm-256color exec $bin --log-file $work/leadbox.log"
+tmux pipe-pane -t "$session" -o "cat >> $work/pane.bytes"
+pid="$(tmux list-panes -t "$session" -F '#{pane_pid}')"
+# Let the first page arrive and the screen settle.
+for _ in $(seq 1 100); do
+  grep -q "loaded" <(tmux capture-pane -p -t "$session") && break
+  sleep 0.1
+done
+sleep 3
+ticks="$(getconf CLK_TCK)"
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+bytes() { stat -c %s "$work/pane.bytes" 2>/dev/null || echo 0; }
+cpu0="$(cpu)"; bytes0="$(bytes)"; t0="$(date +%s.%N)"
+sleep "$seconds"
+cpu1="$(cpu)"; bytes1="$(bytes)"; t1="$(date +%s.%N)"
+awk -v c0="$cpu0" -v c1="$cpu1" -v hz="$ticks" -v t0="$t0" -v t1="$t1" -v b0="$bytes0" -v b1="$bytes1" 'BEGIN {
+  wall = t1 - t0; cpu = (c1 - c0) / hz;
+  printf "idle for %.1f s: %.3f s of CPU (%.3f%% of a core), %d bytes to the terminal (%.1f bytes/s)\n",
+    wall, cpu, 100 * cpu / wall, b1 - b0, (b1 - b0) / wall
+}'

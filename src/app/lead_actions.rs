@@ -1,0 +1,112 @@
+//! What the copy and open keys take from a lead: the value itself, or a link the system's opener may be
+//! handed. Links are built only from values already sanitised, and only with the schemes a rep means:
+//! `mailto:`, `tel:`, and `https:`/`http:` for a website.
+
+use crate::app::action::LeadField;
+use crate::app::lead_view::LeadView;
+use crate::rules;
+
+/// The value of `field` as the screen shows it, if the lead has one.
+pub fn value(lead: &LeadView, field: LeadField) -> Option<String> {
+    match field {
+        LeadField::Email => lead.email.clone(),
+        LeadField::Phone => lead.phone.clone(),
+        LeadField::Name => Some(lead.name.clone()).filter(|n| !n.is_empty()),
+        LeadField::Id => Some(lead.id_display.clone()),
+        LeadField::Website => website(lead),
+    }
+}
+
+/// The lead's website: a custom field named like one, else the first custom field holding a web address.
+fn website(lead: &LeadView) -> Option<String> {
+    let is_web = |v: &str| rules::is_url(v) && (v.starts_with("https://") || v.starts_with("http://"));
+    lead.custom_fields
+        .iter()
+        .find(|(k, v)| (k.contains("website") || k.contains("url") || k == "site") && is_web(v))
+        .or_else(|| lead.custom_fields.iter().find(|(_, v)| is_web(v)))
+        .map(|(_, v)| v.clone())
+}
+
+/// The link to hand the system for `field`, or why there is none.
+pub fn link(lead: &LeadView, field: LeadField) -> Result<String, String> {
+    let missing = || format!("This lead has no {}", field.word());
+    match field {
+        LeadField::Email => {
+            let email = lead.email.as_deref().ok_or_else(missing)?;
+            if !rules::is_email(email) || email.contains(['?', '&', '#', ' ']) {
+                return Err(format!("Not an address an email can go to: {email}"));
+            }
+            Ok(format!("mailto:{email}"))
+        }
+        LeadField::Phone => {
+            let phone = lead.phone.as_deref().ok_or_else(missing)?;
+            let dial: String = phone
+                .chars()
+                .enumerate()
+                .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
+                .map(|(_, c)| c)
+                .collect();
+            if dial.chars().filter(char::is_ascii_digit).count() < 3 {
+                return Err(format!("Not a number a phone can call: {phone}"));
+            }
+            Ok(format!("tel:{dial}"))
+        }
+        LeadField::Website => website(lead).ok_or_else(missing),
+        LeadField::Name | LeadField::Id => Err(format!("The {} is not something to open", field.word())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::types::{Lead, LeadStatus};
+
+    fn lead(email: Option<&str>, phone: Option<&str>, custom: &[(&str, &str)]) -> LeadView {
+        let mut lead: Lead = serde_json::from_value(serde_json::json!({
+            "id": "00000000-0000-4000-8000-000000000001",
+            "status": "new",
+            "createdAt": "2026-01-01T00:00:00.000Z",
+            "firstName": "Ana",
+        }))
+        .unwrap();
+        lead.status = LeadStatus::New;
+        lead.email = email.map(str::to_string);
+        lead.phone = phone.map(str::to_string);
+        lead.custom_fields = custom
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
+            .collect();
+        LeadView::new(&lead)
+    }
+
+    #[test]
+    fn links_use_only_the_schemes_a_rep_means() {
+        let l = lead(
+            Some("ana@example.com"),
+            Some("+44 (20) 7946-0958"),
+            &[("website", "https://ana.example")],
+        );
+        assert_eq!(link(&l, LeadField::Email).unwrap(), "mailto:ana@example.com");
+        assert_eq!(link(&l, LeadField::Phone).unwrap(), "tel:+442079460958");
+        assert_eq!(link(&l, LeadField::Website).unwrap(), "https://ana.example");
+
+        let hostile = lead(
+            Some("ana@example.com?body=x"),
+            Some("javascript:alert(1)"),
+            &[("website", "file:///etc/passwd"), ("homepage", "javascript:alert(1)")],
+        );
+        assert!(link(&hostile, LeadField::Email).is_err());
+        assert!(link(&hostile, LeadField::Phone).is_err());
+        assert!(link(&hostile, LeadField::Website).is_err());
+        assert!(link(&hostile, LeadField::Name).is_err());
+    }
+
+    #[test]
+    fn values_are_what_the_screen_shows() {
+        let l = lead(Some("a\u{1b}]52;c;x\u{7}@example.com"), None, &[]);
+        let copied = value(&l, LeadField::Email).unwrap();
+        assert!(!copied.contains('\u{1b}') && !copied.contains('\u{7}'), "{copied:?}");
+        assert_eq!(value(&l, LeadField::Phone), None);
+        assert_eq!(value(&l, LeadField::Name).as_deref(), Some("Ana"));
+    }
+}
