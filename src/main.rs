@@ -10,6 +10,7 @@ use leadbox::app::{self, App, AppSettings};
 use leadbox::cli::{Cli, Command, ConfigCommand, DiscoverArgs, GlobalArgs, KeyCommand};
 use leadbox::config::commands;
 use leadbox::store::draft_file::{self, DraftFile};
+use leadbox::store::state::StateFile;
 use leadbox::ui::theme::Theme;
 use leadbox::{config, logging, store, tui};
 use novala_sandbox::{Sandbox, SandboxOptions};
@@ -181,6 +182,7 @@ struct Prepared {
     data_dir: Result<PathBuf, String>,
     log_file: PathBuf,
     terminal: tui::TerminalOptions,
+    view_flag: Option<String>,
 }
 
 fn prepare(
@@ -235,6 +237,7 @@ fn prepare(
         data_dir,
         log_file,
         terminal,
+        view_flag: global.view.clone(),
     })
 }
 
@@ -248,9 +251,14 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
         data_dir,
         log_file,
         terminal,
+        view_flag,
     } = prepared;
     logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
 
+    let state_path = state_dir
+        .as_ref()
+        .map(|dir| dir.join("state.sqlite3"))
+        .map_err(Clone::clone);
     // Drafts are kept per profile, so one tenant's half-typed lead never opens in another's form.
     let draft_path = state_dir.map(|dir| {
         let path = dir.join(draft_file::FILE_NAME);
@@ -277,7 +285,12 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
     tracing::info!(profile = %leadbox::sanitize::line(&profile.name), "inbox starting");
 
     let worker = spawn_worker(client);
+    let (views, view_warnings) = leadbox::app::views::views(&profile.views, profile.me.as_deref(), &tenant);
+    for w in &view_warnings {
+        tracing::warn!(warning = %leadbox::sanitize::line(w), "a saved view was left out");
+    }
     let settings = AppSettings {
+        views,
         keymap,
         theme,
         me: profile.me.clone(),
@@ -296,7 +309,36 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
             None
         }
     };
-    tui::run(app, worker.requests, worker.events, draft_file, terminal).await?;
+    let state = match &state_path {
+        Ok(path) => match StateFile::open(path) {
+            Ok(opened) => {
+                if let Some(why) = &opened.set_aside {
+                    tracing::warn!(why = %why, "the state file was set aside");
+                    app.local_state_failed(why);
+                }
+                let marks = opened.file.marks().unwrap_or_default();
+                let remembered = opened.file.get("view").ok().flatten();
+                let wanted = view_flag.as_deref().or(remembered.as_deref());
+                if let Some(name) = &view_flag
+                    && !app.views().iter().any(|v| &v.name == name)
+                {
+                    let known: Vec<&str> = app.views().iter().map(|v| v.name.as_str()).collect();
+                    app.local_state_failed(&format!("no view `{name}`; the views are {}", known.join(", ")));
+                }
+                app.restore_triage(marks, wanted);
+                Some(opened.file)
+            }
+            Err(e) => {
+                app.local_state_failed(&e.to_string());
+                None
+            }
+        },
+        Err(e) => {
+            app.local_state_failed(e);
+            None
+        }
+    };
+    tui::run(app, worker.requests, worker.events, draft_file, state, terminal).await?;
     Ok(())
 }
 

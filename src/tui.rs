@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 use crate::api::worker::{ApiEvent, ApiRequest};
 use crate::app::{self, App, Effect, Msg};
 use crate::store::draft_file::DraftFile;
+use crate::store::state::StateFile;
 use crate::ui;
 
 /// How often the clock and the spinner move when nothing else happens.
@@ -82,6 +83,7 @@ pub async fn run(
     requests: mpsc::UnboundedSender<ApiRequest>,
     mut events: mpsc::UnboundedReceiver<ApiEvent>,
     mut draft_file: Option<DraftFile>,
+    state: Option<StateFile>,
     options: TerminalOptions,
 ) -> color_eyre::Result<App> {
     let mut guard = TerminalGuard::enter(options.mouse)?;
@@ -105,8 +107,13 @@ pub async fn run(
     let mut dirty = true;
     let mut drawn_minute = minute(&app);
     while !app.should_quit() {
+        // Marks are on disk before the frame that shows them.
         for effect in app.take_effects() {
-            carry_out(effect);
+            if let Err(why) = carry_out(effect, state.as_ref()) {
+                tracing::warn!(error = %why, "local state not kept");
+                app.local_state_failed(&why);
+                dirty = true;
+            }
         }
         if dirty {
             keep_draft(&mut app, draft_file.as_mut());
@@ -150,10 +157,20 @@ fn minute(app: &App) -> i64 {
     app.now().timestamp().div_euclid(60)
 }
 
-/// Does what `update` asked beyond drawing. Failures become log lines: the clipboard or an opener missing
-/// must not stop the inbox.
-fn carry_out(effect: Effect) {
+/// Does what `update` asked beyond drawing. The clipboard or an opener missing is a log line, not a reason
+/// to stop; local state that cannot be written is returned so the rep is told.
+fn carry_out(effect: Effect, state: Option<&StateFile>) -> Result<(), String> {
     match effect {
+        Effect::SaveMarks { lead_id, marks } => {
+            if let Some(state) = state {
+                state.set_marks(&lead_id, marks).map_err(|e| e.to_string())?;
+            }
+        }
+        Effect::RememberView(name) => {
+            if let Some(state) = state {
+                state.set("view", &name).map_err(|e| e.to_string())?;
+            }
+        }
         Effect::Copy(text) => {
             let mut out = io::stdout();
             if let Err(e) = execute!(out, CopyToClipboard::to_clipboard_from(text)) {
@@ -166,6 +183,7 @@ fn carry_out(effect: Effect) {
             }
         }
     }
+    Ok(())
 }
 
 fn keep_draft(app: &mut App, file: Option<&mut DraftFile>) {

@@ -26,6 +26,7 @@ async fn start(profile: impl FnOnce(&Sandbox) -> TenantProfile) -> (Sandbox, App
         keymap: leadbox::app::keymap::Keymap::default(),
         theme: leadbox::ui::theme::Theme::default(),
         me: None,
+        views: Vec::new(),
         profile: profile(&sandbox),
         page_size: 25,
         source_label: "sandbox".into(),

@@ -21,6 +21,7 @@ fn settings(sandbox: &Sandbox) -> AppSettings {
         keymap: leadbox::app::keymap::Keymap::default(),
         theme: leadbox::ui::theme::Theme::default(),
         me: None,
+        views: Vec::new(),
         profile: sandbox.profile().clone(),
         page_size: PAGE,
         source_label: "sandbox".into(),

@@ -8,6 +8,7 @@ mod config;
 mod discover;
 mod form_support;
 mod support;
+mod triage;
 
 mod app_poll;
 mod app_scroll;

@@ -17,6 +17,8 @@ const WAIT: Duration = Duration::from_secs(30);
 
 struct Session {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte leadbox wrote, for what the screen does not show (the clipboard's OSC 52).
+    bytes: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
@@ -38,6 +40,8 @@ impl Session {
         let writer = pair.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0)));
         let feed = Arc::clone(&parser);
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let raw = Arc::clone(&bytes);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -45,10 +49,12 @@ impl Session {
                     break;
                 }
                 feed.lock().expect("parser lock").process(&buf[..n]);
+                raw.lock().expect("bytes lock").extend_from_slice(&buf[..n]);
             }
         });
         Session {
             parser,
+            bytes,
             writer,
             child,
             _master: pair.master,
@@ -205,7 +211,7 @@ async fn a_profile_brings_its_team_names_its_key_source_and_its_keys() {
         .await
         .expect("spawned");
     let screen = session.wait_for("the team's names from the profile", |s| s.contains("Rep Number"));
-    assert!(screen.contains("Leads · local"), "{screen}");
+    assert!(screen.contains("Inbox · local"), "{screen}");
     session.keys(b"n");
     std::thread::sleep(Duration::from_millis(300));
     assert!(!session.screen_text().contains("New lead"), "n is no longer bound");
@@ -224,6 +230,82 @@ async fn a_profile_brings_its_team_names_its_key_source_and_its_keys() {
         assert_eq!(mode & 0o777, 0o700, "owner-only");
     }
     sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn y_e_puts_the_email_on_the_clipboard_and_no_mouse_leaves_the_mouse_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(50))
+        .await
+        .expect("sandbox starts");
+    let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
+    let newest = client
+        .list(&ListQuery::default(), None)
+        .await
+        .expect("first page")
+        .data
+        .into_iter()
+        .find(|l| l.email.is_some())
+        .expect("a lead with an email");
+    let email = newest.email.clone().unwrap_or_default();
+    let name = newest.first_name.clone().unwrap_or_default();
+
+    let mut cmd = command(dir.path());
+    cmd.args(["--no-mouse", "--api-url"]);
+    cmd.arg(sandbox.base_url());
+    cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
+    session.wait_for("the leads", |s| s.contains(&name));
+    assert_eq!(
+        session
+            .parser
+            .lock()
+            .expect("parser lock")
+            .screen()
+            .mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "--no-mouse leaves the mouse to the terminal"
+    );
+    // Select the lead with the email, then copy it.
+    session.keys(b"/");
+    session.keys(email.as_bytes());
+    session.keys(b"\r");
+    session.wait_for("the search kept", |s| s.contains("search “"));
+    session.keys(b"ye");
+    session.wait_for("the notice", |s| s.contains("Copied the email"));
+    let expected = format!(
+        "\x1b]52;c;{}\x1b\\",
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, email.as_bytes())
+    );
+    let written = String::from_utf8_lossy(&session.bytes.lock().expect("bytes lock")).into_owned();
+    assert!(written.contains(&expected), "no OSC 52 for {email:?} in the output");
+    session.keys(b"q");
+    assert!(session.wait_exit().success());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lead_marked_done_is_still_done_after_a_kill() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cmd = command(dir.path());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
+    session.wait_for("the sandbox's leads", |s| s.contains("loaded"));
+    session.keys(b"d");
+    session.wait_for("the mark", |s| s.contains("Done:"));
+    // SIGKILL: no chance to tidy up. What the screen showed was already on disk.
+    session.child.kill().expect("killed");
+    let _ = session.child.wait();
+    let state = dir.path().join("data/leadbox/profiles/sandbox/state.sqlite3");
+    let marks = leadbox::store::state::StateFile::open(&state)
+        .expect("the state file opens")
+        .file
+        .marks()
+        .expect("marks");
+    assert_eq!(marks.values().filter(|m| m.done).count(), 1, "{marks:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

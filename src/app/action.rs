@@ -48,6 +48,13 @@ pub enum Action {
     PrevLead,
     /// `/`: type a search over the loaded leads.
     Search,
+    /// Switch to the view with this number (1 is the first).
+    View(usize),
+    /// Mark the selected lead done (hidden from the Inbox), or not done again.
+    ToggleDone,
+    ToggleStar,
+    /// Put back the marks the last triage key changed.
+    Undo,
     /// Keep loading pages until the end (or stop doing so).
     LoadAll,
     /// Put a field of the selected lead on the clipboard.
@@ -119,4 +126,11 @@ pub enum Effect {
     Copy(String),
     /// Hand a `mailto:`, `tel:` or `https:` link to the system's opener.
     Open(String),
+    /// Keep a lead's triage marks on disk (before the next frame shows them).
+    SaveMarks {
+        lead_id: String,
+        marks: crate::store::state::Marks,
+    },
+    /// Remember the view open, for the next start.
+    RememberView(String),
 }

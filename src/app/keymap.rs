@@ -284,6 +284,7 @@ impl Default for Keymap {
             bind(Global, vec![Trigger::Click], Action::Click, "select lead / filter"),
             bind(Global, vec![key('n')], Action::NewLead, "new lead"),
             bind(Global, vec![key('r')], Action::Reload, "reload / retry"),
+            bind(Global, ('1'..='9').map(key).collect(), Action::View(0), "switch view"),
             bind(Move, vec![key('j'), code(KeyCode::Down)], Action::Down, "down"),
             bind(Move, vec![key('k'), code(KeyCode::Up)], Action::Up, "up"),
             bind(
@@ -361,6 +362,9 @@ impl Default for Keymap {
                 Action::OpenWith(LeadField::Website),
                 "open the website",
             ),
+            bind(Lead, vec![key('d')], Action::ToggleDone, "done / not done"),
+            bind(Lead, vec![key('*')], Action::ToggleStar, "star / unstar"),
+            bind(Lead, vec![key('u')], Action::Undo, "undo the last mark"),
             bind(Form, vec![ctrl('s')], Action::Form(F::Submit), "create the lead"),
             bind(
                 Form,
@@ -414,7 +418,7 @@ impl Default for Keymap {
 
 /// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
 /// same action in several contexts (`back` is Esc in the panes, the detail and help).
-pub const ACTION_NAMES: [(&str, &[Action]); 37] = [
+pub const ACTION_NAMES: [(&str, &[Action]); 40] = [
     ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
     ("help", &[Action::ToggleHelp]),
     ("next_pane", &[Action::FocusNext]),
@@ -442,6 +446,9 @@ pub const ACTION_NAMES: [(&str, &[Action]); 37] = [
     ("next_choice", &[Action::Form(FormCommand::ChoiceNext)]),
     ("add_custom_field", &[Action::Form(FormCommand::AddCustomField)]),
     ("search", &[Action::Search]),
+    ("toggle_done", &[Action::ToggleDone]),
+    ("toggle_star", &[Action::ToggleStar]),
+    ("undo", &[Action::Undo]),
     ("load_all", &[Action::LoadAll]),
     ("next_lead", &[Action::NextLead]),
     ("previous_lead", &[Action::PrevLead]),
@@ -576,7 +583,7 @@ impl Keymap {
             for b in self.bindings.iter().filter(|b| b.context == *ctx) {
                 for t in &b.triggers {
                     match t.keys() {
-                        Some(k) if k == keys => return Resolved::Action(b.action),
+                        Some(k) if k == keys => return Resolved::Action(numbered(b.action, keys)),
                         Some(k) if k.len() > keys.len() && k.starts_with(keys) => begins = true,
                         _ => {}
                     }
@@ -651,6 +658,16 @@ impl Keymap {
     /// Like [`Keymap::hint_key`] for a form command.
     pub fn form_hint_key(&self, command: FormCommand) -> Option<String> {
         self.hint_key(Context::Form, Action::Form(command))
+    }
+}
+
+/// The view keys share one binding: the digit pressed says which view.
+fn numbered(action: Action, keys: &[Key]) -> Action {
+    match (action, keys.last().map(|k| k.code)) {
+        (Action::View(_), Some(KeyCode::Char(c))) => {
+            Action::View(c.to_digit(10).map_or(0, |d| (d as usize).saturating_sub(1)))
+        }
+        (action, _) => action,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod list;
 pub mod new_lead;
 pub mod poll;
 pub mod search;
+pub mod views;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -27,6 +28,9 @@ use filters::PaneKind;
 use form::Form;
 use keymap::{Action, Context, Key, Keymap, Resolved};
 
+use std::collections::HashMap;
+
+use crate::store::state::Marks;
 use crate::ui::theme::Theme;
 pub use layout::list_rows;
 use layout::{Hit, LayoutState, SIDEBAR_ALWAYS_FROM, ScreenLayout};
@@ -52,6 +56,8 @@ pub struct AppSettings {
     pub keymap: Keymap,
     /// Colours by role, or none under `NO_COLOR`.
     pub theme: Theme,
+    /// The views number keys switch between; empty means the built-in three.
+    pub views: Vec<views::View>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +117,14 @@ pub struct App {
     search_input: Option<tui_input::Input>,
     /// Keep asking for the next page until the list is complete (`L`).
     load_all: bool,
+    /// Triage marks kept on this machine, by lead id.
+    marks: HashMap<String, Marks>,
+    /// The marks before the last triage key, for `u`.
+    undo: Vec<(String, Marks)>,
+    views: Vec<views::View>,
+    view: usize,
+    /// Unseen leads among those shown.
+    unread: usize,
     quit: bool,
 }
 
@@ -119,6 +133,11 @@ impl App {
         let query = ListQuery {
             limit: Some(settings.page_size),
             ..ListQuery::default()
+        };
+        let views = if settings.views.is_empty() {
+            views::views(&[], None, &TenantProfile::default()).0
+        } else {
+            settings.views.clone()
         };
         App {
             settings,
@@ -147,6 +166,11 @@ impl App {
             search: None,
             search_input: None,
             load_all: false,
+            marks: HashMap::new(),
+            undo: Vec::new(),
+            views,
+            view: 0,
+            unread: 0,
             quit: false,
         }
     }
@@ -180,6 +204,43 @@ impl App {
     /// The search box's text and cursor column, while the rep types in it.
     pub fn search_box(&self) -> Option<(&str, usize)> {
         self.search_input.as_ref().map(|i| (i.value(), i.visual_cursor()))
+    }
+
+    /// The marks of a lead (unseen, not done, not starred when it has none).
+    pub fn marks_of(&self, lead_id: &str) -> Marks {
+        self.marks.get(lead_id).copied().unwrap_or_default()
+    }
+
+    /// Unseen leads among those shown.
+    pub fn unread(&self) -> usize {
+        self.unread
+    }
+
+    pub fn views(&self) -> &[views::View] {
+        &self.views
+    }
+
+    /// The index of the view open.
+    pub fn view(&self) -> usize {
+        self.view
+    }
+
+    /// Hands the app the marks kept from earlier sessions and the view last open. Called before the first
+    /// key, like `restore_draft`.
+    pub fn restore_triage(&mut self, marks: HashMap<String, Marks>, view: Option<&str>) {
+        self.marks = marks;
+        if let Some(i) = view.and_then(|name| self.views.iter().position(|v| v.name == name)) {
+            self.view = i;
+            if let Some(v) = self.views.get(i).filter(|v| v.saved) {
+                // Nothing is asked for yet: `start` asks for the first page of this view's list.
+                self.list = LeadList::new(ListQuery {
+                    status: v.status.clone(),
+                    assigned_to: v.assigned_to.clone(),
+                    limit: Some(self.settings.page_size),
+                });
+            }
+        }
+        self.refresh_shown(false);
     }
 
     /// True while every page is being loaded (`L`).
@@ -476,6 +537,24 @@ impl App {
                 });
                 self.prefetch()
             }
+            Action::View(i) => self.switch_view(i),
+            Action::ToggleDone => {
+                self.triage(|m| m.done = !m.done);
+                Vec::new()
+            }
+            Action::ToggleStar => {
+                self.triage(|m| m.starred = !m.starred);
+                Vec::new()
+            }
+            Action::Undo => {
+                if let Some((id, before)) = self.undo.pop() {
+                    self.set_marks(&id, before);
+                    self.notice = Some("Undone".to_string());
+                } else {
+                    self.notice = Some("Nothing to undo".to_string());
+                }
+                Vec::new()
+            }
             Action::NextLead => self.step_detail(1),
             Action::PrevLead => self.step_detail(-1),
             Action::Copy(field) => {
@@ -614,6 +693,16 @@ impl App {
         let Some(view) = self.list.selected_lead().cloned() else {
             return Vec::new();
         };
+        let marks = self.marks_of(&view.id);
+        if !marks.seen {
+            // Seen once opened; the list keeps its place (an unread filter would jump under the rep).
+            self.marks.insert(view.id.clone(), Marks { seen: true, ..marks });
+            self.unread = self.unread.saturating_sub(1);
+            self.effects.push(Effect::SaveMarks {
+                lead_id: view.id.clone(),
+                marks: Marks { seen: true, ..marks },
+            });
+        }
         let id = self.new_id();
         let lead_id = view.id.clone();
         self.detail = Some(DetailState {
@@ -675,21 +764,98 @@ impl App {
         self.list.set_shown(None, list_rows(self.height));
     }
 
-    /// Runs the search over the loaded leads (or only over the current matches when the query narrows).
+    /// What the list shows: the leads the view admits, ranked by the search when there is one (only among the
+    /// current matches when the query narrows). Also counts the unseen ones.
+    fn refresh_shown(&mut self, narrows: bool) {
+        let rows = list_rows(self.height);
+        let triage = self.views.get(self.view).map_or(views::Triage::All, |v| v.triage);
+        let leads = self.list.leads();
+        let marks = &self.marks;
+        let admitted = |i: &u32| triage.admits(leads.get(*i as usize).and_then(|l| marks.get(&l.id)));
+        let searching = self.search.as_ref().is_some_and(|s| !s.query().trim().is_empty());
+        let all = 0..u32::try_from(leads.len()).unwrap_or(u32::MAX);
+        let candidates: Vec<u32> = match (narrows && searching, self.list.shown()) {
+            (true, Some(shown)) => shown.iter().copied().filter(admitted).collect(),
+            _ => all.filter(admitted).collect(),
+        };
+        let shown = match self.search.as_mut() {
+            Some(search) if searching => Some(search.rank(leads, candidates.into_iter())),
+            _ if candidates.len() == leads.len() => None,
+            _ => Some(candidates),
+        };
+        let unseen = |i: &u32| {
+            !leads
+                .get(*i as usize)
+                .is_some_and(|l| marks.get(&l.id).is_some_and(|m| m.seen))
+        };
+        self.unread = match &shown {
+            Some(rows) => rows.iter().filter(|i| unseen(i)).count(),
+            None => (0..u32::try_from(leads.len()).unwrap_or(u32::MAX))
+                .filter(|i| unseen(i))
+                .count(),
+        };
+        self.list.set_shown(shown, rows);
+    }
+
     fn rank(&mut self, narrows: bool) {
-        let Some(search) = self.search.as_mut() else {
+        self.refresh_shown(narrows);
+    }
+
+    fn switch_view(&mut self, index: usize) -> Vec<ApiRequest> {
+        let Some(view) = self.views.get(index).cloned() else {
+            self.notice = Some(format!("There is no view {}", index + 1));
+            return Vec::new();
+        };
+        self.view = index;
+        self.effects.push(Effect::RememberView(view.name.clone()));
+        self.notice = Some(format!("View: {}", view.name));
+        if view.saved {
+            let out = self.restart_list(view.status.clone(), view.assigned_to.clone());
+            self.refresh_shown(false);
+            return out;
+        }
+        self.refresh_shown(false);
+        Vec::new()
+    }
+
+    /// Changes the marks of the lead acted on, remembering the old ones for `u`.
+    fn triage(&mut self, change: impl FnOnce(&mut Marks)) {
+        let Some(lead) = self.acted_on() else {
             return;
         };
-        if search.query().trim().is_empty() {
-            self.list.set_shown(None, list_rows(self.height));
+        let (id, name) = (lead.id.clone(), lead.name.clone());
+        let before = self.marks_of(&id);
+        let mut after = before;
+        change(&mut after);
+        self.undo.push((id.clone(), before));
+        if self.undo.len() > 100 {
+            self.undo.remove(0);
+        }
+        self.set_marks(&id, after);
+        let what = match (before.done != after.done, after.done, after.starred) {
+            (true, true, _) => "Done",
+            (true, false, _) => "Not done",
+            (false, _, true) => "Starred",
+            (false, _, false) => "Unstarred",
+        };
+        let undo = self.keymap().hint_key(Context::Lead, Action::Undo).unwrap_or_default();
+        self.notice = Some(format!(
+            "{what}: {} · {undo} undoes",
+            if name.is_empty() { "(no name)" } else { &name }
+        ));
+    }
+
+    /// Sets a lead's marks, asks for them to be kept on disk, and shows the list the view now admits.
+    fn set_marks(&mut self, lead_id: &str, marks: Marks) {
+        if self.marks_of(lead_id) == marks {
             return;
         }
-        let leads = self.list.leads();
-        let ranked = match (narrows, self.list.shown()) {
-            (true, Some(shown)) => search.rank(leads, shown.iter().copied()),
-            _ => search.rank(leads, 0..u32::try_from(leads.len()).unwrap_or(u32::MAX)),
-        };
-        self.list.set_shown(Some(ranked), list_rows(self.height));
+        self.marks.insert(lead_id.to_string(), marks);
+        self.effects.push(Effect::SaveMarks {
+            lead_id: lead_id.to_string(),
+            marks,
+        });
+        self.refresh_shown(false);
     }
 
     /// `J`/`K` in the detail: the next or previous lead of the list, opened in place. At the last loaded lead

@@ -62,6 +62,11 @@ impl App {
         self.notice = Some(crate::sanitize::line(&format!("Draft from last time not restored: {why}")).into_owned());
     }
 
+    /// Triage marks or the view could not be written to disk: the rep must know they may not last.
+    pub fn local_state_failed(&mut self, why: &str) {
+        self.error = Some(crate::sanitize::line(&format!("Marks not saved: {why}")).into_owned());
+    }
+
     /// The draft could not be written to disk, so a crash now would lose it: the user must know.
     pub fn draft_not_saved(&mut self, why: &str) {
         self.error = Some(crate::sanitize::line(&format!("Draft not saved: {why}")).into_owned());

@@ -134,6 +134,12 @@ fn lead_row<'a>(
         Cell::from(Span::styled(text, style))
     });
     let row = Row::new(cells);
+    let row = if app.marks_of(&lead.id).seen {
+        row
+    } else {
+        // Unread until opened, as in a mail client.
+        row.style(Style::new().add_modifier(ratatui::style::Modifier::BOLD))
+    };
     if selected {
         row.style(look.selected(focused))
     } else {
@@ -173,7 +179,8 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
     let look = app.theme();
     let focused = app.focus() == Focus::List;
     let list = app.list();
-    let mut title = vec![Span::styled(" Leads ", look.title(focused))];
+    let view = app.views().get(app.view()).map_or("Leads", |v| v.name.as_str());
+    let mut title = vec![Span::styled(format!(" {} ", fit(view, 20)), look.title(focused))];
     title.push(Span::styled(
         format!("· {} ", app.settings().source_label),
         look.muted(),
@@ -238,9 +245,14 @@ fn trailer_line(app: &App) -> Line<'static> {
             ),
             look.error(),
         ),
-        Trailer::End if app.search_query().is_some() => Line::styled(
+        Trailer::End if app.list().shown().is_some() => Line::styled(
             format!(
-                "── end of matches · {} of {} leads ──",
+                "── end of {} · {} of {} leads ──",
+                if app.search_query().is_some() {
+                    "matches"
+                } else {
+                    "view"
+                },
                 count(app.list().len()),
                 count(app.list().leads().len())
             ),

@@ -46,10 +46,14 @@ fn loaded_text(app: &App) -> String {
         return format!("lead {} of {}{more}", count(list.selected() + 1), count(list.len()));
     }
     let n = count(list.leads().len());
+    let unread = match app.unread() {
+        0 => String::new(),
+        u => format!(" · {} unread", count(u)),
+    };
     if list.has_more() {
-        format!("{n} loaded · more")
+        format!("{n} loaded · more{unread}")
     } else {
-        format!("{n} loaded · all")
+        format!("{n} loaded · all{unread}")
     }
 }
 
@@ -140,8 +144,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             if app.list().len() == 1 { "" } else { "es" }
         );
     }
-    // An error matters more than spelling out filters that are not in force.
-    if app.error().is_some() && 3 + left.width() + right_text.width() > width {
+    // The right side (an error, a notice, the hints) matters more than spelling out filters not in force.
+    if 3 + left.width() + right_text.width() > width {
         let filters = compact_filters_text(app);
         left = if filters.is_empty() {
             format!("{} │ ", loaded_text(app))

@@ -69,6 +69,7 @@ pub fn settings() -> AppSettings {
         keymap: leadbox::app::keymap::Keymap::default(),
         theme: leadbox::ui::theme::Theme::default(),
         me: None,
+        views: Vec::new(),
         profile: profile(),
         page_size: 25,
         source_label: "sandbox".into(),
