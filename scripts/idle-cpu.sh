@@ -13,7 +13,7 @@ trap 'tmux kill-session -t leadbox-idle 2>/dev/null || true; rm -rf "$work"' EXI
 session=leadbox-idle
 tmux kill-session -t "$session" 2>/dev/null || true
 tmux new-session -d -s "$session" -x 120 -y 40 \
-  "env HOME=$work XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config TERM=xterm-256color exec $bin --log-file $work/leadbox.log"
+  "exec env HOME=$work XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config TERM=xterm-256color $bin --log-file $work/leadbox.log"
 tmux pipe-pane -t "$session" -o "cat >> $work/pane.bytes"
 pid="$(tmux list-panes -t "$session" -F '#{pane_pid}')"
 # Let the first page arrive and the screen settle.
@@ -21,7 +21,8 @@ for _ in $(seq 1 100); do
   grep -q "loaded" <(tmux capture-pane -p -t "$session") && break
   sleep 0.1
 done
-sleep 3
+# Seeding a new sandbox and the pages fetched ahead take a few seconds after the first frame.
+sleep 10
 ticks="$(getconf CLK_TCK)"
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 bytes() { stat -c %s "$work/pane.bytes" 2>/dev/null || echo 0; }

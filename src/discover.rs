@@ -147,7 +147,8 @@ impl Seen {
             CustomFieldKind::Url
         } else if self.phones == n {
             CustomFieldKind::Phone
-        } else if !self.overflowed && self.values.len() <= DROPDOWN_MAX && self.values.len() < n {
+        } else if !self.overflowed && self.values.len() <= DROPDOWN_MAX && 2 * self.values.len() <= n {
+            // Few values, each seen twice or more on average: a list to choose from, not free text.
             CustomFieldKind::Dropdown
         } else {
             CustomFieldKind::Text
@@ -385,14 +386,9 @@ pub enum DiscoverError {
 /// there is never rewritten.
 pub fn append_to_file(path: &Path, block: &str) -> Result<(), DiscoverError> {
     let write = || -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let mut options = std::fs::OpenOptions::new();
         options.append(true).create(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(path)?;
+        let mut file = crate::store::open_owner_only(path, options)?;
         file.write_all(format!("\n{block}").as_bytes())?;
         file.sync_all()
     };

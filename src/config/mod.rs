@@ -329,14 +329,9 @@ pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 
 /// Writes the starting file at `path`, owner-only, creating its directory; never over an existing file.
 pub fn init(path: &Path) -> Result<(), std::io::Error> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
+    let mut file = crate::store::open_owner_only(path, options)?;
     std::io::Write::write_all(&mut file, EXAMPLE.as_bytes())
 }
 

@@ -18,3 +18,14 @@ pub fn profile_dir(data_dir: &Path, profile: &Profile) -> std::io::Result<PathBu
     builder.create(&dir)?;
     Ok(dir)
 }
+
+/// Opens `path` as `options` say, creating its directory first; a file it creates is readable by its owner
+/// alone. For the files that may hold what only the rep should read (the config, with a key in it).
+pub fn open_owner_only(path: &Path, mut options: std::fs::OpenOptions) -> std::io::Result<std::fs::File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
