@@ -96,11 +96,19 @@ impl LeadList {
     /// Shows only `shown` (indices into the loaded leads), or every lead again with `None`. The selection
     /// stays on the same lead when it is still shown, else goes to the first row.
     pub fn set_shown(&mut self, shown: Option<Vec<u32>>, rows: usize) {
-        let selected_id = self.selected_lead().map(|l| l.id.clone());
+        // The selected lead as an index into `leads`, so finding it again compares numbers, not ids.
+        let selected = match &self.shown {
+            Some(old) => old.get(self.selected).copied(),
+            None => u32::try_from(self.selected)
+                .ok()
+                .filter(|&i| (i as usize) < self.leads.len()),
+        };
         self.shown = shown;
-        self.selected = selected_id
-            .and_then(|id| (0..self.len()).find(|&r| self.lead_at(r).is_some_and(|l| l.id == id)))
-            .unwrap_or(0);
+        self.selected = match (selected, &self.shown) {
+            (Some(i), Some(new)) => new.iter().position(|&j| j == i).unwrap_or(0),
+            (Some(i), None) => i as usize,
+            (None, _) => 0,
+        };
         self.offset = self.offset.min(self.selected);
         self.fit_window(rows);
     }

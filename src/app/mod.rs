@@ -115,6 +115,8 @@ pub struct App {
     search: Option<Search>,
     /// The search box, while the rep types in it.
     search_input: Option<tui_input::Input>,
+    /// Results of the queries typed in this search, while the leads and marks stay as they were.
+    search_cache: Vec<(String, Option<Vec<u32>>)>,
     /// Keep asking for the next page until the list is complete (`L`).
     load_all: bool,
     /// Triage marks kept on this machine, by lead id.
@@ -165,6 +167,7 @@ impl App {
             step_when_loaded: false,
             search: None,
             search_input: None,
+            search_cache: Vec::new(),
             load_all: false,
             marks: HashMap::new(),
             undo: Vec::new(),
@@ -756,22 +759,62 @@ impl App {
                 false
             }
         };
-        self.rank(narrows);
+        // Backspace brings back a query typed a moment ago: its results are still good while the leads and
+        // marks have not changed, and ranking 100,000 leads again would cost a frame or more.
+        if let Some((_, shown)) = self.search_cache.iter().find(|(q, _)| q == query) {
+            let shown = shown.clone();
+            self.list.set_shown(shown, list_rows(self.height));
+            self.unread = self.count_unread();
+            return;
+        }
+        self.refresh_shown_keeping_cache(narrows);
+        if self.search_cache.len() >= 64 {
+            self.search_cache.remove(0);
+        }
+        self.search_cache
+            .push((query.to_string(), self.list.shown().map(<[u32]>::to_vec)));
+    }
+
+    fn count_unread(&self) -> usize {
+        let marks = &self.marks;
+        let unseen = |l: &LeadView| !marks.get(&l.id).is_some_and(|m| m.seen);
+        match self.list.shown() {
+            _ if marks.is_empty() => self.list.len(),
+            Some(rows) => rows
+                .iter()
+                .filter(|&&i| self.list.leads().get(i as usize).is_some_and(unseen))
+                .count(),
+            None => self.list.leads().iter().filter(|l| unseen(l)).count(),
+        }
     }
 
     fn clear_search(&mut self) {
         self.search = None;
+        self.search_cache.clear();
         self.list.set_shown(None, list_rows(self.height));
     }
 
     /// What the list shows: the leads the view admits, ranked by the search when there is one (only among the
     /// current matches when the query narrows). Also counts the unseen ones.
     fn refresh_shown(&mut self, narrows: bool) {
+        // The leads or their marks changed: results kept for earlier queries no longer hold.
+        self.search_cache.clear();
+        self.refresh_shown_keeping_cache(narrows);
+    }
+
+    fn refresh_shown_keeping_cache(&mut self, narrows: bool) {
         let rows = list_rows(self.height);
         let triage = self.views.get(self.view).map_or(views::Triage::All, |v| v.triage);
         let leads = self.list.leads();
         let marks = &self.marks;
-        let admitted = |i: &u32| triage.admits(leads.get(*i as usize).and_then(|l| marks.get(&l.id)));
+        let no_marks = marks.is_empty();
+        let admitted = |i: &u32| {
+            triage.admits(
+                leads
+                    .get(*i as usize)
+                    .and_then(|l| if no_marks { None } else { marks.get(&l.id) }),
+            )
+        };
         let searching = self.search.as_ref().is_some_and(|s| !s.query().trim().is_empty());
         let all = 0..u32::try_from(leads.len()).unwrap_or(u32::MAX);
         let candidates: Vec<u32> = match (narrows && searching, self.list.shown()) {
@@ -783,18 +826,8 @@ impl App {
             _ if candidates.len() == leads.len() => None,
             _ => Some(candidates),
         };
-        let unseen = |i: &u32| {
-            !leads
-                .get(*i as usize)
-                .is_some_and(|l| marks.get(&l.id).is_some_and(|m| m.seen))
-        };
-        self.unread = match &shown {
-            Some(rows) => rows.iter().filter(|i| unseen(i)).count(),
-            None => (0..u32::try_from(leads.len()).unwrap_or(u32::MAX))
-                .filter(|i| unseen(i))
-                .count(),
-        };
         self.list.set_shown(shown, rows);
+        self.unread = self.count_unread();
     }
 
     fn rank(&mut self, narrows: bool) {

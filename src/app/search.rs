@@ -20,8 +20,9 @@ pub fn haystack(lead: &LeadView) -> String {
     .into_iter()
     .flatten()
     {
+        // An ASCII separator keeps an ASCII lead's text ASCII, which nucleo matches several times faster.
         if !out.is_empty() {
-            out.push_str(" · ");
+            out.push_str("  ");
         }
         out.push_str(part);
     }
