@@ -43,7 +43,7 @@ fn searching(total: usize) -> App {
     for c in "love".chars() {
         update(&mut app, ch(c));
     }
-    assert!(app.list().len() > 0 && app.list().len() < total);
+    assert!(!app.list().is_empty() && app.list().len() < total);
     app
 }
 
