@@ -183,6 +183,7 @@ struct Prepared {
     log_file: PathBuf,
     terminal: tui::TerminalOptions,
     view_flag: Option<String>,
+    alerts: leadbox::app::views::Alerts,
 }
 
 fn prepare(
@@ -238,6 +239,7 @@ fn prepare(
         log_file,
         terminal,
         view_flag: global.view.clone(),
+        alerts: file.alerts.clone(),
     })
 }
 
@@ -252,6 +254,7 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
         log_file,
         terminal,
         view_flag,
+        alerts,
     } = prepared;
     logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
 
@@ -291,6 +294,7 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
     }
     let settings = AppSettings {
         views,
+        alerts,
         keymap,
         theme,
         me: profile.me.clone(),

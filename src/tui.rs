@@ -16,6 +16,7 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use crate::api::worker::{ApiEvent, ApiRequest};
+use crate::app::views::Notify;
 use crate::app::{self, App, Effect, Msg};
 use crate::store::draft_file::DraftFile;
 use crate::store::state::StateFile;
@@ -173,6 +174,23 @@ fn carry_out(effect: Effect, state: Option<&StateFile>) -> Result<(), String> {
             if let Some(state) = state {
                 state.set_marks(&lead_id, marks).map_err(|e| e.to_string())?;
             }
+        }
+        Effect::Alert { bell, notify, text } => {
+            // The text went through the sanitiser; `;` and the terminators are dropped as well so it cannot
+            // end the sequence early.
+            let text: String = text
+                .chars()
+                .filter(|c| !matches!(c, ';' | '\u{7}' | '\u{1b}'))
+                .collect();
+            let mut out = io::stdout();
+            let sequence = match notify {
+                Notify::None => String::new(),
+                Notify::Osc9 => format!("\x1b]9;{text}\x07"),
+                Notify::Osc777 => format!("\x1b]777;notify;leadbox;{text}\x07"),
+            };
+            let bell = if bell { "\x07" } else { "" };
+            let _ = out.write_all(format!("{sequence}{bell}").as_bytes());
+            let _ = out.flush();
         }
         Effect::RememberView(name) => {
             if let Some(state) = state {

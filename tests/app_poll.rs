@@ -287,3 +287,65 @@ fn a_failed_poll_leaves_the_list_intact_is_said_once_and_polling_goes_on() {
     assert_eq!(app.list().len(), 51);
     assert_eq!(app.list().selected_lead().unwrap().id, lead(5).id);
 }
+
+/// An app whose profile names the rep and a saved view of their leads, with alerts set as given.
+fn alerting(alerts: leadbox::app::views::Alerts) -> App {
+    let saved = [leadbox::config::ViewConfig {
+        name: "mine".into(),
+        status: None,
+        assigned_to: Some("me".into()),
+    }];
+    let (views, warnings) = leadbox::app::views::views(&saved, Some(BRUNO), &profile());
+    assert!(warnings.is_empty());
+    let settings = leadbox::app::AppSettings {
+        me: Some(BRUNO.into()),
+        views,
+        alerts,
+        ..settings()
+    };
+    let mut app = App::new(settings, now(), 80, 24);
+    let start = app.start();
+    update(&mut app, listed(&single_list(&start), leads(0..20), false));
+    app.take_effects();
+    app
+}
+
+fn alerts_after_poll(app: &mut App, arrivals: Vec<Lead>) -> Vec<leadbox::app::Effect> {
+    let poll = poll_at(app, POLL_EVERY_SECS * 1000 + 10);
+    update(app, listed(&poll, arrivals, false));
+    app.take_effects()
+        .into_iter()
+        .filter(|e| matches!(e, leadbox::app::Effect::Alert { .. }))
+        .collect()
+}
+
+#[test]
+fn new_leads_of_the_chosen_view_ring_and_notify_others_stay_quiet() {
+    use leadbox::app::Effect;
+    use leadbox::app::views::{Alerts, Notify};
+    let on = Alerts {
+        bell: true,
+        notify: Notify::Osc9,
+        view: Some("mine".into()),
+    };
+    // arrival(1) is lead 9001: assigned to BRUNO (9001 % 5 == 1); arrival(2) is unassigned.
+    let mut app = alerting(on.clone());
+    let found = alerts_after_poll(&mut app, vec![arrival(2), arrival(1)]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let Effect::Alert { bell, notify, text } = &found[0] else {
+        unreachable!()
+    };
+    assert!(*bell && *notify == Notify::Osc9);
+    assert!(text.starts_with("New lead in mine: "), "{text}");
+
+    let mut app = alerting(on);
+    assert!(
+        alerts_after_poll(&mut app, vec![arrival(2)]).is_empty(),
+        "not the rep's"
+    );
+    let mut app = alerting(Alerts::default());
+    assert!(
+        alerts_after_poll(&mut app, vec![arrival(1)]).is_empty(),
+        "off unless configured"
+    );
+}

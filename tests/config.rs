@@ -454,3 +454,17 @@ fn config_errors_are_plain_values() {
         "{err}"
     );
 }
+
+#[test]
+fn mouse_and_alerts_are_read_from_the_file() {
+    use leadbox::app::views::Notify;
+    let file = parsed("mouse = false\n[alerts]\nbell = true\nnotify = \"osc777\"\nview = \"mine\"\n");
+    assert_eq!(file.mouse, Some(false));
+    assert!(file.alerts.bell);
+    assert_eq!(file.alerts.notify, Notify::Osc777);
+    assert_eq!(file.alerts.view.as_deref(), Some("mine"));
+    let found = problems("[alerts]\nnotify = \"dbus\"\nbel = true\n");
+    let all = found.join("\n");
+    assert!(all.contains("alerts.notify: `dbus` is not a way to notify"), "{all}");
+    assert!(all.contains("alerts.bel: unknown key; did you mean `bell`?"), "{all}");
+}

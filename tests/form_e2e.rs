@@ -27,6 +27,7 @@ async fn start(profile: impl FnOnce(&Sandbox) -> TenantProfile) -> (Sandbox, App
         theme: leadbox::ui::theme::Theme::default(),
         me: None,
         views: Vec::new(),
+        alerts: Default::default(),
         profile: profile(&sandbox),
         page_size: 25,
         source_label: "sandbox".into(),

@@ -22,6 +22,7 @@ fn settings(sandbox: &Sandbox) -> AppSettings {
         theme: leadbox::ui::theme::Theme::default(),
         me: None,
         views: Vec::new(),
+        alerts: Default::default(),
         profile: sandbox.profile().clone(),
         page_size: PAGE,
         source_label: "sandbox".into(),

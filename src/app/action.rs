@@ -133,4 +133,10 @@ pub enum Effect {
     },
     /// Remember the view open, for the next start.
     RememberView(String),
+    /// Announce new leads: ring the bell and/or raise a desktop notification with `text` (sanitised).
+    Alert {
+        bell: bool,
+        notify: crate::app::views::Notify,
+        text: String,
+    },
 }

@@ -58,6 +58,8 @@ pub struct AppSettings {
     pub theme: Theme,
     /// The views number keys switch between; empty means the built-in three.
     pub views: Vec<views::View>,
+    /// How new leads are announced (off by default).
+    pub alerts: views::Alerts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1067,6 +1069,7 @@ impl App {
                     self.rank(false);
                 }
                 tracing::debug!(added, "poll answered");
+                self.alert(added);
                 if added > 0 {
                     self.notice = Some(match added {
                         1 => "1 new lead".to_string(),
@@ -1082,6 +1085,42 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Announces the newest `added` leads that belong in the alert's view, when alerts are on.
+    fn alert(&mut self, added: usize) {
+        let alerts = &self.settings.alerts;
+        if added == 0 || (!alerts.bell && alerts.notify == views::Notify::None) {
+            return;
+        }
+        let view = match &alerts.view {
+            Some(name) => self.views.iter().find(|v| &v.name == name),
+            None => self.views.first(),
+        };
+        let Some(view) = view else {
+            return;
+        };
+        let matching: Vec<&LeadView> = self.list.leads()[..added.min(self.list.leads().len())]
+            .iter()
+            .filter(|l| view.admits_new(l))
+            .collect();
+        let Some(first) = matching.first() else {
+            return;
+        };
+        let who = if first.name.is_empty() {
+            "(no name)"
+        } else {
+            &first.name
+        };
+        let text = match matching.len() {
+            1 => format!("New lead in {}: {who}", view.name),
+            n => format!("{n} new leads in {}, newest {who}", view.name),
+        };
+        self.effects.push(Effect::Alert {
+            bell: alerts.bell,
+            notify: alerts.notify,
+            text: crate::sanitize::line(&text).into_owned(),
+        });
     }
 
     fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<ApiRequest> {

@@ -89,3 +89,35 @@ pub fn views(saved: &[crate::config::ViewConfig], me: Option<&str>, team: &Tenan
     }
     (out, warnings)
 }
+
+impl View {
+    /// Whether a lead just arrived (no marks yet) belongs in this view.
+    pub fn admits_new(&self, lead: &crate::app::lead_view::LeadView) -> bool {
+        self.triage.admits(None)
+            && self.status.as_ref().is_none_or(|s| *s == lead.status)
+            && self
+                .assigned_to
+                .as_ref()
+                .is_none_or(|a| lead.assignee.as_ref() == Some(a))
+    }
+}
+
+/// How a new lead is announced, when it is: off unless the config file's `[alerts]` turns it on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Alerts {
+    pub bell: bool,
+    pub notify: Notify,
+    /// The view whose new leads are announced (by name); the first view when unset.
+    pub view: Option<String>,
+}
+
+/// The desktop notification escape a terminal understands, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Notify {
+    #[default]
+    None,
+    /// iTerm2, WezTerm, Windows Terminal, foot, kitty.
+    Osc9,
+    /// urxvt, VTE-based terminals (GNOME Terminal, Tilix).
+    Osc777,
+}

@@ -102,6 +102,8 @@ pub struct ConfigFile {
     pub default_profile: Option<Located<String>>,
     /// `mouse = false` leaves the mouse to the terminal, as `--no-mouse` does.
     pub mouse: Option<bool>,
+    /// `[alerts]`: how new leads found by the poll are announced.
+    pub alerts: crate::app::views::Alerts,
     pub profiles: BTreeMap<String, ProfileConfig>,
     /// `[keys]`: action name → its keys (a string or a list of strings), left for the keymap to check.
     pub keys: BTreeMap<String, Located<Vec<String>>>,
@@ -125,7 +127,8 @@ impl ConfigFile {
 /// The name of the profile leadbox has built in.
 pub const SANDBOX: &str = "sandbox";
 
-const TOP_KEYS: &[&str] = &["default_profile", "mouse", "profiles", "keys", "theme"];
+const TOP_KEYS: &[&str] = &["default_profile", "mouse", "alerts", "profiles", "keys", "theme"];
+const ALERT_KEYS: &[&str] = &["bell", "notify", "view"];
 const PROFILE_KEYS: &[&str] = &[
     "url",
     "key_command",
@@ -304,6 +307,34 @@ pub fn parse(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
             "default_profile" => {
                 if let Some(s) = reader.string(v, name) {
                     file.default_profile = Some(reader.located(s, v.span()));
+                }
+            }
+            "mouse" => file.mouse = reader.boolean(v, name),
+            "alerts" => {
+                let Some(table) = reader.table(v, name) else {
+                    continue;
+                };
+                for (ak, av) in reader.entries(table, "alerts", ALERT_KEYS) {
+                    let key: &str = ak.get_ref();
+                    let full = join("alerts", key);
+                    match key {
+                        "bell" => file.alerts.bell = reader.boolean(av, &full).unwrap_or(false),
+                        "notify" => {
+                            use crate::app::views::Notify;
+                            match reader.string(av, &full).as_deref() {
+                                Some("none") => file.alerts.notify = Notify::None,
+                                Some("osc9") => file.alerts.notify = Notify::Osc9,
+                                Some("osc777") => file.alerts.notify = Notify::Osc777,
+                                Some(other) => reader.problem(
+                                    av.span(),
+                                    &full,
+                                    format!("`{other}` is not a way to notify; use \"osc9\", \"osc777\" or \"none\""),
+                                ),
+                                None => {}
+                            }
+                        }
+                        _ => file.alerts.view = reader.string(av, &full),
+                    }
                 }
             }
             "profiles" => {

@@ -70,6 +70,7 @@ pub fn settings() -> AppSettings {
         theme: leadbox::ui::theme::Theme::default(),
         me: None,
         views: Vec::new(),
+        alerts: Default::default(),
         profile: profile(),
         page_size: 25,
         source_label: "sandbox".into(),
