@@ -330,6 +330,11 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
                     app.local_state_failed(&format!("no view `{name}`; the views are {}", known.join(", ")));
                 }
                 app.restore_triage(marks, wanted);
+                match opened.file.cached_page(&leadbox::app::page_key(app.list().query())) {
+                    Ok(Some(leads)) => app.restore_cached_page(&leads),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "the cached first page was not read"),
+                }
                 Some(opened.file)
             }
             Err(e) => {

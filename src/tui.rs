@@ -192,6 +192,11 @@ fn carry_out(effect: Effect, state: Option<&StateFile>) -> Result<(), String> {
             let _ = out.write_all(format!("{sequence}{bell}").as_bytes());
             let _ = out.flush();
         }
+        Effect::CachePage { key, leads } => {
+            if let Some(state) = state {
+                state.cache_page(&key, &leads).map_err(|e| e.to_string())?;
+            }
+        }
         Effect::RememberView(name) => {
             if let Some(state) = state {
                 state.set("view", &name).map_err(|e| e.to_string())?;

@@ -147,6 +147,7 @@ fn j_and_k_in_the_detail_walk_the_list_and_load_the_next_page_at_its_end() {
 #[test]
 fn copy_and_open_keys_hand_the_event_loop_exactly_the_value() {
     let (mut app, _) = app_with(80, 24, 25, false);
+    app.take_effects();
     update(&mut app, ch('j'));
     update(&mut app, ch('y'));
     assert!(app.take_effects().is_empty(), "y waits for the field");

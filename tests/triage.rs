@@ -173,3 +173,48 @@ fn a_mark_is_on_disk_when_the_write_returns() {
     assert!(opened.set_aside.is_none());
     assert!(opened.file.marks().unwrap()["lead-1"].done);
 }
+
+#[test]
+fn the_first_page_kept_on_disk_is_drawn_at_once_then_replaced_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sqlite3");
+    let file = StateFile::open(&path).unwrap().file;
+    // Last session: the first page arrives and is kept.
+    let (mut app, _) = app_with(80, 24, 25, false);
+    persist_pages(&mut app, &file);
+    drop(file);
+
+    // This session: drawn before any answer, marked as cached.
+    let file = StateFile::open(&path).unwrap().file;
+    let mut app = App::new(settings(), now(), 80, 24);
+    let key = leadbox::app::page_key(app.list().query());
+    let cached = file.cached_page(&key).unwrap().expect("kept");
+    app.restore_cached_page(&cached);
+    let start = app.start();
+    assert_eq!(app.list().len(), 25);
+    let text = screen_text(&app);
+    assert!(text.contains("cached · 25 from last time"), "{text}");
+    insta::assert_snapshot!("cached_start_80x24", text);
+
+    // The rep moves; the live page (two new leads on top) replaces the cached one without moving them.
+    for _ in 0..3 {
+        update(&mut app, ch('j'));
+    }
+    let selected = app.list().selected_lead().unwrap().id.clone();
+    let row_on_screen = app.list().selected() - app.list().offset();
+    let mut live = vec![lead(500), lead(501)];
+    live.extend(leads(0..23));
+    update(&mut app, listed(&single_list(&start), live, true));
+    assert!(!app.list().is_cached());
+    assert_eq!(app.list().selected_lead().unwrap().id, selected);
+    assert_eq!(app.list().selected() - app.list().offset(), row_on_screen);
+    assert!(!screen_text(&app).contains("cached"));
+}
+
+fn persist_pages(app: &mut App, file: &StateFile) {
+    for effect in app.take_effects() {
+        if let Effect::CachePage { key, leads } = effect {
+            file.cache_page(&key, &leads).unwrap();
+        }
+    }
+}

@@ -120,7 +120,7 @@ impl LeadField {
 
 /// What the app asks of the terminal or the system, beyond drawing: the event loop carries these out after
 /// `update`, which stays free of I/O.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Put `text` on the clipboard (OSC 52, so it works over SSH too).
     Copy(String),
@@ -133,6 +133,11 @@ pub enum Effect {
     },
     /// Remember the view open, for the next start.
     RememberView(String),
+    /// Keep a list's first page on disk, drawn at once on the next start.
+    CachePage {
+        key: String,
+        leads: Vec<crate::api::types::Lead>,
+    },
     /// Announce new leads: ring the bell and/or raise a desktop notification with `text` (sanitised).
     Alert {
         bell: bool,

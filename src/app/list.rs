@@ -39,6 +39,8 @@ pub struct LeadList {
     /// The rows shown, as indices into `leads`, when a search narrows the list; `None` shows every lead in
     /// order. Selection and window count in rows shown.
     shown: Option<Vec<u32>>,
+    /// The leads shown came from the first page kept on disk last time; the live one replaces them.
+    cached: bool,
 }
 
 /// What the row under the last lead says.
@@ -59,7 +61,23 @@ impl LeadList {
             selected: 0,
             offset: 0,
             shown: None,
+            cached: false,
         }
+    }
+
+    /// Shows the first page kept from last time until the live one arrives. Nothing is asked for: the
+    /// walk starts as usual and its first page replaces these.
+    pub fn show_cached(&mut self, leads: &[Lead]) {
+        if !self.leads.is_empty() || !matches!(self.pages, PageState::NotStarted) {
+            return;
+        }
+        self.leads = leads.iter().map(LeadView::new).collect();
+        self.cached = !self.leads.is_empty();
+    }
+
+    /// True while the leads shown are last time's first page.
+    pub fn is_cached(&self) -> bool {
+        self.cached
     }
 
     pub fn query(&self) -> &ListQuery {
@@ -144,7 +162,7 @@ impl LeadList {
 
     /// True until the first page has been answered successfully.
     pub fn is_first_load(&self) -> bool {
-        self.leads.is_empty()
+        (self.leads.is_empty() || self.cached)
             && self.paging.next_cursor().is_none()
             && matches!(
                 self.pages,
@@ -213,8 +231,25 @@ impl LeadList {
     /// Adds the leads of the page asked for with `cursor`, skipping any already listed, and moves on to
     /// the next cursor (or ends the list).
     pub fn accept_page(&mut self, cursor: Option<&str>, page: Page<Lead>) -> usize {
+        // The live first page replaces the cached one; the selection stays on the same lead, at the same
+        // place on screen, when the lead is still there.
+        let keep = if self.cached && cursor.is_none() {
+            self.cached = false;
+            let kept = self
+                .selected_lead()
+                .map(|l| (l.id.clone(), self.selected - self.offset));
+            self.leads.clear();
+            self.shown = None;
+            kept
+        } else {
+            None
+        };
         let fresh = self.paging.accept(cursor, page);
         self.leads.extend(fresh.iter().map(LeadView::new));
+        if let Some((id, row_on_screen)) = keep {
+            self.selected = self.leads.iter().position(|l| l.id == id).unwrap_or(0);
+            self.offset = self.selected.saturating_sub(row_on_screen);
+        }
         self.pages = if self.paging.is_done() {
             PageState::Done
         } else {

@@ -248,6 +248,13 @@ impl App {
         self.refresh_shown(false);
     }
 
+    /// Draws the first page kept from last time (for the list in force) until the live one arrives.
+    pub fn restore_cached_page(&mut self, leads: &[Lead]) {
+        self.list.show_cached(leads);
+        self.note_assignees(leads);
+        self.refresh_shown(false);
+    }
+
     /// True while every page is being loaded (`L`).
     pub fn loading_all(&self) -> bool {
         self.load_all
@@ -995,6 +1002,10 @@ impl App {
                         // The poll clock runs from the first page's arrival: it is itself a fresh look.
                         if cursor.is_none() {
                             self.poller.restart_clock(self.now);
+                            self.effects.push(Effect::CachePage {
+                                key: page_key(self.list.query()),
+                                leads: page.data.clone(),
+                            });
                         }
                         self.list.accept_page(cursor.as_deref(), page);
                         self.list.fit_window(list_rows(self.height));
@@ -1143,6 +1154,15 @@ impl App {
         }
         out
     }
+}
+
+/// The key a list's first page is kept under: its filters (the page size does not matter).
+pub fn page_key(query: &ListQuery) -> String {
+    format!(
+        "status={}&assignedTo={}",
+        query.status.as_ref().map_or("", |s| s.as_str()),
+        query.assigned_to.as_deref().unwrap_or("")
+    )
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {

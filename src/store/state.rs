@@ -97,6 +97,7 @@ impl StateFile {
             conn.pragma_update(None, "synchronous", "FULL")?;
             conn.execute_batch(
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, body TEXT NOT NULL);
                  CREATE TABLE IF NOT EXISTS marks (
                      lead_id TEXT PRIMARY KEY,
                      seen INTEGER NOT NULL DEFAULT 0,
@@ -159,6 +160,30 @@ impl StateFile {
                 "INSERT INTO marks (lead_id, seen, done, starred) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(lead_id) DO UPDATE SET seen = ?2, done = ?3, starred = ?4",
                 params![lead_id, marks.seen, marks.done, marks.starred],
+            )
+            .map(|_| ())
+            .map_err(|source| self.error(source))
+    }
+
+    /// The first page kept for a list, if any. One that cannot be read back is dropped, not an error.
+    pub fn cached_page(&self, key: &str) -> Result<Option<Vec<novala_leads::Lead>>, StateError> {
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM pages WHERE key = ?1", params![key], |r| r.get(0))
+            .optional()
+            .map_err(|source| self.error(source))?;
+        Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+    }
+
+    pub fn cache_page(&self, key: &str, leads: &[novala_leads::Lead]) -> Result<(), StateError> {
+        let body = serde_json::to_string(leads).map_err(|e| StateError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO pages (key, body) VALUES (?1, ?2)",
+                params![key, body],
             )
             .map(|_| ())
             .map_err(|source| self.error(source))

@@ -27,6 +27,9 @@ pub fn filters_text(app: &App) -> String {
 
 fn loaded_text(app: &App) -> String {
     let list = app.list();
+    if list.is_cached() {
+        return format!("cached · {} from last time · refreshing", count(list.leads().len()));
+    }
     if app.loading_all() {
         let stop = app
             .keymap()
