@@ -11,34 +11,18 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
-use leadbox::api::worker::ApiRequest;
-use leadbox::app::{App, AppSettings, update};
+
+use leadbox::app::{App, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use support::{ch, key, listed, now, settings};
+use support::{ch, key};
 
 const SIZES: [usize; 2] = [100, 100_000];
 
 /// An app holding `total` leads (the whole list, so nothing is fetched while measuring), with the
 /// selection in the middle.
 fn loaded(total: usize) -> App {
-    let settings = AppSettings {
-        page_size: 100,
-        ..settings()
-    };
-    let mut app = App::new(settings, now(), 120, 40);
-    let mut pending = app.start();
-    let mut loaded = 0;
-    while app.list().has_more() {
-        let Some(req) = pending.iter().find(|r| matches!(r, ApiRequest::List { .. })).cloned() else {
-            // Nothing asked for: go to the end so the next page is wanted.
-            pending = update(&mut app, ch('G'));
-            continue;
-        };
-        let end = (loaded + 100).min(total);
-        pending = update(&mut app, listed(&req, support::leads(loaded..end), end < total));
-        loaded = end;
-    }
+    let mut app = support::app_loaded(120, 40, total, 100);
     assert_eq!(app.list().len(), total);
     update(&mut app, key(crossterm::event::KeyCode::Home));
     for _ in 0..total / 2 {

@@ -14,30 +14,15 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use crossterm::event::KeyCode;
-use leadbox::api::worker::ApiRequest;
-use leadbox::app::{App, AppSettings, update};
+
+use leadbox::app::{App, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use support::{ch, key, listed, now, settings};
+use support::{ch, key};
 
 /// An app holding `total` leads, the search box open with `love` typed.
 fn searching(total: usize) -> App {
-    let settings = AppSettings {
-        page_size: 100,
-        ..settings()
-    };
-    let mut app = App::new(settings, now(), 120, 40);
-    let mut pending = app.start();
-    let mut loaded = 0;
-    while app.list().has_more() {
-        let Some(req) = pending.iter().find(|r| matches!(r, ApiRequest::List { .. })).cloned() else {
-            pending = update(&mut app, ch('G'));
-            continue;
-        };
-        let end = (loaded + 100).min(total);
-        pending = update(&mut app, listed(&req, support::leads(loaded..end), end < total));
-        loaded = end;
-    }
+    let mut app = support::app_loaded(120, 40, total, 100);
     assert_eq!(app.list().leads().len(), total);
     update(&mut app, ch('/'));
     for c in "love".chars() {
