@@ -32,15 +32,18 @@ pub enum Context {
     Form,
     /// The help overlay is open.
     Help,
+    /// The search box is open: it takes every key, and those not bound here are typing.
+    Search,
 }
 
 impl Context {
     /// Help's section titles, in the order they are shown.
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::Move,
         Context::List,
         Context::Lead,
+        Context::Search,
         Context::Pane,
         Context::Detail,
         Context::Form,
@@ -48,12 +51,13 @@ impl Context {
     ];
 
     /// The contexts that are looked up together, most specific first: one per state of the screen.
-    pub const ACTIVE_SETS: [&'static [Context]; 5] = [
+    pub const ACTIVE_SETS: [&'static [Context]; 6] = [
         &[Context::Help, Context::Move, Context::Global],
         &[Context::Detail, Context::Lead, Context::Move, Context::Global],
         &[Context::List, Context::Lead, Context::Move, Context::Global],
         &[Context::Pane, Context::Move, Context::Global],
         &[Context::Form],
+        &[Context::Search],
     ];
 
     pub fn title(self) -> &'static str {
@@ -66,6 +70,7 @@ impl Context {
             Context::Detail => "Lead detail",
             Context::Form => "New lead form",
             Context::Help => "Help",
+            Context::Search => "Search box",
         }
     }
 }
@@ -365,6 +370,10 @@ impl Default for Keymap {
             bind(Lead, vec![key('d')], Action::ToggleDone, "done / not done"),
             bind(Lead, vec![key('*')], Action::ToggleStar, "star / unstar"),
             bind(Lead, vec![key('u')], Action::Undo, "undo the last mark"),
+            bind(Search, vec![code(KeyCode::Enter)], Action::Choose, "keep the search"),
+            bind(Search, vec![code(KeyCode::Esc)], Action::Back, "clear the search"),
+            bind(Search, vec![code(KeyCode::Down)], Action::Down, "next match"),
+            bind(Search, vec![code(KeyCode::Up)], Action::Up, "previous match"),
             bind(Form, vec![ctrl('s')], Action::Form(F::Submit), "create the lead"),
             bind(
                 Form,

@@ -731,22 +731,22 @@ impl App {
     /// A key while the search box is open: Enter keeps the search and goes back to the list, Esc clears it,
     /// the arrows move in the results, anything else edits the query and the results follow at once.
     fn on_search_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
-        use crossterm::event::{Event, KeyCode};
+        use crossterm::event::Event;
         use tui_input::backend::crossterm::EventHandler;
         let rows = list_rows(self.height);
-        match key.code {
-            KeyCode::Enter => {
+        match self.settings.keymap.action_for_key(&[Context::Search], &key) {
+            Some(Action::Choose) => {
                 self.search_input = None;
                 if self.search.as_ref().is_some_and(|s| s.query().trim().is_empty()) {
                     self.clear_search();
                 }
             }
-            KeyCode::Esc => {
+            Some(Action::Back) => {
                 self.search_input = None;
                 self.clear_search();
             }
-            KeyCode::Down => self.list.move_by(1, rows),
-            KeyCode::Up => self.list.move_by(-1, rows),
+            Some(Action::Down) => self.list.move_by(1, rows),
+            Some(Action::Up) => self.list.move_by(-1, rows),
             _ => {
                 let Some(input) = self.search_input.as_mut() else {
                     return Vec::new();

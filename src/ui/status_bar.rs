@@ -85,10 +85,16 @@ fn hints(app: &App) -> String {
         (a, b) => a.or(b),
     };
     if app.search_box().is_some() {
-        return format!(
-            "↵ keep · esc clear · {} load all",
-            keymap.hint_key(Context::List, Action::LoadAll).unwrap_or_default()
-        );
+        let parts = [
+            (key(Context::Search, Action::Choose), "keep"),
+            (key(Context::Search, Action::Back), "clear"),
+            (key(Context::List, Action::LoadAll), "load all"),
+        ];
+        return parts
+            .into_iter()
+            .filter_map(|(k, word)| k.map(|k| format!("{k} {word}")))
+            .collect::<Vec<_>>()
+            .join(" · ");
     }
     let parts: Vec<(Option<String>, &str)> = match (app.screen(), app.focus()) {
         (Screen::Detail, _) => vec![
