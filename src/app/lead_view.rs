@@ -31,8 +31,6 @@ pub struct LeadView {
     pub attribution: Vec<(String, String)>,
     /// Raw key and value, in key order; the label comes from the tenant profile when drawn.
     pub custom_fields: Vec<(String, String)>,
-    /// Name, company, email, phone and intent in one line, for `/`.
-    pub search_text: String,
 }
 
 fn line(s: &str) -> String {
@@ -62,7 +60,7 @@ impl LeadView {
             LeadStatus::Other(s) => LeadStatus::Other(line(s)),
             known => known.clone(),
         };
-        let mut view = LeadView {
+        let view = LeadView {
             id: lead.id.clone(),
             id_display: line(&lead.id),
             name: line(lead.full_name().trim()),
@@ -91,9 +89,7 @@ impl LeadView {
                 .iter()
                 .map(|(k, v)| (line(k), value_text(v)))
                 .collect(),
-            search_text: String::new(),
         };
-        view.search_text = crate::app::search::haystack(&view);
         view
     }
 }

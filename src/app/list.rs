@@ -7,6 +7,7 @@ use crate::api::paging::Paging;
 use crate::api::types::{Lead, ListQuery, Page};
 use crate::api::worker::RequestId;
 use crate::app::lead_view::LeadView;
+use crate::app::search::SearchIndex;
 
 /// Where this list's page requests stand. Which cursor comes next, and which leads were seen, is the
 /// business of [`Paging`].
@@ -41,6 +42,8 @@ pub struct LeadList {
     shown: Option<Vec<u32>>,
     /// The leads shown came from the first page kept on disk last time; the live one replaces them.
     cached: bool,
+    /// The loaded leads' search text, in their order.
+    index: SearchIndex,
 }
 
 /// What the row under the last lead says.
@@ -62,7 +65,13 @@ impl LeadList {
             offset: 0,
             shown: None,
             cached: false,
+            index: SearchIndex::default(),
         }
+    }
+
+    /// The loaded leads' search text.
+    pub fn search_index(&self) -> &SearchIndex {
+        &self.index
     }
 
     /// Shows the first page kept from last time until the live one arrives. Nothing is asked for: the
@@ -72,6 +81,7 @@ impl LeadList {
             return;
         }
         self.leads = leads.iter().map(LeadView::new).collect();
+        self.index = SearchIndex::of(&self.leads);
         self.cached = !self.leads.is_empty();
     }
 
@@ -239,13 +249,16 @@ impl LeadList {
                 .selected_lead()
                 .map(|l| (l.id.clone(), self.selected - self.offset));
             self.leads.clear();
+            self.index = SearchIndex::default();
             self.shown = None;
             kept
         } else {
             None
         };
         let fresh = self.paging.accept(cursor, page);
+        let from = self.leads.len();
         self.leads.extend(fresh.iter().map(LeadView::new));
+        self.index.extend(&self.leads[from..]);
         if let Some((id, row_on_screen)) = keep {
             self.selected = self.leads.iter().position(|l| l.id == id).unwrap_or(0);
             self.offset = self.selected.saturating_sub(row_on_screen);
@@ -277,6 +290,7 @@ impl LeadList {
             self.leads.retain(|l| l.id != lead.id);
         }
         self.leads.insert(0, LeadView::new(lead));
+        self.index = SearchIndex::of(&self.leads);
         self.shown = None;
         self.selected = 0;
         self.offset = 0;
@@ -293,6 +307,8 @@ impl LeadList {
         }
         let had_leads = !self.leads.is_empty();
         self.leads.splice(0..0, fresh.iter().map(LeadView::new));
+        // New leads go on top, so every index moves: built again (a poll brings new leads rarely).
+        self.index = SearchIndex::of(&self.leads);
         if let Some(shown) = self.shown.as_mut() {
             // Indices move down by the leads put on top; the search ranks the new ones when it runs again.
             let added = u32::try_from(added).unwrap_or(u32::MAX);
@@ -311,6 +327,7 @@ impl LeadList {
     pub fn refresh(&mut self, view: &LeadView) {
         if let Some(l) = self.leads.iter_mut().find(|l| l.id == view.id) {
             *l = view.clone();
+            self.index = SearchIndex::of(&self.leads);
         }
     }
 

@@ -831,7 +831,7 @@ impl App {
             _ => all.filter(admitted).collect(),
         };
         let shown = match self.search.as_mut() {
-            Some(search) if searching => Some(search.rank(leads, candidates.into_iter())),
+            Some(search) if searching => Some(search.rank(self.list.search_index(), candidates.into_iter())),
             _ if candidates.len() == leads.len() => None,
             _ => Some(candidates),
         };
