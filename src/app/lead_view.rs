@@ -60,7 +60,7 @@ impl LeadView {
             LeadStatus::Other(s) => LeadStatus::Other(line(s)),
             known => known.clone(),
         };
-        let view = LeadView {
+        LeadView {
             id: lead.id.clone(),
             id_display: line(&lead.id),
             name: line(lead.full_name().trim()),
@@ -89,8 +89,7 @@ impl LeadView {
                 .iter()
                 .map(|(k, v)| (line(k), value_text(v)))
                 .collect(),
-        };
-        view
+        }
     }
 }
 
