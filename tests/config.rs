@@ -296,6 +296,33 @@ fn a_failing_key_command_shows_its_status_and_stderr_never_its_stdout() {
 
 #[cfg(unix)]
 #[test]
+fn a_key_command_that_leaves_something_running_is_not_waited_for() {
+    // What it started in the background keeps the pipes open for 20 s; leadbox stops reading them soon
+    // after the command itself has finished.
+    let started = std::time::Instant::now();
+    let err = secret::run_key_command(
+        "acme",
+        "sh -c 'sleep 20 & echo \"agent locked\" >&2; exit 1'",
+        Duration::from_secs(10),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("exit status: 1") && err.contains("agent locked"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+
+    let started = std::time::Instant::now();
+    let key =
+        secret::run_key_command("acme", "sh -c 'sleep 20 & echo sk_live_AGENT'", Duration::from_secs(10)).unwrap();
+    assert_eq!(key.expose(), "sk_live_AGENT");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+
+    // One that hangs past its time is stopped, and says how long it was given.
+    let err = secret::run_key_command("acme", "sleep 5", Duration::from_millis(200)).unwrap_err();
+    assert!(err.to_string().contains("no answer within 200 ms"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
 fn a_key_commands_output_is_the_key_and_appears_nowhere_else() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("leadbox.log");
