@@ -248,6 +248,48 @@ fn plain_http_to_another_machine_is_refused_unless_the_profile_allows_it() {
     )
     .unwrap();
     assert_eq!(commands::check(&path, &no_env, &flags(Some("lan"), None)).code, 0);
+
+    // What the profile allows is for its own URL: an --api-url (or NOVALA_API_URL) put in its place gets
+    // plain http only to this machine.
+    let file = config::load_file(&path).unwrap();
+    for (env, api_url) in [
+        (
+            &no_env as &dyn Fn(&str) -> Option<String>,
+            Some("http://elsewhere.example.com"),
+        ),
+        (&env_of(&[("NOVALA_API_URL", "http://elsewhere.example.com")]), None),
+    ] {
+        let p = config::resolve(&file, env, &flags(Some("lan"), api_url)).unwrap();
+        let Target::Tenant {
+            url,
+            allow_insecure_http,
+            ..
+        } = &p.target
+        else {
+            panic!("{p:?}")
+        };
+        assert_eq!(
+            (url.as_str(), *allow_insecure_http),
+            ("http://elsewhere.example.com", false)
+        );
+        assert!(insecure_http_refusal(url, *allow_insecure_http).is_some());
+    }
+    let out = commands::check(
+        &path,
+        &no_env,
+        &flags(Some("lan"), Some("http://elsewhere.example.com")),
+    );
+    assert_eq!(out.code, commands::EXIT_CONFIG);
+    assert!(out.stderr.contains("elsewhere.example.com is plain http"), "{out:?}");
+    // Its own URL, given again, keeps what the profile allows.
+    let p = config::resolve(&file, &no_env, &flags(Some("lan"), Some("http://crm.example.com"))).unwrap();
+    assert!(matches!(
+        p.target,
+        Target::Tenant {
+            allow_insecure_http: true,
+            ..
+        }
+    ));
 }
 
 #[test]

@@ -292,9 +292,16 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
         };
         return Err(ConfigError::Profile(format!("{message}{whence}")));
     };
-    let url = url
-        .or_else(|| p.url.as_ref().map(|u| u.value.clone()))
-        .ok_or_else(|| ConfigError::Profile(format!("profile `{name}` has no url")))?;
+    // `allow_insecure_http` vouches for the network of the URL written next to it, not for whatever URL a
+    // flag or the environment puts in its place.
+    let own_url = p.url.as_ref().map(|u| u.value.clone());
+    let (url, allow_insecure_http) = match url {
+        Some(url) if own_url.as_deref() != Some(url.as_str()) => (url, false),
+        _ => (
+            own_url.ok_or_else(|| ConfigError::Profile(format!("profile `{name}` has no url")))?,
+            p.allow_insecure_http,
+        ),
+    };
     // A profile that names no key source takes NOVALA_SECRET_KEY; one that names a source keeps it, so a key
     // meant for another tenant in the shell's environment is never sent to this one.
     let key = p
@@ -307,7 +314,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
         target: Target::Tenant {
             url,
             key,
-            allow_insecure_http: p.allow_insecure_http,
+            allow_insecure_http,
         },
         me: p.me.clone(),
         tenant: TenantProfile {
