@@ -293,6 +293,25 @@ fn plain_http_to_another_machine_is_refused_unless_the_profile_allows_it() {
 }
 
 #[test]
+fn a_key_pasted_where_its_source_belongs_is_refused_without_repeating_it() {
+    let text = "[profiles.acme]\nurl = \"https://acme.novala.ai\"\nkey_env = \"sk_live_PASTED-1\"\n\n\
+                [profiles.beta]\nurl = \"https://beta.novala.ai\"\nkey_command = \"sk_live_PASTED2\"\n";
+    let found = problems(text);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].ends_with("config.toml:3:11: profiles.acme.key_env: must be the name of an environment variable (letters, digits, underscores), e.g. key_env = \"ACME_NOVALA_KEY\""),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].contains("profiles.beta.key_command: looks like a key"),
+        "{found:#?}"
+    );
+    assert!(!found.concat().contains("PASTED"), "{found:#?}");
+    // Variable names as shells write them are fine.
+    parsed("[profiles.a]\nurl = \"https://a.novala.ai\"\nkey_env = \"_ACME_key2\"\n");
+}
+
+#[test]
 fn a_missing_profile_lists_the_ones_there_are() {
     let file = parsed(GOOD);
     let err = config::resolve(&file, &no_env, &flags(Some("acmee"), None))
