@@ -556,3 +556,58 @@ fn mouse_and_alerts_are_read_from_the_file() {
     assert!(all.contains("alerts.notify: `dbus` is not a way to notify"), "{all}");
     assert!(all.contains("alerts.bel: unknown key; did you mean `bell`?"), "{all}");
 }
+
+#[test]
+fn each_profile_keeps_its_state_in_its_own_owner_only_directory_and_adopts_an_old_draft() {
+    use leadbox::store::{self, draft_file};
+    let data = tempfile::tempdir().unwrap();
+    let file = parsed(GOOD);
+    // Where earlier versions kept the sandbox's draft and an --api-url tenant's.
+    std::fs::write(data.path().join("draft.json"), "sandbox draft").unwrap();
+    std::fs::write(data.path().join("draft-acme.novala.ai.json"), "acme draft").unwrap();
+
+    let sandbox = config::resolve(&file, &no_env, &flags(Some("sandbox"), None)).unwrap();
+    let acme = config::resolve(&file, &no_env, &Flags::default()).unwrap();
+    let unnamed = config::resolve(
+        &file,
+        &no_env,
+        &flags(None, Some("https://rep:pw@beta.novala.ai/api/v1")),
+    )
+    .unwrap();
+    let mut dirs = Vec::new();
+    for profile in [&sandbox, &acme, &unnamed] {
+        let dir = store::profile_dir(data.path(), profile).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "{}", dir.display());
+        }
+        let draft = dir.join(draft_file::FILE_NAME);
+        draft_file::adopt_old(data.path(), profile, &draft);
+        dirs.push(dir);
+    }
+    let rel: Vec<PathBuf> = dirs
+        .iter()
+        .map(|d| d.strip_prefix(data.path()).unwrap().to_path_buf())
+        .collect();
+    assert_eq!(
+        rel,
+        [
+            PathBuf::from("profiles/sandbox"),
+            PathBuf::from("profiles/acme"),
+            PathBuf::from("profiles/url-beta.novala.ai"),
+        ]
+    );
+    let read = |dir: &PathBuf| std::fs::read_to_string(dir.join(draft_file::FILE_NAME)).ok();
+    assert_eq!(read(&dirs[0]).as_deref(), Some("sandbox draft"));
+    // acme's URL is the host an earlier --api-url draft was named after: it moves to the profile.
+    assert_eq!(read(&dirs[1]).as_deref(), Some("acme draft"));
+    assert!(!data.path().join("draft.json").exists() && !data.path().join("draft-acme.novala.ai.json").exists());
+    assert_eq!(read(&dirs[2]), None);
+
+    // A draft already in its profile's place is never replaced by an old one.
+    std::fs::write(data.path().join("draft.json"), "older").unwrap();
+    draft_file::adopt_old(data.path(), &sandbox, &dirs[0].join(draft_file::FILE_NAME));
+    assert_eq!(read(&dirs[0]).as_deref(), Some("sandbox draft"));
+}

@@ -325,10 +325,20 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
     })
 }
 
-/// "acme.novala.ai" from "https://acme.novala.ai/api/v1", for the status bar and the state directory.
+/// "acme.novala.ai" from "https://acme.novala.ai/api/v1", for the status bar, the log and the state
+/// directory. A `user:password@` written into the URL is left out: it is a secret like the key.
 pub fn host_of(url: &str) -> String {
+    let authority = authority_of(url);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+        .to_string()
+}
+
+/// Everything between `://` and the path, as earlier versions named a tenant's draft file after it.
+pub fn authority_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split('/').next().unwrap_or(rest).to_string()
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
 /// The commented starting file `leadbox config init` writes.
@@ -363,6 +373,15 @@ mod tests {
             key_from_env("u", |_| Some("  ".into())),
             Err(ConfigError::EmptyKey)
         ));
+    }
+
+    #[test]
+    fn a_hosts_name_leaves_out_any_password_in_the_url() {
+        assert_eq!(host_of("https://acme.novala.ai/api/v1"), "acme.novala.ai");
+        assert_eq!(host_of("http://127.0.0.1:7878"), "127.0.0.1:7878");
+        assert_eq!(host_of("https://rep:hunter2@acme.novala.ai/api/v1"), "acme.novala.ai");
+        assert_eq!(host_of("https://acme.novala.ai?x=1"), "acme.novala.ai");
+        assert_eq!(authority_of("https://rep:pw@acme.novala.ai/x"), "rep:pw@acme.novala.ai");
     }
 
     #[test]
