@@ -248,6 +248,67 @@ fn plain_http_to_another_machine_is_refused_unless_the_profile_allows_it() {
     )
     .unwrap();
     assert_eq!(commands::check(&path, &no_env, &flags(Some("lan"), None)).code, 0);
+
+    // What the profile allows is for its own URL: an --api-url (or NOVALA_API_URL) put in its place gets
+    // plain http only to this machine.
+    let file = config::load_file(&path).unwrap();
+    for (env, api_url) in [
+        (
+            &no_env as &dyn Fn(&str) -> Option<String>,
+            Some("http://elsewhere.example.com"),
+        ),
+        (&env_of(&[("NOVALA_API_URL", "http://elsewhere.example.com")]), None),
+    ] {
+        let p = config::resolve(&file, env, &flags(Some("lan"), api_url)).unwrap();
+        let Target::Tenant {
+            url,
+            allow_insecure_http,
+            ..
+        } = &p.target
+        else {
+            panic!("{p:?}")
+        };
+        assert_eq!(
+            (url.as_str(), *allow_insecure_http),
+            ("http://elsewhere.example.com", false)
+        );
+        assert!(insecure_http_refusal(url, *allow_insecure_http).is_some());
+    }
+    let out = commands::check(
+        &path,
+        &no_env,
+        &flags(Some("lan"), Some("http://elsewhere.example.com")),
+    );
+    assert_eq!(out.code, commands::EXIT_CONFIG);
+    assert!(out.stderr.contains("elsewhere.example.com is plain http"), "{out:?}");
+    // Its own URL, given again, keeps what the profile allows.
+    let p = config::resolve(&file, &no_env, &flags(Some("lan"), Some("http://crm.example.com"))).unwrap();
+    assert!(matches!(
+        p.target,
+        Target::Tenant {
+            allow_insecure_http: true,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_key_pasted_where_its_source_belongs_is_refused_without_repeating_it() {
+    let text = "[profiles.acme]\nurl = \"https://acme.novala.ai\"\nkey_env = \"sk_live_PASTED-1\"\n\n\
+                [profiles.beta]\nurl = \"https://beta.novala.ai\"\nkey_command = \"sk_live_PASTED2\"\n";
+    let found = problems(text);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].ends_with("config.toml:3:11: profiles.acme.key_env: must be the name of an environment variable (letters, digits, underscores), e.g. key_env = \"ACME_NOVALA_KEY\""),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].contains("profiles.beta.key_command: looks like a key"),
+        "{found:#?}"
+    );
+    assert!(!found.concat().contains("PASTED"), "{found:#?}");
+    // Variable names as shells write them are fine.
+    parsed("[profiles.a]\nurl = \"https://a.novala.ai\"\nkey_env = \"_ACME_key2\"\n");
 }
 
 #[test]
@@ -292,6 +353,33 @@ fn a_failing_key_command_shows_its_status_and_stderr_never_its_stdout() {
     .unwrap_err()
     .to_string();
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_command_that_leaves_something_running_is_not_waited_for() {
+    // What it started in the background keeps the pipes open for 20 s; leadbox stops reading them soon
+    // after the command itself has finished.
+    let started = std::time::Instant::now();
+    let err = secret::run_key_command(
+        "acme",
+        "sh -c 'sleep 20 & echo \"agent locked\" >&2; exit 1'",
+        Duration::from_secs(10),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("exit status: 1") && err.contains("agent locked"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+
+    let started = std::time::Instant::now();
+    let key =
+        secret::run_key_command("acme", "sh -c 'sleep 20 & echo sk_live_AGENT'", Duration::from_secs(10)).unwrap();
+    assert_eq!(key.expose(), "sk_live_AGENT");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+
+    // One that hangs past its time is stopped, and says how long it was given.
+    let err = secret::run_key_command("acme", "sleep 5", Duration::from_millis(200)).unwrap_err();
+    assert!(err.to_string().contains("no answer within 200 ms"), "{err}");
 }
 
 #[cfg(unix)]
@@ -467,4 +555,59 @@ fn mouse_and_alerts_are_read_from_the_file() {
     let all = found.join("\n");
     assert!(all.contains("alerts.notify: `dbus` is not a way to notify"), "{all}");
     assert!(all.contains("alerts.bel: unknown key; did you mean `bell`?"), "{all}");
+}
+
+#[test]
+fn each_profile_keeps_its_state_in_its_own_owner_only_directory_and_adopts_an_old_draft() {
+    use leadbox::store::{self, draft_file};
+    let data = tempfile::tempdir().unwrap();
+    let file = parsed(GOOD);
+    // Where earlier versions kept the sandbox's draft and an --api-url tenant's.
+    std::fs::write(data.path().join("draft.json"), "sandbox draft").unwrap();
+    std::fs::write(data.path().join("draft-acme.novala.ai.json"), "acme draft").unwrap();
+
+    let sandbox = config::resolve(&file, &no_env, &flags(Some("sandbox"), None)).unwrap();
+    let acme = config::resolve(&file, &no_env, &Flags::default()).unwrap();
+    let unnamed = config::resolve(
+        &file,
+        &no_env,
+        &flags(None, Some("https://rep:pw@beta.novala.ai/api/v1")),
+    )
+    .unwrap();
+    let mut dirs = Vec::new();
+    for profile in [&sandbox, &acme, &unnamed] {
+        let dir = store::profile_dir(data.path(), profile).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "{}", dir.display());
+        }
+        let draft = dir.join(draft_file::FILE_NAME);
+        draft_file::adopt_old(data.path(), profile, &draft);
+        dirs.push(dir);
+    }
+    let rel: Vec<PathBuf> = dirs
+        .iter()
+        .map(|d| d.strip_prefix(data.path()).unwrap().to_path_buf())
+        .collect();
+    assert_eq!(
+        rel,
+        [
+            PathBuf::from("profiles/sandbox"),
+            PathBuf::from("profiles/acme"),
+            PathBuf::from("profiles/url-beta.novala.ai"),
+        ]
+    );
+    let read = |dir: &PathBuf| std::fs::read_to_string(dir.join(draft_file::FILE_NAME)).ok();
+    assert_eq!(read(&dirs[0]).as_deref(), Some("sandbox draft"));
+    // acme's URL is the host an earlier --api-url draft was named after: it moves to the profile.
+    assert_eq!(read(&dirs[1]).as_deref(), Some("acme draft"));
+    assert!(!data.path().join("draft.json").exists() && !data.path().join("draft-acme.novala.ai.json").exists());
+    assert_eq!(read(&dirs[2]), None);
+
+    // A draft already in its profile's place is never replaced by an old one.
+    std::fs::write(data.path().join("draft.json"), "older").unwrap();
+    draft_file::adopt_old(data.path(), &sandbox, &dirs[0].join(draft_file::FILE_NAME));
+    assert_eq!(read(&dirs[0]).as_deref(), Some("sandbox draft"));
 }

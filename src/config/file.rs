@@ -448,6 +448,26 @@ fn read_profile(reader: &mut Reader<'_>, name: &str, span: Range<usize>, table: 
                     reader.problem(v.span(), &full, "is empty");
                     continue;
                 }
+                // A key pasted where its source belongs would otherwise be echoed by every message that
+                // names the variable or the command; these messages never repeat the value.
+                if key == "key_env" && !is_env_name(value.trim()) {
+                    reader.problem(
+                        v.span(),
+                        &full,
+                        "must be the name of an environment variable (letters, digits, underscores), \
+                         e.g. key_env = \"ACME_NOVALA_KEY\"",
+                    );
+                    continue;
+                }
+                if key == "key_command" && looks_like_a_key(&value) {
+                    reader.problem(
+                        v.span(),
+                        &full,
+                        "looks like a key, not a command that prints one; keep the key in the OS keyring \
+                         (keyring = true, then leadbox key set) or run a password manager here",
+                    );
+                    continue;
+                }
                 let source = match key {
                     "key_env" => KeySource::Env(value.trim().to_string()),
                     "key_command" => KeySource::Command(value),
@@ -539,6 +559,19 @@ fn read_profile(reader: &mut Reader<'_>, name: &str, span: Range<usize>, table: 
         );
     }
     profile
+}
+
+/// `ACME_NOVALA_KEY`: what a shell accepts as a variable's name.
+fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Novala's keys start `sk_` or `pk_`; a command's first word does not.
+fn looks_like_a_key(command: &str) -> bool {
+    let first = command.split_whitespace().next().unwrap_or("");
+    first.starts_with("sk_") || first.starts_with("pk_")
 }
 
 fn read_member(reader: &mut Reader<'_>, path: &str, span: Range<usize>, t: &DeTable<'_>) -> Option<Member> {

@@ -292,9 +292,16 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
         };
         return Err(ConfigError::Profile(format!("{message}{whence}")));
     };
-    let url = url
-        .or_else(|| p.url.as_ref().map(|u| u.value.clone()))
-        .ok_or_else(|| ConfigError::Profile(format!("profile `{name}` has no url")))?;
+    // `allow_insecure_http` vouches for the network of the URL written next to it, not for whatever URL a
+    // flag or the environment puts in its place.
+    let own_url = p.url.as_ref().map(|u| u.value.clone());
+    let (url, allow_insecure_http) = match url {
+        Some(url) if own_url.as_deref() != Some(url.as_str()) => (url, false),
+        _ => (
+            own_url.ok_or_else(|| ConfigError::Profile(format!("profile `{name}` has no url")))?,
+            p.allow_insecure_http,
+        ),
+    };
     // A profile that names no key source takes NOVALA_SECRET_KEY; one that names a source keeps it, so a key
     // meant for another tenant in the shell's environment is never sent to this one.
     let key = p
@@ -307,7 +314,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
         target: Target::Tenant {
             url,
             key,
-            allow_insecure_http: p.allow_insecure_http,
+            allow_insecure_http,
         },
         me: p.me.clone(),
         tenant: TenantProfile {
@@ -318,10 +325,20 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
     })
 }
 
-/// "acme.novala.ai" from "https://acme.novala.ai/api/v1", for the status bar and the state directory.
+/// "acme.novala.ai" from "https://acme.novala.ai/api/v1", for the status bar, the log and the state
+/// directory. A `user:password@` written into the URL is left out: it is a secret like the key.
 pub fn host_of(url: &str) -> String {
+    let authority = authority_of(url);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+        .to_string()
+}
+
+/// Everything between `://` and the path, as earlier versions named a tenant's draft file after it.
+pub fn authority_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split('/').next().unwrap_or(rest).to_string()
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
 /// The commented starting file `leadbox config init` writes.
@@ -356,6 +373,15 @@ mod tests {
             key_from_env("u", |_| Some("  ".into())),
             Err(ConfigError::EmptyKey)
         ));
+    }
+
+    #[test]
+    fn a_hosts_name_leaves_out_any_password_in_the_url() {
+        assert_eq!(host_of("https://acme.novala.ai/api/v1"), "acme.novala.ai");
+        assert_eq!(host_of("http://127.0.0.1:7878"), "127.0.0.1:7878");
+        assert_eq!(host_of("https://rep:hunter2@acme.novala.ai/api/v1"), "acme.novala.ai");
+        assert_eq!(host_of("https://acme.novala.ai?x=1"), "acme.novala.ai");
+        assert_eq!(authority_of("https://rep:pw@acme.novala.ai/x"), "rep:pw@acme.novala.ai");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use keyring_core::api::CredentialStore;
@@ -19,6 +20,11 @@ pub const KEYRING_SERVICE: &str = "leadbox";
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 /// At most this much of a failing command's stderr is shown.
 const STDERR_SHOWN: usize = 2_000;
+/// At most this much of each of a command's pipes is kept.
+const PIPE_KEPT: usize = 64 * 1024;
+/// How long a finished command's pipes are still read: what it printed is already in them, and something
+/// it left running in the background may hold them open for as long as it likes.
+const PIPE_GRACE: Duration = Duration::from_millis(500);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
@@ -166,38 +172,42 @@ pub fn run_key_command(profile: &str, command: &str, timeout: Duration) -> Resul
             program: shown_program.clone(),
             why: e.to_string(),
         })?;
-    // Both pipes are drained on their own threads so a chatty command cannot fill one and stall.
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(s) = stdout.as_mut() {
-            let _ = s.take(64 * 1024).read_to_end(&mut buf);
-        }
-        buf
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(s) = stderr.as_mut() {
-            let _ = s.take(64 * 1024).read_to_end(&mut buf);
-        }
-        buf
-    });
+    // Both pipes are drained on their own threads so a chatty command cannot fill one and stall. What they
+    // read comes back over a channel, so that leadbox stops waiting once the command is over even when
+    // something it started in the background still holds its pipes open.
+    let (chunks, received) = mpsc::channel();
+    for (pipe, source) in [
+        (
+            Pipe::Out,
+            child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+        ),
+        (
+            Pipe::Err,
+            child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+        ),
+    ] {
+        let Some(source) = source else { continue };
+        let chunks = chunks.clone();
+        std::thread::spawn(move || drain(pipe, source, &chunks));
+    }
+    drop(chunks);
+    let mut output = Output::default();
     let started = Instant::now();
     let status = loop {
+        output.take(&received);
         match child.try_wait() {
             Ok(Some(status)) => break Ok(status),
             Ok(None) if started.elapsed() >= timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                break Err(format!("no answer within {} s", timeout.as_secs()));
+                break Err(format!("no answer within {}", seconds(timeout)));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => break Err(e.to_string()),
         }
     };
-    let stdout = out.join().unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
+    output.finish(&received, Instant::now() + PIPE_GRACE);
+    let Output { stdout, stderr } = output;
     let failed = |status: String| SecretError::CommandFailed {
         profile: profile.to_string(),
         program: shown_program.clone(),
@@ -216,6 +226,73 @@ pub fn run_key_command(profile: &str, command: &str, timeout: Duration) -> Resul
         });
     }
     Ok(ApiKey::new(key, format!("key_command {shown_program}")))
+}
+
+#[derive(Clone, Copy)]
+enum Pipe {
+    Out,
+    Err,
+}
+
+/// Sends what `source` gives, chunk by chunk, until it ends, fails, or has given [`PIPE_KEPT`] bytes.
+fn drain(pipe: Pipe, source: Box<dyn Read + Send>, chunks: &mpsc::Sender<(Pipe, Vec<u8>)>) {
+    let mut source = source.take(PIPE_KEPT as u64);
+    let mut buf = [0u8; 4096];
+    loop {
+        match source.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => {
+                if chunks.send((pipe, buf[..n].to_vec())).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// What a command printed, gathered from the pipes' threads.
+#[derive(Default)]
+struct Output {
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+impl Output {
+    fn keep(&mut self, (pipe, chunk): (Pipe, Vec<u8>)) {
+        let to = match pipe {
+            Pipe::Out => &mut self.stdout,
+            Pipe::Err => &mut self.stderr,
+        };
+        let room = PIPE_KEPT.saturating_sub(to.len());
+        to.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+
+    /// What has arrived so far, without waiting.
+    fn take(&mut self, received: &mpsc::Receiver<(Pipe, Vec<u8>)>) {
+        while let Ok(chunk) = received.try_recv() {
+            self.keep(chunk);
+        }
+    }
+
+    /// The rest, until both pipes have ended or `deadline` has passed.
+    fn finish(&mut self, received: &mpsc::Receiver<(Pipe, Vec<u8>)>, deadline: Instant) {
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match received.recv_timeout(left) {
+                Ok(chunk) => self.keep(chunk),
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+/// "60 s", or "200 ms" for less than a second.
+fn seconds(d: Duration) -> String {
+    if d.as_secs() >= 1 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
 }
 
 fn shown_stderr(bytes: &[u8]) -> String {

@@ -62,9 +62,9 @@ fn old_file_name(tenant_host: Option<&str>) -> String {
 pub fn adopt_old(data_dir: &Path, profile: &crate::config::Profile, path: &Path) {
     let host = match &profile.target {
         crate::config::Target::Sandbox => None,
-        crate::config::Target::Tenant { url, .. } => Some(crate::config::host_of(url)),
+        crate::config::Target::Tenant { url, .. } => Some(crate::config::authority_of(url)),
     };
-    let old = data_dir.join(old_file_name(host.as_deref()));
+    let old = data_dir.join(old_file_name(host));
     if old.exists() && !path.exists() {
         match fs::rename(&old, path) {
             Ok(()) => tracing::info!(from = %old.display(), to = %path.display(), "moved the draft to its profile"),
