@@ -83,8 +83,8 @@ pub struct GlobalArgs {
     pub profile: Option<String>,
 
     /// A Novala tenant, e.g. https://acme.novala.ai, with the key from NOVALA_SECRET_KEY (default:
-    /// NOVALA_API_URL). With --profile, replaces that profile's URL; the profile's allow_insecure_http does not
-    /// carry over to it.
+    /// NOVALA_API_URL, which only opens a tenant when no profile is chosen). With --profile, replaces that
+    /// profile's URL; the profile's allow_insecure_http does not carry over to it.
     #[arg(long, global = true, value_name = "URL")]
     pub api_url: Option<String>,
 

@@ -100,7 +100,11 @@ fn layers_defaults_then_file_then_environment_then_flags() {
     let p = config::resolve(&file, &env, &Flags::default()).unwrap();
     assert_eq!(p.name, "other.novala.ai");
 
-    // With a profile, a URL from the flag replaces the profile's; the profile's key source stays.
+    // With a profile, only the flag's URL replaces the profile's (the profile's key source stays); a
+    // NOVALA_API_URL left in the shell does not carry the profile's key elsewhere.
+    let env = env_of(&[("NOVALA_API_URL", "https://elsewhere.example.com")]);
+    let p = config::resolve(&file, &env, &flags(Some("beta"), None)).unwrap();
+    assert!(matches!(&p.target, Target::Tenant { url, .. } if url == "https://beta.novala.ai/api/v1"));
     let p = config::resolve(&file, &no_env, &flags(Some("beta"), Some("https://staging.novala.ai"))).unwrap();
     assert!(
         matches!(&p.target, Target::Tenant { url, key: KeySource::Keyring, .. } if url == "https://staging.novala.ai")
@@ -249,31 +253,33 @@ fn plain_http_to_another_machine_is_refused_unless_the_profile_allows_it() {
     .unwrap();
     assert_eq!(commands::check(&path, &no_env, &flags(Some("lan"), None)).code, 0);
 
-    // What the profile allows is for its own URL: an --api-url (or NOVALA_API_URL) put in its place gets
-    // plain http only to this machine.
+    // What the profile allows is for its own URL: an --api-url put in its place gets plain http only to
+    // this machine, and a NOVALA_API_URL in the environment does not replace a profile's URL at all.
     let file = config::load_file(&path).unwrap();
-    for (env, api_url) in [
-        (
-            &no_env as &dyn Fn(&str) -> Option<String>,
-            Some("http://elsewhere.example.com"),
-        ),
-        (&env_of(&[("NOVALA_API_URL", "http://elsewhere.example.com")]), None),
-    ] {
-        let p = config::resolve(&file, env, &flags(Some("lan"), api_url)).unwrap();
-        let Target::Tenant {
-            url,
-            allow_insecure_http,
-            ..
-        } = &p.target
-        else {
-            panic!("{p:?}")
-        };
-        assert_eq!(
-            (url.as_str(), *allow_insecure_http),
-            ("http://elsewhere.example.com", false)
-        );
-        assert!(insecure_http_refusal(url, *allow_insecure_http).is_some());
-    }
+    let p = config::resolve(
+        &file,
+        &no_env,
+        &flags(Some("lan"), Some("http://elsewhere.example.com")),
+    )
+    .unwrap();
+    let Target::Tenant {
+        url,
+        allow_insecure_http,
+        ..
+    } = &p.target
+    else {
+        panic!("{p:?}")
+    };
+    assert_eq!(
+        (url.as_str(), *allow_insecure_http),
+        ("http://elsewhere.example.com", false)
+    );
+    assert!(insecure_http_refusal(url, *allow_insecure_http).is_some());
+    let env = env_of(&[("NOVALA_API_URL", "http://elsewhere.example.com")]);
+    let p = config::resolve(&file, &env, &flags(Some("lan"), None)).unwrap();
+    assert!(
+        matches!(&p.target, Target::Tenant { url, allow_insecure_http: true, .. } if url == "http://crm.example.com")
+    );
     let out = commands::check(
         &path,
         &no_env,
@@ -610,4 +616,13 @@ fn each_profile_keeps_its_state_in_its_own_owner_only_directory_and_adopts_an_ol
     std::fs::write(data.path().join("draft.json"), "older").unwrap();
     draft_file::adopt_old(data.path(), &sandbox, &dirs[0].join(draft_file::FILE_NAME));
     assert_eq!(read(&dirs[0]).as_deref(), Some("sandbox draft"));
+}
+
+#[test]
+fn a_missing_key_message_leaves_out_a_password_in_the_url() {
+    let err = config::key_from_env("https://rep:hunter2@acme.novala.ai/api/v1", |_| None)
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(err.contains("https://acme.novala.ai/api/v1"), "{err}");
 }

@@ -64,7 +64,9 @@ fn render_problems(path: &Path, problems: &[Problem]) -> String {
 /// Reads the tenant's key from the environment, described by where it came from and never echoed.
 pub fn key_from_env(url: &str, read: impl Fn(&str) -> Option<String>) -> Result<ApiKey, ConfigError> {
     match read(KEY_ENV) {
-        None => Err(ConfigError::MissingKey { url: url.to_string() }),
+        None => Err(ConfigError::MissingKey {
+            url: without_credentials(url),
+        }),
         Some(k) if k.trim().is_empty() => Err(ConfigError::EmptyKey),
         Some(k) => Ok(ApiKey::new(k.trim(), KEY_ENV)),
     }
@@ -236,12 +238,14 @@ pub fn theme(file: &ConfigFile, no_color: bool) -> Result<Theme, Vec<crate::ui::
 }
 
 /// The profile to open: `--profile`, else `LEADBOX_PROFILE`, else an `--api-url` (or `NOVALA_API_URL`) given
-/// without a profile, else the file's `default_profile`, else the built-in sandbox. A URL from the flag or the
-/// environment overrides the profile's. A pure function of the file, the environment and the flags.
+/// without a profile, else the file's `default_profile`, else the built-in sandbox. Only the `--api-url`
+/// flag replaces a profile's URL: a `NOVALA_API_URL` left in the shell must not carry a profile's key to
+/// another host. A pure function of the file, the environment and the flags.
 pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &Flags) -> Result<Profile, ConfigError> {
     let non_empty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let chosen = non_empty(flags.profile.clone()).or_else(|| non_empty(env(PROFILE_ENV)));
-    let url = non_empty(flags.api_url.clone()).or_else(|| non_empty(env(URL_ENV)));
+    let flag_url = non_empty(flags.api_url.clone());
+    let url = flag_url.clone().or_else(|| non_empty(env(URL_ENV)));
     let name = match (&chosen, &url) {
         (Some(name), _) => Some(name.clone()),
         (None, Some(_)) => None,
@@ -267,6 +271,8 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             views: Vec::new(),
         });
     };
+    // From here on a profile is named: only the flag may replace its URL.
+    let url = flag_url;
     if name == SANDBOX {
         if url.is_some() {
             return Err(ConfigError::Profile(
@@ -323,6 +329,19 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
         },
         views: p.views.clone(),
     })
+}
+
+/// `url` without a `user:password@` written into it, for messages: it is a secret like the key.
+pub fn without_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return crate::sanitize::line(url).into_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let rest = match rest[..authority_end].rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    crate::sanitize::line(&format!("{scheme}://{rest}")).into_owned()
 }
 
 /// "acme.novala.ai" from "https://acme.novala.ai/api/v1", for the status bar, the log and the state
