@@ -179,3 +179,23 @@ fn copy_and_open_keys_hand_the_event_loop_exactly_the_value() {
         .collect();
     assert_eq!(copies, vec![Effect::Copy(lead(0).id)]);
 }
+
+#[test]
+fn a_changed_query_starts_at_its_best_match() {
+    let (mut app, _) = app_with(80, 24, 25, false);
+    for _ in 0..22 {
+        update(&mut app, ch('j'));
+    }
+    assert!(app.list().offset() > 0);
+    update(&mut app, ch('/'));
+    type_text(&mut app, "lov");
+    assert_eq!((app.list().selected(), app.list().offset()), (0, 0));
+    assert!(app.list().selected_lead().unwrap().name.contains("Lovelace"));
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Backspace));
+    assert_eq!(
+        app.list().selected(),
+        0,
+        "a query coming back from the cache starts at the top too"
+    );
+}

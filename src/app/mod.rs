@@ -774,14 +774,17 @@ impl App {
             let shown = shown.clone();
             self.list.set_shown(shown, list_rows(self.height));
             self.unread = self.count_unread();
-            return;
+        } else {
+            self.refresh_shown_keeping_cache(narrows);
+            if self.search_cache.len() >= 64 {
+                self.search_cache.remove(0);
+            }
+            self.search_cache
+                .push((query.to_string(), self.list.shown().map(<[u32]>::to_vec)));
         }
-        self.refresh_shown_keeping_cache(narrows);
-        if self.search_cache.len() >= 64 {
-            self.search_cache.remove(0);
-        }
-        self.search_cache
-            .push((query.to_string(), self.list.shown().map(<[u32]>::to_vec)));
+        // A changed query starts from its best match, at the top.
+        self.list.select(0, list_rows(self.height));
+        self.list.fit_window(list_rows(self.height));
     }
 
     fn count_unread(&self) -> usize {

@@ -205,3 +205,28 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod ranking {
+    use super::*;
+
+    #[test]
+    fn a_run_of_the_query_in_a_name_beats_letters_spread_over_the_line() {
+        let mut index = SearchIndex {
+            text: "Lucía Ivanova  lucia@mail.example  Requested the onboarding checklist".to_string(),
+            ends: Vec::new(),
+        };
+        index.ends.push(index.text.len() as u32);
+        index.text.push_str("María Costa  maria@example.com");
+        index.ends.push(index.text.len() as u32);
+        let mut search = Search::new("mar");
+        let ranked = search.rank(&index, 0..2);
+        assert_eq!(
+            ranked.first(),
+            Some(&1),
+            "{:?} {:?}",
+            search.score(index.get(0).unwrap()),
+            search.score(index.get(1).unwrap())
+        );
+    }
+}
