@@ -82,7 +82,7 @@ pub fn document(
     );
     let created = created.replace("(now ago)", "(just now)");
     field(&mut out, "Created", &created, None);
-    field(&mut out, "Id", &view.id_display, None);
+    field(&mut out, "Id", &view.id_display(), None);
     field(&mut out, "Intent", view.intent.as_deref().unwrap_or(dash), None);
 
     out.push(DocLine::Blank);
@@ -102,7 +102,7 @@ pub fn document(
     for (key, value) in &view.custom_fields {
         let label = match profile.custom_field(key) {
             Some(def) if show_names => crate::sanitize::line(&def.label).into_owned(),
-            _ => key.clone(),
+            _ => key.to_string(),
         };
         field(&mut out, &label, value, None);
     }

@@ -12,7 +12,7 @@ pub fn value(lead: &LeadView, field: LeadField) -> Option<String> {
         LeadField::Email => lead.email.clone(),
         LeadField::Phone => lead.phone.clone(),
         LeadField::Name => Some(lead.name.clone()).filter(|n| !n.is_empty()),
-        LeadField::Id => Some(lead.id_display.clone()),
+        LeadField::Id => Some(lead.id_display()),
         LeadField::Website => website(lead),
     }
 }
@@ -22,9 +22,9 @@ fn website(lead: &LeadView) -> Option<String> {
     let is_web = |v: &str| rules::is_url(v) && (v.starts_with("https://") || v.starts_with("http://"));
     lead.custom_fields
         .iter()
-        .find(|(k, v)| (k.contains("website") || k.contains("url") || k == "site") && is_web(v))
+        .find(|(k, v)| (k.contains("website") || k.contains("url") || &**k == "site") && is_web(v))
         .or_else(|| lead.custom_fields.iter().find(|(_, v)| is_web(v)))
-        .map(|(_, v)| v.clone())
+        .map(|(_, v)| v.to_string())
 }
 
 /// The link to hand the system for `field`, or why there is none.

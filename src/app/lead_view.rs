@@ -11,8 +11,6 @@ use crate::sanitize;
 pub struct LeadView {
     /// The id as the server sent it: used for requests and de-duplication, never drawn.
     pub id: String,
-    /// The id as drawn.
-    pub id_display: String,
     /// "First Last", or an empty string when the lead has no name.
     pub name: String,
     pub company: Option<String>,
@@ -28,9 +26,9 @@ pub struct LeadView {
     pub created_at: DateTime<Utc>,
     pub channel: Option<String>,
     /// Key and value, in the server's key order.
-    pub attribution: Vec<(String, String)>,
+    pub attribution: Box<[(Box<str>, Box<str>)]>,
     /// Raw key and value, in key order; the label comes from the tenant profile when drawn.
-    pub custom_fields: Vec<(String, String)>,
+    pub custom_fields: Box<[(Box<str>, Box<str>)]>,
 }
 
 fn line(s: &str) -> String {
@@ -55,6 +53,12 @@ pub fn value_text(v: &Value) -> String {
 }
 
 impl LeadView {
+    /// The id as drawn (a server may send anything as an id). Made when shown rather than kept, since
+    /// every loaded lead would otherwise hold it twice.
+    pub fn id_display(&self) -> String {
+        line(&self.id)
+    }
+
     pub fn new(lead: &Lead) -> LeadView {
         let status = match &lead.status {
             LeadStatus::Other(s) => LeadStatus::Other(line(s)),
@@ -62,7 +66,6 @@ impl LeadView {
         };
         LeadView {
             id: lead.id.clone(),
-            id_display: line(&lead.id),
             name: line(lead.full_name().trim()),
             company: opt_line(&lead.company_name),
             email: opt_line(&lead.email),
@@ -82,12 +85,12 @@ impl LeadView {
                 .attribution
                 .iter()
                 .flatten()
-                .map(|(k, v)| (line(k), value_text(v)))
+                .map(|(k, v)| (line(k).into(), value_text(v).into()))
                 .collect(),
             custom_fields: lead
                 .custom_fields
                 .iter()
-                .map(|(k, v)| (line(k), value_text(v)))
+                .map(|(k, v)| (line(k).into(), value_text(v).into()))
                 .collect(),
         }
     }
@@ -139,7 +142,7 @@ mod tests {
         .unwrap();
         let v = LeadView::new(&lead);
         assert_eq!(v.id, "id\u{202E}1");
-        assert_eq!(v.id_display, "id\u{2423}1");
+        assert_eq!(v.id_display(), "id\u{2423}1");
         assert_eq!(v.name, "Ada\u{FFFD}");
         assert_eq!(v.company.as_deref(), Some("Evil Corp"));
         assert_eq!(v.notes.as_deref(), Some("a\nb\u{FFFD}"));
@@ -152,8 +155,9 @@ mod tests {
                 ("list".into(), "a, b".into()),
                 ("n".into(), "3".into())
             ]
+            .into_boxed_slice()
         );
-        assert_eq!(v.attribution, vec![("utm".into(), "x y".into())]);
+        assert_eq!(v.attribution, vec![("utm".into(), "x y".into())].into_boxed_slice());
     }
 
     #[test]
