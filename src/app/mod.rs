@@ -828,6 +828,13 @@ impl App {
             )
         };
         let searching = self.search.as_ref().is_some_and(|s| !s.query().trim().is_empty());
+        // The common case, every page of a load: nothing searched and nothing the view hides, so nothing to
+        // walk (a walk per page would make loading 100,000 leads quadratic).
+        if !searching && (triage == views::Triage::All || (no_marks && triage.admits(None))) {
+            self.list.set_shown(None, rows);
+            self.unread = self.count_unread();
+            return;
+        }
         let all = 0..u32::try_from(leads.len()).unwrap_or(u32::MAX);
         let candidates: Vec<u32> = match (narrows && searching, self.list.shown()) {
             (true, Some(shown)) => shown.iter().copied().filter(admitted).collect(),
@@ -840,10 +847,6 @@ impl App {
         };
         self.list.set_shown(shown, rows);
         self.unread = self.count_unread();
-    }
-
-    fn rank(&mut self, narrows: bool) {
-        self.refresh_shown(narrows);
     }
 
     fn switch_view(&mut self, index: usize) -> Vec<ApiRequest> {
@@ -1012,7 +1015,7 @@ impl App {
                         }
                         self.list.accept_page(cursor.as_deref(), page);
                         self.list.fit_window(list_rows(self.height));
-                        self.rank(false);
+                        self.refresh_shown(false);
                         if self.load_all && !self.list.has_more() {
                             self.load_all = false;
                             self.notice = Some(format!("All {} leads loaded", self.list.leads().len()));
@@ -1080,7 +1083,7 @@ impl App {
                 self.note_assignees(&page.data);
                 let added = self.list.insert_new(page.data, list_rows(self.height));
                 if added > 0 {
-                    self.rank(false);
+                    self.refresh_shown(false);
                 }
                 tracing::debug!(added, "poll answered");
                 self.alert(added);
