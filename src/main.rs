@@ -115,17 +115,9 @@ fn discover(
             "--append needs --profile NAME, to know which profile the proposal is for".to_string(),
         ));
     }
-    let key = match config::secret::read_key(&profile.name, key, env, &config::secret::os_keyring) {
-        Ok(key) => key,
-        Err(e) => return Ok(fail(e.to_string())),
-    };
-    let options = ClientOptions {
-        allow_insecure_http: *allow_insecure_http,
-        ..ClientOptions::default()
-    };
-    let client = match NovalaClient::with_options(url, key, options) {
+    let client = match tenant_client(&profile, url, key, *allow_insecure_http, env) {
         Ok(c) => c,
-        Err(e) => return Ok(fail(e.to_string())),
+        Err(e) => return Ok(fail(e)),
     };
     let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
     let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);
@@ -159,6 +151,31 @@ fn discover(
         stderr: summary,
         code: 0,
     })
+}
+
+/// The client for a tenant profile: its key read from where the profile says (before any async runtime
+/// runs: a keyring may block), plain http allowed only as the profile allows.
+fn tenant_client(
+    profile: &config::Profile,
+    url: &str,
+    key: &config::KeySource,
+    allow_insecure_http: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<NovalaClient, String> {
+    let key = match (key, profile.named) {
+        // Without a profile, today's message for a missing NOVALA_SECRET_KEY says what to do.
+        (config::KeySource::Env(var), false) if var == config::KEY_ENV => {
+            config::key_from_env(url, env).map_err(|e| e.to_string())?
+        }
+        _ => {
+            config::secret::read_key(&profile.name, key, env, &config::secret::os_keyring).map_err(|e| e.to_string())?
+        }
+    };
+    let options = ClientOptions {
+        allow_insecure_http,
+        ..ClientOptions::default()
+    };
+    NovalaClient::with_options(url, key, options).map_err(|e| e.to_string())
 }
 
 fn finish(outcome: commands::Outcome) -> color_eyre::Result<()> {
@@ -213,18 +230,7 @@ fn prepare(
             url,
             key,
             allow_insecure_http,
-        } => {
-            let key = match (key, profile.named) {
-                // Without a profile, today's message for a missing NOVALA_SECRET_KEY says what to do.
-                (config::KeySource::Env(var), false) if var == config::KEY_ENV => config::key_from_env(url, env)?,
-                _ => config::secret::read_key(&profile.name, key, env, &config::secret::os_keyring)?,
-            };
-            let options = ClientOptions {
-                allow_insecure_http: *allow_insecure_http,
-                ..ClientOptions::default()
-            };
-            Some(NovalaClient::with_options(url, key, options).map_err(|e| eyre!("{e}"))?)
-        }
+        } => Some(tenant_client(&profile, url, key, *allow_insecure_http, env).map_err(|e| eyre!("{e}"))?),
     };
     let terminal = tui::TerminalOptions {
         mouse: !global.no_mouse && file.mouse != Some(false),
