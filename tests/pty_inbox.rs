@@ -288,24 +288,38 @@ async fn y_e_puts_the_email_on_the_clipboard_and_no_mouse_leaves_the_mouse_alone
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lead_marked_done_is_still_done_after_a_kill() {
+    // A stranger's tenant (--api-url, nothing configured): the marks live in its own profile directory.
     let dir = tempfile::tempdir().expect("temp dir");
-    let cmd = command(dir.path());
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(50))
+        .await
+        .expect("sandbox starts");
+    let mut cmd = command(dir.path());
+    cmd.arg("--api-url");
+    cmd.arg(sandbox.base_url());
+    cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
     let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
         .await
         .expect("spawned");
-    session.wait_for("the sandbox's leads", |s| s.contains("loaded"));
+    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
     session.keys(b"d");
     session.wait_for("the mark", |s| s.contains("Done:"));
     // SIGKILL: no chance to tidy up. What the screen showed was already on disk.
     session.child.kill().expect("killed");
     let _ = session.child.wait();
-    let state = dir.path().join("data/leadbox/profiles/sandbox/state.sqlite3");
-    let marks = leadbox::store::state::StateFile::open(&state)
+    let profiles = dir.path().join("data/leadbox/profiles");
+    let tenant_dir = std::fs::read_dir(&profiles)
+        .expect("profile directories")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("url-")))
+        .expect("the tenant's own directory");
+    let marks = leadbox::store::state::StateFile::open(&tenant_dir.join("state.sqlite3"))
         .expect("the state file opens")
         .file
         .marks()
         .expect("marks");
     assert_eq!(marks.values().filter(|m| m.done).count(), 1, "{marks:?}");
+    sandbox.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
