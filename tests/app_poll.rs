@@ -57,7 +57,7 @@ fn arrival(n: usize) -> Lead {
 }
 
 fn ids(app: &App) -> Vec<String> {
-    app.list().leads().iter().map(|l| l.id.clone()).collect()
+    app.list().leads().iter().map(|l| l.id().to_string()).collect()
 }
 
 fn unavailable() -> ApiError {
@@ -109,8 +109,8 @@ fn the_poll_runs_beside_the_walk_without_touching_it() {
     update(&mut app, listed(&page, leads(25..40), false));
     assert_eq!(app.list().len(), 41);
     assert_eq!(app.list().pages(), &PageState::Done);
-    assert_eq!(app.list().leads()[0].id, arrival(1).id);
-    assert_eq!(app.list().leads()[40].id, lead(39).id);
+    assert_eq!(app.list().leads()[0].id(), arrival(1).id);
+    assert_eq!(app.list().leads()[40].id(), lead(39).id);
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn new_leads_land_on_top_once_and_the_selected_lead_stays_selected_and_on_screen
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), got.len(), "no lead listed twice");
-    assert_eq!(app.list().selected_lead().unwrap().id, lead(50).id);
+    assert_eq!(app.list().selected_lead().unwrap().id(), lead(50).id);
     assert_eq!(app.list().selected(), selected + 3);
     assert_eq!(app.list().offset(), offset + 3);
     assert_eq!(
@@ -184,15 +184,15 @@ fn new_leads_land_on_top_once_and_the_selected_lead_stays_selected_and_on_screen
     page.extend(leads(0..22));
     update(&mut app, listed(&poll, page, true));
     assert_eq!(ids(&app), got);
-    assert_eq!(app.list().selected_lead().unwrap().id, lead(50).id);
+    assert_eq!(app.list().selected_lead().unwrap().id(), lead(50).id);
     assert_eq!(app.notice(), None);
 
     // One more: said in the singular.
     let poll = poll_at(&mut app, 90_000);
     update(&mut app, listed(&poll, vec![arrival(4), arrival(3)], true));
-    assert_eq!(app.list().leads()[0].id, arrival(4).id);
+    assert_eq!(app.list().leads()[0].id(), arrival(4).id);
     assert_eq!(app.notice(), Some("1 new lead"));
-    assert_eq!(app.list().selected_lead().unwrap().id, lead(50).id);
+    assert_eq!(app.list().selected_lead().unwrap().id(), lead(50).id);
 }
 
 #[test]
@@ -285,7 +285,7 @@ fn a_failed_poll_leaves_the_list_intact_is_said_once_and_polling_goes_on() {
     update(&mut app, listed(&poll, vec![arrival(1), lead(0)], true));
     assert_eq!(app.error(), None);
     assert_eq!(app.list().len(), 51);
-    assert_eq!(app.list().selected_lead().unwrap().id, lead(5).id);
+    assert_eq!(app.list().selected_lead().unwrap().id(), lead(5).id);
 }
 
 /// An app whose profile names the rep and a saved view of their leads, with alerts set as given.

@@ -115,7 +115,7 @@ fn a_lead_already_listed_is_not_added_twice() {
     // The next page overlaps the first by five leads (a lead created while paging shifted the server's pages).
     update(&mut app, listed(&req, leads(20..45), false));
     assert_eq!(app.list().len(), 45);
-    let mut ids: Vec<&str> = app.list().leads().iter().map(|l| l.id.as_str()).collect();
+    let mut ids: Vec<String> = app.list().leads().iter().map(|l| l.id().to_string()).collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 45);
@@ -153,7 +153,7 @@ fn stale_answers_after_a_filter_change_are_dropped() {
         .collect();
     update(&mut app, listed(&fresh, news.clone(), false));
     assert_eq!(app.list().len(), news.len());
-    assert!(app.list().leads().iter().all(|l| l.status == LeadStatus::New));
+    assert!(app.list().leads().iter().all(|l| l.status() == LeadStatus::New));
     // A late duplicate of the new answer is dropped too: the request is no longer awaited.
     update(&mut app, listed(&fresh, leads(200..210), false));
     assert_eq!(app.list().len(), news.len());
@@ -227,7 +227,7 @@ fn enter_opens_the_lead_at_once_and_asks_for_it() {
     assert_eq!(get.1, expected_id);
     assert_eq!(app.screen(), Screen::Detail);
     let detail = app.detail().unwrap();
-    assert_eq!(detail.view.id, expected_id, "shown at once from the list");
+    assert_eq!(detail.view.id(), expected_id, "shown at once from the list");
     assert!(!detail.refreshed);
 
     // The server's copy replaces it (and the list's copy).
@@ -242,8 +242,8 @@ fn enter_opens_the_lead_at_once_and_asks_for_it() {
     );
     let detail = app.detail().unwrap();
     assert!(detail.refreshed);
-    assert_eq!(detail.view.notes.as_deref(), Some("called back"));
-    assert_eq!(app.list().leads()[2].notes.as_deref(), Some("called back"));
+    assert_eq!(detail.view.notes(), Some("called back"));
+    assert_eq!(app.list().leads()[2].notes(), Some("called back"));
 }
 
 #[test]
@@ -537,7 +537,7 @@ fn every_row_drawn_is_the_row_a_click_selects() {
             update(&mut clicked, left_click(list_x, y));
             let selected = clicked.list().selected();
             if clicked.focus() == Focus::List && (selected != selected_before || pane_key.is_none()) {
-                let name = &clicked.list().leads()[selected].name;
+                let name = &clicked.list().leads()[selected].name();
                 let first = name.split(' ').next().unwrap_or_default();
                 if selected != selected_before || before.contains('›') {
                     assert!(

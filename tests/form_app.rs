@@ -142,8 +142,8 @@ fn a_created_lead_lands_at_the_top_selected_with_a_confirmation() {
     assert_eq!(app.list().len(), 6);
     assert_eq!(app.list().selected(), 0);
     assert_eq!(
-        app.list().selected_lead().map(|l| l.id.as_str()),
-        Some(lead.id.as_str())
+        app.list().selected_lead().map(|l| l.id().to_string()),
+        Some(lead.id.clone())
     );
     assert_eq!(app.notice(), Some("Created lead Quinn Q"));
     assert!(!app.busy());
@@ -173,8 +173,8 @@ fn a_created_lead_hidden_by_the_filter_clears_it() {
     };
     assert_eq!((query.status, query.assigned_to, cursor), (None, None, None));
     assert_eq!(
-        app.list().selected_lead().map(|l| l.id.as_str()),
-        Some(created_lead(&new).id.as_str())
+        app.list().selected_lead().map(|l| l.id().to_string()),
+        Some(created_lead(&new).id.clone())
     );
     assert!(app.notice().unwrap().contains("filters cleared"));
 }

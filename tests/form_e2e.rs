@@ -70,7 +70,7 @@ async fn a_lead_typed_into_the_form_is_created_once_and_shown_at_the_top() {
     assert_eq!(app.screen(), Screen::List);
     let top = app.list().selected_lead().expect("a selected lead");
     assert_eq!(app.list().selected(), 0);
-    assert_eq!(top.name, "Zed Form");
+    assert_eq!(top.name(), "Zed Form");
     let text = screen_text(&app);
     let first_row = text.lines().nth(2).unwrap_or_default();
     assert!(first_row.contains("Zed Form") && first_row.contains("new"), "{text}");
@@ -125,9 +125,9 @@ async fn a_required_field_leadbox_was_not_told_of_joins_the_form_and_the_lead_go
     pump(&mut app, &mut worker, out).await;
     assert_eq!(sandbox.lead_count().await.expect("count"), before + 1);
     assert_eq!(app.screen(), Screen::List);
-    let created = app.list().selected_lead().expect("the new lead on top").id.clone();
+    let created = app.list().selected_lead().expect("the new lead on top").id().clone();
     let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
-    let lead = client.get(&created).await.expect("the lead is there");
+    let lead = client.get(&created.as_str()).await.expect("the lead is there");
     assert_eq!(lead.custom_fields.get("region"), Some(&serde_json::json!("emea")));
     sandbox.shutdown().await;
 }

@@ -14,7 +14,7 @@ fn type_text(app: &mut App, text: &str) {
 
 fn shown_names(app: &App) -> Vec<String> {
     (0..app.list().len())
-        .filter_map(|r| app.list().lead_at(r).map(|l| l.name.clone()))
+        .filter_map(|r| app.list().lead_at(r).map(|l| l.name().to_string()))
         .collect()
 }
 
@@ -30,7 +30,7 @@ fn slash_searches_as_you_type_best_first_and_enter_keeps_it() {
         .list()
         .leads()
         .iter()
-        .filter(|l| l.name.contains("Lovelace"))
+        .filter(|l| l.name().contains("Lovelace"))
         .count();
     assert!(lovelaces >= 2 && names.len() >= lovelaces, "{names:?}");
     assert!(names[..lovelaces].iter().all(|n| n.contains("Lovelace")), "{names:?}");
@@ -57,16 +57,16 @@ fn slash_searches_as_you_type_best_first_and_enter_keeps_it() {
     assert_eq!(app.search_query(), Some("lovel"));
     update(&mut app, ch('j'));
     assert_eq!(app.list().selected(), 1);
-    assert!(app.list().selected_lead().unwrap().name.contains("Lovelace"));
+    assert!(app.list().selected_lead().unwrap().name().contains("Lovelace"));
     insta::assert_snapshot!("search_kept_120x40", screen_text(&app));
 
     // Esc in the box clears it: every lead again, the selection where it was.
-    let selected = app.list().selected_lead().unwrap().id.clone();
+    let selected = app.list().selected_lead().unwrap().id().clone();
     update(&mut app, ch('/'));
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.search_query(), None);
     assert_eq!(app.list().len(), 25);
-    assert_eq!(app.list().selected_lead().unwrap().id, selected);
+    assert_eq!(app.list().selected_lead().unwrap().id(), selected);
 }
 
 #[test]
@@ -76,12 +76,12 @@ fn search_ranks_closer_matches_first_and_finds_by_email_and_phone() {
     type_text(&mut app, "lead7@");
     assert_eq!(
         shown_names(&app).first().map(String::as_str),
-        Some(app.list().leads()[7].name.as_str())
+        Some(app.list().leads()[7].name())
     );
     update(&mut app, key(KeyCode::Esc));
     update(&mut app, ch('/'));
     type_text(&mut app, "7946");
-    let with_phone = app.list().leads().iter().filter(|l| l.phone.is_some()).count();
+    let with_phone = app.list().leads().iter().filter(|l| l.phone().is_some()).count();
     assert_eq!(app.list().len(), with_phone);
 }
 
@@ -119,7 +119,7 @@ fn j_and_k_in_the_detail_walk_the_list_and_load_the_next_page_at_its_end() {
     let out = update(&mut app, ch('J'));
     assert!(out.iter().any(|r| matches!(r, ApiRequest::Get { .. })), "{out:?}");
     assert_eq!(app.list().selected(), 1);
-    assert_eq!(app.detail().unwrap().view.id, app.list().leads()[1].id);
+    assert_eq!(app.detail().unwrap().view.id(), app.list().leads()[1].id());
     update(&mut app, ch('K'));
     update(&mut app, ch('K'));
     assert_eq!(app.list().selected(), 0);
@@ -140,7 +140,7 @@ fn j_and_k_in_the_detail_walk_the_list_and_load_the_next_page_at_its_end() {
     assert_eq!(app.list().selected(), 24, "nothing to open yet");
     let out = update(&mut app, listed(&req, leads(25..50), false));
     assert_eq!(app.list().selected(), 25);
-    assert_eq!(app.detail().unwrap().view.id, lead(25).id);
+    assert_eq!(app.detail().unwrap().view.id(), lead(25).id);
     assert!(out.iter().any(|r| matches!(r, ApiRequest::Get { .. })));
 }
 
@@ -190,7 +190,7 @@ fn a_changed_query_starts_at_its_best_match() {
     update(&mut app, ch('/'));
     type_text(&mut app, "lov");
     assert_eq!((app.list().selected(), app.list().offset()), (0, 0));
-    assert!(app.list().selected_lead().unwrap().name.contains("Lovelace"));
+    assert!(app.list().selected_lead().unwrap().name().contains("Lovelace"));
     update(&mut app, key(KeyCode::Down));
     update(&mut app, key(KeyCode::Backspace));
     assert_eq!(

@@ -70,8 +70,8 @@ async fn scrolling_follows_the_cursor_through_three_pages_in_order() {
     }
     assert_eq!(app.list().selected(), target);
     assert!(app.list().len() > target, "pages ahead of the selection are loaded");
-    let loaded: Vec<&str> = app.list().leads().iter().map(|l| l.id.as_str()).collect();
-    let want: Vec<&str> = expected.iter().take(loaded.len()).map(|l| l.id.as_str()).collect();
+    let loaded: Vec<String> = app.list().leads().iter().map(|l| l.id().to_string()).collect();
+    let want: Vec<String> = expected.iter().take(loaded.len()).map(|l| l.id.clone()).collect();
     assert_eq!(
         loaded, want,
         "the loaded leads are the server's, newest first, each once"
@@ -124,12 +124,12 @@ async fn a_status_filter_shows_only_that_status() {
     pump(&mut app, &mut worker, out).await;
 
     assert_eq!(app.list().query().status, Some(LeadStatus::Qualified));
-    let ids: Vec<&str> = app.list().leads().iter().map(|l| l.id.as_str()).collect();
-    let want: Vec<&str> = qualified.iter().take(ids.len()).map(|l| l.id.as_str()).collect();
+    let ids: Vec<String> = app.list().leads().iter().map(|l| l.id().to_string()).collect();
+    let want: Vec<String> = qualified.iter().take(ids.len()).map(|l| l.id.clone()).collect();
     assert!(!ids.is_empty());
     assert_eq!(ids, want, "only qualified leads, in the server's order");
     assert!(
-        app.list().leads().iter().all(|l| l.status == LeadStatus::Qualified),
+        app.list().leads().iter().all(|l| l.status() == LeadStatus::Qualified),
         "every listed lead is qualified"
     );
     let text = screen_text(&app);

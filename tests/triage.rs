@@ -24,12 +24,12 @@ fn done_hides_a_lead_from_the_inbox_u_puts_it_back_and_all_shows_it() {
     let (mut app, _) = app_with(120, 40, 25, false);
     assert_eq!(app.unread(), 25);
     update(&mut app, ch('j'));
-    let lead = app.list().selected_lead().unwrap().id.clone();
+    let lead = app.list().selected_lead().unwrap().id().clone();
     update(&mut app, ch('d'));
     assert!(app.marks_of(&lead).done);
     assert_eq!(app.list().len(), 24, "the Inbox hides it");
     assert!(app.notice().unwrap_or("").contains("Done: Grace Lovelace · u undoes"));
-    assert_ne!(app.list().selected_lead().unwrap().id, lead);
+    assert_ne!(app.list().selected_lead().unwrap().id(), lead);
     insta::assert_snapshot!("inbox_after_done_120x40", screen_text(&app));
 
     update(&mut app, ch('u'));
@@ -60,7 +60,7 @@ fn a_lead_is_unread_until_opened_and_unread_rows_are_bold() {
     update(&mut app, ch('j'));
     update(&mut app, key(KeyCode::Enter));
     update(&mut app, key(KeyCode::Esc));
-    let grace = app.list().selected_lead().unwrap().id.clone();
+    let grace = app.list().selected_lead().unwrap().id().clone();
     assert!(app.marks_of(&grace).seen);
     assert_eq!(app.unread(), 24);
     update(&mut app, ch('j'));
@@ -105,7 +105,7 @@ fn marks_survive_a_restart_and_the_last_view_is_remembered() {
     again.restore_triage(marks, view.as_deref());
     assert_eq!(again.views()[again.view()].name, "Starred");
     assert_eq!(again.list().len(), 1);
-    assert_eq!(again.list().selected_lead().unwrap().id, first);
+    assert_eq!(again.list().selected_lead().unwrap().id(), first);
 
     #[cfg(unix)]
     {
@@ -200,13 +200,13 @@ fn the_first_page_kept_on_disk_is_drawn_at_once_then_replaced_in_place() {
     for _ in 0..3 {
         update(&mut app, ch('j'));
     }
-    let selected = app.list().selected_lead().unwrap().id.clone();
+    let selected = app.list().selected_lead().unwrap().id().clone();
     let row_on_screen = app.list().selected() - app.list().offset();
     let mut live = vec![lead(500), lead(501)];
     live.extend(leads(0..23));
     update(&mut app, listed(&single_list(&start), live, true));
     assert!(!app.list().is_cached());
-    assert_eq!(app.list().selected_lead().unwrap().id, selected);
+    assert_eq!(app.list().selected_lead().unwrap().id(), selected);
     assert_eq!(app.list().selected() - app.list().offset(), row_on_screen);
     assert!(!screen_text(&app).contains("cached"));
 }

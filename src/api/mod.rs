@@ -5,4 +5,4 @@ pub use novala_leads::{client, error, key, paging, types};
 pub mod worker;
 
 pub use novala_leads::{ApiError, ApiKey, ClientError, ClientOptions, Lead, LeadSource, LeadStatus, ListQuery};
-pub use novala_leads::{NewLead, NovalaClient, Page, Paging, RetryPolicy};
+pub use novala_leads::{CompactId, NewLead, NovalaClient, Page, Paging, RetryPolicy};

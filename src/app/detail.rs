@@ -59,47 +59,52 @@ pub fn document(
         }
     };
     let dash = "—";
-    let name = if view.name.is_empty() { "(no name)" } else { &view.name };
+    let name = if view.name().is_empty() {
+        "(no name)"
+    } else {
+        view.name()
+    };
     field(&mut out, "Name", name, None);
-    field(&mut out, "Company", view.company.as_deref().unwrap_or(dash), None);
-    field(&mut out, "Status", view.status.as_str(), Some(view.status.clone()));
-    field(&mut out, "Source", view.source.as_deref().unwrap_or(dash), None);
-    field(&mut out, "Channel", view.channel.as_deref().unwrap_or(dash), None);
-    field(&mut out, "Email", view.email.as_deref().unwrap_or(dash), None);
-    field(&mut out, "Phone", view.phone.as_deref().unwrap_or(dash), None);
-    let assignee = match &view.assignee {
-        Some(id) => match profile.member(id) {
-            Some(_) if show_names => format!("{} ({})", assignee_label(profile, true, id), short_id(id)),
-            _ => crate::sanitize::line(id).into_owned(),
+    field(&mut out, "Company", view.company().unwrap_or(dash), None);
+    let status = view.status();
+    field(&mut out, "Status", status.as_str(), Some(status.clone()));
+    field(&mut out, "Source", view.source().unwrap_or(dash), None);
+    field(&mut out, "Channel", view.channel().unwrap_or(dash), None);
+    field(&mut out, "Email", view.email().unwrap_or(dash), None);
+    field(&mut out, "Phone", view.phone().unwrap_or(dash), None);
+    let assignee = match view.assignee().map(|id| id.as_str()) {
+        Some(id) => match profile.member(&id) {
+            Some(_) if show_names => format!("{} ({})", assignee_label(profile, true, &id), short_id(&id)),
+            _ => crate::sanitize::line(&id).into_owned(),
         },
         None => "unassigned".to_string(),
     };
     field(&mut out, "Assigned to", &assignee, None);
     let created = format!(
         "{} ({} ago)",
-        view.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
-        age(view.created_at, now)
+        view.created_at().format("%Y-%m-%d %H:%M:%S UTC"),
+        age(view.created_at(), now)
     );
     let created = created.replace("(now ago)", "(just now)");
     field(&mut out, "Created", &created, None);
     field(&mut out, "Id", &view.id_display(), None);
-    field(&mut out, "Intent", view.intent.as_deref().unwrap_or(dash), None);
+    field(&mut out, "Intent", view.intent().unwrap_or(dash), None);
 
     out.push(DocLine::Blank);
     out.push(DocLine::Heading("Attribution".to_string()));
-    if view.attribution.is_empty() {
+    if view.attribution().next().is_none() {
         out.push(DocLine::Text("none".to_string()));
     }
-    for (k, v) in &view.attribution {
+    for (k, v) in view.attribution() {
         field(&mut out, k, v, None);
     }
 
     out.push(DocLine::Blank);
     out.push(DocLine::Heading("Custom fields".to_string()));
-    if view.custom_fields.is_empty() {
+    if view.custom_fields().next().is_none() {
         out.push(DocLine::Text("none".to_string()));
     }
-    for (key, value) in &view.custom_fields {
+    for (key, value) in view.custom_fields() {
         let label = match profile.custom_field(key) {
             Some(def) if show_names => crate::sanitize::line(&def.label).into_owned(),
             _ => key.to_string(),
@@ -109,7 +114,7 @@ pub fn document(
 
     out.push(DocLine::Blank);
     out.push(DocLine::Heading("Notes".to_string()));
-    match &view.notes {
+    match view.notes() {
         Some(notes) => {
             for para in notes.split('\n') {
                 if para.trim().is_empty() {

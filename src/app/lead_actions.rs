@@ -9,9 +9,9 @@ use crate::rules;
 /// The value of `field` as the screen shows it, if the lead has one.
 pub fn value(lead: &LeadView, field: LeadField) -> Option<String> {
     match field {
-        LeadField::Email => lead.email.clone(),
-        LeadField::Phone => lead.phone.clone(),
-        LeadField::Name => Some(lead.name.clone()).filter(|n| !n.is_empty()),
+        LeadField::Email => lead.email().map(str::to_string),
+        LeadField::Phone => lead.phone().map(str::to_string),
+        LeadField::Name => Some(lead.name().to_string()).filter(|n| !n.is_empty()),
         LeadField::Id => Some(lead.id_display()),
         LeadField::Website => website(lead),
     }
@@ -20,10 +20,9 @@ pub fn value(lead: &LeadView, field: LeadField) -> Option<String> {
 /// The lead's website: a custom field named like one, else the first custom field holding a web address.
 fn website(lead: &LeadView) -> Option<String> {
     let is_web = |v: &str| rules::is_url(v) && (v.starts_with("https://") || v.starts_with("http://"));
-    lead.custom_fields
-        .iter()
-        .find(|(k, v)| (k.contains("website") || k.contains("url") || &**k == "site") && is_web(v))
-        .or_else(|| lead.custom_fields.iter().find(|(_, v)| is_web(v)))
+    lead.custom_fields()
+        .find(|(k, v)| (k.contains("website") || k.contains("url") || *k == "site") && is_web(v))
+        .or_else(|| lead.custom_fields().find(|(_, v)| is_web(v)))
         .map(|(_, v)| v.to_string())
 }
 
@@ -32,14 +31,14 @@ pub fn link(lead: &LeadView, field: LeadField) -> Result<String, String> {
     let missing = || format!("This lead has no {}", field.word());
     match field {
         LeadField::Email => {
-            let email = lead.email.as_deref().ok_or_else(missing)?;
+            let email = lead.email().ok_or_else(missing)?;
             if !rules::is_email(email) || email.contains(['?', '&', '#', ' ']) {
                 return Err(format!("Not an address an email can go to: {email}"));
             }
             Ok(format!("mailto:{email}"))
         }
         LeadField::Phone => {
-            let phone = lead.phone.as_deref().ok_or_else(missing)?;
+            let phone = lead.phone().ok_or_else(missing)?;
             let dial: String = phone
                 .chars()
                 .enumerate()

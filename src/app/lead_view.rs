@@ -4,39 +4,89 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use crate::api::CompactId;
 use crate::api::types::{Lead, LeadStatus};
 use crate::sanitize;
 
-#[derive(Debug, Clone, PartialEq)]
+/// A loaded lead. Its text lives in one string, so a lead costs one allocation and about the bytes of its
+/// text (a tenant's whole history can be loaded), and the fields a rep searches by lead it, so the search
+/// reads them where they are.
+///
+/// The text is: name, company, email, phone and intent, each after a tab but the first (the search's
+/// haystack: a tab is whitespace to the matcher, like the spaces that separate words); then status,
+/// source, channel, attribution, custom fields and notes, each after a record separator; a pair's key and
+/// value are split by a unit separator and pairs by a group separator. Sanitised text holds none of
+/// these characters, so none can be forged by the server.
+#[derive(Clone, PartialEq)]
 pub struct LeadView {
-    /// The id as the server sent it: used for requests and de-duplication, never drawn.
-    pub id: String,
-    /// "First Last", or an empty string when the lead has no name.
-    pub name: String,
-    pub company: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub status: LeadStatus,
-    pub source: Option<String>,
-    pub intent: Option<String>,
-    /// Keeps its line breaks.
-    pub notes: Option<String>,
-    /// The assignee id as the server sent it (matched against the roster and used as a filter).
-    pub assignee: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub channel: Option<String>,
-    /// Key and value, in the server's key order.
-    pub attribution: Box<[(Box<str>, Box<str>)]>,
-    /// Raw key and value, in key order; the label comes from the tenant profile when drawn.
-    pub custom_fields: Box<[(Box<str>, Box<str>)]>,
+    /// As the server sent it: used for requests, de-duplication and marks, never drawn as is.
+    id: CompactId,
+    assignee: Option<CompactId>,
+    created_at: DateTime<Utc>,
+    /// Where the haystack ends in `text`; it fits in the struct's padding, and saves a scan a lead a search.
+    haystack_len: u32,
+    /// Which characters the haystack holds (see [`char_mask`]), so a search can pass over a lead without
+    /// reading its text, which lies elsewhere in memory.
+    haystack_chars: u64,
+    text: Box<str>,
 }
 
-fn line(s: &str) -> String {
-    sanitize::line(s).into_owned()
+/// A set of characters as bits, ASCII case ignored: one bit for each letter and digit, exact; other
+/// ASCII characters share bits 36 to 62 and all others bit 63, so for those it only rules out.
+pub fn char_mask(text: &str) -> u64 {
+    text.bytes().fold(0, |mask, b| mask | char_bit(b))
 }
 
-fn opt_line(s: &Option<String>) -> Option<String> {
-    s.as_deref().filter(|s| !s.trim().is_empty()).map(line)
+/// The bit of [`char_mask`] for one byte (a byte of a multi-byte character sets bit 63).
+pub fn char_bit(b: u8) -> u64 {
+    let bit = match b.to_ascii_lowercase() {
+        c @ b'a'..=b'z' => c - b'a',
+        c @ b'0'..=b'9' => c - b'0' + 26,
+        c if c.is_ascii() => 36 + c % 27,
+        _ => 63,
+    };
+    1 << bit
+}
+
+/// Whether [`char_bit`] of `b` stands for `b` alone (a letter or digit, either case).
+pub fn char_bit_is_exact(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+const FIELD: char = '\t';
+const RECORD: char = '\u{1e}';
+const GROUP: char = '\u{1d}';
+const UNIT: char = '\u{1f}';
+
+#[derive(Clone, Copy)]
+enum Searched {
+    Name,
+    Company,
+    Email,
+    Phone,
+    Intent,
+}
+
+#[derive(Clone, Copy)]
+enum Other {
+    Status,
+    Source,
+    Channel,
+    Attribution,
+    CustomFields,
+    Notes,
+}
+
+fn line(s: &str) -> std::borrow::Cow<'_, str> {
+    sanitize::line(s)
+}
+
+fn present(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.trim().is_empty())
+}
+
+fn some(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
 }
 
 /// A JSON value of a custom field or attribution entry, as one line of text.
@@ -46,53 +96,164 @@ pub fn value_text(v: &Value) -> String {
         Value::Bool(true) => "yes".to_string(),
         Value::Bool(false) => "no".to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => line(s),
+        Value::String(s) => line(s).into_owned(),
         Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        Value::Object(_) => line(&v.to_string()),
+        Value::Object(_) => line(&v.to_string()).into_owned(),
     }
 }
 
+fn push_pairs<'a>(text: &mut String, pairs: impl Iterator<Item = (&'a String, &'a Value)>) {
+    for (n, (k, v)) in pairs.enumerate() {
+        if n > 0 {
+            text.push(GROUP);
+        }
+        text.push_str(&line(k));
+        text.push(UNIT);
+        text.push_str(&value_text(v));
+    }
+}
+
+fn pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.split(GROUP)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once(UNIT).unwrap_or((p, "")))
+}
+
 impl LeadView {
-    /// The id as drawn (a server may send anything as an id). Made when shown rather than kept, since
-    /// every loaded lead would otherwise hold it twice.
-    pub fn id_display(&self) -> String {
-        line(&self.id)
+    pub fn new(lead: &Lead) -> LeadView {
+        let mut text = String::new();
+        text.push_str(&line(lead.full_name().trim()));
+        for part in [&lead.company_name, &lead.email, &lead.phone, &lead.intent] {
+            text.push(FIELD);
+            text.push_str(&present(part).map(line).unwrap_or_default());
+        }
+        let haystack_len = u32::try_from(text.len()).unwrap_or(0);
+        text.push(RECORD);
+        text.push_str(&line(lead.status.as_str()));
+        text.push(RECORD);
+        text.push_str(&lead.source.as_ref().map(|s| line(s.as_str())).unwrap_or_default());
+        text.push(RECORD);
+        text.push_str(&present(&lead.channel).map(line).unwrap_or_default());
+        text.push(RECORD);
+        push_pairs(&mut text, lead.attribution.iter().flatten());
+        text.push(RECORD);
+        push_pairs(&mut text, lead.custom_fields.iter());
+        text.push(RECORD);
+        if let Some(notes) = present(&lead.notes) {
+            text.push_str(&sanitize::multiline(notes));
+        }
+        LeadView {
+            id: CompactId::new(&lead.id),
+            assignee: lead
+                .assigned_to
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(CompactId::new),
+            created_at: lead.created_at,
+            haystack_len,
+            haystack_chars: char_mask(text.get(..haystack_len as usize).unwrap_or(&text)),
+            text: text.into_boxed_str(),
+        }
     }
 
-    pub fn new(lead: &Lead) -> LeadView {
-        let status = match &lead.status {
-            LeadStatus::Other(s) => LeadStatus::Other(line(s)),
-            known => known.clone(),
-        };
-        LeadView {
-            id: lead.id.clone(),
-            name: line(lead.full_name().trim()),
-            company: opt_line(&lead.company_name),
-            email: opt_line(&lead.email),
-            phone: opt_line(&lead.phone),
-            status,
-            source: lead.source.as_ref().map(|s| line(s.as_str())),
-            intent: opt_line(&lead.intent),
-            notes: lead
-                .notes
-                .as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| sanitize::multiline(s).into_owned()),
-            assignee: lead.assigned_to.clone().filter(|s| !s.is_empty()),
-            created_at: lead.created_at,
-            channel: opt_line(&lead.channel),
-            attribution: lead
-                .attribution
-                .iter()
-                .flatten()
-                .map(|(k, v)| (line(k).into(), value_text(v).into()))
-                .collect(),
-            custom_fields: lead
-                .custom_fields
-                .iter()
-                .map(|(k, v)| (line(k).into(), value_text(v).into()))
-                .collect(),
+    pub fn id(&self) -> &CompactId {
+        &self.id
+    }
+
+    /// The id as drawn (a server may send anything as an id).
+    pub fn id_display(&self) -> String {
+        line(&self.id.as_str()).into_owned()
+    }
+
+    /// The assignee's id as the server sent it (matched against the roster and used as a filter).
+    pub fn assignee(&self) -> Option<&CompactId> {
+        self.assignee.as_ref()
+    }
+
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+
+    /// What the search matches: name, company, email, phone and intent, split by tabs.
+    pub fn haystack(&self) -> &str {
+        match self.text.get(..self.haystack_len as usize) {
+            Some(haystack) if self.haystack_len > 0 => haystack,
+            // Past 4 GiB of text (nothing a server would be let send): found by looking.
+            _ => self.text.split(RECORD).next().unwrap_or_default(),
         }
+    }
+
+    /// The characters of [`LeadView::haystack`], as [`char_mask`] gives them.
+    pub fn haystack_chars(&self) -> u64 {
+        self.haystack_chars
+    }
+
+    fn searched(&self, field: Searched) -> &str {
+        self.haystack().split(FIELD).nth(field as usize).unwrap_or_default()
+    }
+
+    fn other(&self, field: Other) -> &str {
+        self.text.split(RECORD).nth(field as usize + 1).unwrap_or_default()
+    }
+
+    /// "First Last", or an empty string when the lead has no name.
+    pub fn name(&self) -> &str {
+        self.searched(Searched::Name)
+    }
+
+    pub fn company(&self) -> Option<&str> {
+        some(self.searched(Searched::Company))
+    }
+
+    pub fn email(&self) -> Option<&str> {
+        some(self.searched(Searched::Email))
+    }
+
+    pub fn phone(&self) -> Option<&str> {
+        some(self.searched(Searched::Phone))
+    }
+
+    pub fn intent(&self) -> Option<&str> {
+        some(self.searched(Searched::Intent))
+    }
+
+    pub fn status(&self) -> LeadStatus {
+        LeadStatus::from_wire(self.other(Other::Status))
+    }
+
+    pub fn source(&self) -> Option<&str> {
+        some(self.other(Other::Source))
+    }
+
+    pub fn channel(&self) -> Option<&str> {
+        some(self.other(Other::Channel))
+    }
+
+    /// Keeps its line breaks.
+    pub fn notes(&self) -> Option<&str> {
+        some(self.other(Other::Notes))
+    }
+
+    /// Key and value, in the server's key order.
+    pub fn attribution(&self) -> impl Iterator<Item = (&str, &str)> {
+        pairs(self.other(Other::Attribution))
+    }
+
+    /// Raw key and value, in key order; the label comes from the tenant profile when drawn.
+    pub fn custom_fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        pairs(self.other(Other::CustomFields))
+    }
+}
+
+impl std::fmt::Debug for LeadView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeadView")
+            .field("id", &self.id)
+            .field("name", &self.name())
+            .field("status", &self.status())
+            .field("assignee", &self.assignee)
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
     }
 }
 
@@ -141,23 +302,68 @@ mod tests {
         }))
         .unwrap();
         let v = LeadView::new(&lead);
-        assert_eq!(v.id, "id\u{202E}1");
+        assert_eq!(v.id().as_str(), "id\u{202E}1");
         assert_eq!(v.id_display(), "id\u{2423}1");
-        assert_eq!(v.name, "Ada\u{FFFD}");
-        assert_eq!(v.company.as_deref(), Some("Evil Corp"));
-        assert_eq!(v.notes.as_deref(), Some("a\nb\u{FFFD}"));
-        assert_eq!(v.status, LeadStatus::Other("x\u{FFFD}".into()));
+        assert_eq!(v.name(), "Ada\u{FFFD}");
+        assert_eq!(v.company(), Some("Evil Corp"));
+        assert_eq!(v.email(), None);
+        assert_eq!(v.notes(), Some("a\nb\u{FFFD}"));
+        assert_eq!(v.status(), LeadStatus::Other("x\u{FFFD}".into()));
         assert_eq!(
-            v.custom_fields,
-            vec![
-                ("b".into(), "yes".into()),
-                ("k".into(), "v\u{2423}".into()),
-                ("list".into(), "a, b".into()),
-                ("n".into(), "3".into())
-            ]
-            .into_boxed_slice()
+            v.custom_fields().collect::<Vec<_>>(),
+            vec![("b", "yes"), ("k", "v\u{2423}"), ("list", "a, b"), ("n", "3")]
         );
-        assert_eq!(v.attribution, vec![("utm".into(), "x y".into())].into_boxed_slice());
+        assert_eq!(v.attribution().collect::<Vec<_>>(), [("utm", "x y")]);
+    }
+
+    #[test]
+    fn every_field_reads_back_and_separators_from_the_server_cannot_move_a_field() {
+        let lead: Lead = serde_json::from_value(json!({
+            "id": "0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10", "status": "qualified",
+            "createdAt": "2026-01-01T00:00:00Z", "firstName": "Ada", "lastName": "L\u{1e}x",
+            "companyName": "A\tB\u{1f}C", "email": "a@b.example", "phone": "+1 555",
+            "intent": "buy\u{1d}", "notes": "line 1\nline\u{1e}2", "source": "web", "channel": "fair",
+            "assignedTo": "u-1",
+            "attribution": {"utm\u{1f}k": "v\u{1d}w", "b": 1},
+            "customFields": {"region": "emea", "empty": ""}
+        }))
+        .unwrap();
+        let v = LeadView::new(&lead);
+        assert_eq!(v.id().as_str(), "0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10");
+        assert_eq!(v.assignee().map(|a| a.as_str().into_owned()).as_deref(), Some("u-1"));
+        assert_eq!(v.name(), "Ada L\u{FFFD}x");
+        assert_eq!(v.company(), Some("A B\u{FFFD}C"));
+        assert_eq!(v.email(), Some("a@b.example"));
+        assert_eq!(v.phone(), Some("+1 555"));
+        assert_eq!(v.intent(), Some("buy\u{FFFD}"));
+        assert_eq!(v.status(), LeadStatus::Qualified);
+        assert_eq!(v.source(), Some("web"));
+        assert_eq!(v.channel(), Some("fair"));
+        assert_eq!(v.notes(), Some("line 1\nline\u{FFFD}2"));
+        assert_eq!(
+            v.attribution().collect::<Vec<_>>(),
+            [("b", "1"), ("utm\u{FFFD}k", "v\u{FFFD}w")]
+        );
+        assert_eq!(
+            v.custom_fields().collect::<Vec<_>>(),
+            [("empty", ""), ("region", "emea")]
+        );
+        assert_eq!(
+            v.haystack(),
+            "Ada L\u{FFFD}x\tA B\u{FFFD}C\ta@b.example\t+1 555\tbuy\u{FFFD}"
+        );
+
+        // Ids as bytes, every text in one allocation: the struct stays this small at 100,000 leads.
+        assert!(std::mem::size_of::<LeadView>() <= 88);
+
+        let bare: Lead = serde_json::from_value(json!({
+            "id": "x", "status": "new", "createdAt": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        let v = LeadView::new(&bare);
+        assert_eq!((v.name(), v.company(), v.notes(), v.source()), ("", None, None, None));
+        assert_eq!(v.assignee(), None);
+        assert_eq!(v.attribution().count() + v.custom_fields().count(), 0);
     }
 
     #[test]

@@ -7,7 +7,6 @@ use crate::api::paging::Paging;
 use crate::api::types::{Lead, ListQuery, Page};
 use crate::api::worker::RequestId;
 use crate::app::lead_view::LeadView;
-use crate::app::search::SearchIndex;
 
 /// Where this list's page requests stand. Which cursor comes next, and which leads were seen, is the
 /// business of [`Paging`].
@@ -42,8 +41,6 @@ pub struct LeadList {
     shown: Option<Vec<u32>>,
     /// The leads shown came from the first page kept on disk last time; the live one replaces them.
     cached: bool,
-    /// The loaded leads' search text, in their order.
-    index: SearchIndex,
 }
 
 /// What the row under the last lead says.
@@ -65,13 +62,7 @@ impl LeadList {
             offset: 0,
             shown: None,
             cached: false,
-            index: SearchIndex::default(),
         }
-    }
-
-    /// The loaded leads' search text.
-    pub fn search_index(&self) -> &SearchIndex {
-        &self.index
     }
 
     /// Shows the first page kept from last time until the live one arrives. Nothing is asked for: the
@@ -81,7 +72,6 @@ impl LeadList {
             return;
         }
         self.leads = leads.iter().map(LeadView::new).collect();
-        self.index = SearchIndex::of(&self.leads);
         self.cached = !self.leads.is_empty();
     }
 
@@ -247,20 +237,17 @@ impl LeadList {
             self.cached = false;
             let kept = self
                 .selected_lead()
-                .map(|l| (l.id.clone(), self.selected - self.offset));
+                .map(|l| (l.id().clone(), self.selected - self.offset));
             self.leads.clear();
-            self.index = SearchIndex::default();
             self.shown = None;
             kept
         } else {
             None
         };
         let fresh = self.paging.accept(cursor, page);
-        let from = self.leads.len();
         self.leads.extend(fresh.iter().map(LeadView::new));
-        self.index.extend(&self.leads[from..]);
         if let Some((id, row_on_screen)) = keep {
-            self.selected = self.leads.iter().position(|l| l.id == id).unwrap_or(0);
+            self.selected = self.leads.iter().position(|l| *l.id() == id).unwrap_or(0);
             self.offset = self.selected.saturating_sub(row_on_screen);
         }
         self.pages = if self.paging.is_done() {
@@ -287,10 +274,9 @@ impl LeadList {
     /// Puts a lead at the top and selects it (a lead just created); an already listed lead moves there.
     pub fn insert_top(&mut self, lead: &Lead) {
         if self.paging.fresh(vec![lead.clone()]).is_empty() {
-            self.leads.retain(|l| l.id != lead.id);
+            self.leads.retain(|l| !l.id().is(&lead.id));
         }
         self.leads.insert(0, LeadView::new(lead));
-        self.index = SearchIndex::of(&self.leads);
         self.shown = None;
         self.selected = 0;
         self.offset = 0;
@@ -307,8 +293,6 @@ impl LeadList {
         }
         let had_leads = !self.leads.is_empty();
         self.leads.splice(0..0, fresh.iter().map(LeadView::new));
-        // New leads go on top, so every index moves: built again (a poll brings new leads rarely).
-        self.index = SearchIndex::of(&self.leads);
         if let Some(shown) = self.shown.as_mut() {
             // Indices move down by the leads put on top; the search ranks the new ones when it runs again.
             let added = u32::try_from(added).unwrap_or(u32::MAX);
@@ -325,9 +309,8 @@ impl LeadList {
 
     /// Replaces a listed lead with a fresher copy of it.
     pub fn refresh(&mut self, view: &LeadView) {
-        if let Some(l) = self.leads.iter_mut().find(|l| l.id == view.id) {
+        if let Some(l) = self.leads.iter_mut().find(|l| l.id() == view.id()) {
             *l = view.clone();
-            self.index = SearchIndex::of(&self.leads);
         }
     }
 

@@ -18,9 +18,9 @@ pub mod views;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-use crate::api::ApiError;
 use crate::api::types::{Lead, LeadStatus, ListQuery, Page};
 use crate::api::worker::{ApiEvent, ApiRequest, RequestId};
+use crate::api::{ApiError, CompactId};
 use crate::tenant::TenantProfile;
 pub use action::{Effect, LeadField, Msg};
 use detail::DetailState;
@@ -122,9 +122,9 @@ pub struct App {
     /// Keep asking for the next page until the list is complete (`L`).
     load_all: bool,
     /// Triage marks kept on this machine, by lead id.
-    marks: HashMap<String, Marks>,
+    marks: HashMap<CompactId, Marks>,
     /// The marks before the last triage key, for `u`.
-    undo: Vec<(String, Marks)>,
+    undo: Vec<(CompactId, Marks)>,
     views: Vec<views::View>,
     view: usize,
     /// Unseen leads among those shown.
@@ -212,7 +212,7 @@ impl App {
     }
 
     /// The marks of a lead (unseen, not done, not starred when it has none).
-    pub fn marks_of(&self, lead_id: &str) -> Marks {
+    pub fn marks_of(&self, lead_id: &CompactId) -> Marks {
         self.marks.get(lead_id).copied().unwrap_or_default()
     }
 
@@ -233,7 +233,7 @@ impl App {
     /// Hands the app the marks kept from earlier sessions and the view last open. Called before the first
     /// key, like `restore_draft`.
     pub fn restore_triage(&mut self, marks: HashMap<String, Marks>, view: Option<&str>) {
-        self.marks = marks;
+        self.marks = marks.into_iter().map(|(id, m)| (CompactId::new(&id), m)).collect();
         if let Some(i) = view.and_then(|name| self.views.iter().position(|v| v.name == name)) {
             self.view = i;
             if let Some(v) = self.views.get(i).filter(|v| v.saved) {
@@ -705,18 +705,18 @@ impl App {
         let Some(view) = self.list.selected_lead().cloned() else {
             return Vec::new();
         };
-        let marks = self.marks_of(&view.id);
+        let marks = self.marks_of(view.id());
         if !marks.seen {
             // Seen once opened; the list keeps its place (an unread filter would jump under the rep).
-            self.marks.insert(view.id.clone(), Marks { seen: true, ..marks });
+            self.marks.insert(view.id().clone(), Marks { seen: true, ..marks });
             self.unread = self.unread.saturating_sub(1);
             self.effects.push(Effect::SaveMarks {
-                lead_id: view.id.clone(),
+                lead_id: view.id().to_string(),
                 marks: Marks { seen: true, ..marks },
             });
         }
         let id = self.new_id();
-        let lead_id = view.id.clone();
+        let lead_id = view.id().to_string();
         self.detail = Some(DetailState {
             view,
             request: Some(id),
@@ -789,7 +789,7 @@ impl App {
 
     fn count_unread(&self) -> usize {
         let marks = &self.marks;
-        let unseen = |l: &LeadView| !marks.get(&l.id).is_some_and(|m| m.seen);
+        let unseen = |l: &LeadView| !marks.get(l.id()).is_some_and(|m| m.seen);
         match self.list.shown() {
             _ if marks.is_empty() => self.list.len(),
             Some(rows) => rows
@@ -824,7 +824,7 @@ impl App {
             triage.admits(
                 leads
                     .get(*i as usize)
-                    .and_then(|l| if no_marks { None } else { marks.get(&l.id) }),
+                    .and_then(|l| if no_marks { None } else { marks.get(l.id()) }),
             )
         };
         let searching = self.search.as_ref().is_some_and(|s| !s.query().trim().is_empty());
@@ -841,7 +841,7 @@ impl App {
             _ => all.filter(admitted).collect(),
         };
         let shown = match self.search.as_mut() {
-            Some(search) if searching => Some(search.rank(self.list.search_index(), candidates.into_iter())),
+            Some(search) if searching => Some(search.rank(self.list.leads(), candidates.into_iter())),
             _ if candidates.len() == leads.len() => None,
             _ => Some(candidates),
         };
@@ -871,7 +871,7 @@ impl App {
         let Some(lead) = self.acted_on() else {
             return;
         };
-        let (id, name) = (lead.id.clone(), lead.name.clone());
+        let (id, name) = (lead.id().clone(), lead.name().to_string());
         let before = self.marks_of(&id);
         let mut after = before;
         change(&mut after);
@@ -894,11 +894,11 @@ impl App {
     }
 
     /// Sets a lead's marks, asks for them to be kept on disk, and shows the list the view now admits.
-    fn set_marks(&mut self, lead_id: &str, marks: Marks) {
+    fn set_marks(&mut self, lead_id: &CompactId, marks: Marks) {
         if self.marks_of(lead_id) == marks {
             return;
         }
-        self.marks.insert(lead_id.to_string(), marks);
+        self.marks.insert(lead_id.clone(), marks);
         self.effects.push(Effect::SaveMarks {
             lead_id: lead_id.to_string(),
             marks,
@@ -1124,10 +1124,10 @@ impl App {
         let Some(first) = matching.first() else {
             return;
         };
-        let who = if first.name.is_empty() {
+        let who = if first.name().is_empty() {
             "(no name)"
         } else {
-            &first.name
+            first.name()
         };
         let text = match matching.len() {
             1 => format!("New lead in {}: {who}", view.name),

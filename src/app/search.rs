@@ -5,59 +5,7 @@
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-use crate::app::lead_view::LeadView;
-
-/// The text a lead is searched by (what a rep remembers of it), appended to `out`.
-pub fn push_haystack(out: &mut String, lead: &LeadView) {
-    let start = out.len();
-    for part in [
-        Some(lead.name.as_str()),
-        lead.company.as_deref(),
-        lead.email.as_deref(),
-        lead.phone.as_deref(),
-        lead.intent.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        // An ASCII separator keeps an ASCII lead's text ASCII, which nucleo matches several times faster.
-        if out.len() > start {
-            out.push_str("  ");
-        }
-        out.push_str(part);
-    }
-}
-
-/// Every loaded lead's search text, end to end in one buffer: a search reads it front to back, which
-/// the processor's caches serve far faster than a string per lead scattered over the heap.
-#[derive(Debug, Clone, Default)]
-pub struct SearchIndex {
-    text: String,
-    ends: Vec<u32>,
-}
-
-impl SearchIndex {
-    pub fn of(leads: &[LeadView]) -> SearchIndex {
-        let mut index = SearchIndex::default();
-        index.extend(leads);
-        index
-    }
-
-    pub fn extend(&mut self, leads: &[LeadView]) {
-        for lead in leads {
-            push_haystack(&mut self.text, lead);
-            self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        }
-    }
-
-    /// The search text of lead `i`.
-    pub fn get(&self, i: u32) -> Option<&str> {
-        let i = i as usize;
-        let end = *self.ends.get(i)? as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        self.text.get(start..end)
-    }
-}
+use crate::app::lead_view::{LeadView, char_bit, char_bit_is_exact};
 
 /// The search in force: what was typed, and the matching leads (indices into the list's leads), best first.
 #[derive(Debug, Clone)]
@@ -104,19 +52,23 @@ impl Search {
     /// (newest first). A quick scan keeps only leads holding each word's letters in order; when more than
     /// [`RANK_AT_MOST`] pass (a letter or two typed into a big list), they stay newest first, since scoring
     /// them all would cost several frames and a ranking over nearly everything says little.
-    pub fn rank(&mut self, index: &SearchIndex, candidates: impl Iterator<Item = u32>) -> Vec<u32> {
+    pub fn rank(&mut self, leads: &[LeadView], candidates: impl Iterator<Item = u32>) -> Vec<u32> {
         let words: Vec<Vec<u8>> = self
             .query
             .split_whitespace()
             .map(|w| w.bytes().map(|b| b.to_ascii_lowercase()).collect())
             .collect();
         let ascii = self.query.is_ascii();
+        let needed = words.iter().flatten().fold(0, |mask, &b| mask | char_bit(b));
+        // One letter or digit per word: the lead's character set answers alone, without its text.
+        let by_chars_alone = words.iter().all(|w| w.len() == 1 && char_bit_is_exact(w[0]));
         let passing: Vec<u32> = candidates
             .filter(|&i| {
                 !ascii
-                    || index
-                        .get(i)
-                        .is_some_and(|text| words.iter().all(|w| holds_in_order(text, w)))
+                    || leads.get(i as usize).is_some_and(|l| {
+                        l.haystack_chars() & needed == needed
+                            && (by_chars_alone || words.iter().all(|w| holds_in_order(l.haystack(), w)))
+                    })
             })
             .collect();
         if passing.len() > RANK_AT_MOST {
@@ -125,7 +77,7 @@ impl Search {
         let mut scored: Vec<(u32, u32)> = passing
             .into_iter()
             .filter_map(|i| {
-                let text = index.get(i)?;
+                let text = leads.get(i as usize)?.haystack();
                 self.score(text).map(|s| (s, i))
             })
             .collect();
@@ -211,22 +163,65 @@ mod ranking {
     use super::*;
 
     #[test]
+    fn the_character_set_shortcut_finds_exactly_what_reading_the_text_finds() {
+        let names = ["Ada Lovelace", "ZOE Quint", "Émile 42", "x@y.example", "", "Bob-Smith"];
+        let leads: Vec<LeadView> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                LeadView::new(
+                    &serde_json::from_value(serde_json::json!({
+                        "id": i.to_string(), "status": "new", "createdAt": "2026-01-01T00:00:00Z",
+                        "firstName": name
+                    }))
+                    .unwrap(),
+                )
+            })
+            .collect();
+        for query in ["a", "Z", "q", "4", "@", "-", "é", "l q", "x y", "ml", "42"] {
+            let mut found = Search::new(query).rank(&leads, 0..leads.len() as u32);
+            found.sort();
+            let expected: Vec<u32> = (0..leads.len() as u32)
+                .filter(|&i| {
+                    let text = leads[i as usize].haystack().to_lowercase();
+                    query.split_whitespace().all(|w| {
+                        let mut rest = text.as_str();
+                        w.to_lowercase().chars().all(|c| match rest.find(c) {
+                            Some(at) => {
+                                rest = &rest[at + c.len_utf8()..];
+                                true
+                            }
+                            None => false,
+                        })
+                    })
+                })
+                .collect();
+            assert_eq!(found, expected, "query {query:?}");
+        }
+    }
+
+    #[test]
     fn a_run_of_the_query_in_a_name_beats_letters_spread_over_the_line() {
-        let mut index = SearchIndex {
-            text: "Lucía Ivanova  lucia@mail.example  Requested the onboarding checklist".to_string(),
-            ends: Vec::new(),
-        };
-        index.ends.push(index.text.len() as u32);
-        index.text.push_str("María Costa  maria@example.com");
-        index.ends.push(index.text.len() as u32);
+        let lead = |v: serde_json::Value| LeadView::new(&serde_json::from_value(v).unwrap());
+        let leads = [
+            lead(serde_json::json!({
+                "id": "1", "status": "new", "createdAt": "2026-01-01T00:00:00Z",
+                "firstName": "Lucía", "lastName": "Ivanova", "email": "lucia@mail.example",
+                "intent": "Requested the onboarding checklist"
+            })),
+            lead(serde_json::json!({
+                "id": "2", "status": "new", "createdAt": "2026-01-01T00:00:00Z",
+                "firstName": "María", "lastName": "Costa", "email": "maria@example.com"
+            })),
+        ];
         let mut search = Search::new("mar");
-        let ranked = search.rank(&index, 0..2);
+        let ranked = search.rank(&leads, 0..2);
         assert_eq!(
             ranked.first(),
             Some(&1),
             "{:?} {:?}",
-            search.score(index.get(0).unwrap()),
-            search.score(index.get(1).unwrap())
+            search.score(leads[0].haystack()),
+            search.score(leads[1].haystack())
         );
     }
 }

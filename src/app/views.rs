@@ -94,11 +94,11 @@ impl View {
     /// Whether a lead just arrived (no marks yet) belongs in this view.
     pub fn admits_new(&self, lead: &crate::app::lead_view::LeadView) -> bool {
         self.triage.admits(None)
-            && self.status.as_ref().is_none_or(|s| *s == lead.status)
+            && self.status.as_ref().is_none_or(|s| *s == lead.status())
             && self
                 .assigned_to
                 .as_ref()
-                .is_none_or(|a| lead.assignee.as_ref() == Some(a))
+                .is_none_or(|a| lead.assignee().is_some_and(|x| x.is(a)))
     }
 }
 

@@ -26,10 +26,10 @@ pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
         app.now(),
         width,
     );
-    let name = if detail.view.name.is_empty() {
+    let name = if detail.view.name().is_empty() {
         "(no name)"
     } else {
-        &detail.view.name
+        detail.view.name()
     };
     let state = if detail.request.is_some() {
         Span::styled(

@@ -93,16 +93,16 @@ fn cell_text(app: &App, lead: &LeadView, column: Column, width: usize) -> String
     let dash = "—";
     let text = match column {
         Column::Marker => String::new(),
-        Column::Name if lead.name.is_empty() => "(no name)".to_string(),
-        Column::Name => lead.name.clone(),
-        Column::Company => lead.company.clone().unwrap_or_else(|| dash.to_string()),
-        Column::Status => lead.status.as_str().to_string(),
-        Column::Source => lead.source.clone().unwrap_or_else(|| dash.to_string()),
-        Column::Assignee => match &lead.assignee {
-            Some(id) => assignee_label(&app.settings().profile, app.settings().show_names, id),
+        Column::Name if lead.name().is_empty() => "(no name)".to_string(),
+        Column::Name => lead.name().to_string(),
+        Column::Company => lead.company().unwrap_or(dash).to_string(),
+        Column::Status => lead.status().as_str().to_string(),
+        Column::Source => lead.source().unwrap_or(dash).to_string(),
+        Column::Assignee => match lead.assignee() {
+            Some(id) => assignee_label(&app.settings().profile, app.settings().show_names, &id.as_str()),
             None => dash.to_string(),
         },
-        Column::Age => age(lead.created_at, app.now()),
+        Column::Age => age(lead.created_at(), app.now()),
     };
     fit(&text, width)
 }
@@ -125,8 +125,8 @@ fn lead_row<'a>(
             return Cell::from(if *c == Column::Marker { "›".to_string() } else { text });
         }
         let style = match c {
-            Column::Status => look.status(&lead.status),
-            Column::Name if lead.name.is_empty() => look.muted(),
+            Column::Status => look.status(&lead.status()),
+            Column::Name if lead.name().is_empty() => look.muted(),
             Column::Company | Column::Source | Column::Assignee if text == "—" => look.muted(),
             Column::Age => look.muted(),
             _ => Style::new(),
@@ -134,7 +134,7 @@ fn lead_row<'a>(
         Cell::from(Span::styled(text, style))
     });
     let row = Row::new(cells);
-    let row = if app.marks_of(&lead.id).seen {
+    let row = if app.marks_of(lead.id()).seen {
         row
     } else {
         // Unread until opened, as in a mail client.

@@ -3,6 +3,7 @@
 //! through leads by following the API's cursors. No terminal code lives here.
 
 pub mod client;
+pub mod compact_id;
 pub mod error;
 pub mod key;
 pub mod paging;
@@ -14,6 +15,7 @@ pub mod transport;
 pub mod types;
 
 pub use client::{ClientError, ClientOptions, NovalaClient, RetryPolicy};
+pub use compact_id::CompactId;
 pub use error::ApiError;
 pub use key::ApiKey;
 pub use paging::Paging;

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::compact_id::CompactId;
 use crate::types::{Lead, Page};
 
 /// Where one walk through a list stands. Make a new one (or [`Paging::reset`]) when the filter changes.
@@ -14,26 +15,7 @@ pub struct Paging {
     /// Whether the first page was accepted; with no `next` after it, the walk is done.
     started: bool,
     followed: HashSet<String>,
-    seen: HashSet<SeenId>,
-}
-
-/// A lead id as the walk remembers it: the 16 bytes of a UUID (what Novala sends), else the text. A walk
-/// over a whole tenant remembers every id, so this is the difference of tens of bytes a lead.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum SeenId {
-    Uuid(u128),
-    Other(Box<str>),
-}
-
-impl SeenId {
-    fn of(id: &str) -> SeenId {
-        let mut buf = uuid::Uuid::encode_buffer();
-        match uuid::Uuid::try_parse(id) {
-            // Only the canonical spelling, so two spellings of one UUID stay two ids, as the server sent them.
-            Ok(u) if u.hyphenated().encode_lower(&mut buf) == id => SeenId::Uuid(u.as_u128()),
-            _ => SeenId::Other(id.into()),
-        }
-    }
+    seen: HashSet<CompactId>,
 }
 
 impl Paging {
@@ -85,7 +67,7 @@ impl Paging {
     pub fn fresh(&mut self, leads: Vec<Lead>) -> Vec<Lead> {
         leads
             .into_iter()
-            .filter(|lead| self.seen.insert(SeenId::of(&lead.id)))
+            .filter(|lead| self.seen.insert(CompactId::new(&lead.id)))
             .collect()
     }
 }
