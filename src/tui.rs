@@ -24,9 +24,19 @@ use crate::ui;
 
 /// How often the clock and the spinner move when nothing else happens.
 const TICK: Duration = Duration::from_millis(200);
-/// How often the clock moves while nothing is awaited: enough for the poll's 30 s and the age column's
-/// minutes, and five times fewer wake-ups for an inbox left open all day.
-const IDLE_TICK: Duration = Duration::from_secs(1);
+/// While nothing is awaited the clock moves only when it changes something (`App::next_wake`: the poll,
+/// a retry, the age column's minute), and at least this often, should the system clock jump.
+const IDLE_TICK_MAX: Duration = Duration::from_secs(60);
+
+/// When an idle inbox next needs the clock: at `App::next_wake`, never sooner than a short tick (a wake
+/// already due must not become a busy loop), never later than `IDLE_TICK_MAX`.
+fn idle_deadline(app: &App) -> tokio::time::Instant {
+    let wait = (app.next_wake() - Utc::now())
+        .to_std()
+        .unwrap_or(Duration::ZERO)
+        .clamp(TICK, IDLE_TICK_MAX);
+    tokio::time::Instant::now() + wait
+}
 
 /// The terminal in inbox mode. Dropping it restores the terminal, so every way out of `run` (an error
 /// included) leaves the shell usable.
@@ -124,10 +134,13 @@ pub async fn run(
             drawn_minute = minute(&app);
             dirty = false;
         }
-        // Work just asked for makes the spinner turn from the next short tick, not the next idle one.
-        if app.busy() {
-            next_tick = next_tick.min(tokio::time::Instant::now() + TICK);
-        }
+        // Work just asked for makes the spinner turn from the next short tick; with nothing awaited the
+        // clock sleeps until it matters (a deadline either way, so a stream of keys cannot starve it).
+        next_tick = if app.busy() {
+            next_tick.min(tokio::time::Instant::now() + TICK)
+        } else {
+            idle_deadline(&app)
+        };
         tokio::select! {
             event = input.next() => match event {
                 Some(Ok(event)) => {
@@ -149,7 +162,7 @@ pub async fn run(
             }
             // A deadline, not a fresh sleep per event: a stream of keys or answers must not starve the clock.
             _ = tokio::time::sleep_until(next_tick) => {
-                next_tick = tokio::time::Instant::now() + if app.busy() { TICK } else { IDLE_TICK };
+                next_tick = tokio::time::Instant::now() + TICK;
                 let was_busy = app.busy();
                 dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests);
                 // The clock moves what is drawn only through the spinner and the age column's minutes.

@@ -8,7 +8,7 @@ use leadbox::api::ApiError;
 use leadbox::api::types::{Lead, LeadStatus};
 use leadbox::api::worker::ApiRequest;
 use leadbox::app::list::PageState;
-use leadbox::app::poll::POLL_EVERY_SECS;
+use leadbox::app::poll::{POLL_EVERY_SECS, POLL_SIZE};
 use leadbox::app::{App, Msg, list_rows, update};
 
 fn tick_at(app: &mut App, millis: i64) -> Vec<ApiRequest> {
@@ -43,7 +43,13 @@ fn poll_at(app: &mut App, millis: i64) -> ApiRequest {
         unreachable!()
     };
     assert_eq!(cursor, &None, "a poll asks for the first page");
-    assert_eq!(query, app.list().query(), "for the filter in force");
+    let listed = app.list().query();
+    assert_eq!(
+        (&query.status, &query.assigned_to),
+        (&listed.status, &listed.assigned_to),
+        "for the filter in force"
+    );
+    assert!(query.limit.is_some() && query.limit <= listed.limit, "{query:?}");
     assert_eq!(app.poll_in_flight(), Some(*id));
     assert_ne!(app.list().in_flight(), Some(*id), "the walk does not wait for the poll");
     poll
@@ -193,6 +199,54 @@ fn new_leads_land_on_top_once_and_the_selected_lead_stays_selected_and_on_screen
     assert_eq!(app.list().leads()[0].id(), arrival(4).id);
     assert_eq!(app.notice(), Some("1 new lead"));
     assert_eq!(app.list().selected_lead().unwrap().id(), lead(50).id);
+}
+
+#[test]
+fn a_poll_asks_for_a_few_leads_and_for_a_full_page_at_once_when_all_were_new() {
+    let (mut app, _) = app_with(80, 24, 100, false);
+    let page_size = app.list().query().limit.unwrap();
+    let limit = |r: &ApiRequest| match r {
+        ApiRequest::List { query, .. } => query.limit,
+        _ => None,
+    };
+    let poll = poll_at(&mut app, 30_000);
+    assert_eq!(limit(&poll), Some(POLL_SIZE));
+    // Ten arrivals, all new: more may have come than the poll asked for.
+    let burst: Vec<Lead> = (1..=15).rev().map(arrival).collect();
+    update(&mut app, listed(&poll, burst[..POLL_SIZE as usize].to_vec(), true));
+    assert_eq!(app.list().len(), 110);
+    assert!(app.next_wake() <= now() + Duration::seconds(30), "due at once");
+    let wide = poll_at(&mut app, 30_200);
+    assert_eq!(limit(&wide), Some(page_size), "a full page follows at once");
+    let mut page = burst.clone();
+    page.extend(leads(0..85));
+    update(&mut app, listed(&wide, page, true));
+    assert_eq!(app.list().len(), 115, "the five the small poll missed are there");
+    assert_eq!(
+        ids(&app)[..15],
+        burst.iter().map(|l| l.id.clone()).collect::<Vec<_>>()[..],
+        "newest first"
+    );
+    // Back to small polls, every 30 s.
+    assert!(list_requests(&tick_at(&mut app, 59_000)).is_empty());
+    let poll = poll_at(&mut app, 60_200);
+    assert_eq!(limit(&poll), Some(POLL_SIZE));
+}
+
+#[test]
+fn an_idle_inbox_wakes_for_the_poll_a_retry_or_the_next_minute_only() {
+    let (mut app, _) = app_with(80, 24, 100, false);
+    tick_at(&mut app, 10_500);
+    // The poll clock started with the first page, at 0 s: due at 30 s, before the minute turns.
+    assert_eq!(app.next_wake(), now() + Duration::seconds(POLL_EVERY_SECS));
+    let poll = poll_at(&mut app, 30_000);
+    update(&mut app, listed(&poll, vec![lead(0)], true));
+    // Next poll at 60 s; the minute after the clock's (30 s) time may come first.
+    let minute_after = |at: chrono::DateTime<chrono::Utc>| {
+        chrono::DateTime::from_timestamp((at.timestamp().div_euclid(60) + 1) * 60, 0).unwrap()
+    };
+    let now30 = now() + Duration::seconds(30);
+    assert_eq!(app.next_wake(), minute_after(now30).min(now() + Duration::seconds(60)));
 }
 
 #[test]

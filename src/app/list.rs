@@ -211,6 +211,14 @@ impl LeadList {
         }
     }
 
+    /// When a failed page is asked for again.
+    pub fn retry_at(&self) -> Option<DateTime<Utc>> {
+        match self.pages {
+            PageState::Failed { retry_at, .. } => Some(retry_at),
+            _ => None,
+        }
+    }
+
     /// A failed page, to be asked for again at once.
     pub fn failed_cursor(&self) -> Option<Option<String>> {
         match self.pages {
@@ -282,29 +290,56 @@ impl LeadList {
         self.offset = 0;
     }
 
-    /// Puts the leads of a first page asked for again (a poll) that are not listed yet at the top, in their
-    /// order, without moving the walk. The selection stays on the same lead and the window moves with it,
-    /// so the screen does not jump under the user. Returns how many were added.
-    pub fn insert_new(&mut self, leads: Vec<Lead>, rows: usize) -> usize {
-        let fresh = self.paging.fresh(leads);
+    /// Puts the leads of a first page asked for again (a poll) that are not listed yet where they belong
+    /// (the list is newest first: nearly always at the top), without moving the walk. The selection stays
+    /// on the same lead and the window moves with it, so the screen does not jump under the user. Returns
+    /// where the new leads went (indices into [`LeadList::leads`], newest first).
+    pub fn insert_new(&mut self, leads: Vec<Lead>, rows: usize) -> Vec<usize> {
+        let mut fresh: Vec<LeadView> = self.paging.fresh(leads).iter().map(LeadView::new).collect();
         let added = fresh.len();
         if added == 0 {
-            return 0;
+            return Vec::new();
         }
+        // Newest first; a stable sort keeps the server's order among equal times.
+        fresh.sort_by_key(|v| std::cmp::Reverse(v.created_at()));
+        // Each goes before the first listed lead older than it. Newer leads find their place sooner, so
+        // the places only grow.
+        let places: Vec<usize> = fresh
+            .iter()
+            .map(|v| {
+                self.leads
+                    .iter()
+                    .position(|l| l.created_at() < v.created_at())
+                    .unwrap_or(self.leads.len())
+            })
+            .collect();
         let had_leads = !self.leads.is_empty();
-        self.leads.splice(0..0, fresh.iter().map(LeadView::new));
+        let old = std::mem::take(&mut self.leads);
+        let mut incoming = fresh.into_iter().zip(places.iter().copied()).peekable();
+        let mut merged = Vec::with_capacity(old.len() + added);
+        for (i, lead) in old.into_iter().enumerate() {
+            while let Some((v, _)) = incoming.next_if(|&(_, at)| at <= i) {
+                merged.push(v);
+            }
+            merged.push(lead);
+        }
+        merged.extend(incoming.map(|(v, _)| v));
+        self.leads = merged;
+        // Where a lead listed at `i` is now.
+        let moved = |i: usize| i + places.partition_point(|&at| at <= i);
         if let Some(shown) = self.shown.as_mut() {
-            // Indices move down by the leads put on top; the search ranks the new ones when it runs again.
-            let added = u32::try_from(added).unwrap_or(u32::MAX);
+            // The search ranks the new ones when it runs again.
             for i in shown.iter_mut() {
-                *i = i.saturating_add(added);
+                *i = u32::try_from(moved(*i as usize)).unwrap_or(u32::MAX);
             }
         } else if had_leads {
-            self.selected += added;
-            self.offset += added;
+            let now_at = moved(self.selected);
+            self.offset += now_at - self.selected;
+            self.selected = now_at;
         }
         self.fit_window(rows);
-        added
+        // The n-th new lead has n new leads before it.
+        places.iter().enumerate().map(|(n, at)| at + n).collect()
     }
 
     /// Replaces a listed lead with a fresher copy of it.
@@ -362,6 +397,35 @@ pub fn window_start(offset: usize, selected: usize, total: usize, rows: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lead(n: i64) -> Lead {
+        serde_json::from_value(serde_json::json!({
+            "id": format!("l{n}"), "status": "new",
+            "createdAt": chrono::DateTime::from_timestamp(1_700_000_000 + n * 60, 0).unwrap()
+        }))
+        .unwrap()
+    }
+
+    fn ids(list: &LeadList) -> Vec<String> {
+        list.leads().iter().map(|l| l.id().to_string()).collect()
+    }
+
+    #[test]
+    fn new_leads_go_where_their_time_puts_them_and_shown_rows_follow_their_leads() {
+        let mut list = LeadList::new(ListQuery::default());
+        let page = Page {
+            data: vec![lead(10), lead(8), lead(6), lead(4)],
+            next_cursor: None,
+            has_more: false,
+        };
+        list.accept_page(None, page);
+        // A search shows l8 and l4.
+        list.set_shown(Some(vec![1, 3]), 10);
+        let placed = list.insert_new(vec![lead(11), lead(7), lead(8), lead(5), lead(1)], 10);
+        assert_eq!(ids(&list), ["l11", "l10", "l8", "l7", "l6", "l5", "l4", "l1"]);
+        assert_eq!(placed, [0, 3, 5, 7], "where each new lead went, newest first");
+        assert_eq!(list.shown(), Some(&[2, 6][..]), "still l8 and l4");
+    }
 
     #[test]
     fn window_follows_selection_with_least_movement() {

@@ -1081,12 +1081,15 @@ impl App {
                     self.error = None;
                 }
                 self.note_assignees(&page.data);
-                let added = self.list.insert_new(page.data, list_rows(self.height));
+                let got = page.data.len();
+                let placed = self.list.insert_new(page.data, list_rows(self.height));
+                let added = placed.len();
+                self.poller.answered(got, added, self.now);
                 if added > 0 {
                     self.refresh_shown(false);
                 }
                 tracing::debug!(added, "poll answered");
-                self.alert(added);
+                self.alert(&placed);
                 if added > 0 {
                     self.notice = Some(match added {
                         1 => "1 new lead".to_string(),
@@ -1104,8 +1107,9 @@ impl App {
         }
     }
 
-    /// Announces the newest `added` leads that belong in the alert's view, when alerts are on.
-    fn alert(&mut self, added: usize) {
+    /// Announces the new leads (at `placed` in the list) that belong in the alert's view, when alerts are on.
+    fn alert(&mut self, placed: &[usize]) {
+        let added = placed.len();
         let alerts = &self.settings.alerts;
         if added == 0 || (!alerts.bell && alerts.notify == views::Notify::None) {
             return;
@@ -1117,8 +1121,9 @@ impl App {
         let Some(view) = view else {
             return;
         };
-        let matching: Vec<&LeadView> = self.list.leads()[..added.min(self.list.leads().len())]
+        let matching: Vec<&LeadView> = placed
             .iter()
+            .filter_map(|&i| self.list.leads().get(i))
             .filter(|l| view.admits_new(l))
             .collect();
         let Some(first) = matching.first() else {
@@ -1151,14 +1156,30 @@ impl App {
         };
         if self.poller.is_due(now) && !self.list.is_first_load() {
             let id = self.new_id();
-            self.poller.sent(id, now);
+            let limit = self.poller.limit(self.settings.page_size);
+            self.poller.sent(id, now, limit);
             out.push(ApiRequest::List {
                 id,
-                query: self.list.query().clone(),
+                query: ListQuery {
+                    limit: Some(limit),
+                    ..self.list.query().clone()
+                },
                 cursor: None,
             });
         }
         out
+    }
+
+    /// When the clock next changes what is shown or asked for, if nothing else happens first: the next
+    /// poll, a failed page's retry, or the next minute (the age column counts minutes). An idle inbox
+    /// sleeps until then.
+    pub fn next_wake(&self) -> DateTime<Utc> {
+        let next_minute =
+            DateTime::from_timestamp((self.now.timestamp().div_euclid(60) + 1) * 60, 0).unwrap_or(self.now);
+        [self.poller.due(), self.list.retry_at()]
+            .into_iter()
+            .flatten()
+            .fold(next_minute, DateTime::min)
     }
 }
 

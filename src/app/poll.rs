@@ -9,6 +9,10 @@ use crate::api::worker::RequestId;
 /// Seconds of tick time between two looks at the first page.
 pub const POLL_EVERY_SECS: i64 = 30;
 
+/// How many of the newest leads a poll asks for. Thirty seconds rarely bring more; when every one of them
+/// is new, a full page is asked for at once. A small answer is most of what an idle inbox costs.
+pub const POLL_SIZE: u32 = 10;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Poller {
     /// The next poll is due at this time; `None` until the first page of the current list has loaded.
@@ -16,6 +20,10 @@ pub struct Poller {
     in_flight: Option<RequestId>,
     /// The last failed poll's text, so the same failure every 30 s is not announced again.
     last_error: Option<String>,
+    /// How many leads the poll in flight asked for.
+    asked: u32,
+    /// The next poll asks for a full page: the last one was all new.
+    wide: bool,
 }
 
 impl Default for Poller {
@@ -30,6 +38,8 @@ impl Poller {
             due: None,
             in_flight: None,
             last_error: None,
+            asked: 0,
+            wide: false,
         }
     }
 
@@ -42,6 +52,7 @@ impl Poller {
     pub fn reset(&mut self) -> Option<RequestId> {
         self.due = None;
         self.last_error = None;
+        self.wide = false;
         self.in_flight.take()
     }
 
@@ -56,10 +67,31 @@ impl Poller {
         self.in_flight.is_none() && self.due.is_some_and(|due| due <= now)
     }
 
-    /// A poll was sent as request `id` at `now`; the next is due one period later.
-    pub fn sent(&mut self, id: RequestId, now: DateTime<Utc>) {
+    /// When the next poll is due, if the clock runs.
+    pub fn due(&self) -> Option<DateTime<Utc>> {
+        self.due
+    }
+
+    /// How many leads the next poll asks for, with lists paged by `page_size`.
+    pub fn limit(&self, page_size: u32) -> u32 {
+        if self.wide { page_size } else { POLL_SIZE.min(page_size) }
+    }
+
+    /// A poll asking for `limit` leads was sent as request `id` at `now`; the next is due one period later.
+    pub fn sent(&mut self, id: RequestId, now: DateTime<Utc>, limit: u32) {
         self.in_flight = Some(id);
+        self.asked = limit;
         self.restart_clock(now);
+    }
+
+    /// The poll's answer held `got` leads, `added` of them new: when all were new and there may be more,
+    /// a full page is asked for at once.
+    pub fn answered(&mut self, got: usize, added: usize, now: DateTime<Utc>) {
+        let maybe_more = !self.wide && got > 0 && added == got && got >= self.asked as usize;
+        self.wide = maybe_more;
+        if maybe_more {
+            self.due = Some(now);
+        }
     }
 
     /// True when `id` is the poll awaited; the poll is then no longer in flight.
@@ -103,12 +135,35 @@ mod tests {
         p.restart_clock(t(0));
         assert!(!p.is_due(t(29)));
         assert!(p.is_due(t(30)));
-        p.sent(7, t(30));
+        p.sent(7, t(30), p.limit(100));
         assert!(!p.is_due(t(90)), "one in flight");
         assert!(!p.take_answer(6));
         assert!(p.take_answer(7));
         assert!(!p.is_due(t(59)));
         assert!(p.is_due(t(60)));
+    }
+
+    #[test]
+    fn a_small_poll_that_is_all_new_is_followed_at_once_by_a_full_page() {
+        let mut p = Poller::new();
+        p.restart_clock(t(0));
+        assert_eq!(p.limit(100), POLL_SIZE);
+        assert_eq!(p.limit(5), 5, "never more than a page");
+        p.sent(1, t(30), p.limit(100));
+        assert!(p.take_answer(1));
+        p.answered(10, 9, t(31));
+        assert!(!p.is_due(t(31)), "one lead was known: nothing was missed");
+        p.sent(2, t(60), p.limit(100));
+        assert!(p.take_answer(2));
+        p.answered(10, 10, t(61));
+        assert!(p.is_due(t(61)), "all new: there may be more, asked for at once");
+        assert_eq!(p.limit(100), 100);
+        p.sent(3, t(61), p.limit(100));
+        assert!(p.take_answer(3));
+        p.answered(100, 100, t(62));
+        assert!(!p.is_due(t(62)), "a full page is not followed by another");
+        assert_eq!(p.limit(100), POLL_SIZE);
+        assert!(p.is_due(t(91)));
     }
 
     #[test]
