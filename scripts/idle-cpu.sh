@@ -42,12 +42,15 @@ done
 sleep 10
 ticks="$(getconf CLK_TCK)"
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# Nanoseconds on a CPU, summed over the threads alive: finer than the clock ticks above (10 ms, 0.017% of
+# a minute), but blind to a thread that ends within the window.
+cpu_ns() { cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{n += $1} END {print n}'; }
 bytes() { stat -c %s "$work/pane.bytes" 2>/dev/null || echo 0; }
-cpu0="$(cpu)"; bytes0="$(bytes)"; t0="$(date +%s.%N)"
+cpu0="$(cpu)"; ns0="$(cpu_ns)"; bytes0="$(bytes)"; t0="$(date +%s.%N)"
 sleep "$seconds"
-cpu1="$(cpu)"; bytes1="$(bytes)"; t1="$(date +%s.%N)"
-awk -v c0="$cpu0" -v c1="$cpu1" -v hz="$ticks" -v t0="$t0" -v t1="$t1" -v b0="$bytes0" -v b1="$bytes1" 'BEGIN {
-  wall = t1 - t0; cpu = (c1 - c0) / hz;
-  printf "'"$mode"' sandbox, idle for %.1f s: %.3f s of CPU (%.3f%% of a core), %d bytes to the terminal (%.1f bytes/s)\n",
-    wall, cpu, 100 * cpu / wall, b1 - b0, (b1 - b0) / wall
+cpu1="$(cpu)"; ns1="$(cpu_ns)"; bytes1="$(bytes)"; t1="$(date +%s.%N)"
+awk -v c0="$cpu0" -v c1="$cpu1" -v n0="$ns0" -v n1="$ns1" -v hz="$ticks" -v t0="$t0" -v t1="$t1" -v b0="$bytes0" -v b1="$bytes1" 'BEGIN {
+  wall = t1 - t0; cpu = (c1 - c0) / hz; ns = (n1 - n0) / 1e9;
+  printf "'"$mode"' sandbox, idle for %.1f s: %.3f s of CPU (%.3f%% of a core; by thread run time %.4f s, %.3f%%), %d bytes to the terminal (%.1f bytes/s)\n",
+    wall, cpu, 100 * cpu / wall, ns, 100 * ns / wall, b1 - b0, (b1 - b0) / wall
 }'

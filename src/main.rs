@@ -73,7 +73,15 @@ fn main() -> color_eyre::Result<()> {
                     std::process::exit(commands::EXIT_CONFIG);
                 }
             };
-            let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
+            // The terminal is served by this thread; the API task (and the embedded sandbox) need one more,
+            // and a second would only be woken to look for work. The sandbox answers from a blocking thread,
+            // kept past the poll period so an inbox left open does not make one every poll.
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .thread_keep_alive(std::time::Duration::from_secs(120))
+                .build()
+                .wrap_err("could not start the async runtime")?;
             runtime.block_on(inbox(prepared))
         }
     }
@@ -201,6 +209,7 @@ struct Prepared {
     terminal: tui::TerminalOptions,
     view_flag: Option<String>,
     alerts: leadbox::app::views::Alerts,
+    poll_every_secs: u32,
 }
 
 fn prepare(
@@ -246,6 +255,7 @@ fn prepare(
         terminal,
         view_flag: global.view.clone(),
         alerts: file.alerts.clone(),
+        poll_every_secs: file.poll_seconds.unwrap_or(app::poll::DEFAULT_POLL_SECS),
     })
 }
 
@@ -261,6 +271,7 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
         terminal,
         view_flag,
         alerts,
+        poll_every_secs,
     } = prepared;
     logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
 
@@ -308,6 +319,7 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
         page_size: app::DEFAULT_PAGE_SIZE,
         source_label: profile.name.clone(),
         show_names,
+        poll_every_secs,
     };
     // A placeholder size: tui::run gives the app the terminal's real size before its first request.
     let mut app = App::new(settings, Utc::now(), 80, 24);

@@ -25,7 +25,7 @@ use crate::ui;
 /// How often the clock and the spinner move when nothing else happens.
 const TICK: Duration = Duration::from_millis(200);
 /// While nothing is awaited the clock moves only when it changes something (`App::next_wake`: the poll,
-/// a retry, the age column's minute), and at least this often, should the system clock jump.
+/// a retry, an age on screen turning), and at least this often, should the system clock jump.
 const IDLE_TICK_MAX: Duration = Duration::from_secs(60);
 
 /// When an idle inbox next needs the clock: at `App::next_wake`, never sooner than a short tick (a wake
@@ -89,7 +89,7 @@ pub struct TerminalOptions {
 
 /// Runs the inbox until the user quits. Requests go to the worker over `requests`; its answers come back on
 /// `events`. A frame is drawn only when something changed (input, an answer, the spinner while busy, the
-/// minute an age column counts in), once per burst of events, so an inbox left open costs next to nothing.
+/// moment an age on screen turns), once per burst of events, so an inbox left open costs next to nothing.
 /// The form's draft is kept in `draft_file` (when there is one) after every change, so a crash loses at
 /// most the key being handled.
 pub async fn run(
@@ -117,7 +117,7 @@ pub async fn run(
     let mut input = EventStream::new();
 
     let mut dirty = true;
-    let mut drawn_minute = minute(&app);
+    let mut ages_change_at = app.ages_change_after(app.now());
     let mut next_tick = tokio::time::Instant::now() + TICK;
     while !app.should_quit() {
         // Marks are on disk before the frame that shows them.
@@ -131,7 +131,7 @@ pub async fn run(
         if dirty {
             keep_draft(&mut app, draft_file.as_mut());
             guard.terminal.draw(|frame| ui::draw(frame, &app))?;
-            drawn_minute = minute(&app);
+            ages_change_at = app.ages_change_after(app.now());
             dirty = false;
         }
         // Work just asked for makes the spinner turn from the next short tick; with nothing awaited the
@@ -154,29 +154,26 @@ pub async fn run(
             },
             Some(event) = events.recv() => {
                 dispatch(&mut app, Msg::Api(event), &requests);
+                dirty |= !app.unchanged();
                 // Take every answer that is already here before drawing again.
                 while let Ok(event) = events.try_recv() {
                     dispatch(&mut app, Msg::Api(event), &requests);
+                    dirty |= !app.unchanged();
                 }
-                dirty = true;
             }
             // A deadline, not a fresh sleep per event: a stream of keys or answers must not starve the clock.
             _ = tokio::time::sleep_until(next_tick) => {
                 next_tick = tokio::time::Instant::now() + TICK;
                 let was_busy = app.busy();
                 dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests);
-                // The clock moves what is drawn only through the spinner and the age column's minutes.
-                dirty |= was_busy || app.busy() || minute(&app) != drawn_minute;
+                // The clock moves what is drawn only through the spinner and the ages on screen.
+                dirty |= was_busy || app.busy() || app.now() >= ages_change_at;
             }
         }
     }
     keep_draft(&mut app, draft_file.as_mut());
     drop(guard);
     Ok(app)
-}
-
-fn minute(app: &App) -> i64 {
-    app.now().timestamp().div_euclid(60)
 }
 
 /// Does what `update` asked beyond drawing. The clipboard or an opener missing is a log line, not a reason

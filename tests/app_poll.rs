@@ -8,7 +8,10 @@ use leadbox::api::ApiError;
 use leadbox::api::types::{Lead, LeadStatus};
 use leadbox::api::worker::ApiRequest;
 use leadbox::app::list::PageState;
-use leadbox::app::poll::{POLL_EVERY_SECS, POLL_SIZE};
+use leadbox::app::poll::POLL_SIZE;
+
+/// The period `support::settings` polls at.
+const POLL_EVERY_SECS: i64 = 30;
 use leadbox::app::{App, Msg, list_rows, update};
 
 fn tick_at(app: &mut App, millis: i64) -> Vec<ApiRequest> {
@@ -76,7 +79,7 @@ fn unavailable() -> ApiError {
 
 #[test]
 fn no_poll_before_30_s_exactly_one_at_30_s_and_none_while_it_is_in_flight() {
-    assert_eq!(POLL_EVERY_SECS, 30);
+    assert_eq!(i64::from(settings().poll_every_secs), POLL_EVERY_SECS);
     let (mut app, out) = app_with(80, 24, 25, false);
     assert!(out.is_empty());
     for ms in (0..30_000).step_by(200) {
@@ -162,6 +165,7 @@ fn new_leads_land_on_top_once_and_the_selected_lead_stays_selected_and_on_screen
     let mut page = vec![arrival(3), arrival(2), arrival(3), arrival(1)];
     page.extend(leads(0..21));
     update(&mut app, listed(&poll, page, true));
+    assert!(!app.unchanged(), "new leads: a frame is due");
 
     let got = ids(&app);
     assert_eq!(got.len(), 103);
@@ -188,7 +192,14 @@ fn new_leads_land_on_top_once_and_the_selected_lead_stays_selected_and_on_screen
     let poll = poll_at(&mut app, 60_000);
     let mut page = vec![arrival(3), arrival(2), arrival(1)];
     page.extend(leads(0..22));
+    let before = render(&app).backend().buffer().clone();
     update(&mut app, listed(&poll, page, true));
+    assert!(app.unchanged(), "nothing new: the idle inbox draws nothing");
+    assert_eq!(
+        render(&app).backend().buffer(),
+        &before,
+        "and the frame would be the same"
+    );
     assert_eq!(ids(&app), got);
     assert_eq!(app.list().selected_lead().unwrap().id(), lead(50).id);
     assert_eq!(app.notice(), None);
@@ -234,19 +245,40 @@ fn a_poll_asks_for_a_few_leads_and_for_a_full_page_at_once_when_all_were_new() {
 }
 
 #[test]
-fn an_idle_inbox_wakes_for_the_poll_a_retry_or_the_next_minute_only() {
+fn an_idle_inbox_wakes_for_the_poll_a_retry_or_an_age_on_screen_turning_only() {
+    use leadbox::app::lead_view::age;
     let (mut app, _) = app_with(80, 24, 100, false);
     tick_at(&mut app, 10_500);
-    // The poll clock started with the first page, at 0 s: due at 30 s, before the minute turns.
+    // The poll clock started with the first page, at 0 s: due at 30 s, before the newest lead turns 8m.
     assert_eq!(app.next_wake(), now() + Duration::seconds(POLL_EVERY_SECS));
-    let poll = poll_at(&mut app, 30_000);
-    update(&mut app, listed(&poll, vec![lead(0)], true));
-    // Next poll at 60 s; the minute after the clock's (30 s) time may come first.
-    let minute_after = |at: chrono::DateTime<chrono::Utc>| {
-        chrono::DateTime::from_timestamp((at.timestamp().div_euclid(60) + 1) * 60, 0).unwrap()
+    let shown_ages = |app: &App, at| -> Vec<String> {
+        let rows = list_rows(24);
+        (app.list().offset()..app.list().offset() + rows)
+            .filter_map(|r| app.list().lead_at(r))
+            .map(|l| age(l.created_at(), at))
+            .collect()
     };
-    let now30 = now() + Duration::seconds(30);
-    assert_eq!(app.next_wake(), minute_after(now30).min(now() + Duration::seconds(60)));
+    // At the top, the newest lead is 7 minutes old: "7m" turns "8m" one minute on.
+    assert_eq!(app.ages_change_after(now()), now() + Duration::minutes(1));
+    // Far down, every lead shown is days old: nothing to draw for hours.
+    update(&mut app, key(KeyCode::End));
+    let at = now() + Duration::seconds(10);
+    let change = app.ages_change_after(at);
+    assert!(change > at + Duration::hours(1), "{change}");
+    assert_eq!(
+        shown_ages(&app, change - Duration::seconds(1)),
+        shown_ages(&app, at),
+        "nothing shown changes before"
+    );
+    assert_ne!(
+        shown_ages(&app, change),
+        shown_ages(&app, at),
+        "something shown changes then"
+    );
+    // The poll still comes every period.
+    let poll = poll_at(&mut app, 30_000);
+    update(&mut app, listed(&poll, vec![lead(0)], false));
+    assert_eq!(app.next_wake(), now() + Duration::seconds(2 * POLL_EVERY_SECS));
 }
 
 #[test]

@@ -564,6 +564,38 @@ fn mouse_and_alerts_are_read_from_the_file() {
 }
 
 #[test]
+fn the_poll_period_is_read_from_the_file_within_its_bounds() {
+    assert_eq!(parsed("poll_seconds = 45\n").poll_seconds, Some(45));
+    assert_eq!(parsed("mouse = true\n").poll_seconds, None);
+    for (text, said) in [
+        (
+            "poll_seconds = 5\n",
+            "poll_seconds: must be a whole number of seconds from 10 to 3600",
+        ),
+        (
+            "poll_seconds = 99999999999\n",
+            "poll_seconds: must be a whole number of seconds from 10 to 3600",
+        ),
+        (
+            "poll_seconds = -30\n",
+            "poll_seconds: must be a whole number of seconds from 10 to 3600",
+        ),
+        (
+            "poll_seconds = \"30\"\n",
+            "poll_seconds: must be a whole number of seconds, not string",
+        ),
+        (
+            "poll_second = 30\n",
+            "poll_second: unknown key; did you mean `poll_seconds`?",
+        ),
+    ] {
+        let found = problems(text).join("\n");
+        assert!(found.contains(said), "{text}: {found}");
+        assert!(found.contains("config.toml:1:"), "{text}: {found}");
+    }
+}
+
+#[test]
 fn each_profile_keeps_its_state_in_its_own_owner_only_directory_and_adopts_an_old_draft() {
     use leadbox::store::{self, draft_file};
     let data = tempfile::tempdir().unwrap();

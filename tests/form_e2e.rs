@@ -28,6 +28,7 @@ async fn start(profile: impl FnOnce(&Sandbox) -> TenantProfile) -> (Sandbox, App
         me: None,
         views: Vec::new(),
         alerts: Default::default(),
+        poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
         profile: profile(&sandbox),
         page_size: 25,
         source_label: "sandbox".into(),

@@ -23,6 +23,7 @@ fn settings(sandbox: &Sandbox) -> AppSettings {
         me: None,
         views: Vec::new(),
         alerts: Default::default(),
+        poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
         profile: sandbox.profile().clone(),
         page_size: PAGE,
         source_label: "sandbox".into(),

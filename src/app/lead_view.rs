@@ -286,6 +286,21 @@ pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     format!("{}y", days / 365)
 }
 
+/// The first moment after `now` when [`age`] of `then` reads differently.
+pub fn age_changes_at(then: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    let secs = (now - then).num_seconds();
+    // The unit [`age`] counts in at this age, in seconds.
+    let unit: i64 = match secs {
+        ..60 => return then + chrono::Duration::seconds(60),
+        60..3_600 => 60,
+        3_600..86_400 => 3_600,
+        _ if secs / 86_400 < 30 => 86_400,
+        _ if secs / 86_400 < 365 => 30 * 86_400,
+        _ => 365 * 86_400,
+    };
+    then + chrono::Duration::seconds((secs / unit + 1) * unit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +379,38 @@ mod tests {
         assert_eq!((v.name(), v.company(), v.notes(), v.source()), ("", None, None, None));
         assert_eq!(v.assignee(), None);
         assert_eq!(v.attribution().count() + v.custom_fields().count(), 0);
+    }
+
+    #[test]
+    fn an_age_changes_exactly_when_its_text_does() {
+        let then = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        for secs in [
+            -300,
+            0,
+            30,
+            59,
+            60,
+            61,
+            3_599,
+            3_600,
+            7_200,
+            86_399,
+            86_400,
+            29 * 86_400,
+            40 * 86_400,
+            400 * 86_400,
+        ] {
+            let now = then + chrono::Duration::seconds(secs);
+            let change = age_changes_at(then, now);
+            assert!(change > now, "{secs}");
+            let before = change - chrono::Duration::seconds(1);
+            assert_eq!(
+                age(then, before),
+                age(then, now),
+                "{secs}: nothing changes before {change}"
+            );
+            assert_ne!(age(then, change), age(then, now), "{secs}: it changes at {change}");
+        }
     }
 
     #[test]

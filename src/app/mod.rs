@@ -60,6 +60,8 @@ pub struct AppSettings {
     pub views: Vec<views::View>,
     /// How new leads are announced (off by default).
     pub alerts: views::Alerts,
+    /// Seconds between two looks for new leads.
+    pub poll_every_secs: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +89,8 @@ pub struct App {
     list: LeadList,
     /// Looks at the list's first page again now and then for leads that arrived since.
     poller: Poller,
+    /// The last message changed nothing on screen (a poll that found nothing new), so no frame is due.
+    unchanged: bool,
     /// Assignee ids seen in loaded leads, in the order first seen, across filter changes.
     seen_assignees: Vec<String>,
     screen: Screen,
@@ -134,6 +138,7 @@ pub struct App {
 
 impl App {
     pub fn new(settings: AppSettings, now: DateTime<Utc>, width: u16, height: u16) -> App {
+        let poll_every_secs = settings.poll_every_secs;
         let query = ListQuery {
             limit: Some(settings.page_size),
             ..ListQuery::default()
@@ -150,7 +155,8 @@ impl App {
             height,
             next_id: 1,
             list: LeadList::new(query),
-            poller: Poller::new(),
+            poller: Poller::new(poll_every_secs),
+            unchanged: false,
             seen_assignees: Vec::new(),
             screen: Screen::List,
             focus: Focus::List,
@@ -258,6 +264,11 @@ impl App {
     /// True while every page is being loaded (`L`).
     pub fn loading_all(&self) -> bool {
         self.load_all
+    }
+
+    /// True when the last message changed nothing that is drawn, so the frame on screen still holds.
+    pub fn unchanged(&self) -> bool {
+        self.unchanged
     }
 
     /// Takes what the event loop is to carry out: copies to the clipboard, links to open.
@@ -1060,7 +1071,9 @@ impl App {
     }
 
     /// Remembers every assignee met so far, in order of first sight, for the assignee filter.
-    pub(in crate::app) fn note_assignees(&mut self, leads: &[Lead]) {
+    /// Remembers the assignees of `leads` for the assignee pane; true when one was new.
+    pub(in crate::app) fn note_assignees(&mut self, leads: &[Lead]) -> bool {
+        let before = self.seen_assignees.len();
         for lead in leads {
             if let Some(a) = lead.assigned_to.as_ref().filter(|a| !a.is_empty())
                 && !self.seen_assignees.contains(a)
@@ -1068,6 +1081,7 @@ impl App {
                 self.seen_assignees.push(a.clone());
             }
         }
+        self.seen_assignees.len() > before
     }
 
     /// The first page asked for again: leads not listed yet go on top. A failure is said once (the same
@@ -1075,16 +1089,19 @@ impl App {
     fn on_poll_answer(&mut self, result: Result<Page<Lead>, ApiError>) {
         match result {
             Ok(page) => {
+                let mut news = false;
                 if let Some(old) = self.poller.succeeded()
                     && self.error.as_deref() == Some(old.as_str())
                 {
                     self.error = None;
+                    news = true;
                 }
-                self.note_assignees(&page.data);
+                news |= self.note_assignees(&page.data);
                 let got = page.data.len();
                 let placed = self.list.insert_new(page.data, list_rows(self.height));
                 let added = placed.len();
                 self.poller.answered(got, added, self.now);
+                self.unchanged = !news && added == 0;
                 if added > 0 {
                     self.refresh_shown(false);
                 }
@@ -1171,15 +1188,27 @@ impl App {
     }
 
     /// When the clock next changes what is shown or asked for, if nothing else happens first: the next
-    /// poll, a failed page's retry, or the next minute (the age column counts minutes). An idle inbox
-    /// sleeps until then.
+    /// poll, a failed page's retry, or an age on screen turning ("5m" to "6m"). An idle inbox sleeps until
+    /// then.
     pub fn next_wake(&self) -> DateTime<Utc> {
-        let next_minute =
-            DateTime::from_timestamp((self.now.timestamp().div_euclid(60) + 1) * 60, 0).unwrap_or(self.now);
         [self.poller.due(), self.list.retry_at()]
             .into_iter()
             .flatten()
-            .fold(next_minute, DateTime::min)
+            .fold(self.ages_change_after(self.now), DateTime::min)
+    }
+
+    /// The first moment after `at` when an age drawn (the list's rows on screen, the detail's lead) reads
+    /// differently. An inbox of leads hours old is drawn again hourly, not every minute.
+    pub fn ages_change_after(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        let rows = list_rows(self.height);
+        let listed = (self.list.offset()..self.list.offset() + rows).filter_map(|r| self.list.lead_at(r));
+        let detail = self.detail.as_ref().map(|d| &d.view);
+        listed
+            .chain(detail)
+            .map(|l| lead_view::age_changes_at(l.created_at(), at))
+            .min()
+            // Nothing shows an age: the clock matters only for the poll.
+            .unwrap_or(at + chrono::Duration::hours(1))
     }
 }
 
@@ -1193,6 +1222,7 @@ pub fn page_key(query: &ListQuery) -> String {
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
+    app.unchanged = false;
     match msg {
         Msg::Key(key) => app.on_key(key),
         Msg::Mouse(mouse) => match app.settings.keymap.action_for_mouse(app.contexts(), &mouse) {

@@ -6,8 +6,12 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::api::worker::RequestId;
 
-/// Seconds of tick time between two looks at the first page.
-pub const POLL_EVERY_SECS: i64 = 30;
+/// Seconds between two looks at the first page unless the config file's `poll_seconds` says otherwise.
+/// A look costs an inbox left open a few milliseconds of CPU (more with the embedded sandbox answering in
+/// the same process); once a minute keeps an idle inbox under a thousandth of a core.
+pub const DEFAULT_POLL_SECS: u32 = 60;
+/// The bounds of `poll_seconds`: a tenant's rate limit below, a lead a rep would still call "new" above.
+pub const POLL_SECS_RANGE: std::ops::RangeInclusive<u32> = 10..=3600;
 
 /// How many of the newest leads a poll asks for. Thirty seconds rarely bring more; when every one of them
 /// is new, a full page is asked for at once. A small answer is most of what an idle inbox costs.
@@ -15,6 +19,7 @@ pub const POLL_SIZE: u32 = 10;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Poller {
+    every: Duration,
     /// The next poll is due at this time; `None` until the first page of the current list has loaded.
     due: Option<DateTime<Utc>>,
     in_flight: Option<RequestId>,
@@ -26,15 +31,10 @@ pub struct Poller {
     wide: bool,
 }
 
-impl Default for Poller {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Poller {
-    pub fn new() -> Self {
+    pub fn new(every_secs: u32) -> Self {
         Poller {
+            every: Duration::seconds(i64::from(every_secs)),
             due: None,
             in_flight: None,
             last_error: None,
@@ -45,7 +45,7 @@ impl Poller {
 
     /// Starts the clock over from `now`: the next poll is due one period later.
     pub fn restart_clock(&mut self, now: DateTime<Utc>) {
-        self.due = Some(now + Duration::seconds(POLL_EVERY_SECS));
+        self.due = Some(now + self.every);
     }
 
     /// Forgets the clock and any poll in flight (a new list); returns the poll to cancel, if any.
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn due_only_after_the_clock_started_and_a_period_passed_with_nothing_in_flight() {
-        let mut p = Poller::new();
+        let mut p = Poller::new(30);
         assert!(!p.is_due(t(1000)), "no clock before the first page");
         p.restart_clock(t(0));
         assert!(!p.is_due(t(29)));
@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn a_small_poll_that_is_all_new_is_followed_at_once_by_a_full_page() {
-        let mut p = Poller::new();
+        let mut p = Poller::new(30);
         p.restart_clock(t(0));
         assert_eq!(p.limit(100), POLL_SIZE);
         assert_eq!(p.limit(5), 5, "never more than a page");
@@ -168,7 +168,7 @@ mod tests {
 
     #[test]
     fn the_same_failure_is_announced_once() {
-        let mut p = Poller::new();
+        let mut p = Poller::new(30);
         assert!(p.failed("down"));
         assert!(!p.failed("down"));
         assert!(p.failed("other"));

@@ -102,6 +102,8 @@ pub struct ConfigFile {
     pub default_profile: Option<Located<String>>,
     /// `mouse = false` leaves the mouse to the terminal, as `--no-mouse` does.
     pub mouse: Option<bool>,
+    /// `poll_seconds`: how often the first page is looked at again for new leads.
+    pub poll_seconds: Option<u32>,
     /// `[alerts]`: how new leads found by the poll are announced.
     pub alerts: crate::app::views::Alerts,
     pub profiles: BTreeMap<String, ProfileConfig>,
@@ -127,7 +129,15 @@ impl ConfigFile {
 /// The name of the profile leadbox has built in.
 pub const SANDBOX: &str = "sandbox";
 
-const TOP_KEYS: &[&str] = &["default_profile", "mouse", "alerts", "profiles", "keys", "theme"];
+const TOP_KEYS: &[&str] = &[
+    "default_profile",
+    "mouse",
+    "poll_seconds",
+    "alerts",
+    "profiles",
+    "keys",
+    "theme",
+];
 const ALERT_KEYS: &[&str] = &["bell", "notify", "view"];
 const PROFILE_KEYS: &[&str] = &[
     "url",
@@ -310,6 +320,28 @@ pub fn parse(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
                 }
             }
             "mouse" => file.mouse = reader.boolean(v, name),
+            "poll_seconds" => {
+                let range = crate::app::poll::POLL_SECS_RANGE;
+                match v.get_ref() {
+                    DeValue::Integer(i) => match i.as_str().parse::<u32>() {
+                        Ok(n) if range.contains(&n) => file.poll_seconds = Some(n),
+                        _ => reader.problem(
+                            v.span(),
+                            name,
+                            format!(
+                                "must be a whole number of seconds from {} to {}",
+                                range.start(),
+                                range.end()
+                            ),
+                        ),
+                    },
+                    other => reader.problem(
+                        v.span(),
+                        name,
+                        format!("must be a whole number of seconds, not {}", other.type_str()),
+                    ),
+                }
+            }
             "alerts" => {
                 let Some(table) = reader.table(v, name) else {
                     continue;

@@ -71,6 +71,8 @@ pub fn settings() -> AppSettings {
         me: None,
         views: Vec::new(),
         alerts: Default::default(),
+        // A period the poll tests count in.
+        poll_every_secs: 30,
         profile: profile(),
         page_size: 25,
         source_label: "sandbox".into(),
