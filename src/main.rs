@@ -348,6 +348,18 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
                     app.local_state_failed(&format!("no view `{name}`; the views are {}", known.join(", ")));
                 }
                 app.restore_triage(marks, wanted);
+                match opened.file.outbox() {
+                    Ok((entries, unreadable)) => {
+                        if !unreadable.is_empty() {
+                            app.local_state_failed(&format!(
+                                "{} outbox entries could not be read and were left in the state file",
+                                unreadable.len()
+                            ));
+                        }
+                        app.restore_outbox(entries);
+                    }
+                    Err(e) => app.local_state_failed(&format!("the outbox was not read: {e}")),
+                }
                 match opened.file.cached_page(&leadbox::app::page_key(app.list().query())) {
                     Ok(Some(leads)) => app.restore_cached_page(&leads),
                     Ok(None) => {}

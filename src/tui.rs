@@ -109,8 +109,11 @@ pub async fn run(
             height: size.height,
         },
         &requests,
+        state.as_ref(),
     );
-    for request in app.start() {
+    let out = app.start();
+    carry_out_all(&mut app, state.as_ref());
+    for request in out {
         send(&requests, request);
     }
 
@@ -120,14 +123,7 @@ pub async fn run(
     let mut ages_change_at = app.ages_change_after(app.now());
     let mut next_tick = tokio::time::Instant::now() + TICK;
     while !app.should_quit() {
-        // Marks are on disk before the frame that shows them.
-        for effect in app.take_effects() {
-            if let Err(why) = carry_out(effect, state.as_ref()) {
-                tracing::warn!(error = %why, "local state not kept");
-                app.local_state_failed(&why);
-                dirty = true;
-            }
-        }
+        // Marks are on disk before the frame that shows them: `dispatch` carries out what each message asked.
         if dirty {
             keep_draft(&mut app, draft_file.as_mut());
             guard.terminal.draw(|frame| ui::draw(frame, &app))?;
@@ -145,7 +141,7 @@ pub async fn run(
             event = input.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = terminal_msg(event) {
-                        dispatch(&mut app, msg, &requests);
+                        dispatch(&mut app, msg, &requests, state.as_ref());
                         dirty = true;
                     }
                 }
@@ -153,11 +149,11 @@ pub async fn run(
                 None => break,
             },
             Some(event) = events.recv() => {
-                dispatch(&mut app, Msg::Api(event), &requests);
+                dispatch(&mut app, Msg::Api(event), &requests, state.as_ref());
                 dirty |= !app.unchanged();
                 // Take every answer that is already here before drawing again.
                 while let Ok(event) = events.try_recv() {
-                    dispatch(&mut app, Msg::Api(event), &requests);
+                    dispatch(&mut app, Msg::Api(event), &requests, state.as_ref());
                     dirty |= !app.unchanged();
                 }
             }
@@ -165,7 +161,7 @@ pub async fn run(
             _ = tokio::time::sleep_until(next_tick) => {
                 next_tick = tokio::time::Instant::now() + TICK;
                 let was_busy = app.busy();
-                dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests);
+                dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests, state.as_ref());
                 // The clock moves what is drawn only through the spinner and the ages on screen.
                 dirty |= was_busy || app.busy() || app.now() >= ages_change_at;
             }
@@ -207,6 +203,16 @@ fn carry_out(effect: Effect, state: Option<&StateFile>) -> Result<(), String> {
                 state.cache_page(&key, &leads).map_err(|e| e.to_string())?;
             }
         }
+        Effect::PutOutbox(entry) => {
+            if let Some(state) = state {
+                state.put_outbox(&entry).map_err(|e| e.to_string())?;
+            }
+        }
+        Effect::RemoveOutbox(key) => {
+            if let Some(state) = state {
+                state.remove_outbox(&key).map_err(|e| e.to_string())?;
+            }
+        }
         Effect::RememberView(name) => {
             if let Some(state) = state {
                 state.set("view", &name).map_err(|e| e.to_string())?;
@@ -237,9 +243,22 @@ fn keep_draft(app: &mut App, file: Option<&mut DraftFile>) {
     }
 }
 
-fn dispatch(app: &mut App, msg: Msg, requests: &mpsc::UnboundedSender<ApiRequest>) {
-    for request in app::update(app, msg) {
+/// Hands `msg` to the app, carries out what it asked for locally (an outbox entry is on disk before its
+/// request goes), then sends its requests.
+fn dispatch(app: &mut App, msg: Msg, requests: &mpsc::UnboundedSender<ApiRequest>, state: Option<&StateFile>) {
+    let out = app::update(app, msg);
+    carry_out_all(app, state);
+    for request in out {
         send(requests, request);
+    }
+}
+
+fn carry_out_all(app: &mut App, state: Option<&StateFile>) {
+    for effect in app.take_effects() {
+        if let Err(why) = carry_out(effect, state) {
+            tracing::warn!(error = %why, "local state not kept");
+            app.local_state_failed(&why);
+        }
     }
 }
 

@@ -32,7 +32,10 @@ fn list_requests(out: &[ApiRequest]) -> Vec<ApiRequest> {
 
 fn id_of(r: &ApiRequest) -> u64 {
     match r {
-        ApiRequest::List { id, .. } | ApiRequest::Get { id, .. } | ApiRequest::Create { id, .. } => *id,
+        ApiRequest::List { id, .. }
+        | ApiRequest::Get { id, .. }
+        | ApiRequest::Create { id, .. }
+        | ApiRequest::FindCreated { id, .. } => *id,
         ApiRequest::Cancel { id } => *id,
     }
 }

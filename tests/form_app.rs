@@ -7,9 +7,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::ApiError;
 use leadbox::api::types::{FieldDetail, Lead, LeadStatus, NewLead};
 use leadbox::api::worker::{ApiEvent, ApiRequest};
+use leadbox::app::action::Effect;
 use leadbox::app::form::{Draft, DraftValue, FieldKind};
 use leadbox::app::keymap::Keymap;
 use leadbox::app::new_lead::draft_kept_notice;
+use leadbox::app::outbox::OutboxState;
 use leadbox::app::{App, Msg, Screen, update};
 
 fn ctrl(c: char) -> Msg {
@@ -111,7 +113,7 @@ fn an_invalid_form_sends_nothing() {
 }
 
 #[test]
-fn submit_makes_exactly_one_create_and_a_second_submit_none() {
+fn submit_queues_the_lead_frees_the_form_and_sends_one_create_at_a_time() {
     let (mut app, _) = app_with(80, 24, 5, false);
     open_and_fill(&mut app);
     let (id, lead) = submit(&mut app);
@@ -120,11 +122,30 @@ fn submit_makes_exactly_one_create_and_a_second_submit_none() {
         serde_json::to_value(&lead).unwrap()["customFields"]["industry"],
         "retail"
     );
-    assert_eq!(app.form().unwrap().pending_request(), Some(id));
-    assert!(app.busy(), "the spinner turns while the create is out");
-    assert!(update(&mut app, ctrl('s')).is_empty());
-    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
-    assert!(screen_text(&app).contains("Sending…"));
+    // The lead is on disk in the outbox before its request goes, and the form is free at once.
+    let effects = app.take_effects();
+    let put = |state: OutboxState| {
+        effects
+            .iter()
+            .position(|e| matches!(e, Effect::PutOutbox(entry) if entry.state == state))
+            .expect("the entry is kept on disk")
+    };
+    assert!(put(OutboxState::Queued) < put(OutboxState::Sending), "{effects:?}");
+    assert_eq!(app.screen(), Screen::List);
+    assert_eq!(app.draft(), None, "the outbox holds the lead now");
+    assert_eq!(app.outbox().pending(), 1);
+    assert!(screen_text(&app).contains("1 to send"), "{}", screen_text(&app));
+    // The next lead is typed while the first is out: queued behind it, no second request yet.
+    open_and_fill(&mut app);
+    assert!(update(&mut app, ctrl('s')).is_empty(), "one create out at a time");
+    assert_eq!(app.outbox().pending(), 2);
+    let next = answer(&mut app, id, Ok(created_lead(&lead)));
+    assert!(
+        matches!(next.as_slice(), [ApiRequest::Create { .. }]),
+        "the second goes when the first is answered: {next:?}"
+    );
+    assert_eq!(app.outbox().pending(), 1);
+    assert_eq!(app.list().len(), 6);
 }
 
 #[test]
@@ -180,7 +201,7 @@ fn a_created_lead_hidden_by_the_filter_clears_it() {
 }
 
 #[test]
-fn a_failed_create_keeps_the_draft_and_shows_server_details() {
+fn a_refused_lead_comes_back_to_the_form_with_the_servers_details() {
     let (mut app, _) = app_with(80, 24, 5, false);
     open_and_fill(&mut app);
     let (id, _) = submit(&mut app);
@@ -199,12 +220,14 @@ fn a_failed_create_keeps_the_draft_and_shows_server_details() {
     assert_eq!(app.screen(), Screen::Form);
     assert_eq!(first_name(&app), "Quinn");
     let form = app.form().unwrap();
-    assert_eq!(form.pending_request(), None);
     assert_eq!(form.visible_error(0).as_deref(), Some("is on the blocklist"));
     assert_eq!(app.list().len(), 5);
-    // A timeout says so and the draft can be sent again after a warning.
-    let (id, _) = submit(&mut app);
-    answer(
+    assert_eq!(app.outbox().needing_rep(), 1, "kept until sent again or dropped");
+    // Sent again from the form: the same outbox entry, not a second one.
+    let (id, new) = submit(&mut app);
+    assert_eq!(app.outbox().entries().len(), 1);
+    // Its answer is lost: it is looked for before anything is sent again.
+    let out = answer(
         &mut app,
         id,
         Err(ApiError::Timeout {
@@ -212,31 +235,69 @@ fn a_failed_create_keeps_the_draft_and_shows_server_details() {
             maybe_created: true,
         }),
     );
-    let text = screen_text(&app);
-    assert!(
-        text.contains("No answer: the server did not answer within 30s"),
-        "{text}"
+    let [ApiRequest::FindCreated { id, lead, since }] = out.as_slice() else {
+        panic!("looked for, not sent again: {out:?}");
+    };
+    assert_eq!(lead.first_name, "Quinn");
+    assert!(*since <= now());
+    // Found: recorded with the tenant's id, listed once.
+    let found = created_lead(&new);
+    update(
+        &mut app,
+        Msg::Api(ApiEvent::Found {
+            id: *id,
+            result: Ok(Some(found.clone())),
+        }),
     );
-    assert!(
-        app.form()
-            .unwrap()
-            .notice()
-            .unwrap()
-            .text()
-            .contains("may have been created")
-    );
-    assert!(update(&mut app, ctrl('s')).is_empty(), "first asks to check the list");
-    assert_eq!(submit(&mut app).1.first_name, "Quinn");
+    assert_eq!(app.outbox().pending() + app.outbox().needing_rep(), 0);
+    assert_eq!(app.outbox().entries()[0].server_id.as_deref(), Some(found.id.as_str()));
+    assert_eq!(app.list().len(), 6);
 }
 
 #[test]
-fn answers_to_other_requests_are_not_the_forms() {
+fn a_lost_create_not_found_waits_for_the_rep() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    open_and_fill(&mut app);
+    let (id, _) = submit(&mut app);
+    let out = answer(
+        &mut app,
+        id,
+        Err(ApiError::Network {
+            message: "connection reset".into(),
+            maybe_created: true,
+        }),
+    );
+    let [ApiRequest::FindCreated { id, .. }] = out.as_slice() else {
+        panic!("{out:?}");
+    };
+    let out = update(
+        &mut app,
+        Msg::Api(ApiEvent::Found {
+            id: *id,
+            result: Ok(None),
+        }),
+    );
+    assert!(out.is_empty(), "never sent again blindly");
+    assert_eq!(app.outbox().entries()[0].state, OutboxState::Unknown);
+    assert_eq!(app.outbox().needing_rep(), 1);
+    assert!(screen_text(&app).contains("1 need you"), "{}", screen_text(&app));
+    let later = tick(&mut app, 3_600_000);
+    assert!(
+        !later
+            .iter()
+            .any(|r| matches!(r, ApiRequest::Create { .. } | ApiRequest::FindCreated { .. })),
+        "nor later: {later:?}"
+    );
+}
+
+#[test]
+fn answers_to_other_requests_are_not_the_outboxs() {
     let (mut app, _) = app_with(80, 24, 5, false);
     open_and_fill(&mut app);
     let (id, new) = submit(&mut app);
     answer(&mut app, id + 100, Ok(created_lead(&new)));
-    assert_eq!(app.screen(), Screen::Form);
-    assert_eq!(app.form().unwrap().pending_request(), Some(id));
+    assert_eq!(app.outbox().in_flight(), Some(id));
+    assert_eq!(app.outbox().entries()[0].state, OutboxState::Sending);
     assert_eq!(app.list().len(), 5);
 }
 
@@ -283,7 +344,7 @@ fn draft_named(first_name: &str) -> Draft {
 }
 
 #[test]
-fn the_draft_lives_from_the_first_key_until_the_lead_is_created() {
+fn the_draft_lives_from_the_first_key_until_the_lead_is_in_the_outbox() {
     let (mut app, _) = app_with(80, 24, 5, false);
     assert_eq!(app.draft(), None);
     update(&mut app, ch('n'));
@@ -293,19 +354,18 @@ fn the_draft_lives_from_the_first_key_until_the_lead_is_created() {
     update(&mut app, key(KeyCode::Esc));
     update(&mut app, ch('y'));
     open_and_fill(&mut app);
-    let (id, new) = submit(&mut app);
-    let sending = app.draft().expect("kept while the create is out");
-    assert!(sending.may_have_been_sent);
-    assert_eq!(sending.fields["firstName"], DraftValue::Text("Quinn".into()));
-    answer(&mut app, id, Ok(created_lead(&new)));
-    assert_eq!(app.draft(), None, "created: nothing left to keep");
+    submit(&mut app);
+    assert_eq!(app.draft(), None, "queued: the outbox keeps it");
+    let entry = &app.outbox().entries()[0];
+    let kept = entry.draft.as_ref().expect("the form as sent, to edit it again");
+    assert_eq!(kept.fields["firstName"], DraftValue::Text("Quinn".into()));
 }
 
 #[test]
-fn a_failed_create_and_a_quit_keep_the_draft() {
+fn an_unreachable_tenant_keeps_the_lead_queued_with_backoff_and_a_quit_asks_first() {
     let (mut app, _) = app_with(80, 24, 5, false);
     open_and_fill(&mut app);
-    let (id, _) = submit(&mut app);
+    let (id, new) = submit(&mut app);
     answer(
         &mut app,
         id,
@@ -315,12 +375,25 @@ fn a_failed_create_and_a_quit_keep_the_draft() {
             maybe_created: false,
         }),
     );
-    let draft = app.draft().expect("a failed create keeps the draft");
-    assert!(!draft.may_have_been_sent, "a 503 created nothing");
-    update(&mut app, ctrl('c'));
-    update(&mut app, ch('y'));
-    assert!(app.should_quit());
-    assert_eq!(app.draft(), Some(draft), "quitting is not discarding");
+    assert_eq!(app.outbox().entries()[0].state, OutboxState::Queued);
+    assert!(tick(&mut app, 1_000).is_empty(), "not again at once");
+    let again = tick(&mut app, 2_500);
+    let [ApiRequest::Create { id, .. }] = again.as_slice() else {
+        panic!("sent again after the wait: {again:?}");
+    };
+    update(&mut app, ch('q'));
+    assert!(!app.should_quit(), "a lead is still to send");
+    assert!(
+        app.notice().unwrap().contains("1 lead not sent yet"),
+        "{:?}",
+        app.notice()
+    );
+    update(&mut app, ch('j'));
+    update(&mut app, ch('q'));
+    assert!(!app.should_quit(), "another key in between asks again");
+    answer(&mut app, *id, Ok(created_lead(&new)));
+    update(&mut app, ch('q'));
+    assert!(app.should_quit(), "nothing left to send");
 }
 
 #[test]
@@ -371,4 +444,13 @@ fn an_empty_draft_is_not_announced() {
     });
     assert_eq!(app.notice(), None);
     assert_eq!(app.draft(), None);
+}
+
+fn tick(app: &mut App, millis: i64) -> Vec<ApiRequest> {
+    update(
+        app,
+        Msg::Tick {
+            now: now() + Duration::milliseconds(millis),
+        },
+    )
 }

@@ -34,6 +34,12 @@ pub enum ApiRequest {
     Get { id: RequestId, lead_id: String },
     /// Create a lead. Never retried once it may have reached the server.
     Create { id: RequestId, lead: NewLead },
+    /// Look for a lead whose create was cut off, among the leads created since `since`.
+    FindCreated {
+        id: RequestId,
+        lead: NewLead,
+        since: chrono::DateTime<chrono::Utc>,
+    },
     /// The app no longer needs the answer to `id`; the worker stops it if it still runs.
     Cancel { id: RequestId },
 }
@@ -54,12 +60,20 @@ pub enum ApiEvent {
         id: RequestId,
         result: Result<Lead, ApiError>,
     },
+    /// The answer to [`ApiRequest::FindCreated`]: the lead as stored, or `None` when it is not there.
+    Found {
+        id: RequestId,
+        result: Result<Option<Lead>, ApiError>,
+    },
 }
 
 impl ApiEvent {
     pub fn id(&self) -> RequestId {
         match self {
-            ApiEvent::Listed { id, .. } | ApiEvent::Fetched { id, .. } | ApiEvent::Created { id, .. } => *id,
+            ApiEvent::Listed { id, .. }
+            | ApiEvent::Fetched { id, .. }
+            | ApiEvent::Created { id, .. }
+            | ApiEvent::Found { id, .. } => *id,
         }
     }
 }
@@ -82,6 +96,9 @@ pub fn spawn_worker(client: NovalaClient) -> WorkerHandle {
     }
 }
 
+/// How many pages of 100 are read looking for a create whose answer was lost.
+const FIND_PAGES: usize = 50;
+
 /// A request in flight: how to stop it, and enough about it to answer even if its task dies.
 struct InFlight {
     abort: AbortHandle,
@@ -93,6 +110,7 @@ enum Kind {
     List { cursor: Option<String> },
     Get,
     Create,
+    Find,
 }
 
 impl Kind {
@@ -105,6 +123,7 @@ impl Kind {
             },
             Kind::Get => ApiEvent::Fetched { id, result: Err(error) },
             Kind::Create => ApiEvent::Created { id, result: Err(error) },
+            Kind::Find => ApiEvent::Found { id, result: Err(error) },
         }
     }
 }
@@ -188,6 +207,7 @@ fn describe(request: &ApiRequest) -> (RequestId, Kind) {
     match request {
         ApiRequest::List { id, cursor, .. } => (*id, Kind::List { cursor: cursor.clone() }),
         ApiRequest::Get { id, .. } => (*id, Kind::Get),
+        ApiRequest::FindCreated { id, .. } => (*id, Kind::Find),
         ApiRequest::Create { id, .. } | ApiRequest::Cancel { id } => (*id, Kind::Create),
     }
 }
@@ -205,6 +225,11 @@ async fn perform(client: NovalaClient, request: ApiRequest) -> ApiEvent {
         ApiRequest::Create { id, lead } => ApiEvent::Created {
             id,
             result: client.create(&lead).await,
+        },
+        ApiRequest::FindCreated { id, lead, since } => ApiEvent::Found {
+            id,
+            // Enough for the leads a busy tenant takes in a day.
+            result: client.find_created(&lead, since, FIND_PAGES).await,
         },
         // Handled by the loop; never spawned.
         ApiRequest::Cancel { id } => ApiEvent::Fetched {

@@ -138,6 +138,10 @@ pub enum Effect {
         key: String,
         leads: Vec<crate::api::types::Lead>,
     },
+    /// Keep an outbox entry on disk (before any request for it goes out).
+    PutOutbox(Box<crate::app::outbox::OutboxEntry>),
+    /// Take an entry out of the outbox on disk.
+    RemoveOutbox(String),
     /// Announce new leads: ring the bell and/or raise a desktop notification with `text` (sanitised).
     Alert {
         bell: bool,

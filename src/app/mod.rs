@@ -11,6 +11,7 @@ pub mod lead_actions;
 pub mod lead_view;
 pub mod list;
 pub mod new_lead;
+pub mod outbox;
 pub mod poll;
 pub mod search;
 pub mod views;
@@ -89,6 +90,12 @@ pub struct App {
     list: LeadList,
     /// Looks at the list's first page again now and then for leads that arrived since.
     poller: Poller,
+    /// Every lead typed here, from recorded to created.
+    outbox: outbox::Outbox,
+    /// The outbox entry the open form edits (a lead the tenant refused), sent again on submit.
+    editing: Option<String>,
+    /// `q` was pressed with leads still to send: the next `q` quits.
+    quit_asked: bool,
     /// The last message changed nothing on screen (a poll that found nothing new), so no frame is due.
     unchanged: bool,
     /// Assignee ids seen in loaded leads, in the order first seen, across filter changes.
@@ -157,6 +164,9 @@ impl App {
             list: LeadList::new(query),
             poller: Poller::new(poll_every_secs),
             unchanged: false,
+            outbox: outbox::Outbox::default(),
+            quit_asked: false,
+            editing: None,
             seen_assignees: Vec::new(),
             screen: Screen::List,
             focus: Focus::List,
@@ -264,6 +274,17 @@ impl App {
     /// True while every page is being loaded (`L`).
     pub fn loading_all(&self) -> bool {
         self.load_all
+    }
+
+    /// The leads typed here and where each stands.
+    pub fn outbox(&self) -> &outbox::Outbox {
+        &self.outbox
+    }
+
+    /// Hands the app the outbox kept from earlier sessions (called before the first key); sending resumes
+    /// with the first tick.
+    pub fn restore_outbox(&mut self, entries: Vec<outbox::OutboxEntry>) {
+        self.outbox = outbox::Outbox::restore(entries);
     }
 
     /// True when the last message changed nothing that is drawn, so the frame on screen still holds.
@@ -456,6 +477,24 @@ impl App {
         }
     }
 
+    /// Quits, unless leads are still to be sent and the rep was not asked yet.
+    fn request_quit(&mut self, asked: bool) {
+        let pending = self.outbox.pending();
+        if pending == 0 || asked {
+            self.quit = true;
+            return;
+        }
+        self.quit_asked = true;
+        let quit = self
+            .keymap()
+            .hint_key(Context::Global, Action::Quit)
+            .unwrap_or_default();
+        self.notice = Some(format!(
+            "{pending} lead{} not sent yet: {quit} again quits (sending resumes at the next start)",
+            if pending == 1 { "" } else { "s" }
+        ));
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
         self.notice = None;
         if self.screen == Screen::Form {
@@ -477,9 +516,11 @@ impl App {
     }
 
     fn on_action(&mut self, action: Action, times: usize) -> Vec<ApiRequest> {
+        // Asked to confirm a quit: only the very next action can confirm it.
+        let asked = std::mem::take(&mut self.quit_asked);
         if self.help {
             match action {
-                Action::Quit => self.quit = true,
+                Action::Quit => self.request_quit(asked),
                 Action::Back | Action::ToggleHelp => {
                     self.help = false;
                     self.help_scroll = 0;
@@ -494,7 +535,7 @@ impl App {
         }
         match action {
             Action::Quit => {
-                self.quit = true;
+                self.request_quit(asked);
                 Vec::new()
             }
             Action::ToggleHelp => {
@@ -1066,7 +1107,18 @@ impl App {
                 }
                 Vec::new()
             }
-            ApiEvent::Created { id, result } => self.on_created(id, result),
+            ApiEvent::Created { id, result } if self.outbox.in_flight() == Some(id) => {
+                let settled = self.outbox.on_created(id, result, self.now);
+                self.on_settled(settled)
+            }
+            ApiEvent::Created { id, .. } => {
+                tracing::debug!(id, "dropping the answer to a create no longer awaited");
+                Vec::new()
+            }
+            ApiEvent::Found { id, result } => {
+                let settled = self.outbox.on_found(id, result, self.now);
+                self.on_settled(settled)
+            }
         }
     }
 
@@ -1171,6 +1223,7 @@ impl App {
             Some(cursor) => self.request_page(cursor),
             None => Vec::new(),
         };
+        out.extend(self.pump_outbox());
         if self.poller.is_due(now) && !self.list.is_first_load() {
             let id = self.new_id();
             let limit = self.poller.limit(self.settings.page_size);
@@ -1191,7 +1244,7 @@ impl App {
     /// poll, a failed page's retry, or an age on screen turning ("5m" to "6m"). An idle inbox sleeps until
     /// then.
     pub fn next_wake(&self) -> DateTime<Utc> {
-        [self.poller.due(), self.list.retry_at()]
+        [self.poller.due(), self.list.retry_at(), self.outbox.next_due()]
             .into_iter()
             .flatten()
             .fold(self.ages_change_after(self.now), DateTime::min)

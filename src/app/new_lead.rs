@@ -2,12 +2,13 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::api::error::ApiError;
 use crate::api::types::Lead;
-use crate::api::worker::{ApiRequest, RequestId};
+use crate::api::worker::ApiRequest;
+use crate::app::action::Effect;
 use crate::app::action::FormCommand;
 use crate::app::form::{Draft, Form, FormAction};
 use crate::app::keymap::{Action, Context, Keymap};
+use crate::app::outbox::{OutboxState, Settled};
 use crate::app::{App, Focus, Screen, list_rows};
 
 /// The status bar's word at start when a draft from last time is waiting: short enough to fit beside the
@@ -29,14 +30,16 @@ impl App {
                 Some(draft) => Form::from_draft(profile, &draft),
                 None => Form::new(profile),
             };
-            let submit = self
-                .settings
-                .keymap
-                .key_label(Context::Form, Action::Form(FormCommand::Submit))
-                .unwrap_or_else(|| "(no key)".to_string());
-            self.form = Some(form.with_submit_key(submit));
+            self.form = Some(form.with_submit_key(self.submit_key()));
         }
         self.screen = Screen::Form;
+    }
+
+    fn submit_key(&self) -> String {
+        self.settings
+            .keymap
+            .key_label(Context::Form, Action::Form(FormCommand::Submit))
+            .unwrap_or_else(|| "(no key)".to_string())
     }
 
     /// Keeps a draft from last time for `n` to open, and says so. Called before the first key.
@@ -74,6 +77,7 @@ impl App {
 
     fn close_form(&mut self) {
         self.form = None;
+        self.editing = None;
         self.screen = Screen::List;
         self.list.fit_window(list_rows(self.height));
     }
@@ -96,31 +100,96 @@ impl App {
                 Vec::new()
             }
             FormAction::Submit(lead) => {
-                let id = self.new_id();
-                if let Some(form) = self.form.as_mut() {
-                    form.mark_sending(id);
-                }
-                vec![ApiRequest::Create { id, lead: *lead }]
+                // On disk in the outbox before the form (and its draft) goes; sent in the background.
+                // Whether it may have been sent is the outbox's to know, not the draft's.
+                let draft = form.draft().map(|d| Draft {
+                    may_have_been_sent: false,
+                    ..d
+                });
+                let edited = self
+                    .editing
+                    .take()
+                    .and_then(|key| self.outbox.replace(&key, (*lead).clone(), draft.clone()));
+                let entry = match edited {
+                    Some(entry) => entry,
+                    None => self
+                        .outbox
+                        .enqueue(uuid::Uuid::new_v4().to_string(), *lead, draft, self.now),
+                };
+                self.effects.push(Effect::PutOutbox(Box::new(entry.clone())));
+                self.close_form();
+                self.focus = Focus::List;
+                self.notice = Some(format!("Queued {}: sending", display_name(&entry.name())));
+                self.pump_outbox()
             }
         }
     }
 
-    /// The answer to the form's create: the lead goes to the top of the list, selected, or the form says
-    /// what went wrong and keeps the draft. Answers to anything but the pending request are dropped.
-    pub(in crate::app) fn on_created(&mut self, id: RequestId, result: Result<Lead, ApiError>) -> Vec<ApiRequest> {
-        let Some(form) = self.form.as_mut().filter(|f| f.pending_request() == Some(id)) else {
-            tracing::debug!(id, "dropping the answer to a create no longer awaited");
+    /// The next request of the outbox, if one is due and none is out; its entry is on disk first.
+    pub(in crate::app) fn pump_outbox(&mut self) -> Vec<ApiRequest> {
+        if self.outbox.in_flight().is_some() {
             return Vec::new();
-        };
-        let lead = match result {
-            Ok(lead) => lead,
-            Err(error) => {
-                form.apply_error(&error);
-                return Vec::new();
+        }
+        let id = self.new_id();
+        match self.outbox.next_request(self.now, id) {
+            Some((request, entry)) => {
+                self.effects.push(Effect::PutOutbox(Box::new(entry)));
+                vec![request]
             }
-        };
-        self.close_form();
-        self.focus = Focus::List;
+            None => Vec::new(),
+        }
+    }
+
+    /// What became of a lead the outbox sent or looked for: created leads go on top of the list; the
+    /// rest is said in the status bar. Then the next lead's turn.
+    pub(in crate::app) fn on_settled(&mut self, settled: Option<Settled>) -> Vec<ApiRequest> {
+        let mut out = Vec::new();
+        match settled {
+            None => return out,
+            Some(Settled::Created { entry, lead }) => {
+                self.effects.push(Effect::PutOutbox(Box::new(entry)));
+                out.extend(self.show_created(&lead));
+            }
+            Some(Settled::Kept { entry, error }) => {
+                let name = entry.name();
+                let name = display_name(&name);
+                let why = entry.error.clone().unwrap_or_default();
+                match entry.state {
+                    OutboxState::Queued => {
+                        self.error = Some(format!(
+                            "{} waiting to be sent: {why}",
+                            plural(self.outbox.pending(), "lead")
+                        ));
+                    }
+                    OutboxState::Rejected if self.form.is_none() => {
+                        // Back in the form, the server's word on its fields; sent again from there.
+                        let mut form = match &entry.draft {
+                            Some(draft) => Form::from_draft(&self.settings.profile, draft),
+                            None => Form::new(&self.settings.profile),
+                        };
+                        if let Some(error) = &error {
+                            form.apply_error(error);
+                        }
+                        self.form = Some(form.with_submit_key(self.submit_key()));
+                        self.editing = Some(entry.key.clone());
+                        self.screen = Screen::Form;
+                        self.error = Some(format!("Not accepted: {name}: fix it and send again"));
+                    }
+                    OutboxState::Rejected => self.error = Some(format!("Not accepted: {name}: {why}")),
+                    OutboxState::Unknown => {
+                        self.error = Some(format!("Not sure {name} was created: check the outbox"));
+                    }
+                    _ => {}
+                }
+                self.effects.push(Effect::PutOutbox(Box::new(entry)));
+            }
+        }
+        out.extend(self.pump_outbox());
+        out
+    }
+
+    /// A created lead on top of the list, selected; the filters are cleared when they would hide it.
+    fn show_created(&mut self, lead: &Lead) -> Vec<ApiRequest> {
         let query = self.list.query();
         let shown = query.status.as_ref().is_none_or(|s| *s == lead.status)
             && query
@@ -133,13 +202,15 @@ impl App {
         } else {
             self.restart_list(None, None)
         };
-        self.note_assignees(std::slice::from_ref(&lead));
+        self.note_assignees(std::slice::from_ref(lead));
         // The new lead shows on top whatever was searched for.
         self.search = None;
         self.search_input = None;
-        self.list.insert_top(&lead);
+        self.list.insert_top(lead);
         self.list.fit_window(list_rows(self.height));
-        self.error = None;
+        if self.outbox.pending() == 0 {
+            self.error = None;
+        }
         let name = lead.full_name();
         let name = if name.trim().is_empty() {
             crate::app::lead_view::short_id(&lead.id)
@@ -152,5 +223,17 @@ impl App {
             format!("Created lead {name} · filters cleared to show it")
         });
         out
+    }
+}
+
+fn display_name(name: &str) -> &str {
+    if name.is_empty() { "(no name)" } else { name }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }

@@ -1,5 +1,6 @@
 //! The profile's local state, in one SQLite file readable by its owner alone: triage marks (seen, done,
-//! starred) and the view last open. Novala cannot change a lead, so triage lives here, like mail flags.
+//! starred), the view last open, the first pages kept for an instant start, and the outbox of leads to
+//! create. Novala cannot change a lead, so triage lives here, like mail flags.
 //!
 //! Every change is committed before the screen shows it, so a kill at any moment loses nothing. A file that
 //! cannot be read, or that a newer leadbox wrote, is moved aside (never silently reset) and reported.
@@ -9,8 +10,10 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::app::outbox::OutboxEntry;
+
 /// The schema this build writes. A file with a higher number came from a newer leadbox.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// The marks of one lead. A lead with no row is unseen, not done and not starred.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -98,6 +101,11 @@ impl StateFile {
             conn.execute_batch(
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, body TEXT NOT NULL);
+                 CREATE TABLE IF NOT EXISTS outbox (
+                     key TEXT PRIMARY KEY,
+                     queued_at TEXT NOT NULL,
+                     body TEXT NOT NULL
+                 );
                  CREATE TABLE IF NOT EXISTS marks (
                      lead_id TEXT PRIMARY KEY,
                      seen INTEGER NOT NULL DEFAULT 0,
@@ -115,11 +123,12 @@ impl StateFile {
             Ok(Some(version)) if version > SCHEMA_VERSION => {
                 Err(format!("written by a newer leadbox (schema {version})"))
             }
-            Ok(Some(_)) => Ok(StateFile {
+            Ok(Some(version)) if version == SCHEMA_VERSION => Ok(StateFile {
                 conn,
                 path: path.to_path_buf(),
             }),
-            Ok(None) => {
+            // An older file: its tables are all still here, and the new ones were just made.
+            Ok(Some(_)) | Ok(None) => {
                 conn.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?1)",
                     params![SCHEMA_VERSION.to_string()],
@@ -161,6 +170,50 @@ impl StateFile {
                  ON CONFLICT(lead_id) DO UPDATE SET seen = ?2, done = ?3, starred = ?4",
                 params![lead_id, marks.seen, marks.done, marks.starred],
             )
+            .map(|_| ())
+            .map_err(|source| self.error(source))
+    }
+
+    /// Every lead of the outbox, oldest first. An entry that cannot be read back is kept on disk (never
+    /// dropped: it is a lead the rep typed) and named in the second list.
+    pub fn outbox(&self) -> Result<(Vec<OutboxEntry>, Vec<String>), StateError> {
+        let rows = || -> rusqlite::Result<Vec<(String, String)>> {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT key, body FROM outbox ORDER BY queued_at, rowid")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        };
+        let mut entries = Vec::new();
+        let mut unreadable = Vec::new();
+        for (key, body) in rows().map_err(|source| self.error(source))? {
+            match serde_json::from_str(&body) {
+                Ok(entry) => entries.push(entry),
+                Err(_) => unreadable.push(key),
+            }
+        }
+        Ok((entries, unreadable))
+    }
+
+    /// Writes one outbox entry; committed when this returns.
+    pub fn put_outbox(&self, entry: &OutboxEntry) -> Result<(), StateError> {
+        let body = serde_json::to_string(entry).map_err(|e| StateError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        self.conn
+            .execute(
+                "INSERT INTO outbox (key, queued_at, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(key) DO UPDATE SET body = ?3",
+                params![entry.key, entry.queued_at.to_rfc3339(), body],
+            )
+            .map(|_| ())
+            .map_err(|source| self.error(source))
+    }
+
+    pub fn remove_outbox(&self, key: &str) -> Result<(), StateError> {
+        self.conn
+            .execute("DELETE FROM outbox WHERE key = ?1", params![key])
             .map(|_| ())
             .map_err(|source| self.error(source))
     }

@@ -49,10 +49,18 @@ fn loaded_text(app: &App) -> String {
         return format!("lead {} of {}{more}", count(list.selected() + 1), count(list.len()));
     }
     let n = count(list.leads().len());
-    let unread = match app.unread() {
+    let mut unread = match app.unread() {
         0 => String::new(),
         u => format!(" · {} unread", count(u)),
     };
+    // Leads typed here and not created yet: how many wait, and how many wait for the rep.
+    let outbox = app.outbox();
+    match (outbox.pending(), outbox.needing_rep()) {
+        (0, 0) => {}
+        (p, 0) => unread.push_str(&format!(" · {p} to send")),
+        (0, r) => unread.push_str(&format!(" · {r} need you")),
+        (p, r) => unread.push_str(&format!(" · {p} to send, {r} need you")),
+    }
     if list.has_more() {
         format!("{n} loaded · more{unread}")
     } else {

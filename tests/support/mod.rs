@@ -323,7 +323,10 @@ pub async fn pump(app: &mut App, worker: &mut WorkerHandle, requests: Vec<ApiReq
     let send = |requests: Vec<ApiRequest>, outstanding: &mut HashSet<u64>| {
         for r in requests {
             match &r {
-                ApiRequest::List { id, .. } | ApiRequest::Get { id, .. } | ApiRequest::Create { id, .. } => {
+                ApiRequest::List { id, .. }
+                | ApiRequest::Get { id, .. }
+                | ApiRequest::Create { id, .. }
+                | ApiRequest::FindCreated { id, .. } => {
                     outstanding.insert(*id);
                 }
                 ApiRequest::Cancel { id } => {

@@ -216,6 +216,39 @@ impl NovalaClient {
         Ok(data.data)
     }
 
+    /// Looks for `lead` among the tenant's leads created at or after `since` (newest first, so the walk
+    /// stops at the first older lead), reading at most `max_pages` pages of 100. What a create whose
+    /// answer was lost is checked with before it is sent again: `Some` is the lead the server stored.
+    pub async fn find_created(
+        &self,
+        lead: &NewLead,
+        since: chrono::DateTime<chrono::Utc>,
+        max_pages: usize,
+    ) -> Result<Option<Lead>, ApiError> {
+        let query = ListQuery {
+            limit: Some(100),
+            ..ListQuery::default()
+        };
+        let mut paging = crate::Paging::new();
+        for _ in 0..max_pages {
+            let cursor = paging.next_cursor().map(str::to_string);
+            let page = self.list(&query, cursor.as_deref()).await?;
+            let leads = paging.accept(cursor.as_deref(), page);
+            for found in &leads {
+                if found.created_at < since {
+                    return Ok(None);
+                }
+                if lead.is_stored_as(found) {
+                    return Ok(Some(found.clone()));
+                }
+            }
+            if paging.is_done() {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
     /// Creates a lead. Retried only when the server was never reached; an error that
     /// [`ApiError::may_have_created`] means the list must be checked before sending it again.
     pub async fn create(&self, lead: &NewLead) -> Result<Lead, ApiError> {

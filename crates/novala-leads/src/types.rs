@@ -190,6 +190,22 @@ pub struct NewLead {
 }
 
 impl NewLead {
+    /// Whether `lead` is this new lead as the server stored it: the same names and email (ignoring the
+    /// case of the email and spaces around each). What a create that was cut off is looked for by.
+    pub fn is_stored_as(&self, lead: &Lead) -> bool {
+        fn same(a: Option<&str>, b: Option<&str>) -> bool {
+            a.map(str::trim).unwrap_or_default() == b.map(str::trim).unwrap_or_default()
+        }
+        same(Some(&self.first_name), lead.first_name.as_deref())
+            && same(self.last_name.as_deref(), lead.last_name.as_deref())
+            && self.email.as_deref().map(|e| e.trim().to_lowercase())
+                == lead
+                    .email
+                    .as_deref()
+                    .map(|e| e.trim().to_lowercase())
+                    .filter(|e| !e.is_empty())
+    }
+
     pub fn new(first_name: impl Into<String>, source: LeadSource) -> Self {
         NewLead {
             first_name: first_name.into(),

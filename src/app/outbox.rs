@@ -1,0 +1,360 @@
+//! Every create goes through the outbox: the lead is recorded (in the profile's state file) before it is
+//! sent, sent in the background oldest first, and marked sent with the server's id when the 201 arrives.
+//! A tenant that cannot be reached keeps leads queued, sent again with backoff; a create whose answer was
+//! lost is never sent again blindly: the tenant's newest leads are looked through for it first.
+//!
+//! Pure: the app hands it the time and request ids, and carries out what it returns.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::api::error::ApiError;
+use crate::api::types::{Lead, NewLead};
+use crate::api::worker::{ApiRequest, RequestId};
+use crate::app::form::Draft;
+
+/// Where one lead of the outbox stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Waiting its turn, or for the tenant to answer again (`next_try`).
+    Queued,
+    /// Sent; the answer is awaited. Found in this state at start, it may or may not have arrived.
+    Sending,
+    /// Its answer was lost: the tenant's newest leads are being looked through for it.
+    Checking,
+    /// Not found where it should be: the rep decides whether to send it again or drop it.
+    Unknown,
+    /// The tenant refused it (a field it does not accept): the rep edits it or drops it.
+    Rejected,
+    /// Created; `server_id` is its id in the tenant.
+    Sent,
+}
+
+/// One lead in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// Made on this machine, so the entry is known before the tenant gives the lead an id.
+    pub key: String,
+    pub lead: NewLead,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub queued_at: DateTime<Utc>,
+    /// When it was last sent: a lead created from it is no older than this.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Not sent again before this.
+    pub next_try: Option<DateTime<Utc>>,
+    pub server_id: Option<String>,
+    /// What went wrong last, sanitised, for the outbox view.
+    pub error: Option<String>,
+    /// The form as it was sent, to be opened again when the lead is edited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<Draft>,
+}
+
+impl OutboxEntry {
+    /// The lead's name as the outbox view and notices show it.
+    pub fn name(&self) -> String {
+        let name = match &self.lead.last_name {
+            Some(last) if !last.trim().is_empty() => format!("{} {last}", self.lead.first_name),
+            _ => self.lead.first_name.clone(),
+        };
+        crate::sanitize::line(name.trim()).into_owned()
+    }
+
+    /// Waiting to be sent, being sent or being looked for: the rep need not do anything.
+    pub fn is_pending(&self) -> bool {
+        matches!(
+            self.state,
+            OutboxState::Queued | OutboxState::Sending | OutboxState::Checking
+        )
+    }
+
+    /// Waiting for the rep: not found after a lost answer, or refused by the tenant.
+    pub fn needs_rep(&self) -> bool {
+        matches!(self.state, OutboxState::Unknown | OutboxState::Rejected)
+    }
+}
+
+/// What the outbox did with an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Settled {
+    /// The lead is in the tenant (created, or found after a lost answer).
+    Created { entry: OutboxEntry, lead: Box<Lead> },
+    /// Kept, to be sent or looked for again later, or left for the rep; `error` is why.
+    Kept {
+        entry: OutboxEntry,
+        error: Option<ApiError>,
+    },
+}
+
+/// The first wait after a failed send, doubled each time up to [`RETRY_MAX_SECS`].
+const RETRY_FIRST_SECS: i64 = 2;
+const RETRY_MAX_SECS: i64 = 300;
+/// How far before its sending a lead's `createdAt` may be (the tenant's clock against this machine's).
+const CLOCK_SLACK_SECS: i64 = 300;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outbox {
+    entries: Vec<OutboxEntry>,
+    /// The one request out for the outbox, and the entry it is for.
+    in_flight: Option<(RequestId, String)>,
+}
+
+impl Outbox {
+    /// The outbox as the state file kept it. A lead that was being sent when leadbox stopped may have
+    /// arrived: it is looked for before anything else is sent.
+    pub fn restore(mut entries: Vec<OutboxEntry>) -> Outbox {
+        for entry in &mut entries {
+            if entry.state == OutboxState::Sending {
+                entry.state = OutboxState::Checking;
+                entry.next_try = None;
+            }
+        }
+        entries.sort_by_key(|e| e.queued_at);
+        Outbox {
+            entries,
+            in_flight: None,
+        }
+    }
+
+    pub fn entries(&self) -> &[OutboxEntry] {
+        &self.entries
+    }
+
+    pub fn get(&self, key: &str) -> Option<&OutboxEntry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    /// How many leads wait to be sent (or looked for).
+    pub fn pending(&self) -> usize {
+        self.entries.iter().filter(|e| e.is_pending()).count()
+    }
+
+    /// How many leads wait for the rep.
+    pub fn needing_rep(&self) -> usize {
+        self.entries.iter().filter(|e| e.needs_rep()).count()
+    }
+
+    pub fn in_flight(&self) -> Option<RequestId> {
+        self.in_flight.as_ref().map(|(id, _)| *id)
+    }
+
+    /// Records a new lead, to be sent when its turn comes. Returns the entry to keep on disk.
+    pub fn enqueue(&mut self, key: String, lead: NewLead, draft: Option<Draft>, now: DateTime<Utc>) -> OutboxEntry {
+        let entry = OutboxEntry {
+            key,
+            lead,
+            draft,
+            state: OutboxState::Queued,
+            attempts: 0,
+            queued_at: now,
+            sent_at: None,
+            next_try: None,
+            server_id: None,
+            error: None,
+        };
+        self.entries.push(entry.clone());
+        entry
+    }
+
+    /// The next request to make, if one is due and none is out: the oldest lead to look for or to send.
+    /// Returns the request and the entry as changed (to be on disk before the request goes).
+    pub fn next_request(&mut self, now: DateTime<Utc>, id: RequestId) -> Option<(ApiRequest, OutboxEntry)> {
+        if self.in_flight.is_some() {
+            return None;
+        }
+        let entry = self
+            .entries
+            .iter_mut()
+            .filter(|e| matches!(e.state, OutboxState::Queued | OutboxState::Checking))
+            .filter(|e| e.next_try.is_none_or(|t| t <= now))
+            .min_by_key(|e| e.queued_at)?;
+        let request = match entry.state {
+            OutboxState::Checking => ApiRequest::FindCreated {
+                id,
+                lead: entry.lead.clone(),
+                since: entry.sent_at.unwrap_or(entry.queued_at) - Duration::seconds(CLOCK_SLACK_SECS),
+            },
+            _ => {
+                entry.state = OutboxState::Sending;
+                entry.attempts += 1;
+                entry.sent_at = Some(now);
+                ApiRequest::Create {
+                    id,
+                    lead: entry.lead.clone(),
+                }
+            }
+        };
+        self.in_flight = Some((id, entry.key.clone()));
+        Some((request, entry.clone()))
+    }
+
+    /// The earliest time a queued lead may be tried again, if any waits for a time.
+    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+        if self.in_flight.is_some() {
+            return None;
+        }
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.state, OutboxState::Queued | OutboxState::Checking))
+            .filter_map(|e| e.next_try)
+            .min()
+    }
+
+    fn take_in_flight(&mut self, id: RequestId) -> Option<&mut OutboxEntry> {
+        let key = match &self.in_flight {
+            Some((flying, key)) if *flying == id => key.clone(),
+            _ => return None,
+        };
+        self.in_flight = None;
+        self.entries.iter_mut().find(|e| e.key == key)
+    }
+
+    /// The answer to a create the outbox sent; `None` when `id` is not its request.
+    pub fn on_created(&mut self, id: RequestId, result: Result<Lead, ApiError>, now: DateTime<Utc>) -> Option<Settled> {
+        let entry = self.take_in_flight(id)?;
+        Some(match result {
+            Ok(lead) => {
+                entry.state = OutboxState::Sent;
+                entry.server_id = Some(lead.id.clone());
+                entry.error = None;
+                entry.next_try = None;
+                Settled::Created {
+                    entry: entry.clone(),
+                    lead: Box::new(lead),
+                }
+            }
+            Err(error) => {
+                entry.error = Some(crate::sanitize::line(&error.to_string()).into_owned());
+                entry.state = if error.may_have_created() {
+                    OutboxState::Checking
+                } else if reachable_later(&error) {
+                    OutboxState::Queued
+                } else {
+                    OutboxState::Rejected
+                };
+                entry.next_try = match entry.state {
+                    OutboxState::Queued => Some(now + backoff(entry.attempts, &error)),
+                    _ => None,
+                };
+                Settled::Kept {
+                    entry: entry.clone(),
+                    error: Some(error),
+                }
+            }
+        })
+    }
+
+    /// The rep edited a lead the tenant refused (or one not sent yet): it waits its turn again, as typed
+    /// now. Refused while it is out to the tenant or already created.
+    pub fn replace(&mut self, key: &str, lead: NewLead, draft: Option<Draft>) -> Option<OutboxEntry> {
+        if self.in_flight_is(key) {
+            return None;
+        }
+        let entry = self
+            .entries
+            .iter_mut()
+            .find(|e| e.key == key && !matches!(e.state, OutboxState::Sent | OutboxState::Sending))?;
+        entry.lead = lead;
+        entry.draft = draft;
+        entry.state = OutboxState::Queued;
+        entry.next_try = None;
+        entry.error = None;
+        Some(entry.clone())
+    }
+
+    /// The answer to a look for a create whose answer was lost; `None` when `id` is not its request.
+    pub fn on_found(
+        &mut self,
+        id: RequestId,
+        result: Result<Option<Lead>, ApiError>,
+        now: DateTime<Utc>,
+    ) -> Option<Settled> {
+        let entry = self.take_in_flight(id)?;
+        Some(match result {
+            Ok(Some(lead)) => {
+                entry.state = OutboxState::Sent;
+                entry.server_id = Some(lead.id.clone());
+                entry.error = None;
+                Settled::Created {
+                    entry: entry.clone(),
+                    lead: Box::new(lead),
+                }
+            }
+            Ok(None) => {
+                entry.state = OutboxState::Unknown;
+                entry.error = Some("its answer was lost and it is not among the newest leads".to_string());
+                Settled::Kept {
+                    entry: entry.clone(),
+                    error: None,
+                }
+            }
+            Err(error) => {
+                // Still unknown: looked for again once the tenant answers.
+                entry.error = Some(crate::sanitize::line(&error.to_string()).into_owned());
+                entry.next_try = Some(now + backoff(entry.attempts, &error));
+                Settled::Kept {
+                    entry: entry.clone(),
+                    error: Some(error),
+                }
+            }
+        })
+    }
+
+    /// The rep chose to send a lead again (one not found, or one whose wait they cut short).
+    pub fn send_again(&mut self, key: &str) -> Option<OutboxEntry> {
+        if self.in_flight_is(key) {
+            return None;
+        }
+        let entry = self.entries.iter_mut().find(|e| e.key == key)?;
+        if !matches!(
+            entry.state,
+            OutboxState::Unknown | OutboxState::Queued | OutboxState::Rejected
+        ) {
+            return None;
+        }
+        entry.state = OutboxState::Queued;
+        entry.next_try = None;
+        Some(entry.clone())
+    }
+
+    fn in_flight_is(&self, key: &str) -> bool {
+        self.in_flight.as_ref().is_some_and(|(_, k)| k == key)
+    }
+
+    /// Takes a lead out of the outbox (dropped, or taken back into the form to be edited); refused while
+    /// it is out to the tenant or already created.
+    pub fn remove(&mut self, key: &str) -> Option<OutboxEntry> {
+        if self.in_flight_is(key) {
+            return None;
+        }
+        let at = self
+            .entries
+            .iter()
+            .position(|e| e.key == key && !matches!(e.state, OutboxState::Sent | OutboxState::Sending))?;
+        Some(self.entries.remove(at))
+    }
+}
+
+/// Failures after which the same lead may well be accepted later: the tenant was not reached or was
+/// overloaded.
+fn reachable_later(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Server { .. } | ApiError::RateLimited { .. }
+    )
+}
+
+fn backoff(attempts: u32, error: &ApiError) -> Duration {
+    if let ApiError::RateLimited {
+        retry_after: Some(after),
+    } = error
+    {
+        return Duration::from_std(*after)
+            .unwrap_or(Duration::seconds(RETRY_MAX_SECS))
+            .min(Duration::seconds(RETRY_MAX_SECS));
+    }
+    let shift = attempts.saturating_sub(1).min(10);
+    Duration::seconds((RETRY_FIRST_SECS << shift).min(RETRY_MAX_SECS))
+}
