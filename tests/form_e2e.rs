@@ -132,3 +132,81 @@ async fn a_required_field_leadbox_was_not_told_of_joins_the_form_and_the_lead_go
     assert_eq!(lead.custom_fields.get("region"), Some(&serde_json::json!("emea")));
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn leads_typed_while_the_tenant_is_down_all_arrive_exactly_once_when_it_is_back() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = dir.path().join("tenant.sqlite3");
+    let first = Sandbox::start(SandboxOptions::default().seed_leads(30).db_path(&db))
+        .await
+        .expect("sandbox starts");
+    let (port, url, key, profile) = (
+        first.addr().port(),
+        first.base_url(),
+        first.secret_key(),
+        first.profile().clone(),
+    );
+    let before = first.lead_count().await.expect("count");
+    first.shutdown().await;
+
+    // Fails fast while nothing listens: one try, a short connect timeout.
+    let options = novala_leads::testing::quick(1, std::time::Duration::from_secs(5));
+    let client = NovalaClient::with_options(&url, key, options).expect("client");
+    let mut worker = spawn_worker(client);
+    let settings = AppSettings {
+        keymap: leadbox::app::keymap::Keymap::default(),
+        theme: leadbox::ui::theme::Theme::default(),
+        me: None,
+        views: Vec::new(),
+        alerts: Default::default(),
+        poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
+        profile,
+        page_size: 25,
+        source_label: "sandbox".into(),
+        show_names: true,
+    };
+    let start = Utc::now();
+    let mut app = App::new(settings, start, 80, 24);
+    let first_page = app.start();
+    pump(&mut app, &mut worker, first_page).await;
+
+    for n in 0..30 {
+        fill(&mut app, &format!("Offline {n:02}"));
+        let out = update(&mut app, ctrl('s'));
+        assert_eq!(app.screen(), Screen::List, "the form is free at once, online or not");
+        pump(&mut app, &mut worker, out).await;
+    }
+    assert_eq!(app.outbox().pending(), 30, "every lead waits in the outbox");
+    assert!(screen_text(&app).contains("30 to send"), "{}", screen_text(&app));
+
+    let second = Sandbox::start(SandboxOptions::default().db_path(&db).port(port))
+        .await
+        .expect("the tenant is back on the same address");
+    // Ticks far enough apart that every backoff has run out; bounded so a stuck outbox fails the test.
+    for step in 1..=200 {
+        if app.outbox().pending() == 0 {
+            break;
+        }
+        let at = start + chrono::Duration::minutes(10 * step);
+        let out = update(&mut app, Msg::Tick { now: at });
+        pump(&mut app, &mut worker, out).await;
+    }
+    assert_eq!(app.outbox().pending(), 0, "{:?}", app.outbox().entries().first());
+    assert_eq!(app.outbox().needing_rep(), 0);
+    assert_eq!(
+        second.lead_count().await.expect("count"),
+        before + 30,
+        "each arrived exactly once"
+    );
+    // Sent oldest first: the tenant's newest lead is the last one typed.
+    let client = NovalaClient::new(&second.base_url(), second.secret_key()).expect("client");
+    let newest = client
+        .list(&leadbox::api::types::ListQuery::default(), None)
+        .await
+        .expect("a page");
+    let names: Vec<String> = newest.data.iter().take(30).map(|l| l.full_name()).collect();
+    let mut expected: Vec<String> = (0..30).rev().map(|n| format!("Offline {n:02}")).collect();
+    expected.truncate(names.len());
+    assert_eq!(names, expected);
+    second.shutdown().await;
+}

@@ -26,6 +26,18 @@ pub fn filters_text(app: &App) -> String {
 }
 
 fn loaded_text(app: &App) -> String {
+    // Leads typed here and not created yet: how many wait, and how many wait for the rep.
+    let outbox = app.outbox();
+    let waiting = match (outbox.pending(), outbox.needing_rep()) {
+        (0, 0) => String::new(),
+        (p, 0) => format!(" · {p} to send"),
+        (0, r) => format!(" · {r} need you"),
+        (p, r) => format!(" · {p} to send, {r} need you"),
+    };
+    list_text(app) + &waiting
+}
+
+fn list_text(app: &App) -> String {
     let list = app.list();
     if list.is_cached() {
         return format!("cached · {} from last time · refreshing", count(list.leads().len()));
@@ -49,18 +61,10 @@ fn loaded_text(app: &App) -> String {
         return format!("lead {} of {}{more}", count(list.selected() + 1), count(list.len()));
     }
     let n = count(list.leads().len());
-    let mut unread = match app.unread() {
+    let unread = match app.unread() {
         0 => String::new(),
         u => format!(" · {} unread", count(u)),
     };
-    // Leads typed here and not created yet: how many wait, and how many wait for the rep.
-    let outbox = app.outbox();
-    match (outbox.pending(), outbox.needing_rep()) {
-        (0, 0) => {}
-        (p, 0) => unread.push_str(&format!(" · {p} to send")),
-        (0, r) => unread.push_str(&format!(" · {r} need you")),
-        (p, r) => unread.push_str(&format!(" · {p} to send, {r} need you")),
-    }
     if list.has_more() {
         format!("{n} loaded · more{unread}")
     } else {
