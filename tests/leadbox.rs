@@ -21,6 +21,7 @@ mod form_state;
 mod inbox_daily;
 mod inbox_e2e;
 mod keys_and_looks;
+mod outbox;
 mod pty_inbox;
 mod ui_snapshots;
 mod worker_cancel;
