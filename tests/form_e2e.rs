@@ -210,3 +210,99 @@ async fn leads_typed_while_the_tenant_is_down_all_arrive_exactly_once_when_it_is
     assert_eq!(names, expected);
     second.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_hundred_leads_through_a_tenant_failing_one_request_in_five_each_arrive_exactly_once() {
+    use novala_sandbox::faults::FaultOptions;
+    let faults = FaultOptions::none().rate(0.2).seed(7);
+    let (sandbox, client) = novala_sandbox::testing::faulty_sandbox(30, faults).await;
+    let before = sandbox.lead_count().await.expect("count");
+    let mut worker = spawn_worker(client);
+    let settings = AppSettings {
+        keymap: leadbox::app::keymap::Keymap::default(),
+        theme: leadbox::ui::theme::Theme::default(),
+        me: None,
+        views: Vec::new(),
+        alerts: Default::default(),
+        poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
+        profile: sandbox.profile().clone(),
+        page_size: 25,
+        source_label: "sandbox".into(),
+        show_names: true,
+    };
+    let start = Utc::now();
+    let mut app = App::new(settings, start, 80, 24);
+    let first_page = app.start();
+    pump(&mut app, &mut worker, first_page).await;
+    for n in 0..100 {
+        fill(&mut app, &format!("Faulty {n:03}"));
+        let out = update(&mut app, ctrl('s'));
+        pump(&mut app, &mut worker, out).await;
+    }
+    let troubled = app
+        .outbox()
+        .entries()
+        .iter()
+        .filter(|e| e.state != leadbox::app::outbox::OutboxState::Sent || e.attempts > 1)
+        .count();
+    assert!(troubled >= 5, "the faults hit the creates: {troubled}");
+    // Leads whose answer was lost and were not found wait for the rep; here the rep sends them again.
+    for step in 1..=2_000 {
+        let outbox = app.outbox();
+        if outbox.pending() == 0 && outbox.needing_rep() == 0 {
+            break;
+        }
+        let again: Vec<String> = outbox
+            .entries()
+            .iter()
+            .filter(|e| e.state == leadbox::app::outbox::OutboxState::Unknown)
+            .map(|e| e.key.clone())
+            .collect();
+        for key in again {
+            let out = app.send_again(&key);
+            pump(&mut app, &mut worker, out).await;
+        }
+        let out = update(
+            &mut app,
+            Msg::Tick {
+                now: start + chrono::Duration::minutes(10 * step),
+            },
+        );
+        pump(&mut app, &mut worker, out).await;
+    }
+    assert_eq!(app.outbox().pending() + app.outbox().needing_rep(), 0);
+    let all = sandbox.lead_count().await.expect("count");
+    let clean = NovalaClient::with_options(
+        &sandbox.base_url(),
+        sandbox.secret_key(),
+        novala_leads::testing::quick(10, std::time::Duration::from_secs(10)),
+    )
+    .expect("client");
+    let mut names = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let query = leadbox::api::types::ListQuery {
+            limit: Some(100),
+            ..Default::default()
+        };
+        let mut page = clean.list(&query, cursor.as_deref()).await;
+        for _ in 0..10 {
+            if page.is_ok() {
+                break;
+            }
+            page = clean.list(&query, cursor.as_deref()).await;
+        }
+        let page = page.expect("a page, through the faults");
+        names.extend(page.data.iter().map(|l| l.full_name()));
+        match page.continuation() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    for n in 0..100 {
+        let name = format!("Faulty {n:03}");
+        assert_eq!(names.iter().filter(|x| **x == name).count(), 1, "{name} exactly once");
+    }
+    assert_eq!(all, before + 100);
+    sandbox.shutdown().await;
+}

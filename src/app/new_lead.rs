@@ -125,6 +125,18 @@ impl App {
         }
     }
 
+    /// The rep chose to send an outbox lead again (one not found after its answer was lost, or one whose
+    /// wait they cut short).
+    pub fn send_again(&mut self, key: &str) -> Vec<ApiRequest> {
+        match self.outbox.send_again(key) {
+            Some(entry) => {
+                self.effects.push(Effect::PutOutbox(Box::new(entry)));
+                self.pump_outbox()
+            }
+            None => Vec::new(),
+        }
+    }
+
     /// The next request of the outbox, if one is due and none is out; its entry is on disk first.
     pub(in crate::app) fn pump_outbox(&mut self) -> Vec<ApiRequest> {
         if self.outbox.in_flight().is_some() {
