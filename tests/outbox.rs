@@ -91,3 +91,87 @@ async fn a_lead_whose_answer_was_lost_is_found_among_the_newest_and_a_lead_never
     assert_eq!(client.find_created(&never, since, 5).await.expect("looked"), None);
     sandbox.shutdown().await;
 }
+
+fn entry(key: &str, name: &str, state: OutboxState, minutes_ago: i64) -> leadbox::app::outbox::OutboxEntry {
+    let mut outbox = Outbox::default();
+    let mut e = outbox.enqueue(key.into(), lead(name), None, now() - Duration::minutes(minutes_ago));
+    e.state = state;
+    e.draft = Some(leadbox::app::form::Draft {
+        fields: [(
+            "firstName".to_string(),
+            leadbox::app::form::DraftValue::Text(name.into()),
+        )]
+        .into(),
+        may_have_been_sent: false,
+        added_custom_fields: Vec::new(),
+    });
+    match state {
+        OutboxState::Unknown => e.error = Some("its answer was lost and it is not among the newest leads".into()),
+        OutboxState::Rejected => e.error = Some("the server refused the request (400): email is invalid".into()),
+        OutboxState::Sent => e.server_id = Some("7e57ab1e-0000-4000-8000-000000000001".into()),
+        _ => {}
+    }
+    e
+}
+
+#[test]
+fn the_outbox_screen_lists_each_lead_and_lets_the_rep_edit_send_or_drop_it() {
+    use crate::support::{app_with, ch, key, screen_text};
+    use crossterm::event::KeyCode;
+    use leadbox::app::action::Effect;
+    use leadbox::app::{Msg, Screen, update};
+    let (mut app, _) = app_with(100, 20, 5, false);
+    app.restore_outbox(vec![
+        entry("a", "Ada", OutboxState::Queued, 9),
+        entry("b", "Bo", OutboxState::Unknown, 8),
+        entry("c", "Cy", OutboxState::Rejected, 7),
+        entry("d", "Di", OutboxState::Sent, 6),
+    ]);
+    update(&mut app, ch('O'));
+    assert_eq!(app.screen(), Screen::Outbox);
+    insta::assert_snapshot!("outbox_100x20", screen_text(&app));
+
+    // Cy, refused, opens in the form; while it is there it is not sent, Ada goes first.
+    update(&mut app, ch('j'));
+    update(&mut app, ch('j'));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.screen(), Screen::Form);
+    let out = update(&mut app, Msg::Tick { now: now() });
+    let [ApiRequest::Create { lead, .. }] = out.as_slice() else {
+        panic!("{out:?}");
+    };
+    assert_eq!(lead.first_name, "Ada");
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, ch('y'));
+    assert_eq!(app.screen(), Screen::List);
+
+    // Bo, not found, is sent again on the rep's word (after Ada, which is out).
+    update(&mut app, ch('O'));
+    update(&mut app, ch('j'));
+    let ctrl_s = Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('s'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    assert!(update(&mut app, ctrl_s).is_empty(), "Ada is out: Bo waits its turn");
+    assert_eq!(app.outbox().get("b").unwrap().state, OutboxState::Queued);
+    // Ada, being sent, cannot be dropped; Cy can, on the second x.
+    update(&mut app, key(KeyCode::Home));
+    update(&mut app, ch('x'));
+    update(&mut app, ch('x'));
+    assert!(app.outbox().get("a").is_some());
+    assert!(
+        app.notice().unwrap().contains("cannot be dropped"),
+        "{:?}",
+        app.notice()
+    );
+    update(&mut app, ch('j'));
+    update(&mut app, ch('j'));
+    app.take_effects();
+    update(&mut app, ch('x'));
+    assert!(app.outbox().get("c").is_some(), "asks first");
+    update(&mut app, ch('x'));
+    assert!(app.outbox().get("c").is_none());
+    assert!(app.take_effects().contains(&Effect::RemoveOutbox("c".into())));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.screen(), Screen::List);
+}

@@ -61,6 +61,12 @@ pub enum Action {
     Copy(LeadField),
     /// Hand a field of the selected lead to the system: `mailto:`, `tel:` or its website.
     OpenWith(LeadField),
+    /// Open the outbox: the leads typed here that are not created yet.
+    Outbox,
+    /// In the outbox: send the selected lead now (again), not waiting for its turn or its wait.
+    SendAgain,
+    /// In the outbox: take the selected lead out for good (asks once).
+    Drop,
     /// A key of the create form; the focused field gives it its exact effect.
     Form(FormCommand),
 }

@@ -34,11 +34,13 @@ pub enum Context {
     Help,
     /// The search box is open: it takes every key, and those not bound here are typing.
     Search,
+    /// The outbox is open.
+    Outbox,
 }
 
 impl Context {
     /// Help's section titles, in the order they are shown.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Move,
         Context::List,
@@ -47,17 +49,19 @@ impl Context {
         Context::Pane,
         Context::Detail,
         Context::Form,
+        Context::Outbox,
         Context::Help,
     ];
 
     /// The contexts that are looked up together, most specific first: one per state of the screen.
-    pub const ACTIVE_SETS: [&'static [Context]; 6] = [
+    pub const ACTIVE_SETS: [&'static [Context]; 7] = [
         &[Context::Help, Context::Move, Context::Global],
         &[Context::Detail, Context::Lead, Context::Move, Context::Global],
         &[Context::List, Context::Lead, Context::Move, Context::Global],
         &[Context::Pane, Context::Move, Context::Global],
         &[Context::Form],
         &[Context::Search],
+        &[Context::Outbox, Context::Move, Context::Global],
     ];
 
     pub fn title(self) -> &'static str {
@@ -71,6 +75,7 @@ impl Context {
             Context::Form => "New lead form",
             Context::Help => "Help",
             Context::Search => "Search box",
+            Context::Outbox => "Outbox",
         }
     }
 }
@@ -289,6 +294,7 @@ impl Default for Keymap {
             bind(Global, vec![Trigger::Click], Action::Click, "select lead / filter"),
             bind(Global, vec![key('n')], Action::NewLead, "new lead"),
             bind(Global, vec![key('r')], Action::Reload, "reload / retry"),
+            bind(Global, vec![key('O')], Action::Outbox, "outbox"),
             bind(Global, ('1'..='9').map(key).collect(), Action::View(0), "switch view"),
             bind(Move, vec![key('j'), code(KeyCode::Down)], Action::Down, "down"),
             bind(Move, vec![key('k'), code(KeyCode::Up)], Action::Up, "up"),
@@ -370,6 +376,15 @@ impl Default for Keymap {
             bind(Lead, vec![key('d')], Action::ToggleDone, "done / not done"),
             bind(Lead, vec![key('*')], Action::ToggleStar, "star / unstar"),
             bind(Lead, vec![key('u')], Action::Undo, "undo the last mark"),
+            bind(
+                Outbox,
+                vec![code(KeyCode::Enter), key('e')],
+                Action::Open,
+                "edit the lead",
+            ),
+            bind(Outbox, vec![ctrl('s')], Action::SendAgain, "send it now / again"),
+            bind(Outbox, vec![key('x')], Action::Drop, "drop it (asks once)"),
+            bind(Outbox, vec![code(KeyCode::Esc)], Action::Back, "back to the list"),
             bind(Search, vec![code(KeyCode::Enter)], Action::Choose, "keep the search"),
             bind(Search, vec![code(KeyCode::Esc)], Action::Back, "clear the search"),
             bind(Search, vec![code(KeyCode::Down)], Action::Down, "next match"),
@@ -427,7 +442,7 @@ impl Default for Keymap {
 
 /// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
 /// same action in several contexts (`back` is Esc in the panes, the detail and help).
-pub const ACTION_NAMES: [(&str, &[Action]); 40] = [
+pub const ACTION_NAMES: [(&str, &[Action]); 43] = [
     ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
     ("help", &[Action::ToggleHelp]),
     ("next_pane", &[Action::FocusNext]),
@@ -468,6 +483,9 @@ pub const ACTION_NAMES: [(&str, &[Action]); 40] = [
     ("open_email", &[Action::OpenWith(LeadField::Email)]),
     ("open_phone", &[Action::OpenWith(LeadField::Phone)]),
     ("open_website", &[Action::OpenWith(LeadField::Website)]),
+    ("outbox", &[Action::Outbox]),
+    ("send_again", &[Action::SendAgain]),
+    ("drop", &[Action::Drop]),
 ];
 
 /// Parses one binding as written in the file: a key, or keys separated by spaces for a sequence.

@@ -12,6 +12,7 @@ pub mod lead_view;
 pub mod list;
 pub mod new_lead;
 pub mod outbox;
+pub mod outbox_screen;
 pub mod poll;
 pub mod search;
 pub mod views;
@@ -71,6 +72,8 @@ pub enum Screen {
     Detail,
     /// The create form (drawn over the list).
     Form,
+    /// The leads typed here and where each stands.
+    Outbox,
 }
 
 /// Which part of the list screen takes keys.
@@ -94,6 +97,10 @@ pub struct App {
     outbox: outbox::Outbox,
     /// The outbox entry the open form edits (a lead the tenant refused), sent again on submit.
     editing: Option<String>,
+    /// The row selected in the outbox screen.
+    outbox_selected: usize,
+    /// The outbox entry `x` was pressed on once: the next `x` on it drops it.
+    drop_asked: Option<String>,
     /// `q` was pressed with leads still to send: the next `q` quits.
     quit_asked: bool,
     /// The last message changed nothing on screen (a poll that found nothing new), so no frame is due.
@@ -167,6 +174,8 @@ impl App {
             outbox: outbox::Outbox::default(),
             quit_asked: false,
             editing: None,
+            outbox_selected: 0,
+            drop_asked: None,
             seen_assignees: Vec::new(),
             screen: Screen::List,
             focus: Focus::List,
@@ -474,6 +483,7 @@ impl App {
             (Screen::Detail, _) => &[Context::Detail, Context::Lead, Context::Move, Context::Global],
             (Screen::List, Focus::List) => &[Context::List, Context::Lead, Context::Move, Context::Global],
             (Screen::List, Focus::Pane(_)) => &[Context::Pane, Context::Move, Context::Global],
+            (Screen::Outbox, _) => &[Context::Outbox, Context::Move, Context::Global],
         }
     }
 
@@ -533,7 +543,18 @@ impl App {
             }
             return Vec::new();
         }
+        if self.screen == Screen::Outbox
+            && let Some(out) = self.on_outbox_action(action, times)
+        {
+            return out;
+        }
         match action {
+            Action::Outbox => {
+                self.open_outbox();
+                Vec::new()
+            }
+            // Only the outbox screen has a lead of the outbox selected.
+            Action::SendAgain | Action::Drop => Vec::new(),
             Action::Quit => {
                 self.request_quit(asked);
                 Vec::new()
@@ -637,6 +658,8 @@ impl App {
     fn move_cursor(&mut self, action: Action, times: usize) -> Vec<ApiRequest> {
         let step = times as isize;
         match (self.screen, self.focus) {
+            // Moves in the outbox are its own (`on_outbox_action`).
+            (Screen::Outbox, _) => Vec::new(),
             (Screen::Detail, _) => {
                 let (_, rows) = self.layout().detail_text_size();
                 let max = self.detail_line_count().saturating_sub(rows);

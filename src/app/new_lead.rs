@@ -35,7 +35,7 @@ impl App {
         self.screen = Screen::Form;
     }
 
-    fn submit_key(&self) -> String {
+    pub(in crate::app) fn submit_key(&self) -> String {
         self.settings
             .keymap
             .key_label(Context::Form, Action::Form(FormCommand::Submit))
@@ -78,6 +78,7 @@ impl App {
     fn close_form(&mut self) {
         self.form = None;
         self.editing = None;
+        self.outbox.hold(None);
         self.screen = Screen::List;
         self.list.fit_window(list_rows(self.height));
     }

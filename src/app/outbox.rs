@@ -99,6 +99,8 @@ pub struct Outbox {
     entries: Vec<OutboxEntry>,
     /// The one request out for the outbox, and the entry it is for.
     in_flight: Option<(RequestId, String)>,
+    /// An entry open in the form: not sent until the form sends it again or closes.
+    held: Option<String>,
 }
 
 impl Outbox {
@@ -115,6 +117,7 @@ impl Outbox {
         Outbox {
             entries,
             in_flight: None,
+            held: None,
         }
     }
 
@@ -138,6 +141,16 @@ impl Outbox {
 
     pub fn in_flight(&self) -> Option<RequestId> {
         self.in_flight.as_ref().map(|(id, _)| *id)
+    }
+
+    /// The entry whose request is out, if any.
+    pub fn in_flight_key(&self) -> Option<&str> {
+        self.in_flight.as_ref().map(|(_, key)| key.as_str())
+    }
+
+    /// Holds an entry back from sending while the rep edits it (`None` lets it go again).
+    pub fn hold(&mut self, key: Option<String>) {
+        self.held = key;
     }
 
     /// Records a new lead, to be sent when its turn comes. Returns the entry to keep on disk.
@@ -169,6 +182,7 @@ impl Outbox {
             .iter_mut()
             .filter(|e| matches!(e.state, OutboxState::Queued | OutboxState::Checking))
             .filter(|e| e.next_try.is_none_or(|t| t <= now))
+            .filter(|e| self.held.as_deref() != Some(e.key.as_str()))
             .min_by_key(|e| e.queued_at)?;
         let request = match entry.state {
             OutboxState::Checking => ApiRequest::FindCreated {

@@ -6,6 +6,7 @@ pub mod form;
 mod help;
 mod keys;
 mod list;
+mod outbox;
 mod status_bar;
 pub mod text;
 pub mod theme;
@@ -22,6 +23,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let layout = app.layout();
     match (app.screen(), app.form()) {
         (Screen::Detail, _) => detail::draw(frame, &layout, app),
+        (Screen::Outbox, _) => outbox::draw(frame, layout.body, app),
         // The form covers the whole body.
         (Screen::Form, Some(form)) => form::draw(frame, layout.body, form, app.keymap(), app.theme()),
         (Screen::List | Screen::Form, _) => {

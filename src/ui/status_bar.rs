@@ -116,6 +116,12 @@ fn hints(app: &App) -> String {
                 "scroll",
             ),
         ],
+        (Screen::Outbox, _) => vec![
+            (key(Context::Outbox, Action::Open), "edit"),
+            (key(Context::Outbox, Action::SendAgain), "send now"),
+            (key(Context::Outbox, Action::Drop), "drop"),
+            (key(Context::Outbox, Action::Back), "back"),
+        ],
         (Screen::Form, _) => vec![
             (keymap.form_hint_key(FormCommand::Submit), "create"),
             (keymap.form_hint_key(FormCommand::Cancel), "close"),

@@ -1,0 +1,140 @@
+//! The outbox screen: the leads typed here that are not created yet (and those created this session),
+//! where each stands, and what the rep can do about one: edit it, send it now, or drop it.
+
+use crate::api::worker::ApiRequest;
+use crate::app::action::{Action, Effect};
+use crate::app::form::Form;
+use crate::app::outbox::{OutboxEntry, OutboxState};
+use crate::app::{App, Screen};
+
+/// At most this many created leads are listed under the ones still waiting.
+const SENT_SHOWN: usize = 50;
+
+impl App {
+    /// The outbox's rows: leads waiting (oldest first), then leads created (newest first).
+    pub fn outbox_rows(&self) -> Vec<&OutboxEntry> {
+        let entries = self.outbox.entries();
+        let waiting = entries.iter().filter(|e| e.state != OutboxState::Sent);
+        let sent = entries
+            .iter()
+            .rev()
+            .filter(|e| e.state == OutboxState::Sent)
+            .take(SENT_SHOWN);
+        waiting.chain(sent).collect()
+    }
+
+    /// The selected row of the outbox.
+    pub fn outbox_selected(&self) -> usize {
+        self.outbox_selected.min(self.outbox_rows().len().saturating_sub(1))
+    }
+
+    fn selected_entry(&self) -> Option<OutboxEntry> {
+        self.outbox_rows().get(self.outbox_selected()).map(|e| (*e).clone())
+    }
+
+    pub(in crate::app) fn open_outbox(&mut self) {
+        self.screen = Screen::Outbox;
+        self.outbox_selected = 0;
+        self.drop_asked = None;
+    }
+
+    /// An action on the outbox screen; `None` for those it leaves to the rest of the app.
+    pub(in crate::app) fn on_outbox_action(&mut self, action: Action, times: usize) -> Option<Vec<ApiRequest>> {
+        let asked_drop = self.drop_asked.take();
+        let last = self.outbox_rows().len().saturating_sub(1);
+        let selected = self.outbox_selected();
+        match action {
+            Action::Back | Action::Outbox => self.screen = Screen::List,
+            Action::Down | Action::PageDown => self.outbox_selected = (selected + times).min(last),
+            Action::Up | Action::PageUp => self.outbox_selected = selected.saturating_sub(times),
+            Action::Top => self.outbox_selected = 0,
+            Action::Bottom => self.outbox_selected = last,
+            Action::Open => self.edit_outbox_entry(),
+            Action::SendAgain => {
+                let entry = self.selected_entry()?;
+                let out = self.send_again(&entry.key);
+                if self
+                    .outbox
+                    .get(&entry.key)
+                    .is_some_and(|e| e.state == OutboxState::Queued)
+                {
+                    self.notice = Some(format!("Sending {}", display(&entry)));
+                } else {
+                    self.notice = Some(format!("{} is {}", display(&entry), state_word(entry.state)));
+                }
+                return Some(out);
+            }
+            Action::Drop => {
+                let entry = self.selected_entry()?;
+                if asked_drop.as_deref() != Some(entry.key.as_str()) {
+                    let key = self
+                        .keymap()
+                        .hint_key(crate::app::keymap::Context::Outbox, Action::Drop)
+                        .unwrap_or_default();
+                    self.notice = Some(format!("{key} again drops {} for good", display(&entry)));
+                    self.drop_asked = Some(entry.key);
+                } else if self.outbox.remove(&entry.key).is_some() {
+                    self.effects.push(Effect::RemoveOutbox(entry.key.clone()));
+                    self.notice = Some(format!("Dropped {}", display(&entry)));
+                } else {
+                    self.notice = Some(format!(
+                        "{} is {}: it cannot be dropped",
+                        display(&entry),
+                        state_word(entry.state)
+                    ));
+                }
+            }
+            Action::Quit | Action::ToggleHelp | Action::NewLead => return None,
+            _ => {}
+        }
+        Some(Vec::new())
+    }
+
+    /// Opens the selected lead in the form; it is held back from sending until the form is sent or closed.
+    fn edit_outbox_entry(&mut self) {
+        let Some(entry) = self.selected_entry() else {
+            return;
+        };
+        let editable = matches!(
+            entry.state,
+            OutboxState::Queued | OutboxState::Rejected | OutboxState::Unknown
+        ) && self.outbox.in_flight_key() != Some(entry.key.as_str());
+        if !editable || self.form.is_some() {
+            self.notice = Some(if self.form.is_some() {
+                "Another lead is open in the form: send or close it first".to_string()
+            } else {
+                format!(
+                    "{} is {}: it cannot be edited",
+                    display(&entry),
+                    state_word(entry.state)
+                )
+            });
+            return;
+        }
+        let form = match &entry.draft {
+            Some(draft) => Form::from_draft(&self.settings.profile, draft),
+            None => Form::new(&self.settings.profile),
+        };
+        self.form = Some(form.with_submit_key(self.submit_key()));
+        self.outbox.hold(Some(entry.key.clone()));
+        self.editing = Some(entry.key);
+        self.screen = Screen::Form;
+    }
+}
+
+fn display(entry: &OutboxEntry) -> String {
+    let name = entry.name();
+    if name.is_empty() { "(no name)".to_string() } else { name }
+}
+
+/// How the outbox screen names a state.
+pub fn state_word(state: OutboxState) -> &'static str {
+    match state {
+        OutboxState::Queued => "queued",
+        OutboxState::Sending => "sending",
+        OutboxState::Checking => "checking",
+        OutboxState::Unknown => "not found",
+        OutboxState::Rejected => "refused",
+        OutboxState::Sent => "created",
+    }
+}
