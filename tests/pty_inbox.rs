@@ -446,3 +446,96 @@ fn wait_for_file(path: &Path, text: &str) {
 fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("a terminal has rows and columns")
 }
+
+/// The tenant's own profile directory under `dir` (a `--api-url` profile is named after its URL).
+fn tenant_dir(dir: &Path) -> std::path::PathBuf {
+    std::fs::read_dir(dir.join("data/leadbox/profiles"))
+        .expect("profile directories")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("url-")))
+        .expect("the tenant's own directory")
+}
+
+fn outbox_state(state: &Path) -> Option<leadbox::app::outbox::OutboxState> {
+    let file = leadbox::store::state::StateFile::open(state).ok()?.file;
+    file.outbox().ok()?.0.first().map(|e| e.state)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
+    use leadbox::app::outbox::{Outbox, OutboxState};
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Every answer a second late, so leadbox can be killed while its create is out.
+    let faults = novala_sandbox::faults::FaultOptions::none().latency(Duration::from_millis(1_000));
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20).faults(faults))
+        .await
+        .expect("sandbox starts");
+    let launch = |dir: &Path| {
+        let mut cmd = command(dir);
+        cmd.arg("--api-url");
+        cmd.arg(sandbox.base_url());
+        cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
+        cmd
+    };
+    // A first run makes the tenant's directory; a lead is then waiting in its outbox, as if typed.
+    let cmd = launch(dir.path());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
+    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    session.keys(b"q");
+    assert!(session.wait_exit().success());
+    let state = tenant_dir(dir.path()).join("state.sqlite3");
+    let mut lead = leadbox::api::types::NewLead::new("Killroy", leadbox::api::types::LeadSource::WebForm);
+    lead.custom_fields.insert("region".into(), serde_json::json!("emea"));
+    let entry = Outbox::default().enqueue("killed".into(), lead, None, chrono::Utc::now());
+    leadbox::store::state::StateFile::open(&state)
+        .expect("state file")
+        .file
+        .put_outbox(&entry)
+        .expect("queued");
+
+    // Killed the moment the lead is marked as being sent: its request is out, its answer never read.
+    let cmd = launch(dir.path());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
+    let deadline = Instant::now() + WAIT;
+    while outbox_state(&state) != Some(OutboxState::Sending) {
+        assert!(Instant::now() < deadline, "the lead was never sent");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    session.child.kill().expect("killed");
+    let _ = session.child.wait();
+
+    // The next start looks for it before sending anything; not there, it waits for the rep, who sends it.
+    let cmd = launch(dir.path());
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
+    session.wait_for("the lead waiting for the rep", |s| s.contains("1 need you"));
+    session.keys(b"O");
+    session.wait_for("the outbox", |s| s.contains("Outbox") && s.contains("Killroy"));
+    session.keys(b"\x13");
+    session.wait_for("the lead created", |s| s.contains("Outbox · 0 to send · 0 need you"));
+    session.keys(b"\x1b");
+    session.wait_for("the list again", |s| !s.contains("Outbox ·"));
+    session.keys(b"q");
+    assert!(session.wait_exit().success());
+    assert_eq!(outbox_state(&state), Some(OutboxState::Sent));
+
+    let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
+    let query = ListQuery {
+        limit: Some(100),
+        ..ListQuery::default()
+    };
+    let page = client.list(&query, None).await.expect("the newest leads");
+    let named = page
+        .data
+        .iter()
+        .filter(|l| l.first_name.as_deref() == Some("Killroy"))
+        .count();
+    assert_eq!(named, 1, "sent exactly once");
+    sandbox.shutdown().await;
+}
