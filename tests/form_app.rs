@@ -454,3 +454,59 @@ fn tick(app: &mut App, millis: i64) -> Vec<ApiRequest> {
         },
     )
 }
+
+fn alt(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT))
+}
+
+fn draft_fields(app: &App) -> Vec<String> {
+    app.form()
+        .and_then(|f| f.draft())
+        .map(|d| d.fields.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn create_and_next_keeps_exactly_the_sticky_fields_and_starts_on_the_first_name() {
+    let (mut app, _) = app_with(80, 30, 5, false);
+    open_and_fill(&mut app);
+    // A channel too, like every lead at the same fair.
+    let channel = app
+        .form()
+        .unwrap()
+        .fields()
+        .iter()
+        .position(|f| f.wire == "channel")
+        .unwrap();
+    while app.form().unwrap().focus() != channel {
+        update(&mut app, key(KeyCode::BackTab));
+    }
+    type_str(&mut app, "fair");
+    let out = update(&mut app, alt('s'));
+    assert!(matches!(out.as_slice(), [ApiRequest::Create { lead, .. }] if lead.first_name == "Quinn"));
+    assert_eq!(app.screen(), Screen::Form, "the next lead's form, at once");
+    assert_eq!(app.form().unwrap().focus(), 0, "on the first name");
+    // Source and channel are kept; the names and the (not sticky) industry are not.
+    assert_eq!(draft_fields(&app), ["channel", "source"]);
+    insta::assert_snapshot!("form_next_lead_80x30", screen_text(&app));
+
+    // The rep keeps the industry too: Ctrl-t on it.
+    type_str(&mut app, "Rae");
+    let industry = app
+        .form()
+        .unwrap()
+        .fields()
+        .iter()
+        .position(|f| f.wire == "customFields.industry")
+        .unwrap();
+    while app.form().unwrap().focus() != industry {
+        update(&mut app, key(KeyCode::Tab));
+    }
+    update(&mut app, key(KeyCode::Right));
+    update(&mut app, ctrl('t'));
+    assert!(app.form().unwrap().is_sticky("customFields.industry"));
+    update(&mut app, alt('s'));
+    assert_eq!(draft_fields(&app), ["channel", "customFields.industry", "source"]);
+    assert_eq!(app.outbox().entries().len(), 2);
+    assert_eq!(app.outbox().pending(), 2, "the second waits behind the first");
+}

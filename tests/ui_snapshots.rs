@@ -252,7 +252,7 @@ fn help_lists_every_binding_even_at_80x24() {
         update(&mut app, ch('?'));
         // Help taller than the terminal scrolls: what is not on the first screen is on a later one.
         let mut text = screen_text(&app);
-        for _ in 0..30 {
+        for _ in 0..80 {
             update(&mut app, ch('j'));
             text.push_str(&screen_text(&app));
         }

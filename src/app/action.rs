@@ -84,6 +84,10 @@ pub enum FormCommand {
     ChoicePrev,
     ChoiceNext,
     Submit,
+    /// Send, and start the next lead at once with the sticky fields kept.
+    SubmitAndNext,
+    /// Keep the focused field for the next lead, or stop keeping it.
+    ToggleSticky,
     Cancel,
     Quit,
     /// Ask for a custom field's key and add it to the form (a tenant whose fields leadbox was not told).
@@ -96,8 +100,10 @@ pub enum FormAction {
     None,
     /// Close the form; the draft may be dropped (the user confirmed, or nothing was typed).
     Cancel,
-    /// Send this lead. The app answers with `Form::mark_sending` and the request's id.
+    /// Send this lead (it goes to the outbox) and close the form.
     Submit(Box<NewLead>),
+    /// Send this lead and open the form again for the next, keeping the sticky fields.
+    SubmitAndNext(Box<NewLead>),
     /// Quit the program (Ctrl-C; confirmed first if anything was typed).
     Quit,
 }

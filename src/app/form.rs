@@ -83,7 +83,13 @@ pub struct Form {
     naming: Option<TextInput>,
     /// Keys of the custom fields added to the form beyond the tenant's definitions.
     added: Vec<String>,
+    /// Wire names of the fields kept for the next lead by "create and start the next".
+    sticky: std::collections::BTreeSet<String>,
 }
+
+/// The fields kept for the next lead unless the rep says otherwise: what a stretch of leads typed at one
+/// event shares.
+pub const STICKY_BY_DEFAULT: [&str; 4] = ["source", "channel", "assignedTo", "attribution"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ResendGuard {
@@ -172,6 +178,40 @@ impl Form {
             submit_key: "Ctrl-s".to_string(),
             naming: None,
             added: Vec::new(),
+            sticky: STICKY_BY_DEFAULT.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    /// Whether the field `wire` is kept for the next lead.
+    pub fn is_sticky(&self, wire: &str) -> bool {
+        self.sticky.contains(wire)
+    }
+
+    /// The form for the lead after this one: empty but for the fields kept, focus on the first name.
+    pub fn next_form(&self, profile: &TenantProfile) -> Form {
+        let kept = self.draft().map(|mut draft| {
+            draft.fields.retain(|wire, _| self.sticky.contains(wire));
+            draft.may_have_been_sent = false;
+            draft
+        });
+        let mut next = match kept {
+            Some(draft) => Form::from_draft(profile, &draft),
+            None => Form::new(profile),
+        };
+        for key in &self.added {
+            let _ = next.add_custom_field(key);
+        }
+        next.sticky = self.sticky.clone();
+        next.submit_key = self.submit_key.clone();
+        next.focus = 0;
+        next.notice = None;
+        next
+    }
+
+    /// Says in the form's status line what became of the lead sent before (the form may be the next one).
+    pub fn set_outcome(&mut self, notice: Notice) {
+        if self.sending.is_none() {
+            self.notice = Some(notice);
         }
     }
 
@@ -273,7 +313,9 @@ impl Form {
             return action;
         }
         match command {
-            Some(FormCommand::Submit) => return self.submit(),
+            Some(FormCommand::Submit) => return self.submit(false),
+            Some(FormCommand::SubmitAndNext) => return self.submit(true),
+            Some(FormCommand::ToggleSticky) => self.toggle_sticky(),
             Some(FormCommand::Cancel) => return self.leave(Leave::Close),
             Some(FormCommand::Quit) => return self.leave(Leave::Quit),
             Some(FormCommand::NextField) if !self.move_in_notes(true, key.code) => self.move_focus(true),
@@ -437,7 +479,7 @@ impl Form {
 
     fn activate(&mut self) -> FormAction {
         if self.focus == self.fields.len() {
-            return self.submit();
+            return self.submit(false);
         }
         let Some(field) = self.fields.get_mut(self.focus) else {
             return FormAction::None;
@@ -586,7 +628,24 @@ impl Form {
 
     // ---- submit and answers ----
 
-    fn submit(&mut self) -> FormAction {
+    fn toggle_sticky(&mut self) {
+        let Some(field) = self.fields.get(self.focus) else {
+            return;
+        };
+        let (wire, label) = (field.wire.clone(), field.label.clone());
+        let kept = if self.sticky.remove(&wire) {
+            false
+        } else {
+            self.sticky.insert(wire);
+            true
+        };
+        self.notice = Some(Notice::Info(format!(
+            "{label}: {} for the next lead",
+            if kept { "kept" } else { "not kept" }
+        )));
+    }
+
+    fn submit(&mut self, next: bool) -> FormAction {
         if self.sending.is_some() {
             self.notice = Some(Notice::Warning(
                 "Sending… this lead is already on its way: wait for the answer".into(),
@@ -624,7 +683,11 @@ impl Form {
         self.general_errors.clear();
         self.sending = Some(Sending { id: None });
         self.notice = Some(Notice::Info("Sending…".into()));
-        FormAction::Submit(Box::new(lead))
+        if next {
+            FormAction::SubmitAndNext(Box::new(lead))
+        } else {
+            FormAction::Submit(Box::new(lead))
+        }
     }
 
     /// The app sent the lead as request `id`; answers to other ids are not this form's.

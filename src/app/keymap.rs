@@ -271,6 +271,10 @@ fn ctrl(c: char) -> Trigger {
     Trigger::Keys(vec![Key::new(KeyCode::Char(c), KeyModifiers::CONTROL)])
 }
 
+fn alt(c: char) -> Trigger {
+    Trigger::Keys(vec![Key::new(KeyCode::Char(c), KeyModifiers::ALT)])
+}
+
 fn bind(context: Context, triggers: Vec<Trigger>, action: Action, description: &'static str) -> Binding {
     Binding {
         context,
@@ -392,6 +396,18 @@ impl Default for Keymap {
             bind(Form, vec![ctrl('s')], Action::Form(F::Submit), "create the lead"),
             bind(
                 Form,
+                vec![alt('s')],
+                Action::Form(F::SubmitAndNext),
+                "create + start next",
+            ),
+            bind(
+                Form,
+                vec![ctrl('t')],
+                Action::Form(F::ToggleSticky),
+                "keep field for next",
+            ),
+            bind(
+                Form,
                 vec![code(KeyCode::Esc)],
                 Action::Form(F::Cancel),
                 "close (asks if typed)",
@@ -442,7 +458,7 @@ impl Default for Keymap {
 
 /// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
 /// same action in several contexts (`back` is Esc in the panes, the detail and help).
-pub const ACTION_NAMES: [(&str, &[Action]); 43] = [
+pub const ACTION_NAMES: [(&str, &[Action]); 45] = [
     ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
     ("help", &[Action::ToggleHelp]),
     ("next_pane", &[Action::FocusNext]),
@@ -461,6 +477,8 @@ pub const ACTION_NAMES: [(&str, &[Action]); 43] = [
     ("apply_filter", &[Action::Choose]),
     ("back", &[Action::Back]),
     ("create", &[Action::Form(FormCommand::Submit)]),
+    ("create_and_next", &[Action::Form(FormCommand::SubmitAndNext)]),
+    ("keep_for_next", &[Action::Form(FormCommand::ToggleSticky)]),
     ("close_form", &[Action::Form(FormCommand::Cancel)]),
     ("next_field", &[Action::Form(FormCommand::NextField)]),
     ("previous_field", &[Action::Form(FormCommand::PrevField)]),

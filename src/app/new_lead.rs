@@ -2,11 +2,11 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::api::types::Lead;
+use crate::api::types::{Lead, NewLead};
 use crate::api::worker::ApiRequest;
 use crate::app::action::Effect;
 use crate::app::action::FormCommand;
-use crate::app::form::{Draft, Form, FormAction};
+use crate::app::form::{Draft, Form, FormAction, Notice};
 use crate::app::keymap::{Action, Context, Keymap};
 use crate::app::outbox::{OutboxState, Settled};
 use crate::app::{App, Focus, Screen, list_rows};
@@ -100,30 +100,48 @@ impl App {
                 self.quit = true;
                 Vec::new()
             }
-            FormAction::Submit(lead) => {
-                // On disk in the outbox before the form (and its draft) goes; sent in the background.
-                // Whether it may have been sent is the outbox's to know, not the draft's.
-                let draft = form.draft().map(|d| Draft {
-                    may_have_been_sent: false,
-                    ..d
-                });
-                let edited = self
-                    .editing
-                    .take()
-                    .and_then(|key| self.outbox.replace(&key, (*lead).clone(), draft.clone()));
-                let entry = match edited {
-                    Some(entry) => entry,
-                    None => self
-                        .outbox
-                        .enqueue(uuid::Uuid::new_v4().to_string(), *lead, draft, self.now),
-                };
-                self.effects.push(Effect::PutOutbox(Box::new(entry.clone())));
-                self.close_form();
+            FormAction::Submit(lead) => self.queue_from_form(*lead, false),
+            FormAction::SubmitAndNext(lead) => self.queue_from_form(*lead, true),
+        }
+    }
+
+    /// The form's lead goes to the outbox (on disk before the form or its draft goes) and is sent in the
+    /// background; with `next`, the form opens again at once for the next lead, the sticky fields kept.
+    fn queue_from_form(&mut self, lead: NewLead, next: bool) -> Vec<ApiRequest> {
+        let Some(form) = self.form.as_ref() else {
+            return Vec::new();
+        };
+        // Whether it may have been sent is the outbox's to know, not the draft's.
+        let draft = form.draft().map(|d| Draft {
+            may_have_been_sent: false,
+            ..d
+        });
+        let following = next.then(|| form.next_form(&self.settings.profile));
+        let edited = self
+            .editing
+            .take()
+            .and_then(|key| self.outbox.replace(&key, lead.clone(), draft.clone()));
+        let entry = match edited {
+            Some(entry) => entry,
+            None => self
+                .outbox
+                .enqueue(uuid::Uuid::new_v4().to_string(), lead, draft, self.now),
+        };
+        self.effects.push(Effect::PutOutbox(Box::new(entry.clone())));
+        let said = format!("Queued {}: sending", display_name(&entry.name()));
+        self.close_form();
+        match following {
+            Some(mut form) => {
+                form.set_outcome(Notice::Info(said));
+                self.form = Some(form);
+                self.screen = Screen::Form;
+            }
+            None => {
                 self.focus = Focus::List;
-                self.notice = Some(format!("Queued {}: sending", display_name(&entry.name())));
-                self.pump_outbox()
+                self.notice = Some(said);
             }
         }
+        self.pump_outbox()
     }
 
     /// The rep chose to send an outbox lead again (one not found after its answer was lost, or one whose
@@ -188,7 +206,14 @@ impl App {
                         self.screen = Screen::Form;
                         self.error = Some(format!("Not accepted: {name}: fix it and send again"));
                     }
-                    OutboxState::Rejected => self.error = Some(format!("Not accepted: {name}: {why}")),
+                    OutboxState::Rejected => {
+                        if let Some(form) = self.form.as_mut() {
+                            form.set_outcome(Notice::Warning(format!(
+                                "Not accepted: {name}: open the outbox afterwards to fix it"
+                            )));
+                        }
+                        self.error = Some(format!("Not accepted: {name}: {why}"));
+                    }
                     OutboxState::Unknown => {
                         self.error = Some(format!("Not sure {name} was created: check the outbox"));
                     }
@@ -230,11 +255,16 @@ impl App {
         } else {
             crate::sanitize::line(&name).into_owned()
         };
-        self.notice = Some(if shown {
+        let said = if shown {
             format!("Created lead {name}")
         } else {
             format!("Created lead {name} · filters cleared to show it")
-        });
+        };
+        // Typing the next lead: its form says what became of this one.
+        if let Some(form) = self.form.as_mut() {
+            form.set_outcome(Notice::Info(said.clone()));
+        }
+        self.notice = Some(said);
         out
     }
 }

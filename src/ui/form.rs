@@ -181,8 +181,10 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, look:
     let error = form.visible_error(index);
     let marker = if focused { "▸ " } else { "  " };
     let required = if field.required { " *" } else { "" };
+    // Kept for the next lead by "create and start the next".
+    let sticky = if form.is_sticky(&field.wire) { " ↻" } else { "" };
     let label_text = pad(
-        &format!("{marker}{}{required}", sanitize::line(&field.label)),
+        &format!("{marker}{}{required}{sticky}", sanitize::line(&field.label)),
         columns.label,
         ' ',
     );
@@ -447,6 +449,8 @@ fn message_lines(form: &Form, width: usize, look: &FormLook) -> Vec<Line<'static
 fn hint(command: FormCommand) -> Option<&'static str> {
     match command {
         FormCommand::Submit => Some("create"),
+        FormCommand::SubmitAndNext => Some("create + next"),
+        FormCommand::ToggleSticky => Some("keep"),
         FormCommand::Cancel => Some("close"),
         FormCommand::NextField => Some("next"),
         FormCommand::PrevField => Some("previous"),
