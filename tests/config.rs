@@ -658,3 +658,60 @@ fn a_missing_key_message_leaves_out_a_password_in_the_url() {
     assert!(!err.contains("hunter2"), "{err}");
     assert!(err.contains("https://acme.novala.ai/api/v1"), "{err}");
 }
+
+#[test]
+fn form_defaults_come_from_the_file_and_a_profile_adds_its_own() {
+    use leadbox::app::form::{DraftValue, Form};
+    let text = r#"
+[form_defaults]
+source = "referral"
+channel = "trade_show"
+
+[profiles.acme]
+url = "https://acme.novala.ai"
+key_env = "ACME_KEY"
+me = "b1ea6bd8-6503-42dc-a553-583617e08e42"
+
+[profiles.acme.form_defaults]
+channel = "webinar"
+assigned_to = "me"
+
+[profiles.acme.form_defaults.custom_fields]
+region = "emea"
+"#;
+    let file = parsed(text);
+    let acme = config::resolve(&file, &no_env, &flags(Some("acme"), None)).unwrap();
+    let text_of = |s: &str| DraftValue::Text(s.to_string());
+    assert_eq!(acme.form_defaults.get("source"), Some(&text_of("referral")));
+    assert_eq!(
+        acme.form_defaults.get("channel"),
+        Some(&text_of("webinar")),
+        "the profile's own wins"
+    );
+    assert_eq!(acme.form_defaults.get("customFields.region"), Some(&text_of("emea")));
+    let sandbox = config::resolve(&file, &no_env, &flags(Some("sandbox"), None)).unwrap();
+    assert_eq!(sandbox.form_defaults.get("channel"), Some(&text_of("trade_show")));
+
+    // A form opened with them holds them, and is no draft until something is typed.
+    let form = Form::with_defaults(&Default::default(), &sandbox.form_defaults);
+    assert_eq!(
+        form.values().get("source"),
+        Some(&DraftValue::Choice("referral".into()))
+    );
+    assert_eq!(form.values().get("channel"), Some(&text_of("trade_show")));
+    assert!(form.draft().is_none() && !form.is_dirty());
+
+    let found = problems(
+        "[form_defaults]\nsorce = \"web\"\nsource = \"fax\"\n[form_defaults.custom_fields]\n\"bad key\" = 1\n",
+    )
+    .join("\n");
+    assert!(
+        found.contains("form_defaults.sorce: unknown key; did you mean `source`?"),
+        "{found}"
+    );
+    assert!(found.contains("form_defaults.source: `fax` is not a source"), "{found}");
+    assert!(
+        found.contains("form_defaults.custom_fields.bad key: is not a custom field key"),
+        "{found}"
+    );
+}

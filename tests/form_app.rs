@@ -461,8 +461,7 @@ fn alt(c: char) -> Msg {
 
 fn draft_fields(app: &App) -> Vec<String> {
     app.form()
-        .and_then(|f| f.draft())
-        .map(|d| d.fields.keys().cloned().collect())
+        .map(|f| f.values().keys().cloned().collect())
         .unwrap_or_default()
 }
 
@@ -488,6 +487,11 @@ fn create_and_next_keeps_exactly_the_sticky_fields_and_starts_on_the_first_name(
     assert_eq!(app.form().unwrap().focus(), 0, "on the first name");
     // Source and channel are kept; the names and the (not sticky) industry are not.
     assert_eq!(draft_fields(&app), ["channel", "source"]);
+    assert_eq!(
+        app.draft(),
+        None,
+        "what was kept is not typed: no draft, Esc closes without asking"
+    );
     insta::assert_snapshot!("form_next_lead_80x30", screen_text(&app));
 
     // The rep keeps the industry too: Ctrl-t on it.

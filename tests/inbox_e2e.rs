@@ -24,6 +24,7 @@ fn settings(sandbox: &Sandbox) -> AppSettings {
         views: Vec::new(),
         alerts: Default::default(),
         poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
+        form_defaults: Default::default(),
         profile: sandbox.profile().clone(),
         page_size: PAGE,
         source_label: "sandbox".into(),

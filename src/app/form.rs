@@ -85,6 +85,9 @@ pub struct Form {
     added: Vec<String>,
     /// Wire names of the fields kept for the next lead by "create and start the next".
     sticky: std::collections::BTreeSet<String>,
+    /// What the form held when it opened (defaults, fields kept from the lead before): not typed, so
+    /// neither a draft nor a reason to ask before closing.
+    start: std::collections::BTreeMap<String, DraftValue>,
 }
 
 /// The fields kept for the next lead unless the rep says otherwise: what a stretch of leads typed at one
@@ -179,7 +182,26 @@ impl Form {
             naming: None,
             added: Vec::new(),
             sticky: STICKY_BY_DEFAULT.iter().map(|w| w.to_string()).collect(),
+            start: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// A new form holding `defaults` (the config file's `form_defaults`, by wire name); a default for a
+    /// field this form lacks, or an option it does not offer, is left out.
+    pub fn with_defaults(profile: &TenantProfile, defaults: &std::collections::BTreeMap<String, DraftValue>) -> Form {
+        let mut form = Form::new(profile);
+        form.put_values(defaults);
+        form
+    }
+
+    fn put_values(&mut self, values: &std::collections::BTreeMap<String, DraftValue>) {
+        for (wire, value) in values {
+            if let Some(field) = self.fields.iter_mut().find(|f| f.wire == *wire) {
+                value.apply_to(field);
+                field.touched = false;
+            }
+        }
+        self.start = self.values();
     }
 
     /// Whether the field `wire` is kept for the next lead.
@@ -188,19 +210,20 @@ impl Form {
     }
 
     /// The form for the lead after this one: empty but for the fields kept, focus on the first name.
-    pub fn next_form(&self, profile: &TenantProfile) -> Form {
-        let kept = self.draft().map(|mut draft| {
-            draft.fields.retain(|wire, _| self.sticky.contains(wire));
-            draft.may_have_been_sent = false;
-            draft
-        });
-        let mut next = match kept {
-            Some(draft) => Form::from_draft(profile, &draft),
-            None => Form::new(profile),
-        };
+    pub fn next_form(
+        &self,
+        profile: &TenantProfile,
+        defaults: &std::collections::BTreeMap<String, DraftValue>,
+    ) -> Form {
+        let mut next = Form::new(profile);
         for key in &self.added {
             let _ = next.add_custom_field(key);
         }
+        let mut values = defaults.clone();
+        let mut kept = self.values();
+        kept.retain(|wire, _| self.sticky.contains(wire));
+        values.extend(kept);
+        next.put_values(&values);
         next.sticky = self.sticky.clone();
         next.submit_key = self.submit_key.clone();
         next.focus = 0;
@@ -267,7 +290,7 @@ impl Form {
 
     /// Anything typed or chosen, which Esc must not throw away without asking.
     pub fn is_dirty(&self) -> bool {
-        self.fields.iter().any(Field::has_content)
+        self.values() != self.start
     }
 
     /// The rule violation a field shows now: its own rules once it was touched (or a submit was tried),

@@ -64,6 +64,8 @@ pub struct AppSettings {
     pub alerts: views::Alerts,
     /// Seconds between two looks for new leads.
     pub poll_every_secs: u32,
+    /// What a new lead's form starts with (the config file's `form_defaults`), by wire name.
+    pub form_defaults: std::collections::BTreeMap<String, form::DraftValue>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

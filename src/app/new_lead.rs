@@ -28,7 +28,7 @@ impl App {
             let profile = &self.settings.profile;
             let form = match self.pending_draft.take() {
                 Some(draft) => Form::from_draft(profile, &draft),
-                None => Form::new(profile),
+                None => Form::with_defaults(profile, &self.settings.form_defaults),
             };
             self.form = Some(form.with_submit_key(self.submit_key()));
         }
@@ -116,7 +116,7 @@ impl App {
             may_have_been_sent: false,
             ..d
         });
-        let following = next.then(|| form.next_form(&self.settings.profile));
+        let following = next.then(|| form.next_form(&self.settings.profile, &self.settings.form_defaults));
         let edited = self
             .editing
             .take()

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use novala_leads::rules;
 use novala_leads::tenant::{CustomFieldDef, CustomFieldKind, Member};
-use novala_leads::types::LeadStatus;
+use novala_leads::types::{LeadSource, LeadStatus};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -93,7 +93,23 @@ pub struct ProfileConfig {
     pub team: Vec<Member>,
     pub custom_fields: Vec<CustomFieldDef>,
     pub views: Vec<ViewConfig>,
+    /// `[profiles.NAME.form_defaults]`: over the file's own `[form_defaults]`.
+    pub form_defaults: FormDefaults,
 }
+
+/// What a new lead's form starts with, by the field's wire name (`source`, `customFields.region`).
+pub type FormDefaults = BTreeMap<String, crate::app::form::DraftValue>;
+
+/// The keys of `form_defaults`, and the form field each fills (custom fields go in their own table).
+const FORM_DEFAULT_KEYS: &[(&str, &str)] = &[
+    ("source", "source"),
+    ("channel", "channel"),
+    ("intent", "intent"),
+    ("notes", "notes"),
+    ("assigned_to", "assignedTo"),
+    ("attribution", "attribution"),
+    ("company", "companyName"),
+];
 
 /// The whole file, as far as it could be read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,6 +122,8 @@ pub struct ConfigFile {
     pub poll_seconds: Option<u32>,
     /// `[alerts]`: how new leads found by the poll are announced.
     pub alerts: crate::app::views::Alerts,
+    /// `[form_defaults]`: what every profile's form starts with.
+    pub form_defaults: FormDefaults,
     pub profiles: BTreeMap<String, ProfileConfig>,
     /// `[keys]`: action name → its keys (a string or a list of strings), left for the keymap to check.
     pub keys: BTreeMap<String, Located<Vec<String>>>,
@@ -133,6 +151,7 @@ const TOP_KEYS: &[&str] = &[
     "default_profile",
     "mouse",
     "poll_seconds",
+    "form_defaults",
     "alerts",
     "profiles",
     "keys",
@@ -150,6 +169,7 @@ const PROFILE_KEYS: &[&str] = &[
     "team",
     "custom_fields",
     "views",
+    "form_defaults",
 ];
 const MEMBER_KEYS: &[&str] = &["id", "name"];
 const FIELD_KEYS: &[&str] = &["key", "label", "kind", "required", "options", "unit", "hint"];
@@ -320,6 +340,7 @@ pub fn parse(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
                 }
             }
             "mouse" => file.mouse = reader.boolean(v, name),
+            "form_defaults" => file.form_defaults = read_form_defaults(&mut reader, name, v),
             "poll_seconds" => {
                 let range = crate::app::poll::POLL_SECS_RANGE;
                 match v.get_ref() {
@@ -455,6 +476,7 @@ fn read_profile(reader: &mut Reader<'_>, name: &str, span: Range<usize>, table: 
         team: Vec::new(),
         custom_fields: Vec::new(),
         views: Vec::new(),
+        form_defaults: FormDefaults::new(),
     };
     let mut sources: Vec<(String, Range<usize>)> = Vec::new();
     for (k, v) in reader.entries(table, &path, PROFILE_KEYS) {
@@ -547,6 +569,7 @@ fn read_profile(reader: &mut Reader<'_>, name: &str, span: Range<usize>, table: 
                     }
                 }
             }
+            "form_defaults" => profile.form_defaults = read_form_defaults(reader, &full, v),
             "views" => {
                 for (i, item) in reader.tables(v, &full) {
                     let item_path = format!("{full}[{i}]");
@@ -707,6 +730,67 @@ fn read_custom_field(
     def.options = options;
     def.hint = hint;
     Some(def)
+}
+
+fn read_form_defaults(reader: &mut Reader<'_>, path: &str, value: &Spanned<DeValue<'_>>) -> FormDefaults {
+    use crate::app::form::DraftValue;
+    let mut out = FormDefaults::new();
+    let Some(table) = reader.table(value, path) else {
+        return out;
+    };
+    let mut known: Vec<&str> = FORM_DEFAULT_KEYS.iter().map(|(k, _)| *k).collect();
+    known.push("custom_fields");
+    for (k, v) in reader.entries(table, path, &known) {
+        let key: &str = k.get_ref();
+        let full = join(path, key);
+        if key == "custom_fields" {
+            let Some(custom) = reader.table(v, &full) else { continue };
+            for (ck, cv) in custom.iter() {
+                let name: &str = ck.get_ref();
+                let item = join(&full, name);
+                if !rules::is_custom_field_key(name) {
+                    reader.problem(ck.span(), &item, "is not a custom field key (letters, digits, _ and -)");
+                    continue;
+                }
+                let value = match cv.get_ref() {
+                    DeValue::String(s) => Some(DraftValue::Text(s.to_string())),
+                    DeValue::Boolean(b) => Some(DraftValue::Toggle(*b)),
+                    DeValue::Integer(i) => Some(DraftValue::Text(i.as_str().to_string())),
+                    DeValue::Float(f) => Some(DraftValue::Text(f.as_str().to_string())),
+                    DeValue::Array(_) => reader.strings(cv, &item).map(DraftValue::Multi),
+                    other => {
+                        reader.problem(
+                            cv.span(),
+                            &item,
+                            format!(
+                                "must be text, a number, true or false, or a list, not {}",
+                                other.type_str()
+                            ),
+                        );
+                        None
+                    }
+                };
+                if let Some(value) = value {
+                    out.insert(format!("customFields.{name}"), value);
+                }
+            }
+            continue;
+        }
+        let Some(text) = reader.string(v, &full) else { continue };
+        if key == "source" && LeadSource::parse_known(text.trim()).is_none() {
+            let known: Vec<&str> = LeadSource::KNOWN.iter().map(LeadSource::as_str).collect();
+            reader.problem(
+                v.span(),
+                &full,
+                format!("`{text}` is not a source; the sources are {}", known.join(", ")),
+            );
+            continue;
+        }
+        if let Some((_, wire)) = FORM_DEFAULT_KEYS.iter().find(|(k, _)| *k == key) {
+            out.insert(wire.to_string(), DraftValue::Text(text));
+        }
+    }
+    out
 }
 
 fn read_view(reader: &mut Reader<'_>, path: &str, span: Range<usize>, t: &DeTable<'_>) -> Option<ViewConfig> {

@@ -126,6 +126,8 @@ pub struct Profile {
     /// The team and custom fields from the file (empty for the sandbox, which knows its own).
     pub tenant: TenantProfile,
     pub views: Vec<ViewConfig>,
+    /// What a new lead's form starts with: the file's `[form_defaults]`, then the profile's own.
+    pub form_defaults: file::FormDefaults,
 }
 
 impl Profile {
@@ -269,6 +271,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             me: None,
             tenant: TenantProfile::default(),
             views: Vec::new(),
+            form_defaults: file.form_defaults.clone(),
         });
     };
     // From here on a profile is named: only the flag may replace its URL.
@@ -287,6 +290,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             me: None,
             tenant: TenantProfile::default(),
             views: Vec::new(),
+            form_defaults: file.form_defaults.clone(),
         });
     }
     let Some(p) = file.profiles.get(&name) else {
@@ -328,6 +332,12 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             custom_fields: p.custom_fields.clone(),
         },
         views: p.views.clone(),
+        form_defaults: file
+            .form_defaults
+            .iter()
+            .chain(&p.form_defaults)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     })
 }
 

@@ -73,6 +73,7 @@ pub fn settings() -> AppSettings {
         alerts: Default::default(),
         // A period the poll tests count in.
         poll_every_secs: 30,
+        form_defaults: Default::default(),
         profile: profile(),
         page_size: 25,
         source_label: "sandbox".into(),

@@ -62,7 +62,7 @@ impl DraftValue {
     /// Puts the value into `field`; `false` when the field cannot take all of it (an option the tenant no
     /// longer offers, or a kind that changed beyond recognition). Text goes in the way a paste does, so
     /// whatever a hand-edited file holds, the form only ever sees text it could have been given.
-    fn apply_to(&self, field: &mut Field) -> bool {
+    pub(crate) fn apply_to(&self, field: &mut Field) -> bool {
         let applied = match (self, &mut field.kind) {
             (DraftValue::Text(s) | DraftValue::Choice(s), FieldKind::Text(t)) => {
                 t.insert(s);
@@ -100,14 +100,19 @@ impl DraftValue {
 }
 
 impl Form {
-    /// What the user typed and chose, or `None` when the form is as it opened.
-    pub fn draft(&self) -> Option<Draft> {
-        let fields: BTreeMap<String, DraftValue> = self
-            .fields
+    /// Every field's value, by wire name; empty fields are absent.
+    pub fn values(&self) -> BTreeMap<String, DraftValue> {
+        self.fields
             .iter()
             .filter_map(|f| DraftValue::of(&f.kind).map(|v| (f.wire.clone(), v)))
-            .collect();
-        (!fields.is_empty()).then(|| Draft {
+            .collect()
+    }
+
+    /// What the user typed and chose, or `None` when the form is as it opened (empty, or holding only its
+    /// defaults and the fields kept from the lead before).
+    pub fn draft(&self) -> Option<Draft> {
+        let fields = self.values();
+        (!fields.is_empty() && fields != self.start).then(|| Draft {
             fields,
             may_have_been_sent: self.sending.is_some() || self.resend_guard != ResendGuard::Off,
             added_custom_fields: self.added.clone(),
