@@ -514,3 +514,54 @@ fn create_and_next_keeps_exactly_the_sticky_fields_and_starts_on_the_first_name(
     assert_eq!(app.outbox().entries().len(), 2);
     assert_eq!(app.outbox().pending(), 2, "the second waits behind the first");
 }
+
+fn set_text(app: &mut App, wire: &str, text: &str) {
+    let at = app
+        .form()
+        .unwrap()
+        .fields()
+        .iter()
+        .position(|f| f.wire == wire)
+        .unwrap();
+    while app.form().unwrap().focus() != at {
+        update(app, key(KeyCode::Tab));
+    }
+    type_str(app, text);
+}
+
+#[test]
+fn a_lead_like_a_known_one_is_held_back_once_shown_on_request_and_sent_on_the_second_press() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    open_and_fill(&mut app);
+    // The first listed lead's email, in other letters.
+    set_text(&mut app, "email", "LEAD0@example.com");
+    assert!(update(&mut app, ctrl('s')).is_empty(), "held back");
+    let said = app.form().unwrap().notice().unwrap().text().to_string();
+    assert!(
+        said.contains("Looks like Ada Lovelace (the same email): Ctrl-s again sends anyway · Ctrl-o opens it"),
+        "{said}"
+    );
+    assert_eq!(app.outbox().entries().len(), 0);
+    // Ctrl-o shows the known lead; the form keeps what was typed.
+    update(&mut app, ctrl('o'));
+    assert_eq!(app.screen(), Screen::Detail);
+    assert_eq!(app.detail().unwrap().view.name(), "Ada Lovelace");
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, ch('n'));
+    assert_eq!(first_name(&app), "Quinn");
+    // Sent anyway on the second press.
+    let out = update(&mut app, ctrl('s'));
+    assert!(matches!(out.as_slice(), [ApiRequest::Create { .. }]), "{out:?}");
+
+    // The same person typed again at the booth: found among the leads typed here.
+    open_and_fill(&mut app);
+    set_text(&mut app, "phone", "+1 (555) 010-9999");
+    update(&mut app, ctrl('s'));
+    open_and_fill(&mut app);
+    set_text(&mut app, "phone", "15550109999");
+    assert!(update(&mut app, ctrl('s')).is_empty());
+    let said = app.form().unwrap().notice().unwrap().text().to_string();
+    assert!(said.contains("Quinn Q, typed here (the same phone)"), "{said}");
+    update(&mut app, ctrl('o'));
+    assert_eq!(app.screen(), Screen::Outbox);
+}

@@ -88,6 +88,8 @@ pub enum FormCommand {
     SubmitAndNext,
     /// Keep the focused field for the next lead, or stop keeping it.
     ToggleSticky,
+    /// Open the known lead the one typed looks like.
+    OpenDuplicate,
     Cancel,
     Quit,
     /// Ask for a custom field's key and add it to the form (a tenant whose fields leadbox was not told).
@@ -104,6 +106,8 @@ pub enum FormAction {
     Submit(Box<NewLead>),
     /// Send this lead and open the form again for the next, keeping the sticky fields.
     SubmitAndNext(Box<NewLead>),
+    /// Show the known lead the one typed looks like (the form stays as it is).
+    OpenDuplicate,
     /// Quit the program (Ctrl-C; confirmed first if anything was typed).
     Quit,
 }

@@ -85,6 +85,8 @@ pub struct Form {
     added: Vec<String>,
     /// Wire names of the fields kept for the next lead by "create and start the next".
     sticky: std::collections::BTreeSet<String>,
+    /// The lead (as sent) the rep was warned looks like a known one: sending it again goes through.
+    duplicate_ok: Option<String>,
     /// What the form held when it opened (defaults, fields kept from the lead before): not typed, so
     /// neither a draft nor a reason to ask before closing.
     start: std::collections::BTreeMap<String, DraftValue>,
@@ -183,7 +185,20 @@ impl Form {
             added: Vec::new(),
             sticky: STICKY_BY_DEFAULT.iter().map(|w| w.to_string()).collect(),
             start: std::collections::BTreeMap::new(),
+            duplicate_ok: None,
         }
+    }
+
+    /// Holds back a lead that looks like a known one, saying so; the same lead sent again goes through.
+    pub fn hold_for_duplicate(&mut self, lead: &NewLead, text: String) {
+        self.sending = None;
+        self.notice = Some(Notice::Warning(text));
+        self.duplicate_ok = serde_json::to_string(lead).ok();
+    }
+
+    /// Whether the rep was warned about this very lead and sends it anyway.
+    pub fn duplicate_confirmed(&self, lead: &NewLead) -> bool {
+        self.duplicate_ok.is_some() && self.duplicate_ok == serde_json::to_string(lead).ok()
     }
 
     /// A new form holding `defaults` (the config file's `form_defaults`, by wire name); a default for a
@@ -339,6 +354,7 @@ impl Form {
             Some(FormCommand::Submit) => return self.submit(false),
             Some(FormCommand::SubmitAndNext) => return self.submit(true),
             Some(FormCommand::ToggleSticky) => self.toggle_sticky(),
+            Some(FormCommand::OpenDuplicate) if self.duplicate_ok.is_some() => return FormAction::OpenDuplicate,
             Some(FormCommand::Cancel) => return self.leave(Leave::Close),
             Some(FormCommand::Quit) => return self.leave(Leave::Quit),
             Some(FormCommand::NextField) if !self.move_in_notes(true, key.code) => self.move_focus(true),

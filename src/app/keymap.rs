@@ -402,6 +402,12 @@ impl Default for Keymap {
             ),
             bind(
                 Form,
+                vec![ctrl('o')],
+                Action::Form(F::OpenDuplicate),
+                "open the look-alike",
+            ),
+            bind(
+                Form,
                 vec![ctrl('t')],
                 Action::Form(F::ToggleSticky),
                 "keep field for next",
@@ -458,7 +464,7 @@ impl Default for Keymap {
 
 /// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
 /// same action in several contexts (`back` is Esc in the panes, the detail and help).
-pub const ACTION_NAMES: [(&str, &[Action]); 45] = [
+pub const ACTION_NAMES: [(&str, &[Action]); 46] = [
     ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
     ("help", &[Action::ToggleHelp]),
     ("next_pane", &[Action::FocusNext]),
@@ -479,6 +485,7 @@ pub const ACTION_NAMES: [(&str, &[Action]); 45] = [
     ("create", &[Action::Form(FormCommand::Submit)]),
     ("create_and_next", &[Action::Form(FormCommand::SubmitAndNext)]),
     ("keep_for_next", &[Action::Form(FormCommand::ToggleSticky)]),
+    ("open_look_alike", &[Action::Form(FormCommand::OpenDuplicate)]),
     ("close_form", &[Action::Form(FormCommand::Cancel)]),
     ("next_field", &[Action::Form(FormCommand::NextField)]),
     ("previous_field", &[Action::Form(FormCommand::PrevField)]),

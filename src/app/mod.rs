@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod detail;
+pub mod duplicates;
 pub mod filters;
 pub mod form;
 pub mod keymap;
@@ -99,6 +100,8 @@ pub struct App {
     outbox: outbox::Outbox,
     /// The outbox entry the open form edits (a lead the tenant refused), sent again on submit.
     editing: Option<String>,
+    /// The known lead the form's lead was last found to look like.
+    look_alike: Option<duplicates::Known>,
     /// The row selected in the outbox screen.
     outbox_selected: usize,
     /// The outbox entry `x` was pressed on once: the next `x` on it drops it.
@@ -177,6 +180,7 @@ impl App {
             quit_asked: false,
             editing: None,
             outbox_selected: 0,
+            look_alike: None,
             drop_asked: None,
             seen_assignees: Vec::new(),
             screen: Screen::List,
@@ -779,9 +783,14 @@ impl App {
     }
 
     fn open_detail(&mut self) -> Vec<ApiRequest> {
-        let Some(view) = self.list.selected_lead().cloned() else {
-            return Vec::new();
-        };
+        match self.list.selected_lead().cloned() {
+            Some(view) => self.open_detail_of(view),
+            None => Vec::new(),
+        }
+    }
+
+    /// Opens `view`'s detail at once and asks for its freshest copy.
+    pub(in crate::app) fn open_detail_of(&mut self, view: LeadView) -> Vec<ApiRequest> {
         let marks = self.marks_of(view.id());
         if !marks.seen {
             // Seen once opened; the list keeps its place (an unread filter would jump under the rep).

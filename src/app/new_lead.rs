@@ -6,6 +6,7 @@ use crate::api::types::{Lead, NewLead};
 use crate::api::worker::ApiRequest;
 use crate::app::action::Effect;
 use crate::app::action::FormCommand;
+use crate::app::duplicates::{self, Known};
 use crate::app::form::{Draft, Form, FormAction, Notice};
 use crate::app::keymap::{Action, Context, Keymap};
 use crate::app::outbox::{OutboxState, Settled};
@@ -102,12 +103,19 @@ impl App {
             }
             FormAction::Submit(lead) => self.queue_from_form(*lead, false),
             FormAction::SubmitAndNext(lead) => self.queue_from_form(*lead, true),
+            FormAction::OpenDuplicate => self.open_duplicate(),
         }
     }
 
     /// The form's lead goes to the outbox (on disk before the form or its draft goes) and is sent in the
     /// background; with `next`, the form opens again at once for the next lead, the sticky fields kept.
     fn queue_from_form(&mut self, lead: NewLead, next: bool) -> Vec<ApiRequest> {
+        if let Some(warning) = self.look_alike(&lead)
+            && let Some(form) = self.form.as_mut()
+        {
+            form.hold_for_duplicate(&lead, warning);
+            return Vec::new();
+        }
         let Some(form) = self.form.as_ref() else {
             return Vec::new();
         };
@@ -142,6 +150,48 @@ impl App {
             }
         }
         self.pump_outbox()
+    }
+
+    /// When `lead` looks like a known one the rep was not warned about: what to tell them.
+    fn look_alike(&mut self, lead: &NewLead) -> Option<String> {
+        if self.form.as_ref().is_some_and(|f| f.duplicate_confirmed(lead)) {
+            return None;
+        }
+        let (known, how) = duplicates::find(lead, self.list.leads(), self.outbox.entries(), self.editing.as_deref())?;
+        let name = match &known {
+            Known::Listed(i) => self.list.leads().get(*i).map(|l| l.name().to_string()),
+            Known::Typed(key) => self.outbox.get(key).map(|e| format!("{}, typed here", e.name())),
+        }
+        .unwrap_or_default();
+        self.look_alike = Some(known);
+        let keymap = &self.settings.keymap;
+        let label = |command| {
+            keymap
+                .key_label(Context::Form, Action::Form(command))
+                .unwrap_or_else(|| "(no key)".to_string())
+        };
+        let (send, open) = (label(FormCommand::Submit), label(FormCommand::OpenDuplicate));
+        Some(format!(
+            "Looks like {} ({}): {send} again sends anyway · {open} opens it",
+            display_name(&name),
+            how.word()
+        ))
+    }
+
+    /// Shows the known lead the typed one looks like; the form keeps what was typed.
+    fn open_duplicate(&mut self) -> Vec<ApiRequest> {
+        match self.look_alike.clone() {
+            Some(Known::Listed(i)) => match self.list.leads().get(i).cloned() {
+                Some(view) => self.open_detail_of(view),
+                None => Vec::new(),
+            },
+            Some(Known::Typed(key)) => {
+                self.open_outbox();
+                self.outbox_selected = self.outbox_rows().iter().position(|e| e.key == key).unwrap_or(0);
+                Vec::new()
+            }
+            None => Vec::new(),
+        }
     }
 
     /// The rep chose to send an outbox lead again (one not found after its answer was lost, or one whose
