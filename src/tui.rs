@@ -123,6 +123,14 @@ pub async fn run(
     let mut ages_change_at = app.ages_change_after(app.now());
     let mut next_tick = tokio::time::Instant::now() + TICK;
     while !app.should_quit() {
+        if let Some(notes) = app.take_editor_request() {
+            // The event stream must not read the keys meant for the editor: it goes, and comes back after.
+            drop(input);
+            let edited = edit_in_editor(&mut guard, &notes, options.mouse);
+            input = EventStream::new();
+            dispatch(&mut app, Msg::Edited(edited), &requests, state.as_ref());
+            dirty = true;
+        }
         // Marks are on disk before the frame that shows them: `dispatch` carries out what each message asked.
         if dirty {
             keep_draft(&mut app, draft_file.as_mut());
@@ -241,6 +249,76 @@ fn keep_draft(app: &mut App, file: Option<&mut DraftFile>) {
         tracing::warn!(error = %e, "the form's draft was not kept");
         app.draft_not_saved(&e.to_string());
     }
+}
+
+/// The largest notes file read back from the editor: far over what a lead's notes may hold, so the form's
+/// own counter tells the rep how much to cut, while a runaway file cannot fill memory.
+const EDITED_AT_MOST: u64 = 1 << 20;
+
+/// Opens `text` in `$VISUAL` or `$EDITOR` (else `vi`) on a file only the rep can read, with the terminal
+/// given back to the editor meanwhile, and returns what the file holds afterwards.
+fn edit_in_editor(guard: &mut TerminalGuard, text: &str, mouse: bool) -> Result<String, String> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_string());
+    let words = shell_words::split(&editor).map_err(|e| format!("$EDITOR could not be read: {e}"))?;
+    let (program, args) = words.split_first().ok_or("$EDITOR is empty")?;
+    let path = std::env::temp_dir().join(format!("leadbox-notes-{}.txt", uuid::Uuid::new_v4()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options
+        .open(&path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .map_err(|e| format!("the notes could not be handed to the editor: {e}"));
+    if let Err(why) = written {
+        let _ = std::fs::remove_file(&path);
+        return Err(why);
+    }
+    restore_modes();
+    ratatui::restore();
+    let status = std::process::Command::new(program).args(args).arg(&path).status();
+    let back = resume(guard, mouse);
+    let read = || -> Result<String, String> {
+        let status = status.map_err(|e| format!("{program} could not be started: {e}"))?;
+        if !status.success() {
+            return Err(format!("{program} ended with {status}: the notes are as they were"));
+        }
+        let file = std::fs::File::open(&path).map_err(|e| format!("the edited notes could not be read: {e}"))?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, EDITED_AT_MOST + 1), &mut bytes)
+            .map_err(|e| format!("the edited notes could not be read: {e}"))?;
+        if bytes.len() as u64 > EDITED_AT_MOST {
+            return Err("the edited notes are over 1 MiB: the notes are as they were".to_string());
+        }
+        String::from_utf8(bytes)
+            .map_err(|_| "the edited notes are not UTF-8 text: the notes are as they were".to_string())
+    };
+    let result = read();
+    let _ = std::fs::remove_file(&path);
+    back.map_err(|e| format!("the terminal could not be taken back: {e}"))?;
+    result
+}
+
+/// Takes the terminal back after a program that had it: raw mode, the alternate screen, paste and mouse,
+/// and a whole frame next.
+fn resume(guard: &mut TerminalGuard, mouse: bool) -> io::Result<()> {
+    use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        Clear(ClearType::All),
+        EnableBracketedPaste
+    )?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    // A new terminal knows nothing of what was on screen, so the next frame is drawn whole (asking the
+    // terminal where its cursor is, as `clear` does, can wait on an answer some terminals never give).
+    guard.terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
+    Ok(())
 }
 
 /// Hands `msg` to the app, carries out what it asked for locally (an outbox entry is on disk before its

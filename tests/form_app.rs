@@ -565,3 +565,33 @@ fn a_lead_like_a_known_one_is_held_back_once_shown_on_request_and_sent_on_the_se
     update(&mut app, ctrl('o'));
     assert_eq!(app.screen(), Screen::Outbox);
 }
+
+#[test]
+fn ctrl_e_asks_for_the_editor_once_and_its_answer_lands_in_the_notes() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    update(&mut app, ch('n'));
+    set_text(&mut app, "notes", "typed");
+    update(&mut app, key(KeyCode::BackTab));
+    update(&mut app, ctrl('e'));
+    assert_eq!(app.take_editor_request().as_deref(), Some("typed"));
+    assert_eq!(app.take_editor_request(), None, "once");
+    update(&mut app, Msg::Edited(Ok("typed\nand more\x1b[31m\n".into())));
+    let notes = app
+        .form()
+        .unwrap()
+        .field("notes")
+        .unwrap()
+        .text_value()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        notes, "typed\nand more[31m",
+        "line breaks kept, controls dropped, the last break trimmed"
+    );
+    update(
+        &mut app,
+        Msg::Edited(Err("vi ended with exit status: 1: the notes are as they were".into())),
+    );
+    let said = app.form().unwrap().notice().unwrap().text().to_string();
+    assert!(said.contains("the notes are as they were"), "{said}");
+}

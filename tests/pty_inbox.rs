@@ -539,3 +539,45 @@ async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
     assert_eq!(named, 1, "sent exactly once");
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_e_hands_the_notes_to_the_editor_and_takes_them_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A stand-in editor: adds a line to the file it is given, as a rep would, and saves.
+    let editor = dir.path().join("fake-editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf '%s\\n' 'second line from the editor' >> \"$1\"\n",
+    )
+    .expect("script");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o700)).expect("executable");
+    }
+    let mut cmd = command(dir.path());
+    cmd.env_remove("VISUAL");
+    cmd.env("EDITOR", &editor);
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
+    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
+    session.keys(b"n");
+    session.wait_for("the form", |s| s.contains("New lead"));
+    session.keys("Zed".as_bytes());
+    session.keys(b"\x05");
+    let screen = session.wait_for("the notes back from the editor", |s| {
+        s.contains("second line from the editor") && s.contains("New lead")
+    });
+    assert!(screen.contains("Zed"), "the form is as it was:\n{screen}");
+    assert!(
+        session.parser.lock().expect("parser lock").screen().alternate_screen(),
+        "the inbox has the screen again"
+    );
+    session.keys(b"\x03");
+    session.wait_for("the quit question", |s| s.contains("Quit? The draft is kept"));
+    session.keys(b"y");
+    assert!(session.wait_exit().success());
+    let draft = std::fs::read_to_string(dir.path().join("data/leadbox/profiles/sandbox/draft.json")).expect("draft");
+    assert!(draft.contains("second line from the editor"), "{draft}");
+}

@@ -16,9 +16,16 @@ pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Paste(String),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     Api(ApiEvent),
-    Tick { now: DateTime<Utc> },
+    Tick {
+        now: DateTime<Utc>,
+    },
+    /// The notes came back from the rep's `$EDITOR` (or why they did not).
+    Edited(Result<String, String>),
 }
 
 /// What a binding of the keymap does.
@@ -90,6 +97,8 @@ pub enum FormCommand {
     ToggleSticky,
     /// Open the known lead the one typed looks like.
     OpenDuplicate,
+    /// Edit the notes in the rep's `$EDITOR`.
+    EditNotes,
     Cancel,
     Quit,
     /// Ask for a custom field's key and add it to the form (a tenant whose fields leadbox was not told).
@@ -108,6 +117,8 @@ pub enum FormAction {
     SubmitAndNext(Box<NewLead>),
     /// Show the known lead the one typed looks like (the form stays as it is).
     OpenDuplicate,
+    /// Hand the notes to the rep's `$EDITOR`.
+    EditNotes(String),
     /// Quit the program (Ctrl-C; confirmed first if anything was typed).
     Quit,
 }

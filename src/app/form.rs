@@ -354,6 +354,7 @@ impl Form {
             Some(FormCommand::Submit) => return self.submit(false),
             Some(FormCommand::SubmitAndNext) => return self.submit(true),
             Some(FormCommand::ToggleSticky) => self.toggle_sticky(),
+            Some(FormCommand::EditNotes) => return self.edit_notes(),
             Some(FormCommand::OpenDuplicate) if self.duplicate_ok.is_some() => return FormAction::OpenDuplicate,
             Some(FormCommand::Cancel) => return self.leave(Leave::Close),
             Some(FormCommand::Quit) => return self.leave(Leave::Quit),
@@ -666,6 +667,29 @@ impl Form {
     }
 
     // ---- submit and answers ----
+
+    /// The notes, focused, to be handed to the rep's editor.
+    fn edit_notes(&mut self) -> FormAction {
+        let Some(at) = self.fields.iter().position(|f| f.slot == Slot::Text(TextField::Notes)) else {
+            return FormAction::None;
+        };
+        self.focus = at;
+        let text = self.fields[at].text_value().unwrap_or_default().to_string();
+        FormAction::EditNotes(text)
+    }
+
+    /// Puts the notes back from the editor, as if typed (line breaks kept, other controls dropped).
+    pub fn set_notes(&mut self, text: &str) {
+        let Some(field) = self.fields.iter_mut().find(|f| f.slot == Slot::Text(TextField::Notes)) else {
+            return;
+        };
+        if let FieldKind::Text(t) = &mut field.kind {
+            t.input = tui_input::Input::default();
+            // An editor ends the file with a line break the rep did not mean as part of the notes.
+            t.insert(text.strip_suffix('\n').unwrap_or(text));
+            field.touched = true;
+        }
+    }
 
     fn toggle_sticky(&mut self) {
         let Some(field) = self.fields.get(self.focus) else {

@@ -400,6 +400,7 @@ impl Default for Keymap {
                 Action::Form(F::SubmitAndNext),
                 "create + start next",
             ),
+            bind(Form, vec![ctrl('e')], Action::Form(F::EditNotes), "notes in $EDITOR"),
             bind(
                 Form,
                 vec![ctrl('o')],
@@ -464,7 +465,7 @@ impl Default for Keymap {
 
 /// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
 /// same action in several contexts (`back` is Esc in the panes, the detail and help).
-pub const ACTION_NAMES: [(&str, &[Action]); 46] = [
+pub const ACTION_NAMES: [(&str, &[Action]); 47] = [
     ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
     ("help", &[Action::ToggleHelp]),
     ("next_pane", &[Action::FocusNext]),
@@ -486,6 +487,7 @@ pub const ACTION_NAMES: [(&str, &[Action]); 46] = [
     ("create_and_next", &[Action::Form(FormCommand::SubmitAndNext)]),
     ("keep_for_next", &[Action::Form(FormCommand::ToggleSticky)]),
     ("open_look_alike", &[Action::Form(FormCommand::OpenDuplicate)]),
+    ("edit_notes", &[Action::Form(FormCommand::EditNotes)]),
     ("close_form", &[Action::Form(FormCommand::Cancel)]),
     ("next_field", &[Action::Form(FormCommand::NextField)]),
     ("previous_field", &[Action::Form(FormCommand::PrevField)]),

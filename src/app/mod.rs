@@ -100,6 +100,8 @@ pub struct App {
     outbox: outbox::Outbox,
     /// The outbox entry the open form edits (a lead the tenant refused), sent again on submit.
     editing: Option<String>,
+    /// Notes waiting to be handed to the rep's `$EDITOR`.
+    editor_request: Option<String>,
     /// The known lead the form's lead was last found to look like.
     look_alike: Option<duplicates::Known>,
     /// The row selected in the outbox screen.
@@ -181,6 +183,7 @@ impl App {
             editing: None,
             outbox_selected: 0,
             look_alike: None,
+            editor_request: None,
             drop_asked: None,
             seen_assignees: Vec::new(),
             screen: Screen::List,
@@ -1318,6 +1321,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
             _ => Vec::new(),
         },
         // Pasting means something only in the create form.
+        Msg::Edited(result) => {
+            app.on_edited(result);
+            Vec::new()
+        }
         Msg::Paste(text) => {
             if let Some(form) = app.form.as_mut().filter(|_| app.screen == Screen::Form) {
                 form.handle_paste(&text);

@@ -104,6 +104,10 @@ impl App {
             FormAction::Submit(lead) => self.queue_from_form(*lead, false),
             FormAction::SubmitAndNext(lead) => self.queue_from_form(*lead, true),
             FormAction::OpenDuplicate => self.open_duplicate(),
+            FormAction::EditNotes(text) => {
+                self.editor_request = Some(text);
+                Vec::new()
+            }
         }
     }
 
@@ -150,6 +154,22 @@ impl App {
             }
         }
         self.pump_outbox()
+    }
+
+    /// The notes to hand to the rep's editor, once: the terminal loop suspends the screen around it.
+    pub fn take_editor_request(&mut self) -> Option<String> {
+        self.editor_request.take()
+    }
+
+    /// The notes as the editor left them, into the form (or why not, in its status line).
+    pub(in crate::app) fn on_edited(&mut self, result: Result<String, String>) {
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        match result {
+            Ok(text) => form.set_notes(&text),
+            Err(why) => form.set_outcome(Notice::Error(crate::sanitize::line(&why).into_owned())),
+        }
     }
 
     /// When `lead` looks like a known one the rep was not warned about: what to tell them.

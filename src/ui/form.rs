@@ -451,7 +451,7 @@ fn hint(command: FormCommand) -> Option<&'static str> {
         FormCommand::Submit => Some("create"),
         FormCommand::SubmitAndNext => Some("create + next"),
         FormCommand::ToggleSticky => Some("keep"),
-        FormCommand::OpenDuplicate => None,
+        FormCommand::OpenDuplicate | FormCommand::EditNotes => None,
         FormCommand::Cancel => Some("close"),
         FormCommand::NextField => Some("next"),
         FormCommand::PrevField => Some("previous"),
