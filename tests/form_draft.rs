@@ -185,7 +185,7 @@ fn restored_text_runs_through_the_usual_checks() {
 
 #[test]
 fn a_draft_that_may_have_been_sent_warns_before_sending_again() {
-    let form = sent_form(7);
+    let form = sent_form();
     let draft = form.draft().expect("draft while sending");
     assert!(draft.may_have_been_sent);
     let mut restored = Form::from_draft(&profile(), &draft);

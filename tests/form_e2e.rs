@@ -12,6 +12,23 @@ use leadbox::app::{App, AppSettings, Msg, Screen, update};
 use leadbox::tenant::TenantProfile;
 use novala_sandbox::{Sandbox, SandboxOptions};
 
+/// The app's settings for a sandbox tenant described by `profile`, pages of 25.
+fn settings(profile: TenantProfile) -> AppSettings {
+    AppSettings {
+        keymap: leadbox::app::keymap::Keymap::default(),
+        theme: leadbox::ui::theme::Theme::default(),
+        me: None,
+        views: Vec::new(),
+        alerts: Default::default(),
+        poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
+        form_defaults: Default::default(),
+        profile,
+        page_size: 25,
+        source_label: "sandbox".into(),
+        show_names: true,
+    }
+}
+
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
@@ -22,19 +39,7 @@ async fn start(profile: impl FnOnce(&Sandbox) -> TenantProfile) -> (Sandbox, App
         .expect("sandbox starts");
     let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
     let mut worker = spawn_worker(client);
-    let settings = AppSettings {
-        keymap: leadbox::app::keymap::Keymap::default(),
-        theme: leadbox::ui::theme::Theme::default(),
-        me: None,
-        views: Vec::new(),
-        alerts: Default::default(),
-        poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
-        form_defaults: Default::default(),
-        profile: profile(&sandbox),
-        page_size: 25,
-        source_label: "sandbox".into(),
-        show_names: true,
-    };
+    let settings = settings(profile(&sandbox));
     let mut app = App::new(settings, Utc::now(), 80, 24);
     let first = app.start();
     pump(&mut app, &mut worker, first).await;
@@ -154,19 +159,7 @@ async fn leads_typed_while_the_tenant_is_down_all_arrive_exactly_once_when_it_is
     let options = novala_leads::testing::quick(1, std::time::Duration::from_secs(5));
     let client = NovalaClient::with_options(&url, key, options).expect("client");
     let mut worker = spawn_worker(client);
-    let settings = AppSettings {
-        keymap: leadbox::app::keymap::Keymap::default(),
-        theme: leadbox::ui::theme::Theme::default(),
-        me: None,
-        views: Vec::new(),
-        alerts: Default::default(),
-        poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
-        form_defaults: Default::default(),
-        profile,
-        page_size: 25,
-        source_label: "sandbox".into(),
-        show_names: true,
-    };
+    let settings = settings(profile);
     let start = Utc::now();
     let mut app = App::new(settings, start, 80, 24);
     let first_page = app.start();
@@ -220,19 +213,7 @@ async fn a_hundred_leads_through_a_tenant_failing_one_request_in_five_each_arriv
     let (sandbox, client) = novala_sandbox::testing::faulty_sandbox(30, faults).await;
     let before = sandbox.lead_count().await.expect("count");
     let mut worker = spawn_worker(client);
-    let settings = AppSettings {
-        keymap: leadbox::app::keymap::Keymap::default(),
-        theme: leadbox::ui::theme::Theme::default(),
-        me: None,
-        views: Vec::new(),
-        alerts: Default::default(),
-        poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
-        form_defaults: Default::default(),
-        profile: sandbox.profile().clone(),
-        page_size: 25,
-        source_label: "sandbox".into(),
-        show_names: true,
-    };
+    let settings = settings(sandbox.profile().clone());
     let start = Utc::now();
     let mut app = App::new(settings, start, 80, 24);
     let first_page = app.start();

@@ -63,13 +63,13 @@ fn open_list() {
 
 #[test]
 fn sending() {
-    let form = sent_form(1);
+    let form = sent_form();
     snap("form_sending", &form);
 }
 
 #[test]
 fn server_errors() {
-    let mut form = sent_form(1);
+    let mut form = sent_form();
     form.apply_error(&ApiError::Validation {
         message: "Validation failed".into(),
         details: vec![
@@ -83,7 +83,7 @@ fn server_errors() {
 
 #[test]
 fn may_have_created() {
-    let mut form = sent_form(1);
+    let mut form = sent_form();
     form.apply_error(&ApiError::Network {
         message: "connection reset".into(),
         maybe_created: true,

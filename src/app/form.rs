@@ -18,7 +18,6 @@ use fields::{custom_kind, custom_value};
 
 use crate::api::error::ApiError;
 use crate::api::types::{FieldDetail, LeadSource, NewLead};
-use crate::api::worker::RequestId;
 pub use crate::app::action::{FormAction, FormCommand};
 use crate::rules::{self, TextField};
 use crate::tenant::{CustomFieldDef, CustomFieldKind, TenantProfile};
@@ -55,12 +54,6 @@ impl Notice {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Sending {
-    /// `None` between `Submit` and the app's `mark_sending`.
-    id: Option<RequestId>,
-}
-
 /// The create-lead form.
 #[derive(Debug, Clone)]
 pub struct Form {
@@ -68,7 +61,8 @@ pub struct Form {
     defs: Vec<CustomFieldDef>,
     /// Index of the focused field; `fields.len()` is the "Create lead" button.
     focus: usize,
-    sending: Option<Sending>,
+    /// Submitted: nothing more is typed into this form (the app takes the lead to the outbox).
+    sending: bool,
     submit_attempted: bool,
     notice: Option<Notice>,
     /// Server details that name no field of this form.
@@ -174,7 +168,7 @@ impl Form {
             fields,
             defs: profile.custom_fields.clone(),
             focus: 0,
-            sending: None,
+            sending: false,
             submit_attempted: false,
             notice: None,
             general_errors: Vec::new(),
@@ -191,7 +185,7 @@ impl Form {
 
     /// Holds back a lead that looks like a known one, saying so; the same lead sent again goes through.
     pub fn hold_for_duplicate(&mut self, lead: &NewLead, text: String) {
-        self.sending = None;
+        self.sending = false;
         self.notice = Some(Notice::Warning(text));
         self.duplicate_ok = serde_json::to_string(lead).ok();
     }
@@ -248,7 +242,7 @@ impl Form {
 
     /// Says in the form's status line what became of the lead sent before (the form may be the next one).
     pub fn set_outcome(&mut self, notice: Notice) {
-        if self.sending.is_none() {
+        if !self.sending {
             self.notice = Some(notice);
         }
     }
@@ -279,11 +273,7 @@ impl Form {
     }
 
     pub fn is_sending(&self) -> bool {
-        self.sending.is_some()
-    }
-
-    pub fn pending_request(&self) -> Option<RequestId> {
-        self.sending.and_then(|s| s.id)
+        self.sending
     }
 
     pub fn notice(&self) -> Option<&Notice> {
@@ -362,7 +352,7 @@ impl Form {
             Some(FormCommand::PrevField) if !self.move_in_notes(false, key.code) => self.move_focus(false),
             Some(FormCommand::NextField | FormCommand::PrevField) => {}
             Some(FormCommand::Activate) => return self.activate(),
-            Some(FormCommand::AddCustomField) if self.sending.is_none() => {
+            Some(FormCommand::AddCustomField) if !self.sending => {
                 self.naming = Some(TextInput {
                     placeholder: "e.g. region",
                     ..TextInput::default()
@@ -386,7 +376,7 @@ impl Form {
     /// Applies `edit` to the focused text field unless a send is under way; `edit` says whether the value
     /// changed, which marks the field touched and retires what the server said about its old value.
     fn edit_focused_text(&mut self, edit: impl FnOnce(&mut TextInput) -> bool) {
-        if self.sending.is_some() {
+        if self.sending {
             return;
         }
         if let Some(field) = self.fields.get_mut(self.focus)
@@ -415,7 +405,7 @@ impl Form {
     /// Keys of an open list: move, pick or toggle, close. `None` when no list is open or the key leaves it.
     fn handle_open_list(&mut self, key: KeyEvent, command: Option<FormCommand>) -> Option<FormAction> {
         let field = self.fields.get_mut(self.focus)?;
-        let sending = self.sending.is_some();
+        let sending = self.sending;
         match &mut field.kind {
             FieldKind::Choice(c) if c.open.is_some() => {
                 let rows = c.rows().max(1);
@@ -537,7 +527,7 @@ impl Form {
     }
 
     fn change_choice(&mut self, command: FormCommand) {
-        if self.sending.is_some() {
+        if self.sending {
             return;
         }
         let Some(field) = self.fields.get_mut(self.focus) else {
@@ -653,7 +643,7 @@ impl Form {
     }
 
     fn leave(&mut self, leave: Leave) -> FormAction {
-        if self.sending.is_some() && leave == Leave::Close {
+        if self.sending && leave == Leave::Close {
             self.notice = Some(Notice::Warning(
                 "Sending… wait for the server's answer before closing the form".into(),
             ));
@@ -709,7 +699,7 @@ impl Form {
     }
 
     fn submit(&mut self, next: bool) -> FormAction {
-        if self.sending.is_some() {
+        if self.sending {
             self.notice = Some(Notice::Warning(
                 "Sending… this lead is already on its way: wait for the answer".into(),
             ));
@@ -744,7 +734,7 @@ impl Form {
         }
         self.resend_guard = ResendGuard::Off;
         self.general_errors.clear();
-        self.sending = Some(Sending { id: None });
+        self.sending = true;
         self.notice = Some(Notice::Info("Sending…".into()));
         if next {
             FormAction::SubmitAndNext(Box::new(lead))
@@ -753,15 +743,9 @@ impl Form {
         }
     }
 
-    /// The app sent the lead as request `id`; answers to other ids are not this form's.
-    pub fn mark_sending(&mut self, id: RequestId) {
-        self.sending = Some(Sending { id: Some(id) });
-        self.notice = Some(Notice::Info("Sending…".into()));
-    }
-
     /// The create failed: keep every field as typed, put the server's details on their fields, and say why.
     pub fn apply_error(&mut self, error: &ApiError) {
-        self.sending = None;
+        self.sending = false;
         self.general_errors.clear();
         for field in &mut self.fields {
             field.server_error = None;

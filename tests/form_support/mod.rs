@@ -185,11 +185,10 @@ pub fn detail(field: &str, message: &str) -> leadbox::api::types::FieldDetail {
     }
 }
 
-/// A valid form, submitted and marked as sending under request `id`.
-pub fn sent_form(id: u64) -> Form {
+/// A valid form, submitted.
+pub fn sent_form() -> Form {
     let mut form = Form::new(&profile());
     fill_valid(&mut form);
     assert!(matches!(send(&mut form, ctrl('s')), FormAction::Submit(_)));
-    form.mark_sending(id);
     form
 }

@@ -114,7 +114,7 @@ impl Form {
         let fields = self.values();
         (!fields.is_empty() && fields != self.start).then(|| Draft {
             fields,
-            may_have_been_sent: self.sending.is_some() || self.resend_guard != ResendGuard::Off,
+            may_have_been_sent: self.sending || self.resend_guard != ResendGuard::Off,
             added_custom_fields: self.added.clone(),
         })
     }
