@@ -362,6 +362,10 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
                     app.local_state_failed(&format!("no view `{name}`; the views are {}", known.join(", ")));
                 }
                 app.restore_triage(marks, wanted);
+                match opened.file.cached_leads() {
+                    Ok(leads) => app.remember_known(&leads),
+                    Err(e) => tracing::warn!(error = %e, "the kept pages were not read"),
+                }
                 match opened.file.outbox() {
                     Ok((entries, unreadable)) => {
                         if !unreadable.is_empty() {

@@ -595,3 +595,20 @@ fn ctrl_e_asks_for_the_editor_once_and_its_answer_lands_in_the_notes() {
     let said = app.form().unwrap().notice().unwrap().text().to_string();
     assert!(said.contains("the notes are as they were"), "{said}");
 }
+
+#[test]
+fn a_lead_kept_from_an_earlier_session_is_a_known_lead_too() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    // Another view's first page, kept on disk last time: not loaded in this list.
+    let mut kept = lead(500);
+    kept.email = Some("kept@example.com".into());
+    app.remember_known(std::slice::from_ref(&kept));
+    open_and_fill(&mut app);
+    set_text(&mut app, "email", "Kept@Example.com");
+    assert!(update(&mut app, ctrl('s')).is_empty());
+    let said = app.form().unwrap().notice().unwrap().text().to_string();
+    assert!(said.contains("(the same email)"), "{said}");
+    update(&mut app, ctrl('o'));
+    assert_eq!(app.screen(), Screen::Detail);
+    assert_eq!(app.detail().unwrap().view.id().to_string(), kept.id);
+}

@@ -175,3 +175,21 @@ fn the_outbox_screen_lists_each_lead_and_lets_the_rep_edit_send_or_drop_it() {
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.screen(), Screen::List);
 }
+
+#[test]
+fn every_views_kept_first_page_is_known_to_the_look_alike_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = StateFile::open(&dir.path().join("state.sqlite3")).unwrap().file;
+    file.cache_page("status=&assignedTo=", &[crate::support::lead(1)])
+        .unwrap();
+    file.cache_page(
+        "status=new&assignedTo=",
+        &[crate::support::lead(2), crate::support::lead(3)],
+    )
+    .unwrap();
+    let mut ids: Vec<String> = file.cached_leads().unwrap().into_iter().map(|l| l.id).collect();
+    ids.sort();
+    let mut want: Vec<String> = [1, 2, 3].iter().map(|&n| crate::support::lead(n).id).collect();
+    want.sort();
+    assert_eq!(ids, want);
+}

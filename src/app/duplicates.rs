@@ -27,7 +27,7 @@ impl Alike {
 /// Where the look-alike is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Known {
-    /// A lead of the list, by index into its loaded leads.
+    /// A lead of the list (or, past its end, of the leads kept from earlier sessions), by index.
     Listed(usize),
     /// A lead typed here, by outbox key.
     Typed(String),

@@ -100,6 +100,8 @@ pub struct App {
     outbox: outbox::Outbox,
     /// The outbox entry the open form edits (a lead the tenant refused), sent again on submit.
     editing: Option<String>,
+    /// Leads kept on this machine from earlier sessions, for the look-alike check.
+    known: Vec<LeadView>,
     /// Notes waiting to be handed to the rep's `$EDITOR`.
     editor_request: Option<String>,
     /// The known lead the form's lead was last found to look like.
@@ -184,6 +186,7 @@ impl App {
             outbox_selected: 0,
             look_alike: None,
             editor_request: None,
+            known: Vec::new(),
             drop_asked: None,
             seen_assignees: Vec::new(),
             screen: Screen::List,
@@ -287,6 +290,12 @@ impl App {
         self.list.show_cached(leads);
         self.note_assignees(leads);
         self.refresh_shown(false);
+    }
+
+    /// Hands the app the leads kept on this machine from earlier sessions (every view's first page), so a
+    /// lead typed again is recognised even when its view is not the one open.
+    pub fn remember_known(&mut self, leads: &[Lead]) {
+        self.known = leads.iter().map(LeadView::new).collect();
     }
 
     /// True while every page is being loaded (`L`).

@@ -9,6 +9,7 @@ use crate::app::action::FormCommand;
 use crate::app::duplicates::{self, Known};
 use crate::app::form::{Draft, Form, FormAction, Notice};
 use crate::app::keymap::{Action, Context, Keymap};
+use crate::app::lead_view::LeadView;
 use crate::app::outbox::{OutboxState, Settled};
 use crate::app::{App, Focus, Screen, list_rows};
 
@@ -177,9 +178,17 @@ impl App {
         if self.form.as_ref().is_some_and(|f| f.duplicate_confirmed(lead)) {
             return None;
         }
-        let (known, how) = duplicates::find(lead, self.list.leads(), self.outbox.entries(), self.editing.as_deref())?;
+        let loaded = self.list.leads().len();
+        let (known, how) = duplicates::find(lead, self.list.leads(), self.outbox.entries(), self.editing.as_deref())
+            .or_else(|| {
+                // Kept from earlier sessions: numbered after the loaded leads.
+                duplicates::find(lead, &self.known, &[], None).map(|(known, how)| match known {
+                    Known::Listed(i) => (Known::Listed(loaded + i), how),
+                    typed => (typed, how),
+                })
+            })?;
         let name = match &known {
-            Known::Listed(i) => self.list.leads().get(*i).map(|l| l.name().to_string()),
+            Known::Listed(i) => self.known_lead(*i).map(|l| l.name().to_string()),
             Known::Typed(key) => self.outbox.get(key).map(|e| format!("{}, typed here", e.name())),
         }
         .unwrap_or_default();
@@ -198,10 +207,16 @@ impl App {
         ))
     }
 
+    /// A loaded lead, or past the loaded ones, a lead kept from earlier sessions.
+    fn known_lead(&self, i: usize) -> Option<&LeadView> {
+        let loaded = self.list.leads();
+        loaded.get(i).or_else(|| self.known.get(i - loaded.len()))
+    }
+
     /// Shows the known lead the typed one looks like; the form keeps what was typed.
     fn open_duplicate(&mut self) -> Vec<ApiRequest> {
         match self.look_alike.clone() {
-            Some(Known::Listed(i)) => match self.list.leads().get(i).cloned() {
+            Some(Known::Listed(i)) => match self.known_lead(i).cloned() {
                 Some(view) => self.open_detail_of(view),
                 None => Vec::new(),
             },

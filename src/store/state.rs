@@ -228,6 +228,22 @@ impl StateFile {
         Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
     }
 
+    /// Every first page kept, for every view: leads known to this machine even when not loaded. Pages that
+    /// cannot be read back are left out.
+    pub fn cached_leads(&self) -> Result<Vec<novala_leads::Lead>, StateError> {
+        let bodies = || -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("SELECT body FROM pages")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect()
+        };
+        let bodies = bodies().map_err(|source| self.error(source))?;
+        Ok(bodies
+            .iter()
+            .filter_map(|b| serde_json::from_str::<Vec<novala_leads::Lead>>(b).ok())
+            .flatten()
+            .collect())
+    }
+
     pub fn cache_page(&self, key: &str, leads: &[novala_leads::Lead]) -> Result<(), StateError> {
         let body = serde_json::to_string(leads).map_err(|e| StateError::Io {
             path: self.path.clone(),
