@@ -612,3 +612,48 @@ fn a_lead_kept_from_an_earlier_session_is_a_known_lead_too() {
     assert_eq!(app.screen(), Screen::Detail);
     assert_eq!(app.detail().unwrap().view.id().to_string(), kept.id);
 }
+
+fn notes_of(app: &App) -> String {
+    app.form()
+        .unwrap()
+        .field("notes")
+        .unwrap()
+        .text_value()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn notes_wrap_softly_and_undo_and_redo_their_edits() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    update(&mut app, ch('n'));
+    let long = "Met at the Lisbon fair and asked twice about data residency in the EU and single sign-on";
+    set_text(&mut app, "notes", long);
+    // The whole sentence is on screen, over two rows, nothing scrolled out of the field.
+    let text = screen_text(&app);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("Lisbon") || l.contains("sign-on"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(
+        text.contains("Met at the Lisbon") && text.contains("single sign-on"),
+        "{text}"
+    );
+    // A second line, then Up goes back into the first line rather than to the field above.
+    update(&mut app, key(KeyCode::Enter));
+    type_str(&mut app, "Call Monday");
+    update(&mut app, key(KeyCode::Up));
+    assert_eq!(app.form().unwrap().focused_field().unwrap().wire, "notes");
+    assert_eq!(notes_of(&app), format!("{long}\nCall Monday"));
+    update(&mut app, ctrl('z'));
+    assert_ne!(notes_of(&app), format!("{long}\nCall Monday"), "undone");
+    update(&mut app, ctrl('y'));
+    assert_eq!(notes_of(&app), format!("{long}\nCall Monday"), "redone");
+    // Redo put the caret back on the second line; from the first line, Up leaves the notes for the field
+    // above.
+    update(&mut app, key(KeyCode::Up));
+    assert_eq!(app.form().unwrap().focused_field().unwrap().wire, "notes");
+    update(&mut app, key(KeyCode::Up));
+    assert_ne!(app.form().unwrap().focused_field().unwrap().wire, "notes");
+}

@@ -99,6 +99,9 @@ pub enum FormCommand {
     OpenDuplicate,
     /// Edit the notes in the rep's `$EDITOR`.
     EditNotes,
+    /// Undo (or redo) the last edit of the notes.
+    Undo,
+    Redo,
     Cancel,
     Quit,
     /// Ask for a custom field's key and add it to the form (a tenant whose fields leadbox was not told).

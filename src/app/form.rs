@@ -6,7 +6,6 @@
 //! (a number, `key=value` pairs) and that a required choice was never made.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
-use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
 mod draft;
@@ -344,6 +343,9 @@ impl Form {
             Some(FormCommand::Submit) => return self.submit(false),
             Some(FormCommand::SubmitAndNext) => return self.submit(true),
             Some(FormCommand::ToggleSticky) => self.toggle_sticky(),
+            Some(c @ (FormCommand::Undo | FormCommand::Redo)) => {
+                self.edit_focused_text(|t| t.undo(c == FormCommand::Redo))
+            }
             Some(FormCommand::EditNotes) => return self.edit_notes(),
             Some(FormCommand::OpenDuplicate) if self.duplicate_ok.is_some() => return FormAction::OpenDuplicate,
             Some(FormCommand::Cancel) => return self.leave(Leave::Close),
@@ -471,40 +473,13 @@ impl Form {
         if !matches!(code, KeyCode::Up | KeyCode::Down) {
             return false;
         }
-        let Some(Field {
-            kind: FieldKind::Text(t),
-            ..
-        }) = self.fields.get_mut(self.focus)
-        else {
-            return false;
-        };
-        if !t.multiline {
-            return false;
+        match self.fields.get_mut(self.focus) {
+            Some(Field {
+                kind: FieldKind::Text(t),
+                ..
+            }) => t.line_up_down(down),
+            _ => false,
         }
-        let chars: Vec<char> = t.input.value().chars().collect();
-        let cursor = t.input.cursor();
-        let line_start = |end: usize| chars[..end].iter().rposition(|c| *c == '\n').map_or(0, |p| p + 1);
-        let start = line_start(cursor);
-        let column = cursor - start;
-        let target = if down {
-            let Some(next_break) = chars[cursor..].iter().position(|c| *c == '\n').map(|p| cursor + p) else {
-                return false;
-            };
-            let next_start = next_break + 1;
-            let next_end = chars[next_start..]
-                .iter()
-                .position(|c| *c == '\n')
-                .map_or(chars.len(), |p| next_start + p);
-            next_start + column.min(next_end - next_start)
-        } else {
-            if start == 0 {
-                return false;
-            }
-            let prev_start = line_start(start - 1);
-            prev_start + column.min(start - 1 - prev_start)
-        };
-        t.input.handle(InputRequest::SetCursor(target));
-        true
     }
 
     fn activate(&mut self) -> FormAction {
@@ -515,9 +490,7 @@ impl Form {
             return FormAction::None;
         };
         match &mut field.kind {
-            FieldKind::Text(t) if t.multiline => {
-                self.edit_focused_text(|t| t.input.handle(InputRequest::InsertChar('\n')).is_some())
-            }
+            FieldKind::Text(t) if t.multiline => self.edit_focused_text(TextInput::newline),
             FieldKind::Text(_) => self.move_focus(true),
             FieldKind::Choice(c) => c.open = Some(c.row_of(c.selected)),
             FieldKind::Multi(m) => m.open = Some(0),
@@ -639,7 +612,7 @@ impl Form {
     }
 
     fn edit_text(&mut self, key: KeyEvent) {
-        self.edit_focused_text(|t| t.input.handle_event(&Event::Key(key)).is_some_and(|s| s.value));
+        self.edit_focused_text(|t| t.key(key));
     }
 
     fn leave(&mut self, leave: Leave) -> FormAction {
@@ -674,9 +647,8 @@ impl Form {
             return;
         };
         if let FieldKind::Text(t) = &mut field.kind {
-            t.input = tui_input::Input::default();
             // An editor ends the file with a line break the rep did not mean as part of the notes.
-            t.insert(text.strip_suffix('\n').unwrap_or(text));
+            t.set_text(text.strip_suffix('\n').unwrap_or(text));
             field.touched = true;
         }
     }

@@ -401,6 +401,8 @@ impl Default for Keymap {
                 "create + start next",
             ),
             bind(Form, vec![ctrl('e')], Action::Form(F::EditNotes), "notes in $EDITOR"),
+            bind(Form, vec![ctrl('z')], Action::Form(F::Undo), "undo in the notes"),
+            bind(Form, vec![ctrl('y')], Action::Form(F::Redo), "redo in the notes"),
             bind(
                 Form,
                 vec![ctrl('o')],
@@ -465,7 +467,7 @@ impl Default for Keymap {
 
 /// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
 /// same action in several contexts (`back` is Esc in the panes, the detail and help).
-pub const ACTION_NAMES: [(&str, &[Action]); 47] = [
+pub const ACTION_NAMES: [(&str, &[Action]); 49] = [
     ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
     ("help", &[Action::ToggleHelp]),
     ("next_pane", &[Action::FocusNext]),
@@ -488,6 +490,8 @@ pub const ACTION_NAMES: [(&str, &[Action]); 47] = [
     ("keep_for_next", &[Action::Form(FormCommand::ToggleSticky)]),
     ("open_look_alike", &[Action::Form(FormCommand::OpenDuplicate)]),
     ("edit_notes", &[Action::Form(FormCommand::EditNotes)]),
+    ("undo_notes", &[Action::Form(FormCommand::Undo)]),
+    ("redo_notes", &[Action::Form(FormCommand::Redo)]),
     ("close_form", &[Action::Form(FormCommand::Cancel)]),
     ("next_field", &[Action::Form(FormCommand::NextField)]),
     ("previous_field", &[Action::Form(FormCommand::PrevField)]),

@@ -256,6 +256,9 @@ fn text_rows(t: &TextInput, focused: bool, width: usize, look: &FormLook) -> Vec
         }
         return rows;
     }
+    if t.multiline {
+        return wrapped_rows(value, t.input.cursor(), focused, width);
+    }
     // Line and column (in characters) of the caret.
     let before: String = value.chars().take(t.input.cursor()).collect();
     let caret_line = before.matches('\n').count();
@@ -292,6 +295,55 @@ fn text_rows(t: &TextInput, focused: bool, width: usize, look: &FormLook) -> Vec
                 .map(|l| vec![Span::raw(skip_columns(&sanitize::line(l), scroll, width))])
                 .unwrap_or_default();
             (spans, (focused && n == caret_line).then_some(caret_x))
+        })
+        .collect()
+}
+
+/// A multi-line value soft-wrapped at `width` columns: `NOTES_ROWS` rows, those around the caret while
+/// focused, each with the caret's column when it sits on that row.
+fn wrapped_rows(value: &str, cursor: usize, focused: bool, width: usize) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
+    let width = width.max(2);
+    // Each display row's text; the caret may sit after a row's end.
+    let mut rows: Vec<String> = Vec::new();
+    let mut caret: Option<(usize, usize)> = None;
+    let mut at = 0;
+    for line in value.split('\n') {
+        let mut row = String::new();
+        let mut used = 0;
+        for c in line.chars() {
+            let shown = sanitize::line(&c.to_string()).into_owned();
+            let w = shown.width();
+            if used + w > width - 1 && !row.is_empty() {
+                rows.push(std::mem::take(&mut row));
+                used = 0;
+            }
+            if at == cursor {
+                caret = Some((rows.len(), used));
+            }
+            row.push_str(&shown);
+            used += w;
+            at += 1;
+        }
+        if at == cursor {
+            caret = Some((rows.len(), used));
+        }
+        rows.push(row);
+        at += 1;
+    }
+    let (caret_row, caret_col) = caret.unwrap_or((rows.len().saturating_sub(1), 0));
+    let top = if focused {
+        caret_row.saturating_sub(NOTES_ROWS - 1)
+    } else {
+        0
+    };
+    (top..top + NOTES_ROWS)
+        .map(|n| {
+            let spans = rows
+                .get(n)
+                .map(|text| vec![Span::raw(text.clone())])
+                .unwrap_or_default();
+            let caret = (focused && n == caret_row).then_some(caret_col as u16);
+            (spans, caret)
         })
         .collect()
 }
@@ -451,7 +503,7 @@ fn hint(command: FormCommand) -> Option<&'static str> {
         FormCommand::Submit => Some("create"),
         FormCommand::SubmitAndNext => Some("create + next"),
         FormCommand::ToggleSticky => Some("keep"),
-        FormCommand::OpenDuplicate | FormCommand::EditNotes => None,
+        FormCommand::OpenDuplicate | FormCommand::EditNotes | FormCommand::Undo | FormCommand::Redo => None,
         FormCommand::Cancel => Some("close"),
         FormCommand::NextField => Some("next"),
         FormCommand::PrevField => Some("previous"),

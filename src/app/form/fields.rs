@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use ratatui_textarea::{CursorMove, TextArea};
 use serde_json::Value;
 use tui_input::{Input, InputRequest};
 
@@ -42,10 +43,102 @@ pub enum Slot {
 /// A single- or multi-line text input.
 #[derive(Debug, Clone, Default)]
 pub struct TextInput {
+    /// The value and caret, read by everything but the editing of a multi-line field.
     pub input: Input,
     pub multiline: bool,
     /// Shown dimmed while the field is empty: the format it expects.
     pub placeholder: &'static str,
+    /// A multi-line field is edited with a text area (lines, undo and redo); `input` mirrors it.
+    pub(super) area: Option<Box<TextArea<'static>>>,
+}
+
+/// How many edits of the notes undo goes back.
+const UNDO_DEPTH: usize = 200;
+
+impl TextInput {
+    /// A multi-line input (the notes).
+    pub(super) fn lines(placeholder: &'static str) -> TextInput {
+        let mut area = TextArea::default();
+        area.set_max_histories(UNDO_DEPTH);
+        TextInput {
+            multiline: true,
+            placeholder,
+            area: Some(Box::new(area)),
+            ..TextInput::default()
+        }
+    }
+
+    /// `input` made again from the text area: its text, and the caret as a character index.
+    fn sync(&mut self) {
+        let Some(area) = &self.area else {
+            return;
+        };
+        let ratatui_textarea::DataCursor(row, col) = area.cursor();
+        let lines = area.lines();
+        let before: usize = lines.iter().take(row).map(|l| l.chars().count() + 1).sum();
+        self.input = Input::new(lines.join("\n")).with_cursor(before + col);
+    }
+
+    /// A key typed into the field; whether the value changed.
+    pub(super) fn key(&mut self, key: crossterm::event::KeyEvent) -> bool {
+        use tui_input::backend::crossterm::EventHandler;
+        match self.area.as_mut() {
+            Some(area) => {
+                let changed = area.input(key);
+                self.sync();
+                changed
+            }
+            None => self
+                .input
+                .handle_event(&crossterm::event::Event::Key(key))
+                .is_some_and(|s| s.value),
+        }
+    }
+
+    /// A line break at the caret (multi-line fields only); whether the value changed.
+    pub(super) fn newline(&mut self) -> bool {
+        let Some(area) = self.area.as_mut() else {
+            return false;
+        };
+        area.insert_newline();
+        self.sync();
+        true
+    }
+
+    /// Moves the caret a line up or down; `false` at the first or last line (the focus moves on instead).
+    pub(super) fn line_up_down(&mut self, down: bool) -> bool {
+        let Some(area) = self.area.as_mut() else {
+            return false;
+        };
+        let ratatui_textarea::DataCursor(row, _) = area.cursor();
+        if (down && row + 1 >= area.lines().len()) || (!down && row == 0) {
+            return false;
+        }
+        area.move_cursor(if down { CursorMove::Down } else { CursorMove::Up });
+        self.sync();
+        true
+    }
+
+    /// Undoes (or redoes) the last edit of a multi-line field; whether the value changed.
+    pub(super) fn undo(&mut self, redo: bool) -> bool {
+        let Some(area) = self.area.as_mut() else {
+            return false;
+        };
+        let changed = if redo { area.redo() } else { area.undo() };
+        self.sync();
+        changed
+    }
+
+    /// Replaces the whole value, as if typed into an empty field.
+    pub(super) fn set_text(&mut self, text: &str) {
+        if let Some(area) = self.area.as_mut() {
+            area.select_all();
+            area.cut();
+        } else {
+            self.input = Input::default();
+        }
+        self.insert(text);
+    }
 }
 
 impl TextInput {
@@ -61,8 +154,15 @@ impl TextInput {
                 c if c.is_control() => continue,
                 c => c,
             };
-            changed |= self.input.handle(InputRequest::InsertChar(c)).is_some_and(|s| s.value);
+            match self.area.as_mut() {
+                Some(area) => {
+                    area.insert_char(c);
+                    changed = true;
+                }
+                None => changed |= self.input.handle(InputRequest::InsertChar(c)).is_some_and(|s| s.value),
+            }
         }
+        self.sync();
         changed
     }
 }
@@ -179,10 +279,13 @@ impl Field {
     }
 
     pub(super) fn text(tf: TextField, label: &str, placeholder: &'static str) -> Self {
-        let kind = FieldKind::Text(TextInput {
-            multiline: tf == TextField::Notes,
-            placeholder,
-            ..TextInput::default()
+        let kind = FieldKind::Text(if tf == TextField::Notes {
+            TextInput::lines(placeholder)
+        } else {
+            TextInput {
+                placeholder,
+                ..TextInput::default()
+            }
         });
         Field::new(label, tf.wire_name(), tf.required(), Slot::Text(tf), kind)
     }
