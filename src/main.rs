@@ -5,7 +5,6 @@ use clap::Parser;
 use color_eyre::eyre::{WrapErr, eyre};
 use leadbox::api::client::{ClientOptions, NovalaClient};
 use leadbox::api::worker::spawn_worker;
-use leadbox::app::form::DraftValue;
 use leadbox::app::keymap::Keymap;
 use leadbox::app::{self, App, AppSettings};
 use leadbox::cli::{Cli, Command, ConfigCommand, DiscoverArgs, GlobalArgs, KeyCommand};
@@ -15,7 +14,6 @@ use leadbox::store::state::StateFile;
 use leadbox::ui::theme::Theme;
 use leadbox::{config, logging, store, tui};
 use novala_sandbox::{Sandbox, SandboxOptions};
-use std::collections::BTreeMap;
 
 fn main() -> color_eyre::Result<()> {
     // Installed before the terminal is touched, so a panic restores the terminal first and reports after.
@@ -261,17 +259,6 @@ fn prepare(
     })
 }
 
-/// The profile's form defaults, `me` as an assignee made the rep's own id.
-fn form_defaults(profile: &config::Profile) -> BTreeMap<String, DraftValue> {
-    let mut defaults = profile.form_defaults.clone();
-    if let (Some(DraftValue::Text(who)), Some(me)) = (defaults.get("assignedTo"), &profile.me)
-        && who.trim() == "me"
-    {
-        defaults.insert("assignedTo".to_string(), DraftValue::Text(me.clone()));
-    }
-    defaults
-}
-
 async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
     let Prepared {
         profile,
@@ -333,7 +320,7 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
         source_label: profile.name.clone(),
         show_names,
         poll_every_secs,
-        form_defaults: form_defaults(&profile),
+        form_defaults: profile.form_defaults.clone(),
     };
     // A placeholder size: tui::run gives the app the terminal's real size before its first request.
     let mut app = App::new(settings, Utc::now(), 80, 24);

@@ -689,6 +689,11 @@ region = "emea"
         "the profile's own wins"
     );
     assert_eq!(acme.form_defaults.get("customFields.region"), Some(&text_of("emea")));
+    assert_eq!(
+        acme.form_defaults.get("assignedTo"),
+        Some(&text_of("b1ea6bd8-6503-42dc-a553-583617e08e42")),
+        "`me` is the rep's own id"
+    );
     let sandbox = config::resolve(&file, &no_env, &flags(Some("sandbox"), None)).unwrap();
     assert_eq!(sandbox.form_defaults.get("channel"), Some(&text_of("trade_show")));
 

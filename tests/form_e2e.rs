@@ -15,17 +15,10 @@ use novala_sandbox::{Sandbox, SandboxOptions};
 /// The app's settings for a sandbox tenant described by `profile`, pages of 25.
 fn settings(profile: TenantProfile) -> AppSettings {
     AppSettings {
-        keymap: leadbox::app::keymap::Keymap::default(),
-        theme: leadbox::ui::theme::Theme::default(),
-        me: None,
-        views: Vec::new(),
-        alerts: Default::default(),
         poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
-        form_defaults: Default::default(),
         profile,
         page_size: 25,
-        source_label: "sandbox".into(),
-        show_names: true,
+        ..crate::support::settings()
     }
 }
 

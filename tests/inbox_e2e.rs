@@ -18,17 +18,10 @@ const PAGE: u32 = 25;
 
 fn settings(sandbox: &Sandbox) -> AppSettings {
     AppSettings {
-        keymap: leadbox::app::keymap::Keymap::default(),
-        theme: leadbox::ui::theme::Theme::default(),
-        me: None,
-        views: Vec::new(),
-        alerts: Default::default(),
         poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
-        form_defaults: Default::default(),
         profile: sandbox.profile().clone(),
         page_size: PAGE,
-        source_label: "sandbox".into(),
-        show_names: true,
+        ..crate::support::settings()
     }
 }
 

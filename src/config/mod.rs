@@ -271,7 +271,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             me: None,
             tenant: TenantProfile::default(),
             views: Vec::new(),
-            form_defaults: file.form_defaults.clone(),
+            form_defaults: with_me(file.form_defaults.clone(), None),
         });
     };
     // From here on a profile is named: only the flag may replace its URL.
@@ -290,7 +290,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             me: None,
             tenant: TenantProfile::default(),
             views: Vec::new(),
-            form_defaults: file.form_defaults.clone(),
+            form_defaults: with_me(file.form_defaults.clone(), None),
         });
     }
     let Some(p) = file.profiles.get(&name) else {
@@ -332,13 +332,30 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             custom_fields: p.custom_fields.clone(),
         },
         views: p.views.clone(),
-        form_defaults: file
-            .form_defaults
-            .iter()
-            .chain(&p.form_defaults)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
+        form_defaults: with_me(
+            file.form_defaults
+                .iter()
+                .chain(&p.form_defaults)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            p.me.as_deref(),
+        ),
     })
+}
+
+/// Form defaults with `assigned_to = "me"` made the rep's own id, or left out when the profile does not
+/// say who the rep is (there is no one to assign to).
+fn with_me(mut defaults: file::FormDefaults, me: Option<&str>) -> file::FormDefaults {
+    use crate::app::form::DraftValue;
+    if let Some(DraftValue::Text(who)) = defaults.get("assignedTo")
+        && who.trim() == "me"
+    {
+        match me {
+            Some(me) => defaults.insert("assignedTo".to_string(), DraftValue::Text(me.to_string())),
+            None => defaults.remove("assignedTo"),
+        };
+    }
+    defaults
 }
 
 /// `url` without a `user:password@` written into it, for messages: it is a secret like the key.
