@@ -34,6 +34,19 @@ pub enum Command {
     /// Keep a profile's key in the OS keyring.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Print the shell completion script for SHELL.
+    #[command(
+        after_help = "Examples:\n  leadbox completions bash > ~/.local/share/bash-completion/completions/leadbox\n  \
+                            leadbox completions zsh > ~/.zfunc/_leadbox\n  \
+                            leadbox completions fish > ~/.config/fish/completions/leadbox.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  leadbox man > ~/.local/share/man/man1/leadbox.1")]
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

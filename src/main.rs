@@ -15,9 +15,23 @@ use leadbox::ui::theme::Theme;
 use leadbox::{config, logging, store, tui};
 use novala_sandbox::{Sandbox, SandboxOptions};
 
+use std::io::IsTerminal;
+
+use clap::CommandFactory;
+
+/// Exit code of a command used the wrong way (as clap's own usage errors).
+const EXIT_USAGE: i32 = 2;
+
 fn main() -> color_eyre::Result<()> {
     // Installed before the terminal is touched, so a panic restores the terminal first and reports after.
-    color_eyre::install()?;
+    // A report read by a program or written to a file carries no colour codes.
+    if std::io::stderr().is_terminal() {
+        color_eyre::install()?;
+    } else {
+        color_eyre::config::HookBuilder::default()
+            .theme(color_eyre::config::Theme::new())
+            .install()?;
+    }
     let cli = Cli::parse();
     let env = |name: &str| std::env::var(name).ok();
     let flags = config::Flags {
@@ -63,6 +77,13 @@ fn main() -> color_eyre::Result<()> {
                 config::secret::os_keyring(),
             ))
         }
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "leadbox", &mut std::io::stdout());
+            Ok(())
+        }
+        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .wrap_err("could not write the manual page"),
         None => {
             let prepared = match prepare(&cli.global, &flags, &env) {
                 Ok(p) => p,
@@ -73,6 +94,12 @@ fn main() -> color_eyre::Result<()> {
                     std::process::exit(commands::EXIT_CONFIG);
                 }
             };
+            if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+                // Under cron or in a pipe there is no screen to draw the inbox on (a bad config file is
+                // reported first: it is what such a job most needs to hear).
+                eprintln!("leadbox: the inbox needs a terminal (stdin and stdout); for scripts, see `leadbox --help`");
+                std::process::exit(EXIT_USAGE);
+            }
             // The terminal is served by this thread; the API task (and the embedded sandbox) need one more,
             // and a second would only be woken to look for work. The sandbox answers from a blocking thread,
             // kept past the poll period so an inbox left open does not make one every poll.

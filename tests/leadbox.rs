@@ -18,6 +18,7 @@ mod form_draft;
 mod form_e2e;
 mod form_snapshots;
 mod form_state;
+mod headless;
 mod inbox_daily;
 mod inbox_e2e;
 mod keys_and_looks;
