@@ -34,6 +34,9 @@ pub enum Command {
     /// Keep a profile's key in the OS keyring.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// The tenant's leads for scripts: data on stdout, messages on stderr, documented exit codes.
+    #[command(subcommand)]
+    Leads(LeadsCommand),
     /// Print the shell completion script for SHELL.
     #[command(
         after_help = "Examples:\n  leadbox completions bash > ~/.local/share/bash-completion/completions/leadbox\n  \
@@ -47,6 +50,44 @@ pub enum Command {
     /// Print the manual page (roff).
     #[command(after_help = "Example:\n  leadbox man > ~/.local/share/man/man1/leadbox.1")]
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Exit codes: 0 done, 2 usage or config file, 3 refused by the server, 4 key not accepted or \
+                        missing a scope, 5 not found, 6 rate limited, 7 unreachable or server error, 8 a create \
+                        may have happened"
+)]
+pub enum LeadsCommand {
+    /// Print the newest leads (or, with --all, every lead), following the tenant's cursors.
+    #[command(
+        after_help = "Examples:\n  leadbox leads list --status qualified --format jsonl | jq .email\n  \
+                            leadbox --profile acme leads list --all --format jsonl > leads.jsonl"
+    )]
+    List {
+        /// Only leads with this status.
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        /// Only leads assigned to this user id.
+        #[arg(long, value_name = "ID")]
+        assigned_to: Option<String>,
+        /// How many of the newest leads.
+        #[arg(long, default_value_t = 25, value_name = "N", conflicts_with = "all")]
+        limit: usize,
+        /// Every lead, page after page, written as each page arrives.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: crate::headless::Format,
+    },
+    /// Print one lead.
+    #[command(after_help = "Example:\n  leadbox leads get 0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10 --format json")]
+    Get {
+        /// The lead's id.
+        id: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: crate::headless::Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]

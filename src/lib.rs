@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod headless;
 pub mod logging;
 pub mod sanitize;
 pub mod store;

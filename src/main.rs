@@ -7,7 +7,7 @@ use leadbox::api::client::{ClientOptions, NovalaClient};
 use leadbox::api::worker::spawn_worker;
 use leadbox::app::keymap::Keymap;
 use leadbox::app::{self, App, AppSettings};
-use leadbox::cli::{Cli, Command, ConfigCommand, DiscoverArgs, GlobalArgs, KeyCommand};
+use leadbox::cli::{Cli, Command, ConfigCommand, DiscoverArgs, GlobalArgs, KeyCommand, LeadsCommand};
 use leadbox::config::commands;
 use leadbox::store::draft_file::{self, DraftFile};
 use leadbox::store::state::StateFile;
@@ -77,6 +77,18 @@ fn main() -> color_eyre::Result<()> {
                 config::secret::os_keyring(),
             ))
         }
+        Some(Command::Leads(command)) => {
+            let prepared = match prepare(&cli.global, &flags, &env) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("leadbox: {e}");
+                    std::process::exit(commands::EXIT_CONFIG);
+                }
+            };
+            let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
+            let code = runtime.block_on(leads(prepared, command))?;
+            std::process::exit(code);
+        }
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "leadbox", &mut std::io::stdout());
             Ok(())
@@ -97,7 +109,9 @@ fn main() -> color_eyre::Result<()> {
             if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
                 // Under cron or in a pipe there is no screen to draw the inbox on (a bad config file is
                 // reported first: it is what such a job most needs to hear).
-                eprintln!("leadbox: the inbox needs a terminal (stdin and stdout); for scripts, see `leadbox --help`");
+                eprintln!(
+                    "leadbox: the inbox needs a terminal (stdin and stdout); for scripts, see `leadbox leads --help`"
+                );
                 std::process::exit(EXIT_USAGE);
             }
             // The terminal is served by this thread; the API task (and the embedded sandbox) need one more,
@@ -428,6 +442,67 @@ fn open_draft(app: &mut App, path: PathBuf) -> DraftFile {
         app.restore_draft(draft.clone());
     }
     DraftFile::new(path, on_disk)
+}
+
+/// Runs a `leadbox leads` command; returns the exit code.
+async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<i32> {
+    use leadbox::headless::{self, exit};
+    logging::to_file(&prepared.log_file)
+        .wrap_err_with(|| format!("could not open the log file {}", prepared.log_file.display()))?;
+    // The sandbox must outlive the command, so it is held here.
+    let (client, _sandbox) = match prepared.client {
+        Some(client) => (client, None),
+        None => {
+            let db = prepared.data_dir.map_err(|e| eyre!("{e}"))?.join("sandbox.sqlite3");
+            let sandbox = start_embedded_sandbox(db).await?;
+            let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).map_err(|e| eyre!("{e}"))?;
+            (client, Some(sandbox))
+        }
+    };
+    let width = if std::io::stdout().is_terminal() {
+        crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w))
+    } else {
+        100
+    };
+    let mut out = std::io::stdout().lock();
+    let result = match command {
+        LeadsCommand::Get { id, format } => headless::get(&client, &id, format, width, &mut out).await,
+        LeadsCommand::List {
+            status,
+            assigned_to,
+            limit,
+            all,
+            format,
+        } => {
+            let status = match status.as_deref().map(leadbox::api::types::LeadStatus::parse_known) {
+                Some(None) => {
+                    let known: Vec<&str> = leadbox::api::types::LeadStatus::KNOWN
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect();
+                    eprintln!("leadbox: --status: not a status; the statuses are {}", known.join(", "));
+                    return Ok(exit::USAGE);
+                }
+                Some(status) => status,
+                None => None,
+            };
+            let query = leadbox::api::types::ListQuery {
+                status,
+                assigned_to,
+                limit: None,
+            };
+            headless::list(&client, &query, limit, all, format, width, &mut out)
+                .await
+                .map(|_| ())
+        }
+    };
+    Ok(match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("leadbox: {}", leadbox::sanitize::line(&e.to_string()));
+            headless::exit_code(&e)
+        }
+    })
 }
 
 async fn start_embedded_sandbox(db: PathBuf) -> color_eyre::Result<Sandbox> {

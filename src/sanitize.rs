@@ -12,7 +12,7 @@ pub const CONTROL_PLACEHOLDER: char = '\u{FFFD}';
 /// Shown in place of bidi controls and invisible formatting characters.
 pub const FORMAT_PLACEHOLDER: char = '\u{2423}';
 
-fn is_bidi_or_invisible(c: char) -> bool {
+pub fn is_bidi_or_invisible(c: char) -> bool {
     matches!(c,
         '\u{061C}'            // arabic letter mark
         | '\u{200B}'..='\u{200F}' // zero-width space/joiners, LRM, RLM

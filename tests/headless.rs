@@ -28,7 +28,7 @@ fn without_a_terminal_the_inbox_says_so_in_one_plain_line() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
         err,
-        "leadbox: the inbox needs a terminal (stdin and stdout); for scripts, see `leadbox --help`\n"
+        "leadbox: the inbox needs a terminal (stdin and stdout); for scripts, see `leadbox leads --help`\n"
     );
     assert!(!err.contains('\x1b'), "no colour codes into a pipe");
 }
@@ -75,4 +75,84 @@ fn an_error_report_into_a_pipe_carries_no_colour_codes() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("Error:"), "{err}");
     assert!(!err.contains('\x1b'), "{err:?}");
+}
+
+/// `leadbox leads …` against `sandbox` as a stranger's tenant (`--api-url`, nothing configured).
+fn leads_cmd(dir: &std::path::Path, url: &str, key: &str, args: &[&str]) -> std::process::Output {
+    leadbox(dir)
+        .args(["--api-url", url, "leads"])
+        .args(args)
+        .env("NOVALA_SECRET_KEY", key)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leads_list_and_get_print_the_tenants_leads_with_an_exit_code_per_outcome() {
+    use leadbox::api::types::{Lead, ListQuery};
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = novala_sandbox::testing::start(230).await;
+    let (url, key) = (sandbox.base_url(), sandbox.secret_key().expose().to_string());
+    let client = leadbox::api::NovalaClient::new(&url, sandbox.secret_key()).unwrap();
+    let newest = client.list(&ListQuery::default(), None).await.unwrap().data;
+
+    let out = leads_cmd(dir.path(), &url, &key, &["list", "--limit", "5", "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed: Vec<Lead> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(listed, newest[..5], "the five newest, as the server sent them");
+
+    // Every lead, page after page.
+    let out = leads_cmd(dir.path(), &url, &key, &["list", "--all", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let all: Vec<Lead> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(all.len() as u64, sandbox.lead_count().await.unwrap());
+    let mut ids: Vec<&str> = all.iter().map(|l| l.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len(), "no lead twice");
+
+    let out = leads_cmd(dir.path(), &url, &key, &["get", &newest[0].id]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(serde_json::from_slice::<Lead>(&out.stdout).unwrap(), newest[0]);
+    let out = leads_cmd(dir.path(), &url, &key, &["list", "--limit", "2"]);
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(table.lines().count(), 3, "a header and two rows:\n{table}");
+    assert!(table.starts_with("ID"), "{table}");
+
+    // Each outcome its own code, the message on stderr and nothing on stdout.
+    for (args, key, code) in [
+        (vec!["get", "no-such-lead"], key.as_str(), 5),
+        (vec!["list"], "sk_live_not_a_key", 4),
+        (vec!["list", "--status", "bogus"], key.as_str(), 2),
+    ] {
+        let out = leads_cmd(dir.path(), &url, key, &args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).starts_with("leadbox: "),
+            "{args:?}"
+        );
+    }
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let out = leads_cmd(
+        dir.path(),
+        &format!("http://127.0.0.1:{closed}/api/v1"),
+        &key,
+        &["list"],
+    );
+    assert_eq!(out.status.code(), Some(7), "unreachable");
+    sandbox.shutdown().await;
 }
