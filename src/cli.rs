@@ -68,8 +68,8 @@ pub enum LeadsCommand {
         /// Only leads with this status.
         #[arg(long, value_name = "STATUS")]
         status: Option<String>,
-        /// Only leads assigned to this user id.
-        #[arg(long, value_name = "ID")]
+        /// Only leads assigned to `me`, a team member's name, or a user id.
+        #[arg(long, value_name = "ID|me|NAME")]
         assigned_to: Option<String>,
         /// How many of the newest leads.
         #[arg(long, default_value_t = 25, value_name = "N", conflicts_with = "all")]

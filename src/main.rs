@@ -474,6 +474,36 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
             all,
             format,
         } => {
+            let usage = |why: String| {
+                eprintln!("leadbox: {}", leadbox::sanitize::line(&why));
+                Ok(exit::USAGE)
+            };
+            let profile = &prepared.profile;
+            // The global --view names a saved view whose filters apply (--status and --assigned-to win).
+            let view = match prepared.view_flag.as_deref() {
+                Some(name) => match profile.views.iter().find(|v| v.name == name) {
+                    Some(v) => Some(v.clone()),
+                    None => {
+                        let names: Vec<&str> = profile.views.iter().map(|v| v.name.as_str()).collect();
+                        return usage(format!(
+                            "--view: no saved view `{name}` in this profile (saved views: {})",
+                            if names.is_empty() {
+                                "none".to_string()
+                            } else {
+                                names.join(", ")
+                            }
+                        ));
+                    }
+                },
+                None => None,
+            };
+            let assigned_to = match assigned_to.or_else(|| view.as_ref().and_then(|v| v.assigned_to.clone())) {
+                Some(who) => match leadbox::app::views::assignee_id(&who, profile.me.as_deref(), &profile.tenant) {
+                    Ok(id) => Some(id),
+                    Err(why) => return usage(format!("--assigned-to: {why}")),
+                },
+                None => None,
+            };
             let status = match status.as_deref().map(leadbox::api::types::LeadStatus::parse_known) {
                 Some(None) => {
                     let known: Vec<&str> = leadbox::api::types::LeadStatus::KNOWN
@@ -484,7 +514,7 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
                     return Ok(exit::USAGE);
                 }
                 Some(status) => status,
-                None => None,
+                None => view.and_then(|v| v.status),
             };
             let query = leadbox::api::types::ListQuery {
                 status,

@@ -156,3 +156,82 @@ async fn leads_list_and_get_print_the_tenants_leads_with_an_exit_code_per_outcom
     assert_eq!(out.status.code(), Some(7), "unreachable");
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leads_list_takes_me_a_team_name_or_a_saved_view_from_the_profile() {
+    use leadbox::api::types::{Lead, ListQuery};
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = novala_sandbox::testing::start(300).await;
+    let roster = sandbox.profile().roster.clone();
+    let (me, bea) = (roster[0].id.clone(), roster[1].id.clone());
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.t]\nurl = \"{}\"\nkey_env = \"T_KEY\"\nme = \"{me}\"\nteam = [{{ id = \"{me}\", name = \"Me\" }}, {{ id = \"{bea}\", name = \"Bea\" }}]\n\n\
+             [[profiles.t.views]]\nname = \"mine-new\"\nassigned_to = \"me\"\nstatus = \"new\"\n",
+            sandbox.base_url()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        leadbox(dir.path())
+            .args(["--config"])
+            .arg(&config)
+            .args(["--profile", "t", "leads", "list", "--all", "--format", "jsonl"])
+            .args(args)
+            .env("T_KEY", sandbox.secret_key().expose())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let leads_of = |out: &std::process::Output| -> Vec<Lead> {
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let client = leadbox::api::NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).unwrap();
+    let count = |query: ListQuery| {
+        let client = client.clone();
+        async move {
+            let mut paging = leadbox::api::Paging::new();
+            let mut n = 0;
+            loop {
+                let cursor = paging.next_cursor().map(str::to_string);
+                let page = client.list(&query, cursor.as_deref()).await.unwrap();
+                n += paging.accept(cursor.as_deref(), page).len();
+                if paging.is_done() {
+                    return n;
+                }
+            }
+        }
+    };
+
+    let beas = leads_of(&run(&["--assigned-to", "bea"]));
+    assert!(!beas.is_empty());
+    assert!(beas.iter().all(|l| l.assigned_to.as_deref() == Some(bea.as_str())));
+    let expected = count(ListQuery {
+        assigned_to: Some(bea.clone()),
+        limit: Some(100),
+        ..ListQuery::default()
+    })
+    .await;
+    assert_eq!(beas.len(), expected);
+
+    let mine_new = leads_of(&run(&["--view", "mine-new"]));
+    assert!(!mine_new.is_empty());
+    assert!(
+        mine_new
+            .iter()
+            .all(|l| l.assigned_to.as_deref() == Some(me.as_str()) && l.status == leadbox::api::types::LeadStatus::New)
+    );
+
+    for args in [&["--assigned-to", "Nobody"][..], &["--view", "theirs"][..]] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
+    sandbox.shutdown().await;
+}
