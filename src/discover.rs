@@ -17,8 +17,6 @@ use crate::sanitize;
 
 /// The contract's largest page.
 const PAGE: u32 = 100;
-/// A walk stops after this many pages in a row that bring no lead it has not seen.
-const EMPTY_PAGES: usize = 3;
 /// What a hostile tenant can make the proposal hold.
 const MAX_FIELDS: usize = 200;
 const MAX_OPTIONS: usize = 50;
@@ -228,17 +226,15 @@ pub fn propose(leads: &[Lead]) -> Proposal {
 pub async fn discover(client: &NovalaClient, limit: usize) -> Result<Proposal, ApiError> {
     let mut paging = Paging::new();
     let mut leads = Vec::new();
-    let mut empty_pages = 0;
-    while leads.len() < limit && !paging.is_done() && empty_pages < EMPTY_PAGES {
+    // The walk itself ends on pages that bring nothing new (`Paging`), so a hostile tenant cannot hold it.
+    while leads.len() < limit && !paging.is_done() {
         let query = ListQuery {
             limit: Some(PAGE.min(u32::try_from(limit - leads.len()).unwrap_or(PAGE)).max(1)),
             ..ListQuery::default()
         };
         let cursor = paging.next_cursor().map(str::to_string);
         let page = client.list(&query, cursor.as_deref()).await?;
-        let fresh = paging.accept(cursor.as_deref(), page);
-        empty_pages = if fresh.is_empty() { empty_pages + 1 } else { 0 };
-        leads.extend(fresh);
+        leads.extend(paging.accept(cursor.as_deref(), page));
     }
     leads.truncate(limit);
     Ok(propose(&leads))

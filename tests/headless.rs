@@ -235,3 +235,45 @@ async fn leads_list_takes_me_a_team_name_or_a_saved_view_from_the_profile() {
     }
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leads_list_all_ends_when_a_server_keeps_sending_the_same_leads_under_new_cursors() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let asked = Arc::new(AtomicUsize::new(0));
+    let count = asked.clone();
+    let app = axum::Router::new().fallback(move |_: axum::extract::Request| {
+        let n = count.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let data = serde_json::json!([
+                {"id": "00000000-0000-4000-8000-000000000001", "status": "new", "createdAt": "2026-01-01T00:00:00Z"},
+                {"id": "00000000-0000-4000-8000-000000000002", "status": "new", "createdAt": "2026-01-01T00:00:00Z"}
+            ]);
+            axum::Json(serde_json::json!({"data": data, "nextCursor": format!("c{n}"), "hasMore": true}))
+        }
+    });
+    let addr = novala_sandbox::testing::serve(app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        leads_cmd(
+            dir.path(),
+            &format!("http://{addr}/api/v1"),
+            "sk_test_x",
+            &["list", "--all", "--format", "jsonl"],
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        2,
+        "each lead once"
+    );
+    let pages = asked.load(Ordering::SeqCst);
+    assert_eq!(
+        pages,
+        1 + novala_leads::paging::BARREN_PAGES,
+        "stopped after the pages that brought nothing"
+    );
+}

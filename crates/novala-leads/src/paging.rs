@@ -16,7 +16,13 @@ pub struct Paging {
     started: bool,
     followed: HashSet<String>,
     seen: HashSet<CompactId>,
+    /// Pages in a row that brought no lead not handed out before.
+    barren: usize,
 }
+
+/// A walk ends after this many pages in a row bring nothing new: a server whose fresh cursors keep
+/// answering with leads already seen would otherwise be followed forever.
+pub const BARREN_PAGES: usize = 3;
 
 impl Paging {
     pub fn new() -> Self {
@@ -59,7 +65,12 @@ impl Paging {
             Some(cursor) if !self.followed.contains(cursor) => Some(cursor.to_string()),
             _ => None,
         };
-        self.fresh(page.data)
+        let fresh = self.fresh(page.data);
+        self.barren = if fresh.is_empty() { self.barren + 1 } else { 0 };
+        if self.barren >= BARREN_PAGES {
+            self.next = None;
+        }
+        fresh
     }
 
     /// Leads of an out-of-walk answer (e.g. polling the first page for new arrivals), minus those already
@@ -93,6 +104,29 @@ mod tests {
 
     fn ids(leads: &[Lead]) -> Vec<&str> {
         leads.iter().map(|l| l.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_walk_ends_after_pages_that_bring_nothing_new_even_with_fresh_cursors() {
+        let mut p = Paging::new();
+        p.accept(None, page(&["a", "b"], Some("c1"), true));
+        // The same two leads behind ever new cursors.
+        for n in 1..BARREN_PAGES {
+            let asked = format!("c{n}");
+            let next = format!("c{}", n + 1);
+            assert!(p.accept(Some(&asked), page(&["a", "b"], Some(&next), true)).is_empty());
+            assert!(!p.is_done(), "page {n}");
+        }
+        let asked = format!("c{BARREN_PAGES}");
+        p.accept(Some(&asked), page(&["b"], Some("more"), true));
+        assert!(p.is_done(), "{BARREN_PAGES} pages with nothing new end the walk");
+        // One new lead in between starts the count again.
+        let mut p = Paging::new();
+        p.accept(None, page(&["a"], Some("c1"), true));
+        p.accept(Some("c1"), page(&["a"], Some("c2"), true));
+        p.accept(Some("c2"), page(&["a", "z"], Some("c3"), true));
+        p.accept(Some("c3"), page(&["a"], Some("c4"), true));
+        assert!(!p.is_done());
     }
 
     #[test]
