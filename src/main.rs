@@ -459,11 +459,7 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
             (client, Some(sandbox))
         }
     };
-    let width = if std::io::stdout().is_terminal() {
-        crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w))
-    } else {
-        100
-    };
+    let width = tui::stdout_columns().unwrap_or(100);
     let mut out = std::io::stdout().lock();
     let result = match command {
         LeadsCommand::Get { id, format } => headless::get(&client, &id, format, width, &mut out).await,

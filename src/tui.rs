@@ -38,6 +38,16 @@ fn idle_deadline(app: &App) -> tokio::time::Instant {
     tokio::time::Instant::now() + wait
 }
 
+/// How many columns the terminal on stdout has, when stdout is a terminal (a table printed for a person
+/// fits it; one written into a pipe or a file keeps a fixed width).
+pub fn stdout_columns() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size().ok().map(|(w, _)| usize::from(w))
+}
+
 /// The terminal in inbox mode. Dropping it restores the terminal, so every way out of `run` (an error
 /// included) leaves the shell usable.
 struct TerminalGuard {

@@ -27,8 +27,10 @@ impl Alike {
 /// Where the look-alike is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Known {
-    /// A lead of the list (or, past its end, of the leads kept from earlier sessions), by index.
+    /// A lead of the list, by index into its loaded leads.
     Listed(usize),
+    /// A lead kept on this machine from an earlier session (`App::remember_known`), by index.
+    Kept(usize),
     /// A lead typed here, by outbox key.
     Typed(String),
 }

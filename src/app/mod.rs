@@ -518,8 +518,8 @@ impl App {
             .hint_key(Context::Global, Action::Quit)
             .unwrap_or_default();
         self.notice = Some(format!(
-            "{pending} lead{} not sent yet: {quit} again quits (sending resumes at the next start)",
-            if pending == 1 { "" } else { "s" }
+            "{} not sent yet: {quit} again quits (sending resumes at the next start)",
+            new_lead::plural(pending, "lead")
         ));
     }
 

@@ -141,7 +141,7 @@ impl App {
                 .enqueue(uuid::Uuid::new_v4().to_string(), lead, draft, self.now),
         };
         self.effects.push(Effect::PutOutbox(Box::new(entry.clone())));
-        let said = format!("Queued {}: sending", display_name(&entry.name()));
+        let said = format!("Queued {}: sending", entry.name());
         self.close_form();
         match following {
             Some(mut form) => {
@@ -178,17 +178,15 @@ impl App {
         if self.form.as_ref().is_some_and(|f| f.duplicate_confirmed(lead)) {
             return None;
         }
-        let loaded = self.list.leads().len();
         let (known, how) = duplicates::find(lead, self.list.leads(), self.outbox.entries(), self.editing.as_deref())
             .or_else(|| {
-                // Kept from earlier sessions: numbered after the loaded leads.
                 duplicates::find(lead, &self.known, &[], None).map(|(known, how)| match known {
-                    Known::Listed(i) => (Known::Listed(loaded + i), how),
+                    Known::Listed(i) => (Known::Kept(i), how),
                     typed => (typed, how),
                 })
             })?;
         let name = match &known {
-            Known::Listed(i) => self.known_lead(*i).map(|l| l.name().to_string()),
+            Known::Listed(_) | Known::Kept(_) => self.known_lead(&known).map(|l| display_name(l.name()).to_string()),
             Known::Typed(key) => self.outbox.get(key).map(|e| format!("{}, typed here", e.name())),
         }
         .unwrap_or_default();
@@ -201,22 +199,24 @@ impl App {
         };
         let (send, open) = (label(FormCommand::Submit), label(FormCommand::OpenDuplicate));
         Some(format!(
-            "Looks like {} ({}): {send} again sends anyway · {open} opens it",
-            display_name(&name),
+            "Looks like {name} ({}): {send} again sends anyway · {open} opens it",
             how.word()
         ))
     }
 
-    /// A loaded lead, or past the loaded ones, a lead kept from earlier sessions.
-    fn known_lead(&self, i: usize) -> Option<&LeadView> {
-        let loaded = self.list.leads();
-        loaded.get(i).or_else(|| self.known.get(i - loaded.len()))
+    /// The lead a look-alike found in the list or among those kept from earlier sessions.
+    fn known_lead(&self, known: &Known) -> Option<&LeadView> {
+        match known {
+            Known::Listed(i) => self.list.leads().get(*i),
+            Known::Kept(i) => self.known.get(*i),
+            Known::Typed(_) => None,
+        }
     }
 
     /// Shows the known lead the typed one looks like; the form keeps what was typed.
     fn open_duplicate(&mut self) -> Vec<ApiRequest> {
         match self.look_alike.clone() {
-            Some(Known::Listed(i)) => match self.known_lead(i).cloned() {
+            Some(known @ (Known::Listed(_) | Known::Kept(_))) => match self.known_lead(&known).cloned() {
                 Some(view) => self.open_detail_of(view),
                 None => Vec::new(),
             },
@@ -268,8 +268,11 @@ impl App {
             }
             Some(Settled::Kept { entry, error }) => {
                 let name = entry.name();
-                let name = display_name(&name);
                 let why = entry.error.clone().unwrap_or_default();
+                let outbox = self
+                    .keymap()
+                    .hint_key(Context::Global, Action::Outbox)
+                    .unwrap_or_else(|| "the outbox".to_string());
                 match entry.state {
                     OutboxState::Queued => {
                         self.error = Some(format!(
@@ -294,13 +297,13 @@ impl App {
                     OutboxState::Rejected => {
                         if let Some(form) = self.form.as_mut() {
                             form.set_outcome(Notice::Warning(format!(
-                                "Not accepted: {name}: open the outbox afterwards to fix it"
+                                "Not accepted: {name}: {outbox} (the outbox) afterwards to fix it"
                             )));
                         }
                         self.error = Some(format!("Not accepted: {name}: {why}"));
                     }
                     OutboxState::Unknown => {
-                        self.error = Some(format!("Not sure {name} was created: check the outbox"));
+                        self.error = Some(format!("Not sure {name} was created: {outbox} to decide"));
                     }
                     _ => {}
                 }
@@ -358,7 +361,7 @@ fn display_name(name: &str) -> &str {
     if name.is_empty() { "(no name)" } else { name }
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(in crate::app) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

@@ -53,13 +53,16 @@ pub struct OutboxEntry {
 }
 
 impl OutboxEntry {
-    /// The lead's name as the outbox view and notices show it.
+    /// The lead's name as the outbox view and notices show it ("(no name)" when it has none).
     pub fn name(&self) -> String {
         let name = match &self.lead.last_name {
             Some(last) if !last.trim().is_empty() => format!("{} {last}", self.lead.first_name),
             _ => self.lead.first_name.clone(),
         };
-        crate::sanitize::line(name.trim()).into_owned()
+        match name.trim() {
+            "" => "(no name)".to_string(),
+            name => crate::sanitize::line(name).into_owned(),
+        }
     }
 
     /// Waiting to be sent, being sent or being looked for: the rep need not do anything.

@@ -58,9 +58,9 @@ impl App {
                     .get(&entry.key)
                     .is_some_and(|e| e.state == OutboxState::Queued)
                 {
-                    self.notice = Some(format!("Sending {}", display(&entry)));
+                    self.notice = Some(format!("Sending {}", entry.name()));
                 } else {
-                    self.notice = Some(format!("{} is {}", display(&entry), state_word(entry.state)));
+                    self.notice = Some(format!("{} is {}", entry.name(), state_word(entry.state)));
                 }
                 return Some(out);
             }
@@ -71,15 +71,15 @@ impl App {
                         .keymap()
                         .hint_key(crate::app::keymap::Context::Outbox, Action::Drop)
                         .unwrap_or_default();
-                    self.notice = Some(format!("{key} again drops {} for good", display(&entry)));
+                    self.notice = Some(format!("{key} again drops {} for good", entry.name()));
                     self.drop_asked = Some(entry.key);
                 } else if self.outbox.remove(&entry.key).is_some() {
                     self.effects.push(Effect::RemoveOutbox(entry.key.clone()));
-                    self.notice = Some(format!("Dropped {}", display(&entry)));
+                    self.notice = Some(format!("Dropped {}", entry.name()));
                 } else {
                     self.notice = Some(format!(
                         "{} is {}: it cannot be dropped",
-                        display(&entry),
+                        entry.name(),
                         state_word(entry.state)
                     ));
                 }
@@ -103,11 +103,7 @@ impl App {
             self.notice = Some(if self.form.is_some() {
                 "Another lead is open in the form: send or close it first".to_string()
             } else {
-                format!(
-                    "{} is {}: it cannot be edited",
-                    display(&entry),
-                    state_word(entry.state)
-                )
+                format!("{} is {}: it cannot be edited", entry.name(), state_word(entry.state))
             });
             return;
         }
@@ -120,11 +116,6 @@ impl App {
         self.editing = Some(entry.key);
         self.screen = Screen::Form;
     }
-}
-
-fn display(entry: &OutboxEntry) -> String {
-    let name = entry.name();
-    if name.is_empty() { "(no name)".to_string() } else { name }
 }
 
 /// How the outbox screen names a state.

@@ -57,10 +57,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 .as_deref()
                 .map(crate::sanitize::line)
                 .unwrap_or_default();
-            let name = entry.name();
             let row = Row::new(vec![
                 Cell::from(Span::styled(state_word(entry.state), state_style)),
-                Cell::from(fit(if name.is_empty() { "(no name)" } else { &name }, 22)),
+                Cell::from(fit(&entry.name(), 22)),
                 Cell::from(fit(&email, 26)),
                 Cell::from(Span::styled(age(entry.queued_at, app.now()), look.muted())),
                 Cell::from(Span::styled(fit(&note, note_width), look.muted())),
