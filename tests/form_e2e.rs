@@ -33,11 +33,17 @@ async fn start(profile: impl FnOnce(&Sandbox) -> TenantProfile) -> (Sandbox, App
     let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
     let mut worker = spawn_worker(client);
     let settings = settings(profile(&sandbox));
-    let mut app = App::new(settings, Utc::now(), 80, 24);
-    let first = app.start();
-    pump(&mut app, &mut worker, first).await;
+    let app = started(settings, Utc::now(), &mut worker).await;
     assert_eq!(app.list().len(), 30, "prefetch loads both pages of 30");
     (sandbox, app, worker)
+}
+
+/// An 80x24 app at `now`, its first page asked for through `worker` and answered (or failed).
+async fn started(settings: AppSettings, now: chrono::DateTime<Utc>, worker: &mut WorkerHandle) -> App {
+    let mut app = App::new(settings, now, 80, 24);
+    let first = app.start();
+    pump(&mut app, worker, first).await;
+    app
 }
 
 /// Opens the form, types a name, picks the first source and, when the profile has it, the first region.
@@ -152,11 +158,8 @@ async fn leads_typed_while_the_tenant_is_down_all_arrive_exactly_once_when_it_is
     let options = novala_leads::testing::quick(1, std::time::Duration::from_secs(5));
     let client = NovalaClient::with_options(&url, key, options).expect("client");
     let mut worker = spawn_worker(client);
-    let settings = settings(profile);
     let start = Utc::now();
-    let mut app = App::new(settings, start, 80, 24);
-    let first_page = app.start();
-    pump(&mut app, &mut worker, first_page).await;
+    let mut app = started(settings(profile), start, &mut worker).await;
 
     for n in 0..30 {
         fill(&mut app, &format!("Offline {n:02}"));
@@ -206,11 +209,8 @@ async fn a_hundred_leads_through_a_tenant_failing_one_request_in_five_each_arriv
     let (sandbox, client) = novala_sandbox::testing::faulty_sandbox(30, faults).await;
     let before = sandbox.lead_count().await.expect("count");
     let mut worker = spawn_worker(client);
-    let settings = settings(sandbox.profile().clone());
     let start = Utc::now();
-    let mut app = App::new(settings, start, 80, 24);
-    let first_page = app.start();
-    pump(&mut app, &mut worker, first_page).await;
+    let mut app = started(settings(sandbox.profile().clone()), start, &mut worker).await;
     for n in 0..100 {
         fill(&mut app, &format!("Faulty {n:03}"));
         let out = update(&mut app, ctrl('s'));

@@ -113,6 +113,16 @@ fn command(dir: &Path) -> CommandBuilder {
     cmd
 }
 
+/// leadbox on `sandbox` as on a stranger's tenant: `--api-url` and the key in `NOVALA_SECRET_KEY`,
+/// nothing configured.
+fn stranger(dir: &Path, sandbox: &Sandbox) -> CommandBuilder {
+    let mut cmd = command(dir);
+    cmd.arg("--api-url");
+    cmd.arg(sandbox.base_url());
+    cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
+    cmd
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn binary_shows_leads_opens_one_and_restores_the_terminal() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -137,10 +147,7 @@ async fn binary_shows_leads_opens_one_and_restores_the_terminal() {
     let newest = &first_page.data[0];
     let second = &first_page.data[1];
 
-    let mut cmd = command(dir.path());
-    cmd.arg("--api-url");
-    cmd.arg(sandbox.base_url());
-    cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
+    let cmd = stranger(dir.path(), &sandbox);
     let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
         .await
         .expect("spawned");
@@ -293,10 +300,7 @@ async fn a_lead_marked_done_is_still_done_after_a_kill() {
     let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(50))
         .await
         .expect("sandbox starts");
-    let mut cmd = command(dir.path());
-    cmd.arg("--api-url");
-    cmd.arg(sandbox.base_url());
-    cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
+    let cmd = stranger(dir.path(), &sandbox);
     let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
         .await
         .expect("spawned");
@@ -471,13 +475,7 @@ async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
     let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20).faults(faults))
         .await
         .expect("sandbox starts");
-    let launch = |dir: &Path| {
-        let mut cmd = command(dir);
-        cmd.arg("--api-url");
-        cmd.arg(sandbox.base_url());
-        cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
-        cmd
-    };
+    let launch = |dir: &Path| stranger(dir, &sandbox);
     // A first run makes the tenant's directory; a lead is then waiting in its outbox, as if typed.
     let cmd = launch(dir.path());
     let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
