@@ -553,13 +553,17 @@ async fn ctrl_e_hands_the_notes_to_the_editor_and_takes_them_back() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o700)).expect("executable");
     }
-    let mut cmd = command(dir.path());
+    // On a stranger's tenant: nothing configured but the URL and the key.
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20))
+        .await
+        .expect("sandbox starts");
+    let mut cmd = stranger(dir.path(), &sandbox);
     cmd.env_remove("VISUAL");
     cmd.env("EDITOR", &editor);
     let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
         .await
         .expect("spawned");
-    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
+    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
     session.keys(b"n");
     session.wait_for("the form", |s| s.contains("New lead"));
     session.keys("Zed".as_bytes());
@@ -576,6 +580,7 @@ async fn ctrl_e_hands_the_notes_to_the_editor_and_takes_them_back() {
     session.wait_for("the quit question", |s| s.contains("Quit? The draft is kept"));
     session.keys(b"y");
     assert!(session.wait_exit().success());
-    let draft = std::fs::read_to_string(dir.path().join("data/leadbox/profiles/sandbox/draft.json")).expect("draft");
+    let draft = std::fs::read_to_string(tenant_dir(dir.path()).join("draft.json")).expect("draft");
     assert!(draft.contains("second line from the editor"), "{draft}");
+    sandbox.shutdown().await;
 }
