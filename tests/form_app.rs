@@ -235,7 +235,7 @@ fn a_refused_lead_comes_back_to_the_form_with_the_servers_details() {
             maybe_created: true,
         }),
     );
-    let [ApiRequest::FindCreated { id, lead, since }] = out.as_slice() else {
+    let [ApiRequest::FindCreated { id, lead, since, .. }] = out.as_slice() else {
         panic!("looked for, not sent again: {out:?}");
     };
     assert_eq!(lead.first_name, "Quinn");

@@ -84,11 +84,11 @@ async fn a_lead_whose_answer_was_lost_is_found_among_the_newest_and_a_lead_never
     let created = client.create(&sent).await.expect("created");
     // The email's case and spaces around it do not matter; the names do.
     sent.email = sent.email.map(|e| format!("  {}", e.to_uppercase()));
-    let found = client.find_created(&sent, since, 5).await.expect("looked");
+    let found = client.find_created(&sent, since, 5, &[]).await.expect("looked");
     assert_eq!(found.map(|l| l.id), Some(created.id));
     let mut never = lead("Lost");
     never.last_name = Some("Elsewhere".into());
-    assert_eq!(client.find_created(&never, since, 5).await.expect("looked"), None);
+    assert_eq!(client.find_created(&never, since, 5, &[]).await.expect("looked"), None);
     sandbox.shutdown().await;
 }
 
@@ -192,4 +192,88 @@ fn every_views_kept_first_page_is_known_to_the_look_alike_check() {
     let mut want: Vec<String> = [1, 2, 3].iter().map(|&n| crate::support::lead(n).id).collect();
     want.sort();
     assert_eq!(ids, want);
+}
+
+fn created(new: &NewLead, id: &str) -> leadbox::api::types::Lead {
+    serde_json::from_value(serde_json::json!({
+        "id": id,
+        "firstName": new.first_name,
+        "email": new.email,
+        "status": "new",
+        "createdAt": "2026-11-29T10:00:00.000Z",
+    }))
+    .unwrap()
+}
+
+#[test]
+fn an_import_outbox_keeps_several_requests_out_but_never_more_than_its_bound() {
+    let mut outbox = Outbox::default().with_max_in_flight(3);
+    for i in 0..5 {
+        outbox.enqueue(
+            format!("row {i}"),
+            lead(&format!("Lead{i}")),
+            None,
+            now() + Duration::seconds(i),
+        );
+    }
+    let mut sent = Vec::new();
+    while let Some((request, entry)) = outbox.next_request(now(), 10 + sent.len() as u64) {
+        assert!(matches!(request, ApiRequest::Create { .. }));
+        sent.push(entry.key);
+    }
+    assert_eq!(sent, ["row 0", "row 1", "row 2"], "oldest first, three at once");
+    assert_eq!(outbox.in_flight_count(), 3);
+    // An answer frees one place, and the next lead takes it; a lead out is never sent twice at once.
+    let first = outbox.entries()[0].lead.clone();
+    outbox.on_created(11, Ok(created(&first, "x")), now()).unwrap();
+    let (_, next) = outbox.next_request(now(), 20).unwrap();
+    assert_eq!(next.key, "row 3");
+    assert!(outbox.next_request(now(), 21).is_none());
+}
+
+#[test]
+fn a_429_pauses_the_whole_outbox_for_its_retry_after() {
+    let mut outbox = Outbox::default().with_max_in_flight(2);
+    for i in 0..3 {
+        outbox.enqueue(
+            format!("row {i}"),
+            lead(&format!("Lead{i}")),
+            None,
+            now() + Duration::seconds(i),
+        );
+    }
+    outbox.next_request(now(), 1).unwrap();
+    outbox.next_request(now(), 2).unwrap();
+    let limited = leadbox::api::error::ApiError::RateLimited {
+        retry_after: Some(std::time::Duration::from_secs(4)),
+    };
+    outbox.on_created(1, Err(limited), now()).unwrap();
+    assert_eq!(outbox.entries()[0].state, OutboxState::Queued);
+    // A place is free and row 2 has never been tried, but the tenant said to wait.
+    assert!(outbox.next_request(now() + Duration::seconds(3), 3).is_none());
+    assert_eq!(outbox.next_due(), Some(now() + Duration::seconds(4)));
+    let (_, entry) = outbox.next_request(now() + Duration::seconds(4), 4).unwrap();
+    assert_eq!(entry.key, "row 0", "the limited lead keeps its turn");
+}
+
+#[test]
+fn a_lost_create_is_not_matched_to_a_lead_another_entry_already_claimed() {
+    let mut outbox = Outbox::default().with_max_in_flight(2);
+    // The same person twice (a file with a repeated row): the first is created, the second's answer is lost.
+    outbox.enqueue("row 1".into(), lead("Ada"), None, now());
+    outbox.enqueue("row 2".into(), lead("Ada"), None, now() + Duration::seconds(1));
+    outbox.next_request(now(), 1).unwrap();
+    outbox.next_request(now(), 2).unwrap();
+    let ada = lead("Ada");
+    outbox.on_created(1, Ok(created(&ada, "lead-1")), now()).unwrap();
+    let lost = leadbox::api::error::ApiError::Network {
+        message: "reset".into(),
+        maybe_created: true,
+    };
+    outbox.on_created(2, Err(lost), now()).unwrap();
+    let (request, _) = outbox.next_request(now(), 3).unwrap();
+    let ApiRequest::FindCreated { taken, .. } = request else {
+        panic!("{request:?}");
+    };
+    assert_eq!(taken, ["lead-1"]);
 }

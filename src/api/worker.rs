@@ -39,6 +39,8 @@ pub enum ApiRequest {
         id: RequestId,
         lead: NewLead,
         since: chrono::DateTime<chrono::Utc>,
+        /// Leads already known to be other creates with the same names and email.
+        taken: Vec<String>,
     },
     /// The app no longer needs the answer to `id`; the worker stops it if it still runs.
     Cancel { id: RequestId },
@@ -226,10 +228,10 @@ async fn perform(client: NovalaClient, request: ApiRequest) -> ApiEvent {
             id,
             result: client.create(&lead).await,
         },
-        ApiRequest::FindCreated { id, lead, since } => ApiEvent::Found {
+        ApiRequest::FindCreated { id, lead, since, taken } => ApiEvent::Found {
             id,
             // Enough for the leads a busy tenant takes in a day.
-            result: client.find_created(&lead, since, FIND_PAGES).await,
+            result: client.find_created(&lead, since, FIND_PAGES, &taken).await,
         },
         // Handled by the loop; never spawned.
         ApiRequest::Cancel { id } => ApiEvent::Fetched {

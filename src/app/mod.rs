@@ -1153,7 +1153,7 @@ impl App {
                 }
                 Vec::new()
             }
-            ApiEvent::Created { id, result } if self.outbox.in_flight() == Some(id) => {
+            ApiEvent::Created { id, result } if self.outbox.awaits(id) => {
                 let settled = self.outbox.on_created(id, result, self.now);
                 self.on_settled(settled)
             }

@@ -100,8 +100,12 @@ const CLOCK_SLACK_SECS: i64 = 300;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outbox {
     entries: Vec<OutboxEntry>,
-    /// The one request out for the outbox, and the entry it is for.
-    in_flight: Option<(RequestId, String)>,
+    /// The requests out for the outbox, and the entry each is for.
+    in_flight: Vec<(RequestId, String)>,
+    /// How many requests may be out at once (0 counts as 1): one for the inbox, a few for an import.
+    max_in_flight: usize,
+    /// A rate limit is the tenant's, not one lead's: after a 429 nothing is sent before this.
+    paused_until: Option<DateTime<Utc>>,
     /// An entry open in the form: not sent until the form sends it again or closes.
     held: Option<String>,
 }
@@ -119,9 +123,18 @@ impl Outbox {
         entries.sort_by_key(|e| e.queued_at);
         Outbox {
             entries,
-            in_flight: None,
-            held: None,
+            ..Outbox::default()
         }
+    }
+
+    /// Lets up to `n` requests be out at once (at least one).
+    pub fn with_max_in_flight(mut self, n: usize) -> Outbox {
+        self.max_in_flight = n.max(1);
+        self
+    }
+
+    fn is_full(&self) -> bool {
+        self.in_flight.len() >= self.max_in_flight.max(1)
     }
 
     pub fn entries(&self) -> &[OutboxEntry] {
@@ -142,13 +155,19 @@ impl Outbox {
         self.entries.iter().filter(|e| e.needs_rep()).count()
     }
 
+    /// The oldest request out, if any.
     pub fn in_flight(&self) -> Option<RequestId> {
-        self.in_flight.as_ref().map(|(id, _)| *id)
+        self.in_flight.first().map(|(id, _)| *id)
     }
 
-    /// The entry whose request is out, if any.
-    pub fn in_flight_key(&self) -> Option<&str> {
-        self.in_flight.as_ref().map(|(_, key)| key.as_str())
+    /// Whether `id` is a request of the outbox still awaiting its answer.
+    pub fn awaits(&self, id: RequestId) -> bool {
+        self.in_flight.iter().any(|(flying, _)| *flying == id)
+    }
+
+    /// How many requests are out.
+    pub fn in_flight_count(&self) -> usize {
+        self.in_flight.len()
     }
 
     /// Holds an entry back from sending while the rep edits it (`None` lets it go again).
@@ -177,21 +196,37 @@ impl Outbox {
     /// The next request to make, if one is due and none is out: the oldest lead to look for or to send.
     /// Returns the request and the entry as changed (to be on disk before the request goes).
     pub fn next_request(&mut self, now: DateTime<Utc>, id: RequestId) -> Option<(ApiRequest, OutboxEntry)> {
-        if self.in_flight.is_some() {
+        if self.is_full() || self.paused_until.is_some_and(|until| until > now) {
             return None;
         }
-        let entry = self
+        let in_flight = &self.in_flight;
+        let at = self
             .entries
-            .iter_mut()
-            .filter(|e| matches!(e.state, OutboxState::Queued | OutboxState::Checking))
-            .filter(|e| e.next_try.is_none_or(|t| t <= now))
-            .filter(|e| self.held.as_deref() != Some(e.key.as_str()))
-            .min_by_key(|e| e.queued_at)?;
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(e.state, OutboxState::Queued | OutboxState::Checking))
+            .filter(|(_, e)| e.next_try.is_none_or(|t| t <= now))
+            .filter(|(_, e)| self.held.as_deref() != Some(e.key.as_str()))
+            .filter(|(_, e)| !in_flight.iter().any(|(_, key)| key == &e.key))
+            .min_by_key(|(_, e)| e.queued_at)
+            .map(|(at, _)| at)?;
+        // Leads of this outbox already found or created with the same names and email are not this one.
+        let taken: Vec<String> = match self.entries[at].state {
+            OutboxState::Checking => self
+                .entries
+                .iter()
+                .filter(|other| other.state == OutboxState::Sent && other.lead.same_person(&self.entries[at].lead))
+                .filter_map(|other| other.server_id.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let entry = &mut self.entries[at];
         let request = match entry.state {
             OutboxState::Checking => ApiRequest::FindCreated {
                 id,
                 lead: entry.lead.clone(),
                 since: entry.sent_at.unwrap_or(entry.queued_at) - Duration::seconds(CLOCK_SLACK_SECS),
+                taken,
             },
             _ => {
                 entry.state = OutboxState::Sending;
@@ -203,33 +238,50 @@ impl Outbox {
                 }
             }
         };
-        self.in_flight = Some((id, entry.key.clone()));
-        Some((request, entry.clone()))
+        let entry = entry.clone();
+        self.in_flight.push((id, entry.key.clone()));
+        Some((request, entry))
     }
 
-    /// The earliest time a queued lead may be tried again, if any waits for a time.
+    /// The earliest time a queued lead may be tried again, if any waits for a time (and a request could
+    /// go then).
     pub fn next_due(&self) -> Option<DateTime<Utc>> {
-        if self.in_flight.is_some() {
+        if self.is_full() {
             return None;
         }
-        self.entries
+        let waiting = self
+            .entries
             .iter()
             .filter(|e| matches!(e.state, OutboxState::Queued | OutboxState::Checking))
-            .filter_map(|e| e.next_try)
-            .min()
+            .filter(|e| self.held.as_deref() != Some(e.key.as_str()))
+            .filter(|e| !self.in_flight.iter().any(|(_, key)| key == &e.key));
+        let (mut due_now, mut earliest) = (false, None::<DateTime<Utc>>);
+        for e in waiting {
+            match e.next_try {
+                Some(t) => earliest = Some(earliest.map_or(t, |m| m.min(t))),
+                None => due_now = true,
+            }
+        }
+        match self.paused_until {
+            // No lead goes before the pause ends.
+            Some(p) if due_now => Some(p),
+            Some(p) => earliest.map(|t| t.max(p)),
+            None => earliest,
+        }
     }
 
     fn take_in_flight(&mut self, id: RequestId) -> Option<&mut OutboxEntry> {
-        let key = match &self.in_flight {
-            Some((flying, key)) if *flying == id => key.clone(),
-            _ => return None,
-        };
-        self.in_flight = None;
+        let at = self.in_flight.iter().position(|(flying, _)| *flying == id)?;
+        let (_, key) = self.in_flight.remove(at);
         self.entries.iter_mut().find(|e| e.key == key)
     }
 
     /// The answer to a create the outbox sent; `None` when `id` is not its request.
     pub fn on_created(&mut self, id: RequestId, result: Result<Lead, ApiError>, now: DateTime<Utc>) -> Option<Settled> {
+        if let Err(error @ ApiError::RateLimited { .. }) = &result {
+            let until = now + backoff(1, error);
+            self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
+        }
         let entry = self.take_in_flight(id)?;
         Some(match result {
             Ok(lead) => {
@@ -336,8 +388,9 @@ impl Outbox {
         Some(entry.clone())
     }
 
-    fn in_flight_is(&self, key: &str) -> bool {
-        self.in_flight.as_ref().is_some_and(|(_, k)| k == key)
+    /// Whether the entry `key` has a request out.
+    pub fn in_flight_is(&self, key: &str) -> bool {
+        self.in_flight.iter().any(|(_, k)| k == key)
     }
 
     /// Takes a lead out of the outbox (dropped, or taken back into the form to be edited); refused while

@@ -98,7 +98,7 @@ impl App {
         let editable = matches!(
             entry.state,
             OutboxState::Queued | OutboxState::Rejected | OutboxState::Unknown
-        ) && self.outbox.in_flight_key() != Some(entry.key.as_str());
+        ) && !self.outbox.in_flight_is(&entry.key);
         if !editable || self.form.is_some() {
             self.notice = Some(if self.form.is_some() {
                 "Another lead is open in the form: send or close it first".to_string()

@@ -217,13 +217,15 @@ impl NovalaClient {
     }
 
     /// Looks for `lead` among the tenant's leads created at or after `since` (newest first, so the walk
-    /// stops at the first older lead), reading at most `max_pages` pages of 100. What a create whose
+    /// stops at the first older lead), reading at most `max_pages` pages of 100; the ids in `taken` (leads
+    /// already matched to other creates with the same names and email) are passed over. What a create whose
     /// answer was lost is checked with before it is sent again: `Some` is the lead the server stored.
     pub async fn find_created(
         &self,
         lead: &NewLead,
         since: chrono::DateTime<chrono::Utc>,
         max_pages: usize,
+        taken: &[String],
     ) -> Result<Option<Lead>, ApiError> {
         let query = ListQuery {
             limit: Some(100),
@@ -238,7 +240,7 @@ impl NovalaClient {
                 if found.created_at < since {
                     return Ok(None);
                 }
-                if lead.is_stored_as(found) {
+                if lead.is_stored_as(found) && !taken.contains(&found.id) {
                     return Ok(Some(found.clone()));
                 }
             }

@@ -206,6 +206,17 @@ impl NewLead {
                     .filter(|e| !e.is_empty())
     }
 
+    /// Whether `other` would be taken for this lead when looked for in the list: the same names and email.
+    pub fn same_person(&self, other: &NewLead) -> bool {
+        fn same(a: Option<&str>, b: Option<&str>) -> bool {
+            a.map(str::trim).unwrap_or_default() == b.map(str::trim).unwrap_or_default()
+        }
+        same(Some(&self.first_name), Some(&other.first_name))
+            && same(self.last_name.as_deref(), other.last_name.as_deref())
+            && self.email.as_deref().map(|e| e.trim().to_lowercase())
+                == other.email.as_deref().map(|e| e.trim().to_lowercase())
+    }
+
     pub fn new(first_name: impl Into<String>, source: LeadSource) -> Self {
         NewLead {
             first_name: first_name.into(),
