@@ -17,3 +17,4 @@ pub mod tui;
 pub mod ui;
 
 pub use novala_leads::{rules, tenant};
+pub mod import;
