@@ -80,6 +80,12 @@ pub enum LeadsCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: crate::headless::Format,
     },
+    /// Create leads from a CSV or JSON Lines file: every row checked first, each created exactly once.
+    #[command(
+        long_about = "Create leads from a CSV file (with a header row) or a JSON Lines file.\n\n                      Columns go to fields by name (`firstName` or `first name`, `customFields.<key>` or a custom                       field's label in the profile); --map names the rest. Every row is checked before anything is                       sent. Each row's outcome is kept in a journal beside the file: after Ctrl-C, a kill or a crash,                       the same command sends only the rows not yet created. Rows the tenant refused are written to                       FILE.refused.csv, to fix and import.",
+        after_help = "Examples:\n  leadbox leads import show.csv --check\n                        leadbox --profile acme leads import show.csv --map Booth=notes --set source=referral\n                        leadbox leads import show.refused.csv\n\n                      Exit codes: 0 every row created, 2 usage, config or the file's columns, 3 rows refused (by the                       checks or the tenant), 4 key not accepted, 7 tenant unreachable, 8 a row's outcome is unknown,                       130 interrupted"
+    )]
+    Import(crate::import::command::ImportArgs),
     /// Print one lead.
     #[command(after_help = "Example:\n  leadbox leads get 0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10 --format json")]
     Get {

@@ -453,16 +453,39 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
     let (client, _sandbox) = match prepared.client {
         Some(client) => (client, None),
         None => {
-            let db = prepared.data_dir.map_err(|e| eyre!("{e}"))?.join("sandbox.sqlite3");
+            let db = prepared
+                .data_dir
+                .clone()
+                .map_err(|e| eyre!("{e}"))?
+                .join("sandbox.sqlite3");
             let sandbox = start_embedded_sandbox(db).await?;
             let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).map_err(|e| eyre!("{e}"))?;
             (client, Some(sandbox))
         }
     };
+    let (tenant, me) = match &_sandbox {
+        Some(sandbox) => (sandbox.profile().clone(), None),
+        None => (prepared.profile.tenant.clone(), prepared.profile.me.clone()),
+    };
+    if let LeadsCommand::Import(args) = &command {
+        let identity = match (&_sandbox, prepared.data_dir.as_ref()) {
+            (Some(_), Ok(dir)) => format!("the embedded sandbox in {}", dir.join("sandbox.sqlite3").display()),
+            _ => client.leads_url().to_string(),
+        };
+        let tenant = leadbox::import::command::Tenant {
+            identity,
+            client,
+            profile: &tenant,
+            me: me.as_deref(),
+        };
+        return Ok(leadbox::import::command::run(args, tenant, &mut std::io::stderr(), interrupted()).await);
+    }
     let width = tui::stdout_columns().unwrap_or(100);
     let mut out = std::io::stdout().lock();
     let result = match command {
         LeadsCommand::Get { id, format } => headless::get(&client, &id, format, width, &mut out).await,
+        // Handled above, before stdout is locked.
+        LeadsCommand::Import(_) => Ok(()),
         LeadsCommand::List {
             status,
             assigned_to,
@@ -529,6 +552,42 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
             headless::exit_code(&e)
         }
     })
+}
+
+/// Resolves at the first Ctrl-C or SIGTERM (the command then finishes what is out and stops); a second one
+/// ends the process at once, which is safe: every request is in the journal before it leaves.
+fn interrupted() -> impl std::future::Future<Output = ()> {
+    async fn signal() {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            match signal(SignalKind::terminate()) {
+                Ok(mut term) => tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                },
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        signal().await;
+        eprintln!("leadbox: stopping after the answers still out (again to stop at once)");
+        let _ = tx.send(());
+        signal().await;
+        eprintln!("leadbox: stopped at once; the journal knows every row that was sent");
+        std::process::exit(leadbox::headless::exit::INTERRUPTED);
+    });
+    async move {
+        if rx.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 async fn start_embedded_sandbox(db: PathBuf) -> color_eyre::Result<Sandbox> {

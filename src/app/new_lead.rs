@@ -361,7 +361,7 @@ fn display_name(name: &str) -> &str {
     if name.is_empty() { "(no name)" } else { name }
 }
 
-pub(in crate::app) fn plural(n: usize, word: &str) -> String {
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

@@ -409,7 +409,7 @@ impl Outbox {
 
 /// Failures after which the same lead may well be accepted later: the tenant was not reached or was
 /// overloaded.
-fn reachable_later(error: &ApiError) -> bool {
+pub fn reachable_later(error: &ApiError) -> bool {
     matches!(
         error,
         ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Server { .. } | ApiError::RateLimited { .. }

@@ -1,6 +1,8 @@
 //! `leadbox leads`: the tenant's leads on stdout for scripts, messages on stderr, and an exit code a script
 //! can act on. The same client, paging and sanitiser as the inbox.
 
+pub mod send;
+
 use std::io::Write;
 
 use crate::api::error::ApiError;
@@ -36,6 +38,8 @@ pub mod exit {
     pub const UNREACHABLE: i32 = 7;
     /// A create whose outcome is unknown: the lead may exist.
     pub const MAYBE_CREATED: i32 = 8;
+    /// Stopped by Ctrl-C (or SIGTERM) after the answers still out were awaited.
+    pub const INTERRUPTED: i32 = 130;
 }
 
 /// The exit code for `error`.

@@ -199,11 +199,21 @@ pub fn custom_value(def: &CustomFieldDef, value: &Value) -> Result<Value, String
             text.split([';', '|', ','])
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(|s| Value::String(s.to_string()))
+                .map(|s| Value::String(option(def, s)))
                 .collect(),
         ),
+        CustomFieldKind::Dropdown => Value::String(option(def, text)),
         _ => Value::String(text.to_string()),
     })
+}
+
+/// The option `text` names in any case (`EMEA` for `emea`), or `text` as it is for the rules to refuse.
+fn option(def: &CustomFieldDef, text: &str) -> String {
+    def.options
+        .iter()
+        .find(|o| o.eq_ignore_ascii_case(text))
+        .cloned()
+        .unwrap_or_else(|| text.to_string())
 }
 
 /// The leads rules, with one allowance: a tenant whose custom fields are not in the profile may have any,
@@ -282,6 +292,7 @@ mod tests {
         set(&mut lead, "budget", json!("1,200")).unwrap();
         set(&mut lead, "tags", json!("a; b")).unwrap();
         set(&mut lead, "vip", json!("yes")).unwrap();
+        set(&mut lead, "Sales region", json!("EMEA")).unwrap();
         set(&mut lead, "assignee", json!("ana ruiz")).unwrap();
         set(&mut lead, "phone", json!("")).unwrap();
         assert_eq!(lead.first_name, "Ada");
@@ -289,6 +300,7 @@ mod tests {
         assert_eq!(lead.custom_fields["budget"], json!(1200));
         assert_eq!(lead.custom_fields["tags"], json!(["a", "b"]));
         assert_eq!(lead.custom_fields["vip"], json!(true));
+        assert_eq!(lead.custom_fields["region"], json!("emea"), "an option in any case");
         assert_eq!(
             lead.assigned_to.as_deref(),
             Some("3f8e2a1c-7b4d-4e9a-8c2f-1d5b6a7e9f01")

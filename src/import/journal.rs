@@ -207,7 +207,7 @@ mod tests {
 
     fn entry(name: &str) -> OutboxEntry {
         Outbox::default().enqueue(
-            format!("line 2"),
+            "line 2".to_string(),
             NewLead::new(name, LeadSource::Import),
             None,
             chrono::Utc::now(),

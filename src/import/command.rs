@@ -1,0 +1,434 @@
+//! The import itself: read and check every row, then send the rows the journal does not know as created,
+//! through the outbox, with a progress bar on a terminal and a summary at the end.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use serde_json::Value;
+
+use super::fields::{Cells, Target, target};
+use super::journal::{self, Journal, Recorded};
+use super::rows::{InputFormat, Reading, Row};
+use crate::api::NovalaClient;
+use crate::app::new_lead::plural;
+use crate::app::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
+use crate::headless::exit;
+use crate::headless::send::{self, End, Keep, Patience};
+use crate::tenant::TenantProfile;
+
+/// What `leadbox leads import` was asked to do.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// The file: CSV with a header row, or JSON Lines (`.jsonl`, one object per line).
+    pub file: PathBuf,
+    /// How the file is written (default: from its name; `.jsonl`, `.ndjson` and `.json` are JSON Lines).
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+    /// Which field a column goes to, for columns whose names are not fields; `COLUMN=-` leaves it out.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// A value for every row that has none of its own, e.g. `source=referral` or `customFields.region=emea`.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// Read and check every row, report, and send nothing.
+    #[arg(long)]
+    pub check: bool,
+    /// Send the rows that pass the checks even when others do not (those go to the refused-rows file).
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Where the journal is kept (default: beside the file, named after it with `.leadbox-journal`).
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+    /// Send again the rows whose outcome is unknown and that were not found in the tenant.
+    #[arg(long)]
+    pub resend_unknown: bool,
+    /// How many creates may be out at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub parallel: u16,
+    /// How long to keep trying, in seconds, while the tenant gives no usable answer.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub patience: u64,
+}
+
+/// The tenant an import goes to.
+pub struct Tenant<'a> {
+    pub client: NovalaClient,
+    /// What the journal knows the tenant by: its URL, or the embedded sandbox's database (whose port
+    /// changes from run to run).
+    pub identity: String,
+    pub profile: &'a TenantProfile,
+    pub me: Option<&'a str>,
+}
+
+/// Runs the import; messages go to `err`. Returns the exit code.
+pub async fn run(
+    args: &ImportArgs,
+    tenant: Tenant<'_>,
+    err: &mut impl Write,
+    interrupt: impl Future<Output = ()>,
+) -> i32 {
+    let mut say = |text: &str| {
+        let _ = writeln!(err, "{}", text);
+    };
+    let cells = Cells {
+        tenant: tenant.profile,
+        me: tenant.me,
+    };
+    let reading = match reading(args, cells) {
+        Ok(r) => r,
+        Err(why) => {
+            say(&format!("leadbox: {}", crate::sanitize::line(&why)));
+            return exit::USAGE;
+        }
+    };
+    let file = match std::fs::File::open(&args.file) {
+        Ok(f) => f,
+        Err(e) => {
+            say(&format!("leadbox: cannot read {}: {e}", args.file.display()));
+            return exit::USAGE;
+        }
+    };
+    let format = args.input_format.unwrap_or_else(|| InputFormat::of(&args.file));
+    let contents = reading.read(std::io::BufReader::new(file), format);
+    let name = args.file.display().to_string();
+    for problem in &contents.problems {
+        say(&format!("{name}: {problem}"));
+    }
+    let file_level = contents.problems.iter().any(|p| p.line == 0);
+    if !contents.problems.is_empty() && (file_level || !args.skip_invalid) {
+        say(&if file_level {
+            format!(
+                "leadbox: {}; nothing was sent. Fix the file's columns (or name them with --map), then run the same command again.",
+                plural(contents.problems.len(), "problem")
+            )
+        } else {
+            format!(
+                "leadbox: {} in {}; nothing was sent. Fix the file (or add --skip-invalid to send the other rows), then run the same command again.",
+                plural(contents.problems.len(), "problem"),
+                plural(contents.bad.len(), "row")
+            )
+        });
+        return if file_level { exit::USAGE } else { exit::VALIDATION };
+    }
+    if args.check {
+        say(&format!(
+            "{name}: {} ready to import{}",
+            plural(contents.rows.len(), "row"),
+            if contents.bad.is_empty() {
+                String::new()
+            } else {
+                format!(", {} left out", plural(contents.bad.len(), "row"))
+            }
+        ));
+        return if contents.bad.is_empty() { 0 } else { exit::VALIDATION };
+    }
+
+    let journal_path = args
+        .journal
+        .clone()
+        .unwrap_or_else(|| journal::default_path(&args.file));
+    let mut warnings = Vec::new();
+    let (journal, recorded) = match Journal::open(&journal_path, &tenant.identity, &name, &mut warnings) {
+        Ok(opened) => opened,
+        Err(e) => {
+            say(&format!("leadbox: {e}"));
+            return exit::USAGE;
+        }
+    };
+    for w in warnings {
+        say(&format!("leadbox: {w}"));
+    }
+    let plan = plan(&contents.rows, &recorded, args.resend_unknown, Utc::now());
+    for line in &plan.changed {
+        say(&format!(
+            "{name}: line {line} changed since it was created; it is not sent again (its lead is {})",
+            plan.lines
+                .iter()
+                .find(|(_, (l, _))| l == line)
+                .and_then(|(key, _)| plan.entries.iter().find(|e| &e.key == key))
+                .and_then(|e| e.server_id.as_deref())
+                .unwrap_or("?")
+        ));
+    }
+    let mut outbox = Outbox::restore(plan.entries).with_max_in_flight(usize::from(args.parallel));
+    let earlier = outbox.entries().iter().filter(|e| e.state == OutboxState::Sent).count();
+    let to_do = outbox.entries().len() - earlier;
+    let progress =
+        indicatif::ProgressBar::with_draw_target(Some(to_do as u64), indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {per_sec}  eta {eta}  {msg}")
+    {
+        progress.set_style(style);
+    }
+    let mut keep = JournalKeep {
+        journal,
+        lines: plan.lines,
+    };
+    let mut worker = crate::api::worker::spawn_worker(tenant.client.clone());
+    let started = Instant::now();
+    let mut created_now = 0usize;
+    let end = send::drain(
+        &mut outbox,
+        &mut worker,
+        &mut keep,
+        Patience(Duration::from_secs(args.patience)),
+        interrupt,
+        |settled| match settled {
+            Settled::Created { .. } => {
+                created_now += 1;
+                progress.inc(1);
+            }
+            Settled::Kept { entry, .. } => {
+                if entry.needs_rep() {
+                    progress.inc(1);
+                }
+                if let Some(error) = &entry.error {
+                    progress.set_message(crate::sanitize::line(error).chars().take(60).collect::<String>());
+                }
+            }
+        },
+    )
+    .await;
+    progress.finish_and_clear();
+    let elapsed = started.elapsed();
+    drop(worker);
+
+    // The summary, and the rows to fix.
+    let by_key: HashMap<&str, &OutboxEntry> = outbox.entries().iter().map(|e| (e.key.as_str(), e)).collect();
+    let line_of = |entry: &OutboxEntry| keep.lines.get(&entry.key).map_or(0, |(line, _)| *line);
+    let mut refused: Vec<(&Row, String)> = Vec::new();
+    let mut unknown = Vec::new();
+    let mut unsent = 0;
+    for row in &contents.rows {
+        let Some(entry) = by_key.get(key(row.line).as_str()) else {
+            continue;
+        };
+        match entry.state {
+            OutboxState::Rejected => refused.push((row, entry.error.clone().unwrap_or_default())),
+            OutboxState::Unknown | OutboxState::Checking | OutboxState::Sending => unknown.push(*entry),
+            OutboxState::Queued => unsent += 1,
+            OutboxState::Sent => {}
+        }
+    }
+    for (row, why) in &refused {
+        say(&format!(
+            "{name}: line {}: refused by the tenant: {}",
+            row.line,
+            crate::sanitize::line(why)
+        ));
+    }
+    for entry in &unknown {
+        say(&format!(
+            "{name}: line {} ({}): {}",
+            line_of(entry),
+            entry.name(),
+            if entry.state == OutboxState::Unknown {
+                "its answer was lost and it is not among the tenant's newest leads; check, then run again with --resend-unknown to send it again"
+            } else {
+                "its answer was lost and the look for it did not finish; run the same command again to look again"
+            }
+        ));
+    }
+    let mut refused_rows: Vec<(&Row, String)> = refused.iter().map(|(r, why)| (*r, why.clone())).collect();
+    if args.skip_invalid {
+        for row in &contents.bad {
+            let why: Vec<String> = contents
+                .problems
+                .iter()
+                .filter(|p| p.line == row.line)
+                .map(|p| format!("{}: {}", p.column, p.message))
+                .collect();
+            refused_rows.push((row, why.join("; ")));
+        }
+    }
+    if !refused_rows.is_empty() {
+        refused_rows.sort_by_key(|(r, _)| r.line);
+        let path = refused_path(&args.file);
+        match write_refused(&path, &contents.header, &refused_rows) {
+            Ok(()) => say(&format!(
+                "{name}: the {} to fix are in {} (fix them there and import that file)",
+                plural(refused_rows.len(), "refused row"),
+                path.display()
+            )),
+            Err(e) => say(&format!(
+                "leadbox: the refused rows could not be written to {}: {e}",
+                path.display()
+            )),
+        }
+    }
+    let rate = if elapsed.as_secs_f64() > 0.0 {
+        created_now as f64 / elapsed.as_secs_f64()
+    } else {
+        0.0
+    };
+    say(&format!(
+        "{name}: {created_now} created ({rate:.1} a second){}, {} refused, {} unknown, {unsent} not sent",
+        if earlier > 0 {
+            format!(", {earlier} created by an earlier run")
+        } else {
+            String::new()
+        },
+        refused_rows.len(),
+        unknown.len(),
+    ));
+    let stopped = match &end {
+        End::Done => None,
+        End::Interrupted => Some((
+            "interrupted: what was sent is in the journal; run the same command again to go on".to_string(),
+            exit::INTERRUPTED,
+        )),
+        End::GaveUp => Some((
+            format!(
+                "the tenant gave no usable answer for {} s; run the same command again to go on",
+                args.patience
+            ),
+            exit::UNREACHABLE,
+        )),
+        End::NotKept(why) => Some((
+            format!("stopped: the journal could not be written ({why})"),
+            exit::UNREACHABLE,
+        )),
+        End::KeyRefused(error) => Some((format!("stopped: {error}"), crate::headless::exit_code(error))),
+    };
+    if let Some((why, _)) = &stopped {
+        say(&format!("leadbox: {}", crate::sanitize::line(why)));
+    }
+    match stopped {
+        Some((_, code)) => code,
+        None if !unknown.is_empty() => exit::MAYBE_CREATED,
+        None if unsent > 0 => exit::UNREACHABLE,
+        None if !refused_rows.is_empty() => exit::VALIDATION,
+        None => 0,
+    }
+}
+
+/// The outbox key of the row on `line`.
+fn key(line: u64) -> String {
+    format!("line {line}")
+}
+
+/// `--map` and `--set` read.
+fn reading<'a>(args: &ImportArgs, cells: Cells<'a>) -> Result<Reading<'a>, String> {
+    let mut map = BTreeMap::new();
+    for pair in &args.map {
+        let Some((column, field)) = pair.split_once('=') else {
+            return Err(format!("--map {pair}: write it as COLUMN=FIELD"));
+        };
+        map.insert(column.to_string(), field.trim().to_string());
+    }
+    let mut set = Vec::new();
+    for pair in &args.set {
+        let Some((field, value)) = pair.split_once('=') else {
+            return Err(format!("--set {pair}: write it as FIELD=VALUE"));
+        };
+        match target(field, cells.tenant) {
+            Some(Target::Skip) | None => {
+                return Err(format!(
+                    "--set {pair}: `{field}` is not a field; the fields are {}",
+                    super::fields::FIELD_NAMES
+                ));
+            }
+            Some(t) => set.push((t, Value::String(value.to_string()))),
+        }
+    }
+    Ok(Reading { cells, map, set })
+}
+
+/// The outbox an import starts with: what the journal knows of each row, and every other row queued in
+/// the order of the file.
+struct Plan {
+    entries: Vec<OutboxEntry>,
+    /// Each entry's line in the file and the fingerprint of its row.
+    lines: HashMap<String, (u64, String)>,
+    /// Lines created by an earlier run whose row has changed since.
+    changed: Vec<u64>,
+}
+
+fn plan(rows: &[Row], recorded: &BTreeMap<u64, Recorded>, resend_unknown: bool, now: chrono::DateTime<Utc>) -> Plan {
+    let mut plan = Plan {
+        entries: Vec::with_capacity(rows.len()),
+        lines: HashMap::with_capacity(rows.len()),
+        changed: Vec::new(),
+    };
+    let mut fresh = Outbox::default();
+    for (i, row) in rows.iter().enumerate() {
+        let fp = journal::fingerprint(&row.lead);
+        let key = key(row.line);
+        let earlier = recorded.get(&row.line).filter(|r| r.entry.key == key);
+        let entry = match earlier {
+            Some(r) if r.row == fp => {
+                let mut entry = r.entry.clone();
+                if entry.state == OutboxState::Unknown {
+                    entry.state = if resend_unknown {
+                        OutboxState::Queued
+                    } else {
+                        OutboxState::Checking
+                    };
+                }
+                entry.next_try = None;
+                entry
+            }
+            Some(r) if r.entry.state == OutboxState::Sent || r.entry.state == OutboxState::Sending => {
+                // What was sent is in the tenant (or may be); the row as it is now is not sent on top of it.
+                plan.changed.push(row.line);
+                r.entry.clone()
+            }
+            _ => fresh.enqueue(
+                key.clone(),
+                row.lead.clone(),
+                None,
+                now + chrono::Duration::microseconds(i as i64),
+            ),
+        };
+        plan.lines.insert(key, (row.line, fp));
+        plan.entries.push(entry);
+    }
+    plan
+}
+
+/// Keeps each change of an entry in the journal.
+struct JournalKeep {
+    journal: Journal,
+    lines: HashMap<String, (u64, String)>,
+}
+
+impl Keep for JournalKeep {
+    fn keep(&mut self, entry: &OutboxEntry) -> Result<(), String> {
+        let (line, fp) = self
+            .lines
+            .get(&entry.key)
+            .ok_or_else(|| format!("no row for {}", entry.key))?;
+        self.journal.record(*line, fp, entry).map_err(|e| e.to_string())
+    }
+}
+
+/// Where the refused rows of `input` go: beside it, `leads.csv` → `leads.refused.csv`.
+pub fn refused_path(input: &Path) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    input.with_file_name(format!("{stem}.refused.csv"))
+}
+
+fn write_refused(path: &Path, header: &[String], rows: &[(&Row, String)]) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut columns: Vec<&str> = header.iter().map(String::as_str).collect();
+    columns.push(super::fields::ERROR_COLUMN);
+    out.write_record(&columns)?;
+    for (row, why) in rows {
+        let mut cells: Vec<String> = row.raw.clone();
+        cells.resize(header.len(), String::new());
+        cells.push(crate::sanitize::line(why).into_owned());
+        out.write_record(&cells)?;
+    }
+    let bytes = out.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    let mut file = crate::store::open_owner_only(path, options)?;
+    file.write_all(&bytes)?;
+    file.sync_data()
+}
