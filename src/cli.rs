@@ -36,7 +36,7 @@ pub enum Command {
     Key(KeyCommand),
     /// The tenant's leads for scripts: data on stdout, messages on stderr, documented exit codes.
     #[command(subcommand)]
-    Leads(LeadsCommand),
+    Leads(Box<LeadsCommand>),
     /// Print the shell completion script for SHELL.
     #[command(
         after_help = "Examples:\n  leadbox completions bash > ~/.local/share/bash-completion/completions/leadbox\n  \
@@ -80,12 +80,21 @@ pub enum LeadsCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: crate::headless::Format,
     },
+    /// Create one lead from flags or a JSON object, checked by the form's rules and sent through the outbox.
+    #[command(
+        after_help = "Examples:\n  leadbox leads create --first-name Ada --email ada@example.com --source referral --custom region=emea\n  \
+                      echo '{\"firstName\":\"Ada\",\"source\":\"web_form\"}' | leadbox leads create --from - --format table\n\n\
+                      The created lead goes to stdout. Exit codes: 0 created, 2 usage, 3 refused (every field's \
+                      problem listed), 4 key not accepted, 6 rate limited, 7 unreachable, 8 the lead may have been \
+                      created (it waits in the profile's outbox, where the inbox looks for it)"
+    )]
+    Create(Box<crate::headless::create::CreateArgs>),
     /// Create leads from a CSV or JSON Lines file: every row checked first, each created exactly once.
     #[command(
         long_about = "Create leads from a CSV file (with a header row) or a JSON Lines file.\n\n                      Columns go to fields by name (`firstName` or `first name`, `customFields.<key>` or a custom                       field's label in the profile); --map names the rest. Every row is checked before anything is                       sent. Each row's outcome is kept in a journal beside the file: after Ctrl-C, a kill or a crash,                       the same command sends only the rows not yet created. Rows the tenant refused are written to                       FILE.refused.csv, to fix and import.",
         after_help = "Examples:\n  leadbox leads import show.csv --check\n                        leadbox --profile acme leads import show.csv --map Booth=notes --set source=referral\n                        leadbox leads import show.refused.csv\n\n                      Exit codes: 0 every row created, 2 usage, config or the file's columns, 3 rows refused (by the                       checks or the tenant), 4 key not accepted, 7 tenant unreachable, 8 a row's outcome is unknown,                       130 interrupted"
     )]
-    Import(crate::import::command::ImportArgs),
+    Import(Box<crate::import::command::ImportArgs>),
     /// Print one lead.
     #[command(after_help = "Example:\n  leadbox leads get 0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10 --format json")]
     Get {

@@ -86,7 +86,7 @@ fn main() -> color_eyre::Result<()> {
                 }
             };
             let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
-            let code = runtime.block_on(leads(prepared, command))?;
+            let code = runtime.block_on(leads(prepared, *command))?;
             std::process::exit(code);
         }
         Some(Command::Completions { shell }) => {
@@ -481,11 +481,52 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
         return Ok(leadbox::import::command::run(args, tenant, &mut std::io::stderr(), interrupted()).await);
     }
     let width = tui::stdout_columns().unwrap_or(100);
+    if let LeadsCommand::Create(args) = &command {
+        // Recorded in the profile's outbox before it is sent, like a lead typed in the form.
+        let opened = prepared
+            .state_dir
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|dir| StateFile::open(&dir.join("state.sqlite3")).map_err(|e| e.to_string()));
+        let state = match opened {
+            Ok(opened) => opened.file,
+            Err(why) => {
+                eprintln!(
+                    "leadbox: the lead was not sent: the outbox could not be opened ({})",
+                    leadbox::sanitize::line(&why)
+                );
+                return Ok(exit::USAGE);
+            }
+        };
+        let destination = leadbox::headless::create::Destination {
+            client,
+            cells: leadbox::import::fields::Cells {
+                tenant: &tenant,
+                me: me.as_deref(),
+            },
+            state: &state,
+        };
+        return Ok(leadbox::headless::create::run(
+            args,
+            destination,
+            width,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+            interrupted(),
+        )
+        .await);
+    }
+    let output = |format| {
+        let mut output = headless::Output::new(format, width);
+        output.custom_keys = tenant.custom_fields.iter().map(|d| d.key.clone()).collect();
+        output.to_terminal = std::io::stdout().is_terminal();
+        output
+    };
     let mut out = std::io::stdout().lock();
     let result = match command {
-        LeadsCommand::Get { id, format } => headless::get(&client, &id, format, width, &mut out).await,
+        LeadsCommand::Get { id, format } => headless::get(&client, &id, &output(format), &mut out).await,
         // Handled above, before stdout is locked.
-        LeadsCommand::Import(_) => Ok(()),
+        LeadsCommand::Import(_) | LeadsCommand::Create(_) => Ok(()),
         LeadsCommand::List {
             status,
             assigned_to,
@@ -540,7 +581,7 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
                 assigned_to,
                 limit: None,
             };
-            headless::list(&client, &query, limit, all, format, width, &mut out)
+            headless::list(&client, &query, limit, all, &mut output(format), &mut out)
                 .await
                 .map(|_| ())
         }

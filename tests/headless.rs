@@ -277,3 +277,306 @@ async fn leads_list_all_ends_when_a_server_keeps_sending_the_same_leads_under_ne
         "stopped after the pages that brought nothing"
     );
 }
+
+/// Three leads at fixed times with every kind of field, so each format's output can be kept as a golden
+/// file; ids are random, so they are written as `lead-N` (and `leadN...` in the table).
+async fn golden_sandbox() -> (novala_sandbox::Sandbox, Vec<String>) {
+    use leadbox::api::types::{LeadSource, NewLead};
+    let sandbox = novala_sandbox::Sandbox::start(novala_sandbox::SandboxOptions::default().seed_leads(0))
+        .await
+        .unwrap();
+    let tenant = sandbox.demo_tenant_id();
+    let mut ids = Vec::new();
+    for (i, name) in ["Ada", "Bo", "Zoë"].iter().enumerate() {
+        let mut lead = NewLead::new(*name, LeadSource::KNOWN[i].clone());
+        lead.last_name = Some(["Lovelace", "O'Neil, Jr.", "Ωmega \"Z\""][i].to_string());
+        lead.email = Some(format!("{}@example.com", name.to_lowercase()));
+        lead.company_name = (i != 1).then(|| "Analytical Engines".to_string());
+        lead.notes = (i == 2).then(|| "met at the fair,\nwants a demo".to_string());
+        lead.custom_fields
+            .insert("region".into(), serde_json::json!(["emea", "amer", "apac"][i]));
+        if i == 1 {
+            lead.custom_fields
+                .insert("interests".into(), serde_json::json!(["crm", "api"]));
+            lead.attribution = Some([("utm_source".to_string(), "fair".to_string())].into());
+        }
+        let at = chrono::DateTime::parse_from_rfc3339(&format!("2026-03-0{}T09:30:00.250Z", i + 1))
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        ids.push(sandbox.insert_lead_at(tenant, lead, at).await.unwrap().id);
+    }
+    (sandbox, ids)
+}
+
+/// `text` with each id replaced by its name, and the table's age column (which depends on today) masked.
+fn golden_text(text: &str, ids: &[String], table: bool) -> String {
+    let mut text = text.to_string();
+    for (i, id) in ids.iter().enumerate() {
+        text = text.replace(id, &format!("lead-{}", i + 1));
+        text = text.replace(&id[..8], &format!("lead{:04}", i + 1));
+    }
+    if table {
+        text = text
+            .lines()
+            .enumerate()
+            .map(|(n, line)| {
+                if n == 0 {
+                    line.to_string()
+                } else {
+                    let chars: Vec<char> = line.chars().collect();
+                    format!(
+                        "{}age {}",
+                        chars[..9].iter().collect::<String>(),
+                        chars[13..].iter().collect::<String>()
+                    )
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    text
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_format_of_list_and_get_matches_its_golden_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sandbox, ids) = golden_sandbox().await;
+    let (url, key) = (sandbox.base_url(), sandbox.secret_key().expose().to_string());
+    for format in ["table", "json", "jsonl", "csv"] {
+        let out = leads_cmd(dir.path(), &url, &key, &["list", "--all", "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = golden_text(&String::from_utf8(out.stdout).unwrap(), &ids, format == "table");
+        insta::assert_snapshot!(format!("leads_list_{format}"), text);
+    }
+    for format in ["table", "csv"] {
+        let out = leads_cmd(dir.path(), &url, &key, &["get", &ids[1], "--format", format]);
+        assert_eq!(out.status.code(), Some(0));
+        let text = golden_text(&String::from_utf8(out.stdout).unwrap(), &ids, format == "table");
+        insta::assert_snapshot!(format!("leads_get_{format}"), text);
+    }
+    // The CSV reads back as the same values: a comma, a quote and a line break inside a cell survive.
+    let out = leads_cmd(dir.path(), &url, &key, &["list", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(&rows[0][col("notes")], "met at the fair,\nwants a demo");
+    assert_eq!(&rows[1][col("lastName")], "O'Neil, Jr.");
+    assert_eq!(&rows[1][col("customFields.interests")], "crm; api");
+    assert_eq!(&rows[1][col("attribution")], "{\"utm_source\":\"fair\"}");
+    sandbox.shutdown().await;
+}
+
+/// The state files under `dir`.
+fn state_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == "state.sqlite3") {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leads_create_checks_every_field_first_sends_through_the_outbox_and_prints_the_lead() {
+    use leadbox::api::types::Lead;
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = novala_sandbox::testing::start(5).await;
+    let (url, key) = (sandbox.base_url(), sandbox.secret_key().expose().to_string());
+    let before = sandbox.lead_count().await.unwrap();
+
+    // Every problem listed, nothing sent.
+    let out = leads_cmd(
+        dir.path(),
+        &url,
+        &key,
+        &[
+            "create",
+            "--email",
+            "ada@",
+            "--phone",
+            &"5".repeat(60),
+            "--source",
+            "web_form",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("firstName: is required"), "{err}");
+    assert!(err.contains("email: must be an email address"), "{err}");
+    assert!(err.contains("phone: must be at most 50 characters"), "{err}");
+    assert!(out.stdout.is_empty());
+    let out = leads_cmd(dir.path(), &url, &key, &["create", "--first-name", "Ada"]);
+    assert_eq!(out.status.code(), Some(2), "a source is needed");
+    assert_eq!(sandbox.lead_count().await.unwrap(), before);
+
+    // From flags: created, printed, and recorded in the outbox as sent.
+    let out = leads_cmd(
+        dir.path(),
+        &url,
+        &key,
+        &[
+            "create",
+            "--first-name",
+            "Ada",
+            "--email",
+            "ada@create.test",
+            "--source",
+            "Referral",
+            "--custom",
+            "region=emea",
+            "--attribution",
+            "utm_source=fair",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let lead: Lead = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(lead.email.as_deref(), Some("ada@create.test"));
+    assert_eq!(lead.custom_fields["region"], "emea");
+    assert_eq!(lead.attribution.unwrap()["utm_source"], "fair");
+    let client = leadbox::api::NovalaClient::new(&url, sandbox.secret_key()).unwrap();
+    assert_eq!(client.get(&lead.id).await.unwrap().first_name.as_deref(), Some("Ada"));
+    let states = state_files(dir.path());
+    assert_eq!(states.len(), 1, "{states:?}");
+    let (entries, _) = leadbox::store::state::StateFile::open(&states[0])
+        .unwrap()
+        .file
+        .outbox()
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].server_id.as_deref(), Some(lead.id.as_str()));
+
+    // From a JSON object on stdin; the tenant's own refusal is exit 3 and leaves nothing in the outbox.
+    let run_stdin = |json: &str| {
+        use std::io::Write;
+        let mut child = leadbox(dir.path())
+            .args(["--api-url", &url, "leads", "create", "--from", "-", "--format", "jsonl"])
+            .env("NOVALA_SECRET_KEY", &key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(json.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run_stdin(r#"{"firstName":"Bo","source":"web_form","customFields":{"region":"apac"}}"#);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    let out = run_stdin(r#"{"firstName":"Cy","source":"web_form","customFields":{"region":"mars"}}"#);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("customFields.region"));
+    let (entries, _) = leadbox::store::state::StateFile::open(&states[0])
+        .unwrap()
+        .file
+        .outbox()
+        .unwrap();
+    assert_eq!(entries.len(), 2, "the refused lead is not left in the outbox");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_whose_answer_is_lost_and_not_found_exits_8_and_waits_in_the_outbox() {
+    // A tenant that fails every create with a 500 (it may have stored it) and lists nothing.
+    let app = axum::Router::new().route(
+        "/api/v1/leads",
+        axum::routing::post(|| async {
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                axum::Json(serde_json::json!({"error": "boom"})),
+            )
+        })
+        .get(|| async { axum::Json(serde_json::json!({"data": [], "nextCursor": null, "hasMore": false})) }),
+    );
+    let addr = novala_sandbox::testing::serve(app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        leads_cmd(
+            &path,
+            &format!("http://{addr}/api/v1"),
+            "sk_test_x",
+            &["create", "--first-name", "Ada", "--source", "web_form"],
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outbox"));
+    let states = state_files(dir.path());
+    let (entries, _) = leadbox::store::state::StateFile::open(&states[0])
+        .unwrap()
+        .file
+        .outbox()
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].state, leadbox::app::outbox::OutboxState::Unknown);
+}
+
+/// The highest resident set of process `pid` so far, in KiB.
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs `list --all` and reads its output (up to `stop` leads); returns how many were read and the
+/// process's peak memory, sampled every 500 leads.
+fn list_all_peak(dir: &std::path::Path, url: &str, key: &str, stop: Option<usize>) -> (usize, u64) {
+    use std::io::BufRead;
+    let mut child = leadbox(dir)
+        .args(["--api-url", url, "leads", "list", "--all", "--format", "jsonl"])
+        .env("NOVALA_SECRET_KEY", key)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut read, mut peak) = (0, 0);
+    while let Some(Ok(_)) = lines.next() {
+        read += 1;
+        if read % 500 == 0 {
+            peak = peak.max(peak_rss_kib(pid).unwrap_or(0));
+        }
+        if Some(read) == stop {
+            let _ = child.kill();
+            break;
+        }
+    }
+    let _ = child.wait();
+    (read, peak)
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn leads_list_all_streams_10000_leads_in_the_memory_of_1000() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = novala_sandbox::testing::start(10_000).await;
+    let (url, key) = (sandbox.base_url(), sandbox.secret_key().expose().to_string());
+    let run = |stop: Option<usize>| {
+        let (dir, url, key) = (dir.path().to_path_buf(), url.clone(), key.clone());
+        tokio::task::spawn_blocking(move || list_all_peak(&dir, &url, &key, stop))
+    };
+    let (few, small) = run(Some(1_000)).await.unwrap();
+    let (all, large) = run(None).await.unwrap();
+    assert_eq!(few, 1_000);
+    assert_eq!(all, 10_000);
+    assert!(small > 0 && large > 0);
+    eprintln!("peak after 1,000 leads: {small} KiB; after 10,000: {large} KiB");
+    // Ten times the leads, within a few MiB of the same memory (pages of 100, each written and dropped).
+    assert!(
+        large < small + 4 * 1024,
+        "peak {large} KiB after 10,000 leads against {small} KiB after 1,000"
+    );
+    sandbox.shutdown().await;
+}

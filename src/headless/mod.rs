@@ -1,6 +1,7 @@
 //! `leadbox leads`: the tenant's leads on stdout for scripts, messages on stderr, and an exit code a script
 //! can act on. The same client, paging and sanitiser as the inbox.
 
+pub mod create;
 pub mod send;
 
 use std::io::Write;
@@ -21,6 +22,146 @@ pub enum Format {
     Json,
     /// One JSON object per line, written as each page arrives.
     Jsonl,
+    /// A header row, then one row per lead: a column per field and per custom field of the profile (and
+    /// any other met in the first page); custom fields met later go into `customFields` as JSON.
+    Csv,
+}
+
+/// How leads are written: the format and what it needs to know.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub format: Format,
+    /// The terminal's width, for the table.
+    pub width: usize,
+    /// Custom field keys with a CSV column of their own (the profile's; the first page adds what it meets).
+    pub custom_keys: Vec<String>,
+    /// Writing to a terminal: a person reads it, so a CSV's text is sanitised; into a file or a pipe the
+    /// values go as the server sent them.
+    pub to_terminal: bool,
+}
+
+impl Output {
+    pub fn new(format: Format, width: usize) -> Output {
+        Output {
+            format,
+            width,
+            custom_keys: Vec::new(),
+            to_terminal: false,
+        }
+    }
+
+    /// What comes before the first lead; `first` is the first page, whose custom fields get columns.
+    fn opening(&mut self, first: &[Lead]) -> String {
+        match self.format {
+            Format::Json => "[".to_string(),
+            Format::Table => format!("{}\n", table_header(self.width)),
+            Format::Jsonl => String::new(),
+            Format::Csv => {
+                for lead in first {
+                    for key in lead.custom_fields.keys() {
+                        if !self.custom_keys.contains(key) {
+                            self.custom_keys.push(key.clone());
+                        }
+                    }
+                }
+                let mut names: Vec<String> = CSV_FIELDS.iter().map(|s| s.to_string()).collect();
+                names.extend(self.custom_keys.iter().map(|k| format!("customFields.{k}")));
+                names.extend(["customFields".to_string(), "attribution".to_string()]);
+                self.csv_record(&names)
+            }
+        }
+    }
+
+    /// One lead; `index` counts from 0.
+    fn lead(&self, lead: &Lead, index: usize) -> String {
+        match self.format {
+            Format::Json => format!("{}\n  {}", if index == 0 { "" } else { "," }, json_text(lead, false)),
+            Format::Jsonl => format!("{}\n", json_text(lead, false)),
+            Format::Table => format!("{}\n", table_row(lead, self.width)),
+            Format::Csv => self.csv_record(&csv_values(lead, &self.custom_keys)),
+        }
+    }
+
+    fn csv_record(&self, values: &[String]) -> String {
+        let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+        let cleaned: Vec<std::borrow::Cow<'_, str>> = values
+            .iter()
+            .map(|v| {
+                if self.to_terminal {
+                    sanitize::line(v)
+                } else {
+                    std::borrow::Cow::Borrowed(v.as_str())
+                }
+            })
+            .collect();
+        let _ = writer.write_record(cleaned.iter().map(|c| c.as_ref()));
+        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+/// The CSV's columns before the custom fields, by wire name.
+const CSV_FIELDS: [&str; 13] = [
+    "id",
+    "createdAt",
+    "status",
+    "firstName",
+    "lastName",
+    "email",
+    "phone",
+    "companyName",
+    "source",
+    "channel",
+    "intent",
+    "notes",
+    "assignedTo",
+];
+
+fn csv_values(lead: &Lead, custom_keys: &[String]) -> Vec<String> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut values = vec![
+        lead.id.clone(),
+        crate::api::types::rfc3339_millis::format(&lead.created_at),
+        lead.status.as_str().to_string(),
+        text(&lead.first_name),
+        text(&lead.last_name),
+        text(&lead.email),
+        text(&lead.phone),
+        text(&lead.company_name),
+        lead.source.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default(),
+        text(&lead.channel),
+        text(&lead.intent),
+        text(&lead.notes),
+        text(&lead.assigned_to),
+    ];
+    for key in custom_keys {
+        values.push(match lead.custom_fields.get(key) {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            // A list as its items joined with `; `, the way an import reads it back.
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Some(other) => other.to_string(),
+        });
+    }
+    let rest: serde_json::Map<String, serde_json::Value> = lead
+        .custom_fields
+        .iter()
+        .filter(|(k, _)| !custom_keys.contains(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    values.push(if rest.is_empty() {
+        String::new()
+    } else {
+        serde_json::Value::Object(rest).to_string()
+    });
+    values.push(match &lead.attribution {
+        Some(a) if !a.is_empty() => serde_json::to_string(a).unwrap_or_default(),
+        _ => String::new(),
+    });
+    values
 }
 
 /// Exit codes, one per kind of outcome a script may handle differently.
@@ -78,21 +219,24 @@ fn json_text(value: &impl serde::Serialize, pretty: bool) -> String {
 }
 
 /// One lead, by id.
-pub async fn get(
-    client: &NovalaClient,
-    id: &str,
-    format: Format,
-    width: usize,
-    out: &mut impl Write,
-) -> Result<(), ApiError> {
+pub async fn get(client: &NovalaClient, id: &str, output: &Output, out: &mut impl Write) -> Result<(), ApiError> {
     let lead = client.get(id).await?;
-    let text = match format {
-        Format::Json => json_text(&lead, true),
-        Format::Jsonl => json_text(&lead, false),
-        Format::Table => [table_header(width), table_row(&lead, width)].join("\n"),
-    };
-    let _ = writeln!(out, "{text}");
+    let _ = writeln!(out, "{}", render_one(&lead, output));
     Ok(())
+}
+
+/// One lead as `output` writes it (a table or a CSV with its header).
+pub fn render_one(lead: &Lead, output: &Output) -> String {
+    match output.format {
+        Format::Json => json_text(lead, true),
+        Format::Jsonl => json_text(lead, false),
+        Format::Table => [table_header(output.width), table_row(lead, output.width)].join("\n"),
+        Format::Csv => {
+            let mut output = output.clone();
+            let text = output.opening(std::slice::from_ref(lead));
+            format!("{text}{}", output.lead(lead, 0)).trim_end().to_string()
+        }
+    }
 }
 
 /// The leads `query` selects, newest first: up to `limit`, or every page with `all`, each page written as
@@ -102,8 +246,7 @@ pub async fn list(
     query: &ListQuery,
     limit: usize,
     all: bool,
-    format: Format,
-    width: usize,
+    output: &mut Output,
     out: &mut impl Write,
 ) -> Result<usize, ApiError> {
     let page_query = ListQuery {
@@ -116,30 +259,17 @@ pub async fn list(
     loop {
         let cursor = paging.next_cursor().map(str::to_string);
         let page = client.list(&page_query, cursor.as_deref()).await?;
+        let leads = paging.accept(cursor.as_deref(), page);
         // Nothing on stdout until the first page is in: a failure leaves it empty.
         if !opened {
             opened = true;
-            match format {
-                Format::Json => {
-                    let _ = write!(out, "[");
-                }
-                Format::Table => {
-                    let _ = writeln!(out, "{}", table_header(width));
-                }
-                Format::Jsonl => {}
-            }
+            let _ = write!(out, "{}", output.opening(&leads));
         }
-        let leads = paging.accept(cursor.as_deref(), page);
         for lead in &leads {
             if !all && written == limit {
                 break;
             }
-            let line = match format {
-                Format::Json => format!("{}\n  {}", if written == 0 { "" } else { "," }, json_text(lead, false)),
-                Format::Jsonl => format!("{}\n", json_text(lead, false)),
-                Format::Table => format!("{}\n", table_row(lead, width)),
-            };
-            let _ = write!(out, "{line}");
+            let _ = write!(out, "{}", output.lead(lead, written));
             written += 1;
         }
         let _ = out.flush();
@@ -147,7 +277,7 @@ pub async fn list(
             break;
         }
     }
-    if format == Format::Json && opened {
+    if output.format == Format::Json && opened {
         let _ = writeln!(out, "{}]", if written == 0 { "" } else { "\n" });
     }
     Ok(written)
