@@ -27,12 +27,17 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the embedded Novala sandbox on 127.0.0.1 and print its URL, keys and roster.
+    #[command(after_help = "Examples:\n  leadbox sandbox --port 7878\n  \
+                      leadbox sandbox --port 0 --rate-limit 20 --fault-rate 0.2 --latency-ms 100")]
     Sandbox(SandboxArgs),
     /// Write, locate or check the config file.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  leadbox config init\n  leadbox config check --profile acme"
+    )]
     Config(ConfigCommand),
     /// Keep a profile's key in the OS keyring.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  leadbox key set --profile acme")]
     Key(KeyCommand),
     /// The tenant's leads for scripts: data on stdout, messages on stderr, documented exit codes.
     #[command(subcommand)]
@@ -53,11 +58,12 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-#[command(
-    after_help = "Exit codes: 0 done, 2 usage or config file, 3 refused by the server, 4 key not accepted or \
-                        missing a scope, 5 not found, 6 rate limited, 7 unreachable or server error, 8 a create \
-                        may have happened"
-)]
+#[command(after_help = "Examples:\n  leadbox leads list --all --format csv > leads.csv\n  \
+                  leadbox leads import show.csv --check\n\n\
+                  Exit codes: 0 done, 2 usage or config file, 3 refused (by leadbox's checks or the tenant, \
+                  every problem listed), 4 key not accepted or missing a scope, 5 not found, 6 rate limited after \
+                  retries, 7 unreachable or server error, 8 a create may have happened (outcome unknown), \
+                  130 interrupted")]
 pub enum LeadsCommand {
     /// Print the newest leads (or, with --all, every lead), following the tenant's cursors.
     #[command(

@@ -580,3 +580,26 @@ async fn leads_list_all_streams_10000_leads_in_the_memory_of_1000() {
     );
     sandbox.shutdown().await;
 }
+
+#[test]
+fn every_command_s_help_has_an_example() {
+    use clap::CommandFactory;
+    fn walk(cmd: &mut clap::Command, path: &str, missing: &mut Vec<String>) {
+        let help = cmd.render_long_help().to_string();
+        if !help.contains("Example") {
+            missing.push(path.to_string());
+        }
+        for sub in cmd.get_subcommands_mut() {
+            if sub.get_name() == "help" {
+                continue;
+            }
+            let name = format!("{path} {}", sub.get_name());
+            walk(sub, &name, missing);
+        }
+    }
+    let mut missing = Vec::new();
+    let mut cli = leadbox::cli::Cli::command();
+    cli.build();
+    walk(&mut cli, "leadbox", &mut missing);
+    assert!(missing.is_empty(), "no example in the help of: {missing:?}");
+}
