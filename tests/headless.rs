@@ -603,3 +603,24 @@ fn every_command_s_help_has_an_example() {
     walk(&mut cli, "leadbox", &mut missing);
     assert!(missing.is_empty(), "no example in the help of: {missing:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_that_stays_rate_limited_after_the_retries_is_exit_6() {
+    let app = axum::Router::new().fallback(|| async {
+        (
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, "1")],
+            axum::Json(serde_json::json!({"error": "slow down"})),
+        )
+    });
+    let addr = novala_sandbox::testing::serve(app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        leads_cmd(dir.path(), &format!("http://{addr}/api/v1"), "sk_test_x", &["list"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("429"));
+}

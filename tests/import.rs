@@ -335,3 +335,51 @@ async fn under_20_percent_faults_every_row_is_created_once_or_reported_unknown_n
     assert!(created.values().all(|&n| n == 1), "none twice: {created:?}");
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_finishes_what_is_out_reports_and_the_same_command_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::start(
+        novala_sandbox::SandboxOptions::default()
+            .seed_leads(10)
+            .faults(novala_sandbox::faults::FaultOptions::none().latency(Duration::from_millis(15))),
+    )
+    .await
+    .unwrap();
+    let rows = 300;
+    let file = dir.path().join("term.csv");
+    std::fs::write(&file, rows_csv(rows, "term.test")).unwrap();
+    let child = import(dir.path(), &sandbox, &file, &["--map", "Booth=-"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while by_email(&sandbox, "term.test").len() < rows / 4 {
+        assert!(std::time::Instant::now() < deadline, "the import made no progress");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(err.contains("0 unknown"), "the answers still out were awaited: {err}");
+    let halfway = by_email(&sandbox, "term.test").len();
+    assert!(halfway < rows, "stopped before the end");
+
+    let (code, err) = run(import(dir.path(), &sandbox, &file, &["--map", "Booth=-"]));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains(&format!("{halfway} created by an earlier run")), "{err}");
+    let created = by_email(&sandbox, "term.test");
+    assert_eq!(created.len(), rows);
+    assert!(created.values().all(|&n| n == 1));
+    sandbox.shutdown().await;
+}
