@@ -222,6 +222,48 @@ async fn a_profile_names_custom_fields_by_label_and_assignees_by_name() {
     assert_eq!(ana.custom_fields["region"], "emea");
     assert_eq!(ana.assigned_to.as_deref(), Some(bea.id.as_str()));
     assert_eq!(ana.source.as_ref().map(|s| s.as_str()), Some("referral"));
+
+    // `leads create` through the same profile: a custom field by its label, an assignee by name.
+    let out = leadbox(dir.path())
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "--profile",
+            "t",
+            "leads",
+            "create",
+            "--first-name",
+            "Cy",
+            "--source",
+            "mcp",
+        ])
+        .args(["--custom", "Sales region=APAC", "--assigned-to", "Bea"])
+        .env("T_KEY", sandbox.secret_key().expose())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let cy: leadbox::api::types::Lead = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cy.custom_fields["region"], "apac");
+    assert_eq!(cy.assigned_to.as_deref(), Some(bea.id.as_str()));
+    // Without the required field the profile declares, nothing is sent.
+    let out = leadbox(dir.path())
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "--profile",
+            "t",
+            "leads",
+            "create",
+            "--first-name",
+            "Di",
+            "--source",
+            "mcp",
+        ])
+        .env("T_KEY", sandbox.secret_key().expose())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("customFields.region: is required"));
     sandbox.shutdown().await;
 }
 
