@@ -19,6 +19,7 @@ mod form_e2e;
 mod form_snapshots;
 mod form_state;
 mod headless;
+mod hostile;
 mod import;
 mod inbox_daily;
 mod inbox_e2e;

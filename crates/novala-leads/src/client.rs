@@ -74,7 +74,16 @@ pub struct ClientOptions {
     /// Lets the key go over plain `http://` to a host other than this machine (a profile's explicit
     /// `allow_insecure_http = true`); without it only loopback hosts get plain http.
     pub allow_insecure_http: bool,
+    /// The most bytes of one answer that are read, counted after decompression (a small gzip body can
+    /// expand a thousandfold).
+    pub max_body_bytes: usize,
 }
+
+/// A page of 100 leads at the contract's largest values is about 8 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// How many of a 400's field details are kept.
+const MAX_DETAILS: usize = 50;
 
 impl Default for ClientOptions {
     fn default() -> Self {
@@ -83,6 +92,7 @@ impl Default for ClientOptions {
             request_timeout: Duration::from_secs(20),
             retry: RetryPolicy::default(),
             allow_insecure_http: false,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -169,9 +179,16 @@ impl NovalaClient {
         auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if crate::transport::is_loopback(&leads_url) {
+            // A proxy from the environment has no business seeing requests (and the key) meant for this machine.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .user_agent(concat!("leadbox/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
+            // Another host's answer must never show under the tenant's name, nor a POST be replayed there.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.request_timeout)
             .pool_idle_timeout(Duration::from_secs(90))
@@ -296,10 +313,45 @@ impl NovalaClient {
                 .header(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(body);
         }
-        let response = request.send().await.map_err(|e| self.transport_failure(op, &e))?;
+        let mut response = request.send().await.map_err(|e| self.transport_failure(op, &e))?;
         let status = response.status();
         let retry_after = retry_after(response.headers());
-        let bytes = response.bytes().await.map_err(|e| self.transport_failure(op, &e))?;
+        if status.is_redirection() {
+            let location = response
+                .headers()
+                .get(header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_else(|| "nowhere".to_string());
+            let location: String = location.chars().filter(|c| !c.is_control()).take(200).collect();
+            return Err(FailedTry::fatal(ApiError::Redirected {
+                status: status.as_u16(),
+                location: self.redact(&location),
+            }));
+        }
+        let limit = self.inner.opts.max_body_bytes;
+        let too_large = || {
+            let error = if op.is_create() && status.is_success() {
+                // A 2xx to a create: the lead exists, only its answer was not read.
+                ApiError::Network {
+                    message: format!("the answer was larger than {} MiB", limit / (1024 * 1024)),
+                    maybe_created: true,
+                }
+            } else {
+                ApiError::TooLarge { limit_bytes: limit }
+            };
+            FailedTry::fatal(error)
+        };
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        // Read chunk by chunk (after decompression), so a body past the limit is never held whole.
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_failure(op, &e))? {
+            if bytes.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         if status.is_success() {
             return self.decode(op, &bytes);
         }
@@ -362,7 +414,7 @@ impl NovalaClient {
 
     fn status_failure(&self, op: Op, status: StatusCode, retry_after: Option<Duration>, bytes: &[u8]) -> FailedTry {
         let (message, details) = match serde_json::from_slice::<ErrorBody>(bytes) {
-            Ok(body) => (body.error, body.details.unwrap_or_default()),
+            Ok(body) => (cut(&body.error, MAX_MESSAGE_CHARS), body.details.unwrap_or_default()),
             Err(_) => (raw_message(status, bytes), Vec::new()),
         };
         let message = self.redact(&message);
@@ -372,7 +424,10 @@ impl NovalaClient {
                 message,
                 details: details
                     .into_iter()
+                    .take(MAX_DETAILS)
                     .map(|mut d| {
+                        d.field = cut(&d.field, 100);
+                        d.message = cut(&d.message, 200);
                         d.message = self.redact(&d.message);
                         d
                     })
@@ -500,6 +555,14 @@ fn scope_in(message: &str) -> Option<String> {
                 && !word.chars().any(|c| c.is_ascii_uppercase())
         })
         .map(str::to_string)
+}
+
+/// At most `max` characters of `text`, with `…` when it was longer.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// The start of a body that is not an error object, or the status's reason.

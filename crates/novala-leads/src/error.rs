@@ -53,6 +53,16 @@ pub enum ApiError {
     #[error("the server's answer could not be read at {field}: {message}")]
     Decode { field: String, message: String },
 
+    /// The answer was bigger than the client reads (counted after decompression); not tried again.
+    #[error("the server's answer was larger than {} MiB, so it was not read", limit_bytes / (1024 * 1024))]
+    TooLarge { limit_bytes: usize },
+
+    /// A 3xx: redirects are not followed, since the key would go wherever they point.
+    #[error(
+        "the server answered {status}, pointing to {location}; leadbox does not follow redirects (the key would go along): check the tenant's address"
+    )]
+    Redirected { status: u16, location: String },
+
     /// The request was cancelled because the app no longer needed it.
     #[error("cancelled")]
     Cancelled,

@@ -17,5 +17,6 @@ pub fn quick(max_attempts: u32, request_timeout: Duration) -> ClientOptions {
             max_total: Duration::from_secs(10),
         },
         allow_insecure_http: false,
+        max_body_bytes: crate::client::DEFAULT_MAX_BODY_BYTES,
     }
 }

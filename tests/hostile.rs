@@ -1,0 +1,180 @@
+//! A hostile server: each case of misbehaviour a real tenant (or something posing as one) could show, and
+//! the bound leadbox keeps against it. Every server here listens on 127.0.0.1.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use leadbox::api::error::ApiError;
+use leadbox::api::types::{LeadSource, ListQuery, NewLead};
+use leadbox::api::{ApiKey, NovalaClient};
+
+fn client(addr: std::net::SocketAddr) -> NovalaClient {
+    NovalaClient::new(
+        &format!("http://{addr}/api/v1"),
+        ApiKey::new("sk_test_hostile", "the test"),
+    )
+    .unwrap()
+}
+
+/// A server answering every request with `answer`, counting the requests.
+async fn serve<F, R>(answer: F) -> (std::net::SocketAddr, Arc<AtomicUsize>)
+where
+    F: Fn() -> R + Clone + Send + Sync + 'static,
+    R: IntoResponse + 'static,
+{
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = axum::Router::new().fallback(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let answer = answer.clone();
+        async move { answer() }
+    });
+    (novala_sandbox::testing::serve(app).await, hits)
+}
+
+/// About a megabyte of gzip that expands to `size` bytes of a JSON page (a long run of spaces inside it).
+fn gzip_bomb(size: usize) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(b"{\"data\": [], \"notes\": \"").unwrap();
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..size / block.len() {
+        gz.write_all(&block).unwrap();
+    }
+    gz.write_all(b"\"}").unwrap();
+    gz.finish().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gzip_bomb_is_cut_off_at_the_limit_and_not_asked_for_again() {
+    let body = Arc::new(gzip_bomb(1 << 30));
+    assert!(body.len() < 4 << 20, "a small body on the wire: {}", body.len());
+    let (addr, hits) = serve(move || {
+        (
+            [
+                (header::CONTENT_ENCODING, "gzip"),
+                (header::CONTENT_TYPE, "application/json"),
+            ],
+            body.as_ref().clone(),
+        )
+    })
+    .await;
+    let error = client(addr).list(&ListQuery::default(), None).await.unwrap_err();
+    assert!(matches!(error, ApiError::TooLarge { .. }), "{error:?}");
+    assert!(error.to_string().contains("larger than 16 MiB"), "{error}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "too large is not retried");
+
+    // The whole program stays small while refusing it.
+    let dir = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_leadbox"))
+        .args(["--api-url", &format!("http://{addr}/api/v1"), "leads", "list"])
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("NOVALA_SECRET_KEY", "sk_test_hostile")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let peak = Arc::new(AtomicUsize::new(0));
+    let watch = {
+        let peak = peak.clone();
+        std::thread::spawn(move || {
+            while let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+                if let Some(kib) = status
+                    .lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<usize>().ok())
+                {
+                    peak.fetch_max(kib, Ordering::SeqCst);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        })
+    };
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let _ = watch.join();
+    assert_eq!(out.status.code(), Some(7), "{}", String::from_utf8_lossy(&out.stderr));
+    let peak_mib = peak.load(Ordering::SeqCst) / 1024;
+    assert!(peak_mib < 96, "peak {peak_mib} MiB while refusing a 1 GiB answer");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_redirect_is_not_followed_and_names_where_it_points() {
+    let (elsewhere, elsewhere_hits) = serve(|| axum::Json(serde_json::json!({"data": [], "hasMore": false}))).await;
+    for status in [StatusCode::FOUND, StatusCode::TEMPORARY_REDIRECT] {
+        let target = format!("http://{elsewhere}/api/v1/leads");
+        let (addr, _) = serve(move || (status, [(header::LOCATION, target.clone())])).await;
+        let c = client(addr);
+        let listed = c.list(&ListQuery::default(), None).await.unwrap_err();
+        assert!(matches!(listed, ApiError::Redirected { .. }), "{listed:?}");
+        assert!(listed.to_string().contains(&elsewhere.to_string()), "{listed}");
+        let created = c.create(&NewLead::new("Ada", LeadSource::WebForm)).await.unwrap_err();
+        assert!(matches!(created, ApiError::Redirected { .. }), "{created:?}");
+        assert!(!created.may_have_created(), "a redirect is not a create");
+    }
+    assert_eq!(
+        elsewhere_hits.load(Ordering::SeqCst),
+        0,
+        "nothing went where the redirects point"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_proxy_in_the_environment_never_sees_requests_for_this_machine() {
+    let sandbox = novala_sandbox::testing::start(3).await;
+    let (proxy, proxy_hits) = serve(|| StatusCode::BAD_GATEWAY).await;
+    let dir = tempfile::tempdir().unwrap();
+    let proxy_url = format!("http://{proxy}");
+    let out = Command::new(env!("CARGO_BIN_EXE_leadbox"))
+        .args(["--api-url", &sandbox.base_url(), "leads", "list", "--format", "jsonl"])
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("NOVALA_SECRET_KEY", sandbox.secret_key().expose())
+        .env("http_proxy", &proxy_url)
+        .env("HTTP_PROXY", &proxy_url)
+        .env("all_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .env_remove("no_proxy")
+        .env_remove("NO_PROXY")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+    assert_eq!(
+        proxy_hits.load(Ordering::SeqCst),
+        0,
+        "the key never went through the proxy"
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_error_with_endless_details_and_text_is_cut_to_size() {
+    let details: Vec<serde_json::Value> = (0..10_000)
+        .map(|i| serde_json::json!({"field": format!("f{i}"), "message": "x".repeat(100)}))
+        .collect();
+    let (addr, _) = serve(move || {
+        (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({"error": "e".repeat(100_000), "details": details.clone()})),
+        )
+    })
+    .await;
+    let error = client(addr)
+        .create(&NewLead::new("Ada", LeadSource::WebForm))
+        .await
+        .unwrap_err();
+    assert!(error.field_details().len() <= 50, "{}", error.field_details().len());
+    assert!(error.to_string().len() < 20_000, "{}", error.to_string().len());
+}
