@@ -12,17 +12,68 @@ pub const CONTROL_PLACEHOLDER: char = '\u{FFFD}';
 /// Shown in place of bidi controls and invisible formatting characters.
 pub const FORMAT_PLACEHOLDER: char = '\u{2423}';
 
+/// Characters a terminal either hides or draws at a width the layout cannot know: the format characters
+/// (Unicode category Cf: soft hyphens, bidi controls, zero-width characters, tag characters…), the line and
+/// paragraph separators, and the Hangul fillers. Each is shown as [`FORMAT_PLACEHOLDER`].
 pub fn is_bidi_or_invisible(c: char) -> bool {
     matches!(c,
-        '\u{061C}'            // arabic letter mark
+        '\u{00AD}'                // soft hyphen
+        | '\u{0600}'..='\u{0605}' // Arabic number signs
+        | '\u{061C}'              // arabic letter mark
+        | '\u{06DD}' | '\u{070F}' | '\u{0890}' | '\u{0891}' | '\u{08E2}'
+        | '\u{115F}' | '\u{1160}' // Hangul choseong and jungseong fillers
+        | '\u{180E}'              // Mongolian vowel separator
         | '\u{200B}'..='\u{200F}' // zero-width space/joiners, LRM, RLM
         | '\u{2028}' | '\u{2029}' // line and paragraph separators
         | '\u{202A}'..='\u{202E}' // embeddings and overrides
         | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-        | '\u{2066}'..='\u{2069}' // isolates
+        | '\u{2066}'..='\u{206F}' // isolates, deprecated format characters
+        | '\u{3164}'              // Hangul filler
         | '\u{FEFF}'              // byte order mark
+        | '\u{FFA0}'              // halfwidth Hangul filler
         | '\u{FFF9}'..='\u{FFFB}' // interlinear annotations
+        | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' // Egyptian hieroglyph format controls
+        | '\u{1BCA0}'..='\u{1BCA3}' // shorthand format controls
+        | '\u{1D173}'..='\u{1D17A}' // musical symbol format controls
+        | '\u{E0000}'..='\u{E007F}' // tag characters, which can hide text
     )
+}
+
+/// Variation selectors: they change how the character before them is drawn (an emoji's width among
+/// others) in ways terminals disagree on, and carry nothing a rep reads. They are dropped.
+pub fn is_variation_selector(c: char) -> bool {
+    matches!(c, '\u{180B}'..='\u{180D}' | '\u{180F}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// How many zero-width characters (combining marks) may follow one character; the rest are dropped, so a
+/// name stacked with hundreds of marks stays one line high and costs what its letters cost.
+pub const MAX_COMBINING: usize = 2;
+
+fn is_zero_width(c: char) -> bool {
+    !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c) == Some(0)
+}
+
+/// True when [`clean`] would change nothing.
+fn is_safe(s: &str) -> bool {
+    if s.is_ascii() {
+        return !s.bytes().any(|b| b.is_ascii_control());
+    }
+    let mut run = 0;
+    for c in s.chars() {
+        if c.is_control() || is_bidi_or_invisible(c) || is_variation_selector(c) {
+            return false;
+        }
+        if is_zero_width(c) {
+            run += 1;
+            if run > MAX_COMBINING {
+                return false;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    true
 }
 
 /// Text for one line of a widget: newlines and tabs become spaces, everything unsafe a placeholder.
@@ -36,13 +87,21 @@ pub fn multiline(s: &str) -> Cow<'_, str> {
 }
 
 fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let safe = s.chars().all(|c| !c.is_control() && !is_bidi_or_invisible(c));
-    if safe {
+    if is_safe(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
+    let mut run = 0;
     while let Some(c) = chars.next() {
+        if is_zero_width(c) && !is_bidi_or_invisible(c) && !is_variation_selector(c) {
+            run += 1;
+            if run <= MAX_COMBINING {
+                out.push(c);
+            }
+            continue;
+        }
+        run = 0;
         match c {
             '\n' if keep_newlines => out.push('\n'),
             '\r' if keep_newlines && chars.peek() == Some(&'\n') => {}
@@ -57,6 +116,7 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
             }
             c if c.is_control() => out.push(CONTROL_PLACEHOLDER),
             c if is_bidi_or_invisible(c) => out.push(FORMAT_PLACEHOLDER),
+            c if is_variation_selector(c) => {}
             c => out.push(c),
         }
     }
@@ -132,6 +192,35 @@ mod tests {
         assert_eq!(line("bell\x07 del\x7f nul\0"), "bell\u{FFFD} del\u{FFFD} nul\u{FFFD}");
         assert_eq!(line("two\nlines\tand\rcr"), "two lines and cr");
         assert_eq!(multiline("two\r\nlines\x1b[2J"), "two\nlines\u{FFFD}");
+    }
+
+    #[test]
+    fn format_characters_fillers_and_tags_are_visible_and_selectors_and_extra_marks_go() {
+        assert_eq!(line("co\u{00AD}op"), "co\u{2423}op");
+        assert_eq!(line("a\u{115F}\u{3164}\u{FFA0}b"), "a\u{2423}\u{2423}\u{2423}b");
+        assert_eq!(line("hi\u{E0041}\u{E0042}dden"), "hi\u{2423}\u{2423}dden");
+        assert_eq!(line("\u{2764}\u{FE0F} ok"), "\u{2764} ok");
+        let zalgo = format!("Z{}a", "\u{0301}".repeat(50));
+        assert_eq!(line(&zalgo), "Z\u{0301}\u{0301}a");
+        assert!(
+            matches!(line("Zoe\u{0301}"), Cow::Borrowed(_)),
+            "one accent is left alone"
+        );
+    }
+
+    #[test]
+    fn every_line_is_as_wide_as_its_characters_say() {
+        use unicode_width::UnicodeWidthChar;
+        let nasty: String = (0u32..0x3_0000).step_by(7).filter_map(char::from_u32).collect();
+        let out = line(&nasty);
+        for c in out.chars() {
+            assert!(
+                !is_variation_selector(c) && !is_bidi_or_invisible(c) && !c.is_control(),
+                "{:x}",
+                c as u32
+            );
+            assert!(c.width().is_some());
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod form_snapshots;
 mod form_state;
 mod headless;
 mod hostile;
+mod hostile_text;
 mod import;
 mod inbox_daily;
 mod inbox_e2e;

@@ -311,10 +311,10 @@ fn table_row(lead: &Lead, width: usize) -> String {
 fn cells(values: &[&str], width: usize) -> String {
     let mut line = String::new();
     for (i, value) in values.iter().enumerate() {
-        let w = COLUMNS
-            .get(i)
-            .copied()
-            .unwrap_or_else(|| width.saturating_sub(line.chars().count()));
+        let used = unicode_width::UnicodeWidthStr::width(line.as_str());
+        let left = width.saturating_sub(used);
+        // A narrow terminal gets the columns that fit, the last one cut.
+        let w = COLUMNS.get(i).map_or(left, |&w| w.min(left));
         if w == 0 {
             break;
         }

@@ -273,7 +273,7 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
     let lines: Vec<Line> = match list.pages() {
         _ if app.search_query().is_some() && !list.leads().is_empty() => vec![
             Line::styled(
-                format!("No loaded lead matches “{}”", app.search_query().unwrap_or("")),
+                format!("No loaded lead matches “{}”", fit(app.search_query().unwrap_or(""), 40)),
                 look.title(false),
             ),
             Line::raw(""),

@@ -2,8 +2,11 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// `s` cut to `width` columns, ending in "…" when cut.
+/// `s` cut to `width` columns, ending in "…" when cut. Passed through the sanitiser first (a no-op for
+/// text that already was), so whatever is fitted into a column is as wide as its characters say.
 pub fn fit(s: &str, width: usize) -> String {
+    let s = crate::sanitize::line(s);
+    let s = s.as_ref();
     if s.width() <= width {
         return s.to_string();
     }
