@@ -1,11 +1,20 @@
 //! Every refusal the sandbox sends: a status and a JSON `{"error": …}` body, `details` on validation
 //! failures and `Retry-After` on 429.
+//!
+//! A validation answer carries at most [`MAX_DETAILS`] details, and a `field` that echoes a name the client
+//! chose (an unknown body key, an unknown custom field) is cut to [`MAX_DETAIL_FIELD_CHARS`] characters, so a
+//! body of a hundred thousand made-up keys, or one key of a mebibyte, gets a small answer.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use novala_leads::types::{ErrorBody, FieldDetail};
+
+/// The most `details` one validation answer lists; the rest are dropped.
+pub const MAX_DETAILS: usize = 50;
+/// The longest `field` a detail names, in characters; a longer one is cut and ends in `…`.
+pub const MAX_DETAIL_FIELD_CHARS: usize = 120;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {
@@ -27,7 +36,15 @@ impl Refusal {
         Refusal::new(StatusCode::BAD_REQUEST, error)
     }
 
-    pub fn validation(details: Vec<FieldDetail>) -> Refusal {
+    /// A 400 "Validation failed" with the first [`MAX_DETAILS`] of `details`, their field names cut to length.
+    pub fn validation(mut details: Vec<FieldDetail>) -> Refusal {
+        details.truncate(MAX_DETAILS);
+        for detail in &mut details {
+            if let Some((cut, _)) = detail.field.char_indices().nth(MAX_DETAIL_FIELD_CHARS) {
+                detail.field.truncate(cut);
+                detail.field.push('…');
+            }
+        }
         Refusal {
             status: StatusCode::BAD_REQUEST,
             body: ErrorBody {
@@ -68,5 +85,40 @@ impl IntoResponse for Refusal {
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detail(field: &str) -> FieldDetail {
+        FieldDetail {
+            field: field.into(),
+            message: "is wrong".into(),
+        }
+    }
+
+    #[test]
+    fn validation_answers_list_at_most_fifty_details_with_short_field_names() {
+        let many: Vec<FieldDetail> = (0..500).map(|i| detail(&format!("f{i}"))).collect();
+        let refusal = Refusal::validation(many);
+        assert_eq!(refusal.status, StatusCode::BAD_REQUEST);
+        let details = refusal.body.details.unwrap();
+        assert_eq!(details.len(), MAX_DETAILS);
+        assert_eq!(details[0].field, "f0");
+        assert_eq!(details[MAX_DETAILS - 1].field, format!("f{}", MAX_DETAILS - 1));
+
+        let long = format!("customFields.{}", "é".repeat(100_000));
+        let details = Refusal::validation(vec![detail(&long), detail("firstName")])
+            .body
+            .details
+            .unwrap();
+        assert_eq!(details[0].field.chars().count(), MAX_DETAIL_FIELD_CHARS + 1);
+        assert!(details[0].field.starts_with("customFields.é") && details[0].field.ends_with('…'));
+        assert_eq!(details[1].field, "firstName");
+        let exact = "x".repeat(MAX_DETAIL_FIELD_CHARS);
+        let details = Refusal::validation(vec![detail(&exact)]).body.details.unwrap();
+        assert_eq!(details[0].field, exact, "a name at the limit is kept whole");
     }
 }

@@ -2,6 +2,13 @@
 //!
 //! The raw JSON types are checked first (so `"firstName": 5` is a field error, not a decoding failure), then
 //! the shared create rules of [`novala_leads::rules`] run on what typed correctly.
+//!
+//! What one create may store is bounded: the text fields and custom field values by the shared rules (text
+//! custom fields at most 1,000 characters), the whole body by [`crate::server::MAX_BODY_BYTES`], and
+//! `attribution`, which the shared rules leave free-form, here: at most [`MAX_ATTRIBUTION_KEYS`] keys, each key
+//! at most [`MAX_ATTRIBUTION_KEY_CHARS`] characters and each value at most [`MAX_ATTRIBUTION_VALUE_CHARS`]
+//! (counted in Unicode characters, like every length of the contract). A refusal names `attribution` for the
+//! count and for a key too long (the key is not echoed back), and `attribution.<key>` for a bad value.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +21,13 @@ use novala_leads::types::{FieldDetail, Lead, LeadSource, LeadStatus, NewLead};
 
 const SERVER_FIELDS: [&str; 3] = ["id", "status", "createdAt"];
 
+/// The most keys an `attribution` object may have.
+pub const MAX_ATTRIBUTION_KEYS: usize = 50;
+/// The longest `attribution` key, in characters.
+pub const MAX_ATTRIBUTION_KEY_CHARS: usize = 100;
+/// The longest `attribution` value, in characters.
+pub const MAX_ATTRIBUTION_VALUE_CHARS: usize = 1_000;
+
 fn detail(field: impl Into<String>, message: impl Into<String>) -> FieldDetail {
     FieldDetail {
         field: field.into(),
@@ -24,6 +38,41 @@ fn detail(field: impl Into<String>, message: impl Into<String>) -> FieldDetail {
 /// A field a client may send: the text fields of the create rules, plus the source, attribution and custom fields.
 fn is_client_field(key: &str) -> bool {
     TextField::ALL.iter().any(|f| f.wire_name() == key) || matches!(key, "source" | "attribution" | "customFields")
+}
+
+/// The string values of an `attribution` object within the limits; every problem goes to `details`.
+fn check_attribution(map: &Map<String, Value>, details: &mut Vec<FieldDetail>) -> BTreeMap<String, String> {
+    if map.len() > MAX_ATTRIBUTION_KEYS {
+        details.push(detail(
+            "attribution",
+            format!("must have at most {MAX_ATTRIBUTION_KEYS} keys"),
+        ));
+    }
+    let mut long_key = false;
+    let mut attribution = BTreeMap::new();
+    for (k, v) in map {
+        if k.chars().count() > MAX_ATTRIBUTION_KEY_CHARS {
+            long_key = true;
+            continue;
+        }
+        match v {
+            Value::String(s) if s.chars().count() > MAX_ATTRIBUTION_VALUE_CHARS => details.push(detail(
+                format!("attribution.{k}"),
+                format!("must be at most {MAX_ATTRIBUTION_VALUE_CHARS} characters"),
+            )),
+            Value::String(s) => {
+                attribution.insert(k.clone(), s.clone());
+            }
+            _ => details.push(detail(format!("attribution.{k}"), "must be a string")),
+        }
+    }
+    if long_key {
+        details.push(detail(
+            "attribution",
+            format!("keys must be at most {MAX_ATTRIBUTION_KEY_CHARS} characters"),
+        ));
+    }
+    attribution
 }
 
 /// Parses and checks a create body against the tenant's custom fields.
@@ -71,18 +120,7 @@ pub fn parse_new_lead(body: &[u8], defs: &[CustomFieldDef]) -> Result<NewLead, V
     }
     match object.get("attribution") {
         None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
-            let mut attribution = BTreeMap::new();
-            for (k, v) in map {
-                match v {
-                    Value::String(s) => {
-                        attribution.insert(k.clone(), s.clone());
-                    }
-                    _ => typed.push(detail(format!("attribution.{k}"), "must be a string")),
-                }
-            }
-            lead.attribution = Some(attribution);
-        }
+        Some(Value::Object(map)) => lead.attribution = Some(check_attribution(map, &mut typed)),
         Some(_) => typed.push(detail("attribution", "must be an object of string values")),
     }
     match object.get("customFields") {
@@ -176,6 +214,35 @@ mod tests {
         );
         extra.sort();
         assert_eq!(extra, ["colour", "status"]);
+    }
+
+    #[test]
+    fn attribution_is_bounded_in_keys_key_length_and_value_length() {
+        let body = |attribution: Value| {
+            json!({"firstName": "A", "source": "mcp", "attribution": attribution,
+            "customFields": {"region": "emea"}})
+        };
+        let keys = |n: usize| Value::Object((0..n).map(|i| (format!("k{i}"), json!("v"))).collect());
+        let ok = parse_new_lead(
+            body(keys(MAX_ATTRIBUTION_KEYS)).to_string().as_bytes(),
+            &demo_custom_fields(),
+        );
+        assert_eq!(ok.unwrap().attribution.unwrap().len(), MAX_ATTRIBUTION_KEYS);
+        assert_eq!(fields(body(keys(MAX_ATTRIBUTION_KEYS + 1))), ["attribution"]);
+
+        let at_limits = json!({"k".repeat(MAX_ATTRIBUTION_KEY_CHARS): "é".repeat(MAX_ATTRIBUTION_VALUE_CHARS)});
+        assert!(parse_new_lead(body(at_limits).to_string().as_bytes(), &demo_custom_fields()).is_ok());
+        let long_key = json!({"k".repeat(MAX_ATTRIBUTION_KEY_CHARS + 1): "v", "utm_source": "x"});
+        let details = parse_new_lead(body(long_key).to_string().as_bytes(), &demo_custom_fields()).unwrap_err();
+        assert_eq!(details.len(), 1);
+        assert_eq!(details[0].field, "attribution");
+        assert!(details[0].message.contains("100 characters"), "{}", details[0].message);
+        assert_eq!(
+            fields(body(
+                json!({"utm_source": "é".repeat(MAX_ATTRIBUTION_VALUE_CHARS + 1), "ok": "x"})
+            )),
+            ["attribution.utm_source"]
+        );
     }
 
     #[test]

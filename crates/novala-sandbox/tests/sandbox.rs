@@ -5,4 +5,5 @@
 
 mod contract;
 mod fuzz;
+mod limits;
 mod support;
