@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod cursor;
 pub mod faults;
+pub mod guard;
 pub mod ratelimit;
 pub mod records;
 pub mod refusal;
@@ -73,6 +74,8 @@ pub struct SandboxOptions {
     pub seed: u64,
     pub rate_limit: Option<RateLimit>,
     pub faults: faults::FaultOptions,
+    /// How many requests are served at once; more wait for a slot (see [`guard`]).
+    pub max_in_flight: usize,
 }
 
 impl Default for SandboxOptions {
@@ -84,6 +87,7 @@ impl Default for SandboxOptions {
             seed: 1,
             rate_limit: None,
             faults: faults::FaultOptions::default(),
+            max_in_flight: guard::DEFAULT_MAX_IN_FLIGHT,
         }
     }
 }
@@ -116,6 +120,12 @@ impl SandboxOptions {
 
     pub fn faults(mut self, faults: faults::FaultOptions) -> Self {
         self.faults = faults;
+        self
+    }
+
+    /// At least 1.
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.max_in_flight = n.max(1);
         self
     }
 }
@@ -177,7 +187,8 @@ fn open_store(path: Option<&Path>) -> Result<Store, SandboxError> {
     Ok(Store::open(path)?)
 }
 
-/// Fault injection wraps everything else, so an injected fault looks like the whole server misbehaving.
+/// Fault injection wraps the routes and their layers, so an injected fault looks like the whole server
+/// misbehaving; only the guards ([`guard`]) come before it.
 fn with_faults(router: Router, options: &faults::FaultOptions) -> Router {
     if options.is_inert() {
         return router;
@@ -222,7 +233,10 @@ impl Sandbox {
             port: opts.port,
             source,
         })?;
-        let app = with_faults(server::router(state.clone()), &opts.faults);
+        let app = guard::guard(
+            with_faults(server::router(state.clone()), &opts.faults),
+            opts.max_in_flight,
+        );
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)

@@ -153,3 +153,81 @@ pub fn order_key(lead: &Value) -> (String, String) {
         lead["id"].as_str().unwrap().to_string(),
     )
 }
+
+/// An answer read off a raw connection: the status, the head's lines and the body (chunks joined).
+pub struct RawAnswer {
+    pub status: u16,
+    pub head: String,
+    pub body: Value,
+    pub raw: String,
+}
+
+impl RawAnswer {
+    /// The value of header `name` (lowercase), if the head has it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (k, v) = line.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+
+    /// The `error` string of a JSON error body, failing the test if there is none.
+    pub fn error(&self) -> &str {
+        self.body["error"].as_str().unwrap_or_else(|| {
+            panic!(
+                "no JSON `error` in a {} answer: {}\n{}",
+                self.status, self.head, self.raw
+            )
+        })
+    }
+}
+
+/// Sends `request` as it is over a new connection and reads the answer to the end: for what an HTTP client
+/// would not send (another Host, none, two, an absolute URI, HTTP/1.0). Ask for `Connection: close`.
+pub async fn raw_http(addr: std::net::SocketAddr, request: &[u8]) -> RawAnswer {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connects");
+    // A server that refuses early may close before it has read everything; its answer is still there to read.
+    let _ = stream.write_all(request).await;
+    let mut bytes = Vec::new();
+    // A reset after the answer leaves what was read so far.
+    let _ = stream.read_to_end(&mut bytes).await;
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no head in {:?}", String::from_utf8_lossy(&bytes)));
+    let head = String::from_utf8_lossy(&bytes[..split]).to_string();
+    let rest = &bytes[split + 4..];
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {head:?}"));
+    let chunked = head.lines().any(|l| {
+        l.to_ascii_lowercase().starts_with("transfer-encoding:") && l.to_ascii_lowercase().contains("chunked")
+    });
+    let raw = String::from_utf8_lossy(&if chunked { dechunk(rest) } else { rest.to_vec() }).to_string();
+    RawAnswer {
+        status,
+        body: serde_json::from_str(&raw).unwrap_or(Value::Null),
+        head,
+        raw,
+    }
+}
+
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
+        let size = std::str::from_utf8(&rest[..end])
+            .ok()
+            .and_then(|s| usize::from_str_radix(s.trim(), 16).ok())
+            .unwrap_or(0);
+        let data = &rest[end + 2..];
+        if size == 0 || data.len() < size {
+            break;
+        }
+        out.extend_from_slice(&data[..size]);
+        rest = data[size..].strip_prefix(b"\r\n").unwrap_or(&data[size..]);
+    }
+    out
+}
