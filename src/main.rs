@@ -314,7 +314,8 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
         alerts,
         poll_every_secs,
     } = prepared;
-    logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
+    let _log =
+        logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
 
     let state_path = state_dir
         .as_ref()
@@ -447,7 +448,7 @@ fn open_draft(app: &mut App, path: PathBuf) -> DraftFile {
 /// Runs a `leadbox leads` command; returns the exit code.
 async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<i32> {
     use leadbox::headless::{self, exit};
-    logging::to_file(&prepared.log_file)
+    let _log = logging::to_file(&prepared.log_file)
         .wrap_err_with(|| format!("could not open the log file {}", prepared.log_file.display()))?;
     // The sandbox must outlive the command, so it is held here.
     let (client, _sandbox) = match prepared.client {

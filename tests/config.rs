@@ -393,12 +393,13 @@ fn a_key_command_that_leaves_something_running_is_not_waited_for() {
 fn a_key_commands_output_is_the_key_and_appears_nowhere_else() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("leadbox.log");
-    leadbox::logging::to_file(&log).unwrap();
+    let guard = leadbox::logging::to_file(&log).unwrap();
     let key = secret::run_key_command("acme", "printf 'sk_live_FROMPASS\\n'", Duration::from_secs(10)).unwrap();
     assert_eq!(key.expose(), "sk_live_FROMPASS");
     assert!(!format!("{key:?} {key}").contains("FROMPASS"));
     assert_eq!(key.origin(), "key_command printf");
     tracing::info!(?key, "a key was read");
+    drop(guard);
     let logged = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(!logged.contains("FROMPASS"), "{logged}");
 }

@@ -178,3 +178,45 @@ async fn an_error_with_endless_details_and_text_is_cut_to_size() {
     assert!(error.field_details().len() <= 50, "{}", error.field_details().len());
     assert!(error.to_string().len() < 20_000, "{}", error.to_string().len());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn escape_sequences_from_the_server_reach_the_log_file_as_text_never_as_bytes() {
+    let (addr, _) = serve(|| {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"error": "down\u{1b}]0;pwned\u{7}\u{1b}]52;c;Zm9v\u{7}\u{202e}"})),
+        )
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("logs").join("leadbox.log");
+    let out = Command::new(env!("CARGO_BIN_EXE_leadbox"))
+        .args(["--api-url", &format!("http://{addr}/api/v1"), "--log-file"])
+        .arg(&log)
+        .args(["leads", "list"])
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("NOVALA_SECRET_KEY", "sk_test_hostile")
+        .env("LEADBOX_LOG", "debug")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{202e}'), "{stderr:?}");
+    let logged = std::fs::read(&log).unwrap();
+    let text = String::from_utf8_lossy(&logged);
+    assert!(text.contains("request failed"), "the failure is logged: {text}");
+    assert!(text.contains("\\u{1b}]0;pwned"), "written out as text: {text}");
+    assert!(
+        !logged.contains(&0x1b) && !logged.contains(&0x07),
+        "no escape byte in the log"
+    );
+    assert!(!text.contains('\u{202e}'));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}
