@@ -37,10 +37,10 @@ pub use ratelimit::RateLimit;
 pub use standalone::run_standalone;
 pub use store::{ListFilter, Store, StoreError};
 
-use auth::KeyRing;
+use auth::{KeyRing, SandboxKeys};
 use cursor::CursorKey;
 use ratelimit::RateLimiter;
-use seed::{DEMO_TENANT, RIVAL_TENANT, SeedKeys};
+use seed::{DEMO_TENANT, RIVAL_TENANT};
 use server::AppState;
 
 /// Where the sandbox's keys say they came from, in errors and logs (never the key itself).
@@ -52,6 +52,8 @@ pub enum SandboxError {
     Store(#[from] StoreError),
     #[error("could not create the sandbox's directory {}: {source}", path.display())]
     CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("could not create the sandbox's database file {}: {source}", path.display())]
+    CreateFile { path: PathBuf, source: std::io::Error },
     #[error("could not listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
     #[error("the sandbox server failed: {0}")]
@@ -70,7 +72,7 @@ pub struct SandboxOptions {
     pub port: u16,
     /// How many demo leads an empty database is seeded with.
     pub seed_leads: usize,
-    /// The seed of the demo data (and of the demo keys) of an empty database.
+    /// The seed of the demo data of an empty database. (The keys are random, whatever the seed.)
     pub seed: u64,
     pub rate_limit: Option<RateLimit>,
     pub faults: faults::FaultOptions,
@@ -134,7 +136,7 @@ impl SandboxOptions {
 pub struct Sandbox {
     addr: SocketAddr,
     state: Arc<AppState>,
-    keys: SeedKeys,
+    keys: SandboxKeys,
     seed: u64,
     profile: TenantProfile,
     other_profile: TenantProfile,
@@ -150,8 +152,13 @@ impl std::fmt::Debug for Sandbox {
     }
 }
 
-/// Opens the database, seeding it if it is new. Returns the seed it was created with and its cursor secret.
-fn prepare(conn: &mut rusqlite::Connection, seed: u64, seed_leads: usize) -> Result<(u64, [u8; 32]), StoreError> {
+/// Prepares an opened database, seeding it if it is new. Returns the seed it was created with, its cursor secret
+/// and its keys.
+fn prepare(
+    conn: &mut rusqlite::Connection,
+    seed: u64,
+    seed_leads: usize,
+) -> Result<(u64, [u8; 32], SandboxKeys), StoreError> {
     let secret = match store::meta_get(conn, "cursor_secret")? {
         Some(bytes) if bytes.len() == 32 => {
             let mut secret = [0u8; 32];
@@ -171,20 +178,86 @@ fn prepare(conn: &mut rusqlite::Connection, seed: u64, seed_leads: usize) -> Res
             seed
         }
     };
-    Ok((seed, secret))
+    let keys = auth::database_keys(conn)?;
+    Ok((seed, secret, keys))
 }
 
+/// Opens the database file at `path`, or a private in-memory one. The sandbox keeps its keys in the file, so on
+/// unix a file it creates is readable and writable by its owner only (0600), like the directories it creates
+/// for it (0700); SQLite gives the file's `-wal` and `-shm` companions the same mode. An existing file that
+/// others may read is narrowed to 0600 as well.
 fn open_store(path: Option<&Path>) -> Result<Store, SandboxError> {
     let Some(path) = path else {
         return Ok(Store::open_in_memory()?);
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| SandboxError::CreateDir {
+        private::create_dir(dir).map_err(|source| SandboxError::CreateDir {
             path: dir.to_path_buf(),
             source,
         })?;
     }
+    private::create_file(path).map_err(|source| SandboxError::CreateFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(Store::open(path)?)
+}
+
+/// Files and directories only their owner may read.
+mod private {
+    use std::io;
+    use std::path::Path;
+
+    #[cfg(unix)]
+    pub fn create_dir(dir: &Path) -> io::Result<()> {
+        use std::os::unix::fs::DirBuilderExt;
+        // The mode applies to the directories this creates; one that exists is left as it is.
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    }
+
+    #[cfg(not(unix))]
+    pub fn create_dir(dir: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(dir)
+    }
+
+    /// Creates an empty database file readable by its owner only (SQLite takes an empty file for an empty
+    /// database), or narrows an existing one and its companions.
+    #[cfg(unix)]
+    pub fn create_file(path: &Path) -> io::Result<()> {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let companions = ["-wal", "-shm", "-journal"].map(|suffix| {
+                    let mut name = path.as_os_str().to_owned();
+                    name.push(suffix);
+                    std::path::PathBuf::from(name)
+                });
+                for file in std::iter::once(path.to_path_buf()).chain(companions) {
+                    // Only regular files: a directory in the database's place fails to open later, as it should.
+                    let Ok(meta) = std::fs::metadata(&file) else { continue };
+                    if meta.is_file()
+                        && meta.permissions().mode() & 0o077 != 0
+                        && let Err(e) = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    {
+                        tracing::warn!(file = %file.display(), error = %e, "could not make the sandbox's database owner-only");
+                    }
+                }
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub fn create_file(_path: &Path) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Fault injection wraps the routes and their layers, so an injected fault looks like the whole server
@@ -206,8 +279,8 @@ impl Sandbox {
         let store = tokio::task::spawn_blocking(move || open_store(path.as_deref()))
             .await
             .map_err(|e| StoreError::Join(e.to_string()))??;
-        let (seed, secret) = store.run(move |c| prepare(c, seed_number, seed_leads)).await?;
-        let (tenants, keys) = store.run(|c| Ok((store::tenants(c)?, store::keys(c)?))).await?;
+        let (seed, secret, keys) = store.run(move |c| prepare(c, seed_number, seed_leads)).await?;
+        let (tenants, records) = store.run(|c| Ok((store::tenants(c)?, store::keys(c)?))).await?;
         let profiles: HashMap<String, TenantProfile> = tenants.into_iter().map(|t| (t.id, t.profile)).collect();
         let profile_of = |id: &str| {
             profiles
@@ -218,7 +291,7 @@ impl Sandbox {
         let (profile, other_profile) = (profile_of(DEMO_TENANT)?, profile_of(RIVAL_TENANT)?);
         let state = Arc::new(AppState {
             store,
-            keys: KeyRing::new(keys),
+            keys: KeyRing::new(records),
             profiles,
             cursors: CursorKey::new(secret),
             limiter: opts.rate_limit.map(RateLimiter::new),
@@ -252,7 +325,7 @@ impl Sandbox {
         Ok(Sandbox {
             addr,
             state,
-            keys: SeedKeys::for_seed(seed),
+            keys,
             seed,
             profile,
             other_profile,
@@ -270,7 +343,7 @@ impl Sandbox {
         format!("http://{}/api/v1", self.addr)
     }
 
-    /// The demo tenant's `sk_live_…` key, with both scopes.
+    /// The demo tenant's `sk_live_…` key, with both scopes. Random per database; the same file keeps it.
     pub fn secret_key(&self) -> ApiKey {
         ApiKey::new(&self.keys.demo_secret, KEY_ORIGIN)
     }

@@ -1,4 +1,5 @@
-//! Deterministic demo data: the same seed number gives the same tenants, roster, keys and leads.
+//! Deterministic demo data: the same seed number gives the same tenants, roster and leads. (Not the keys: those
+//! are random per database, see [`crate::auth`].)
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -13,9 +14,7 @@ use serde_json::{Value, json};
 use novala_leads::tenant::{CustomFieldDef, CustomFieldKind, Member, TenantProfile};
 use novala_leads::types::{Lead, LeadSource, LeadStatus};
 
-use super::auth::{derive_key, hash_key};
-use super::records::Scope;
-use super::records::{KeyRecord, TenantRecord};
+use super::records::TenantRecord;
 use super::store::{self, StoreError};
 
 pub const DEMO_TENANT: &str = "demo";
@@ -42,44 +41,6 @@ pub fn anchor() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 17, 0, 0)
         .single()
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
-}
-
-/// The keys of a database seeded with `seed`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SeedKeys {
-    /// Demo tenant, read and write.
-    pub demo_secret: String,
-    /// Demo tenant, read only.
-    pub demo_publishable: String,
-    /// Demo tenant, write only: a key missing the read scope.
-    pub demo_write_only: String,
-    /// The second tenant, read and write.
-    pub rival_secret: String,
-}
-
-impl SeedKeys {
-    pub fn for_seed(seed: u64) -> SeedKeys {
-        SeedKeys {
-            demo_secret: derive_key("sk_live_", seed, "demo/secret"),
-            demo_publishable: derive_key("pk_live_", seed, "demo/publishable"),
-            demo_write_only: derive_key("sk_live_", seed, "demo/write-only"),
-            rival_secret: derive_key("sk_live_", seed, "rival/secret"),
-        }
-    }
-
-    fn records(&self) -> Vec<KeyRecord> {
-        let record = |key: &str, tenant: &str, scopes: &[Scope]| KeyRecord {
-            hash: hash_key(key),
-            tenant_id: tenant.into(),
-            scopes: scopes.to_vec(),
-        };
-        vec![
-            record(&self.demo_secret, DEMO_TENANT, &[Scope::LeadRead, Scope::LeadWrite]),
-            record(&self.demo_publishable, DEMO_TENANT, &[Scope::LeadRead]),
-            record(&self.demo_write_only, DEMO_TENANT, &[Scope::LeadWrite]),
-            record(&self.rival_secret, RIVAL_TENANT, &[Scope::LeadRead, Scope::LeadWrite]),
-        ]
-    }
 }
 
 /// One custom field of every kind; `region` is required.
@@ -379,9 +340,9 @@ impl LeadGenerator {
     }
 }
 
-/// Creates both tenants, their keys and their leads in an empty database, in one transaction per table.
-/// Creates both tenants, their keys and their leads in an empty database, all in one transaction, so an
-/// interrupted seed leaves an empty database that the next start seeds again.
+/// Creates both tenants and their leads in an empty database, all in one transaction, so an interrupted seed
+/// leaves an empty database that the next start seeds again. The keys are not seeded: see
+/// [`crate::auth::database_keys`].
 pub fn seed_database(conn: &mut Connection, seed: u64, demo_leads: usize) -> Result<(), StoreError> {
     // The primary key's index still takes random insertions; a larger page cache keeps them in memory.
     conn.pragma_update(None, "cache_size", -256 * 1024)?;
@@ -389,9 +350,6 @@ pub fn seed_database(conn: &mut Connection, seed: u64, demo_leads: usize) -> Res
     let tenants = tenants(seed);
     for tenant in &tenants {
         store::insert_tenant(&tx, tenant)?;
-    }
-    for key in SeedKeys::for_seed(seed).records() {
-        store::insert_key(&tx, &key)?;
     }
     let [demo, rival] = tenants;
     store::drop_list_indexes(&tx)?;

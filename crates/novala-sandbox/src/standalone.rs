@@ -31,7 +31,11 @@ fn banner(sandbox: &Sandbox, db: Option<&Path>, count: u64) -> String {
         db.map_or_else(|| "in memory".to_string(), |p| p.display().to_string()),
         sandbox.seed()
     ));
-    out.push_str("Keys of the demo tenant:\n");
+    out.push_str(if db.is_some() {
+        "Keys of the demo tenant (random for this database, which keeps them; readable by you only):\n"
+    } else {
+        "Keys of the demo tenant (random, new on every start of an in-memory database):\n"
+    });
     out.push_str(&format!(
         "  secret       {}   (leads.lead.read, leads.lead.write)\n",
         sk.expose()
@@ -74,4 +78,19 @@ fn banner(sandbox: &Sandbox, db: Option<&Path>, count: u64) -> String {
     ));
     out.push_str("\nPress Ctrl-C to stop.\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_banner_shows_the_databases_own_keys() {
+        let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(0)).await.unwrap();
+        let text = banner(&sandbox, None, 0);
+        assert!(text.contains(sandbox.secret_key().expose()), "{text}");
+        assert!(text.contains(sandbox.publishable_key().expose()), "{text}");
+        assert!(text.contains("in memory"), "{text}");
+        assert!(!text.contains(sandbox.other_tenant_key().expose()));
+    }
 }

@@ -700,7 +700,7 @@ async fn answers_are_gzipped_for_clients_that_ask() {
 }
 
 #[tokio::test]
-async fn the_same_seed_gives_the_same_data_and_keys() {
+async fn the_same_seed_gives_the_same_data_but_each_database_its_own_random_keys() {
     let a = Sandbox::start(SandboxOptions::default().seed_leads(40).seed(9))
         .await
         .unwrap();
@@ -715,8 +715,14 @@ async fn the_same_seed_gives_the_same_data_and_keys() {
     }
     assert_eq!(all(&a).await, all(&b).await);
     assert_ne!(all(&a).await, all(&c).await);
-    assert_eq!(a.secret_key(), b.secret_key());
-    assert_ne!(a.secret_key(), c.secret_key());
+    for (x, y) in [(&a, &b), (&a, &c)] {
+        assert_ne!(x.secret_key(), y.secret_key());
+        assert_ne!(x.publishable_key(), y.publishable_key());
+        assert_ne!(x.write_only_key(), y.write_only_key());
+        assert_ne!(x.other_tenant_key(), y.other_tenant_key());
+    }
+    // One database's key opens nothing in another.
+    assert_eq!(get(&b, "/leads", a.secret_key().expose()).await.status, 401);
     assert_eq!(a.profile(), b.profile());
     assert_ne!(a.profile().roster, c.profile().roster);
 }
@@ -729,6 +735,12 @@ async fn a_database_file_keeps_its_leads_keys_and_cursors_across_restarts() {
         .await
         .unwrap();
     let key = first.secret_key();
+    let first_keys = [
+        first.secret_key(),
+        first.publishable_key(),
+        first.write_only_key(),
+        first.other_tenant_key(),
+    ];
     let page = get(&first, "/leads?limit=5", key.expose()).await;
     let cursor = page.body["nextCursor"].as_str().unwrap().to_string();
     assert_eq!(post_json(&first, key.expose(), &minimal()).await.status, 201);
@@ -748,11 +760,24 @@ async fn a_database_file_keeps_its_leads_keys_and_cursors_across_restarts() {
     )
     .await;
     assert_eq!(next.status, 200, "{}", next.raw);
-    // The database stores key hashes only.
-    second.shutdown().await;
-    let secret = key.expose().as_bytes();
-    for file in std::fs::read_dir(path.parent().unwrap()).unwrap() {
-        let stored = std::fs::read(file.unwrap().path()).unwrap();
-        assert!(!stored.windows(secret.len()).any(|w| w == secret));
+    assert_eq!(second.publishable_key(), first_keys[1]);
+    assert_eq!(second.write_only_key(), first_keys[2]);
+    assert_eq!(second.other_tenant_key(), first_keys[3]);
+    // The keys are in the file, so it (with its WAL while open) and the directory made for it are the owner's
+    // only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        let files: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .collect();
+        assert!(files.iter().any(|f| f.to_string_lossy().ends_with("-wal")), "{files:?}");
+        for file in files {
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
+        }
     }
+    second.shutdown().await;
 }

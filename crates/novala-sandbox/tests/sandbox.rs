@@ -5,5 +5,6 @@
 
 mod contract;
 mod fuzz;
+mod keys;
 mod limits;
 mod support;
