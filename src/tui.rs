@@ -56,10 +56,13 @@ struct TerminalGuard {
 
 impl TerminalGuard {
     fn enter(mouse: bool) -> io::Result<Self> {
-        // ratatui::init installs a panic hook that restores raw mode and the alternate screen before the
-        // previous hook (color-eyre's) prints the report; mouse and paste are undone by our own hook below.
-        let terminal = ratatui::try_init()?;
+        use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
+        // Our own panic hook (not ratatui::init's): a panic on this thread restores the terminal before the
+        // report; one on another thread must not restore it under a running inbox (see `install_panic_hook`).
         install_panic_hook();
+        enable_raw_mode()?;
+        execute!(io::stdout(), EnterAlternateScreen)?;
+        let terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
         execute!(io::stdout(), EnableBracketedPaste)?;
         // Without mouse capture the terminal keeps the mouse, so text can be selected by dragging.
         if mouse {
@@ -82,12 +85,59 @@ fn restore_modes() {
     let _ = out.flush();
 }
 
+/// The thread that owns the terminal; a panic there restores it before the report is printed.
+static TERMINAL_THREAD: std::sync::OnceLock<std::thread::ThreadId> = std::sync::OnceLock::new();
+/// A panic on another thread (a request task, the worker): said here, and the inbox ends on its own
+/// thread, restoring the terminal on the way out, then reports it.
+static BACKGROUND_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+static PANICKED: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
 fn install_panic_hook() {
+    if TERMINAL_THREAD.set(std::thread::current().id()).is_err() {
+        return;
+    }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore_modes();
-        previous(info);
+        if TERMINAL_THREAD.get() == Some(&std::thread::current().id()) {
+            restore_modes();
+            ratatui::restore();
+            previous(info);
+            return;
+        }
+        // Printing now would tear the frame, and restoring the terminal would leave the inbox drawing on
+        // the shell: the loop is told to end instead.
+        let report = crate::sanitize::line(&info.to_string()).into_owned();
+        tracing::error!(report = %report, "a background task panicked");
+        if let Ok(mut slot) = BACKGROUND_PANIC.lock() {
+            slot.get_or_insert(report);
+        }
+        PANICKED.notify_one();
     }));
+}
+
+/// What ends the inbox from outside: SIGTERM, SIGHUP (the terminal went away) and SIGINT sent by `kill`
+/// (Ctrl-C itself arrives as a key in raw mode). Each goes through the normal way out.
+#[cfg(unix)]
+fn quit_signals() -> io::Result<impl std::future::Future<Output = &'static str>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = hup.recv() => "SIGHUP",
+            _ = int.recv() => "SIGINT",
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn quit_signals() -> io::Result<impl std::future::Future<Output = &'static str>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    })
 }
 
 /// How the terminal is used.
@@ -128,6 +178,11 @@ pub async fn run(
     }
 
     let mut input = EventStream::new();
+    let signals = quit_signals()?;
+    tokio::pin!(signals);
+    let panicked = PANICKED.notified();
+    tokio::pin!(panicked);
+    let mut background_panic = false;
 
     let mut dirty = true;
     let mut ages_change_at = app.ages_change_after(app.now());
@@ -175,6 +230,14 @@ pub async fn run(
                     dirty |= !app.unchanged();
                 }
             }
+            signal = &mut signals => {
+                tracing::info!(signal, "quitting on a signal");
+                break;
+            }
+            _ = &mut panicked => {
+                background_panic = true;
+                break;
+            }
             // A deadline, not a fresh sleep per event: a stream of keys or answers must not starve the clock.
             _ = tokio::time::sleep_until(next_tick) => {
                 next_tick = tokio::time::Instant::now() + TICK;
@@ -187,6 +250,13 @@ pub async fn run(
     }
     keep_draft(&mut app, draft_file.as_mut());
     drop(guard);
+    let report = BACKGROUND_PANIC.lock().ok().and_then(|mut slot| slot.take());
+    if background_panic || report.is_some() {
+        return Err(color_eyre::eyre::eyre!(
+            "a background task of leadbox failed, so the inbox stopped (the draft is kept): {}",
+            report.unwrap_or_default()
+        ));
+    }
     Ok(app)
 }
 

@@ -584,3 +584,53 @@ async fn ctrl_e_hands_the_notes_to_the_editor_and_takes_them_back() {
     assert!(draft.contains("second line from the editor"), "{draft}");
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
+    for signal in ["-TERM", "-HUP", "-INT"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20))
+            .await
+            .expect("sandbox starts");
+        let cmd = stranger(dir.path(), &sandbox);
+        let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+            .await
+            .expect("spawned");
+        session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+        session.keys(b"n");
+        session.wait_for("the form", |s| s.contains("New lead"));
+        session.keys("Signalia".as_bytes());
+        session.wait_for("the typed name", |s| s.contains("Signalia"));
+        let before = session.bytes.lock().expect("bytes").len();
+        let pid = session.child.process_id().expect("a pid");
+        let sent = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let status = session.wait_exit();
+        assert!(status.success(), "{signal}: the normal way out: {status:?}");
+        let after = session.bytes.lock().expect("bytes")[before..].to_vec();
+        let written = String::from_utf8_lossy(&after);
+        for (what, sequence) in [
+            ("the alternate screen left", "\x1b[?1049l"),
+            ("mouse reporting off", "\x1b[?1000l"),
+            ("bracketed paste off", "\x1b[?2004l"),
+        ] {
+            assert!(written.contains(sequence), "{signal}: {what}: {written:?}");
+        }
+        assert!(!session.parser.lock().expect("parser lock").screen().alternate_screen());
+        let draft = std::fs::read_to_string(tenant_dir(dir.path()).join("draft.json")).expect("the draft is kept");
+        assert!(draft.contains("Signalia"), "{signal}: {draft}");
+
+        let cmd = stranger(dir.path(), &sandbox);
+        let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+            .await
+            .expect("spawned again");
+        session.wait_for("the kept draft", |s| s.contains("Unsent lead kept"));
+        session.keys(b"n");
+        session.wait_for("the form with the name", |s| s.contains("Signalia"));
+        let _ = session.child.kill();
+        sandbox.shutdown().await;
+    }
+}
