@@ -230,8 +230,12 @@ fn a_poll_asks_for_a_few_leads_and_for_a_full_page_at_once_when_all_were_new() {
     update(&mut app, listed(&poll, burst[..POLL_SIZE as usize].to_vec(), true));
     assert_eq!(app.list().len(), 110);
     assert!(app.next_wake() <= now() + Duration::seconds(30), "due at once");
-    let wide = poll_at(&mut app, 30_200);
+    let wide = single_list(&tick_at(&mut app, 30_200));
     assert_eq!(limit(&wide), Some(page_size), "a full page follows at once");
+    let ApiRequest::List { cursor, .. } = &wide else {
+        unreachable!()
+    };
+    assert!(cursor.is_some(), "from where the small poll ended");
     let mut page = burst.clone();
     page.extend(leads(0..85));
     update(&mut app, listed(&wide, page, true));
@@ -436,5 +440,65 @@ fn new_leads_of_the_chosen_view_ring_and_notify_others_stay_quiet() {
     assert!(
         alerts_after_poll(&mut app, vec![arrival(1)]).is_empty(),
         "off unless configured"
+    );
+}
+
+#[test]
+fn more_than_a_page_of_new_leads_between_two_polls_all_appear_by_following_the_cursors() {
+    let (mut app, _) = app_with(80, 24, 100, false);
+    // 250 leads arrived since the list loaded, newest first, then the leads already shown.
+    let mut server: Vec<Lead> = (1..=250).rev().map(arrival).collect();
+    server.extend(leads(0..100));
+    let page_of = |req: &ApiRequest| -> (Vec<Lead>, bool) {
+        let ApiRequest::List { query, cursor, .. } = req else {
+            unreachable!()
+        };
+        let start: usize = cursor
+            .as_deref()
+            .map_or(0, |c| c.trim_start_matches('c').parse().unwrap());
+        let end = (start + query.limit.unwrap() as usize).min(server.len());
+        (server[start..end].to_vec(), end < server.len())
+    };
+    let answer = |app: &mut App, req: &ApiRequest| {
+        let (data, more) = page_of(req);
+        let ApiRequest::List { id, cursor, query } = req else {
+            unreachable!()
+        };
+        let start: usize = cursor
+            .as_deref()
+            .map_or(0, |c| c.trim_start_matches('c').parse().unwrap());
+        let end = start + query.limit.unwrap() as usize;
+        update(
+            app,
+            Msg::Api(leadbox::api::worker::ApiEvent::Listed {
+                id: *id,
+                cursor: cursor.clone(),
+                result: Ok(leadbox::api::types::Page {
+                    data,
+                    next_cursor: more.then(|| format!("c{end}")),
+                    has_more: more,
+                }),
+            }),
+        );
+    };
+    let first = poll_at(&mut app, 30_000);
+    answer(&mut app, &first);
+    let mut requests = 1;
+    let mut t = 30_000;
+    loop {
+        t += 100;
+        let out = list_requests(&tick_at(&mut app, t));
+        let Some(next) = out.first() else { break };
+        answer(&mut app, next);
+        requests += 1;
+        assert!(requests < 30, "a few pages, not an endless walk");
+    }
+    assert_eq!(app.list().len(), 350, "every new lead, past the first page too");
+    let expected: Vec<String> = server.iter().map(|l| l.id.clone()).collect();
+    assert_eq!(ids(&app), expected, "newest first, each once");
+    assert_eq!(
+        requests,
+        1 + 240_usize.div_ceil(25),
+        "10, then full pages until one holds a lead already shown"
     );
 }

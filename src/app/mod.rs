@@ -1196,9 +1196,10 @@ impl App {
                 }
                 news |= self.note_assignees(&page.data);
                 let got = page.data.len();
+                let next = page.continuation().map(str::to_string);
                 let placed = self.list.insert_new(page.data, list_rows(self.height));
                 let added = placed.len();
-                self.poller.answered(got, added, self.now);
+                self.poller.answered(got, added, next.as_deref(), self.now);
                 self.unchanged = !news && added == 0;
                 if added > 0 {
                     self.refresh_shown(false);
@@ -1280,7 +1281,7 @@ impl App {
                     limit: Some(limit),
                     ..self.list.query().clone()
                 },
-                cursor: None,
+                cursor: self.poller.cursor().map(str::to_string),
             });
         }
         out

@@ -29,7 +29,15 @@ pub struct Poller {
     asked: u32,
     /// The next poll asks for a full page: the last one was all new.
     wide: bool,
+    /// The next poll follows this cursor: the full page before it was all new, so more may be behind it.
+    follow: Option<String>,
+    /// Pages followed in this burst, bounded by [`MAX_FOLLOWED`].
+    followed: u32,
 }
+
+/// How many pages one burst of new leads is followed for (at 100 a page): past that, the rest is found by
+/// reloading, and a server that keeps sending "new" leads cannot keep the poll going.
+pub const MAX_FOLLOWED: u32 = 50;
 
 impl Poller {
     pub fn new(every_secs: u32) -> Self {
@@ -40,6 +48,8 @@ impl Poller {
             last_error: None,
             asked: 0,
             wide: false,
+            follow: None,
+            followed: 0,
         }
     }
 
@@ -53,6 +63,8 @@ impl Poller {
         self.due = None;
         self.last_error = None;
         self.wide = false;
+        self.follow = None;
+        self.followed = 0;
         self.in_flight.take()
     }
 
@@ -84,12 +96,30 @@ impl Poller {
         self.restart_clock(now);
     }
 
-    /// The poll's answer held `got` leads, `added` of them new: when all were new and there may be more,
-    /// a full page is asked for at once.
-    pub fn answered(&mut self, got: usize, added: usize, now: DateTime<Utc>) {
-        let maybe_more = !self.wide && got > 0 && added == got && got >= self.asked as usize;
-        self.wide = maybe_more;
-        if maybe_more {
+    /// The cursor the next poll follows, when it continues a burst of new leads.
+    pub fn cursor(&self) -> Option<&str> {
+        self.follow.as_deref()
+    }
+
+    /// The poll's answer held `got` leads, `added` of them new, and `next` is its cursor: when all were
+    /// new and there may be more, the pages after it are asked for at once, full ones, until one brings a
+    /// lead already shown (or [`MAX_FOLLOWED`] pages).
+    pub fn answered(&mut self, got: usize, added: usize, next: Option<&str>, now: DateTime<Utc>) {
+        let all_new = got > 0 && added == got;
+        if !self.wide {
+            // The small poll was all new: full pages follow from where it ended.
+            self.wide = all_new && got >= self.asked as usize && next.is_some();
+            self.follow = if self.wide { next.map(str::to_string) } else { None };
+            self.followed = 0;
+        } else if all_new && self.followed < MAX_FOLLOWED && next.is_some() {
+            self.follow = next.map(str::to_string);
+            self.followed += 1;
+        } else {
+            self.wide = false;
+            self.follow = None;
+            self.followed = 0;
+        }
+        if self.wide {
             self.due = Some(now);
         }
     }
@@ -151,19 +181,64 @@ mod tests {
         assert_eq!(p.limit(5), 5, "never more than a page");
         p.sent(1, t(30), p.limit(100));
         assert!(p.take_answer(1));
-        p.answered(10, 9, t(31));
+        p.answered(10, 9, None, t(31));
         assert!(!p.is_due(t(31)), "one lead was known: nothing was missed");
         p.sent(2, t(60), p.limit(100));
         assert!(p.take_answer(2));
-        p.answered(10, 10, t(61));
+        p.answered(10, 10, Some("c10"), t(61));
         assert!(p.is_due(t(61)), "all new: there may be more, asked for at once");
-        assert_eq!(p.limit(100), 100);
+        assert_eq!(
+            (p.limit(100), p.cursor()),
+            (100, Some("c10")),
+            "a full page from where it ended"
+        );
         p.sent(3, t(61), p.limit(100));
         assert!(p.take_answer(3));
-        p.answered(100, 100, t(62));
-        assert!(!p.is_due(t(62)), "a full page is not followed by another");
+        p.answered(100, 100, None, t(62));
+        assert!(!p.is_due(t(62)), "the last page: nothing more to follow");
         assert_eq!(p.limit(100), POLL_SIZE);
         assert!(p.is_due(t(91)));
+    }
+
+    #[test]
+    fn a_burst_of_new_leads_is_followed_page_by_page_until_a_known_one_and_no_further_than_the_bound() {
+        let mut p = Poller::new(30);
+        p.restart_clock(t(0));
+        p.sent(1, t(30), p.limit(100));
+        p.take_answer(1);
+        p.answered(10, 10, Some("a"), t(30));
+        assert_eq!(
+            (p.limit(100), p.cursor()),
+            (100, Some("a")),
+            "a full page from where it ended"
+        );
+        p.sent(2, t(30), p.limit(100));
+        p.take_answer(2);
+        p.answered(100, 100, Some("b"), t(30));
+        assert!(p.is_due(t(30)));
+        assert_eq!(p.cursor(), Some("b"), "then the page after it");
+        p.sent(3, t(30), p.limit(100));
+        p.take_answer(3);
+        p.answered(100, 40, Some("c"), t(30));
+        assert_eq!(p.cursor(), None, "a known lead ends the burst");
+        assert!(!p.is_due(t(31)));
+
+        // A server whose every page is new under a new cursor is followed only so far.
+        let mut p = Poller::new(30);
+        p.restart_clock(t(0));
+        p.sent(1, t(30), p.limit(100));
+        p.take_answer(1);
+        p.answered(10, 10, Some("x"), t(30));
+        let mut pages = 0;
+        while p.is_due(t(30)) {
+            pages += 1;
+            p.sent(pages + 1, t(30), p.limit(100));
+            p.take_answer(pages + 1);
+            p.answered(100, 100, Some(&format!("c{pages}")), t(30));
+            assert!(pages <= u64::from(MAX_FOLLOWED) + 1, "bounded");
+        }
+        assert_eq!(pages, u64::from(MAX_FOLLOWED) + 1);
+        assert_eq!(p.limit(100), POLL_SIZE, "then small polls again");
     }
 
     #[test]
