@@ -163,3 +163,37 @@ proptest! {
         prop_assert_eq!(text.lines().count(), 2);
     }
 }
+
+#[test]
+fn a_server_sending_a_new_assignee_on_every_lead_leaves_the_assignee_pane_bounded() {
+    let mut app = App::new(settings(), now(), 120, 40);
+    let mut pending = app.start();
+    let mut n = 0usize;
+    // 56,000 leads, each assigned to someone never seen before.
+    while n < 56_000 {
+        let request = single_list(&pending);
+        let page: Vec<Lead> = (n..n + 100)
+            .map(|i| {
+                let mut l = crate::support::lead(i);
+                l.assigned_to = Some(format!("{:08x}-0000-4000-8000-{:012x}", i, i));
+                l.id = format!("hostile-{i}");
+                l
+            })
+            .collect();
+        n += 100;
+        pending = update(&mut app, listed(&request, page, true));
+        if pending
+            .iter()
+            .all(|r| !matches!(r, leadbox::api::worker::ApiRequest::List { .. }))
+        {
+            pending = update(&mut app, ch('G'));
+        }
+    }
+    assert!(app.list().len() >= 50_000, "{}", app.list().len());
+    assert_eq!(app.seen_assignees().len(), leadbox::app::MAX_SEEN_ASSIGNEES);
+    let options = app.assignee_options().len();
+    assert!(
+        options <= leadbox::app::MAX_SEEN_ASSIGNEES + 2 + settings().profile.roster.len(),
+        "{options}"
+    );
+}

@@ -33,6 +33,9 @@ use keymap::{Action, Context, Key, Keymap, Resolved};
 
 use std::collections::HashMap;
 
+/// The most assignees the assignee pane lists beyond the team.
+pub const MAX_SEEN_ASSIGNEES: usize = 500;
+
 use crate::store::state::Marks;
 use crate::ui::theme::Theme;
 pub use layout::list_rows;
@@ -116,6 +119,7 @@ pub struct App {
     unchanged: bool,
     /// Assignee ids seen in loaded leads, in the order first seen, across filter changes.
     seen_assignees: Vec<String>,
+    seen_assignee_set: std::collections::HashSet<String>,
     screen: Screen,
     focus: Focus,
     status_cursor: usize,
@@ -189,6 +193,7 @@ impl App {
             known: Vec::new(),
             drop_asked: None,
             seen_assignees: Vec::new(),
+            seen_assignee_set: std::collections::HashSet::new(),
             screen: Screen::List,
             focus: Focus::List,
             status_cursor: 0,
@@ -1168,13 +1173,17 @@ impl App {
         }
     }
 
-    /// Remembers every assignee met so far, in order of first sight, for the assignee filter.
-    /// Remembers the assignees of `leads` for the assignee pane; true when one was new.
+    /// Remembers the assignees of `leads` for the assignee pane, in order of first sight and at most
+    /// [`MAX_SEEN_ASSIGNEES`] of them (a list of thousands is no filter a rep scrolls, and a server sending a
+    /// new id on every lead must not make each key press slower); true when one was new.
     pub(in crate::app) fn note_assignees(&mut self, leads: &[Lead]) -> bool {
         let before = self.seen_assignees.len();
         for lead in leads {
+            if self.seen_assignees.len() >= MAX_SEEN_ASSIGNEES {
+                break;
+            }
             if let Some(a) = lead.assigned_to.as_ref().filter(|a| !a.is_empty())
-                && !self.seen_assignees.contains(a)
+                && self.seen_assignee_set.insert(a.clone())
             {
                 self.seen_assignees.push(a.clone());
             }
