@@ -624,3 +624,25 @@ async fn a_tenant_that_stays_rate_limited_after_the_retries_is_exit_6() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("429"));
 }
+
+#[cfg(unix)]
+#[test]
+fn the_data_directory_and_the_log_are_the_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    // An existing data directory readable by everyone is made private too.
+    let data = dir.path().join("data").join("leadbox");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = leadbox(dir.path())
+        .args(["leads", "list", "--limit", "1"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    let log = data.join("profiles").join("sandbox").join("leadbox.log");
+    assert_eq!(mode(&log), 0o600);
+    assert_eq!(mode(log.parent().unwrap()), 0o700);
+}

@@ -74,9 +74,26 @@ pub fn key_from_env(url: &str, read: impl Fn(&str) -> Option<String>) -> Result<
 
 /// The platform's data directory for leadbox (e.g. ~/.local/share/leadbox).
 pub fn data_dir() -> Result<PathBuf, ConfigError> {
-    directories::ProjectDirs::from("", "", "leadbox")
+    let dir = directories::ProjectDirs::from("", "", "leadbox")
         .map(|d| d.data_dir().to_path_buf())
-        .ok_or(ConfigError::NoDataDir)
+        .ok_or(ConfigError::NoDataDir)?;
+    make_private_dir(&dir);
+    Ok(dir)
+}
+
+/// Creates `dir` readable by its owner alone, or makes it so: it holds the rep's drafts, marks, logs and
+/// the sandbox's database. A failure here is left for the first file written in it to report.
+fn make_private_dir(dir: &Path) {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    let _ = builder.create(dir);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
 }
 
 /// Where the config file is read from: `--config`, else `LEADBOX_CONFIG`, else `config.toml` in the
