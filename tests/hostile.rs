@@ -220,3 +220,48 @@ async fn escape_sequences_from_the_server_reach_the_log_file_as_text_never_as_by
         assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_echoing_the_authorization_header_never_gets_the_key_into_an_error_or_the_log() {
+    let app = axum::Router::new().fallback(|headers: axum::http::HeaderMap| async move {
+        let auth = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (
+            StatusCode::FORBIDDEN,
+            axum::Json(
+                serde_json::json!({"error": format!("bad key {auth}"), "details": [{"field": auth, "message": auth}]}),
+            ),
+        )
+    });
+    let addr = novala_sandbox::testing::serve(app).await;
+    let key = "sk_live_ECHOED_SECRET_4242";
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("leadbox.log");
+    for args in [
+        &["leads", "list"][..],
+        &["leads", "create", "--first-name", "Ada", "--source", "web_form"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_leadbox"))
+            .args(["--api-url", &format!("http://{addr}/api/v1"), "--log-file"])
+            .arg(&log)
+            .args(args)
+            .env("HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("NOVALA_SECRET_KEY", key)
+            .env("LEADBOX_LOG", "trace")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(4), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("[redacted key]"), "{args:?}: {stderr}");
+        assert!(!stderr.contains(key) && !String::from_utf8_lossy(&out.stdout).contains(key));
+    }
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(!logged.is_empty());
+    assert!(!logged.contains(key), "{logged}");
+}

@@ -634,3 +634,66 @@ async fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
         sandbox.shutdown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_appears_in_no_frame_no_log_line_and_no_error_of_a_whole_session() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(120))
+        .await
+        .expect("sandbox starts");
+    let key = sandbox.secret_key().expose().to_string();
+    let mut cmd = stranger(dir.path(), &sandbox);
+    cmd.env("LEADBOX_LOG", "trace");
+    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
+        .await
+        .expect("spawned");
+    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    let pause = || std::thread::sleep(Duration::from_millis(150));
+    // Scroll, open a lead, search, filter, type a lead the tenant refuses (its required field is not
+    // configured here), open the outbox and the help, then quit.
+    for keys in [
+        &b"jjjjjjjjjj"[..],
+        b"G",
+        b"\r",
+        b"\x1b",
+        b"/an",
+        b"\x1b",
+        b"s",
+        b"\x1b",
+        b"n",
+        b"Keyfinder",
+        b"\x13",
+        b"\x1b[C",
+        b"\x13",
+    ] {
+        session.keys(keys);
+        pause();
+    }
+    session.wait_for("the tenant's refusal", |s| s.contains("region"));
+    for keys in [&b"\x1b"[..], b"y", b"O", b"\x1b", b"?", b"\x1b", b"q"] {
+        session.keys(keys);
+        pause();
+    }
+    let _ = session.child.kill();
+    let _ = session.child.wait();
+    std::thread::sleep(Duration::from_millis(200));
+    let written = session.bytes.lock().expect("bytes").clone();
+    assert!(written.len() > 10_000, "a real session: {} bytes", written.len());
+    assert!(
+        !String::from_utf8_lossy(&written).contains(&key),
+        "the key is in what was drawn"
+    );
+    let log = std::fs::read_to_string(dir.path().join("leadbox.log")).expect("the log");
+    assert!(log.contains("TRACE") || log.contains("DEBUG"), "everything was logged");
+    assert!(!log.contains(&key), "the key is in the log");
+    // Debug output of what holds the key.
+    let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
+    for text in [
+        format!("{client:?}"),
+        format!("{:?}", sandbox.secret_key()),
+        sandbox.secret_key().to_string(),
+    ] {
+        assert!(!text.contains(&key), "{text}");
+    }
+    sandbox.shutdown().await;
+}

@@ -426,7 +426,7 @@ impl NovalaClient {
                     .into_iter()
                     .take(MAX_DETAILS)
                     .map(|mut d| {
-                        d.field = cut(&d.field, 100);
+                        d.field = self.redact(&cut(&d.field, 100));
                         d.message = cut(&d.message, 200);
                         d.message = self.redact(&d.message);
                         d
