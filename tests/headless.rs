@@ -627,7 +627,7 @@ async fn a_tenant_that_stays_rate_limited_after_the_retries_is_exit_6() {
 
 #[cfg(unix)]
 #[test]
-fn the_data_directory_and_the_log_are_the_owners_alone() {
+fn the_data_directory_the_log_and_the_sandbox_database_are_the_owners_alone() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     // An existing data directory readable by everyone is made private too.
@@ -645,4 +645,9 @@ fn the_data_directory_and_the_log_are_the_owners_alone() {
     let log = data.join("profiles").join("sandbox").join("leadbox.log");
     assert_eq!(mode(&log), 0o600);
     assert_eq!(mode(log.parent().unwrap()), 0o700);
+    assert_eq!(
+        mode(&data.join("sandbox.sqlite3")),
+        0o600,
+        "the embedded sandbox's database"
+    );
 }

@@ -265,3 +265,48 @@ async fn a_server_echoing_the_authorization_header_never_gets_the_key_into_an_er
     assert!(!logged.is_empty());
     assert!(!logged.contains(key), "{logged}");
 }
+
+#[test]
+fn an_inbox_given_empty_pages_under_new_cursors_stops_asking_on_its_own() {
+    use leadbox::api::worker::{ApiEvent, ApiRequest};
+    use leadbox::app::{App, Msg, update};
+    let start = crate::support::now();
+    let mut app = App::new(crate::support::settings(), start, 120, 40);
+    let mut pending = app.start();
+    let mut walked = 0;
+    let mut n = 0;
+    // Fifteen seconds of ticks with no key pressed, every page empty but "more to come".
+    for step in 0..300 {
+        for request in std::mem::take(&mut pending) {
+            if let ApiRequest::List { id, cursor, .. } = request {
+                if cursor.is_some() {
+                    walked += 1;
+                }
+                n += 1;
+                pending.extend(update(
+                    &mut app,
+                    Msg::Api(ApiEvent::Listed {
+                        id,
+                        cursor,
+                        result: Ok(leadbox::api::types::Page {
+                            data: Vec::new(),
+                            next_cursor: Some(format!("c{n}")),
+                            has_more: true,
+                        }),
+                    }),
+                ));
+            }
+        }
+        pending.extend(update(
+            &mut app,
+            Msg::Tick {
+                now: start + chrono::Duration::milliseconds(50 * step),
+            },
+        ));
+    }
+    assert!(
+        walked <= novala_leads::paging::BARREN_PAGES,
+        "{walked} pages walked for nothing"
+    );
+    assert!(!app.list().has_more(), "the walk is over");
+}
