@@ -159,9 +159,13 @@ pub async fn run(
     let to_do = outbox.entries().len() - earlier;
     let progress =
         indicatif::ProgressBar::with_draw_target(Some(to_do as u64), indicatif::ProgressDrawTarget::stderr_with_hz(4));
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {per_sec}  eta {eta}  {msg}")
-    {
-        progress.set_style(style);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {rate}  eta {eta}  {msg}") {
+        progress.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.1} a second", state.per_sec());
+            },
+        ));
     }
     let mut keep = JournalKeep {
         journal,
