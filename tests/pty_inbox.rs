@@ -661,14 +661,18 @@ async fn the_key_appears_in_no_frame_no_log_line_and_no_error_of_a_whole_session
         b"s",
         b"\x1b",
         b"n",
-        b"Keyfinder",
-        b"\x13",
-        b"\x1b[C",
-        b"\x13",
     ] {
         session.keys(keys);
         pause();
     }
+    session.wait_for("the form", |s| s.contains("New lead"));
+    session.keys(b"Keyfinder");
+    session.wait_for("the typed name", |s| s.contains("Keyfinder"));
+    session.keys(b"\x13");
+    session.wait_for("the form's own check", |s| s.contains("is required"));
+    session.keys(b"\x1b[C");
+    session.wait_for("a source chosen", |s| !s.contains("choose…"));
+    session.keys(b"\x13");
     session.wait_for("the tenant's refusal", |s| s.contains("region"));
     for keys in [&b"\x1b"[..], b"y", b"O", b"\x1b", b"?", b"\x1b", b"q"] {
         session.keys(keys);
