@@ -101,6 +101,10 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
             }
             continue;
         }
+        if is_variation_selector(c) {
+            // Dropped, and not a character of its own: the marks around it still count as one run.
+            continue;
+        }
         run = 0;
         match c {
             '\n' if keep_newlines => out.push('\n'),
@@ -116,7 +120,6 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
             }
             c if c.is_control() => out.push(CONTROL_PLACEHOLDER),
             c if is_bidi_or_invisible(c) => out.push(FORMAT_PLACEHOLDER),
-            c if is_variation_selector(c) => {}
             c => out.push(c),
         }
     }
@@ -206,6 +209,13 @@ mod tests {
             matches!(line("Zoe\u{0301}"), Cow::Borrowed(_)),
             "one accent is left alone"
         );
+        let hidden = format!("Z{}", "\u{0301}\u{0301}\u{FE0F}".repeat(100));
+        assert_eq!(
+            line(&hidden),
+            "Z\u{0301}\u{0301}",
+            "a dropped selector does not restart the count"
+        );
+        assert_eq!(line(&line(&hidden)), line(&hidden), "clean text stays as it is");
     }
 
     #[test]

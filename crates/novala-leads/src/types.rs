@@ -109,9 +109,17 @@ pub mod rfc3339_millis {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
         let s = String::deserialize(deserializer)?;
-        DateTime::parse_from_rfc3339(&s)
+        let t = DateTime::parse_from_rfc3339(&s)
             .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| serde::de::Error::custom(format!("createdAt is not an RFC 3339 timestamp: {e}")))
+            .map_err(|e| serde::de::Error::custom(format!("createdAt is not an RFC 3339 timestamp: {e}")))?;
+        // Only a time that writes back as it was read: `0000-01-01T00:00:00+01:00` is in year -1 in UTC,
+        // which RFC 3339 cannot write, and a page kept with it could not be read again.
+        if !(0..=9999).contains(&chrono::Datelike::year(&t)) {
+            return Err(serde::de::Error::custom(format!(
+                "createdAt {s} is outside the years 0 to 9999"
+            )));
+        }
+        Ok(t)
     }
 }
 
@@ -356,6 +364,19 @@ mod tests {
         let back = serde_json::to_value(&lead).expect("encodes");
         assert_eq!(back["status"], "nurturing");
         assert_eq!(back["source"], "carrier_pigeon");
+    }
+
+    #[test]
+    fn a_time_outside_the_years_rfc_3339_can_write_is_refused() {
+        for at in ["0000-01-01T00:00:00+01:00", "9999-12-31T23:59:59.999-01:00"] {
+            let json = format!(r#"{{"id":"x","status":"new","createdAt":"{at}"}}"#);
+            let err = serde_json::from_str::<Lead>(&json).unwrap_err().to_string();
+            assert!(err.contains("outside the years 0 to 9999"), "{err}");
+        }
+        let edge = r#"{"id":"x","status":"new","createdAt":"0000-01-01T00:00:00Z"}"#;
+        let lead: Lead = serde_json::from_str(edge).unwrap();
+        let back: Lead = serde_json::from_str(&serde_json::to_string(&lead).unwrap()).unwrap();
+        assert_eq!(back, lead, "what is read is written back the same");
     }
 
     #[test]
