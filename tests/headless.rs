@@ -1,18 +1,8 @@
 //! The binary without a terminal (under cron, in a pipe) and the commands that only print.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-fn leadbox(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadbox"));
-    cmd.env("HOME", dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env_remove("NOVALA_SECRET_KEY")
-        .env_remove("NOVALA_API_URL")
-        .env_remove("LEADBOX_PROFILE")
-        .env_remove("LEADBOX_CONFIG");
-    cmd
-}
+use crate::support::leadbox_command as leadbox;
 
 #[test]
 fn without_a_terminal_the_inbox_says_so_in_one_plain_line() {

@@ -2,7 +2,7 @@
 //! the bound leadbox keeps against it. Every server here listens on 127.0.0.1.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -69,11 +69,8 @@ async fn a_gzip_bomb_is_cut_off_at_the_limit_and_not_asked_for_again() {
 
     // The whole program stays small while refusing it.
     let dir = tempfile::tempdir().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_leadbox"))
+    let child = crate::support::leadbox_command(dir.path())
         .args(["--api-url", &format!("http://{addr}/api/v1"), "leads", "list"])
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
         .env("NOVALA_SECRET_KEY", "sk_test_hostile")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -135,11 +132,8 @@ async fn a_proxy_in_the_environment_never_sees_requests_for_this_machine() {
     let (proxy, proxy_hits) = serve(|| StatusCode::BAD_GATEWAY).await;
     let dir = tempfile::tempdir().unwrap();
     let proxy_url = format!("http://{proxy}");
-    let out = Command::new(env!("CARGO_BIN_EXE_leadbox"))
+    let out = crate::support::leadbox_command(dir.path())
         .args(["--api-url", &sandbox.base_url(), "leads", "list", "--format", "jsonl"])
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
         .env("NOVALA_SECRET_KEY", sandbox.secret_key().expose())
         .env("http_proxy", &proxy_url)
         .env("HTTP_PROXY", &proxy_url)
@@ -191,13 +185,10 @@ async fn escape_sequences_from_the_server_reach_the_log_file_as_text_never_as_by
     .await;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("logs").join("leadbox.log");
-    let out = Command::new(env!("CARGO_BIN_EXE_leadbox"))
+    let out = crate::support::leadbox_command(dir.path())
         .args(["--api-url", &format!("http://{addr}/api/v1"), "--log-file"])
         .arg(&log)
         .args(["leads", "list"])
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
         .env("NOVALA_SECRET_KEY", "sk_test_hostile")
         .env("LEADBOX_LOG", "debug")
         .stdin(Stdio::null())
@@ -245,13 +236,10 @@ async fn a_server_echoing_the_authorization_header_never_gets_the_key_into_an_er
         &["leads", "list"][..],
         &["leads", "create", "--first-name", "Ada", "--source", "web_form"],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_leadbox"))
+        let out = crate::support::leadbox_command(dir.path())
             .args(["--api-url", &format!("http://{addr}/api/v1"), "--log-file"])
             .arg(&log)
             .args(args)
-            .env("HOME", dir.path())
-            .env("XDG_DATA_HOME", dir.path().join("data"))
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
             .env("NOVALA_SECRET_KEY", key)
             .env("LEADBOX_LOG", "trace")
             .stdin(Stdio::null())

@@ -8,18 +8,7 @@ use std::time::Duration;
 
 use novala_sandbox::Sandbox;
 
-fn leadbox(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadbox"));
-    cmd.env("HOME", dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env_remove("NOVALA_SECRET_KEY")
-        .env_remove("NOVALA_API_URL")
-        .env_remove("LEADBOX_PROFILE")
-        .env_remove("LEADBOX_CONFIG")
-        .stdin(Stdio::null());
-    cmd
-}
+use crate::support::leadbox_command as leadbox;
 
 /// `leadbox --api-url … leads import FILE ARGS` with the sandbox's key in NOVALA_SECRET_KEY.
 fn import(dir: &Path, sandbox: &Sandbox, file: &Path, args: &[&str]) -> Command {

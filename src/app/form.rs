@@ -810,21 +810,7 @@ impl Form {
             match (&field.slot, &field.kind) {
                 (Slot::Text(tf), _) => {
                     let value = field.text_value().filter(|v| !v.trim().is_empty()).map(str::to_string);
-                    let target = match tf {
-                        TextField::FirstName => {
-                            lead.first_name = value.unwrap_or_default();
-                            continue;
-                        }
-                        TextField::LastName => &mut lead.last_name,
-                        TextField::Email => &mut lead.email,
-                        TextField::Phone => &mut lead.phone,
-                        TextField::CompanyName => &mut lead.company_name,
-                        TextField::Channel => &mut lead.channel,
-                        TextField::Intent => &mut lead.intent,
-                        TextField::Notes => &mut lead.notes,
-                        TextField::AssignedTo => &mut lead.assigned_to,
-                    };
-                    *target = value;
+                    rules::set_text(&mut lead, *tf, value);
                 }
                 (Slot::Source, FieldKind::Choice(c)) => {
                     if let Some(v) = c.value() {

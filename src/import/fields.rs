@@ -110,24 +110,7 @@ impl Cells<'_> {
                 let who = text_of(value)?;
                 lead.assigned_to = Some(crate::app::views::assignee_id(&who, self.me, self.tenant)?);
             }
-            Target::Text(field) => {
-                let text = text_of(value)?;
-                let slot = match field {
-                    TextField::FirstName => {
-                        lead.first_name = text;
-                        return Ok(());
-                    }
-                    TextField::LastName => &mut lead.last_name,
-                    TextField::Email => &mut lead.email,
-                    TextField::Phone => &mut lead.phone,
-                    TextField::CompanyName => &mut lead.company_name,
-                    TextField::Channel => &mut lead.channel,
-                    TextField::Intent => &mut lead.intent,
-                    TextField::Notes => &mut lead.notes,
-                    TextField::AssignedTo => &mut lead.assigned_to,
-                };
-                *slot = Some(text);
-            }
+            Target::Text(field) => crate::rules::set_text(lead, *field, Some(text_of(value)?)),
             Target::Source => {
                 let text = text_of(value)?;
                 let wire = folded(&text).replace(['.'], "");

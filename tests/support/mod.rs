@@ -348,3 +348,20 @@ pub async fn pump(app: &mut App, worker: &mut WorkerHandle, requests: Vec<ApiReq
         send(next, &mut outstanding);
     }
 }
+
+/// The leadbox binary with a home, data and config directory of its own under `dir`, none of the
+/// variables that choose a tenant, and no input: what a script or cron job would run.
+// Not every module of the test binary that includes this file calls it.
+#[allow(dead_code)]
+pub fn leadbox_command(dir: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_leadbox"));
+    cmd.env("HOME", dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env_remove("NOVALA_SECRET_KEY")
+        .env_remove("NOVALA_API_URL")
+        .env_remove("LEADBOX_PROFILE")
+        .env_remove("LEADBOX_CONFIG")
+        .stdin(std::process::Stdio::null());
+    cmd
+}

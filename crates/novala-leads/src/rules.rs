@@ -66,6 +66,40 @@ impl TextField {
     }
 }
 
+/// The value of `field` in `lead` (the first name as it is, even empty).
+pub fn text_of(lead: &NewLead, field: TextField) -> Option<&str> {
+    match field {
+        TextField::FirstName => Some(lead.first_name.as_str()),
+        TextField::LastName => lead.last_name.as_deref(),
+        TextField::Email => lead.email.as_deref(),
+        TextField::Phone => lead.phone.as_deref(),
+        TextField::CompanyName => lead.company_name.as_deref(),
+        TextField::Channel => lead.channel.as_deref(),
+        TextField::Intent => lead.intent.as_deref(),
+        TextField::Notes => lead.notes.as_deref(),
+        TextField::AssignedTo => lead.assigned_to.as_deref(),
+    }
+}
+
+/// Sets `field` of `lead` to `value` (`None` leaves an optional field out and the first name empty).
+pub fn set_text(lead: &mut NewLead, field: TextField, value: Option<String>) {
+    let slot = match field {
+        TextField::FirstName => {
+            lead.first_name = value.unwrap_or_default();
+            return;
+        }
+        TextField::LastName => &mut lead.last_name,
+        TextField::Email => &mut lead.email,
+        TextField::Phone => &mut lead.phone,
+        TextField::CompanyName => &mut lead.company_name,
+        TextField::Channel => &mut lead.channel,
+        TextField::Intent => &mut lead.intent,
+        TextField::Notes => &mut lead.notes,
+        TextField::AssignedTo => &mut lead.assigned_to,
+    };
+    *slot = value;
+}
+
 /// Checks one text field's value; `None` means it passes. An empty value counts as absent.
 pub fn check_text(field: TextField, value: &str) -> Option<String> {
     if value.trim().is_empty() {
@@ -218,19 +252,8 @@ pub fn check_custom_fields<'a>(
 /// Every rule violation of a typed new lead, in field order.
 pub fn validate_new_lead(lead: &NewLead, defs: &[CustomFieldDef]) -> Vec<FieldDetail> {
     let mut out = Vec::new();
-    let fields = [
-        (TextField::FirstName, Some(lead.first_name.as_str())),
-        (TextField::LastName, lead.last_name.as_deref()),
-        (TextField::Email, lead.email.as_deref()),
-        (TextField::Phone, lead.phone.as_deref()),
-        (TextField::CompanyName, lead.company_name.as_deref()),
-        (TextField::Channel, lead.channel.as_deref()),
-        (TextField::Intent, lead.intent.as_deref()),
-        (TextField::Notes, lead.notes.as_deref()),
-        (TextField::AssignedTo, lead.assigned_to.as_deref()),
-    ];
-    for (field, value) in fields {
-        if let Some(message) = check_text(field, value.unwrap_or("")) {
+    for field in TextField::ALL {
+        if let Some(message) = check_text(field, text_of(lead, field).unwrap_or("")) {
             out.push(FieldDetail {
                 field: field.wire_name().into(),
                 message,
