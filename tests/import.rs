@@ -256,17 +256,18 @@ async fn a_profile_names_custom_fields_by_label_and_assignees_by_name() {
     sandbox.shutdown().await;
 }
 
+/// A sandbox answering 15 ms late, so an import of a few hundred rows can be stopped while creates are out.
+async fn slow_sandbox() -> Sandbox {
+    let faults = novala_sandbox::faults::FaultOptions::none().latency(Duration::from_millis(15));
+    Sandbox::start(novala_sandbox::SandboxOptions::default().seed_leads(10).faults(faults))
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_import_killed_halfway_and_run_again_creates_every_row_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
-    // Slow enough answers that the kill lands mid-import, with creates out.
-    let sandbox = Sandbox::start(
-        novala_sandbox::SandboxOptions::default()
-            .seed_leads(10)
-            .faults(novala_sandbox::faults::FaultOptions::none().latency(Duration::from_millis(15))),
-    )
-    .await
-    .unwrap();
+    let sandbox = slow_sandbox().await;
     let rows = 300;
     let file = dir.path().join("big.csv");
     std::fs::write(&file, rows_csv(rows, "kill.test")).unwrap();
@@ -370,13 +371,7 @@ async fn under_20_percent_faults_every_row_is_created_once_or_reported_unknown_n
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_finishes_what_is_out_reports_and_the_same_command_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    let sandbox = Sandbox::start(
-        novala_sandbox::SandboxOptions::default()
-            .seed_leads(10)
-            .faults(novala_sandbox::faults::FaultOptions::none().latency(Duration::from_millis(15))),
-    )
-    .await
-    .unwrap();
+    let sandbox = slow_sandbox().await;
     let rows = 300;
     let file = dir.path().join("term.csv");
     std::fs::write(&file, rows_csv(rows, "term.test")).unwrap();
