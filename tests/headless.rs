@@ -287,7 +287,7 @@ async fn golden_sandbox() -> (novala_sandbox::Sandbox, Vec<String>) {
             .insert("region".into(), serde_json::json!(["emea", "amer", "apac"][i]));
         if i == 1 {
             lead.custom_fields
-                .insert("interests".into(), serde_json::json!(["crm", "api"]));
+                .insert("interests".into(), serde_json::json!(["crm", "analytics"]));
             lead.attribution = Some([("utm_source".to_string(), "fair".to_string())].into());
         }
         let at = chrono::DateTime::parse_from_rfc3339(&format!("2026-03-0{}T09:30:00.250Z", i + 1))
@@ -352,7 +352,7 @@ async fn each_format_of_list_and_get_matches_its_golden_file() {
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     assert_eq!(&rows[0][col("notes")], "met at the fair,\nwants a demo");
     assert_eq!(&rows[1][col("lastName")], "O'Neil, Jr.");
-    assert_eq!(&rows[1][col("customFields.interests")], "crm; api");
+    assert_eq!(&rows[1][col("customFields.interests")], r#"["crm","analytics"]"#);
     assert_eq!(&rows[1][col("attribution")], "{\"utm_source\":\"fair\"}");
     sandbox.shutdown().await;
 }
@@ -640,4 +640,65 @@ fn the_data_directory_the_log_and_the_sandbox_database_are_the_owners_alone() {
         0o600,
         "the embedded sandbox's database"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_csv_export_imports_into_another_tenant_with_every_value_it_can_carry() {
+    use leadbox::api::types::{Lead, ListQuery};
+    let dir = tempfile::tempdir().unwrap();
+    let (from, _) = golden_sandbox().await;
+    let to = novala_sandbox::Sandbox::start(novala_sandbox::SandboxOptions::default().seed_leads(0))
+        .await
+        .unwrap();
+    let out = leads_cmd(
+        dir.path(),
+        &from.base_url(),
+        from.secret_key().expose(),
+        &["list", "--all", "--format", "csv"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let file = dir.path().join("export.csv");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let out = leads_cmd(
+        dir.path(),
+        &to.base_url(),
+        to.secret_key().expose(),
+        &["import", file.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("columns id, createdAt, status are left out"), "{err}");
+    let page = |sandbox: &novala_sandbox::Sandbox| {
+        let client = leadbox::api::NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).unwrap();
+        async move { client.list(&ListQuery::default(), None).await.unwrap().data }
+    };
+    let (mut sent, mut arrived): (Vec<Lead>, Vec<Lead>) = (page(&from).await, page(&to).await);
+    assert_eq!(arrived.len(), 3);
+    let key = |l: &Lead| l.email.clone();
+    sent.sort_by_key(key);
+    arrived.sort_by_key(key);
+    for (a, b) in sent.iter().zip(&arrived) {
+        assert_eq!(
+            (
+                &a.first_name,
+                &a.last_name,
+                &a.email,
+                &a.company_name,
+                &a.notes,
+                &a.source
+            ),
+            (
+                &b.first_name,
+                &b.last_name,
+                &b.email,
+                &b.company_name,
+                &b.notes,
+                &b.source
+            )
+        );
+        assert_eq!(a.custom_fields, b.custom_fields);
+        assert_eq!(a.attribution, b.attribution);
+    }
+    from.shutdown().await;
+    to.shutdown().await;
 }

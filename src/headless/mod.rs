@@ -137,12 +137,7 @@ fn csv_values(lead: &Lead, custom_keys: &[String]) -> Vec<String> {
         values.push(match lead.custom_fields.get(key) {
             None | Some(serde_json::Value::Null) => String::new(),
             Some(serde_json::Value::String(s)) => s.clone(),
-            // A list as its items joined with `; `, the way an import reads it back.
-            Some(serde_json::Value::Array(items)) => items
-                .iter()
-                .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
-                .collect::<Vec<_>>()
-                .join("; "),
+            // Anything but text as JSON (`["crm","api"]`, `1200`, `true`), which an import reads back.
             Some(other) => other.to_string(),
         });
     }

@@ -95,6 +95,12 @@ pub async fn run(
     let format = args.input_format.unwrap_or_else(|| InputFormat::of(&args.file));
     let contents = reading.read(std::io::BufReader::new(file), format);
     let name = args.file.display().to_string();
+    if !contents.left_out.is_empty() {
+        say(&format!(
+            "{name}: columns {} are left out: the tenant sets them for each lead it creates",
+            crate::sanitize::line(&contents.left_out.join(", "))
+        ));
+    }
     for problem in &contents.problems {
         say(&format!("{name}: {problem}"));
     }

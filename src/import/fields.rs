@@ -20,6 +20,18 @@ pub enum Target {
     Attribution(String),
     /// Left out on purpose (`--map column=-`, or the error column of a refused-rows file).
     Skip,
+    /// A value the tenant gives every lead itself (`id`, `createdAt`, `status` of an exported file): left
+    /// out, and said once.
+    SetByTenant,
+    /// A `customFields` or `attribution` column holding a JSON object (as `leads list --format csv` writes
+    /// the custom fields without a column of their own).
+    Object(ObjectKind),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    CustomFields,
+    Attribution,
 }
 
 impl Target {
@@ -30,7 +42,9 @@ impl Target {
             Target::Source => "source".to_string(),
             Target::Custom(key) => format!("customFields.{key}"),
             Target::Attribution(key) => format!("attribution.{key}"),
-            Target::Skip => "-".to_string(),
+            Target::Skip | Target::SetByTenant => "-".to_string(),
+            Target::Object(ObjectKind::CustomFields) => "customFields".to_string(),
+            Target::Object(ObjectKind::Attribution) => "attribution".to_string(),
         }
     }
 }
@@ -76,6 +90,9 @@ pub fn target(name: &str, tenant: &TenantProfile) -> Option<Target> {
         "notes" | "note" => return text(TextField::Notes),
         "assignedto" | "assignee" | "owner" => return text(TextField::AssignedTo),
         "source" | "leadsource" => return Some(Target::Source),
+        "id" | "createdat" | "status" => return Some(Target::SetByTenant),
+        "customfields" => return Some(Target::Object(ObjectKind::CustomFields)),
+        "attribution" => return Some(Target::Object(ObjectKind::Attribution)),
         _ => {}
     }
     tenant
@@ -105,7 +122,27 @@ impl Cells<'_> {
             return Ok(());
         }
         match target {
-            Target::Skip => {}
+            Target::Skip | Target::SetByTenant => {}
+            Target::Object(kind) => {
+                let object = match value {
+                    Value::Object(map) => map.clone(),
+                    Value::String(text) => match serde_json::from_str::<Value>(text) {
+                        Ok(Value::Object(map)) => map,
+                        _ => return Err("must be a JSON object such as {\"key\": \"value\"}".to_string()),
+                    },
+                    _ => return Err("must be a JSON object".to_string()),
+                };
+                for (key, inner) in &object {
+                    let target = match kind {
+                        ObjectKind::CustomFields if crate::rules::is_custom_field_key(key) => {
+                            Target::Custom(key.clone())
+                        }
+                        ObjectKind::CustomFields => return Err(format!("`{key}` is not a custom field key")),
+                        ObjectKind::Attribution => Target::Attribution(key.clone()),
+                    };
+                    self.set(lead, &target, inner).map_err(|why| format!("{key}: {why}"))?;
+                }
+            }
             Target::Text(TextField::AssignedTo) => {
                 let who = text_of(value)?;
                 lead.assigned_to = Some(crate::app::views::assignee_id(&who, self.me, self.tenant)?);
@@ -130,7 +167,9 @@ impl Cells<'_> {
             Target::Custom(key) => {
                 let value = match self.tenant.custom_field(key) {
                     Some(def) => custom_value(def, value)?,
-                    None => value.clone(),
+                    // Without the field's kind, text stays text, but a cell written as a JSON list (as an
+                    // export writes a multi-select) is that list.
+                    None => json_list(value).unwrap_or_else(|| value.clone()),
                 };
                 lead.custom_fields.insert(key.clone(), value);
             }
@@ -157,6 +196,15 @@ fn text_of(value: &Value) -> Result<String, String> {
     }
 }
 
+/// A cell holding a JSON list (`["crm","api"]`) as that list.
+fn json_list(value: &Value) -> Option<Value> {
+    let text = value.as_str()?.trim();
+    if !text.starts_with('[') {
+        return None;
+    }
+    serde_json::from_str::<Value>(text).ok().filter(Value::is_array)
+}
+
 /// The JSON a custom field takes, from text as a spreadsheet holds it (`1,200.50`, `yes`, `a; b`) or from a
 /// JSON value already of the right kind. What the field's rules then refuse is for them to say.
 pub fn custom_value(def: &CustomFieldDef, value: &Value) -> Result<Value, String> {
@@ -178,6 +226,7 @@ pub fn custom_value(def: &CustomFieldDef, value: &Value) -> Result<Value, String
             "false" | "no" | "n" | "0" => Value::Bool(false),
             _ => return Err(format!("must be true or false (not `{text}`)")),
         },
+        CustomFieldKind::MultiSelect if json_list(value).is_some() => json_list(value).unwrap_or_default(),
         CustomFieldKind::MultiSelect => Value::Array(
             text.split([';', '|', ','])
                 .map(str::trim)
@@ -252,6 +301,11 @@ mod tests {
         assert_eq!(target("import error", &t), Some(Target::Skip));
         assert_eq!(target("-", &t), Some(Target::Skip));
         assert_eq!(target("Booth", &t), None);
+        assert_eq!(target("createdAt", &t), Some(Target::SetByTenant));
+        assert_eq!(
+            target("customFields", &t),
+            Some(Target::Object(ObjectKind::CustomFields))
+        );
         assert_eq!(target("customFields.Not A Key", &t), None);
         // Without a profile, a custom field is only ever `customFields.<key>`.
         assert_eq!(target("Sales region", &TenantProfile::default()), None);
@@ -282,6 +336,12 @@ mod tests {
         assert_eq!(lead.source, LeadSource::WebForm);
         assert_eq!(lead.custom_fields["budget"], json!(1200));
         assert_eq!(lead.custom_fields["tags"], json!(["a", "b"]));
+        set(&mut lead, "tags", json!(r#"["b","a"]"#)).unwrap();
+        assert_eq!(
+            lead.custom_fields["tags"],
+            json!(["b", "a"]),
+            "a list as an export writes it"
+        );
         assert_eq!(lead.custom_fields["vip"], json!(true));
         assert_eq!(lead.custom_fields["region"], json!("emea"), "an option in any case");
         assert_eq!(
@@ -292,6 +352,21 @@ mod tests {
         assert!(set(&mut lead, "budget", json!("lots")).unwrap_err().contains("number"));
         assert!(set(&mut lead, "assignee", json!("Zed")).unwrap_err().contains("Zed"));
         assert!(set(&mut lead, "email", json!(["a"])).is_err());
+        set(
+            &mut lead,
+            "customFields",
+            json!("{\"budget\": \"2,000\", \"tags\": \"a\"}"),
+        )
+        .unwrap();
+        assert_eq!(
+            lead.custom_fields["budget"],
+            json!(2000),
+            "each value as its field takes it"
+        );
+        assert_eq!(lead.custom_fields["tags"], json!(["a"]));
+        set(&mut lead, "attribution", json!("{\"utm_source\": \"fair\"}")).unwrap();
+        assert_eq!(lead.attribution.as_ref().unwrap()["utm_source"], "fair");
+        assert!(set(&mut lead, "customFields", json!("not json")).is_err());
     }
 
     #[test]

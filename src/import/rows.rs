@@ -76,6 +76,17 @@ pub struct Contents {
     /// Rows that did not (all their problems are in `problems`).
     pub bad: Vec<Row>,
     pub problems: Vec<Problem>,
+    /// Columns of values the tenant sets itself (`id`, `createdAt`, `status`), left out.
+    pub left_out: Vec<String>,
+}
+
+fn left_out(header: &[String], targets: &[Target]) -> Vec<String> {
+    header
+        .iter()
+        .zip(targets)
+        .filter(|(_, t)| **t == Target::SetByTenant)
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// How to read the file: the tenant's fields, `--map` and `--set`.
@@ -115,7 +126,7 @@ impl Reading<'_> {
                 };
                 match found {
                     Ok(t) => {
-                        if t != Target::Skip
+                        if !matches!(t, Target::Skip | Target::SetByTenant)
                             && let Some(other) = seen.insert(t.wire(), name)
                         {
                             problems.push(Problem {
@@ -167,9 +178,13 @@ impl Reading<'_> {
             }
         }
         for (target, value) in &self.set {
-            if !written.contains(&target.wire())
-                && let Err(message) = self.cells.set(&mut lead, target, value)
-            {
+            let already = written.contains(&target.wire())
+                || match target {
+                    Target::Custom(key) => lead.custom_fields.contains_key(key),
+                    Target::Attribution(key) => lead.attribution.as_ref().is_some_and(|a| a.contains_key(key)),
+                    _ => false,
+                };
+            if !already && let Err(message) = self.cells.set(&mut lead, target, value) {
                 problems.push(Problem {
                     line,
                     column: format!("--set {}", target.wire()),
@@ -236,6 +251,7 @@ impl Reading<'_> {
             }
         };
         let targets = self.targets(&header, &mut out.problems);
+        out.left_out = left_out(&header, &targets);
         out.header = header.clone();
         let mut record = csv::StringRecord::new();
         loop {
@@ -361,6 +377,7 @@ impl Reading<'_> {
                 .unwrap_or(Value::Null)
         };
         let targets = self.targets(&names, &mut out.problems);
+        out.left_out = left_out(&names, &targets);
         out.header = names.clone();
         for (line, map) in &objects {
             let cells: Vec<Value> = names.iter().map(|name| cell(map, name)).collect();
