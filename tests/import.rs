@@ -409,3 +409,25 @@ async fn sigterm_finishes_what_is_out_reports_and_the_same_command_goes_on() {
     assert!(created.values().all(|&n| n == 1));
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_the_tenant_refuses_stops_the_import_at_once_and_the_rows_wait_for_the_right_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = novala_sandbox::testing::start(3).await;
+    let file = dir.path().join("key.csv");
+    std::fs::write(&file, rows_csv(30, "key.test")).unwrap();
+    let mut cmd = import(dir.path(), &sandbox, &file, &["--map", "Booth=-"]);
+    cmd.env("NOVALA_SECRET_KEY", "sk_live_not_this_tenants_key");
+    let (code, err) = run(cmd);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(err.contains("401"), "{err}");
+    assert!(
+        err.contains("0 created") && err.contains("0 refused"),
+        "not the rows' fault: {err}"
+    );
+    assert!(by_email(&sandbox, "key.test").is_empty());
+    let (code, err) = run(import(dir.path(), &sandbox, &file, &["--map", "Booth=-"]));
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(by_email(&sandbox, "key.test").len(), 30);
+    sandbox.shutdown().await;
+}
