@@ -431,3 +431,31 @@ async fn a_key_the_tenant_refuses_stops_the_import_at_once_and_the_rows_wait_for
     assert_eq!(by_email(&sandbox, "key.test").len(), 30);
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_row_edited_after_it_was_created_is_not_sent_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = novala_sandbox::testing::start(3).await;
+    let file = dir.path().join("edit.csv");
+    std::fs::write(&file, rows_csv(3, "edit.test")).unwrap();
+    let (code, err) = run(import(dir.path(), &sandbox, &file, &["--map", "Booth=-"]));
+    assert_eq!(code, Some(0), "{err}");
+    // The rep fixes a typo in a row already in the tenant, and adds one.
+    let edited =
+        std::fs::read_to_string(&file).unwrap().replace("Row1,", "Rowan,") + "Row9,Import,row9@edit.test,emea,B9\n";
+    std::fs::write(&file, edited).unwrap();
+    let (code, err) = run(import(dir.path(), &sandbox, &file, &["--map", "Booth=-"]));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("line 3 changed since it was created; it is not sent again"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 created") && err.contains("3 created by an earlier run"),
+        "{err}"
+    );
+    let created = by_email(&sandbox, "edit.test");
+    assert_eq!(created.len(), 4);
+    assert!(created.values().all(|&n| n == 1), "{created:?}");
+    sandbox.shutdown().await;
+}
