@@ -66,6 +66,13 @@ async fn a_gzip_bomb_is_cut_off_at_the_limit_and_not_asked_for_again() {
     assert!(matches!(error, ApiError::TooLarge { .. }), "{error:?}");
     assert!(error.to_string().contains("larger than 16 MiB"), "{error}");
     assert_eq!(hits.load(Ordering::SeqCst), 1, "too large is not retried");
+    // The same answer to a create is a 2xx whose body was not read: the lead may exist.
+    let created = client(addr)
+        .create(&NewLead::new("Ada", LeadSource::WebForm))
+        .await
+        .unwrap_err();
+    assert!(created.may_have_created(), "{created:?}");
+    assert_eq!(hits.load(Ordering::SeqCst), 2, "and it is not sent again");
 
     // The whole program stays small while refusing it.
     let dir = tempfile::tempdir().unwrap();
