@@ -183,24 +183,25 @@ async fn a_profile_names_custom_fields_by_label_and_assignees_by_name() {
          {\"first name\":\"Bo\",\"email\":\"bo@team.test\",\"Sales region\":\"north\"}\n",
     )
     .unwrap();
-    let cmd = |args: &[&str]| {
+    // `leadbox --config … --profile t leads ARGS`.
+    let leads = |args: &[&str]| {
         let mut cmd = leadbox(dir.path());
         cmd.arg("--config")
             .arg(&config)
-            .args(["--profile", "t", "leads", "import"])
-            .arg(&file)
+            .args(["--profile", "t", "leads"])
             .args(args)
             .env("T_KEY", sandbox.secret_key().expose());
         cmd
     };
-    let (code, err) = run(cmd(&["--check"]));
+    let file_arg = file.to_str().unwrap();
+    let (code, err) = run(leads(&["import", file_arg, "--check"]));
     assert_eq!(code, Some(3), "{err}");
     assert!(
         err.contains("line 2, Sales region: must be one of: emea, amer, apac"),
         "{err}"
     );
     std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace("north", "amer")).unwrap();
-    let (code, err) = run(cmd(&["--set", "source=referral"]));
+    let (code, err) = run(leads(&["import", file_arg, "--set", "source=referral"]));
     assert_eq!(code, Some(0), "{err}");
     let client = leadbox::api::NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).unwrap();
     let newest = client.list(&Default::default(), None).await.unwrap().data;
@@ -213,21 +214,8 @@ async fn a_profile_names_custom_fields_by_label_and_assignees_by_name() {
     assert_eq!(ana.source.as_ref().map(|s| s.as_str()), Some("referral"));
 
     // `leads create` through the same profile: a custom field by its label, an assignee by name.
-    let out = leadbox(dir.path())
-        .arg("--config")
-        .arg(&config)
-        .args([
-            "--profile",
-            "t",
-            "leads",
-            "create",
-            "--first-name",
-            "Cy",
-            "--source",
-            "mcp",
-        ])
+    let out = leads(&["create", "--first-name", "Cy", "--source", "mcp"])
         .args(["--custom", "Sales region=APAC", "--assigned-to", "Bea"])
-        .env("T_KEY", sandbox.secret_key().expose())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -235,20 +223,7 @@ async fn a_profile_names_custom_fields_by_label_and_assignees_by_name() {
     assert_eq!(cy.custom_fields["region"], "apac");
     assert_eq!(cy.assigned_to.as_deref(), Some(bea.id.as_str()));
     // Without the required field the profile declares, nothing is sent.
-    let out = leadbox(dir.path())
-        .arg("--config")
-        .arg(&config)
-        .args([
-            "--profile",
-            "t",
-            "leads",
-            "create",
-            "--first-name",
-            "Di",
-            "--source",
-            "mcp",
-        ])
-        .env("T_KEY", sandbox.secret_key().expose())
+    let out = leads(&["create", "--first-name", "Di", "--source", "mcp"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));

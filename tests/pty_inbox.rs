@@ -61,6 +61,13 @@ impl Session {
         }
     }
 
+    /// Starts leadbox off the async runtime's threads (the pty's reader blocks).
+    async fn launch(cmd: CommandBuilder) -> Session {
+        tokio::task::spawn_blocking(move || Session::start(cmd))
+            .await
+            .expect("leadbox starts")
+    }
+
     fn screen_text(&self) -> String {
         self.parser.lock().expect("parser lock").screen().contents()
     }
@@ -148,9 +155,7 @@ async fn binary_shows_leads_opens_one_and_restores_the_terminal() {
     let second = &first_page.data[1];
 
     let cmd = stranger(dir.path(), &sandbox);
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
 
     let newest_name = newest.first_name.clone().expect("seeded leads have first names");
     let screen = session.wait_for("the newest lead", |s| s.contains(&newest_name));
@@ -214,9 +219,7 @@ async fn a_profile_brings_its_team_names_its_key_source_and_its_keys() {
     let mut cmd = command(dir.path());
     cmd.env("LEADBOX_CONFIG", &config_path);
     cmd.env("LOCAL_NOVALA_KEY", sandbox.secret_key().expose());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     let screen = session.wait_for("the team's names from the profile", |s| s.contains("Rep Number"));
     assert!(screen.contains("Inbox · local"), "{screen}");
     session.keys(b"n");
@@ -261,9 +264,7 @@ async fn y_e_puts_the_email_on_the_clipboard_and_no_mouse_leaves_the_mouse_alone
     cmd.args(["--no-mouse", "--api-url"]);
     cmd.arg(sandbox.base_url());
     cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     session.wait_for("the leads", |s| s.contains(&name));
     assert_eq!(
         session
@@ -301,23 +302,14 @@ async fn a_lead_marked_done_is_still_done_after_a_kill() {
         .await
         .expect("sandbox starts");
     let cmd = stranger(dir.path(), &sandbox);
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     session.wait_for("the tenant's leads", |s| s.contains("loaded"));
     session.keys(b"d");
     session.wait_for("the mark", |s| s.contains("Done:"));
     // SIGKILL: no chance to tidy up. What the screen showed was already on disk.
     session.child.kill().expect("killed");
     let _ = session.child.wait();
-    let profiles = dir.path().join("data/leadbox/profiles");
-    let tenant_dir = std::fs::read_dir(&profiles)
-        .expect("profile directories")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("url-")))
-        .expect("the tenant's own directory");
-    let marks = leadbox::store::state::StateFile::open(&tenant_dir.join("state.sqlite3"))
+    let marks = leadbox::store::state::StateFile::open(&tenant_dir(dir.path()).join("state.sqlite3"))
         .expect("the state file opens")
         .file
         .marks()
@@ -330,9 +322,7 @@ async fn a_lead_marked_done_is_still_done_after_a_kill() {
 async fn with_nothing_configured_it_opens_on_the_embedded_sandbox() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cmd = command(dir.path());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
     session.keys(b"\x03");
     let status = session.wait_exit();
@@ -351,9 +341,7 @@ async fn a_draft_left_by_quitting_comes_back_on_the_next_start() {
     let draft_file = dir.path().join("data/leadbox/profiles/sandbox/draft.json");
 
     let cmd = command(dir.path());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
     session.keys(b"n");
     session.wait_for("the form", |s| s.contains("New lead"));
@@ -370,9 +358,7 @@ async fn a_draft_left_by_quitting_comes_back_on_the_next_start() {
     assert!(kept.contains("Zenobia"), "{kept}");
 
     let cmd = command(dir.path());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned again");
+    let mut session = Session::launch(cmd).await;
     let screen = session.wait_for("the notice", |s| s.contains("Unsent lead kept: press n"));
     assert!(!screen.contains("Zenobia"), "the form waits for n:\n{screen}");
     session.keys(b"n");
@@ -398,9 +384,7 @@ async fn an_unreadable_draft_is_moved_aside_and_the_inbox_opens() {
     let data = old.join("profiles/sandbox");
 
     let cmd = command(dir.path());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     session.wait_for("the report", |s| {
         s.contains("Draft from last time not restored: unreadable, moved to")
     });
@@ -478,9 +462,7 @@ async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
     let launch = |dir: &Path| stranger(dir, &sandbox);
     // A first run makes the tenant's directory; a lead is then waiting in its outbox, as if typed.
     let cmd = launch(dir.path());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     session.wait_for("the tenant's leads", |s| s.contains("loaded"));
     session.keys(b"q");
     assert!(session.wait_exit().success());
@@ -496,9 +478,7 @@ async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
 
     // Killed the moment the lead is marked as being sent: its request is out, its answer never read.
     let cmd = launch(dir.path());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     let deadline = Instant::now() + WAIT;
     while outbox_state(&state) != Some(OutboxState::Sending) {
         assert!(Instant::now() < deadline, "the lead was never sent");
@@ -509,9 +489,7 @@ async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
 
     // The next start looks for it before sending anything; not there, it waits for the rep, who sends it.
     let cmd = launch(dir.path());
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     session.wait_for("the lead waiting for the rep", |s| s.contains("1 need you"));
     session.keys(b"O");
     session.wait_for("the outbox", |s| s.contains("Outbox") && s.contains("Killroy"));
@@ -560,9 +538,7 @@ async fn ctrl_e_hands_the_notes_to_the_editor_and_takes_them_back() {
     let mut cmd = stranger(dir.path(), &sandbox);
     cmd.env_remove("VISUAL");
     cmd.env("EDITOR", &editor);
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     session.wait_for("the tenant's leads", |s| s.contains("loaded"));
     session.keys(b"n");
     session.wait_for("the form", |s| s.contains("New lead"));
@@ -593,9 +569,7 @@ async fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
             .await
             .expect("sandbox starts");
         let cmd = stranger(dir.path(), &sandbox);
-        let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-            .await
-            .expect("spawned");
+        let mut session = Session::launch(cmd).await;
         session.wait_for("the tenant's leads", |s| s.contains("loaded"));
         session.keys(b"n");
         session.wait_for("the form", |s| s.contains("New lead"));
@@ -624,9 +598,7 @@ async fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
         assert!(draft.contains("Signalia"), "{signal}: {draft}");
 
         let cmd = stranger(dir.path(), &sandbox);
-        let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-            .await
-            .expect("spawned again");
+        let mut session = Session::launch(cmd).await;
         session.wait_for("the kept draft", |s| s.contains("Unsent lead kept"));
         session.keys(b"n");
         session.wait_for("the form with the name", |s| s.contains("Signalia"));
@@ -644,9 +616,7 @@ async fn the_key_appears_in_no_frame_no_log_line_and_no_error_of_a_whole_session
     let key = sandbox.secret_key().expose().to_string();
     let mut cmd = stranger(dir.path(), &sandbox);
     cmd.env("LEADBOX_LOG", "trace");
-    let mut session = tokio::task::spawn_blocking(move || Session::start(cmd))
-        .await
-        .expect("spawned");
+    let mut session = Session::launch(cmd).await;
     session.wait_for("the tenant's leads", |s| s.contains("loaded"));
     let pause = || std::thread::sleep(Duration::from_millis(150));
     // Scroll, open a lead, search, filter, type a lead the tenant refuses (its required field is not
