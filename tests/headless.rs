@@ -357,6 +357,16 @@ async fn each_format_of_list_and_get_matches_its_golden_file() {
     sandbox.shutdown().await;
 }
 
+/// The outbox kept in the one state file among `states`.
+fn outbox_of(states: &[std::path::PathBuf]) -> (Vec<leadbox::app::outbox::OutboxEntry>, Vec<String>) {
+    assert_eq!(states.len(), 1, "{states:?}");
+    leadbox::store::state::StateFile::open(&states[0])
+        .unwrap()
+        .file
+        .outbox()
+        .unwrap()
+}
+
 /// The state files under `dir`.
 fn state_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
@@ -435,11 +445,7 @@ async fn leads_create_checks_every_field_first_sends_through_the_outbox_and_prin
     assert_eq!(client.get(&lead.id).await.unwrap().first_name.as_deref(), Some("Ada"));
     let states = state_files(dir.path());
     assert_eq!(states.len(), 1, "{states:?}");
-    let (entries, _) = leadbox::store::state::StateFile::open(&states[0])
-        .unwrap()
-        .file
-        .outbox()
-        .unwrap();
+    let (entries, _) = outbox_of(&states);
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].server_id.as_deref(), Some(lead.id.as_str()));
 
@@ -463,11 +469,7 @@ async fn leads_create_checks_every_field_first_sends_through_the_outbox_and_prin
     let out = run_stdin(r#"{"firstName":"Cy","source":"web_form","customFields":{"region":"mars"}}"#);
     assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("customFields.region"));
-    let (entries, _) = leadbox::store::state::StateFile::open(&states[0])
-        .unwrap()
-        .file
-        .outbox()
-        .unwrap();
+    let (entries, _) = outbox_of(&states);
     assert_eq!(entries.len(), 2, "the refused lead is not left in the outbox");
     sandbox.shutdown().await;
 }
@@ -502,11 +504,7 @@ async fn a_create_whose_answer_is_lost_and_not_found_exits_8_and_waits_in_the_ou
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("outbox"));
     let states = state_files(dir.path());
-    let (entries, _) = leadbox::store::state::StateFile::open(&states[0])
-        .unwrap()
-        .file
-        .outbox()
-        .unwrap();
+    let (entries, _) = outbox_of(&states);
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].state, leadbox::app::outbox::OutboxState::Unknown);
 }
