@@ -59,11 +59,7 @@ pub struct Sanitizing<W>(pub W);
 
 /// `text` as [`Sanitizing`] writes it.
 pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || crate::sanitize::is_bidi_or_invisible(c)
-            || crate::sanitize::is_variation_selector(c)
-    };
+    let unsafe_char = crate::sanitize::needs_escape;
     if !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }

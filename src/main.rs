@@ -517,12 +517,7 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
         )
         .await);
     }
-    let output = |format| {
-        let mut output = headless::Output::new(format, width);
-        output.custom_keys = tenant.custom_fields.iter().map(|d| d.key.clone()).collect();
-        output.to_terminal = std::io::stdout().is_terminal();
-        output
-    };
+    let output = |format| headless::Output::for_stdout(format, width, &tenant);
     let mut out = std::io::stdout().lock();
     let result = match command {
         LeadsCommand::Get { id, format } => headless::get(&client, &id, &output(format), &mut out).await,

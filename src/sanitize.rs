@@ -46,6 +46,12 @@ pub fn is_variation_selector(c: char) -> bool {
     matches!(c, '\u{180B}'..='\u{180D}' | '\u{180F}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
+/// Characters that text written as it is (a log line, JSON) must not carry to a terminal: controls other
+/// than newline and tab, and everything [`line`] hides or drops. Such text escapes them instead.
+pub fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_or_invisible(c) || is_variation_selector(c)
+}
+
 /// How many zero-width characters (combining marks) may follow one character; the rest are dropped, so a
 /// name stacked with hundreds of marks stays one line high and costs what its letters cost.
 pub const MAX_COMBINING: usize = 2;

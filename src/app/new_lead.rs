@@ -241,11 +241,8 @@ impl App {
         }
     }
 
-    /// The next request of the outbox, if one is due and none is out; its entry is on disk first.
+    /// The next request of the outbox, if one is due and it has room for one; its entry is on disk first.
     pub(in crate::app) fn pump_outbox(&mut self) -> Vec<ApiRequest> {
-        if self.outbox.in_flight().is_some() {
-            return Vec::new();
-        }
         let id = self.new_id();
         match self.outbox.next_request(self.now, id) {
             Some((request, entry)) => {

@@ -188,24 +188,22 @@ pub async fn run(
     outbox.enqueue(key.clone(), row.lead, None, Utc::now());
     let mut worker = crate::api::worker::spawn_worker(client);
     let mut created: Option<Lead> = None;
+    let mut last_error = None;
     let end = send::drain(
         &mut outbox,
         &mut worker,
         &mut StateKeep(state),
         Patience(Duration::from_secs(30)),
         interrupt,
-        |settled| {
-            if let Settled::Created { lead, .. } = settled {
-                created = Some((**lead).clone());
-            }
+        |settled| match settled {
+            Settled::Created { lead, .. } => created = Some((**lead).clone()),
+            Settled::Kept { error, .. } => last_error = error.clone().or(last_error.take()),
         },
     )
     .await;
     drop(worker);
     if let Some(lead) = created {
-        let mut output = super::Output::new(args.format, width);
-        output.custom_keys = cells.tenant.custom_fields.iter().map(|d| d.key.clone()).collect();
-        output.to_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        let output = super::Output::for_stdout(args.format, width, cells.tenant);
         let text = super::render_one(&lead, &output);
         let _ = writeln!(out, "{text}");
         return 0;
@@ -245,9 +243,9 @@ pub async fn run(
         }
         End::GaveUp | End::Done => {
             say(format!("the lead was not created: {why}"));
-            match entry.state {
-                OutboxState::Rejected => exit::VALIDATION,
-                _ if why.contains("(429)") => exit::RATE_LIMITED,
+            match (entry.state, &last_error) {
+                (OutboxState::Rejected, _) => exit::VALIDATION,
+                (_, Some(error)) => super::exit_code(error),
                 _ => exit::UNREACHABLE,
             }
         }

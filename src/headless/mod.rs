@@ -50,6 +50,16 @@ impl Output {
         }
     }
 
+    /// Writing to stdout, with a CSV column for each custom field `tenant` defines.
+    pub fn for_stdout(format: Format, width: usize, tenant: &crate::tenant::TenantProfile) -> Output {
+        Output {
+            format,
+            width,
+            custom_keys: tenant.custom_fields.iter().map(|d| d.key.clone()).collect(),
+            to_terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        }
+    }
+
     /// What comes before the first lead; `first` is the first page, whose custom fields get columns.
     fn opening(&mut self, first: &[Lead]) -> String {
         match self.format {
@@ -57,11 +67,12 @@ impl Output {
             Format::Table => format!("{}\n", table_header(self.width)),
             Format::Jsonl => String::new(),
             Format::Csv => {
-                for lead in first {
-                    for key in lead.custom_fields.keys() {
-                        if !self.custom_keys.contains(key) {
-                            self.custom_keys.push(key.clone());
-                        }
+                // Columns for what the first page holds, up to a bound: a server inventing keys gets the rest
+                // in the `customFields` column, not thousands of columns.
+                let bound = self.custom_keys.len() + MAX_SEEN_COLUMNS;
+                for key in first.iter().flat_map(|lead| lead.custom_fields.keys()) {
+                    if self.custom_keys.len() < bound && !self.custom_keys.contains(key) {
+                        self.custom_keys.push(key.clone());
                     }
                 }
                 let mut names: Vec<String> = CSV_FIELDS.iter().map(|s| s.to_string()).collect();
@@ -98,6 +109,9 @@ impl Output {
         String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 }
+
+/// How many custom field columns the first page may add to the profile's.
+const MAX_SEEN_COLUMNS: usize = 100;
 
 /// The CSV's columns before the custom fields, by wire name.
 const CSV_FIELDS: [&str; 13] = [
@@ -204,7 +218,8 @@ fn json_text(value: &impl serde::Serialize, pretty: bool) -> String {
     .unwrap_or_default();
     raw.chars()
         .map(|c| {
-            if c.is_control() && c != '\n' || sanitize::is_bidi_or_invisible(c) {
+            // serde_json has escaped the newlines and tabs inside strings already.
+            if sanitize::needs_escape(c) {
                 format!("\\u{:04x}", c as u32)
             } else {
                 c.to_string()
@@ -337,6 +352,28 @@ mod tests {
             "{text:?}"
         );
         assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
+    }
+
+    #[test]
+    fn a_first_page_inventing_keys_gets_a_bounded_number_of_csv_columns_and_loses_nothing() {
+        let mut custom = serde_json::Map::new();
+        for i in 0..150 {
+            custom.insert(format!("k{i:03}"), serde_json::json!(i));
+        }
+        let lead: Lead = serde_json::from_value(serde_json::json!({
+            "id": "x", "status": "new", "createdAt": "2026-01-01T00:00:00Z", "customFields": custom,
+        }))
+        .unwrap();
+        let mut output = Output::new(Format::Csv, 100);
+        let header = output.opening(std::slice::from_ref(&lead));
+        assert_eq!(header.matches("customFields.").count(), MAX_SEEN_COLUMNS);
+        let row = output.lead(&lead, 0);
+        let text = format!("{header}{row}");
+        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let record = reader.records().next().unwrap().unwrap();
+        let rest: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&record[CSV_FIELDS.len() + MAX_SEEN_COLUMNS]).unwrap();
+        assert_eq!(rest.len(), 50, "the others are in the customFields column");
     }
 
     #[test]

@@ -149,15 +149,13 @@ pub async fn run(
         say(&format!("leadbox: {w}"));
     }
     let plan = plan(&contents.rows, &recorded, args.resend_unknown, Utc::now());
-    for line in &plan.changed {
+    for (line, id) in &plan.changed {
+        let lead = match id {
+            Some(id) => format!("its lead is {}", crate::sanitize::line(id)),
+            None => "it was being sent when a run stopped".to_string(),
+        };
         say(&format!(
-            "{name}: line {line} changed since it was created; it is not sent again (its lead is {})",
-            plan.lines
-                .iter()
-                .find(|(_, (l, _))| l == line)
-                .and_then(|(key, _)| plan.entries.iter().find(|e| &e.key == key))
-                .and_then(|e| e.server_id.as_deref())
-                .unwrap_or("?")
+            "{name}: line {line} changed since it was created; it is not sent again ({lead})"
         ));
     }
     let mut outbox = Outbox::restore(plan.entries).with_max_in_flight(usize::from(args.parallel));
@@ -353,8 +351,8 @@ struct Plan {
     entries: Vec<OutboxEntry>,
     /// Each entry's line in the file and the fingerprint of its row.
     lines: HashMap<String, (u64, String)>,
-    /// Lines created by an earlier run whose row has changed since.
-    changed: Vec<u64>,
+    /// Lines created (or being sent) by an earlier run whose row has changed since, with the lead's id.
+    changed: Vec<(u64, Option<String>)>,
 }
 
 fn plan(rows: &[Row], recorded: &BTreeMap<u64, Recorded>, resend_unknown: bool, now: chrono::DateTime<Utc>) -> Plan {
@@ -383,7 +381,7 @@ fn plan(rows: &[Row], recorded: &BTreeMap<u64, Recorded>, resend_unknown: bool, 
             }
             Some(r) if r.entry.state == OutboxState::Sent || r.entry.state == OutboxState::Sending => {
                 // What was sent is in the tenant (or may be); the row as it is now is not sent on top of it.
-                plan.changed.push(row.line);
+                plan.changed.push((row.line, r.entry.server_id.clone()));
                 r.entry.clone()
             }
             _ => fresh.enqueue(
