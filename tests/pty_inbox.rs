@@ -1,134 +1,14 @@
 //! The real binary in a pseudo-terminal, read back through a VT100 parser: what a rep sees, and the
 //! terminal they get back afterwards.
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use leadbox::api::client::NovalaClient;
 use leadbox::api::types::ListQuery;
 use novala_sandbox::{Sandbox, SandboxOptions};
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-const ROWS: u16 = 30;
-const COLS: u16 = 110;
-const WAIT: Duration = Duration::from_secs(30);
-
-struct Session {
-    parser: Arc<Mutex<vt100::Parser>>,
-    /// Every byte leadbox wrote, for what the screen does not show (the clipboard's OSC 52).
-    bytes: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-}
-
-impl Session {
-    fn start(cmd: CommandBuilder) -> Session {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let child = pair.slave.spawn_command(cmd).expect("leadbox starts");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0)));
-        let feed = Arc::clone(&parser);
-        let bytes = Arc::new(Mutex::new(Vec::new()));
-        let raw = Arc::clone(&bytes);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().expect("parser lock").process(&buf[..n]);
-                raw.lock().expect("bytes lock").extend_from_slice(&buf[..n]);
-            }
-        });
-        Session {
-            parser,
-            bytes,
-            writer,
-            child,
-            _master: pair.master,
-        }
-    }
-
-    /// Starts leadbox off the async runtime's threads (the pty's reader blocks).
-    async fn launch(cmd: CommandBuilder) -> Session {
-        tokio::task::spawn_blocking(move || Session::start(cmd))
-            .await
-            .expect("leadbox starts")
-    }
-
-    fn screen_text(&self) -> String {
-        self.parser.lock().expect("parser lock").screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let text = self.screen_text();
-            if pred(&text) {
-                return text;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "timed out waiting for {what}; the screen shows:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn keys(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).expect("keys reach leadbox");
-        self.writer.flush().expect("flush keys");
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("child status") {
-                // Let the reader thread drain the restore sequences.
-                std::thread::sleep(Duration::from_millis(200));
-                return status;
-            }
-            if start.elapsed() > WAIT {
-                let _ = self.child.kill();
-                panic!("leadbox did not quit; the screen shows:\n{}", self.screen_text());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-fn command(dir: &Path) -> CommandBuilder {
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_leadbox"));
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("HOME", dir);
-    cmd.env("XDG_DATA_HOME", dir.join("data"));
-    cmd.env_remove("NOVALA_SECRET_KEY");
-    cmd.arg("--log-file");
-    cmd.arg(dir.join("leadbox.log"));
-    cmd
-}
-
-/// leadbox on `sandbox` as on a stranger's tenant: `--api-url` and the key in `NOVALA_SECRET_KEY`,
-/// nothing configured.
-fn stranger(dir: &Path, sandbox: &Sandbox) -> CommandBuilder {
-    let mut cmd = command(dir);
-    cmd.arg("--api-url");
-    cmd.arg(sandbox.base_url());
-    cmd.env("NOVALA_SECRET_KEY", sandbox.secret_key().expose());
-    cmd
-}
+use crate::support::pty::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn binary_shows_leads_opens_one_and_restores_the_terminal() {
@@ -413,36 +293,6 @@ fn a_tenant_without_a_key_gets_a_clear_message() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("NOVALA_SECRET_KEY is not set"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
-fn wait_for_file(path: &Path, text: &str) {
-    let start = Instant::now();
-    loop {
-        let found = std::fs::read_to_string(path).unwrap_or_default();
-        if found.contains(text) {
-            return;
-        }
-        assert!(
-            start.elapsed() < WAIT,
-            "{} never held {text:?}; it holds {found:?}",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn nonzero(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).expect("a terminal has rows and columns")
-}
-
-/// The tenant's own profile directory under `dir` (a `--api-url` profile is named after its URL).
-fn tenant_dir(dir: &Path) -> std::path::PathBuf {
-    std::fs::read_dir(dir.join("data/leadbox/profiles"))
-        .expect("profile directories")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("url-")))
-        .expect("the tenant's own directory")
 }
 
 fn outbox_state(state: &Path) -> Option<leadbox::app::outbox::OutboxState> {

@@ -1,6 +1,7 @@
 //! Fixtures shared by the app and ui tests and the benches: a fixed clock, a demo profile, synthetic
 //! leads and pages, key presses, and text renderings of a frame with and without styles.
 
+pub mod pty;
 pub mod scroll_sim;
 
 use std::collections::{BTreeMap, HashSet};
