@@ -224,7 +224,10 @@ impl App {
 
     /// The first page request.
     pub fn start(&mut self) -> Vec<ApiRequest> {
-        self.prefetch()
+        let mut out = self.prefetch();
+        // A lead left mid-send by the last session is looked for now, not at the first tick.
+        out.extend(self.pump_outbox());
+        out
     }
 
     pub fn should_quit(&self) -> bool {

@@ -266,6 +266,8 @@ impl Outbox {
             // No lead goes before the pause ends.
             Some(p) if due_now => Some(p),
             Some(p) => earliest.map(|t| t.max(p)),
+            // A lead due now is due at once: the loop must not sleep until some later wake.
+            None if due_now => Some(DateTime::<Utc>::MIN_UTC),
             None => earliest,
         }
     }
