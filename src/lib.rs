@@ -12,6 +12,7 @@ pub mod discover;
 pub mod headless;
 pub mod logging;
 pub mod sanitize;
+pub mod step;
 pub mod store;
 pub mod tui;
 pub mod ui;

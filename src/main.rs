@@ -412,18 +412,22 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
                     Ok(None) => {}
                     Err(e) => tracing::warn!(error = %e, "the cached first page was not read"),
                 }
-                Some(opened.file)
+                Ok(opened.file)
             }
             Err(e) => {
-                app.local_state_failed(&e.to_string());
-                None
+                // Not set aside (it is not damaged): nothing can be queued until it is fixed, so nothing is
+                // sent without its record.
+                tracing::warn!(error = %e, "the state file could not be opened");
+                app.local_state_failed(&format!("{e}: leads cannot be sent until it opens"));
+                Err(e.to_string())
             }
         },
         Err(e) => {
             app.local_state_failed(e);
-            None
+            Err(e.clone())
         }
     };
+    let state = leadbox::store::shared::SharedProfile::new(state);
     tui::run(app, worker.requests, worker.events, draft_file, state, terminal).await?;
     Ok(())
 }
@@ -490,13 +494,20 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
             .map_err(Clone::clone)
             .and_then(|dir| StateFile::open(&dir.join("state.sqlite3")).map_err(|e| e.to_string()));
         let state = match opened {
-            Ok(opened) => opened.file,
+            Ok(opened) => {
+                if let Some(why) = &opened.set_aside {
+                    tracing::warn!(why = %why, "the state file was set aside");
+                    eprintln!("leadbox: {why}");
+                }
+                opened.file
+            }
             Err(why) => {
+                tracing::warn!(error = %leadbox::sanitize::line(&why), "the state file could not be opened");
                 eprintln!(
                     "leadbox: the lead was not sent: the outbox could not be opened ({})",
                     leadbox::sanitize::line(&why)
                 );
-                return Ok(exit::USAGE);
+                return Ok(exit::LOCAL_STATE);
             }
         };
         let destination = leadbox::headless::create::Destination {

@@ -17,9 +17,10 @@ use tokio::sync::mpsc;
 
 use crate::api::worker::{ApiEvent, ApiRequest};
 use crate::app::views::Notify;
-use crate::app::{self, App, Effect, Msg};
+use crate::app::{App, Effect, Msg};
+use crate::step::LocalState;
 use crate::store::draft_file::DraftFile;
-use crate::store::state::StateFile;
+use crate::store::shared::SharedProfile;
 use crate::ui;
 
 /// How often the clock and the spinner move when nothing else happens.
@@ -27,6 +28,10 @@ const TICK: Duration = Duration::from_millis(200);
 /// While nothing is awaited the clock moves only when it changes something (`App::next_wake`: the poll,
 /// a retry, an age on screen turning), and at least this often, should the system clock jump.
 const IDLE_TICK_MAX: Duration = Duration::from_secs(60);
+/// How often the state file is looked at for other leadbox processes' changes, and the sender lock tried:
+/// a lead typed in another inbox is sent within this, and a sender that stops is replaced within it. A
+/// look costs a read of SQLite's shared memory when nothing changed.
+const SHARED_LOOK: Duration = Duration::from_secs(1);
 
 /// When an idle inbox next needs the clock: at `App::next_wake`, never sooner than a short tick (a wake
 /// already due must not become a busy loop), never later than `IDLE_TICK_MAX`.
@@ -157,11 +162,12 @@ pub async fn run(
     requests: mpsc::UnboundedSender<ApiRequest>,
     mut events: mpsc::UnboundedReceiver<ApiEvent>,
     mut draft_file: Option<DraftFile>,
-    state: Option<StateFile>,
+    mut shared: SharedProfile,
     options: TerminalOptions,
 ) -> color_eyre::Result<App> {
     let mut guard = TerminalGuard::enter(options.mouse)?;
     let size = guard.terminal.size()?;
+    let state = &mut shared;
     dispatch(
         &mut app,
         Msg::Resize {
@@ -169,13 +175,25 @@ pub async fn run(
             height: size.height,
         },
         &requests,
-        state.as_ref(),
+        state,
     );
+    // Who sends is settled before anything could be sent; a process that does not send shows the outbox
+    // as the sender keeps it.
+    if let Some(sender) = state.sender_change() {
+        dispatch(&mut app, Msg::Sender(sender), &requests, state);
+        if sender != crate::store::sender::Sender::Me {
+            let outbox = state.outbox();
+            dispatch(&mut app, Msg::Shared { outbox, marks: None }, &requests, state);
+        }
+    }
     let out = app.start();
-    carry_out_all(&mut app, state.as_ref());
+    let (out, terminal) = crate::step::settle(&mut app, out, state);
+    carry_out_on_terminal(terminal);
     for request in out {
         send(&requests, request);
     }
+    let mut look = tokio::time::interval(SHARED_LOOK);
+    look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     let mut input = EventStream::new();
     let signals = quit_signals()?;
@@ -193,7 +211,7 @@ pub async fn run(
             drop(input);
             let edited = edit_in_editor(&mut guard, &notes, options.mouse);
             input = EventStream::new();
-            dispatch(&mut app, Msg::Edited(edited), &requests, state.as_ref());
+            dispatch(&mut app, Msg::Edited(edited), &requests, state);
             dirty = true;
         }
         // Marks are on disk before the frame that shows them: `dispatch` carries out what each message asked.
@@ -214,7 +232,7 @@ pub async fn run(
             event = input.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = terminal_msg(event) {
-                        dispatch(&mut app, msg, &requests, state.as_ref());
+                        dispatch(&mut app, msg, &requests, state);
                         dirty = true;
                     }
                 }
@@ -222,11 +240,22 @@ pub async fn run(
                 None => break,
             },
             Some(event) = events.recv() => {
-                dispatch(&mut app, Msg::Api(event), &requests, state.as_ref());
+                dispatch(&mut app, Msg::Api(event), &requests, state);
                 dirty |= !app.unchanged();
                 // Take every answer that is already here before drawing again.
                 while let Ok(event) = events.try_recv() {
-                    dispatch(&mut app, Msg::Api(event), &requests, state.as_ref());
+                    dispatch(&mut app, Msg::Api(event), &requests, state);
+                    dirty |= !app.unchanged();
+                }
+            }
+            _ = look.tick() => {
+                if let Some(sender) = state.sender_change() {
+                    dispatch(&mut app, Msg::Sender(sender), &requests, state);
+                    dirty = true;
+                }
+                if let Some(changes) = state.changes() {
+                    let msg = Msg::Shared { outbox: changes.outbox, marks: changes.marks };
+                    dispatch(&mut app, msg, &requests, state);
                     dirty |= !app.unchanged();
                 }
             }
@@ -242,7 +271,7 @@ pub async fn run(
             _ = tokio::time::sleep_until(next_tick) => {
                 next_tick = tokio::time::Instant::now() + TICK;
                 let was_busy = app.busy();
-                dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests, state.as_ref());
+                dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests, state);
                 // The clock moves what is drawn only through the spinner and the ages on screen.
                 dirty |= was_busy || app.busy() || app.now() >= ages_change_at;
             }
@@ -260,65 +289,43 @@ pub async fn run(
     Ok(app)
 }
 
-/// Does what `update` asked beyond drawing. The clipboard or an opener missing is a log line, not a reason
-/// to stop; local state that cannot be written is returned so the rep is told.
-fn carry_out(effect: Effect, state: Option<&StateFile>) -> Result<(), String> {
-    match effect {
-        Effect::SaveMarks { lead_id, marks } => {
-            if let Some(state) = state {
-                state.set_marks(&lead_id, marks).map_err(|e| e.to_string())?;
+/// Does what `update` asked of the terminal and the system. The clipboard or an opener missing is a log
+/// line, not a reason to stop.
+fn carry_out_on_terminal(effects: Vec<Effect>) {
+    for effect in effects {
+        match effect {
+            Effect::Alert { bell, notify, text } => {
+                // The text went through the sanitiser; `;` and the terminators are dropped as well so it
+                // cannot end the sequence early.
+                let text: String = text
+                    .chars()
+                    .filter(|c| !matches!(c, ';' | '\u{7}' | '\u{1b}'))
+                    .collect();
+                let mut out = io::stdout();
+                let sequence = match notify {
+                    Notify::None => String::new(),
+                    Notify::Osc9 => format!("\x1b]9;{text}\x07"),
+                    Notify::Osc777 => format!("\x1b]777;notify;leadbox;{text}\x07"),
+                };
+                let bell = if bell { "\x07" } else { "" };
+                let _ = out.write_all(format!("{sequence}{bell}").as_bytes());
+                let _ = out.flush();
             }
-        }
-        Effect::Alert { bell, notify, text } => {
-            // The text went through the sanitiser; `;` and the terminators are dropped as well so it cannot
-            // end the sequence early.
-            let text: String = text
-                .chars()
-                .filter(|c| !matches!(c, ';' | '\u{7}' | '\u{1b}'))
-                .collect();
-            let mut out = io::stdout();
-            let sequence = match notify {
-                Notify::None => String::new(),
-                Notify::Osc9 => format!("\x1b]9;{text}\x07"),
-                Notify::Osc777 => format!("\x1b]777;notify;leadbox;{text}\x07"),
-            };
-            let bell = if bell { "\x07" } else { "" };
-            let _ = out.write_all(format!("{sequence}{bell}").as_bytes());
-            let _ = out.flush();
-        }
-        Effect::CachePage { key, leads } => {
-            if let Some(state) = state {
-                state.cache_page(&key, &leads).map_err(|e| e.to_string())?;
+            Effect::Copy(text) => {
+                let mut out = io::stdout();
+                if let Err(e) = execute!(out, CopyToClipboard::to_clipboard_from(text)) {
+                    tracing::warn!(error = %e, "could not write to the clipboard");
+                }
             }
-        }
-        Effect::PutOutbox(entry) => {
-            if let Some(state) = state {
-                state.put_outbox(&entry).map_err(|e| e.to_string())?;
+            Effect::Open(link) => {
+                if let Err(e) = open::that_detached(&link) {
+                    tracing::warn!(error = %e, "the system could not open a link");
+                }
             }
-        }
-        Effect::RemoveOutbox(key) => {
-            if let Some(state) = state {
-                state.remove_outbox(&key).map_err(|e| e.to_string())?;
-            }
-        }
-        Effect::RememberView(name) => {
-            if let Some(state) = state {
-                state.set("view", &name).map_err(|e| e.to_string())?;
-            }
-        }
-        Effect::Copy(text) => {
-            let mut out = io::stdout();
-            if let Err(e) = execute!(out, CopyToClipboard::to_clipboard_from(text)) {
-                tracing::warn!(error = %e, "could not write to the clipboard");
-            }
-        }
-        Effect::Open(link) => {
-            if let Err(e) = open::that_detached(&link) {
-                tracing::warn!(error = %e, "the system could not open a link");
-            }
+            // Local state is kept by `step`, before any request goes.
+            _ => {}
         }
     }
-    Ok(())
 }
 
 fn keep_draft(app: &mut App, file: Option<&mut DraftFile>) {
@@ -401,22 +408,13 @@ fn resume(guard: &mut TerminalGuard, mouse: bool) -> io::Result<()> {
     Ok(())
 }
 
-/// Hands `msg` to the app, carries out what it asked for locally (an outbox entry is on disk before its
-/// request goes), then sends its requests.
-fn dispatch(app: &mut App, msg: Msg, requests: &mpsc::UnboundedSender<ApiRequest>, state: Option<&StateFile>) {
-    let out = app::update(app, msg);
-    carry_out_all(app, state);
+/// Hands `msg` to the app, keeps what it asked to keep (an outbox entry is on disk before its request
+/// goes, or the request does not go), then sends its requests.
+fn dispatch(app: &mut App, msg: Msg, requests: &mpsc::UnboundedSender<ApiRequest>, state: &mut impl LocalState) {
+    let (out, terminal) = crate::step::step(app, msg, state);
+    carry_out_on_terminal(terminal);
     for request in out {
         send(requests, request);
-    }
-}
-
-fn carry_out_all(app: &mut App, state: Option<&StateFile>) {
-    for effect in app.take_effects() {
-        if let Err(why) = carry_out(effect, state) {
-            tracing::warn!(error = %why, "local state not kept");
-            app.local_state_failed(&why);
-        }
     }
 }
 

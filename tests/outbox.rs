@@ -171,7 +171,10 @@ fn the_outbox_screen_lists_each_lead_and_lets_the_rep_edit_send_or_drop_it() {
     assert!(app.outbox().get("c").is_some(), "asks first");
     update(&mut app, ch('x'));
     assert!(app.outbox().get("c").is_none());
-    assert!(app.take_effects().contains(&Effect::RemoveOutbox("c".into())));
+    assert!(app.take_effects().contains(&Effect::RemoveOutbox {
+        key: "c".into(),
+        rev: 1
+    }));
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.screen(), Screen::List);
 }

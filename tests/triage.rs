@@ -12,7 +12,7 @@ use leadbox::store::state::{Marks, StateFile};
 fn persist(app: &mut App, file: &StateFile) {
     for effect in app.take_effects() {
         match effect {
-            Effect::SaveMarks { lead_id, marks } => file.set_marks(&lead_id, marks).unwrap(),
+            Effect::SaveMarks { lead_id, before, marks } => file.change_marks(&lead_id, before, marks).unwrap(),
             Effect::RememberView(name) => file.set("view", &name).unwrap(),
             _ => {}
         }

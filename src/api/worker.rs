@@ -69,6 +69,18 @@ pub enum ApiEvent {
     },
 }
 
+impl ApiRequest {
+    pub fn id(&self) -> RequestId {
+        match self {
+            ApiRequest::List { id, .. }
+            | ApiRequest::Get { id, .. }
+            | ApiRequest::Create { id, .. }
+            | ApiRequest::FindCreated { id, .. }
+            | ApiRequest::Cancel { id } => *id,
+        }
+    }
+}
+
 impl ApiEvent {
     pub fn id(&self) -> RequestId {
         match self {

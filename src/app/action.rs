@@ -26,6 +26,22 @@ pub enum Msg {
     },
     /// The notes came back from the rep's `$EDITOR` (or why they did not).
     Edited(Result<String, String>),
+    /// An outbox entry could not be written to the state file (`why`), so no request for it left; the
+    /// requests `dropped` were held back. `conflict` when another leadbox changed the entry first.
+    NotKept {
+        key: String,
+        why: String,
+        conflict: bool,
+        dropped: Vec<crate::api::worker::RequestId>,
+    },
+    /// What other leadbox processes on this profile changed in the state file: the outbox and the marks
+    /// as they now stand (each when it was read).
+    Shared {
+        outbox: Option<Vec<crate::app::outbox::OutboxEntry>>,
+        marks: Option<std::collections::HashMap<String, crate::store::state::Marks>>,
+    },
+    /// Who sends this profile's outbox now.
+    Sender(crate::store::sender::Sender),
 }
 
 /// What a binding of the keymap does.
@@ -156,9 +172,11 @@ pub enum Effect {
     Copy(String),
     /// Hand a `mailto:`, `tel:` or `https:` link to the system's opener.
     Open(String),
-    /// Keep a lead's triage marks on disk (before the next frame shows them).
+    /// Keep a lead's triage marks on disk (before the next frame shows them): only the flags that differ
+    /// from `before` are written, so another leadbox's change to the others stays.
     SaveMarks {
         lead_id: String,
+        before: crate::store::state::Marks,
         marks: crate::store::state::Marks,
     },
     /// Remember the view open, for the next start.
@@ -170,8 +188,8 @@ pub enum Effect {
     },
     /// Keep an outbox entry on disk (before any request for it goes out).
     PutOutbox(Box<crate::app::outbox::OutboxEntry>),
-    /// Take an entry out of the outbox on disk.
-    RemoveOutbox(String),
+    /// Take an entry out of the outbox on disk, if it is still at revision `rev`.
+    RemoveOutbox { key: String, rev: u64 },
     /// Announce new leads: ring the bell and/or raise a desktop notification with `text` (sanitised).
     Alert {
         bell: bool,

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod outbox_screen;
 pub mod poll;
 pub mod search;
+mod shared;
 pub mod views;
 
 use chrono::{DateTime, Utc};
@@ -103,6 +104,11 @@ pub struct App {
     outbox: outbox::Outbox,
     /// The outbox entry the open form edits (a lead the tenant refused), sent again on submit.
     editing: Option<String>,
+    /// The outbox entry the form sent in the message being handled: should it not reach the disk, the
+    /// form opens again with it.
+    submitted: Option<String>,
+    /// Who sends this profile's outbox: this process, or another leadbox on the same profile.
+    sender: crate::store::sender::Sender,
     /// Leads kept on this machine from earlier sessions, for the look-alike check.
     known: Vec<LeadView>,
     /// Notes waiting to be handed to the rep's `$EDITOR`.
@@ -185,6 +191,8 @@ impl App {
             poller: Poller::new(poll_every_secs),
             unchanged: false,
             outbox: outbox::Outbox::default(),
+            sender: crate::store::sender::Sender::Me,
+            submitted: None,
             quit_asked: false,
             editing: None,
             outbox_selected: 0,
@@ -818,6 +826,7 @@ impl App {
             self.unread = self.unread.saturating_sub(1);
             self.effects.push(Effect::SaveMarks {
                 lead_id: view.id().to_string(),
+                before: marks,
                 marks: Marks { seen: true, ..marks },
             });
         }
@@ -1001,12 +1010,14 @@ impl App {
 
     /// Sets a lead's marks, asks for them to be kept on disk, and shows the list the view now admits.
     fn set_marks(&mut self, lead_id: &CompactId, marks: Marks) {
-        if self.marks_of(lead_id) == marks {
+        let before = self.marks_of(lead_id);
+        if before == marks {
             return;
         }
         self.marks.insert(lead_id.clone(), marks);
         self.effects.push(Effect::SaveMarks {
             lead_id: lead_id.to_string(),
+            before,
             marks,
         });
         self.refresh_shown(false);
@@ -1335,6 +1346,9 @@ pub fn page_key(query: &ListQuery) -> String {
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
     app.unchanged = false;
+    if !matches!(msg, Msg::NotKept { .. }) {
+        app.submitted = None;
+    }
     match msg {
         Msg::Key(key) => app.on_key(key),
         Msg::Mouse(mouse) => match app.settings.keymap.action_for_mouse(app.contexts(), &mouse) {
@@ -1368,5 +1382,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
         }
         Msg::Api(event) => app.on_api(event),
         Msg::Tick { now } => app.on_tick(now),
+        Msg::NotKept {
+            key,
+            why,
+            conflict,
+            dropped,
+        } => app.on_not_kept(&key, &why, conflict, &dropped),
+        Msg::Shared { outbox, marks } => app.on_shared(outbox, marks),
+        Msg::Sender(sender) => app.on_sender(sender),
     }
 }

@@ -141,6 +141,7 @@ impl App {
                 .enqueue(uuid::Uuid::new_v4().to_string(), lead, draft, self.now),
         };
         self.effects.push(Effect::PutOutbox(Box::new(entry.clone())));
+        self.submitted = Some(entry.key.clone());
         let said = format!("Queued {}: sending", entry.name());
         self.close_form();
         match following {
@@ -277,7 +278,7 @@ impl App {
                             plural(self.outbox.pending(), "lead")
                         ));
                     }
-                    OutboxState::Rejected if self.form.is_none() => {
+                    OutboxState::Rejected if self.form.is_none() && self.outbox.is_own(&entry.key) => {
                         // Back in the form, the server's word on its fields; sent again from there.
                         let mut form = match &entry.draft {
                             Some(draft) => Form::from_draft(&self.settings.profile, draft),

@@ -50,6 +50,11 @@ pub struct OutboxEntry {
     /// The form as it was sent, to be opened again when the lead is edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<Draft>,
+    /// The entry's revision in the state file once this copy is written: 1 for a new entry, one more for
+    /// each change. A write lands only over the revision before it, so a change made by another leadbox
+    /// meanwhile is never overwritten. Kept in its own column, not in the body.
+    #[serde(skip)]
+    pub rev: u64,
 }
 
 impl OutboxEntry {
@@ -97,11 +102,17 @@ const RETRY_MAX_SECS: i64 = 300;
 /// How far before its sending a lead's `createdAt` may be (the tenant's clock against this machine's).
 const CLOCK_SLACK_SECS: i64 = 300;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outbox {
     entries: Vec<OutboxEntry>,
-    /// The requests out for the outbox, and the entry each is for.
-    in_flight: Vec<(RequestId, String)>,
+    /// The requests out for the outbox, the entry each is for, and that entry as it was before (put back
+    /// if the request never leaves).
+    in_flight: Vec<InFlight>,
+    /// Whether this process sends (it holds the profile's sender lock); another leadbox's outbox only
+    /// queues and shows.
+    sending: bool,
+    /// Entries enqueued by this process: only these reopen the form when the tenant refuses them.
+    own: Vec<String>,
     /// How many requests may be out at once (0 counts as 1): one for the inbox, a few for an import.
     max_in_flight: usize,
     /// A rate limit is the tenant's, not one lead's: after a 429 nothing is sent before this.
@@ -110,21 +121,146 @@ pub struct Outbox {
     held: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+struct InFlight {
+    id: RequestId,
+    key: String,
+    before: OutboxEntry,
+}
+
+impl Default for Outbox {
+    fn default() -> Outbox {
+        Outbox {
+            entries: Vec::new(),
+            in_flight: Vec::new(),
+            sending: true,
+            own: Vec::new(),
+            max_in_flight: 0,
+            paused_until: None,
+            held: None,
+        }
+    }
+}
+
+/// What changed in an entry another leadbox handled, as [`Outbox::merge`] found it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved {
+    pub entry: OutboxEntry,
+    /// Its state before, or `None` when it is new to this process.
+    pub was: Option<OutboxState>,
+    /// Enqueued by this process.
+    pub own: bool,
+}
+
 impl Outbox {
     /// The outbox as the state file kept it. A lead that was being sent when leadbox stopped may have
     /// arrived: it is looked for before anything else is sent.
-    pub fn restore(mut entries: Vec<OutboxEntry>) -> Outbox {
-        for entry in &mut entries {
-            if entry.state == OutboxState::Sending {
+    pub fn restore(entries: Vec<OutboxEntry>) -> Outbox {
+        let mut outbox = Outbox {
+            entries,
+            ..Outbox::default()
+        };
+        outbox.entries.sort_by_key(|e| e.queued_at);
+        // Entries found at start are this session's to see through, as if typed here.
+        outbox.own = outbox.entries.iter().map(|e| e.key.clone()).collect();
+        outbox.claim_orphans();
+        outbox
+    }
+
+    /// Entries marked as being sent that no request of this process is out for: their sender stopped
+    /// (quit, or was killed) before the answer. They may have arrived, so they are looked for first.
+    fn claim_orphans(&mut self) {
+        if !self.sending {
+            return;
+        }
+        let in_flight = &self.in_flight;
+        for entry in &mut self.entries {
+            if entry.state == OutboxState::Sending && !in_flight.iter().any(|f| f.key == entry.key) {
                 entry.state = OutboxState::Checking;
                 entry.next_try = None;
             }
         }
-        entries.sort_by_key(|e| e.queued_at);
-        Outbox {
-            entries,
-            ..Outbox::default()
+    }
+
+    /// Whether this process sends the outbox.
+    pub fn is_sending(&self) -> bool {
+        self.sending
+    }
+
+    /// This process takes over sending (it got the sender lock) or gives it up. Taking over claims the
+    /// entries the last sender left mid-send.
+    pub fn set_sending(&mut self, sending: bool) {
+        self.sending = sending;
+        self.claim_orphans();
+    }
+
+    /// Whether this process enqueued the entry `key`.
+    pub fn is_own(&self, key: &str) -> bool {
+        self.own.iter().any(|k| k == key)
+    }
+
+    /// Takes in the outbox as the state file now holds it (another leadbox queued, sent or dropped
+    /// entries). What this process has out stays as it knows it; everything else is as on disk. Returns
+    /// the entries whose state another process changed.
+    pub fn merge(&mut self, on_disk: Vec<OutboxEntry>) -> Vec<Moved> {
+        let mut moved = Vec::new();
+        let mut merged = Vec::with_capacity(on_disk.len());
+        for disk in on_disk {
+            let mine = self.entries.iter().position(|e| e.key == disk.key);
+            if self.in_flight_is(&disk.key) {
+                if let Some(at) = mine {
+                    merged.push(self.entries[at].clone());
+                }
+                continue;
+            }
+            let was = mine.map(|at| self.entries[at].state);
+            if was != Some(disk.state) {
+                moved.push(Moved {
+                    entry: disk.clone(),
+                    was,
+                    own: self.is_own(&disk.key),
+                });
+            }
+            merged.push(disk);
         }
+        // An entry of ours still out but gone from disk stays until its answer comes.
+        for entry in &self.entries {
+            if self.in_flight_is(&entry.key) && !merged.iter().any(|m| m.key == entry.key) {
+                merged.push(entry.clone());
+            }
+        }
+        merged.sort_by_key(|e| e.queued_at);
+        self.entries = merged;
+        let entries = &self.entries;
+        self.own.retain(|k| entries.iter().any(|e| &e.key == k));
+        self.claim_orphans();
+        moved
+    }
+
+    /// The request `id` never left (its entry could not be kept on disk): the entry is as it was before.
+    /// Returns its key.
+    pub fn abandon(&mut self, id: RequestId) -> Option<String> {
+        let at = self.in_flight.iter().position(|f| f.id == id)?;
+        let flight = self.in_flight.remove(at);
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.key == flight.key) {
+            *entry = flight.before;
+        }
+        Some(flight.key)
+    }
+
+    /// The entry a request of the outbox is for.
+    pub fn key_of(&self, id: RequestId) -> Option<&str> {
+        self.in_flight.iter().find(|f| f.id == id).map(|f| f.key.as_str())
+    }
+
+    /// Forgets an entry that never reached the disk (its first write failed), so nothing of it is sent.
+    pub fn forget(&mut self, key: &str) -> Option<OutboxEntry> {
+        if self.in_flight_is(key) {
+            return None;
+        }
+        let at = self.entries.iter().position(|e| e.key == key)?;
+        self.own.retain(|k| k != key);
+        Some(self.entries.remove(at))
     }
 
     /// Lets up to `n` requests be out at once (at least one).
@@ -157,12 +293,12 @@ impl Outbox {
 
     /// The oldest request out, if any.
     pub fn in_flight(&self) -> Option<RequestId> {
-        self.in_flight.first().map(|(id, _)| *id)
+        self.in_flight.first().map(|f| f.id)
     }
 
     /// Whether `id` is a request of the outbox still awaiting its answer.
     pub fn awaits(&self, id: RequestId) -> bool {
-        self.in_flight.iter().any(|(flying, _)| *flying == id)
+        self.in_flight.iter().any(|f| f.id == id)
     }
 
     /// How many requests are out.
@@ -188,15 +324,17 @@ impl Outbox {
             next_try: None,
             server_id: None,
             error: None,
+            rev: 1,
         };
         self.entries.push(entry.clone());
+        self.own.push(entry.key.clone());
         entry
     }
 
     /// The next request to make, if one is due and none is out: the oldest lead to look for or to send.
     /// Returns the request and the entry as changed (to be on disk before the request goes).
     pub fn next_request(&mut self, now: DateTime<Utc>, id: RequestId) -> Option<(ApiRequest, OutboxEntry)> {
-        if self.is_full() || self.paused_until.is_some_and(|until| until > now) {
+        if !self.sending || self.is_full() || self.paused_until.is_some_and(|until| until > now) {
             return None;
         }
         let in_flight = &self.in_flight;
@@ -207,7 +345,7 @@ impl Outbox {
             .filter(|(_, e)| matches!(e.state, OutboxState::Queued | OutboxState::Checking))
             .filter(|(_, e)| e.next_try.is_none_or(|t| t <= now))
             .filter(|(_, e)| self.held.as_deref() != Some(e.key.as_str()))
-            .filter(|(_, e)| !in_flight.iter().any(|(_, key)| key == &e.key))
+            .filter(|(_, e)| !in_flight.iter().any(|f| f.key == e.key))
             .min_by_key(|(_, e)| e.queued_at)
             .map(|(at, _)| at)?;
         // Leads of this outbox already found or created with the same names and email are not this one.
@@ -220,7 +358,9 @@ impl Outbox {
                 .collect(),
             _ => Vec::new(),
         };
+        let before = self.entries[at].clone();
         let entry = &mut self.entries[at];
+        entry.rev += 1;
         let request = match entry.state {
             OutboxState::Checking => ApiRequest::FindCreated {
                 id,
@@ -239,14 +379,18 @@ impl Outbox {
             }
         };
         let entry = entry.clone();
-        self.in_flight.push((id, entry.key.clone()));
+        self.in_flight.push(InFlight {
+            id,
+            key: entry.key.clone(),
+            before,
+        });
         Some((request, entry))
     }
 
     /// The earliest time a queued lead may be tried again, if any waits for a time (and a request could
     /// go then).
     pub fn next_due(&self) -> Option<DateTime<Utc>> {
-        if self.is_full() {
+        if !self.sending || self.is_full() {
             return None;
         }
         let waiting = self
@@ -254,7 +398,7 @@ impl Outbox {
             .iter()
             .filter(|e| matches!(e.state, OutboxState::Queued | OutboxState::Checking))
             .filter(|e| self.held.as_deref() != Some(e.key.as_str()))
-            .filter(|e| !self.in_flight.iter().any(|(_, key)| key == &e.key));
+            .filter(|e| !self.in_flight.iter().any(|f| f.key == e.key));
         let (mut due_now, mut earliest) = (false, None::<DateTime<Utc>>);
         for e in waiting {
             match e.next_try {
@@ -273,9 +417,11 @@ impl Outbox {
     }
 
     fn take_in_flight(&mut self, id: RequestId) -> Option<&mut OutboxEntry> {
-        let at = self.in_flight.iter().position(|(flying, _)| *flying == id)?;
-        let (_, key) = self.in_flight.remove(at);
-        self.entries.iter_mut().find(|e| e.key == key)
+        let at = self.in_flight.iter().position(|f| f.id == id)?;
+        let flight = self.in_flight.remove(at);
+        let entry = self.entries.iter_mut().find(|e| e.key == flight.key)?;
+        entry.rev += 1;
+        Some(entry)
     }
 
     /// The answer to a create the outbox sent; `None` when `id` is not its request.
@@ -332,6 +478,7 @@ impl Outbox {
         entry.state = OutboxState::Queued;
         entry.next_try = None;
         entry.error = None;
+        entry.rev += 1;
         Some(entry.clone())
     }
 
@@ -387,12 +534,13 @@ impl Outbox {
         }
         entry.state = OutboxState::Queued;
         entry.next_try = None;
+        entry.rev += 1;
         Some(entry.clone())
     }
 
     /// Whether the entry `key` has a request out.
     pub fn in_flight_is(&self, key: &str) -> bool {
-        self.in_flight.iter().any(|(_, k)| k == key)
+        self.in_flight.iter().any(|f| f.key == key)
     }
 
     /// Takes a lead out of the outbox (dropped, or taken back into the form to be edited); refused while

@@ -73,8 +73,11 @@ impl App {
                         .unwrap_or_default();
                     self.notice = Some(format!("{key} again drops {} for good", entry.name()));
                     self.drop_asked = Some(entry.key);
-                } else if self.outbox.remove(&entry.key).is_some() {
-                    self.effects.push(Effect::RemoveOutbox(entry.key.clone()));
+                } else if let Some(removed) = self.outbox.remove(&entry.key) {
+                    self.effects.push(Effect::RemoveOutbox {
+                        key: removed.key,
+                        rev: removed.rev,
+                    });
                     self.notice = Some(format!("Dropped {}", entry.name()));
                 } else {
                     self.notice = Some(format!(

@@ -15,6 +15,7 @@ use crate::api::types::Lead;
 use crate::app::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
 use crate::import::fields::Cells;
 use crate::import::rows::{InputFormat, Reading};
+use crate::store::sender::SenderLock;
 use crate::store::state::StateFile;
 
 /// The fields of `leadbox leads create`.
@@ -185,7 +186,100 @@ pub async fn run(
     };
     let mut outbox = Outbox::default();
     let key = uuid::Uuid::new_v4().to_string();
-    outbox.enqueue(key.clone(), row.lead, None, Utc::now());
+    let queued = outbox.enqueue(key.clone(), row.lead, None, Utc::now());
+    // On disk before anything else: whichever leadbox sends the outbox, it sends this from there.
+    if let Err(e) = state.put_outbox(&queued) {
+        say(format!(
+            "the lead could not be kept in the outbox, so it was not sent: {e}"
+        ));
+        return exit::LOCAL_STATE;
+    }
+    tokio::pin!(interrupt);
+    let lock_path = crate::store::sender::lock_path(state.path());
+    let mut told_waiting = false;
+    let started = tokio::time::Instant::now();
+    let lock = loop {
+        match SenderLock::try_take(&lock_path) {
+            Ok(Some(lock)) => break lock,
+            Ok(None) => {}
+            Err(e) => {
+                let _ = state.remove_outbox(&key, queued.rev);
+                say(format!(
+                    "the outbox's sender lock could not be taken, so the lead was not sent: {e}"
+                ));
+                return exit::LOCAL_STATE;
+            }
+        }
+        // Another leadbox sends this profile's outbox: it sends this lead too, and this command reports.
+        if !told_waiting {
+            let pid = crate::store::sender::holder(&lock_path)
+                .map(|p| format!(" (pid {p})"))
+                .unwrap_or_default();
+            say(format!("queued: another leadbox{pid} sends this profile's outbox"));
+            told_waiting = true;
+        }
+        match watch(state, &key) {
+            Watched::Waiting(entry) => {
+                let out_of_patience = started.elapsed() > WAIT_FOR_SENDER;
+                if entry.state == OutboxState::Queued && out_of_patience {
+                    // Still untouched: taken back so a script that runs again finds no copy waiting.
+                    if state.remove_outbox(&key, entry.rev).is_ok() {
+                        say(format!(
+                            "the lead was not sent: the other leadbox did not send it within {} s ({})",
+                            WAIT_FOR_SENDER.as_secs(),
+                            entry.error.unwrap_or_else(|| "no answer yet".to_string())
+                        ));
+                        return exit::UNREACHABLE;
+                    }
+                } else if started.elapsed() > WAIT_FOR_SENDER * 2 {
+                    say(
+                        "the lead may have been created; it is kept in this profile's outbox, where the inbox \
+                         (O) looks for it and never sends it twice"
+                            .to_string(),
+                    );
+                    return exit::MAYBE_CREATED;
+                }
+            }
+            Watched::Settled(code) => {
+                return finish_watched(code, state, &key, &client, args, width, cells, out, err).await;
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(WATCH_EVERY) => {}
+            _ = &mut interrupt => {
+                return match watch(state, &key) {
+                    Watched::Waiting(entry) if entry.state == OutboxState::Queued
+                        && state.remove_outbox(&key, entry.rev).is_ok() => {
+                        say("interrupted before the lead was sent".to_string());
+                        exit::INTERRUPTED
+                    }
+                    _ => {
+                        say("interrupted: the lead is being sent by the other leadbox, which never sends it twice".to_string());
+                        exit::MAYBE_CREATED
+                    }
+                };
+            }
+        }
+    };
+    // This process sends: the lead as the outbox now holds it (a sender that stopped mid-send left it to be
+    // looked for, not sent again).
+    let mut outbox = match state.outbox() {
+        Ok((entries, _)) => match entries.into_iter().find(|e| e.key == key) {
+            Some(entry) if entry.state == OutboxState::Sent => {
+                drop(lock);
+                return finish_watched(Ok(entry), state, &key, &client, args, width, cells, out, err).await;
+            }
+            Some(entry) => Outbox::restore(vec![entry]),
+            None => {
+                say("the lead was dropped from the outbox by another leadbox before it was sent".to_string());
+                return exit::UNREACHABLE;
+            }
+        },
+        Err(e) => {
+            say(format!("the outbox could not be read, so the lead was not sent: {e}"));
+            return exit::LOCAL_STATE;
+        }
+    };
     let mut worker = crate::api::worker::spawn_worker(client);
     let mut created: Option<Lead> = None;
     let mut last_error = None;
@@ -194,7 +288,7 @@ pub async fn run(
         &mut worker,
         &mut StateKeep(state),
         Patience(Duration::from_secs(30)),
-        interrupt,
+        &mut interrupt,
         |settled| match settled {
             Settled::Created { lead, .. } => created = Some((**lead).clone()),
             Settled::Kept { error, .. } => last_error = error.clone().or(last_error.take()),
@@ -202,6 +296,7 @@ pub async fn run(
     )
     .await;
     drop(worker);
+    drop(lock);
     if let Some(lead) = created {
         let output = super::Output::for_stdout(args.format, width, cells.tenant);
         let text = super::render_one(&lead, &output);
@@ -212,6 +307,15 @@ pub async fn run(
         return exit::UNREACHABLE;
     };
     let why = entry.error.clone().unwrap_or_default();
+    if let End::NotKept(why) = &end {
+        say(format!(
+            "the lead could not be kept in the outbox, so it was not sent: {why}"
+        ));
+        if entry.state == OutboxState::Queued {
+            let _ = state.remove_outbox(&key, entry.rev);
+        }
+        return exit::LOCAL_STATE;
+    }
     match entry.state {
         OutboxState::Unknown | OutboxState::Checking | OutboxState::Sending => {
             say(format!(
@@ -223,7 +327,7 @@ pub async fn run(
         // Never sent, or refused: nothing of it is in the tenant, and a script that runs again must not
         // find a second copy waiting in the outbox.
         _ => {
-            let _ = state.remove_outbox(&key);
+            let _ = state.remove_outbox(&key, entry.rev);
         }
     }
     match end {
@@ -235,12 +339,7 @@ pub async fn run(
             say("interrupted before the lead was sent".to_string());
             exit::INTERRUPTED
         }
-        End::NotKept(why) => {
-            say(format!(
-                "the lead could not be kept in the outbox, so it was not sent: {why}"
-            ));
-            exit::UNREACHABLE
-        }
+        End::NotKept(_) => exit::LOCAL_STATE,
         End::GaveUp | End::Done => {
             say(format!("the lead was not created: {why}"));
             match (entry.state, &last_error) {
@@ -248,6 +347,91 @@ pub async fn run(
                 (_, Some(error)) => super::exit_code(error),
                 _ => exit::UNREACHABLE,
             }
+        }
+    }
+}
+
+/// How long `leads create` waits for another leadbox to take its lead before taking it back (while it
+/// is still untouched), and twice that for an answer once it is out.
+const WAIT_FOR_SENDER: Duration = Duration::from_secs(30);
+/// How often the lead is looked at while another leadbox sends it.
+const WATCH_EVERY: Duration = Duration::from_millis(200);
+
+enum Watched {
+    /// Still to be sent, or out.
+    Waiting(OutboxEntry),
+    /// Settled by the other leadbox: created (the entry), or gone / refused / unknown (why, exit code).
+    Settled(Result<OutboxEntry, (String, i32)>),
+}
+
+/// Where the lead `key` stands in the outbox another leadbox sends.
+fn watch(state: &StateFile, key: &str) -> Watched {
+    let entries = match state.outbox() {
+        Ok((entries, _)) => entries,
+        Err(e) => return Watched::Settled(Err((format!("the outbox could not be read: {e}"), exit::LOCAL_STATE))),
+    };
+    let Some(entry) = entries.into_iter().find(|e| e.key == key) else {
+        return Watched::Settled(Err((
+            "the lead was dropped from the outbox by another leadbox before it was sent".to_string(),
+            exit::UNREACHABLE,
+        )));
+    };
+    let why = entry.error.clone().unwrap_or_default();
+    match entry.state {
+        OutboxState::Sent => Watched::Settled(Ok(entry)),
+        OutboxState::Rejected => {
+            let _ = state.remove_outbox(key, entry.rev);
+            Watched::Settled(Err((format!("the lead was not created: {why}"), exit::VALIDATION)))
+        }
+        OutboxState::Unknown => Watched::Settled(Err((
+            format!(
+                "the lead may have been created ({why}); it is kept in this profile's outbox, where the inbox \
+                 (O) looks for it and never sends it twice"
+            ),
+            exit::MAYBE_CREATED,
+        ))),
+        _ => Watched::Waiting(entry),
+    }
+}
+
+/// Reports a lead another leadbox settled: the created lead as the tenant holds it, or why not.
+#[allow(clippy::too_many_arguments)]
+async fn finish_watched(
+    settled: Result<OutboxEntry, (String, i32)>,
+    _state: &StateFile,
+    _key: &str,
+    client: &NovalaClient,
+    args: &CreateArgs,
+    width: usize,
+    cells: Cells<'_>,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> i32 {
+    let entry = match settled {
+        Ok(entry) => entry,
+        Err((why, code)) => {
+            let _ = writeln!(err, "leadbox: {}", crate::sanitize::line(&why));
+            return code;
+        }
+    };
+    let Some(id) = entry.server_id.as_deref() else {
+        return exit::UNREACHABLE;
+    };
+    match client.get(id).await {
+        Ok(lead) => {
+            let output = super::Output::for_stdout(args.format, width, cells.tenant);
+            let _ = writeln!(out, "{}", super::render_one(&lead, &output));
+            0
+        }
+        Err(e) => {
+            // Created all the same: say so with its id, and why it could not be shown.
+            let _ = writeln!(
+                err,
+                "leadbox: the lead was created as {} but could not be read back: {}",
+                crate::sanitize::line(id),
+                crate::sanitize::line(&e.to_string())
+            );
+            0
         }
     }
 }

@@ -188,6 +188,9 @@ pub mod exit {
     pub const UNREACHABLE: i32 = 7;
     /// A create whose outcome is unknown: the lead may exist.
     pub const MAYBE_CREATED: i32 = 8;
+    /// leadbox's own state on disk (the profile's state file or outbox) could not be read or written, or
+    /// is held by another process for too long: nothing was sent.
+    pub const LOCAL_STATE: i32 = 9;
     /// Stopped by Ctrl-C (or SIGTERM) after the answers still out were awaited.
     pub const INTERRUPTED: i32 = 130;
 }

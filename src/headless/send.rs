@@ -58,7 +58,8 @@ pub async fn drain(
             };
             next_id += 1;
             if let Err(e) = keep.keep(&entry) {
-                // Not on disk, so not sent: the entry is left as it was found, to be looked for next time.
+                // Not on disk, so not sent: the entry is as it was before, and no answer is awaited for it.
+                outbox.abandon(request.id());
                 stopping = Some(End::NotKept(e));
                 break;
             }

@@ -1,6 +1,8 @@
 //! leadbox's own state on disk, in the rep's data directory: what the tenant does not keep for them.
 
 pub mod draft_file;
+pub mod sender;
+pub mod shared;
 pub mod state;
 
 use std::path::{Path, PathBuf};

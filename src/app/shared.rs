@@ -1,0 +1,151 @@
+//! The profile shared with other leadbox processes: who sends the outbox, what the others changed in the
+//! state file (entries queued, sent or dropped; marks), and an outbox entry that could not be kept on disk.
+
+use std::collections::HashMap;
+
+use super::form::{Form, Notice};
+use super::outbox::{Moved, OutboxEntry, OutboxState};
+use super::{App, CompactId, Screen};
+use crate::api::worker::{ApiRequest, RequestId};
+use crate::store::sender::Sender;
+use crate::store::state::Marks;
+
+impl App {
+    /// Who sends the outbox, as the event loop last found.
+    pub fn sender(&self) -> Sender {
+        self.sender
+    }
+
+    /// Another leadbox took or gave up the profile's sender lock, or this one took it.
+    pub(in crate::app) fn on_sender(&mut self, sender: Sender) -> Vec<ApiRequest> {
+        let was = self.sender;
+        self.sender = sender;
+        self.outbox.set_sending(sender == Sender::Me);
+        match (was, sender) {
+            (Sender::Me, Sender::Other(pid)) => {
+                self.notice = Some(format!(
+                    "Another leadbox{} has this profile open and sends its outbox; leads typed here are \
+                     queued for it",
+                    pid_text(pid)
+                ));
+            }
+            (Sender::Other(_), Sender::Me) if self.outbox.pending() > 0 => {
+                self.notice = Some("The other leadbox has stopped: this one sends the outbox now".to_string());
+            }
+            _ => {}
+        }
+        self.pump_outbox()
+    }
+
+    /// The state file as other processes left it: their outbox changes and marks are taken in.
+    pub(in crate::app) fn on_shared(
+        &mut self,
+        outbox: Option<Vec<OutboxEntry>>,
+        marks: Option<HashMap<String, Marks>>,
+    ) -> Vec<ApiRequest> {
+        if let Some(marks) = marks {
+            let marks: HashMap<CompactId, Marks> = marks.into_iter().map(|(id, m)| (CompactId::new(&id), m)).collect();
+            if marks != self.marks {
+                self.marks = marks;
+                self.refresh_shown(false);
+                self.unread = self.count_unread();
+            }
+        }
+        let Some(entries) = outbox else {
+            return Vec::new();
+        };
+        for moved in self.outbox.merge(entries) {
+            self.say_moved(&moved);
+        }
+        let rows = self.outbox_rows().len();
+        self.outbox_selected = self.outbox_selected.min(rows.saturating_sub(1));
+        self.pump_outbox()
+    }
+
+    /// What another leadbox did with a lead typed here, in the status bar.
+    fn say_moved(&mut self, moved: &Moved) {
+        if !moved.own || moved.was.is_none() {
+            return;
+        }
+        let name = moved.entry.name();
+        let by = match self.sender {
+            Sender::Other(pid) => format!(" by the other leadbox{}", pid_text(pid)),
+            Sender::Me => String::new(),
+        };
+        match moved.entry.state {
+            OutboxState::Sent => self.notice = Some(format!("Created lead {name}{by}")),
+            OutboxState::Rejected => {
+                let why = moved.entry.error.clone().unwrap_or_default();
+                self.error = Some(format!("Not accepted: {name}: {why}"));
+            }
+            OutboxState::Unknown => {
+                self.error = Some(format!("Not sure {name} was created: the outbox decides"));
+            }
+            _ => {}
+        }
+    }
+
+    /// An outbox entry could not be written, so nothing was sent for it. A lead that never reached the
+    /// disk goes back into the form as typed; one another leadbox changed first is read again.
+    pub(in crate::app) fn on_not_kept(
+        &mut self,
+        key: &str,
+        why: &str,
+        conflict: bool,
+        dropped: &[RequestId],
+    ) -> Vec<ApiRequest> {
+        for id in dropped {
+            self.outbox.abandon(*id);
+        }
+        let why = crate::sanitize::line(why).into_owned();
+        let Some(entry) = self.outbox.get(key).cloned() else {
+            self.error = Some(format!("Not kept on disk: {why}"));
+            return Vec::new();
+        };
+        // Just sent from the form (a "send and next" form holds only fields kept from this one).
+        if self.submitted.as_deref() == Some(key) {
+            // Just sent from the form: it opens again as typed, and nothing of it went anywhere.
+            let said = if conflict {
+                format!(
+                    "Not sent: {} was changed by another leadbox meanwhile ({why})",
+                    entry.name()
+                )
+            } else {
+                format!("Not sent: the lead could not be kept on disk ({why})")
+            };
+            if entry.rev <= 1 {
+                self.outbox.forget(key);
+            } else {
+                self.editing = Some(key.to_string());
+                self.outbox.hold(Some(key.to_string()));
+            }
+            self.reopen_form(&entry, &said);
+            return Vec::new();
+        }
+        if conflict {
+            self.error = Some(format!(
+                "{} was changed by another leadbox first: the outbox shows it as it is now",
+                entry.name()
+            ));
+        } else {
+            self.error = Some(format!("Not sent: {} could not be kept on disk ({why})", entry.name()));
+        }
+        Vec::new()
+    }
+
+    /// The form again, as it was when `entry` was sent from it, with `said` in its status line.
+    fn reopen_form(&mut self, entry: &OutboxEntry, said: &str) {
+        let mut form = match &entry.draft {
+            Some(draft) => Form::from_draft(&self.settings.profile, draft),
+            None => Form::new(&self.settings.profile),
+        };
+        form.set_outcome(Notice::Error(said.to_string()));
+        self.form = Some(form.with_submit_key(self.submit_key()));
+        self.screen = Screen::Form;
+        self.error = Some(said.to_string());
+    }
+}
+
+fn pid_text(pid: Option<u32>) -> String {
+    pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+}

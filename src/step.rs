@@ -1,0 +1,138 @@
+//! One step of the inbox's event loop: a message through `update`, what it asked to keep on disk carried
+//! out in order, and only then its requests sent. A request for an outbox entry whose record did not reach
+//! the disk never leaves: the app is told, and puts the entry (and the form it came from) back.
+
+use crate::api::worker::{ApiRequest, RequestId};
+use crate::app::outbox::OutboxEntry;
+use crate::app::{self, App, Effect, Msg};
+use crate::store::state::{Marks, StateError};
+
+/// Where the inbox keeps what it must not lose: the profile's state file, or a stand-in in tests.
+pub trait LocalState {
+    fn change_marks(&mut self, lead_id: &str, before: Marks, after: Marks) -> Result<(), StateError>;
+    fn put_outbox(&mut self, entry: &OutboxEntry) -> Result<(), StateError>;
+    fn remove_outbox(&mut self, key: &str, rev: u64) -> Result<(), StateError>;
+    fn cache_page(&mut self, key: &str, leads: &[crate::api::types::Lead]) -> Result<(), StateError>;
+    fn remember_view(&mut self, name: &str) -> Result<(), StateError>;
+    /// The outbox as it now stands on disk, when it can be read.
+    fn outbox(&mut self) -> Option<Vec<OutboxEntry>>;
+}
+
+/// An outbox write that failed.
+struct Failed {
+    key: String,
+    why: String,
+    conflict: bool,
+}
+
+/// At most this many rounds of "not kept, put back" in one step: each round can only give entries back,
+/// so this is never reached in practice; it bounds a store that fails in some new way.
+const ROUNDS: usize = 8;
+
+/// Hands `msg` to the app, keeps what it asked to keep, and returns the requests that may leave and the
+/// effects for the terminal (clipboard, links, alerts), in order.
+pub fn step(app: &mut App, msg: Msg, local: &mut impl LocalState) -> (Vec<ApiRequest>, Vec<Effect>) {
+    let requests = app::update(app, msg);
+    settle(app, requests, local)
+}
+
+/// Keeps what the app asked to keep after it produced `requests` (from `update`, or `App::start`), and
+/// returns those of them that may leave with the effects for the terminal.
+pub fn settle(
+    app: &mut App,
+    mut requests: Vec<ApiRequest>,
+    local: &mut impl LocalState,
+) -> (Vec<ApiRequest>, Vec<Effect>) {
+    let mut terminal = Vec::new();
+    let mut failed = keep(app, local, &mut terminal);
+    for _ in 0..ROUNDS {
+        if failed.is_empty() {
+            break;
+        }
+        let mut again = Vec::new();
+        for Failed { key, why, conflict } in failed {
+            let (held, rest): (Vec<ApiRequest>, Vec<ApiRequest>) = requests
+                .into_iter()
+                .partition(|r| app.outbox().key_of(r.id()) == Some(key.as_str()));
+            requests = rest;
+            let dropped: Vec<RequestId> = held.iter().map(ApiRequest::id).collect();
+            tracing::warn!(
+                key = %key,
+                conflict,
+                held_back = dropped.len(),
+                why = %crate::sanitize::line(&why),
+                "an outbox entry was not kept; nothing was sent for it"
+            );
+            requests.extend(app::update(
+                app,
+                Msg::NotKept {
+                    key,
+                    why,
+                    conflict,
+                    dropped,
+                },
+            ));
+            // What this process holds for entries not out is made to match the disk again.
+            if let Some(entries) = local.outbox() {
+                requests.extend(app::update(
+                    app,
+                    Msg::Shared {
+                        outbox: Some(entries),
+                        marks: None,
+                    },
+                ));
+            }
+            again.extend(keep(app, local, &mut terminal));
+        }
+        failed = again;
+    }
+    if !failed.is_empty() {
+        // Whatever is still not on disk must not go out.
+        let keys: Vec<String> = failed.into_iter().map(|f| f.key).collect();
+        requests.retain(|r| app.outbox().key_of(r.id()).is_none_or(|k| !keys.iter().any(|f| f == k)));
+    }
+    (requests, terminal)
+}
+
+/// Carries out the app's local effects in order, collecting the terminal's and the outbox writes that
+/// failed. Other local failures (a mark, a kept page) are said in the status bar.
+fn keep(app: &mut App, local: &mut impl LocalState, terminal: &mut Vec<Effect>) -> Vec<Failed> {
+    let mut failed = Vec::new();
+    for effect in app.take_effects() {
+        // Once one write of an entry failed, the later ones of the same step stand on it: none is tried.
+        let skip = |key: &str| failed.iter().any(|f: &Failed| f.key == key);
+        match &effect {
+            Effect::PutOutbox(entry) if skip(&entry.key) => continue,
+            Effect::RemoveOutbox { key, .. } if skip(key) => continue,
+            _ => {}
+        }
+        let (key, result) = match effect {
+            Effect::PutOutbox(entry) => (Some(entry.key.clone()), local.put_outbox(&entry)),
+            Effect::RemoveOutbox { key, rev } => {
+                let result = local.remove_outbox(&key, rev);
+                (Some(key), result)
+            }
+            Effect::SaveMarks { lead_id, before, marks } => (None, local.change_marks(&lead_id, before, marks)),
+            Effect::CachePage { key, leads } => (None, local.cache_page(&key, &leads)),
+            Effect::RememberView(name) => (None, local.remember_view(&name)),
+            other => {
+                terminal.push(other);
+                continue;
+            }
+        };
+        match (key, result) {
+            (_, Ok(())) => {}
+            (Some(key), Err(e)) => failed.push(Failed {
+                key,
+                conflict: e.is_conflict(),
+                why: e.to_string(),
+            }),
+            (None, Err(e)) => {
+                let why = e.to_string();
+                tracing::warn!(error = %crate::sanitize::line(&why), "local state not kept");
+                app.local_state_failed(&why);
+            }
+        }
+    }
+    failed
+}

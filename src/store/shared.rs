@@ -1,0 +1,140 @@
+//! The profile's state as the inbox shares it with other leadbox processes: the state file, the sender
+//! lock (taken as soon as it is free), and what the others changed since this process last looked.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::sender::{self, Sender, SenderLock};
+use super::state::{Marks, StateError, StateFile};
+use crate::app::outbox::OutboxEntry;
+
+/// The state file (when it could be opened) and this process's part in sending its outbox.
+pub struct SharedProfile {
+    state: Result<StateFile, String>,
+    lock_path: Option<PathBuf>,
+    lock: Option<SenderLock>,
+    /// The sender as last told to the app.
+    told: Option<Sender>,
+    /// `PRAGMA data_version` when the file was last read.
+    seen: Option<i64>,
+}
+
+/// What other processes changed, when anything did.
+pub struct Changes {
+    pub outbox: Option<Vec<OutboxEntry>>,
+    pub marks: Option<HashMap<String, Marks>>,
+}
+
+impl SharedProfile {
+    /// `state` is the opened file, or why there is none (then nothing can be queued, so nothing is sent).
+    pub fn new(state: Result<StateFile, String>) -> SharedProfile {
+        let lock_path = state.as_ref().ok().map(|s| sender::lock_path(s.path()));
+        let mut shared = SharedProfile {
+            state,
+            lock_path,
+            lock: None,
+            told: None,
+            seen: None,
+        };
+        shared.seen = shared.version();
+        shared
+    }
+
+    pub fn state(&self) -> Option<&StateFile> {
+        self.state.as_ref().ok()
+    }
+
+    fn version(&self) -> Option<i64> {
+        self.state().and_then(|s| s.data_version().ok())
+    }
+
+    /// Who sends the outbox now, when that differs from what the app was last told. The lock is taken
+    /// whenever it is free, so the next process takes over within one look after a sender stops.
+    pub fn sender_change(&mut self) -> Option<Sender> {
+        let now = match (&self.lock, &self.lock_path) {
+            (Some(_), _) | (None, None) => Sender::Me,
+            (None, Some(path)) => match SenderLock::try_take(path) {
+                Ok(Some(lock)) => {
+                    tracing::info!("this process sends the profile's outbox");
+                    self.lock = Some(lock);
+                    Sender::Me
+                }
+                Ok(None) => Sender::Other(sender::holder(path)),
+                Err(e) => {
+                    // Without the lock nothing is sent: better a queue that waits than a lead sent twice.
+                    tracing::warn!(error = %e, "the sender lock could not be taken");
+                    Sender::Other(None)
+                }
+            },
+        };
+        if self.told == Some(now) {
+            return None;
+        }
+        self.told = Some(now);
+        Some(now)
+    }
+
+    /// The outbox and marks as other processes left them, when they committed anything since the last look.
+    pub fn changes(&mut self) -> Option<Changes> {
+        let version = self.version()?;
+        if self.seen == Some(version) {
+            return None;
+        }
+        self.seen = Some(version);
+        let state = self.state()?;
+        let outbox = match state.outbox() {
+            Ok((entries, _)) => Some(entries),
+            Err(e) => {
+                tracing::warn!(error = %e, "the shared outbox was not read");
+                None
+            }
+        };
+        Some(Changes {
+            outbox,
+            marks: state.marks().ok(),
+        })
+    }
+
+    fn file(&self) -> Result<&StateFile, StateError> {
+        self.state.as_ref().map_err(|why| StateError::Io {
+            path: PathBuf::from("state.sqlite3"),
+            source: std::io::Error::other(format!("no state file: {why}")),
+        })
+    }
+}
+
+impl crate::step::LocalState for SharedProfile {
+    fn change_marks(&mut self, lead_id: &str, before: Marks, after: Marks) -> Result<(), StateError> {
+        match self.state() {
+            Some(state) => state.change_marks(lead_id, before, after),
+            // Said once at start; marks then live for this session only.
+            None => Ok(()),
+        }
+    }
+
+    fn put_outbox(&mut self, entry: &OutboxEntry) -> Result<(), StateError> {
+        self.file()?.put_outbox(entry)
+    }
+
+    fn remove_outbox(&mut self, key: &str, rev: u64) -> Result<(), StateError> {
+        self.file()?.remove_outbox(key, rev)
+    }
+
+    fn cache_page(&mut self, key: &str, leads: &[crate::api::types::Lead]) -> Result<(), StateError> {
+        match self.state() {
+            Some(state) => state.cache_page(key, leads),
+            None => Ok(()),
+        }
+    }
+
+    fn remember_view(&mut self, name: &str) -> Result<(), StateError> {
+        match self.state() {
+            Some(state) => state.set("view", name),
+            None => Ok(()),
+        }
+    }
+
+    fn outbox(&mut self) -> Option<Vec<OutboxEntry>> {
+        self.state().and_then(|s| s.outbox().ok()).map(|(entries, _)| entries)
+    }
+}
