@@ -32,7 +32,7 @@ fn first_name(app: &App) -> String {
 }
 
 /// Opens the form on a loaded list and fills the fields the support profile requires.
-fn open_and_fill(app: &mut App) {
+pub(crate) fn open_and_fill(app: &mut App) {
     assert!(update(app, ch('n')).is_empty());
     type_str(app, "Quinn");
     update(app, key(KeyCode::Tab)); // last name

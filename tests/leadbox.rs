@@ -6,6 +6,7 @@
 mod client_support;
 mod config;
 mod discover;
+mod exactly_once;
 mod form_support;
 mod support;
 mod triage;

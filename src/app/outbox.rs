@@ -194,6 +194,11 @@ impl Outbox {
         self.claim_orphans();
     }
 
+    /// Nothing is sent before `until` (the disk refused a write: trying again at once would only fail again).
+    pub fn pause_until(&mut self, until: DateTime<Utc>) {
+        self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
+    }
+
     /// Whether this process enqueued the entry `key`.
     pub fn is_own(&self, key: &str) -> bool {
         self.own.iter().any(|k| k == key)

@@ -97,13 +97,19 @@ impl App {
         for id in dropped {
             self.outbox.abandon(*id);
         }
+        let from_form = self.submitted.as_deref() == Some(key);
+        if !conflict && !from_form {
+            // Sent in the background: trying again at once would only fail again.
+            self.outbox
+                .pause_until(self.now + chrono::Duration::seconds(LOCAL_RETRY_SECS));
+        }
         let why = crate::sanitize::line(why).into_owned();
         let Some(entry) = self.outbox.get(key).cloned() else {
             self.error = Some(format!("Not kept on disk: {why}"));
             return Vec::new();
         };
         // Just sent from the form (a "send and next" form holds only fields kept from this one).
-        if self.submitted.as_deref() == Some(key) {
+        if from_form {
             // Just sent from the form: it opens again as typed, and nothing of it went anywhere.
             let said = if conflict {
                 format!(
@@ -145,6 +151,9 @@ impl App {
         self.error = Some(said.to_string());
     }
 }
+
+/// How long the outbox waits after the disk refused one of its writes before it tries again.
+const LOCAL_RETRY_SECS: i64 = 5;
 
 fn pid_text(pid: Option<u32>) -> String {
     pid.map(|p| format!(" (pid {p})")).unwrap_or_default()

@@ -34,6 +34,14 @@ fn loaded_text(app: &App) -> String {
         (0, r) => format!(" · {r} need you"),
         (p, r) => format!(" · {p} to send, {r} need you"),
     };
+    // Another leadbox on this profile sends what is typed here: the rep must know it is not this one.
+    let waiting = match app.sender() {
+        crate::store::sender::Sender::Other(pid) => {
+            let pid = pid.map(|p| format!(" {p}")).unwrap_or_default();
+            format!("{waiting} · outbox: pid{pid}")
+        }
+        crate::store::sender::Sender::Me => waiting,
+    };
     list_text(app) + &waiting
 }
 
