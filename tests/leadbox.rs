@@ -27,6 +27,7 @@ mod import;
 mod inbox_daily;
 mod inbox_e2e;
 mod keys_and_looks;
+mod one_sender;
 mod outbox;
 mod pty_inbox;
 mod soak;
