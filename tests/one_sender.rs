@@ -213,3 +213,190 @@ async fn a_state_file_held_by_another_process_fails_clearly_and_sends_nothing() 
     assert!(inbox.wait_exit().success());
     sandbox.shutdown().await;
 }
+
+/// A small tmpfs mounted over `at` for the test's life: a disk that really fills. Mounting needs root (CI
+/// runs as root); elsewhere the test says so and checks nothing.
+struct SmallDisk {
+    at: std::path::PathBuf,
+}
+
+impl SmallDisk {
+    fn mount(at: &Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(at).unwrap();
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status();
+        match status {
+            Ok(s) if s.success() => Some(SmallDisk { at: at.to_path_buf() }),
+            _ => {
+                eprintln!("not checked here: mounting a tmpfs needs root");
+                None
+            }
+        }
+    }
+
+    /// Writes a file until the disk refuses more.
+    fn fill(&self) {
+        use std::io::Write;
+        let mut file = std::fs::File::create(self.at.join("filler")).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while file.write_all(&block).is_ok() {}
+        let _ = file.sync_all();
+    }
+
+    fn free(&self) {
+        std::fs::remove_file(self.at.join("filler")).unwrap();
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.at).status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_full_disk_a_create_fails_clearly_sends_nothing_and_the_file_stays_where_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(disk) = SmallDisk::mount(&dir.path().join("data"), "4m") else {
+        return;
+    };
+    let sandbox = novala_sandbox::testing::start(3).await;
+    let log = dir.path().join("leadbox.log");
+    let with_log = |name: &str| {
+        let args = create_args(name);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut cmd = leads(dir.path(), &sandbox, &args);
+        cmd.arg("--log-file").arg(&log);
+        cmd
+    };
+    assert_eq!(run(with_log("Roomy")).status.code(), Some(0));
+    let before = sandbox.lead_count().await.unwrap();
+    disk.fill();
+    let out = tokio::task::spawn_blocking({
+        let cmd = with_log("Crowded");
+        move || run(cmd)
+    })
+    .await
+    .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(9), "{err}");
+    assert!(err.contains("not sent") && err.contains("full"), "{err}");
+    assert_eq!(sandbox.lead_count().await.unwrap(), before, "nothing sent");
+    let profile = tenant_dir(dir.path());
+    let names: Vec<String> = std::fs::read_dir(&profile)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".bad")), "not set aside: {names:?}");
+
+    disk.free();
+    let out = run(with_log("Crowded"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(count_named(&sandbox, "Crowded").await, 1);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lead_typed_when_the_disk_fills_stays_in_the_form_is_never_sent_and_survives_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(disk) = SmallDisk::mount(&dir.path().join("data"), "4m") else {
+        return;
+    };
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20)).await.unwrap();
+    let mut inbox = Session::launch(stranger(dir.path(), &sandbox)).await;
+    inbox.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    let before = sandbox.lead_count().await.unwrap();
+    inbox.keys(b"n");
+    inbox.wait_for("the form", |s| s.contains("New lead"));
+    inbox.keys(b"Diskfull");
+    inbox.wait_for("the typed name", |s| s.contains("Diskfull"));
+    inbox.keys(b"\x13");
+    inbox.wait_for("the form's own check", |s| s.contains("is required"));
+    inbox.keys(b"\x1b[C");
+    inbox.wait_for("a source chosen", |s| !s.contains("choose…"));
+    let draft = tenant_dir(dir.path()).join("draft.json");
+    wait_for_file(&draft, "Diskfull");
+    disk.fill();
+    inbox.keys(b"\x13");
+    let screen = inbox.wait_for("the write refused", |s| s.contains("could not be kept on disk"));
+    assert!(screen.contains("New lead") && screen.contains("Diskfull"), "{screen}");
+    assert_eq!(sandbox.lead_count().await.unwrap(), before, "nothing sent");
+    // Killed as it stands: the draft on disk still holds the lead.
+    inbox.child.kill().unwrap();
+    let _ = inbox.child.wait();
+    disk.free();
+    let mut inbox = Session::launch(stranger(dir.path(), &sandbox)).await;
+    inbox.wait_for("the kept draft", |s| s.contains("Unsent lead kept"));
+    inbox.keys(b"n");
+    inbox.wait_for("the form with the typed name", |s| s.contains("New lead") && s.contains("Diskfull"));
+    inbox.keys(b"\x1b");
+    inbox.keys(b"q");
+    let _ = inbox.child.kill();
+    assert_eq!(sandbox.lead_count().await.unwrap(), before);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_state_file_is_set_aside_by_leads_create_and_said_on_stderr_and_in_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = novala_sandbox::testing::start(3).await;
+    let log = dir.path().join("leadbox.log");
+    let create = |name: &str| {
+        let args = create_args(name);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut cmd = leads(dir.path(), &sandbox, &args);
+        cmd.arg("--log-file").arg(&log);
+        run(cmd)
+    };
+    assert_eq!(create("First").status.code(), Some(0));
+    let state = state_path(dir.path());
+    let intact = std::fs::read(&state).unwrap();
+    let newer = {
+        let copy = dir.path().join("newer.sqlite3");
+        std::fs::copy(&state, &copy).unwrap();
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'", []).unwrap();
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        drop(conn);
+        std::fs::read(&copy).unwrap()
+    };
+    let damaged: [(&str, Vec<u8>); 4] = [
+        ("truncated", intact[..intact.len().min(4096) / 2].to_vec()),
+        ("zeroed", vec![0u8; intact.len().max(4096)]),
+        ("garbage", b"not a database at all; ".repeat(300)),
+        ("newer", newer),
+    ];
+    for (n, (kind, bytes)) in damaged.into_iter().enumerate() {
+        for extra in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{extra}", state.display()));
+        }
+        std::fs::write(&state, &bytes).unwrap();
+        let out = create(&format!("After{n}"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {err}");
+        assert!(err.contains("not restored") && err.contains("the old file is"), "{kind}: {err}");
+        let logged = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(
+            logged.matches("the state file was set aside").count(),
+            n + 1,
+            "{kind}: each set-aside is in the log"
+        );
+    }
+    let profile = tenant_dir(dir.path());
+    let mut aside: Vec<String> = std::fs::read_dir(&profile)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".bad") || n.contains(".newer"))
+        .filter(|n| !n.ends_with("-wal") && !n.ends_with("-shm"))
+        .collect();
+    aside.sort();
+    assert_eq!(
+        aside,
+        ["state.sqlite3.bad", "state.sqlite3.bad.2", "state.sqlite3.bad.3", "state.sqlite3.newer"],
+        "none overwrote another"
+    );
+    sandbox.shutdown().await;
+}

@@ -70,6 +70,7 @@ fn describe(error: &rusqlite::Error) -> String {
             " (another process holds the file; leadbox waited 2 s)"
         }
         Some(ErrorCode::DiskFull) => " (the disk is full)",
+        Some(ErrorCode::SystemIoFailure) => " (the disk may be full or failing)",
         Some(ErrorCode::ReadOnly) => " (the file or its directory cannot be written: check its permissions)",
         Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => " (check the file's permissions)",
         _ => "",
