@@ -2,9 +2,10 @@
 //! second lead, and every failure mapped onto an [`ApiError`] a sales rep can act on.
 //!
 //! Retries: a GET is retried on connection errors, timeouts, a body cut off or garbled, 5xx and 429, with
-//! exponential backoff and jitter, honouring `Retry-After`, bounded by [`RetryPolicy`]. A POST is retried only
-//! when the connection was never established (so the request provably never reached the server); any other
-//! failure after it was sent comes back with `maybe_created: true`.
+//! exponential backoff and jitter, honouring `Retry-After`, bounded by [`RetryPolicy`]. A POST is tried once:
+//! one that never connected comes back with `maybe_created: false` at once, so its outbox keeps it as "not
+//! sent" and tries again itself (a create never waits out retries as "being sent", which a restart would
+//! have to look for); any failure after it was sent comes back with `maybe_created: true`.
 
 use std::error::Error as StdError;
 use std::sync::Arc;
@@ -407,7 +408,9 @@ impl NovalaClient {
         };
         FailedTry {
             error,
-            retryable: !op.is_create() || never_sent,
+            // A create that never left goes back to its outbox, which waits on disk as "not sent" (not as
+            // "being sent", which a restart would have to look for) and tries again itself.
+            retryable: !op.is_create(),
             retry_after: None,
         }
     }
