@@ -25,9 +25,17 @@ fn leads(dir: &Path, sandbox: &Sandbox, args: &[&str]) -> std::process::Command 
 }
 
 fn create_args(name: &str) -> Vec<String> {
-    ["create", "--first-name", name, "--source", "web_form", "--custom", "region=emea"]
-        .map(String::from)
-        .to_vec()
+    [
+        "create",
+        "--first-name",
+        name,
+        "--source",
+        "web_form",
+        "--custom",
+        "region=emea",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 fn run(mut cmd: std::process::Command) -> Output {
@@ -74,7 +82,10 @@ async fn six_leads_created_at_once_through_one_profile_are_six_leads() {
     for child in children {
         let out = child.wait_with_output().expect("leadbox ends");
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Parallel"), "the lead is printed");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Parallel"),
+            "the lead is printed"
+        );
     }
     for name in &names {
         assert_eq!(count_named(&sandbox, name).await, 1, "{name} exactly once");
@@ -115,7 +126,9 @@ async fn two_inboxes_on_one_profile_send_a_waiting_lead_once() {
     let dir = tempfile::tempdir().unwrap();
     // Every answer half a second late, so both inboxes are up while the create is out.
     let faults = novala_sandbox::faults::FaultOptions::none().latency(Duration::from_millis(500));
-    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20).faults(faults)).await.unwrap();
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20).faults(faults))
+        .await
+        .unwrap();
     // A first run makes the profile's directory; then a lead waits in its outbox, as if typed offline.
     let mut first = Session::launch(stranger(dir.path(), &sandbox)).await;
     first.wait_for("the tenant's leads", |s| s.contains("loaded"));
@@ -124,7 +137,11 @@ async fn two_inboxes_on_one_profile_send_a_waiting_lead_once() {
     let mut lead = leadbox::api::types::NewLead::new("Twice", leadbox::api::types::LeadSource::WebForm);
     lead.custom_fields.insert("region".into(), serde_json::json!("emea"));
     let entry = Outbox::default().enqueue("waiting".into(), lead, None, chrono::Utc::now());
-    StateFile::open(&state_path(dir.path())).unwrap().file.put_outbox(&entry).unwrap();
+    StateFile::open(&state_path(dir.path()))
+        .unwrap()
+        .file
+        .put_outbox(&entry)
+        .unwrap();
 
     let mut a = Session::launch(stranger(dir.path(), &sandbox)).await;
     let mut b = Session::launch(stranger(dir.path(), &sandbox)).await;
@@ -147,7 +164,11 @@ async fn two_inboxes_on_one_profile_send_a_waiting_lead_once() {
     // One of them says the other sends the outbox.
     let deadline = Instant::now() + WAIT;
     while !(a.screen_text().contains("outbox: pid") || b.screen_text().contains("outbox: pid")) {
-        assert!(Instant::now() < deadline, "neither says the other sends:\n{}", a.screen_text());
+        assert!(
+            Instant::now() < deadline,
+            "neither says the other sends:\n{}",
+            a.screen_text()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     a.keys(b"q");
@@ -181,7 +202,10 @@ async fn a_state_file_held_by_another_process_fails_clearly_and_sends_nothing() 
     let took = started.elapsed();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{err}");
-    assert!(err.contains("not sent") && err.contains("another process holds the file"), "{err}");
+    assert!(
+        err.contains("not sent") && err.contains("another process holds the file"),
+        "{err}"
+    );
     assert!(took < Duration::from_secs(15), "no hang: {took:?}");
     assert_eq!(sandbox.lead_count().await.unwrap(), before, "nothing sent");
 
@@ -331,7 +355,9 @@ async fn a_lead_typed_when_the_disk_fills_stays_in_the_form_is_never_sent_and_su
     let mut inbox = Session::launch(stranger(dir.path(), &sandbox)).await;
     inbox.wait_for("the kept draft", |s| s.contains("Unsent lead kept"));
     inbox.keys(b"n");
-    inbox.wait_for("the form with the typed name", |s| s.contains("New lead") && s.contains("Diskfull"));
+    inbox.wait_for("the form with the typed name", |s| {
+        s.contains("New lead") && s.contains("Diskfull")
+    });
     inbox.keys(b"\x1b");
     inbox.keys(b"q");
     let _ = inbox.child.kill();
@@ -358,7 +384,8 @@ async fn a_damaged_state_file_is_set_aside_by_leads_create_and_said_on_stderr_an
         let copy = dir.path().join("newer.sqlite3");
         std::fs::copy(&state, &copy).unwrap();
         let conn = rusqlite::Connection::open(&copy).unwrap();
-        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'", []).unwrap();
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'", [])
+            .unwrap();
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
         drop(conn);
         std::fs::read(&copy).unwrap()
@@ -377,7 +404,10 @@ async fn a_damaged_state_file_is_set_aside_by_leads_create_and_said_on_stderr_an
         let out = create(&format!("After{n}"));
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{kind}: {err}");
-        assert!(err.contains("not restored") && err.contains("the old file is"), "{kind}: {err}");
+        assert!(
+            err.contains("not restored") && err.contains("the old file is"),
+            "{kind}: {err}"
+        );
         let logged = std::fs::read_to_string(&log).unwrap();
         assert_eq!(
             logged.matches("the state file was set aside").count(),
@@ -395,7 +425,12 @@ async fn a_damaged_state_file_is_set_aside_by_leads_create_and_said_on_stderr_an
     aside.sort();
     assert_eq!(
         aside,
-        ["state.sqlite3.bad", "state.sqlite3.bad.2", "state.sqlite3.bad.3", "state.sqlite3.newer"],
+        [
+            "state.sqlite3.bad",
+            "state.sqlite3.bad.2",
+            "state.sqlite3.bad.3",
+            "state.sqlite3.newer"
+        ],
         "none overwrote another"
     );
     sandbox.shutdown().await;

@@ -279,18 +279,7 @@ impl App {
                         ));
                     }
                     OutboxState::Rejected if self.form.is_none() && self.outbox.is_own(&entry.key) => {
-                        // Back in the form, the server's word on its fields; sent again from there.
-                        let mut form = match &entry.draft {
-                            Some(draft) => Form::from_draft(&self.settings.profile, draft),
-                            None => Form::new(&self.settings.profile),
-                        };
-                        if let Some(error) = &error {
-                            form.apply_error(error);
-                        }
-                        self.form = Some(form.with_submit_key(self.submit_key()));
-                        self.editing = Some(entry.key.clone());
-                        self.screen = Screen::Form;
-                        self.error = Some(format!("Not accepted: {name}: fix it and send again"));
+                        self.reopen_refused(&entry, error.as_ref());
                     }
                     OutboxState::Rejected => {
                         if let Some(form) = self.form.as_mut() {
@@ -310,6 +299,26 @@ impl App {
         }
         out.extend(self.pump_outbox());
         out
+    }
+
+    /// A lead the tenant refused back in the form, with the tenant's word on its fields; sent again from
+    /// there.
+    pub(in crate::app) fn reopen_refused(
+        &mut self,
+        entry: &crate::app::outbox::OutboxEntry,
+        error: Option<&crate::api::ApiError>,
+    ) {
+        let mut form = match &entry.draft {
+            Some(draft) => Form::from_draft(&self.settings.profile, draft),
+            None => Form::new(&self.settings.profile),
+        };
+        if let Some(error) = error {
+            form.apply_error(error);
+        }
+        self.form = Some(form.with_submit_key(self.submit_key()));
+        self.editing = Some(entry.key.clone());
+        self.screen = Screen::Form;
+        self.error = Some(format!("Not accepted: {}: fix it and send again", entry.name()));
     }
 
     /// A created lead on top of the list, selected; the filters are cleared when they would hide it.

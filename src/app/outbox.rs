@@ -47,6 +47,10 @@ pub struct OutboxEntry {
     pub server_id: Option<String>,
     /// What went wrong last, sanitised, for the outbox view.
     pub error: Option<String>,
+    /// The tenant's word on each field it refused, so whichever leadbox typed the lead can open it in the
+    /// form with those words (the one that sent it may be another process).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused_fields: Vec<crate::api::types::FieldDetail>,
     /// The form as it was sent, to be opened again when the lead is edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<Draft>,
@@ -329,6 +333,7 @@ impl Outbox {
             next_try: None,
             server_id: None,
             error: None,
+            refused_fields: Vec::new(),
             rev: 1,
         };
         self.entries.push(entry.clone());
@@ -449,6 +454,7 @@ impl Outbox {
             }
             Err(error) => {
                 entry.error = Some(crate::sanitize::line(&error.to_string()).into_owned());
+                entry.refused_fields = error.field_details().to_vec();
                 entry.state = if error.may_have_created() {
                     OutboxState::Checking
                 } else if reachable_later(&error) {

@@ -73,7 +73,21 @@ impl App {
             Sender::Me => String::new(),
         };
         match moved.entry.state {
-            OutboxState::Sent => self.notice = Some(format!("Created lead {name}{by}")),
+            OutboxState::Sent => {
+                if self.outbox.pending() == 0 {
+                    self.error = None;
+                }
+                self.notice = Some(format!("Created lead {name}{by}"));
+            }
+            OutboxState::Rejected if self.form.is_none() => {
+                // Typed here, refused by the tenant when another leadbox sent it: back in this form, with
+                // the tenant's word on its fields, as if this process had sent it.
+                let error = crate::api::ApiError::Validation {
+                    message: moved.entry.error.clone().unwrap_or_default(),
+                    details: moved.entry.refused_fields.clone(),
+                };
+                self.reopen_refused(&moved.entry, Some(&error));
+            }
             OutboxState::Rejected => {
                 let why = moved.entry.error.clone().unwrap_or_default();
                 self.error = Some(format!("Not accepted: {name}: {why}"));
