@@ -269,3 +269,41 @@ fn each_damaged_file_is_set_aside_under_its_own_name_and_names_the_leads_it_held
         );
     }
 }
+
+/// Keeps nothing: every write fails as a full disk does.
+struct NoRoom;
+
+impl leadbox::headless::send::Keep for NoRoom {
+    fn keep(&mut self, _: &OutboxEntry) -> Result<(), String> {
+        Err("database or disk is full".to_string())
+    }
+}
+
+#[tokio::test]
+async fn sending_without_a_screen_stops_at_once_when_a_record_cannot_be_kept_and_sends_nothing() {
+    use leadbox::headless::send::{End, Patience, drain};
+    let (request_tx, mut request_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (_event_tx, event_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut worker = leadbox::api::worker::WorkerHandle {
+        requests: request_tx,
+        events: event_rx,
+    };
+    let mut outbox = Outbox::restore(vec![queued("k1", "Flo"), queued("k2", "Gus")]);
+    let end = tokio::time::timeout(
+        Duration::from_secs(10),
+        drain(
+            &mut outbox,
+            &mut worker,
+            &mut NoRoom,
+            Patience(Duration::from_secs(600)),
+            std::future::pending(),
+            |_| {},
+        ),
+    )
+    .await
+    .expect("no hang: nothing is awaited for a request that never left");
+    assert_eq!(end, End::NotKept("database or disk is full".to_string()));
+    assert!(request_rx.try_recv().is_err(), "no request reached the worker");
+    assert_eq!(outbox.in_flight_count(), 0);
+    assert!(outbox.entries().iter().all(|e| e.state == OutboxState::Queued));
+}
