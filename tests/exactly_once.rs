@@ -307,3 +307,22 @@ async fn sending_without_a_screen_stops_at_once_when_a_record_cannot_be_kept_and
     assert_eq!(outbox.in_flight_count(), 0);
     assert!(outbox.entries().iter().all(|e| e.state == OutboxState::Queued));
 }
+
+#[test]
+fn a_lead_left_mid_send_is_looked_for_as_the_inbox_starts_not_at_a_later_tick() {
+    let mut app = leadbox::app::App::new(settings(), now(), 100, 30);
+    let mut sending = queued("k1", "Hal");
+    sending.state = OutboxState::Sending;
+    app.restore_outbox(vec![sending]);
+    let requests = app.start();
+    assert!(
+        requests.iter().any(|r| matches!(r, ApiRequest::FindCreated { lead, .. } if lead.first_name == "Hal")),
+        "{requests:?}"
+    );
+    // And an idle loop would wake for a lead due now, not sleep until the next poll.
+    let mut queued_only = leadbox::app::App::new(settings(), now(), 100, 30);
+    queued_only.restore_outbox(vec![queued("k2", "Ida")]);
+    assert!(queued_only.next_wake() <= now(), "due at once");
+    leadbox::app::update(&mut queued_only, Msg::Sender(Sender::Other(None)));
+    assert!(queued_only.next_wake() > now(), "a process that does not send has nothing due");
+}
