@@ -316,7 +316,9 @@ fn a_lead_left_mid_send_is_looked_for_as_the_inbox_starts_not_at_a_later_tick() 
     app.restore_outbox(vec![sending]);
     let requests = app.start();
     assert!(
-        requests.iter().any(|r| matches!(r, ApiRequest::FindCreated { lead, .. } if lead.first_name == "Hal")),
+        requests
+            .iter()
+            .any(|r| matches!(r, ApiRequest::FindCreated { lead, .. } if lead.first_name == "Hal")),
         "{requests:?}"
     );
     // And an idle loop would wake for a lead due now, not sleep until the next poll.
@@ -324,5 +326,8 @@ fn a_lead_left_mid_send_is_looked_for_as_the_inbox_starts_not_at_a_later_tick() 
     queued_only.restore_outbox(vec![queued("k2", "Ida")]);
     assert!(queued_only.next_wake() <= now(), "due at once");
     leadbox::app::update(&mut queued_only, Msg::Sender(Sender::Other(None)));
-    assert!(queued_only.next_wake() > now(), "a process that does not send has nothing due");
+    assert!(
+        queued_only.next_wake() > now(),
+        "a process that does not send has nothing due"
+    );
 }

@@ -25,8 +25,14 @@ fn done_hides_a_lead_from_the_inbox_u_puts_it_back_and_all_shows_it() {
     assert_eq!(app.unread(), 25);
     update(&mut app, ch('j'));
     let lead = app.list().selected_lead().unwrap().id().clone();
+    let following = app.list().lead_at(2).unwrap().id().clone();
     update(&mut app, ch('d'));
     assert!(app.marks_of(&lead).done);
+    assert_eq!(
+        app.list().selected_lead().unwrap().id(),
+        &following,
+        "on to the next lead, as mail readers do"
+    );
     assert_eq!(app.list().len(), 24, "the Inbox hides it");
     assert!(app.notice().unwrap_or("").contains("Done: Grace Lovelace · u undoes"));
     assert_ne!(app.list().selected_lead().unwrap().id(), lead);

@@ -320,6 +320,7 @@ impl Default for Keymap {
             bind(List, vec![code(KeyCode::Enter)], Action::Open, "open the lead"),
             bind(List, vec![key('/')], Action::Search, "search loaded leads"),
             bind(List, vec![key('L')], Action::LoadAll, "load all pages / stop"),
+            bind(List, vec![code(KeyCode::Esc)], Action::Back, "clear the search"),
             bind(
                 Pane,
                 vec![code(KeyCode::Enter), key(' ')],

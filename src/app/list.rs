@@ -41,6 +41,9 @@ pub struct LeadList {
     shown: Option<Vec<u32>>,
     /// The leads shown came from the first page kept on disk last time; the live one replaces them.
     cached: bool,
+    /// Leads that arrived above the window while the rep was further down: said on screen ("↑ 3 new")
+    /// until the window is back at the top.
+    new_above: usize,
 }
 
 /// What the row under the last lead says.
@@ -62,7 +65,18 @@ impl LeadList {
             offset: 0,
             shown: None,
             cached: false,
+            new_above: 0,
         }
+    }
+
+    /// How many leads arrived above the window since the rep last saw the top of the list.
+    pub fn new_above(&self) -> usize {
+        self.new_above
+    }
+
+    /// The rep is at the top of the list (nothing selected below the first row): new leads show there.
+    fn at_top(&self) -> bool {
+        self.selected == 0 && self.offset == 0
     }
 
     /// Shows the first page kept from last time until the live one arrives. Nothing is asked for: the
@@ -112,23 +126,31 @@ impl LeadList {
     }
 
     /// Shows only `shown` (indices into the loaded leads), or every lead again with `None`. The selection
-    /// stays on the same lead when it is still shown, else goes to the first row.
+    /// stays on the same lead when it is still shown; when it is not (marked done in the Inbox), it goes to
+    /// the lead that followed it, as a mail reader goes to the next message, else the one before it.
     pub fn set_shown(&mut self, shown: Option<Vec<u32>>, rows: usize) {
-        // The selected lead as an index into `leads`, so finding it again compares numbers, not ids.
-        let selected = match &self.shown {
-            Some(old) => old.get(self.selected).copied(),
-            None => u32::try_from(self.selected)
-                .ok()
-                .filter(|&i| (i as usize) < self.leads.len()),
+        // The rows shown before, as indices into `leads`, so finding a lead again compares numbers.
+        let old: Vec<u32> = match &self.shown {
+            Some(old) => old.clone(),
+            None => (0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX)).collect(),
         };
+        let row_of = |new: &Option<Vec<u32>>, lead: u32| match new {
+            Some(new) => new.iter().position(|&j| j == lead),
+            None => Some(lead as usize).filter(|&i| i < self.leads.len()),
+        };
+        let at = self.selected.min(old.len());
+        let after = old.get(at..).unwrap_or_default().iter();
+        let before = old.get(..at).unwrap_or_default().iter().rev();
+        let selected = after.chain(before).find_map(|&lead| row_of(&shown, lead));
         self.shown = shown;
-        self.selected = match (selected, &self.shown) {
-            (Some(i), Some(new)) => new.iter().position(|&j| j == i).unwrap_or(0),
-            (Some(i), None) => i as usize,
-            (None, _) => 0,
-        };
+        self.selected = selected.unwrap_or(0);
         self.offset = self.offset.min(self.selected);
         self.fit_window(rows);
+    }
+
+    /// The row showing the lead `id`, if it is shown.
+    pub fn row_of(&self, id: &str) -> Option<usize> {
+        (0..self.len()).find(|&row| self.lead_at(row).is_some_and(|l| l.id().is(id)))
     }
 
     pub fn pages(&self) -> &PageState {
@@ -243,8 +265,10 @@ impl LeadList {
         // place on screen, when the lead is still there.
         let keep = if self.cached && cursor.is_none() {
             self.cached = false;
+            // A rep still at the top sees the newest lead there, not last time's top lead.
             let kept = self
                 .selected_lead()
+                .filter(|_| !self.at_top())
                 .map(|l| (l.id().clone(), self.selected - self.offset));
             self.leads.clear();
             self.shown = None;
@@ -255,8 +279,11 @@ impl LeadList {
         let fresh = self.paging.accept(cursor, page);
         self.leads.extend(fresh.iter().map(LeadView::new));
         if let Some((id, row_on_screen)) = keep {
-            self.selected = self.leads.iter().position(|l| *l.id() == id).unwrap_or(0);
+            let at = self.leads.iter().position(|l| *l.id() == id);
+            self.selected = at.unwrap_or(0);
             self.offset = self.selected.saturating_sub(row_on_screen);
+            // Every lead above the one kept is newer than it: shown as arrived.
+            self.new_above = if at.is_some() { self.offset } else { 0 };
         }
         self.pages = if self.paging.is_done() {
             PageState::Done
@@ -288,6 +315,7 @@ impl LeadList {
         self.shown = None;
         self.selected = 0;
         self.offset = 0;
+        self.new_above = 0;
     }
 
     /// Puts the leads of a first page asked for again (a poll) that are not listed yet where they belong
@@ -314,6 +342,7 @@ impl LeadList {
             })
             .collect();
         let had_leads = !self.leads.is_empty();
+        let at_top = self.at_top();
         let old = std::mem::take(&mut self.leads);
         let mut incoming = fresh.into_iter().zip(places.iter().copied()).peekable();
         let mut merged = Vec::with_capacity(old.len() + added);
@@ -332,10 +361,13 @@ impl LeadList {
             for i in shown.iter_mut() {
                 *i = u32::try_from(moved(*i as usize)).unwrap_or(u32::MAX);
             }
-        } else if had_leads {
+        } else if had_leads && !at_top {
             let now_at = moved(self.selected);
+            let offset_was = self.offset;
             self.offset += now_at - self.selected;
             self.selected = now_at;
+            // The window moved down with the selection: those placed before its first row are above it.
+            self.new_above += places.iter().filter(|&&at| at <= offset_was).count();
         }
         self.fit_window(rows);
         // The n-th new lead has n new leads before it.
@@ -372,6 +404,10 @@ impl LeadList {
     /// the trailer under it.
     pub fn fit_window(&mut self, rows: usize) {
         self.offset = window_start(self.offset, self.selected, self.row_count(), rows);
+        if self.offset == 0 {
+            // The rep sees the top: nothing newer is hidden any more.
+            self.new_above = 0;
+        }
     }
 }
 

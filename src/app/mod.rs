@@ -632,6 +632,11 @@ impl App {
             }
             Action::Open => self.open_detail(),
             Action::Choose => self.choose_filter(),
+            Action::Back if self.screen == Screen::List && self.focus == Focus::List && self.search.is_some() => {
+                self.clear_search();
+                self.notice = Some("Search cleared".to_string());
+                Vec::new()
+            }
             Action::Back => {
                 let out = self.leave_detail();
                 self.focus = Focus::List;
@@ -918,7 +923,8 @@ impl App {
     fn clear_search(&mut self) {
         self.search = None;
         self.search_cache.clear();
-        self.list.set_shown(None, list_rows(self.height));
+        // What the view admits, not every loaded lead: a done lead stays out of the Inbox.
+        self.refresh_shown(false);
     }
 
     /// What the list shows: the leads the view admits, ranked by the search when there is one (only among the
@@ -1220,12 +1226,17 @@ impl App {
                 news |= self.note_assignees(&page.data);
                 let got = page.data.len();
                 let next = page.continuation().map(str::to_string);
+                let at_top = self.list.selected() == 0 && self.list.offset() == 0;
                 let placed = self.list.insert_new(page.data, list_rows(self.height));
                 let added = placed.len();
                 self.poller.answered(got, added, next.as_deref(), self.now);
                 self.unchanged = !news && added == 0;
                 if added > 0 {
                     self.refresh_shown(false);
+                    if at_top {
+                        // A rep who has not moved sees the newest lead on top, selected.
+                        self.list.select(0, list_rows(self.height));
+                    }
                 }
                 tracing::debug!(added, "poll answered");
                 self.alert(&placed);

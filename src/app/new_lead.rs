@@ -340,6 +340,11 @@ impl App {
         self.search = None;
         self.search_input = None;
         self.list.insert_top(lead);
+        // The view's rule holds for the rows it showed before: a done lead does not come back.
+        self.refresh_shown(false);
+        if let Some(row) = self.list.row_of(&lead.id) {
+            self.list.select(row, list_rows(self.height));
+        }
         self.list.fit_window(list_rows(self.height));
         if self.outbox.pending() == 0 {
             self.error = None;

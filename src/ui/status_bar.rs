@@ -73,10 +73,15 @@ fn list_text(app: &App) -> String {
         0 => String::new(),
         u => format!(" · {} unread", count(u)),
     };
+    // Leads that arrived above the window while the rep was further down: they must not go unseen.
+    let above = match list.new_above() {
+        0 => String::new(),
+        k => format!("↑ {} new · ", count(k)),
+    };
     if list.has_more() {
-        format!("{n} loaded · more{unread}")
+        format!("{above}{n} loaded · more{unread}")
     } else {
-        format!("{n} loaded · all{unread}")
+        format!("{above}{n} loaded · all{unread}")
     }
 }
 
