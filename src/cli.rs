@@ -212,7 +212,7 @@ pub struct SandboxArgs {
     pub fault_seed: u64,
 
     /// Creates store their lead, then lose the answer: `reset` (closed with no answer), `hold:MS` (held MS
-    /// milliseconds, then closed) or `late:MS` (held, then sent).
+    /// milliseconds, then closed) or `late:MS` (held, then sent); `unstored` closes before storing it.
     #[arg(long, value_name = "HOW")]
     pub lose_answer: Option<LostAnswer>,
 

@@ -16,7 +16,9 @@
 //! Those random faults strike a create only by luck. [`LostCreates`] makes "stored, answer lost" happen on
 //! purpose: chosen creates (every one, or the n-th by arrival) are committed to SQLite and then lose their
 //! answer, either at once (the connection closes with no answer byte) or after a hold longer than a client
-//! waits. A test that needs a lead stored while its sender sees nothing can count on it every run.
+//! waits. A test that needs a lead stored while its sender sees nothing can count on it every run. Its
+//! twin, [`LostAnswer::Unstored`], closes the connection before the handler runs: the sender sees the same
+//! silence, but nothing was stored, which is what a lookup must not mistake for another lead.
 
 use std::collections::BTreeSet;
 use std::io;
@@ -56,11 +58,15 @@ pub struct LostCreates {
     pub creates: Creates,
 }
 
-/// How a stored create's answer is lost. Each acts after the handler has committed the lead.
+/// How a create's answer is lost. Each but [`LostAnswer::Unstored`] acts after the handler has committed
+/// the lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LostAnswer {
     /// The connection closes before any answer byte.
     Reset,
+    /// The connection closes before any answer byte and before the handler runs: nothing is stored, and the
+    /// sender cannot tell it from [`LostAnswer::Reset`].
+    Unstored,
     /// The answer waits this long (make it longer than the client's timeout), then the connection closes
     /// without it.
     HoldThenDrop(Duration),
@@ -96,7 +102,8 @@ impl Creates {
 #[error("{0}")]
 pub struct FaultSpecError(String);
 
-/// `reset`, `hold:MS` (held, then dropped) or `late:MS` (held, then sent).
+/// `reset`, `unstored` (closed before the lead is stored), `hold:MS` (held, then dropped) or `late:MS` (held,
+/// then sent).
 impl FromStr for LostAnswer {
     type Err = FaultSpecError;
 
@@ -110,10 +117,11 @@ impl FromStr for LostAnswer {
         };
         match s.split_once(':') {
             None if s == "reset" => Ok(LostAnswer::Reset),
+            None if s == "unstored" => Ok(LostAnswer::Unstored),
             Some(("hold", ms)) => Ok(LostAnswer::HoldThenDrop(millis(ms)?)),
             Some(("late", ms)) => Ok(LostAnswer::HoldThenAnswer(millis(ms)?)),
             _ => Err(FaultSpecError(format!(
-                "`{s}` is not `reset`, `hold:MS` (held, then dropped) or `late:MS` (held, then sent)"
+                "`{s}` is not `reset`, `unstored`, `hold:MS` (held, then dropped) or `late:MS` (held, then sent)"
             ))),
         }
     }
@@ -282,15 +290,20 @@ fn is_create(request: &Request) -> bool {
     request.method() == Method::POST && request.uri().path().trim_end_matches('/') == "/api/v1/leads"
 }
 
-/// The handler runs (and commits the lead) first; a refused create keeps its answer, as nothing was stored.
+/// The handler runs (and commits the lead) first, but for `Unstored`; a refused create keeps its answer, as
+/// nothing was stored.
 async fn lose_answer(how: LostAnswer, request: Request, next: Next) -> Response {
+    if how == LostAnswer::Unstored {
+        tracing::debug!("dropping a create before it is stored");
+        return reset(Response::new(Body::empty()));
+    }
     let response = next.run(request).await;
     if !response.status().is_success() {
         return response;
     }
     tracing::debug!(?how, "losing a stored create's answer");
     match how {
-        LostAnswer::Reset => reset(response),
+        LostAnswer::Reset | LostAnswer::Unstored => reset(response),
         LostAnswer::HoldThenDrop(hold) => {
             tokio::time::sleep(hold).await;
             reset(response)
@@ -436,6 +449,7 @@ mod tests {
         assert!((0..5).all(|_| every.next_create() == Some(LostAnswer::Reset)));
 
         assert_eq!("reset".parse(), Ok(LostAnswer::Reset));
+        assert_eq!("unstored".parse(), Ok(LostAnswer::Unstored));
         assert_eq!(
             "hold:2500".parse(),
             Ok(LostAnswer::HoldThenDrop(Duration::from_millis(2500)))

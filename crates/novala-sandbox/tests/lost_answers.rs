@@ -134,3 +134,16 @@ async fn a_refused_create_is_counted_and_keeps_its_answer() {
     assert_eq!(listed.status(), 200, "a list is never a create");
     assert_eq!(sb.lead_count().await.unwrap(), 2);
 }
+
+#[tokio::test]
+async fn an_unstored_create_gets_the_same_silence_and_stores_nothing() {
+    let sb = losing(LostAnswer::Unstored, Creates::nth(1)).await;
+    let error = create(&sb, Duration::from_secs(5), &lead("never"))
+        .await
+        .expect_err("no answer");
+    assert!(!error.is_timeout() && error.status().is_none(), "{error:?}");
+    let kept = create(&sb, Duration::from_secs(5), &lead("after")).await.unwrap();
+    assert_eq!(kept.status(), 201);
+    assert_eq!(stored_with(&sb, "never").await, 0);
+    assert_eq!(sb.lead_count().await.unwrap(), 1);
+}
