@@ -26,6 +26,7 @@ mod import;
 mod inbox_daily;
 mod inbox_e2e;
 mod keys_and_looks;
+mod lost_answers;
 mod outbox;
 mod pty_inbox;
 mod soak;
