@@ -29,6 +29,7 @@ mod keys_and_looks;
 mod lost_answers;
 mod outbox;
 mod pty_inbox;
+mod sandbox_bounds;
 mod soak;
 mod ui_snapshots;
 mod worker_cancel;
