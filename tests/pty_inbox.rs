@@ -340,7 +340,9 @@ async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
     let _ = session.child.wait();
     assert_eq!(outbox_state(&state), Some(OutboxState::Sending), "no answer reached it");
 
-    // The next start looks for it before sending anything, finds it and records its id.
+    // The next start looks for it before sending anything, finds it and records its id, well before the
+    // first tick a minute later.
+    let started = Instant::now();
     let cmd = launch(dir.path());
     let mut session = Session::launch(cmd).await;
     let deadline = Instant::now() + WAIT;
@@ -352,6 +354,7 @@ async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    eprintln!("found and recorded {:?} after the restart", started.elapsed());
     session.wait_for("nothing left to send", |s| {
         !s.contains("need you") && !s.contains("to send")
     });
