@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use novala_sandbox::faults::FaultOptions;
+use novala_sandbox::faults::{Creates, FaultOptions, LostAnswer, LostCreates};
 use novala_sandbox::{RateLimit, SandboxOptions};
 
 #[derive(Debug, Parser)]
@@ -28,7 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the embedded Novala sandbox on 127.0.0.1 and print its URL, keys and roster.
     #[command(after_help = "Examples:\n  leadbox sandbox --port 7878\n  \
-                      leadbox sandbox --port 0 --rate-limit 20 --fault-rate 0.2 --latency-ms 100")]
+                      leadbox sandbox --port 0 --rate-limit 20 --fault-rate 0.2 --latency-ms 100\n  \
+                      leadbox sandbox --port 0 --lose-answer hold:30000 --lose-answer-of 2")]
     Sandbox(SandboxArgs),
     /// Write, locate or check the config file.
     #[command(
@@ -209,6 +210,15 @@ pub struct SandboxArgs {
     /// The seed of the injected faults: the same seed gives the same faults.
     #[arg(long, default_value_t = 0)]
     pub fault_seed: u64,
+
+    /// Creates store their lead, then lose the answer: `reset` (closed with no answer), `hold:MS` (held MS
+    /// milliseconds, then closed) or `late:MS` (held, then sent); `unstored` closes before storing it.
+    #[arg(long, value_name = "HOW")]
+    pub lose_answer: Option<LostAnswer>,
+
+    /// Which creates lose their answer, numbered from 1 by arrival: `all`, or numbers such as `2` or `1,3`.
+    #[arg(long, value_name = "WHICH", default_value = "all", requires = "lose_answer")]
+    pub lose_answer_of: Creates,
 }
 
 impl SandboxArgs {
@@ -223,6 +233,10 @@ impl SandboxArgs {
                 latency: Duration::from_millis(self.latency_ms),
                 rate: self.fault_rate,
                 seed: self.fault_seed,
+                lost_creates: self.lose_answer.map(|answer| LostCreates {
+                    answer,
+                    creates: self.lose_answer_of.clone(),
+                }),
             });
         if self.rate_limit > 0.0 && self.rate_limit.is_finite() {
             options = options.rate_limit(RateLimit {

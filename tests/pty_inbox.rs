@@ -303,9 +303,11 @@ fn outbox_state(state: &Path) -> Option<leadbox::app::outbox::OutboxState> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
     use leadbox::app::outbox::{Outbox, OutboxState};
+    use novala_sandbox::faults::{Creates, FaultOptions, LostAnswer};
     let dir = tempfile::tempdir().expect("temp dir");
-    // Every answer a second late, so leadbox can be killed while its create is out.
-    let faults = novala_sandbox::faults::FaultOptions::none().latency(Duration::from_millis(1_000));
+    // The first create is stored, then its answer is held far past the client's 20 s: leadbox is killed
+    // while the lead is on the tenant and its id has not reached the state file.
+    let faults = FaultOptions::none().lose_answers(LostAnswer::HoldThenDrop(Duration::from_secs(120)), Creates::nth(1));
     let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20).faults(faults))
         .await
         .expect("sandbox starts");
@@ -326,30 +328,38 @@ async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
         .put_outbox(&entry)
         .expect("queued");
 
-    // Killed the moment the lead is marked as being sent: its request is out, its answer never read.
+    // Killed once the tenant holds the lead and the state file still says it is being sent.
     let cmd = launch(dir.path());
     let mut session = Session::launch(cmd).await;
     let deadline = Instant::now() + WAIT;
-    while outbox_state(&state) != Some(OutboxState::Sending) {
-        assert!(Instant::now() < deadline, "the lead was never sent");
-        std::thread::sleep(Duration::from_millis(20));
+    while sandbox.lead_count().await.expect("count") < 21 || outbox_state(&state) != Some(OutboxState::Sending) {
+        assert!(Instant::now() < deadline, "the lead was never stored");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     session.child.kill().expect("killed");
     let _ = session.child.wait();
+    assert_eq!(outbox_state(&state), Some(OutboxState::Sending), "no answer reached it");
 
-    // The next start looks for it before sending anything; not there, it waits for the rep, who sends it.
+    // The next start looks for it before sending anything, finds it and records its id, well before the
+    // first tick a minute later.
+    let started = Instant::now();
     let cmd = launch(dir.path());
     let mut session = Session::launch(cmd).await;
-    session.wait_for("the lead waiting for the rep", |s| s.contains("1 need you"));
-    session.keys(b"O");
-    session.wait_for("the outbox", |s| s.contains("Outbox") && s.contains("Killroy"));
-    session.keys(b"\x13");
-    session.wait_for("the lead created", |s| s.contains("Outbox · 0 to send · 0 need you"));
-    session.keys(b"\x1b");
-    session.wait_for("the list again", |s| !s.contains("Outbox ·"));
+    let deadline = Instant::now() + WAIT;
+    while outbox_state(&state) != Some(OutboxState::Sent) {
+        assert!(
+            Instant::now() < deadline,
+            "the lead was never found: {:?}",
+            outbox_state(&state)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!("found and recorded {:?} after the restart", started.elapsed());
+    session.wait_for("nothing left to send", |s| {
+        !s.contains("need you") && !s.contains("to send")
+    });
     session.keys(b"q");
     assert!(session.wait_exit().success());
-    assert_eq!(outbox_state(&state), Some(OutboxState::Sent));
 
     let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
     let query = ListQuery {
@@ -357,12 +367,27 @@ async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
         ..ListQuery::default()
     };
     let page = client.list(&query, None).await.expect("the newest leads");
-    let named = page
+    let named: Vec<&str> = page
         .data
         .iter()
         .filter(|l| l.first_name.as_deref() == Some("Killroy"))
-        .count();
-    assert_eq!(named, 1, "sent exactly once");
+        .map(|l| l.id.as_str())
+        .collect();
+    assert_eq!(named.len(), 1, "exactly once in the tenant: {named:?}");
+    assert_eq!(
+        sandbox.lead_count().await.expect("count"),
+        21,
+        "nothing else was created"
+    );
+    let file = leadbox::store::state::StateFile::open(&state).expect("state file").file;
+    let entries = file.outbox().expect("outbox").0;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].state, OutboxState::Sent);
+    assert_eq!(
+        entries[0].server_id.as_deref(),
+        Some(named[0]),
+        "recorded with the tenant's id"
+    );
     sandbox.shutdown().await;
 }
 

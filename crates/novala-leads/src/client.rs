@@ -83,6 +83,9 @@ pub struct ClientOptions {
 /// A page of 100 leads at the contract's largest values is about 8 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
+/// The contract's largest page; what a page asked for without a limit is cut to.
+pub const MAX_PAGE_LIMIT: usize = 100;
+
 /// How many of a 400's field details are kept.
 const MAX_DETAILS: usize = 50;
 
@@ -219,9 +222,22 @@ impl NovalaClient {
     }
 
     /// One page of leads, newest first. `cursor` is the previous page's `nextCursor`, echoed untouched.
+    /// A page holding more leads than asked for keeps the first `limit` (100, the contract's cap, when none
+    /// was asked), so a server cannot grow a caller's list by more than a page a request.
     pub async fn list(&self, query: &ListQuery, cursor: Option<&str>) -> Result<Page<Lead>, ApiError> {
         let url = list_url(&self.inner.leads_url, query, cursor);
-        self.send(Op::List, url, None).await
+        let mut page: Page<Lead> = self.send(Op::List, url, None).await?;
+        let limit = query.limit.map_or(MAX_PAGE_LIMIT, |l| l as usize);
+        if page.data.len() > limit {
+            // Only counts: nothing the server wrote reaches the log.
+            tracing::warn!(
+                sent = page.data.len(),
+                limit,
+                "the server sent more leads than the page's limit; kept the first {limit}"
+            );
+            page.data.truncate(limit);
+        }
+        Ok(page)
     }
 
     /// One lead by id.

@@ -5,6 +5,7 @@
 
 mod create_faults;
 mod faults;
+mod page_limit;
 
 /// Fails unless `err` is a network error whose `maybe_created` is as expected.
 pub fn assert_network(err: &novala_leads::ApiError, maybe_created: bool) {

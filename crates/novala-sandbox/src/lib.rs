@@ -5,6 +5,7 @@
 //! inbox, so any program that needs a local Novala stand-in in its tests can use it.
 
 pub mod auth;
+pub mod connections;
 pub mod cursor;
 pub mod faults;
 pub mod guard;
@@ -58,6 +59,8 @@ pub enum SandboxError {
     Bind { port: u16, source: std::io::Error },
     #[error("the sandbox server failed: {0}")]
     Serve(std::io::Error),
+    #[error("could not listen for Ctrl-C and SIGTERM: {0}")]
+    Signal(std::io::Error),
     #[error("the database has no tenant `{0}`; it was not created by this sandbox")]
     MissingTenant(String),
 }
@@ -311,16 +314,9 @@ impl Sandbox {
             opts.max_in_flight,
         );
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "the sandbox server stopped");
-            }
-        });
+        let task = tokio::spawn(connections::serve(listener, app, async {
+            let _ = stopped.await;
+        }));
         tracing::info!(%addr, seed, "sandbox serving");
         Ok(Sandbox {
             addr,
@@ -425,7 +421,8 @@ impl Sandbox {
         Ok(pos.map(|p| self.state.cursors.issue(DEMO_TENANT, &filter, &p)))
     }
 
-    /// Stops accepting connections, lets requests in flight finish, and waits for the server to end.
+    /// Stops accepting connections, lets requests in flight finish for [`connections::SHUTDOWN_GRACE`] at
+    /// most, and waits for the server to end.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

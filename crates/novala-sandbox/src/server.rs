@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -28,6 +28,8 @@ use super::validate::{lead_from_new, parse_new_lead};
 
 /// Request bodies above this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How long a create's body may take to arrive once its head is in; slower is `408`.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_LIMIT: usize = 25;
 pub const MAX_LIMIT: usize = 100;
 
@@ -203,9 +205,22 @@ async fn create_lead(State(state): State<Shared>, request: Request) -> Result<Re
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(too_large());
     }
-    let body = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
-        .await
-        .map_err(|_| too_large())?;
+    // A body that stalls would hold its connection and its in-flight slot for as long as the client likes.
+    let body = tokio::time::timeout(
+        BODY_READ_TIMEOUT,
+        axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES),
+    )
+    .await
+    .map_err(|_| {
+        Refusal::new(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "The request body did not arrive within {} s",
+                BODY_READ_TIMEOUT.as_secs()
+            ),
+        )
+    })?
+    .map_err(|_| too_large())?;
     let defs = state
         .profiles
         .get(&tenant)

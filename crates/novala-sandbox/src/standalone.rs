@@ -7,17 +7,72 @@ use novala_leads::tenant::CustomFieldKind;
 
 use super::{Sandbox, SandboxError, SandboxOptions};
 
-/// Serves until Ctrl-C, after printing what a person needs to call the sandbox.
+/// The exit status of a sandbox stopped by a second signal before its shutdown ended (128 + SIGINT).
+pub const FORCED_EXIT_CODE: i32 = 130;
+
+/// Serves until Ctrl-C (or SIGTERM), after printing what a person needs to call the sandbox. The first
+/// signal shuts down within [`crate::connections::SHUTDOWN_GRACE`]; a second one ends the process at once.
 pub async fn run_standalone(options: SandboxOptions) -> Result<(), SandboxError> {
+    // Listening before anything else, so a signal during the start is a stop, not the default kill.
+    let mut signals = Signals::new().map_err(SandboxError::Signal)?;
     let db = options.db_path.clone();
     let sandbox = Sandbox::start(options).await?;
     let count = sandbox.lead_count().await?;
     let banner = banner(&sandbox, db.as_deref(), count);
     // This is the command's whole output, not a log line; a closed stdout must not stop the server.
     let _ = std::io::stdout().lock().write_all(banner.as_bytes());
-    let _ = tokio::signal::ctrl_c().await;
-    sandbox.shutdown().await;
-    Ok(())
+    signals.next().await;
+    let _ = writeln!(
+        std::io::stdout().lock(),
+        "Stopping: requests in flight get {} s. Press Ctrl-C again to stop at once.",
+        crate::connections::SHUTDOWN_GRACE.as_secs()
+    );
+    let _ = std::io::stdout().flush();
+    tokio::select! {
+        () = sandbox.shutdown() => Ok(()),
+        () = signals.next() => {
+            tracing::warn!("stopped at once by a second signal");
+            // The runtime would wait for its blocking threads on the way out; the person asked for now.
+            std::process::exit(FORCED_EXIT_CODE)
+        }
+    }
+}
+
+/// SIGINT and SIGTERM (Ctrl-C alone where there are no unix signals), each delivery one `next`.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals {})
+    }
+
+    #[cfg(unix)]
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn next(&mut self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn banner(sandbox: &Sandbox, db: Option<&Path>, count: u64) -> String {

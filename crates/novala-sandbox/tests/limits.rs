@@ -215,3 +215,36 @@ async fn a_chunked_body_over_one_mebibyte_is_a_json_413() {
     assert!(a.error().contains("larger than"), "{}", a.raw);
     assert_eq!(sb.lead_count().await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_create_whose_body_stalls_is_a_json_408_after_5_s_and_stores_nothing() {
+    use novala_sandbox::server::BODY_READ_TIMEOUT;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    assert_eq!(BODY_READ_TIMEOUT, Duration::from_secs(5));
+    let sb = start(0).await;
+    let mut stream = tokio::net::TcpStream::connect(sb.addr()).await.unwrap();
+    let head = format!(
+        "POST /api/v1/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{{\"firstName\"",
+        sb.secret_key().expose()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let mut answer = String::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_string(&mut answer))
+        .await
+        .expect("answered before the test gave up")
+        .unwrap();
+    let took = started.elapsed();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        answer.contains(r#"{"error":"The request body did not arrive within 5 s"}"#),
+        "{answer}"
+    );
+    assert!(
+        (Duration::from_millis(4_800)..Duration::from_millis(6_000)).contains(&took),
+        "{took:?}"
+    );
+    assert_eq!(sb.lead_count().await.unwrap(), 0);
+}

@@ -7,4 +7,5 @@ mod contract;
 mod fuzz;
 mod keys;
 mod limits;
+mod lost_answers;
 mod support;
