@@ -768,10 +768,12 @@ mod tests {
             keymap.action_for_key(&[Context::Pane, Context::Global], &esc),
             Some(Action::Back)
         );
+        // In the list, Esc clears a kept search; where nothing binds it, it does nothing.
         assert_eq!(
             keymap.action_for_key(&[Context::List, Context::Move, Context::Global], &esc),
-            None
+            Some(Action::Back)
         );
+        assert_eq!(keymap.action_for_key(&[Context::Move, Context::Global], &esc), None);
         let big_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(keymap.action_for_key(&[Context::Move], &big_g), Some(Action::Bottom));
         let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);

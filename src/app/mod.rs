@@ -104,6 +104,10 @@ pub struct App {
     outbox: outbox::Outbox,
     /// The outbox entry the open form edits (a lead the tenant refused), sent again on submit.
     editing: Option<String>,
+    /// Why leads wait in the outbox, and the sentence last said of it: redone as the outbox drains.
+    waiting: Option<(String, String)>,
+    /// The notice was said after the error: the status bar shows the newer of the two.
+    notice_newer: bool,
     /// The outbox entry the form sent in the message being handled: should it not reach the disk, the
     /// form opens again with it.
     submitted: Option<String>,
@@ -193,6 +197,8 @@ impl App {
             outbox: outbox::Outbox::default(),
             sender: crate::store::sender::Sender::Me,
             submitted: None,
+            waiting: None,
+            notice_newer: false,
             quit_asked: false,
             editing: None,
             outbox_selected: 0,
@@ -377,6 +383,11 @@ impl App {
         self.notice.as_deref()
     }
 
+    /// True when the notice was said after the error (the rep pressed a key since): it is shown first.
+    pub fn notice_is_newer(&self) -> bool {
+        self.notice_newer
+    }
+
     /// The create form, while it is open.
     pub fn form(&self) -> Option<&Form> {
         self.form.as_ref()
@@ -476,7 +487,21 @@ impl App {
         }]
     }
 
+    /// The view shows every lead it can ever show, so no page need be walked for it: the Starred view
+    /// once every starred lead is listed (none starred: at once). Starred is known here, not at the tenant.
+    pub fn view_complete(&self) -> bool {
+        let triage = self.views.get(self.view).map_or(views::Triage::All, |v| v.triage);
+        if triage != views::Triage::Starred || self.search.is_some() {
+            return false;
+        }
+        let starred = self.marks.values().filter(|m| m.starred).count();
+        self.list.len() >= starred
+    }
+
     fn prefetch(&mut self) -> Vec<ApiRequest> {
+        if self.view_complete() && !self.load_all {
+            return Vec::new();
+        }
         let distance = if self.load_all {
             usize::MAX
         } else {
@@ -1356,6 +1381,18 @@ pub fn page_key(query: &ListQuery) -> String {
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
+    let said = (app.error.clone(), app.notice.clone());
+    let out = update_inner(app, msg);
+    // Whichever of the two was said last is what the rep reads.
+    if app.error.is_some() && app.error != said.0 {
+        app.notice_newer = false;
+    } else if app.notice.is_some() && app.notice != said.1 {
+        app.notice_newer = true;
+    }
+    out
+}
+
+fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
     app.unchanged = false;
     if !matches!(msg, Msg::NotKept { .. }) {
         app.submitted = None;

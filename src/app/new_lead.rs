@@ -273,10 +273,7 @@ impl App {
                     .unwrap_or_else(|| "the outbox".to_string());
                 match entry.state {
                     OutboxState::Queued => {
-                        self.error = Some(format!(
-                            "{} waiting to be sent: {why}",
-                            plural(self.outbox.pending(), "lead")
-                        ));
+                        self.waiting = Some((why.clone(), String::new()));
                     }
                     OutboxState::Rejected if self.form.is_none() && self.outbox.is_own(&entry.key) => {
                         self.reopen_refused(&entry, error.as_ref());
@@ -298,7 +295,28 @@ impl App {
             }
         }
         out.extend(self.pump_outbox());
+        self.say_waiting();
         out
+    }
+
+    /// "2 leads waiting to be sent: why", kept true to the outbox as it drains (and gone once it is empty),
+    /// unless something else has been said since.
+    pub(in crate::app) fn say_waiting(&mut self) {
+        let Some((why, said)) = self.waiting.take() else {
+            return;
+        };
+        let ours = said.is_empty() || self.error.as_deref() == Some(said.as_str());
+        if !ours {
+            return;
+        }
+        match self.outbox.pending() {
+            0 => self.error = None,
+            n => {
+                let text = format!("{} waiting to be sent: {why}", plural(n, "lead"));
+                self.error = Some(text.clone());
+                self.waiting = Some((why, text));
+            }
+        }
     }
 
     /// A lead the tenant refused back in the form, with the tenant's word on its fields; sent again from

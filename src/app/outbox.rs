@@ -123,6 +123,9 @@ pub struct Outbox {
     paused_until: Option<DateTime<Utc>>,
     /// An entry open in the form: not sent until the form sends it again or closes.
     held: Option<String>,
+    /// One at a time (the inbox): the tenant could not be reached, so nothing is sent before this. A lead
+    /// typed or a rep's "send now" tries again at once.
+    tenant_wait: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +145,7 @@ impl Default for Outbox {
             max_in_flight: 0,
             paused_until: None,
             held: None,
+            tenant_wait: None,
         }
     }
 }
@@ -278,6 +282,17 @@ impl Outbox {
         self
     }
 
+    fn one_at_a_time(&self) -> bool {
+        self.max_in_flight <= 1
+    }
+
+    /// After a failure that was the tenant's (not reached, overloaded), nothing is sent before `until`.
+    fn tenant_failed(&mut self, until: Option<DateTime<Utc>>) {
+        if self.one_at_a_time() {
+            self.tenant_wait = until;
+        }
+    }
+
     fn is_full(&self) -> bool {
         self.in_flight.len() >= self.max_in_flight.max(1)
     }
@@ -338,6 +353,8 @@ impl Outbox {
         };
         self.entries.push(entry.clone());
         self.own.push(entry.key.clone());
+        // A lead typed now is worth one try at once, whatever the tenant did a minute ago.
+        self.tenant_wait = None;
         entry
     }
 
@@ -348,16 +365,29 @@ impl Outbox {
             return None;
         }
         let in_flight = &self.in_flight;
-        let at = self
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| matches!(e.state, OutboxState::Queued | OutboxState::Checking))
-            .filter(|(_, e)| e.next_try.is_none_or(|t| t <= now))
-            .filter(|(_, e)| self.held.as_deref() != Some(e.key.as_str()))
-            .filter(|(_, e)| !in_flight.iter().any(|f| f.key == e.key))
-            .min_by_key(|(_, e)| e.queued_at)
-            .map(|(at, _)| at)?;
+        let waiting = || {
+            self.entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| matches!(e.state, OutboxState::Queued | OutboxState::Checking))
+                .filter(|(_, e)| self.held.as_deref() != Some(e.key.as_str()))
+                .filter(|(_, e)| !in_flight.iter().any(|f| f.key == e.key))
+        };
+        let due = |e: &OutboxEntry| e.next_try.is_none_or(|t| t <= now);
+        let at = if self.one_at_a_time() {
+            // One at a time (the inbox): oldest first, always. When anything is due (a lead just typed, a
+            // wait run out), the oldest waiting lead goes: its wait was the tenant's, not its own.
+            if self.tenant_wait.is_some_and(|t| t > now) || !waiting().any(|(_, e)| due(e)) {
+                return None;
+            }
+            waiting().min_by_key(|(_, e)| e.queued_at).map(|(at, _)| at)?
+        } else {
+            // Several at once (an import): each row keeps its own wait, so one failing row holds no other.
+            waiting()
+                .filter(|(_, e)| due(e))
+                .min_by_key(|(_, e)| e.queued_at)
+                .map(|(at, _)| at)?
+        };
         // Leads of this outbox already found or created with the same names and email are not this one.
         let taken: Vec<String> = match self.entries[at].state {
             OutboxState::Checking => self
@@ -416,13 +446,17 @@ impl Outbox {
                 None => due_now = true,
             }
         }
-        match self.paused_until {
+        let due = match self.paused_until {
             // No lead goes before the pause ends.
             Some(p) if due_now => Some(p),
             Some(p) => earliest.map(|t| t.max(p)),
             // A lead due now is due at once: the loop must not sleep until some later wake.
             None if due_now => Some(DateTime::<Utc>::MIN_UTC),
             None => earliest,
+        };
+        match (due, self.tenant_wait) {
+            (Some(d), Some(w)) => Some(d.max(w)),
+            (due, _) => due,
         }
     }
 
@@ -441,7 +475,7 @@ impl Outbox {
             self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
         }
         let entry = self.take_in_flight(id)?;
-        Some(match result {
+        let settled = match result {
             Ok(lead) => {
                 entry.state = OutboxState::Sent;
                 entry.server_id = Some(lead.id.clone());
@@ -471,7 +505,13 @@ impl Outbox {
                     error: Some(error),
                 }
             }
-        })
+        };
+        let wait = match &settled {
+            Settled::Kept { entry, .. } if entry.state == OutboxState::Queued => entry.next_try,
+            _ => None,
+        };
+        self.tenant_failed(wait);
+        Some(settled)
     }
 
     /// The rep edited a lead the tenant refused (or one not sent yet): it waits its turn again, as typed
@@ -500,6 +540,9 @@ impl Outbox {
         result: Result<Option<Lead>, ApiError>,
         now: DateTime<Utc>,
     ) -> Option<Settled> {
+        if result.is_ok() {
+            self.tenant_wait = None;
+        }
         let entry = self.take_in_flight(id)?;
         Some(match result {
             Ok(Some(lead)) => {
@@ -522,11 +565,14 @@ impl Outbox {
             Err(error) => {
                 // Still unknown: looked for again once the tenant answers.
                 entry.error = Some(crate::sanitize::line(&error.to_string()).into_owned());
-                entry.next_try = Some(now + backoff(entry.attempts, &error));
-                Settled::Kept {
+                let next = now + backoff(entry.attempts, &error);
+                entry.next_try = Some(next);
+                let kept = Settled::Kept {
                     entry: entry.clone(),
                     error: Some(error),
-                }
+                };
+                self.tenant_failed(Some(next));
+                kept
             }
         })
     }
@@ -546,7 +592,9 @@ impl Outbox {
         entry.state = OutboxState::Queued;
         entry.next_try = None;
         entry.rev += 1;
-        Some(entry.clone())
+        let again = entry.clone();
+        self.tenant_wait = None;
+        Some(again)
     }
 
     /// Whether the entry `key` has a request out.

@@ -59,7 +59,9 @@ impl App {
         }
         let rows = self.outbox_rows().len();
         self.outbox_selected = self.outbox_selected.min(rows.saturating_sub(1));
-        self.pump_outbox()
+        let out = self.pump_outbox();
+        self.say_waiting();
+        out
     }
 
     /// What another leadbox did with a lead typed here, in the status bar.

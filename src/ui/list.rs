@@ -234,6 +234,10 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
 fn trailer_line(app: &App) -> Line<'static> {
     let look = app.theme();
     match app.list().trailer() {
+        Trailer::Loading if app.view_complete() => Line::styled(
+            format!("── every starred lead · {} ──", count(app.list().len())),
+            look.muted(),
+        ),
         Trailer::Loading => Line::styled(
             format!("{} loading…", SPINNER[app.spinner() % SPINNER.len()]),
             look.busy(),
@@ -271,6 +275,15 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
     let key = |ctx, action| keys::hint(app.keymap(), ctx, action);
     let spinner = SPINNER[app.spinner() % SPINNER.len()];
     let lines: Vec<Line> = match list.pages() {
+        _ if app.view_complete() => vec![
+            Line::styled("No starred leads", look.title(false)),
+            Line::raw(""),
+            Line::from(vec![
+                Span::raw("Press "),
+                Span::styled(key(Context::Lead, Action::ToggleStar), look.key()),
+                Span::raw(" on a lead to star it."),
+            ]),
+        ],
         _ if app.search_query().is_some() && !list.leads().is_empty() => vec![
             Line::styled(
                 format!("No loaded lead matches “{}”", fit(app.search_query().unwrap_or(""), 40)),

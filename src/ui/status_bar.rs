@@ -172,6 +172,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw("   ")
     };
     let (right_text, right_style) = match (app.error(), app.notice()) {
+        (Some(_), Some(n)) if app.notice_is_newer() => (format!("✔ {n}"), look.active()),
         (Some(e), _) => (format!("✖ {e}"), look.error()),
         (None, Some(n)) => (format!("✔ {n}"), look.active()),
         (None, None) => (hints(app), look.muted()),
