@@ -38,6 +38,7 @@ fn main() {
             skip_invalid: false,
             journal: None,
             resend_unknown: false,
+            journal_lost: false,
             parallel: 4,
             patience: 120,
         };

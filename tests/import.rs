@@ -11,7 +11,7 @@ use novala_sandbox::Sandbox;
 use crate::support::leadbox_command as leadbox;
 
 /// `leadbox --api-url … leads import FILE ARGS` with the sandbox's key in NOVALA_SECRET_KEY.
-fn import(dir: &Path, sandbox: &Sandbox, file: &Path, args: &[&str]) -> Command {
+pub(crate) fn import(dir: &Path, sandbox: &Sandbox, file: &Path, args: &[&str]) -> Command {
     let mut cmd = leadbox(dir);
     cmd.args(["--api-url", &sandbox.base_url(), "leads", "import"])
         .arg(file)
@@ -20,14 +20,14 @@ fn import(dir: &Path, sandbox: &Sandbox, file: &Path, args: &[&str]) -> Command 
     cmd
 }
 
-fn run(mut cmd: Command) -> (Option<i32>, String) {
+pub(crate) fn run(mut cmd: Command) -> (Option<i32>, String) {
     let out: Output = cmd.output().unwrap();
     assert!(out.stdout.is_empty(), "data only on stdout, and an import prints none");
     (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 /// How many leads the sandbox holds for each email ending in `domain`.
-fn by_email(sandbox: &Sandbox, domain: &str) -> BTreeMap<String, usize> {
+pub(crate) fn by_email(sandbox: &Sandbox, domain: &str) -> BTreeMap<String, usize> {
     sandbox
         .store()
         .with_conn(|conn| {

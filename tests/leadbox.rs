@@ -24,6 +24,7 @@ mod headless;
 mod hostile;
 mod hostile_text;
 mod import;
+mod import_rows;
 mod inbox_daily;
 mod inbox_e2e;
 mod keys_and_looks;

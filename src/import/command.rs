@@ -11,7 +11,8 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::fields::{Cells, Target, target};
-use super::journal::{self, Journal, Recorded};
+use super::journal::{self, Journal, Opened, RowId};
+use super::lock::{self, LockError};
 use super::rows::{InputFormat, Reading, Row};
 use crate::api::NovalaClient;
 use crate::app::new_lead::plural;
@@ -46,6 +47,10 @@ pub struct ImportArgs {
     /// Send again the rows whose outcome is unknown and that were not found in the tenant.
     #[arg(long)]
     pub resend_unknown: bool,
+    /// The journal was deleted or emptied: look each row up among the tenant's newest leads before
+    /// sending anything, one at a time; the rows not found wait for --resend-unknown.
+    #[arg(long)]
+    pub journal_lost: bool,
     /// How many creates may be out at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub parallel: u16,
@@ -53,6 +58,7 @@ pub struct ImportArgs {
     #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub patience: u64,
 }
+
 
 /// The tenant an import goes to.
 pub struct Tenant<'a> {
@@ -137,18 +143,37 @@ pub async fn run(
         .journal
         .clone()
         .unwrap_or_else(|| journal::default_path(&args.file));
-    let mut warnings = Vec::new();
-    let (journal, recorded) = match Journal::open(&journal_path, &tenant.identity, &name, &mut warnings) {
-        Ok(opened) => opened,
+    // Held until the import ends: a second import of the file would send the rows this one is sending.
+    let _lock = match lock::take(&journal_path) {
+        Ok(held) => held,
+        Err(e @ LockError::Busy { .. }) => {
+            say(&format!("leadbox: {e}; nothing was sent"));
+            // Another process holds this import's local state (its journal): the same code as a held state file.
+            return crate::headless::exit::LOCAL_STATE;
+        }
         Err(e) => {
             say(&format!("leadbox: {e}"));
             return exit::USAGE;
         }
     };
+    let mut warnings = Vec::new();
+    let (journal, opened) =
+        match Journal::open(&journal_path, &tenant.identity, &name, args.journal_lost, &mut warnings) {
+            Ok(opened) => opened,
+            Err(e) => {
+                say(&format!("leadbox: {e}"));
+                return exit::USAGE;
+            }
+        };
     for w in warnings {
         say(&format!("leadbox: {w}"));
     }
-    let plan = plan(&contents.rows, &recorded, args.resend_unknown, Utc::now());
+    if opened.lost {
+        say(&format!(
+            "{name}: the journal was lost: each row is looked up among the tenant's newest leads before anything is sent"
+        ));
+    }
+    let plan = plan(&contents.rows, &opened, args.resend_unknown, Utc::now());
     for (line, id) in &plan.changed {
         let lead = match id {
             Some(id) => format!("its lead is {}", crate::sanitize::line(id)),
@@ -158,7 +183,10 @@ pub async fn run(
             "{name}: line {line} changed since it was created; it is not sent again ({lead})"
         ));
     }
-    let mut outbox = Outbox::restore(plan.entries).with_max_in_flight(usize::from(args.parallel));
+    // Looked up one at a time when the journal was lost: two identical rows looked for at once could both
+    // claim the one lead the tenant holds.
+    let parallel = if opened.lost { 1 } else { usize::from(args.parallel) };
+    let mut outbox = Outbox::restore(plan.entries).with_max_in_flight(parallel);
     let earlier = outbox.entries().iter().filter(|e| e.state == OutboxState::Sent).count();
     let to_do = outbox.entries().len() - earlier;
     let progress =
@@ -173,7 +201,7 @@ pub async fn run(
     }
     let mut keep = JournalKeep {
         journal,
-        lines: plan.lines,
+        rows: plan.rows,
     };
     let mut worker = crate::api::worker::spawn_worker(tenant.client.clone());
     let started = Instant::now();
@@ -206,12 +234,12 @@ pub async fn run(
 
     // The summary, and the rows to fix.
     let by_key: HashMap<&str, &OutboxEntry> = outbox.entries().iter().map(|e| (e.key.as_str(), e)).collect();
-    let line_of = |entry: &OutboxEntry| keep.lines.get(&entry.key).map_or(0, |(line, _)| *line);
+    let line_of = |entry: &OutboxEntry| keep.rows.get(&entry.key).map_or(0, |(_, line)| *line);
     let mut refused: Vec<(&Row, String)> = Vec::new();
     let mut unknown = Vec::new();
     let mut unsent = 0;
-    for row in &contents.rows {
-        let Some(entry) = by_key.get(key(row.line).as_str()) else {
+    for (row, key) in contents.rows.iter().zip(&plan.keys) {
+        let Some(entry) = by_key.get(key.as_str()) else {
             continue;
         };
         match entry.state {
@@ -240,6 +268,7 @@ pub async fn run(
             }
         ));
     }
+    let tenant_refused = refused.len();
     let mut refused_rows: Vec<(&Row, String)> = refused.iter().map(|(r, why)| (*r, why.clone())).collect();
     if args.skip_invalid {
         for row in &contents.bad {
@@ -256,13 +285,24 @@ pub async fn run(
         refused_rows.sort_by_key(|(r, _)| r.line);
         let path = refused_path(&args.file);
         match write_refused(&path, &contents.header, &refused_rows) {
-            Ok(()) => say(&format!(
+            Ok(Written::New(to)) => say(&format!(
                 "{name}: the {} to fix are in {} (fix them there and import that file)",
+                plural(refused_rows.len(), "refused row"),
+                to.display()
+            )),
+            Ok(Written::Beside(to)) => say(&format!(
+                "{name}: the {} to fix are in {}; {} is left as it is, in case you fixed rows there",
+                plural(refused_rows.len(), "refused row"),
+                to.display(),
+                path.display()
+            )),
+            Ok(Written::Unchanged) => say(&format!(
+                "{name}: the {} to fix are still in {}, as written by an earlier run",
                 plural(refused_rows.len(), "refused row"),
                 path.display()
             )),
             Err(e) => say(&format!(
-                "leadbox: the refused rows could not be written to {}: {e}",
+                "leadbox: the refused rows could not be written beside {}: {e}",
                 path.display()
             )),
         }
@@ -308,14 +348,10 @@ pub async fn run(
         Some((_, code)) => code,
         None if !unknown.is_empty() => exit::MAYBE_CREATED,
         None if unsent > 0 => exit::UNREACHABLE,
-        None if !refused_rows.is_empty() => exit::VALIDATION,
+        // Rows --skip-invalid was asked to leave out are no failure: every row that could be sent was.
+        None if tenant_refused > 0 => exit::VALIDATION,
         None => 0,
     }
-}
-
-/// The outbox key of the row on `line`.
-fn key(line: u64) -> String {
-    format!("line {line}")
 }
 
 /// `--map` and `--set` read.
@@ -349,67 +385,127 @@ fn reading<'a>(args: &ImportArgs, cells: Cells<'a>) -> Result<Reading<'a>, Strin
 /// the order of the file.
 struct Plan {
     entries: Vec<OutboxEntry>,
-    /// Each entry's line in the file and the fingerprint of its row.
-    lines: HashMap<String, (u64, String)>,
+    /// Each entry's row (as the journal knows it) and its line in the file, by outbox key.
+    rows: HashMap<String, (RowId, u64)>,
+    /// The outbox key of each row of the file, in its order.
+    keys: Vec<String>,
     /// Lines created (or being sent) by an earlier run whose row has changed since, with the lead's id.
     changed: Vec<(u64, Option<String>)>,
 }
 
-fn plan(rows: &[Row], recorded: &BTreeMap<u64, Recorded>, resend_unknown: bool, now: chrono::DateTime<Utc>) -> Plan {
+/// How far back a lost journal's rows are looked for (the look itself reads at most a day's leads).
+const LOST_LOOK_BACK_DAYS: i64 = 30;
+
+fn plan(rows: &[Row], opened: &Opened, resend_unknown: bool, now: chrono::DateTime<Utc>) -> Plan {
     let mut plan = Plan {
         entries: Vec::with_capacity(rows.len()),
-        lines: HashMap::with_capacity(rows.len()),
+        rows: HashMap::with_capacity(rows.len()),
+        keys: Vec::with_capacity(rows.len()),
         changed: Vec::new(),
     };
-    let mut fresh = Outbox::default();
-    for (i, row) in rows.iter().enumerate() {
-        let fp = journal::fingerprint(&row.lead);
-        let key = key(row.line);
-        let earlier = recorded.get(&row.line).filter(|r| r.entry.key == key);
-        let entry = match earlier {
-            Some(r) if r.row == fp => {
-                let mut entry = r.entry.clone();
-                if entry.state == OutboxState::Unknown {
-                    entry.state = if resend_unknown {
-                        OutboxState::Queued
-                    } else {
-                        OutboxState::Checking
-                    };
-                }
-                entry.next_try = None;
-                entry
-            }
-            Some(r) if r.entry.state == OutboxState::Sent || r.entry.state == OutboxState::Sending => {
-                // What was sent is in the tenant (or may be); the row as it is now is not sent on top of it.
-                plan.changed.push((row.line, r.entry.server_id.clone()));
-                r.entry.clone()
-            }
-            _ => fresh.enqueue(
-                key.clone(),
-                row.lead.clone(),
-                None,
-                now + chrono::Duration::microseconds(i as i64),
-            ),
+    let mut recorded = opened.recorded.clone();
+    let mut occurrences: HashMap<String, u32> = HashMap::new();
+    let mut slots: Vec<Option<OutboxEntry>> = Vec::with_capacity(rows.len());
+    let mut ids = Vec::with_capacity(rows.len());
+    for row in rows {
+        let fingerprint = journal::fingerprint(&row.lead);
+        let n = occurrences.entry(fingerprint.clone()).or_insert(0);
+        *n += 1;
+        let id = RowId {
+            fingerprint,
+            occurrence: *n,
         };
-        plan.lines.insert(key, (row.line, fp));
+        slots.push(recorded.remove(&id).map(|r| {
+            let mut entry = r.entry;
+            entry.key = id.key();
+            if entry.state == OutboxState::Unknown {
+                entry.state = if resend_unknown {
+                    OutboxState::Queued
+                } else {
+                    OutboxState::Checking
+                };
+            }
+            entry.next_try = None;
+            entry
+        }));
+        ids.push(id);
+    }
+    let mut fresh = Outbox::default();
+    for (i, (row, slot)) in rows.iter().zip(slots).enumerate() {
+        let id = &ids[i];
+        let entry = match slot {
+            Some(entry) => entry,
+            None => {
+                // A row the journal does not know may be one edited after it was created: the same email
+                // (or on the same line, the same name) as a created row no row of the file is now.
+                let edited = recorded
+                    .iter()
+                    .find(|(_, r)| {
+                        matches!(r.entry.state, OutboxState::Sent | OutboxState::Sending)
+                            && same_lead(&r.entry.lead, &row.lead, r.line == row.line)
+                    })
+                    .map(|(k, _)| k.clone());
+                match edited.and_then(|k| recorded.remove(&k)) {
+                    Some(r) => {
+                        // What was sent is in the tenant (or may be); the row as it is now is not sent on top of it.
+                        plan.changed.push((row.line, r.entry.server_id.clone()));
+                        let mut entry = r.entry;
+                        entry.key = id.key();
+                        entry
+                    }
+                    None => {
+                        let mut entry = fresh.enqueue(
+                            id.key(),
+                            row.lead.clone(),
+                            None,
+                            now + chrono::Duration::microseconds(i as i64),
+                        );
+                        if opened.lost {
+                            entry.state = OutboxState::Checking;
+                            entry.sent_at = Some(now - chrono::Duration::days(LOST_LOOK_BACK_DAYS));
+                        }
+                        entry
+                    }
+                }
+            }
+        };
+        plan.rows.insert(id.key(), (id.clone(), row.line));
+        plan.keys.push(id.key());
         plan.entries.push(entry);
     }
     plan
 }
 
+/// Whether `now` is `then` edited: the same email, or on the same line the same name.
+fn same_lead(then: &crate::api::types::NewLead, now: &crate::api::types::NewLead, same_line: bool) -> bool {
+    let email = |l: &crate::api::types::NewLead| {
+        l.email
+            .as_deref()
+            .map(|e| e.trim().to_lowercase())
+            .filter(|e| !e.is_empty())
+    };
+    let name = |l: &crate::api::types::NewLead| {
+        (
+            l.first_name.trim().to_lowercase(),
+            l.last_name.as_deref().unwrap_or_default().trim().to_lowercase(),
+        )
+    };
+    (email(then).is_some() && email(then) == email(now)) || (same_line && name(then) == name(now))
+}
+
 /// Keeps each change of an entry in the journal.
 struct JournalKeep {
     journal: Journal,
-    lines: HashMap<String, (u64, String)>,
+    rows: HashMap<String, (RowId, u64)>,
 }
 
 impl Keep for JournalKeep {
     fn keep(&mut self, entry: &OutboxEntry) -> Result<(), String> {
-        let (line, fp) = self
-            .lines
+        let (id, line) = self
+            .rows
             .get(&entry.key)
             .ok_or_else(|| format!("no row for {}", entry.key))?;
-        self.journal.record(*line, fp, entry).map_err(|e| e.to_string())
+        self.journal.record(id, *line, entry).map_err(|e| e.to_string())
     }
 }
 
@@ -422,7 +518,20 @@ pub fn refused_path(input: &Path) -> PathBuf {
     input.with_file_name(format!("{stem}.refused.csv"))
 }
 
-fn write_refused(path: &Path, header: &[String], rows: &[(&Row, String)]) -> std::io::Result<()> {
+/// Where the refused rows went.
+#[derive(Debug, PartialEq)]
+enum Written {
+    /// To the refused-rows file, which did not exist.
+    New(PathBuf),
+    /// The refused-rows file holds other rows (the rep may have fixed them there): beside it.
+    Beside(PathBuf),
+    /// The refused-rows file already holds exactly these rows.
+    Unchanged,
+}
+
+/// Writes the refused rows, never over a refused-rows file that holds anything else: the rep may be fixing
+/// it (the README's flow is to fix it and run the same command again).
+fn write_refused(path: &Path, header: &[String], rows: &[(&Row, String)]) -> std::io::Result<Written> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut columns: Vec<&str> = header.iter().map(String::as_str).collect();
     columns.push(super::fields::ERROR_COLUMN);
@@ -434,9 +543,36 @@ fn write_refused(path: &Path, header: &[String], rows: &[(&Row, String)]) -> std
         out.write_record(&cells)?;
     }
     let bytes = out.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    let mut file = crate::store::open_owner_only(path, options)?;
-    file.write_all(&bytes)?;
-    file.sync_data()
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for n in 1..=MAX_REFUSED_FILES {
+        let to = if n == 1 {
+            path.to_path_buf()
+        } else {
+            path.with_file_name(format!("{stem}-{n}.csv"))
+        };
+        if std::fs::read(&to).is_ok_and(|held| held == bytes) {
+            return Ok(Written::Unchanged);
+        }
+        let mut options = std::fs::OpenOptions::new();
+        // Only a file that does not exist yet, decided by the kernel: never one a rep is editing.
+        options.write(true).create_new(true);
+        match crate::store::open_owner_only(&to, options) {
+            Ok(mut file) => {
+                file.write_all(&bytes)?;
+                file.sync_data()?;
+                return Ok(if n == 1 { Written::New(to) } else { Written::Beside(to) });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "{MAX_REFUSED_FILES} refused-rows files are there already; move them away"
+    )))
 }
+
+/// How many refused-rows files one import file may have beside it.
+const MAX_REFUSED_FILES: u32 = 100;

@@ -5,4 +5,5 @@
 pub mod command;
 pub mod fields;
 pub mod journal;
+pub mod lock;
 pub mod rows;

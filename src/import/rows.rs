@@ -236,9 +236,19 @@ impl Reading<'_> {
         }
     }
 
-    fn read_csv(&self, input: impl Read) -> Contents {
+    fn read_csv(&self, mut input: impl Read) -> Contents {
         let mut out = Contents::default();
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let mut bytes = Vec::new();
+        if let Err(e) = input.read_to_end(&mut bytes) {
+            out.problems.push(Problem {
+                line: 1,
+                column: String::new(),
+                message: format!("cannot be read: {e}"),
+            });
+            return out;
+        }
+        let mut lines = LineOf::new(&bytes);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect(),
             Err(e) => {
@@ -258,7 +268,7 @@ impl Reading<'_> {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
+                    let line = record.position().map_or(0, |p| lines.at(p.byte()));
                     if out.rows.len() + out.bad.len() >= MAX_ROWS {
                         out.problems.push(Problem {
                             line,
@@ -281,7 +291,7 @@ impl Reading<'_> {
                     self.row(line, &header, &targets, &cells, &mut out);
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = e.position().map_or(0, |p| lines.at(p.byte()));
                     out.problems.push(Problem {
                         line,
                         column: String::new(),
@@ -313,6 +323,12 @@ impl Reading<'_> {
                     });
                     break;
                 }
+            };
+            // A BOM some editors write before the first line is no part of its JSON.
+            let text = if i == 0 {
+                text.trim_start_matches('\u{feff}').to_string()
+            } else {
+                text
             };
             if text.trim().is_empty() {
                 continue;
@@ -387,6 +403,42 @@ impl Reading<'_> {
     }
 }
 
+/// The line of the file a record starts on, as an editor numbers it. The csv reader's own count is of the
+/// record's start as it read it: after a CRLF header the `\n` still ahead of the row, after a blank line
+/// the blank line, both a line early. A cell spanning lines counts as the line its row starts on.
+struct LineOf<'a> {
+    bytes: &'a [u8],
+    /// How far the newlines have been counted, and how many there were before it.
+    counted: usize,
+    newlines: u64,
+}
+
+impl<'a> LineOf<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineOf {
+            bytes,
+            counted: 0,
+            newlines: 0,
+        }
+    }
+
+    /// The line of the record whose reading began at `byte`: the line of its first character past the line
+    /// ends and blank lines before it. Records come in order, so the count goes on from the last.
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.counted {
+            self.counted = 0;
+            self.newlines = 0;
+        }
+        self.newlines += memchr::memchr_iter(b'\n', &self.bytes[self.counted..start]).count() as u64;
+        self.counted = start;
+        self.newlines + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,6 +491,23 @@ mod tests {
             ]
         );
         assert_eq!(read.bad[0].raw, ["", "Nameless", "not-an-email", "mars"]);
+    }
+
+    #[test]
+    fn a_row_is_numbered_as_an_editor_numbers_its_line_whatever_the_line_ends() {
+        let t = tenant();
+        let lf = "firstName,email\nAda,ada@example.com\n\nBo,bo@example\n\"Cy\nline\",cy@example\nDi,di@example\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let bom = format!("\u{feff}{crlf}");
+        for text in [lf.to_string(), crlf, bom] {
+            let read = reading(&t).read(text.as_bytes(), InputFormat::Csv);
+            let lines: Vec<u64> = read.rows.iter().chain(&read.bad).map(|r| r.line).collect();
+            // Ada on line 2, a blank line 3, Bo on 4, Cy's cell spans 5 and 6, Di on 7.
+            assert_eq!(lines, [2, 4, 5, 7], "{text:?}");
+            let found: Vec<String> = read.problems.iter().map(|p| p.to_string()).collect();
+            assert!(found.iter().any(|p| p.starts_with("line 4, email:")), "{found:?}");
+            assert!(found.iter().any(|p| p.starts_with("line 7, email:")), "{found:?}");
+        }
     }
 
     #[test]
