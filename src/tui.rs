@@ -312,11 +312,7 @@ fn carry_out(effect: Effect, state: Option<&StateFile>) -> Result<(), String> {
                 tracing::warn!(error = %e, "could not write to the clipboard");
             }
         }
-        Effect::Open(link) => {
-            if let Err(e) = open::that_detached(&link) {
-                tracing::warn!(error = %e, "the system could not open a link");
-            }
-        }
+        Effect::Open(link) => crate::child::open_detached(&link),
     }
     Ok(())
 }
@@ -358,7 +354,7 @@ fn edit_in_editor(guard: &mut TerminalGuard, text: &str, mouse: bool) -> Result<
     }
     restore_modes();
     ratatui::restore();
-    let status = std::process::Command::new(program).args(args).arg(&path).status();
+    let status = crate::child::command(program).args(args).arg(&path).status();
     let back = resume(guard, mouse);
     let read = || -> Result<String, String> {
         let status = status.map_err(|e| format!("{program} could not be started: {e}"))?;
