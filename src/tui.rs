@@ -132,6 +132,55 @@ fn quit_signals() -> io::Result<impl std::future::Future<Output = &'static str>>
     })
 }
 
+/// SIGTSTP (`kill -TSTP`, or Ctrl-Z where the terminal is not in raw mode): the inbox gives the terminal
+/// back and stops, as a terminal program should, instead of stopping with the shell left on the alternate
+/// screen in raw mode. Tokio's handler replaces the default action, so the stop itself is `suspend`'s.
+struct SuspendSignal {
+    #[cfg(unix)]
+    tstp: tokio::signal::unix::Signal,
+}
+
+impl SuspendSignal {
+    fn listen() -> io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(SuspendSignal {
+                tstp: signal(SignalKind::from_raw(libc::SIGTSTP))?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(SuspendSignal {})
+    }
+
+    async fn received(&mut self) {
+        #[cfg(unix)]
+        {
+            self.tstp.recv().await;
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Puts the terminal back as the shell had it, stops the whole process until SIGCONT (`fg`, `kill -CONT`),
+/// then takes the terminal again; the caller draws a whole frame.
+fn suspend(guard: &mut TerminalGuard, mouse: bool) -> io::Result<()> {
+    restore_modes();
+    ratatui::restore();
+    tracing::info!("suspended on SIGTSTP");
+    #[cfg(unix)]
+    {
+        // SIGSTOP cannot be caught: this returns once the process is continued.
+        // SAFETY: raise only delivers a signal to this process.
+        if unsafe { libc::raise(libc::SIGSTOP) } != 0 {
+            tracing::warn!(error = %io::Error::last_os_error(), "could not stop on SIGTSTP");
+        }
+    }
+    tracing::info!("continued after SIGTSTP");
+    resume(guard, mouse)
+}
+
 #[cfg(not(unix))]
 fn quit_signals() -> io::Result<impl std::future::Future<Output = &'static str>> {
     Ok(async {
@@ -180,6 +229,7 @@ pub async fn run(
     let mut input = EventStream::new();
     let signals = quit_signals()?;
     tokio::pin!(signals);
+    let mut suspend_signal = SuspendSignal::listen()?;
     let panicked = PANICKED.notified();
     tokio::pin!(panicked);
     let mut background_panic = false;
@@ -229,6 +279,10 @@ pub async fn run(
                     dispatch(&mut app, Msg::Api(event), &requests, state.as_ref());
                     dirty |= !app.unchanged();
                 }
+            }
+            () = suspend_signal.received() => {
+                suspend(&mut guard, options.mouse)?;
+                dirty = true;
             }
             signal = &mut signals => {
                 tracing::info!(signal, "quitting on a signal");
