@@ -6,9 +6,11 @@
 
 pub mod api;
 pub mod app;
+pub mod child;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod hardening;
 pub mod headless;
 pub mod logging;
 pub mod sanitize;

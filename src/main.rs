@@ -23,6 +23,12 @@ use clap::CommandFactory;
 const EXIT_USAGE: i32 = 2;
 
 fn main() -> color_eyre::Result<()> {
+    // First of all, before a key is read: a crash from here on leaves no core file holding it.
+    if let Err(e) = leadbox::hardening::no_core_dumps() {
+        eprintln!(
+            "leadbox: warning: core dumps could not be turned off ({e}); a crash may leave the key in a core file"
+        );
+    }
     // Installed before the terminal is touched, so a panic restores the terminal first and reports after.
     // A report read by a program or written to a file carries no colour codes.
     if std::io::stderr().is_terminal() {

@@ -137,6 +137,55 @@ fn quit_signals() -> io::Result<impl std::future::Future<Output = &'static str>>
     })
 }
 
+/// SIGTSTP (`kill -TSTP`, or Ctrl-Z where the terminal is not in raw mode): the inbox gives the terminal
+/// back and stops, as a terminal program should, instead of stopping with the shell left on the alternate
+/// screen in raw mode. Tokio's handler replaces the default action, so the stop itself is `suspend`'s.
+struct SuspendSignal {
+    #[cfg(unix)]
+    tstp: tokio::signal::unix::Signal,
+}
+
+impl SuspendSignal {
+    fn listen() -> io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(SuspendSignal {
+                tstp: signal(SignalKind::from_raw(libc::SIGTSTP))?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(SuspendSignal {})
+    }
+
+    async fn received(&mut self) {
+        #[cfg(unix)]
+        {
+            self.tstp.recv().await;
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Puts the terminal back as the shell had it, stops the whole process until SIGCONT (`fg`, `kill -CONT`),
+/// then takes the terminal again; the caller draws a whole frame.
+fn suspend(guard: &mut TerminalGuard, mouse: bool) -> io::Result<()> {
+    restore_modes();
+    ratatui::restore();
+    tracing::info!("suspended on SIGTSTP");
+    #[cfg(unix)]
+    {
+        // SIGSTOP cannot be caught: this returns once the process is continued.
+        // SAFETY: raise only delivers a signal to this process.
+        if unsafe { libc::raise(libc::SIGSTOP) } != 0 {
+            tracing::warn!(error = %io::Error::last_os_error(), "could not stop on SIGTSTP");
+        }
+    }
+    tracing::info!("continued after SIGTSTP");
+    resume(guard, mouse)
+}
+
 #[cfg(not(unix))]
 fn quit_signals() -> io::Result<impl std::future::Future<Output = &'static str>> {
     Ok(async {
@@ -198,6 +247,7 @@ pub async fn run(
     let mut input = EventStream::new();
     let signals = quit_signals()?;
     tokio::pin!(signals);
+    let mut suspend_signal = SuspendSignal::listen()?;
     let panicked = PANICKED.notified();
     tokio::pin!(panicked);
     let mut background_panic = false;
@@ -259,6 +309,10 @@ pub async fn run(
                     dirty |= !app.unchanged();
                 }
             }
+            () = suspend_signal.received() => {
+                suspend(&mut guard, options.mouse)?;
+                dirty = true;
+            }
             signal = &mut signals => {
                 tracing::info!(signal, "quitting on a signal");
                 break;
@@ -317,11 +371,7 @@ fn carry_out_on_terminal(effects: Vec<Effect>) {
                     tracing::warn!(error = %e, "could not write to the clipboard");
                 }
             }
-            Effect::Open(link) => {
-                if let Err(e) = open::that_detached(&link) {
-                    tracing::warn!(error = %e, "the system could not open a link");
-                }
-            }
+            Effect::Open(link) => crate::child::open_detached(&link),
             // Local state is kept by `step`, before any request goes.
             _ => {}
         }
@@ -365,7 +415,7 @@ fn edit_in_editor(guard: &mut TerminalGuard, text: &str, mouse: bool) -> Result<
     }
     restore_modes();
     ratatui::restore();
-    let status = std::process::Command::new(program).args(args).arg(&path).status();
+    let status = crate::child::command(program).args(args).arg(&path).status();
     let back = resume(guard, mouse);
     let read = || -> Result<String, String> {
         let status = status.map_err(|e| format!("{program} could not be started: {e}"))?;

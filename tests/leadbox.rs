@@ -33,6 +33,7 @@ mod one_sender;
 mod outbox;
 mod pty_inbox;
 mod sandbox_bounds;
+mod signals_secrets;
 mod soak;
 mod ui_snapshots;
 mod worker_cancel;

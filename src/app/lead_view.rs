@@ -77,8 +77,49 @@ enum Other {
     Notes,
 }
 
+/// The most of one field's server text kept (bytes): far more than a row or a detail screen shows of a
+/// name, an email or a custom field, so a hostile server's 10 MB value costs a screenful per key, not
+/// 10 MB of sanitising, wrapping, measuring and searching.
+pub const FIELD_KEPT: usize = 4 * 1024;
+/// The most of the notes kept (bytes): many screens of scrolling in the detail.
+pub const NOTES_KEPT: usize = 64 * 1024;
+
+/// `s` cut to at most `at_most` bytes at a character boundary, and how many bytes were left out.
+fn cut(s: &str, at_most: usize) -> (&str, usize) {
+    if s.len() <= at_most {
+        return (s, 0);
+    }
+    let mut end = at_most;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&s[..end], s.len() - end)
+}
+
+/// What is said in place of the text left out, so a cut value never looks whole.
+fn left_out(bytes: usize) -> String {
+    if bytes >= 1 << 20 {
+        format!(" … ({:.1} MB more not shown)", bytes as f64 / 1e6)
+    } else {
+        format!(" … ({bytes} bytes more not shown)")
+    }
+}
+
+/// One line of server text, sanitised and cut to [`FIELD_KEPT`] (cut first: sanitising 10 MB is the cost
+/// being avoided).
 fn line(s: &str) -> std::borrow::Cow<'_, str> {
-    sanitize::line(s)
+    match cut(s, FIELD_KEPT) {
+        (whole, 0) => sanitize::line(whole),
+        (head, rest) => std::borrow::Cow::Owned(format!("{}{}", sanitize::line(head), left_out(rest))),
+    }
+}
+
+/// The notes, sanitised with their line breaks and cut to [`NOTES_KEPT`].
+fn notes_text(s: &str) -> String {
+    match cut(s, NOTES_KEPT) {
+        (whole, 0) => sanitize::multiline(whole).into_owned(),
+        (head, rest) => format!("{}{}", sanitize::multiline(head), left_out(rest)),
+    }
 }
 
 fn present(s: &Option<String>) -> Option<&str> {
@@ -97,7 +138,21 @@ pub fn value_text(v: &Value) -> String {
         Value::Bool(false) => "no".to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => line(s).into_owned(),
-        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        Value::Array(items) => {
+            // Items are added only while the line has room: a million of them cost no more than a few.
+            let mut text = String::new();
+            for (n, item) in items.iter().enumerate() {
+                if text.len() > FIELD_KEPT {
+                    text.push_str(&format!(" … ({} more not shown)", items.len() - n));
+                    break;
+                }
+                if n > 0 {
+                    text.push_str(", ");
+                }
+                text.push_str(&value_text(item));
+            }
+            text
+        }
         Value::Object(_) => line(&v.to_string()).into_owned(),
     }
 }
@@ -140,7 +195,7 @@ impl LeadView {
         push_pairs(&mut text, lead.custom_fields.iter());
         text.push(RECORD);
         if let Some(notes) = present(&lead.notes) {
-            text.push_str(&sanitize::multiline(notes));
+            text.push_str(&notes_text(notes));
         }
         LeadView {
             id: CompactId::new(&lead.id),
@@ -306,6 +361,30 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use serde_json::json;
+
+    #[test]
+    fn a_huge_field_is_kept_to_a_few_screens_and_says_it_was_cut() {
+        let huge = "ab\u{e9} ".repeat(2_500_000);
+        let lead: Lead = serde_json::from_value(json!({
+            "id": "1", "status": "new", "createdAt": "2026-01-01T00:00:00Z",
+            "firstName": huge, "notes": format!("first line\n{huge}"),
+            "customFields": {"big": huge, "many": vec![1; 1_000_000]},
+        }))
+        .unwrap();
+        let v = LeadView::new(&lead);
+        let name = v.name();
+        assert!(name.len() < FIELD_KEPT + 100, "{}", name.len());
+        assert!(name.starts_with("ab\u{e9} ab\u{e9}"), "{}", &name[..20]);
+        assert!(name.ends_with("MB more not shown)"), "{}", &name[name.len() - 40..]);
+        let notes = v.notes().unwrap();
+        assert!(notes.len() < NOTES_KEPT + 100, "{}", notes.len());
+        assert!(notes.starts_with("first line\nab"));
+        assert!(notes.ends_with("MB more not shown)"));
+        for (key, value) in v.custom_fields() {
+            assert!(value.len() < FIELD_KEPT + 100, "{key}: {}", value.len());
+            assert!(value.ends_with("more not shown)"), "{key}");
+        }
+    }
 
     #[test]
     fn server_text_is_sanitised_on_arrival() {

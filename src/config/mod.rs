@@ -168,9 +168,9 @@ impl Profile {
 
 /// The config file, or an empty one when there is none. Every problem in it is an error.
 pub fn load_file(path: &Path) -> Result<ConfigFile, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let text = match file::read_text(path) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
             return Ok(ConfigFile {
                 path: path.to_path_buf(),
                 ..ConfigFile::default()

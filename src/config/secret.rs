@@ -4,7 +4,7 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -104,14 +104,17 @@ pub fn read_key(
     keyring: &dyn Fn() -> Result<Arc<CredentialStore>, String>,
 ) -> Result<ApiKey, SecretError> {
     match source {
-        KeySource::Env(var) => env(var)
-            .map(|k| k.trim().to_string())
-            .filter(|k| !k.is_empty())
-            .map(|k| ApiKey::new(k, format!("${var}")))
-            .ok_or_else(|| SecretError::EnvMissing {
-                profile: profile.to_string(),
-                var: var.clone(),
-            }),
+        KeySource::Env(var) => {
+            crate::child::hide_variable(var);
+            env(var)
+                .map(|k| k.trim().to_string())
+                .filter(|k| !k.is_empty())
+                .map(|k| ApiKey::new(k, format!("${var}")))
+                .ok_or_else(|| SecretError::EnvMissing {
+                    profile: profile.to_string(),
+                    var: var.clone(),
+                })
+        }
         KeySource::Command(command) => run_key_command(profile, command, COMMAND_TIMEOUT),
         KeySource::Keyring => {
             let store = keyring().map_err(|why| SecretError::KeyringUnavailable {
@@ -161,7 +164,7 @@ pub fn run_key_command(profile: &str, command: &str, timeout: Duration) -> Resul
         });
     };
     let shown_program = crate::sanitize::line(program).into_owned();
-    let mut child = Command::new(program)
+    let mut child = crate::child::command(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
