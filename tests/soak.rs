@@ -132,7 +132,8 @@ async fn a_session_through_a_tenant_failing_one_request_in_five_loses_and_double
         page_size: 100,
         ..crate::support::settings()
     };
-    let mut app = App::new(settings, Utc::now(), 120, 40);
+    // A standard 80x24 terminal: every key still draws a whole frame, at half the cells of 120x40.
+    let mut app = App::new(settings, Utc::now(), 80, 24);
     let first = app.start();
     let mut d = Driver {
         app,
