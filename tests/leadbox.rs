@@ -28,6 +28,7 @@ mod inbox_e2e;
 mod keys_and_looks;
 mod outbox;
 mod pty_inbox;
+mod pty_looks;
 mod soak;
 mod ui_snapshots;
 mod worker_cancel;
