@@ -75,19 +75,28 @@ impl Driver {
                     let out = update(&mut self.app, Msg::Api(event));
                     self.draw();
                     self.send(out);
+                    // The answer that ends the wait is seen at once, not a tick period later.
+                    if self.tick_idle() {
+                        return;
+                    }
                 }
                 Ok(None) => panic!("the worker stopped"),
                 Err(_) => {
-                    let out = update(&mut self.app, Msg::Tick { now: Utc::now() });
-                    self.draw();
-                    let idle = out.is_empty() && !self.app.busy() && self.app.outbox().pending() == 0;
-                    self.send(out);
-                    if idle {
+                    if self.tick_idle() {
                         return;
                     }
                 }
             }
         }
+    }
+
+    /// A tick (which sends what is due: retries, the outbox's next try); true if the app is then idle.
+    fn tick_idle(&mut self) -> bool {
+        let out = update(&mut self.app, Msg::Tick { now: Utc::now() });
+        self.draw();
+        let idle = out.is_empty() && !self.app.busy() && self.app.outbox().pending() == 0;
+        self.send(out);
+        idle
     }
 }
 
