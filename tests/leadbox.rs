@@ -32,6 +32,7 @@ mod lost_answers;
 mod one_sender;
 mod outbox;
 mod pty_inbox;
+mod pty_looks;
 mod sandbox_bounds;
 mod signals_secrets;
 mod soak;

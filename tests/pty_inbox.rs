@@ -102,9 +102,14 @@ async fn a_profile_brings_its_team_names_its_key_source_and_its_keys() {
     let mut session = Session::launch(cmd).await;
     let screen = session.wait_for("the team's names from the profile", |s| s.contains("Rep Number"));
     assert!(screen.contains("Inbox · local"), "{screen}");
-    session.keys(b"n");
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(!session.screen_text().contains("New lead"), "n is no longer bound");
+    // Keys are read in order: once the help that `?` opens is drawn, `n` has been handled.
+    // (Had `n` opened the form, `?` would be typed into it and this wait would fail.)
+    session.keys(b"n?");
+    session.wait_for("the list's help, after n: n is no longer bound", |s| {
+        s.contains(" Keys ") && s.contains("Lead list")
+    });
+    session.keys(b"\x1b");
+    session.wait_for("the help closed", |s| !s.contains(" Keys "));
     session.keys(b"\x0e");
     session.wait_for("the form, on ctrl-n", |s| s.contains("New lead"));
     session.keys(b"\x1b");
@@ -482,6 +487,17 @@ async fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
     }
 }
 
+/// How the status pane's title is drawn (its focus shows only in its look): bold, reverse, colour.
+fn status_title_look(session: &Session) -> Option<(bool, bool, vt100::Color)> {
+    let parser = session.parser.lock().expect("parser lock");
+    let screen = parser.screen();
+    let (_, cols) = screen.size();
+    let top = screen.rows(0, cols.get()).next()?;
+    let col = top.chars().position(|c| c == 'S')?;
+    let cell = screen.cell(0, u16::try_from(col).ok()?)?;
+    Some((cell.bold(), cell.inverse(), cell.fgcolor()))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_key_appears_in_no_frame_no_log_line_and_no_error_of_a_whole_session() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -493,23 +509,41 @@ async fn the_key_appears_in_no_frame_no_log_line_and_no_error_of_a_whole_session
     cmd.env("LEADBOX_LOG", "trace");
     let mut session = Session::launch(cmd).await;
     session.wait_for("the tenant's leads", |s| s.contains("loaded"));
-    let pause = || std::thread::sleep(Duration::from_millis(150));
+    // Where a step shows no text of its own, the help names the screen it was opened on: keys are read in
+    // order, so the help for that screen proves the step was taken.
+    let help_on = |session: &mut Session, screen: &str| {
+        session.keys(b"?");
+        session.wait_for(&format!("the help for {screen}"), |s| {
+            s.contains(" Keys ") && s.contains(screen)
+        });
+        session.keys(b"\x1b");
+        session.wait_for("the help closed", |s| !s.contains(" Keys "));
+    };
     // Scroll, open a lead, search, filter, type a lead the tenant refuses (its required field is not
     // configured here), open the outbox and the help, then quit.
-    for keys in [
-        &b"jjjjjjjjjj"[..],
-        b"G",
-        b"\r",
-        b"\x1b",
-        b"/an",
-        b"\x1b",
-        b"s",
-        b"\x1b",
-        b"n",
-    ] {
-        session.keys(keys);
-        pause();
+    session.keys(b"jjjjjjjjjjG");
+    session.wait_for("every lead loaded", |s| s.contains("120 loaded") && !s.contains("more"));
+    session.keys(b"\r");
+    help_on(&mut session, "Lead detail");
+    // An escape and the next key sent together read as Alt and that key: each escape is seen taken first.
+    session.keys(b"\x1b");
+    session.wait_for("the detail closed", |s| !s.contains("Lead ·"));
+    help_on(&mut session, "Lead list");
+    session.keys(b"/an");
+    session.wait_for("the search typed", |s| s.contains("/an"));
+    session.keys(b"\x1b");
+    session.wait_for("the search closed", |s| !s.contains("/an"));
+    session.keys(b"s");
+    help_on(&mut session, "Status and assignee panes");
+    let focused = status_title_look(&session);
+    session.keys(b"\x1b");
+    let start = Instant::now();
+    while status_title_look(&session) == focused {
+        assert!(start.elapsed() < WAIT, "the status pane kept the focus after esc");
+        std::thread::sleep(Duration::from_millis(20));
     }
+    help_on(&mut session, "Lead list");
+    session.keys(b"n");
     session.wait_for("the form", |s| s.contains("New lead"));
     session.keys(b"Keyfinder");
     session.wait_for("the typed name", |s| s.contains("Keyfinder"));
@@ -519,13 +553,18 @@ async fn the_key_appears_in_no_frame_no_log_line_and_no_error_of_a_whole_session
     session.wait_for("a source chosen", |s| !s.contains("choose…"));
     session.keys(b"\x13");
     session.wait_for("the tenant's refusal", |s| s.contains("region"));
-    for keys in [&b"\x1b"[..], b"y", b"O", b"\x1b", b"?", b"\x1b", b"q"] {
-        session.keys(keys);
-        pause();
-    }
-    let _ = session.child.kill();
-    let _ = session.child.wait();
-    std::thread::sleep(Duration::from_millis(200));
+    session.keys(b"\x1b");
+    session.wait_for("the discard question", |s| s.contains("Discard this draft?"));
+    session.keys(b"y");
+    session.wait_for("the list again", |s| !s.contains("New lead"));
+    session.keys(b"O");
+    session.wait_for("the outbox", |s| s.contains("Outbox ·"));
+    session.keys(b"\x1b");
+    session.wait_for("the list again", |s| !s.contains("Outbox ·"));
+    help_on(&mut session, "Lead list");
+    session.keys(b"q");
+    // Its exit, and the last bytes it wrote read, before they are searched.
+    assert!(session.wait_exit().success());
     let written = session.bytes.lock().expect("bytes").clone();
     assert!(written.len() > 10_000, "a real session: {} bytes", written.len());
     assert!(

@@ -184,10 +184,16 @@ mod tests {
     async fn a_request_that_finds_no_free_slot_in_time_is_a_json_503() {
         let gate = Arc::new(tokio::sync::Notify::new());
         let open = gate.clone();
+        // The slow handler says when it holds the only slot, so the fast request is sent only then.
+        let (entered_tx, entered) = tokio::sync::oneshot::channel::<()>();
+        let entered_tx = Arc::new(std::sync::Mutex::new(Some(entered_tx)));
         let app = Router::new()
             .route(
                 "/slow",
                 get(move || async move {
+                    if let Some(tx) = entered_tx.lock().unwrap().take() {
+                        let _ = tx.send(());
+                    }
                     open.notified().await;
                     "slow"
                 }),
@@ -199,7 +205,10 @@ mod tests {
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
         let slow = tokio::spawn(async move { fetch(addr, "/slow").await });
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::timeout(Duration::from_secs(10), entered)
+            .await
+            .expect("the slow request reached its handler within 10 s")
+            .unwrap();
         let (head, body) = fetch(addr, "/fast").await;
         assert!(head.starts_with("HTTP/1.1 503"), "{head}");
         assert!(head.to_ascii_lowercase().contains("retry-after: 1"), "{head}");
