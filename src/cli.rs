@@ -73,13 +73,13 @@ pub enum LeadsCommand {
     )]
     List {
         /// Only leads with this status.
-        #[arg(long, value_name = "STATUS")]
+        #[arg(long, value_name = "STATUS", value_parser = clap::builder::PossibleValuesParser::new(STATUSES))]
         status: Option<String>,
         /// Only leads assigned to `me`, a team member's name, or a user id.
         #[arg(long, value_name = "ID|me|NAME")]
         assigned_to: Option<String>,
-        /// How many of the newest leads.
-        #[arg(long, default_value_t = 25, value_name = "N", conflicts_with = "all")]
+        /// How many of the newest leads, 1 to 100 (--all for every lead).
+        #[arg(long, default_value_t = 25, value_name = "N", conflicts_with = "all", value_parser = parse_limit)]
         limit: usize,
         /// Every lead, page after page, written as each page arrives.
         #[arg(long)]
@@ -98,8 +98,18 @@ pub enum LeadsCommand {
     Create(Box<crate::headless::create::CreateArgs>),
     /// Create leads from a CSV or JSON Lines file: every row checked first, each created exactly once.
     #[command(
-        long_about = "Create leads from a CSV file (with a header row) or a JSON Lines file.\n\n                      Columns go to fields by name (`firstName` or `first name`, `customFields.<key>` or a custom                       field's label in the profile); --map names the rest. Every row is checked before anything is                       sent. Each row's outcome is kept in a journal beside the file: after Ctrl-C, a kill or a crash,                       the same command sends only the rows not yet created. Rows the tenant refused are written to                       FILE.refused.csv, to fix and import.",
-        after_help = "Examples:\n  leadbox leads import show.csv --check\n                        leadbox --profile acme leads import show.csv --map Booth=notes --set source=referral\n                        leadbox leads import show.refused.csv\n\n                      Exit codes: 0 every row created, 2 usage, config or the file's columns, 3 rows refused (by the                       checks or the tenant), 4 key not accepted, 7 tenant unreachable, 8 a row's outcome is unknown,                       130 interrupted"
+        long_about = "Create leads from a CSV file (with a header row) or a JSON Lines file.\n\n\
+                      Columns go to fields by name (`firstName` or `first name`, `customFields.<key>` or a custom \
+                      field's label in the profile); --map names the rest. Every row is checked before anything is \
+                      sent. Each row's outcome is kept in a journal beside the file: after Ctrl-C, a kill or a crash, \
+                      the same command sends only the rows not yet created. Rows the tenant refused are written to \
+                      FILE.refused.csv, to fix and import.",
+        after_help = "Examples:\n  leadbox leads import show.csv --check\n  \
+                      leadbox --profile acme leads import show.csv --map Booth=notes --set source=referral\n  \
+                      leadbox leads import show.refused.csv\n\n\
+                      Exit codes: 0 every row created, 2 usage, config or the file's columns, 3 rows refused (by the \
+                      checks or the tenant), 4 key not accepted, 7 tenant unreachable, 8 a row's outcome is unknown, \
+                      130 interrupted"
     )]
     Import(Box<crate::import::command::ImportArgs>),
     /// Print one lead.
@@ -177,6 +187,36 @@ pub struct GlobalArgs {
     pub log_file: Option<PathBuf>,
 }
 
+/// The global flags' ids, and the commands where each means something; elsewhere it is hidden from help,
+/// completions and the manual (a rep reading `leadbox sandbox --help` should not be offered `--view`).
+const GLOBAL_USES: [(&str, &[&str]); 6] = [
+    ("config", &["config", "key", "leads"]),
+    ("profile", &["config", "key", "leads"]),
+    ("api_url", &["config", "leads"]),
+    ("view", &["leads"]),
+    ("no_mouse", &[]),
+    ("log_file", &["leads"]),
+];
+
+/// The command line as leadbox parses and documents it.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in names {
+        // A hidden copy in the subcommand stops clap propagating the visible one there (and is what its own
+        // subcommands inherit); the flag is still accepted, only not offered.
+        let hidden: Vec<clap::Arg> = GLOBAL_USES
+            .iter()
+            .filter(|(_, uses)| !uses.contains(&name.as_str()))
+            .filter_map(|(id, _)| cmd.get_arguments().find(|a| a.get_id() == id))
+            .map(|a| a.clone().hide(true))
+            .collect();
+        cmd = cmd.mut_subcommand(&name, |sub| sub.args(hidden));
+    }
+    cmd
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct SandboxArgs {
     /// The SQLite file (default: sandbox.sqlite3 in the platform's data directory).
@@ -249,11 +289,48 @@ impl SandboxArgs {
     }
 }
 
+/// The statuses `--status` takes (the contract's, as `LeadStatus::KNOWN`), listed so completions offer them.
+pub const STATUSES: [&str; 7] = [
+    "new",
+    "contacted",
+    "qualifying",
+    "qualified",
+    "converted",
+    "disqualified",
+    "lost",
+];
+
+/// The contract's largest page.
+pub const MAX_LIMIT: usize = 100;
+
+fn parse_limit(s: &str) -> Result<usize, String> {
+    let limit: usize = s.parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+    if (1..=MAX_LIMIT).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(format!(
+            "{limit} is not a number of leads from 1 to {MAX_LIMIT}; --all prints every lead"
+        ))
+    }
+}
+
 fn parse_rate(s: &str) -> Result<f64, String> {
     let rate: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
     if (0.0..=1.0).contains(&rate) {
         Ok(rate)
     } else {
         Err(format!("{rate} is outside 0 to 1"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_completed_statuses_are_the_contracts() {
+        let known: Vec<&str> = crate::api::types::LeadStatus::KNOWN
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(known, super::STATUSES);
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod discover;
 pub mod headless;
 pub mod logging;
+pub mod manpage;
 pub mod sanitize;
 pub mod step;
 pub mod store;

@@ -1,7 +1,6 @@
 use std::path::PathBuf;
 
 use chrono::Utc;
-use clap::Parser;
 use color_eyre::eyre::{WrapErr, eyre};
 use leadbox::api::client::{ClientOptions, NovalaClient};
 use leadbox::api::worker::spawn_worker;
@@ -17,22 +16,60 @@ use novala_sandbox::{Sandbox, SandboxOptions};
 
 use std::io::IsTerminal;
 
-use clap::CommandFactory;
-
 /// Exit code of a command used the wrong way (as clap's own usage errors).
 const EXIT_USAGE: i32 = 2;
 
-fn main() -> color_eyre::Result<()> {
+/// Exit code of leadbox itself failing: the runtime, the terminal, the log file or the embedded sandbox.
+const EXIT_FAILURE: i32 = 1;
+
+fn main() {
     // Installed before the terminal is touched, so a panic restores the terminal first and reports after.
     // A report read by a program or written to a file carries no colour codes.
-    if std::io::stderr().is_terminal() {
-        color_eyre::install()?;
+    let installed = if std::io::stderr().is_terminal() {
+        color_eyre::install()
     } else {
         color_eyre::config::HookBuilder::default()
             .theme(color_eyre::config::Theme::new())
-            .install()?;
+            .install()
+    };
+    let result = installed.and_then(|()| run());
+    if let Err(report) = result {
+        // A reader that stopped reading (`leadbox man | head -1`) is not a failure.
+        if report.chain().any(is_broken_pipe) {
+            std::process::exit(0);
+        }
+        // A plain message for the rep; the full report, with its backtrace, only when asked for.
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            eprintln!("leadbox: {report:?}");
+        } else {
+            let chain: Vec<String> = report.chain().map(|e| e.to_string()).collect();
+            eprintln!("leadbox: {}", leadbox::sanitize::line(&chain.join(": ")));
+        }
+        std::process::exit(EXIT_FAILURE);
     }
-    let cli = Cli::parse();
+}
+
+fn is_broken_pipe(error: &(dyn std::error::Error + 'static)) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Writes `bytes` to stdout; a closed pipe ends the writing quietly.
+fn emit(bytes: &[u8]) -> color_eyre::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).wrap_err("could not write to stdout"),
+        _ => Ok(()),
+    }
+}
+
+fn run() -> color_eyre::Result<()> {
+    let cli = {
+        use clap::FromArgMatches;
+        Cli::from_arg_matches(&leadbox::cli::command().get_matches()).map_err(|e| e.exit())?
+    };
     let env = |name: &str| std::env::var(name).ok();
     let flags = config::Flags {
         config: cli.global.config.clone(),
@@ -66,7 +103,24 @@ fn main() -> color_eyre::Result<()> {
             let profile = cli.global.profile.as_deref();
             let prompt = format!("Key of profile `{}` (not echoed): ", profile.unwrap_or(""));
             let key = if profile.is_some() {
-                rpassword::prompt_password(prompt).wrap_err("could not read the key")?
+                // Typed at a terminal without echo; a pipe, cron or a CI job has none to read it from.
+                let read = if std::io::stdin().is_terminal() {
+                    rpassword::prompt_password(prompt).map_err(|e| e.to_string())
+                } else {
+                    Err("stdin is not a terminal".to_string())
+                };
+                match read {
+                    Ok(key) => key,
+                    Err(why) => {
+                        eprintln!(
+                            "leadbox: the key is typed at a terminal, without echo, and there is none here ({}); \
+                             run `leadbox key set --profile NAME` in a terminal, or give the profile key_command \
+                             or key_env",
+                            leadbox::sanitize::line(&why)
+                        );
+                        std::process::exit(EXIT_USAGE);
+                    }
+                }
             } else {
                 String::new()
             };
@@ -90,12 +144,15 @@ fn main() -> color_eyre::Result<()> {
             std::process::exit(code);
         }
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "leadbox", &mut std::io::stdout());
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut leadbox::cli::command(), "leadbox", &mut script);
+            emit(&script)
         }
-        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .wrap_err("could not write the manual page"),
+        Some(Command::Man) => {
+            let page =
+                leadbox::manpage::render(&leadbox::cli::command()).wrap_err("could not write the manual page")?;
+            emit(&page)
+        }
         None => {
             let prepared = match prepare(&cli.global, &flags, &env) {
                 Ok(p) => p,
@@ -228,7 +285,7 @@ fn tenant_client(
 }
 
 fn finish(outcome: commands::Outcome) -> color_eyre::Result<()> {
-    print!("{}", outcome.stdout);
+    emit(outcome.stdout.as_bytes())?;
     eprint!("{}", outcome.stderr);
     if outcome.code != 0 {
         std::process::exit(outcome.code);

@@ -7,6 +7,7 @@ mod client_support;
 mod config;
 mod discover;
 mod exactly_once;
+mod first_hour_cli;
 mod form_support;
 mod support;
 mod triage;
