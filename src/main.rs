@@ -125,7 +125,7 @@ fn run() -> color_eyre::Result<()> {
                 String::new()
             };
             finish(commands::key_set(
-                config::load_file(&path),
+                config::load_chosen(&path, &flags),
                 profile,
                 &key,
                 config::secret::os_keyring(),
@@ -197,7 +197,7 @@ fn discover(
         stderr: format!("leadbox: {text}\n"),
         code: commands::EXIT_CONFIG,
     };
-    let file = match config::load_file(path) {
+    let file = match config::load_chosen(path, flags) {
         Ok(file) => file,
         Err(e) => return Ok(fail(e.to_string())),
     };
@@ -316,7 +316,7 @@ fn prepare(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> color_eyre::Result<Prepared> {
     let path = config::config_path(flags.config.as_deref(), env)?;
-    let file = config::load_file(&path)?;
+    let file = config::load_chosen(&path, flags)?;
     let profile = config::resolve(&file, env, flags)?;
     let keymap = config::keymap(&file).map_err(|errors| eyre!("{errors:?}"))?;
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -621,11 +621,27 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
                 },
                 None => None,
             };
-            let assigned_to = match assigned_to.or_else(|| view.as_ref().and_then(|v| v.assigned_to.clone())) {
-                Some(who) => match leadbox::app::views::assignee_id(&who, profile.me.as_deref(), &profile.tenant) {
-                    Ok(id) => Some(id),
-                    Err(why) => return usage(format!("--assigned-to: {why}")),
-                },
+            // Said in the words of what the rep typed: the flag, or the saved view it came from.
+            let (who, whence) = match (assigned_to, view.as_ref().and_then(|v| v.assigned_to.clone())) {
+                (Some(who), _) => (Some(who), "--assigned-to".to_string()),
+                (None, Some(who)) => (
+                    Some(who),
+                    format!("view `{}`'s assigned_to", view.as_ref().map_or("", |v| v.name.as_str())),
+                ),
+                (None, None) => (None, String::new()),
+            };
+            let assigned_to = match who {
+                Some(who) => {
+                    let who = match leadbox::config::team::member(&who, &tenant.roster) {
+                        Ok(Some(member)) => member.id.clone(),
+                        Ok(None) => who,
+                        Err(why) => return usage(format!("{whence}: {why}")),
+                    };
+                    match leadbox::app::views::assignee_id(&who, me.as_deref(), &tenant) {
+                        Ok(id) => Some(id),
+                        Err(why) => return usage(format!("{whence}: {why}")),
+                    }
+                }
                 None => None,
             };
             let status = match status.as_deref().map(leadbox::api::types::LeadStatus::parse_known) {

@@ -8,6 +8,7 @@ mod config;
 mod discover;
 mod exactly_once;
 mod first_hour_cli;
+mod first_hour_config;
 mod form_support;
 mod support;
 mod triage;
