@@ -588,7 +588,46 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
     let output = |format| headless::Output::for_stdout(format, width, &tenant);
     let mut out = std::io::stdout().lock();
     let result = match command {
-        LeadsCommand::Get { id, format } => headless::get(&client, &id, &output(format), &mut out).await,
+        LeadsCommand::Get { id, format } => {
+            // The kept pages are only read: a state file that is not there yet is not made for this.
+            let known = prepared
+                .state_dir
+                .as_ref()
+                .ok()
+                .map(|dir| dir.join("state.sqlite3"))
+                .filter(|path| path.exists())
+                .and_then(|path| StateFile::open(&path).ok())
+                .and_then(|opened| opened.file.cached_leads().ok())
+                .unwrap_or_default();
+            match headless::name_lead(&client, &id, known).await {
+                Ok(headless::Named::Id(id)) => headless::get(&client, &id, &output(format), &mut out).await,
+                Ok(headless::Named::Nothing) => {
+                    eprintln!(
+                        "leadbox: no lead known to this profile has an id starting with `{}` (the newest 100 and \
+                         the pages the inbox kept); give the whole id, as `leads list --format jsonl` prints it",
+                        leadbox::sanitize::line(&id)
+                    );
+                    return Ok(exit::NOT_FOUND);
+                }
+                Ok(headless::Named::Several(leads)) => {
+                    eprintln!(
+                        "leadbox: {} leads have an id starting with `{}`; give more of it:",
+                        leads.len(),
+                        leadbox::sanitize::line(&id)
+                    );
+                    for lead in leads.iter().take(10) {
+                        let view = leadbox::app::lead_view::LeadView::new(lead);
+                        eprintln!(
+                            "  {}  {}",
+                            leadbox::sanitize::line(&lead.id),
+                            leadbox::sanitize::line(view.name())
+                        );
+                    }
+                    return Ok(exit::USAGE);
+                }
+                Err(e) => Err(e),
+            }
+        }
         // Handled above, before stdout is locked.
         LeadsCommand::Import(_) | LeadsCommand::Create(_) => Ok(()),
         LeadsCommand::List {

@@ -173,3 +173,50 @@ fn the_sandbox_writes_no_colour_codes_into_a_file() {
     assert!(err.contains("sandbox serving"), "{err}");
     assert!(!err.contains('\x1b') && !err.contains("\\u{1b}"), "{err:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leads_get_takes_the_id_the_table_prints_and_says_when_a_prefix_names_several_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = novala_sandbox::testing::start(150).await;
+    let run = |args: &[&str]| {
+        leadbox(dir.path())
+            .args(["--api-url", &sandbox.base_url(), "leads"])
+            .args(args)
+            .env("NOVALA_SECRET_KEY", sandbox.secret_key().expose())
+            .output()
+            .unwrap()
+    };
+    let table = text(&run(&["list", "--limit", "100", "--format", "table"]).stdout);
+    let shorts: Vec<String> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
+    assert_eq!(shorts.len(), 100);
+    assert!(shorts.iter().all(|s| s.chars().count() == 8), "{shorts:?}");
+    let out = run(&["get", &shorts[3]]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lead: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(lead["id"].as_str().unwrap().starts_with(&shorts[3]), "{lead}");
+
+    // 100 ids over 16 hex digits: some first digit is shared.
+    let first = |s: &String| s.chars().next().unwrap();
+    let shared = shorts
+        .iter()
+        .map(first)
+        .find(|c| shorts.iter().filter(|s| first(s) == *c).count() >= 2)
+        .unwrap()
+        .to_string();
+    let out = run(&["get", &shared]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("give more of it"), "{err}");
+    assert!(err.lines().count() >= 3, "the leads it matched: {err}");
+    assert!(out.stdout.is_empty());
+
+    let out = run(&["get", "zzzzzzzz"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("give the whole id"), "{err}");
+    sandbox.shutdown().await;
+}

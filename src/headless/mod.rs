@@ -238,6 +238,48 @@ pub async fn get(client: &NovalaClient, id: &str, output: &Output, out: &mut imp
     Ok(())
 }
 
+/// What an id typed for `leads get` names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Named {
+    /// A whole id, or the one known lead whose id starts with the prefix typed.
+    Id(String),
+    /// No known lead's id starts with it.
+    Nothing,
+    /// Several do: these, newest first.
+    Several(Vec<Lead>),
+}
+
+/// The lead `typed` names: a whole id as it is; a shorter one (the 8 characters the table prints) as the
+/// start of an id among `known` (the profile's kept pages) and the tenant's newest page.
+pub async fn name_lead(client: &NovalaClient, typed: &str, known: Vec<Lead>) -> Result<Named, ApiError> {
+    let typed = typed.trim();
+    if crate::rules::is_uuid(typed) || typed.is_empty() {
+        return Ok(Named::Id(typed.to_string()));
+    }
+    let newest = client
+        .list(
+            &ListQuery {
+                limit: Some(100),
+                ..ListQuery::default()
+            },
+            None,
+        )
+        .await?;
+    let wanted = typed.to_lowercase();
+    let mut matches: Vec<Lead> = Vec::new();
+    for lead in newest.data.into_iter().chain(known) {
+        if lead.id.to_lowercase().starts_with(&wanted) && !matches.iter().any(|m| m.id == lead.id) {
+            matches.push(lead);
+        }
+    }
+    matches.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    Ok(match matches.len() {
+        0 => Named::Nothing,
+        1 => Named::Id(matches.remove(0).id),
+        _ => Named::Several(matches),
+    })
+}
+
 /// One lead as `output` writes it (a table or a CSV with its header).
 pub fn render_one(lead: &Lead, output: &Output) -> String {
     match output.format {
