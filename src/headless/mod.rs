@@ -272,7 +272,7 @@ pub async fn name_lead(client: &NovalaClient, typed: &str, known: Vec<Lead>) -> 
             matches.push(lead);
         }
     }
-    matches.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    matches.sort_by_key(|lead| std::cmp::Reverse(lead.created_at));
     Ok(match matches.len() {
         0 => Named::Nothing,
         1 => Named::Id(matches.remove(0).id),
