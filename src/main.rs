@@ -19,6 +19,9 @@ use std::io::IsTerminal;
 /// Exit code of a command used the wrong way (as clap's own usage errors).
 const EXIT_USAGE: i32 = 2;
 
+/// The inbox's name for the embedded sandbox, in its title.
+const DEMO_LABEL: &str = "sandbox (demo data; README: Use your own tenant)";
+
 /// Exit code of leadbox itself failing: the runtime, the terminal, the log file or the embedded sandbox.
 const EXIT_FAILURE: i32 = 1;
 
@@ -416,7 +419,13 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
         me: profile.me.clone(),
         profile: tenant,
         page_size: app::DEFAULT_PAGE_SIZE,
-        source_label: profile.name.clone(),
+        // On the embedded sandbox the rep is looking at made-up leads: the title says so, and where the README
+        // tells how to open a real tenant.
+        source_label: if _sandbox.is_some() {
+            DEMO_LABEL.to_string()
+        } else {
+            profile.name.clone()
+        },
         show_names,
         poll_every_secs,
         form_defaults: profile.form_defaults.clone(),

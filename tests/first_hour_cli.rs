@@ -220,3 +220,27 @@ async fn leads_get_takes_the_id_the_table_prints_and_says_when_a_prefix_names_se
     assert!(err.contains("give the whole id"), "{err}");
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_embedded_sandbox_says_it_is_the_demo_and_its_newest_lead_is_minutes_old() {
+    use crate::support::pty::{Session, command};
+    let dir = tempfile::tempdir().unwrap();
+    // A new database: seeded as it starts.
+    let out = leadbox(dir.path())
+        .args(["leads", "list", "--limit", "1", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let newest: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(newest["createdAt"].as_str().unwrap()).unwrap();
+    let age = chrono::Utc::now() - at.with_timezone(&chrono::Utc);
+    assert!(age < chrono::Duration::minutes(30), "the newest demo lead is {age} old");
+
+    let mut cmd = command(dir.path());
+    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+    let mut session = Session::launch(cmd).await;
+    let screen = session.wait_for("the demo's title", |s| s.contains("sandbox (demo data"));
+    assert!(screen.contains("Use your own tenant"), "{screen}");
+    session.keys(b"q");
+    assert!(session.wait_exit().success());
+}
