@@ -231,7 +231,7 @@ fn discover(
     let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
     let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);
     let proposal = match runtime.block_on(leadbox::discover::discover(&client, limit)) {
-        Ok(p) => p,
+        Ok(p) => p.without_configured(&profile.tenant),
         Err(e) => {
             return Ok(commands::Outcome {
                 stdout: String::new(),
