@@ -64,7 +64,8 @@ pub enum Command {
                   Exit codes: 0 done, 2 usage or config file, 3 refused (by leadbox's checks or the tenant, \
                   every problem listed), 4 key not accepted or missing a scope, 5 not found, 6 rate limited after \
                   retries, 7 unreachable or server error, 8 a create may have happened (outcome unknown), \
-                  130 interrupted")]
+                  9 leadbox's own state on disk could not be written, 10 a create found a look-alike \
+                  (--allow-duplicate sends it), 130 interrupted")]
 pub enum LeadsCommand {
     /// Print the newest leads (or, with --all, every lead), following the tenant's cursors.
     #[command(
@@ -93,7 +94,8 @@ pub enum LeadsCommand {
                       echo '{\"firstName\":\"Ada\",\"source\":\"web_form\"}' | leadbox leads create --from - --format table\n\n\
                       The created lead goes to stdout. Exit codes: 0 created, 2 usage, 3 refused (every field's \
                       problem listed), 4 key not accepted, 6 rate limited, 7 unreachable, 8 the lead may have been \
-                      created (it waits in the profile's outbox, where the inbox looks for it)"
+                      created (it waits in the profile's outbox, where the inbox looks for it), 10 a lead with the same email, \
+                      phone, or name and company is among the tenant's (nothing sent; --allow-duplicate sends it)"
     )]
     Create(Box<crate::headless::create::CreateArgs>),
     /// Create leads from a CSV or JSON Lines file: every row checked first, each created exactly once.
@@ -113,9 +115,12 @@ pub enum LeadsCommand {
     )]
     Import(Box<crate::import::command::ImportArgs>),
     /// Print one lead.
-    #[command(after_help = "Example:\n  leadbox leads get 0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10 --format json")]
+    #[command(
+        after_help = "Examples:\n  leadbox leads get 0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10 --format json\n  \
+                            leadbox leads get 0b9f3c3e   (the start of an id, as the table prints it)"
+    )]
     Get {
-        /// The lead's id.
+        /// The lead's id, or its start (the table's 8 characters).
         id: String,
         #[arg(long, value_enum, default_value = "json")]
         format: crate::headless::Format,

@@ -110,7 +110,7 @@ done
 leadbox itself failed (the terminal, the log file, the embedded sandbox or the OS keyring could not be used)
 .TP
 \fB2\fR
-usage: a wrong flag or value, a config file with problems, or a profile or view that cannot be used
+usage: a wrong flag or value, a config file with problems or missing (\fB\-\-config\fR), a profile or view that cannot be used, an id's start that several leads have, or \fBkey set\fR without a terminal
 .TP
 \fB3\fR
 refused, by leadbox's checks or by the tenant (every problem listed)
@@ -119,7 +119,7 @@ refused, by leadbox's checks or by the tenant (every problem listed)
 the key is missing, not accepted, or lacks a scope
 .TP
 \fB5\fR
-not found
+not found (for \fBleads get\fR, also an id's start that no known lead has)
 .TP
 \fB6\fR
 rate limited after retries
@@ -132,6 +132,9 @@ a create may have happened (outcome unknown); it waits in the profile's outbox
 .TP
 \fB9\fR
 leadbox's own state on disk could not be read or written: nothing was sent
+.TP
+\fB10\fR
+\fBleads create\fR found a lead with the same email, phone, or name and company: nothing was sent (\fB\-\-allow\-duplicate\fR sends it)
 .TP
 \fB130\fR
 interrupted

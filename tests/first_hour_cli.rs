@@ -108,7 +108,7 @@ fn the_manual_names_no_page_it_does_not_ship_and_has_keys_and_exit_status() {
     assert!(page.contains(".SH KEYS") && page.contains(".SH EXIT STATUS"), "{page}");
     assert!(page.contains("leadbox leads list"), "every command in full: {page}");
     // Every exit code of the table is on the page.
-    for code in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130] {
+    for code in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130] {
         assert!(page.contains(&format!("\\fB{code}\\fR")), "exit {code}: {page}");
     }
 }
@@ -243,4 +243,54 @@ async fn the_embedded_sandbox_says_it_is_the_demo_and_its_newest_lead_is_minutes
     assert!(screen.contains("Use your own tenant"), "{screen}");
     session.keys(b"q");
     assert!(session.wait_exit().success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leads_create_refuses_a_look_alike_of_a_tenants_lead_with_exit_10_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = novala_sandbox::testing::start(60).await;
+    let client = leadbox::api::NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).unwrap();
+    let page = client
+        .list(
+            &leadbox::api::types::ListQuery {
+                limit: Some(100),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let twin = page.data.iter().find(|l| l.email.is_some()).unwrap().clone();
+    let email = twin.email.clone().unwrap().to_uppercase();
+    let before = sandbox.lead_count().await.unwrap();
+    let create = |extra: &[&str]| {
+        leadbox(dir.path())
+            .args(["--api-url", &sandbox.base_url(), "leads", "create"])
+            .args([
+                "--first-name",
+                "Ada",
+                "--source",
+                "referral",
+                "--custom",
+                "region=emea",
+                "--email",
+                &email,
+            ])
+            .args(extra)
+            .env("NOVALA_SECRET_KEY", sandbox.secret_key().expose())
+            .output()
+            .unwrap()
+    };
+    let out = create(&[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(10), "{err}");
+    assert!(err.contains(&twin.id) && err.contains("the same email"), "{err}");
+    assert!(err.contains("--allow-duplicate"), "{err}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(sandbox.lead_count().await.unwrap(), before, "nothing was sent");
+
+    let out = create(&["--allow-duplicate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(sandbox.lead_count().await.unwrap(), before + 1);
+    sandbox.shutdown().await;
 }

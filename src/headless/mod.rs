@@ -2,6 +2,7 @@
 //! can act on. The same client, paging and sanitiser as the inbox.
 
 pub mod create;
+pub mod lookalike;
 pub mod send;
 
 use std::io::Write;
@@ -188,6 +189,9 @@ pub mod exit {
     pub const UNREACHABLE: i32 = 7;
     /// A create whose outcome is unknown: the lead may exist.
     pub const MAYBE_CREATED: i32 = 8;
+    /// `leads create` found a look-alike of the lead among the tenant's (same email, phone, or name and
+    /// company): nothing was sent. `--allow-duplicate` sends it anyway.
+    pub const DUPLICATE: i32 = 10;
     /// leadbox's own state on disk (the profile's state file or outbox) could not be read or written, or
     /// is held by another process for too long: nothing was sent.
     pub const LOCAL_STATE: i32 = 9;
