@@ -154,3 +154,34 @@ fn an_explicit_config_path_that_does_not_exist_is_an_error_not_the_sandbox() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(missing.exists());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_inbox_opens_a_saved_view_that_names_a_member_by_first_name() {
+    use crate::support::pty::{Session, command};
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = novala_sandbox::testing::start(200).await;
+    let roster = sandbox.profile().roster.clone();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.t]\nurl = \"{}\"\nkey_env = \"T_KEY\"\n\
+             team = [{{ id = \"{}\", name = \"Diego Fernández\" }}]\n\n\
+             [[profiles.t.views]]\nname = \"diegos\"\nassigned_to = \"Diego\"\n",
+            sandbox.base_url(),
+            roster[1].id
+        ),
+    )
+    .unwrap();
+    let mut cmd = command(dir.path());
+    cmd.arg("--config");
+    cmd.arg(&config);
+    cmd.args(["--profile", "t", "--view", "diegos"]);
+    cmd.env("T_KEY", sandbox.secret_key().expose());
+    let mut session = Session::launch(cmd).await;
+    let screen = session.wait_for("the saved view", |s| s.contains(" diegos ") && s.contains("Diego"));
+    assert!(!screen.contains("no view"), "{screen}");
+    session.keys(b"q");
+    assert!(session.wait_exit().success());
+    sandbox.shutdown().await;
+}
