@@ -64,7 +64,8 @@ pub enum Command {
                   Exit codes: 0 done, 2 usage or config file, 3 refused (by leadbox's checks or the tenant, \
                   every problem listed), 4 key not accepted or missing a scope, 5 not found, 6 rate limited after \
                   retries, 7 unreachable or server error, 8 a create may have happened (outcome unknown), \
-                  130 interrupted")]
+                  9 leadbox's own state on disk could not be written, 10 a create found a look-alike \
+                  (--allow-duplicate sends it), 130 interrupted")]
 pub enum LeadsCommand {
     /// Print the newest leads (or, with --all, every lead), following the tenant's cursors.
     #[command(
@@ -73,13 +74,13 @@ pub enum LeadsCommand {
     )]
     List {
         /// Only leads with this status.
-        #[arg(long, value_name = "STATUS")]
+        #[arg(long, value_name = "STATUS", value_parser = clap::builder::PossibleValuesParser::new(STATUSES))]
         status: Option<String>,
         /// Only leads assigned to `me`, a team member's name, or a user id.
         #[arg(long, value_name = "ID|me|NAME")]
         assigned_to: Option<String>,
-        /// How many of the newest leads.
-        #[arg(long, default_value_t = 25, value_name = "N", conflicts_with = "all")]
+        /// How many of the newest leads, 1 to 100 (--all for every lead).
+        #[arg(long, default_value_t = 25, value_name = "N", conflicts_with = "all", value_parser = parse_limit)]
         limit: usize,
         /// Every lead, page after page, written as each page arrives.
         #[arg(long)]
@@ -93,19 +94,33 @@ pub enum LeadsCommand {
                       echo '{\"firstName\":\"Ada\",\"source\":\"web_form\"}' | leadbox leads create --from - --format table\n\n\
                       The created lead goes to stdout. Exit codes: 0 created, 2 usage, 3 refused (every field's \
                       problem listed), 4 key not accepted, 6 rate limited, 7 unreachable, 8 the lead may have been \
-                      created (it waits in the profile's outbox, where the inbox looks for it)"
+                      created (it waits in the profile's outbox, where the inbox looks for it), 10 a lead with the same email, \
+                      phone, or name and company is among the tenant's (nothing sent; --allow-duplicate sends it)"
     )]
     Create(Box<crate::headless::create::CreateArgs>),
     /// Create leads from a CSV or JSON Lines file: every row checked first, each created exactly once.
     #[command(
-        long_about = "Create leads from a CSV file (with a header row) or a JSON Lines file.\n\n                      Columns go to fields by name (`firstName` or `first name`, `customFields.<key>` or a custom                       field's label in the profile); --map names the rest. Every row is checked before anything is                       sent. Each row's outcome is kept in a journal beside the file: after Ctrl-C, a kill or a crash,                       the same command sends only the rows not yet created. Rows the tenant refused are written to                       FILE.refused.csv, to fix and import.",
-        after_help = "Examples:\n  leadbox leads import show.csv --check\n                        leadbox --profile acme leads import show.csv --map Booth=notes --set source=referral\n                        leadbox leads import show.refused.csv\n\n                      Exit codes: 0 every row created, 2 usage, config or the file's columns, 3 rows refused (by the                       checks or the tenant), 4 key not accepted, 7 tenant unreachable, 8 a row's outcome is unknown,                       130 interrupted"
+        long_about = "Create leads from a CSV file (with a header row) or a JSON Lines file.\n\n\
+                      Columns go to fields by name (`firstName` or `first name`, `customFields.<key>` or a custom \
+                      field's label in the profile); --map names the rest. Every row is checked before anything is \
+                      sent. Each row's outcome is kept in a journal beside the file: after Ctrl-C, a kill or a crash, \
+                      the same command sends only the rows not yet created. Rows the tenant refused are written to \
+                      FILE.refused.csv, to fix and import.",
+        after_help = "Examples:\n  leadbox leads import show.csv --check\n  \
+                      leadbox --profile acme leads import show.csv --map Booth=notes --set source=referral\n  \
+                      leadbox leads import show.refused.csv\n\n\
+                      Exit codes: 0 every row created, 2 usage, config or the file's columns, 3 rows refused (by the \
+                      checks or the tenant), 4 key not accepted, 7 tenant unreachable, 8 a row's outcome is unknown, \
+                      130 interrupted"
     )]
     Import(Box<crate::import::command::ImportArgs>),
     /// Print one lead.
-    #[command(after_help = "Example:\n  leadbox leads get 0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10 --format json")]
+    #[command(
+        after_help = "Examples:\n  leadbox leads get 0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10 --format json\n  \
+                            leadbox leads get 0b9f3c3e   (the start of an id, as the table prints it)"
+    )]
     Get {
-        /// The lead's id.
+        /// The lead's id, or its start (the table's 8 characters).
         id: String,
         #[arg(long, value_enum, default_value = "json")]
         format: crate::headless::Format,
@@ -175,6 +190,36 @@ pub struct GlobalArgs {
     /// Where the log file goes (default: the profile's directory in the platform's data directory).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+}
+
+/// The global flags' ids, and the commands where each means something; elsewhere it is hidden from help,
+/// completions and the manual (a rep reading `leadbox sandbox --help` should not be offered `--view`).
+const GLOBAL_USES: [(&str, &[&str]); 6] = [
+    ("config", &["config", "key", "leads"]),
+    ("profile", &["config", "key", "leads"]),
+    ("api_url", &["config", "leads"]),
+    ("view", &["leads"]),
+    ("no_mouse", &[]),
+    ("log_file", &["leads"]),
+];
+
+/// The command line as leadbox parses and documents it.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in names {
+        // A hidden copy in the subcommand stops clap propagating the visible one there (and is what its own
+        // subcommands inherit); the flag is still accepted, only not offered.
+        let hidden: Vec<clap::Arg> = GLOBAL_USES
+            .iter()
+            .filter(|(_, uses)| !uses.contains(&name.as_str()))
+            .filter_map(|(id, _)| cmd.get_arguments().find(|a| a.get_id() == id))
+            .map(|a| a.clone().hide(true))
+            .collect();
+        cmd = cmd.mut_subcommand(&name, |sub| sub.args(hidden));
+    }
+    cmd
 }
 
 #[derive(Debug, Clone, Args)]
@@ -249,11 +294,48 @@ impl SandboxArgs {
     }
 }
 
+/// The statuses `--status` takes (the contract's, as `LeadStatus::KNOWN`), listed so completions offer them.
+pub const STATUSES: [&str; 7] = [
+    "new",
+    "contacted",
+    "qualifying",
+    "qualified",
+    "converted",
+    "disqualified",
+    "lost",
+];
+
+/// The contract's largest page.
+pub const MAX_LIMIT: usize = 100;
+
+fn parse_limit(s: &str) -> Result<usize, String> {
+    let limit: usize = s.parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+    if (1..=MAX_LIMIT).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(format!(
+            "{limit} is not a number of leads from 1 to {MAX_LIMIT}; --all prints every lead"
+        ))
+    }
+}
+
 fn parse_rate(s: &str) -> Result<f64, String> {
     let rate: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
     if (0.0..=1.0).contains(&rate) {
         Ok(rate)
     } else {
         Err(format!("{rate} is outside 0 to 1"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_completed_statuses_are_the_contracts() {
+        let known: Vec<&str> = crate::api::types::LeadStatus::KNOWN
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(known, super::STATUSES);
     }
 }

@@ -46,6 +46,10 @@ pub struct Proposal {
     pub fields: Vec<FieldGuess>,
     /// Custom field keys the contract does not allow (shown sanitised), left out.
     pub skipped: Vec<String>,
+    /// How many assignees and custom fields were left out because the profile has them already.
+    pub known: usize,
+    /// The profile has a `team` already: the new members go into it, not into a second `team`.
+    pub team_configured: bool,
 }
 
 impl FieldGuess {
@@ -218,6 +222,8 @@ pub fn propose(leads: &[Lead]) -> Proposal {
         team,
         fields,
         skipped: skipped.into_iter().collect(),
+        known: 0,
+        team_configured: false,
     }
 }
 
@@ -275,6 +281,19 @@ fn table_key(name: &str) -> String {
 }
 
 impl Proposal {
+    /// Leaves out the team members and custom fields `configured` (the profile's) has already, so an
+    /// appended proposal adds only what is new.
+    pub fn without_configured(mut self, configured: &novala_leads::tenant::TenantProfile) -> Proposal {
+        let before = self.team.len() + self.fields.len();
+        self.team
+            .retain(|(id, _)| !configured.roster.iter().any(|m| m.id.eq_ignore_ascii_case(id)));
+        self.fields
+            .retain(|f| !configured.custom_fields.iter().any(|d| d.key == f.key));
+        self.known += before - self.team.len() - self.fields.len();
+        self.team_configured = !configured.roster.is_empty();
+        self
+    }
+
     /// The proposal as config for profile `profile`, every line commented out, for the rep to review,
     /// fill in the names and uncomment.
     pub fn to_toml(&self, profile: &str, when: &str) -> String {
@@ -294,7 +313,33 @@ impl Proposal {
             &mut out,
             "Fill in the team's names, check the kinds and options, then uncomment.",
         );
-        if !self.team.is_empty() {
+        if self.known > 0 {
+            prose(
+                &mut out,
+                &format!(
+                    "Left out: {} assignee{}/custom field{} the profile has already.",
+                    self.known,
+                    if self.known == 1 { "" } else { "s" },
+                    if self.known == 1 { "" } else { "s" }
+                ),
+            );
+        }
+        if !self.team.is_empty() && self.team_configured {
+            prose(
+                &mut out,
+                &format!("Add these to the `team` of [profiles.{profile}] (a second `team` would be an error):"),
+            );
+            for (id, count) in &self.team {
+                config(
+                    &mut out,
+                    &format!(
+                        "  {{ id = {}, name = \"\" }},   # {count} lead{}",
+                        toml_string(id),
+                        if *count == 1 { "" } else { "s" }
+                    ),
+                );
+            }
+        } else if !self.team.is_empty() {
             prose(
                 &mut out,
                 &format!("Move `team` into [profiles.{profile}]: a key after a table's header belongs to that table."),

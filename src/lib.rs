@@ -13,6 +13,7 @@ pub mod discover;
 pub mod hardening;
 pub mod headless;
 pub mod logging;
+pub mod manpage;
 pub mod sanitize;
 pub mod step;
 pub mod store;

@@ -27,6 +27,8 @@ fn filter(default: &str) -> EnvFilter {
 pub fn to_stderr() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter("warn"))
+        // `leadbox sandbox 2>file` gets plain text: colour codes only for a terminal.
+        .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
         .with_writer(|| Sanitizing(io::stderr()))
         .try_init();
 }

@@ -1,7 +1,6 @@
 use std::path::PathBuf;
 
 use chrono::Utc;
-use clap::Parser;
 use color_eyre::eyre::{WrapErr, eyre};
 use leadbox::api::client::{ClientOptions, NovalaClient};
 use leadbox::api::worker::spawn_worker;
@@ -17,12 +16,16 @@ use novala_sandbox::{Sandbox, SandboxOptions};
 
 use std::io::IsTerminal;
 
-use clap::CommandFactory;
-
 /// Exit code of a command used the wrong way (as clap's own usage errors).
 const EXIT_USAGE: i32 = 2;
 
-fn main() -> color_eyre::Result<()> {
+/// The inbox's name for the embedded sandbox, in its title.
+const DEMO_LABEL: &str = "sandbox (demo data; README: Use your own tenant)";
+
+/// Exit code of leadbox itself failing: the runtime, the terminal, the log file or the embedded sandbox.
+const EXIT_FAILURE: i32 = 1;
+
+fn main() {
     // First of all, before a key is read: a crash from here on leaves no core file holding it.
     if let Err(e) = leadbox::hardening::no_core_dumps() {
         eprintln!(
@@ -31,14 +34,51 @@ fn main() -> color_eyre::Result<()> {
     }
     // Installed before the terminal is touched, so a panic restores the terminal first and reports after.
     // A report read by a program or written to a file carries no colour codes.
-    if std::io::stderr().is_terminal() {
-        color_eyre::install()?;
+    let installed = if std::io::stderr().is_terminal() {
+        color_eyre::install()
     } else {
         color_eyre::config::HookBuilder::default()
             .theme(color_eyre::config::Theme::new())
-            .install()?;
+            .install()
+    };
+    let result = installed.and_then(|()| run());
+    if let Err(report) = result {
+        // A reader that stopped reading (`leadbox man | head -1`) is not a failure.
+        if report.chain().any(is_broken_pipe) {
+            std::process::exit(0);
+        }
+        // A plain message for the rep; the full report, with its backtrace, only when asked for.
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            eprintln!("leadbox: {report:?}");
+        } else {
+            let chain: Vec<String> = report.chain().map(|e| e.to_string()).collect();
+            eprintln!("leadbox: {}", leadbox::sanitize::line(&chain.join(": ")));
+        }
+        std::process::exit(EXIT_FAILURE);
     }
-    let cli = Cli::parse();
+}
+
+fn is_broken_pipe(error: &(dyn std::error::Error + 'static)) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Writes `bytes` to stdout; a closed pipe ends the writing quietly.
+fn emit(bytes: &[u8]) -> color_eyre::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).wrap_err("could not write to stdout"),
+        _ => Ok(()),
+    }
+}
+
+fn run() -> color_eyre::Result<()> {
+    let cli = {
+        use clap::FromArgMatches;
+        Cli::from_arg_matches(&leadbox::cli::command().get_matches()).map_err(|e| e.exit())?
+    };
     let env = |name: &str| std::env::var(name).ok();
     let flags = config::Flags {
         config: cli.global.config.clone(),
@@ -72,12 +112,29 @@ fn main() -> color_eyre::Result<()> {
             let profile = cli.global.profile.as_deref();
             let prompt = format!("Key of profile `{}` (not echoed): ", profile.unwrap_or(""));
             let key = if profile.is_some() {
-                rpassword::prompt_password(prompt).wrap_err("could not read the key")?
+                // Typed at a terminal without echo; a pipe, cron or a CI job has none to read it from.
+                let read = if std::io::stdin().is_terminal() {
+                    rpassword::prompt_password(prompt).map_err(|e| e.to_string())
+                } else {
+                    Err("stdin is not a terminal".to_string())
+                };
+                match read {
+                    Ok(key) => key,
+                    Err(why) => {
+                        eprintln!(
+                            "leadbox: the key is typed at a terminal, without echo, and there is none here ({}); \
+                             run `leadbox key set --profile NAME` in a terminal, or give the profile key_command \
+                             or key_env",
+                            leadbox::sanitize::line(&why)
+                        );
+                        std::process::exit(EXIT_USAGE);
+                    }
+                }
             } else {
                 String::new()
             };
             finish(commands::key_set(
-                config::load_file(&path),
+                config::load_chosen(&path, &flags),
                 profile,
                 &key,
                 config::secret::os_keyring(),
@@ -96,12 +153,15 @@ fn main() -> color_eyre::Result<()> {
             std::process::exit(code);
         }
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "leadbox", &mut std::io::stdout());
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut leadbox::cli::command(), "leadbox", &mut script);
+            emit(&script)
         }
-        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .wrap_err("could not write the manual page"),
+        Some(Command::Man) => {
+            let page =
+                leadbox::manpage::render(&leadbox::cli::command()).wrap_err("could not write the manual page")?;
+            emit(&page)
+        }
         None => {
             let prepared = match prepare(&cli.global, &flags, &env) {
                 Ok(p) => p,
@@ -146,7 +206,7 @@ fn discover(
         stderr: format!("leadbox: {text}\n"),
         code: commands::EXIT_CONFIG,
     };
-    let file = match config::load_file(path) {
+    let file = match config::load_chosen(path, flags) {
         Ok(file) => file,
         Err(e) => return Ok(fail(e.to_string())),
     };
@@ -177,7 +237,7 @@ fn discover(
     let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
     let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);
     let proposal = match runtime.block_on(leadbox::discover::discover(&client, limit)) {
-        Ok(p) => p,
+        Ok(p) => p.without_configured(&profile.tenant),
         Err(e) => {
             return Ok(commands::Outcome {
                 stdout: String::new(),
@@ -234,7 +294,7 @@ fn tenant_client(
 }
 
 fn finish(outcome: commands::Outcome) -> color_eyre::Result<()> {
-    print!("{}", outcome.stdout);
+    emit(outcome.stdout.as_bytes())?;
     eprint!("{}", outcome.stderr);
     if outcome.code != 0 {
         std::process::exit(outcome.code);
@@ -265,7 +325,7 @@ fn prepare(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> color_eyre::Result<Prepared> {
     let path = config::config_path(flags.config.as_deref(), env)?;
-    let file = config::load_file(&path)?;
+    let file = config::load_chosen(&path, flags)?;
     let profile = config::resolve(&file, env, flags)?;
     let keymap = config::keymap(&file).map_err(|errors| eyre!("{errors:?}"))?;
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -365,7 +425,13 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
         me: profile.me.clone(),
         profile: tenant,
         page_size: app::DEFAULT_PAGE_SIZE,
-        source_label: profile.name.clone(),
+        // On the embedded sandbox the rep is looking at made-up leads: the title says so, and where the README
+        // tells how to open a real tenant.
+        source_label: if _sandbox.is_some() {
+            DEMO_LABEL.to_string()
+        } else {
+            profile.name.clone()
+        },
         show_names,
         poll_every_secs,
         form_defaults: profile.form_defaults.clone(),
@@ -537,7 +603,46 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
     let output = |format| headless::Output::for_stdout(format, width, &tenant);
     let mut out = std::io::stdout().lock();
     let result = match command {
-        LeadsCommand::Get { id, format } => headless::get(&client, &id, &output(format), &mut out).await,
+        LeadsCommand::Get { id, format } => {
+            // The kept pages are only read: a state file that is not there yet is not made for this.
+            let known = prepared
+                .state_dir
+                .as_ref()
+                .ok()
+                .map(|dir| dir.join("state.sqlite3"))
+                .filter(|path| path.exists())
+                .and_then(|path| StateFile::open(&path).ok())
+                .and_then(|opened| opened.file.cached_leads().ok())
+                .unwrap_or_default();
+            match headless::name_lead(&client, &id, known).await {
+                Ok(headless::Named::Id(id)) => headless::get(&client, &id, &output(format), &mut out).await,
+                Ok(headless::Named::Nothing) => {
+                    eprintln!(
+                        "leadbox: no lead known to this profile has an id starting with `{}` (the newest 100 and \
+                         the pages the inbox kept); give the whole id, as `leads list --format jsonl` prints it",
+                        leadbox::sanitize::line(&id)
+                    );
+                    return Ok(exit::NOT_FOUND);
+                }
+                Ok(headless::Named::Several(leads)) => {
+                    eprintln!(
+                        "leadbox: {} leads have an id starting with `{}`; give more of it:",
+                        leads.len(),
+                        leadbox::sanitize::line(&id)
+                    );
+                    for lead in leads.iter().take(10) {
+                        let view = leadbox::app::lead_view::LeadView::new(lead);
+                        eprintln!(
+                            "  {}  {}",
+                            leadbox::sanitize::line(&lead.id),
+                            leadbox::sanitize::line(view.name())
+                        );
+                    }
+                    return Ok(exit::USAGE);
+                }
+                Err(e) => Err(e),
+            }
+        }
         // Handled above, before stdout is locked.
         LeadsCommand::Import(_) | LeadsCommand::Create(_) => Ok(()),
         LeadsCommand::List {
@@ -570,11 +675,27 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
                 },
                 None => None,
             };
-            let assigned_to = match assigned_to.or_else(|| view.as_ref().and_then(|v| v.assigned_to.clone())) {
-                Some(who) => match leadbox::app::views::assignee_id(&who, profile.me.as_deref(), &profile.tenant) {
-                    Ok(id) => Some(id),
-                    Err(why) => return usage(format!("--assigned-to: {why}")),
-                },
+            // Said in the words of what the rep typed: the flag, or the saved view it came from.
+            let (who, whence) = match (assigned_to, view.as_ref().and_then(|v| v.assigned_to.clone())) {
+                (Some(who), _) => (Some(who), "--assigned-to".to_string()),
+                (None, Some(who)) => (
+                    Some(who),
+                    format!("view `{}`'s assigned_to", view.as_ref().map_or("", |v| v.name.as_str())),
+                ),
+                (None, None) => (None, String::new()),
+            };
+            let assigned_to = match who {
+                Some(who) => {
+                    let who = match leadbox::config::team::member(&who, &tenant.roster) {
+                        Ok(Some(member)) => member.id.clone(),
+                        Ok(None) => who,
+                        Err(why) => return usage(format!("{whence}: {why}")),
+                    };
+                    match leadbox::app::views::assignee_id(&who, me.as_deref(), &tenant) {
+                        Ok(id) => Some(id),
+                        Err(why) => return usage(format!("{whence}: {why}")),
+                    }
+                }
                 None => None,
             };
             let status = match status.as_deref().map(leadbox::api::types::LeadStatus::parse_known) {

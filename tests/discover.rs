@@ -166,3 +166,44 @@ fn appending_keeps_the_file_byte_for_byte() {
         assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o600);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discover_append_leaves_out_the_team_members_and_fields_the_profile_has() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = testing::start(400).await;
+    let roster = sandbox.profile().roster.clone();
+    let field = sandbox.profile().custom_fields[0].key.clone();
+    let config = dir.path().join("config.toml");
+    let original = format!(
+        "[profiles.t]\nurl = \"{}\"\nkey_env = \"T_KEY\"\nallow_insecure_http = true\n\
+         team = [{{ id = \"{}\", name = \"Known Person\" }}]\n\n\
+         [[profiles.t.custom_fields]]\nkey = \"{field}\"\nlabel = \"Known\"\nkind = \"text\"\n",
+        sandbox.base_url(),
+        roster[0].id
+    );
+    std::fs::write(&config, &original).unwrap();
+    let out = crate::support::leadbox_command(dir.path())
+        .arg("--config")
+        .arg(&config)
+        .args(["--profile", "t", "config", "discover", "--limit", "400", "--append"])
+        .env("T_KEY", sandbox.secret_key().expose())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let after = std::fs::read_to_string(&config).unwrap();
+    let appended = after.strip_prefix(&original).unwrap();
+    assert!(
+        !appended.contains(&roster[0].id),
+        "a member already in the team: {appended}"
+    );
+    assert!(
+        !appended.contains(&format!("key = \"{field}\"")),
+        "a field already defined: {appended}"
+    );
+    assert!(appended.contains(&roster[1].id), "the others are proposed: {appended}");
+    assert!(!appended.contains("# team = ["), "no second `team`: {appended}");
+    assert!(appended.contains("Left out: 2"), "{appended}");
+    sandbox.shutdown().await;
+}

@@ -7,6 +7,8 @@ mod client_support;
 mod config;
 mod discover;
 mod exactly_once;
+mod first_hour_cli;
+mod first_hour_config;
 mod form_support;
 mod support;
 mod triage;

@@ -68,7 +68,7 @@ pub fn init(path: &Path) -> Outcome {
 /// Every problem of the file, or a summary of its profiles; with a chosen profile, also whether it resolves.
 /// Never prints a key.
 pub fn check(path: &Path, env: &dyn Fn(&str) -> Option<String>, flags: &config::Flags) -> Outcome {
-    let file = match config::load_file(path) {
+    let file = match config::load_chosen(path, flags) {
         Ok(file) => file,
         Err(e) => return Outcome::fail(format!("{e}\n"), EXIT_CONFIG),
     };

@@ -326,6 +326,7 @@ pub fn parse(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
         ..ConfigFile::default()
     };
     let (document, errors) = DeTable::parse_recoverable(text);
+    let syntax_broken = !errors.is_empty();
     for e in errors {
         let span = e.span().unwrap_or(0..0);
         reader.problem(span, "(syntax)", e.message().trim().to_string());
@@ -439,7 +440,20 @@ pub fn parse(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
             _ => {}
         }
     }
+    // Past a syntax error the tables are guessed at: a profile it broke is not missing, and keys it moved
+    // are not unknown. Only the syntax error and what comes before it are reported.
+    if syntax_broken {
+        let first = reader
+            .problems
+            .iter()
+            .filter(|p| p.key == "(syntax)")
+            .map(|p| p.at.line)
+            .min()
+            .unwrap_or(0);
+        reader.problems.retain(|p| p.key == "(syntax)" || p.at.line < first);
+    }
     if let Some(default) = &file.default_profile
+        && !syntax_broken
         && default.value != SANDBOX
         && !file.profiles.contains_key(&default.value)
     {

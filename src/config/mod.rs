@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod file;
 pub mod secret;
+pub mod team;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -44,6 +45,12 @@ pub enum ConfigError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("{}", render_problems(path, problems))]
     Invalid { path: PathBuf, problems: Vec<Problem> },
+    #[error(
+        "there is no config file at {} (given with --config); `leadbox --config {} config init` writes one",
+        path.display(),
+        path.display()
+    )]
+    NoSuchFile { path: PathBuf },
     #[error("{0}")]
     Profile(String),
     #[error(transparent)]
@@ -203,23 +210,46 @@ pub fn load_file(path: &Path) -> Result<ConfigFile, ConfigError> {
     }
 }
 
+/// The config file the flags chose: as [`load_file`], except that a file named by `--config` must exist
+/// (a mistyped path must not quietly open the sandbox instead of the rep's tenant).
+pub fn load_chosen(path: &Path, flags: &Flags) -> Result<ConfigFile, ConfigError> {
+    if flags.config.is_some()
+        && let Err(e) = std::fs::metadata(path)
+        && e.kind() == std::io::ErrorKind::NotFound
+    {
+        return Err(ConfigError::NoSuchFile {
+            path: path.to_path_buf(),
+        });
+    }
+    load_file(path)
+}
+
 /// Every problem of a file's text: its shape, then `[keys]` and `[theme]` as the keymap and the theme read
 /// them.
 pub fn check_text(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
     let (file, mut problems) = file::parse(path, text);
     if let Err(errors) = keymap(&file) {
         for e in errors {
-            let at = file
-                .keys
-                .get(&e.name)
-                .map(|l| l.at)
-                .or(file.keys_at)
-                .unwrap_or_default();
-            problems.push(Problem {
-                at,
-                key: format!("keys.{}", e.name),
-                message: e.message,
-            });
+            if let Some(bound) = file.keys.get(&e.name) {
+                problems.push(Problem {
+                    at: bound.at,
+                    key: format!("keys.{}", e.name),
+                    message: e.message,
+                });
+                continue;
+            }
+            // A clash is named by its key: it is reported where the file binds that key, at the last such
+            // line (the one that made the clash), under the action written there.
+            let clash = clashing_binding(&file, &e.name);
+            let (at, key, message) = match clash {
+                Some((action, at)) => (
+                    at,
+                    format!("keys.{action}"),
+                    format!("{}; bind one of them to another key", e.message),
+                ),
+                None => (file.keys_at.unwrap_or_default(), format!("keys.{}", e.name), e.message),
+            };
+            problems.push(Problem { at, key, message });
         }
     }
     if let Err(errors) = theme(&file, false) {
@@ -235,8 +265,52 @@ pub fn check_text(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
             });
         }
     }
+    problems.extend(view_problems(&file));
     problems.sort_by_key(|p| (p.at.line, p.at.column));
     (file, problems)
+}
+
+/// Every saved view whose `assigned_to` names nobody, or several, in its profile's team: such a view would
+/// otherwise be left out as the inbox starts.
+fn view_problems(file: &ConfigFile) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (name, p) in &file.profiles {
+        for v in &p.views {
+            let Some(who) = v.assigned_to.as_deref().map(str::trim).filter(|w| !w.is_empty()) else {
+                continue;
+            };
+            let why = if who == "me" && p.me.is_none() {
+                Some("`me` needs `me = \"<your user id>\"` in the profile".to_string())
+            } else {
+                team::member(who, &p.team).err()
+            };
+            if let Some(why) = why {
+                problems.push(Problem {
+                    at: p.at,
+                    key: format!("profiles.{name}.views.{}.assigned_to", v.name),
+                    message: why,
+                });
+            }
+        }
+    }
+    problems
+}
+
+/// The file's binding of `keys` (a key or a sequence, as the keymap labels it) that comes last in the file,
+/// with its action, or of a sequence that begins with it or that it begins.
+fn clashing_binding(file: &ConfigFile, keys: &str) -> Option<(String, file::Location)> {
+    let normal = |k: &str| k.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let wanted = normal(keys);
+    file.keys
+        .iter()
+        .filter(|(_, bound)| {
+            bound.value.iter().any(|k| {
+                let k = normal(k);
+                k == wanted || k.starts_with(&format!("{wanted} ")) || wanted.starts_with(&format!("{k} "))
+            })
+        })
+        .max_by_key(|(_, bound)| (bound.at.line, bound.at.column))
+        .map(|(action, bound)| (action.clone(), bound.at))
 }
 
 /// The keymap with the file's `[keys]` applied.
@@ -348,7 +422,19 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             roster: p.team.clone(),
             custom_fields: p.custom_fields.clone(),
         },
-        views: p.views.clone(),
+        // A saved view may name a member by first name or the start of a name; from here on it carries the
+        // whole name, which every reader of the view knows.
+        views: p
+            .views
+            .iter()
+            .map(|v| ViewConfig {
+                assigned_to: v.assigned_to.as_deref().map(|who| match team::member(who, &p.team) {
+                    Ok(Some(m)) => m.name.clone(),
+                    _ => who.to_string(),
+                }),
+                ..v.clone()
+            })
+            .collect(),
         form_defaults: with_me(
             file.form_defaults
                 .iter()

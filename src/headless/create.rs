@@ -55,6 +55,9 @@ pub struct CreateArgs {
     /// How the created lead is printed.
     #[arg(long, value_enum, default_value = "json")]
     pub format: super::Format,
+    /// Send it even when the tenant has a lead with the same email, phone, or name and company.
+    #[arg(long)]
+    pub allow_duplicate: bool,
 }
 
 /// Where the lead is kept while it is sent.
@@ -184,6 +187,12 @@ pub async fn run(
         say("no lead to create".to_string());
         return exit::USAGE;
     };
+    if !args.allow_duplicate
+        && let Some((twin, how)) = super::lookalike::find(&client, &row.lead, state).await
+    {
+        let _ = writeln!(err, "leadbox: {}", super::lookalike::message(&twin, how));
+        return exit::DUPLICATE;
+    }
     let mut outbox = Outbox::default();
     let key = uuid::Uuid::new_v4().to_string();
     let queued = outbox.enqueue(key.clone(), row.lead, None, Utc::now());

@@ -2,6 +2,7 @@
 //! can act on. The same client, paging and sanitiser as the inbox.
 
 pub mod create;
+pub mod lookalike;
 pub mod send;
 
 use std::io::Write;
@@ -188,6 +189,9 @@ pub mod exit {
     pub const UNREACHABLE: i32 = 7;
     /// A create whose outcome is unknown: the lead may exist.
     pub const MAYBE_CREATED: i32 = 8;
+    /// `leads create` found a look-alike of the lead among the tenant's (same email, phone, or name and
+    /// company): nothing was sent. `--allow-duplicate` sends it anyway.
+    pub const DUPLICATE: i32 = 10;
     /// leadbox's own state on disk (the profile's state file or outbox) could not be read or written, or
     /// is held by another process for too long: nothing was sent.
     pub const LOCAL_STATE: i32 = 9;
@@ -236,6 +240,48 @@ pub async fn get(client: &NovalaClient, id: &str, output: &Output, out: &mut imp
     let lead = client.get(id).await?;
     let _ = writeln!(out, "{}", render_one(&lead, output));
     Ok(())
+}
+
+/// What an id typed for `leads get` names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Named {
+    /// A whole id, or the one known lead whose id starts with the prefix typed.
+    Id(String),
+    /// No known lead's id starts with it.
+    Nothing,
+    /// Several do: these, newest first.
+    Several(Vec<Lead>),
+}
+
+/// The lead `typed` names: a whole id as it is; a shorter one (the 8 characters the table prints) as the
+/// start of an id among `known` (the profile's kept pages) and the tenant's newest page.
+pub async fn name_lead(client: &NovalaClient, typed: &str, known: Vec<Lead>) -> Result<Named, ApiError> {
+    let typed = typed.trim();
+    if crate::rules::is_uuid(typed) || typed.is_empty() {
+        return Ok(Named::Id(typed.to_string()));
+    }
+    let newest = client
+        .list(
+            &ListQuery {
+                limit: Some(100),
+                ..ListQuery::default()
+            },
+            None,
+        )
+        .await?;
+    let wanted = typed.to_lowercase();
+    let mut matches: Vec<Lead> = Vec::new();
+    for lead in newest.data.into_iter().chain(known) {
+        if lead.id.to_lowercase().starts_with(&wanted) && !matches.iter().any(|m| m.id == lead.id) {
+            matches.push(lead);
+        }
+    }
+    matches.sort_by_key(|lead| std::cmp::Reverse(lead.created_at));
+    Ok(match matches.len() {
+        0 => Named::Nothing,
+        1 => Named::Id(matches.remove(0).id),
+        _ => Named::Several(matches),
+    })
 }
 
 /// One lead as `output` writes it (a table or a CSV with its header).

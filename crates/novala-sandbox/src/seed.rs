@@ -21,6 +21,17 @@ pub const DEMO_TENANT: &str = "demo";
 pub const RIVAL_TENANT: &str = "rival";
 /// How many leads the second tenant gets, enough to test isolation without slowing anything.
 pub const RIVAL_LEADS: usize = 25;
+/// How long before its anchor a database's newest seeded leads may be: a demo opened right after it is
+/// made shows leads from minutes ago, as a working inbox does.
+pub const FRESH_MINUTES: i64 = 3;
+
+/// The anchor a new database is seeded from: a few minutes before now, to the second. Only the times move
+/// with it; the same seed gives the same leads otherwise.
+pub fn seed_anchor(now: DateTime<Utc>) -> DateTime<Utc> {
+    let secs = now.timestamp() - FRESH_MINUTES * 60;
+    DateTime::from_timestamp(secs, 0).unwrap_or_else(anchor)
+}
+
 /// Seeded leads are spread over this many days before [`anchor`].
 pub const SPREAD_DAYS: i64 = 270;
 
@@ -35,8 +46,8 @@ fn words(list: &'static str) -> Vec<&'static str> {
     list.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
 }
 
-/// The newest seeded lead is created at this instant. Fixed rather than "now", so that the same seed gives
-/// the same data on any day.
+/// The anchor of a generator made with [`LeadGenerator::new`]: fixed, so tests get the same instants on any
+/// day. A database is seeded from [`seed_anchor`] instead.
 pub fn anchor() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 17, 0, 0)
         .single()
@@ -150,6 +161,7 @@ pub struct LeadGenerator {
     rng: ChaCha8Rng,
     profile: Arc<TenantProfile>,
     previous_ms: Option<i64>,
+    anchor: DateTime<Utc>,
 }
 
 /// The word lists of `assets/seed`, split once per process.
@@ -182,6 +194,7 @@ impl LeadGenerator {
             rng,
             profile: Arc::new(profile),
             previous_ms: None,
+            anchor: anchor(),
         }
     }
 
@@ -193,16 +206,29 @@ impl LeadGenerator {
         self.rng.random_bool(p)
     }
 
+    /// The instant the newest leads are made at (their times go back [`SPREAD_DAYS`] from it).
+    pub fn anchored_at(mut self, anchor: DateTime<Utc>) -> LeadGenerator {
+        self.anchor = anchor;
+        self
+    }
+
     fn created_at(&mut self) -> DateTime<Utc> {
-        let newest = anchor().timestamp_millis();
+        let newest = self.anchor.timestamp_millis();
         // A few leads share their predecessor's instant, so ordering ties are broken by id in real data too.
         let tie = self.chance(0.02);
+        let spread = SPREAD_DAYS * 86_400_000;
         let ms = match self.previous_ms {
             Some(prev) if tie => prev,
-            _ => newest - self.rng.random_range(0..SPREAD_DAYS * 86_400_000),
+            _ => {
+                // Denser towards the anchor, as an inbox is (many leads this week, fewer each month back):
+                // the square of a uniform share of the spread. One draw, as before, so the other fields
+                // of every lead stay what the seed made them.
+                let share = self.rng.random_range(0..spread) as f64 / spread as f64;
+                newest - (share * share * spread as f64) as i64
+            }
         };
         self.previous_ms = Some(ms);
-        DateTime::from_timestamp_millis(ms).unwrap_or_else(anchor)
+        DateTime::from_timestamp_millis(ms).unwrap_or(self.anchor)
     }
 
     fn custom_fields(&mut self, created_at: DateTime<Utc>) -> BTreeMap<String, Value> {
@@ -353,9 +379,10 @@ pub fn seed_database(conn: &mut Connection, seed: u64, demo_leads: usize) -> Res
     }
     let [demo, rival] = tenants;
     store::drop_list_indexes(&tx)?;
-    let mut demo_gen = LeadGenerator::new(seed, &demo.id, demo.profile);
+    let anchor = seed_anchor(Utc::now());
+    let mut demo_gen = LeadGenerator::new(seed, &demo.id, demo.profile).anchored_at(anchor);
     store::insert_leads(&tx, &demo.id, (0..demo_leads).map(|_| demo_gen.next_lead()))?;
-    let mut rival_gen = LeadGenerator::new(seed, &rival.id, rival.profile);
+    let mut rival_gen = LeadGenerator::new(seed, &rival.id, rival.profile).anchored_at(anchor);
     store::insert_leads(&tx, &rival.id, (0..RIVAL_LEADS).map(|_| rival_gen.next_lead()))?;
     store::create_list_indexes(&tx)?;
     store::meta_set(&tx, "seed", &seed.to_be_bytes())?;
@@ -434,6 +461,30 @@ mod tests {
             new.custom_fields = lead.custom_fields.clone();
             assert_eq!(rules::validate_new_lead(&new, &defs), vec![], "{lead:?}");
         }
+    }
+
+    #[test]
+    fn another_anchor_moves_the_times_and_keeps_the_leads() {
+        let [demo, _] = tenants(1);
+        let now = Utc::now();
+        let make = |anchor: DateTime<Utc>| -> Vec<Lead> {
+            let mut g = LeadGenerator::new(1, DEMO_TENANT, demo.profile.clone()).anchored_at(anchor);
+            (0..5_000).map(|_| g.next_lead()).collect()
+        };
+        let (fixed, fresh) = (make(anchor()), make(seed_anchor(now)));
+        for (a, b) in fixed.iter().zip(&fresh) {
+            assert_eq!((&a.id, &a.email, &a.status), (&b.id, &b.email, &b.status));
+            assert_eq!(b.created_at - a.created_at, seed_anchor(now) - anchor());
+        }
+        let newest = fresh.iter().map(|l| l.created_at).max().unwrap();
+        let oldest = fresh.iter().map(|l| l.created_at).min().unwrap();
+        assert!(
+            now - newest < Duration::minutes(15),
+            "the newest is minutes old: {newest}"
+        );
+        assert!(now - oldest > Duration::weeks(8), "spread back over weeks: {oldest}");
+        let this_week = fresh.iter().filter(|l| now - l.created_at < Duration::days(7)).count();
+        assert!(this_week > 100, "an inbox's week: {this_week}");
     }
 
     #[test]
