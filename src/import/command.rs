@@ -59,7 +59,6 @@ pub struct ImportArgs {
     pub patience: u64,
 }
 
-
 /// The tenant an import goes to.
 pub struct Tenant<'a> {
     pub client: NovalaClient,
