@@ -183,12 +183,22 @@ fn check_view(lead: &Lead) {
     assert!(view.id().is(&lead.id));
     assert_eq!(view.id().as_str(), lead.id.as_str());
     assert_eq!(view.created_at(), lead.created_at);
-    assert_eq!(view.name(), sanitize::line(lead.full_name().trim()));
+    // A value past what a screen can show is kept cut, and says so; shorter ones are whole.
+    let kept = |s: &str| {
+        let kept = leadbox::app::lead_view::line(s).into_owned();
+        if s.len() <= leadbox::app::lead_view::FIELD_KEPT {
+            assert_eq!(kept, sanitize::line(s));
+        } else {
+            assert!(kept.ends_with("more not shown)"), "a cut value says it was cut");
+        }
+        kept
+    };
+    assert_eq!(view.name(), kept(lead.full_name().trim()));
     let shown = |field: &Option<String>| {
         field
             .as_deref()
             .filter(|s| !s.trim().is_empty())
-            .map(|s| sanitize::line(s).into_owned())
+            .map(kept)
             .filter(|s| !s.is_empty())
     };
     assert_eq!(view.company().map(str::to_string), shown(&lead.company_name));
@@ -196,11 +206,11 @@ fn check_view(lead: &Lead) {
     assert_eq!(view.phone().map(str::to_string), shown(&lead.phone));
     assert_eq!(view.intent().map(str::to_string), shown(&lead.intent));
     assert_eq!(view.channel().map(str::to_string), shown(&lead.channel));
-    let source = lead.source.as_ref().map(|s| sanitize::line(s.as_str()).into_owned());
+    let source = lead.source.as_ref().map(|s| kept(s.as_str()));
     assert_eq!(view.source().map(str::to_string), source.filter(|s| !s.is_empty()));
     assert_eq!(
         view.status(),
-        LeadStatus::from_wire(&sanitize::line(lead.status.as_str()))
+        LeadStatus::from_wire(&kept(lead.status.as_str()))
     );
     if lead.status.as_str().bytes().all(|b| (0x20..0x7f).contains(&b)) {
         assert_eq!(view.status(), lead.status);
@@ -209,14 +219,20 @@ fn check_view(lead: &Lead) {
         .notes
         .as_deref()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| sanitize::multiline(s).into_owned())
+        .map(|s| {
+            let kept = leadbox::app::lead_view::notes_text(s);
+            if s.len() <= leadbox::app::lead_view::NOTES_KEPT {
+                assert_eq!(kept, sanitize::multiline(s));
+            }
+            kept
+        })
         .filter(|s| !s.is_empty());
     assert_eq!(view.notes().map(str::to_string), notes);
 
     let custom: Vec<(&str, &str)> = view.custom_fields().collect();
     assert_eq!(custom.len(), lead.custom_fields.len());
     for ((key, value), (shown_key, shown_value)) in lead.custom_fields.iter().zip(&custom) {
-        assert_eq!(*shown_key, sanitize::line(key));
+        assert_eq!(*shown_key, kept(key));
         assert_eq!(*shown_value, lead_view::value_text(value));
     }
     let attribution = lead.attribution.as_ref().map_or(0, BTreeMap::len);

@@ -205,9 +205,8 @@ fn a_crash_leaves_no_core_file_even_with_core_dumps_allowed() {
 /// held (kB), as wait4 reports for that one child.
 fn run_measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, Duration, i64) {
     let started = Instant::now();
-    // Reaped by wait4 below, which also reports the child's memory (Child::wait does not).
-    #[allow(clippy::zombie_processes)]
-    let child = Command::new(env!("CARGO_BIN_EXE_leadbox"))
+    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_leadbox"));
+    let mut child = Command::new(&binary)
         .current_dir(dir)
         .env("HOME", dir)
         .env("XDG_CONFIG_HOME", dir.join("config"))
@@ -223,15 +222,35 @@ fn run_measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, Duration, i6
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.unwrap(), &mut stderr).unwrap();
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid);
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    (code, stderr, started.elapsed(), usage.ru_maxrss)
+    let mut pipe = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut stderr = String::new();
+        let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+        stderr
+    });
+    // The peak is read from /proc while leadbox runs: the kernel's own peak of the child counts the test
+    // binary's memory it was spawned from (before exec), which has nothing to do with leadbox.
+    let status_file = format!("/proc/{}/status", child.id());
+    let exe = format!("/proc/{}/exe", child.id());
+    let mut peak_kb = 0i64;
+    let status = loop {
+        if std::fs::read_link(&exe).is_ok_and(|p| p == binary) {
+            let status = std::fs::read_to_string(&status_file).unwrap_or_default();
+            let rss = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+                .unwrap_or(0);
+            peak_kb = peak_kb.max(rss);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "{args:?}: still running");
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let stderr = reader.join().unwrap();
+    (status.code(), stderr, started.elapsed(), peak_kb)
 }
 
 #[test]

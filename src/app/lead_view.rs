@@ -107,7 +107,7 @@ fn left_out(bytes: usize) -> String {
 
 /// One line of server text, sanitised and cut to [`FIELD_KEPT`] (cut first: sanitising 10 MB is the cost
 /// being avoided).
-fn line(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn line(s: &str) -> std::borrow::Cow<'_, str> {
     match cut(s, FIELD_KEPT) {
         (whole, 0) => sanitize::line(whole),
         (head, rest) => std::borrow::Cow::Owned(format!("{}{}", sanitize::line(head), left_out(rest))),
@@ -115,7 +115,7 @@ fn line(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The notes, sanitised with their line breaks and cut to [`NOTES_KEPT`].
-fn notes_text(s: &str) -> String {
+pub fn notes_text(s: &str) -> String {
     match cut(s, NOTES_KEPT) {
         (whole, 0) => sanitize::multiline(whole).into_owned(),
         (head, rest) => format!("{}{}", sanitize::multiline(head), left_out(rest)),
