@@ -81,8 +81,10 @@ async fn sigtstp_gives_the_terminal_back_and_stops_and_sigcont_takes_it_again() 
     let stopped_at = session.bytes.lock().unwrap().len();
 
     kill("-CONT", pid);
-    let written = wait_written(&session, stopped_at, "the alternate screen entered", "\x1b[?1049h");
+    // Mouse reporting is the last of the modes turned on again: once it is written, all of them are.
+    let written = wait_written(&session, stopped_at, "mouse reporting on again", "\x1b[?1000h");
     for (what, sequence) in [
+        ("the alternate screen entered", "\x1b[?1049h"),
         ("mouse reporting on", "\x1b[?1000h"),
         ("bracketed paste on", "\x1b[?2004h"),
     ] {
