@@ -434,3 +434,49 @@ async fn a_row_edited_after_it_was_created_is_not_sent_again() {
     assert!(created.values().all(|&n| n == 1), "{created:?}");
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_import_killed_while_a_stored_rows_answer_is_held_finds_it_on_the_next_run_and_sends_it_never() {
+    use novala_sandbox::faults::{Creates, FaultOptions, LostAnswer};
+    let dir = tempfile::tempdir().unwrap();
+    // The 6th create is stored by the tenant, then its answer is held far past the import's patience:
+    // killed now, the import has a row out whose lead exists. Every run, not by luck of timing.
+    let faults = FaultOptions::none().lose_answers(LostAnswer::HoldThenDrop(Duration::from_secs(120)), Creates::nth(6));
+    let sandbox = Sandbox::start(novala_sandbox::SandboxOptions::default().seed_leads(10).faults(faults))
+        .await
+        .unwrap();
+    let rows = 12;
+    let file = dir.path().join("held.csv");
+    std::fs::write(&file, rows_csv(rows, "held.test")).unwrap();
+    let mut child = import(
+        dir.path(),
+        &sandbox,
+        &file,
+        &["--map", "Booth=notes", "--parallel", "1"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while by_email(&sandbox, "held.test").values().sum::<usize>() < 6 {
+        assert!(std::time::Instant::now() < deadline, "the 6th row was never stored");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before it was killed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Stored, its answer held, one request at a time: nothing more goes until the answer comes.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(by_email(&sandbox, "held.test").values().sum::<usize>(), 6);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (code, err) = run(import(dir.path(), &sandbox, &file, &["--map", "Booth=notes"]));
+    assert_eq!(code, Some(0), "the held row was found, nothing is unknown:\n{err}");
+    let created = by_email(&sandbox, "held.test");
+    assert_eq!(created.len(), rows, "every row: {created:?}");
+    assert!(created.values().all(|&n| n == 1), "none twice: {created:?}");
+    sandbox.shutdown().await;
+}
