@@ -61,6 +61,19 @@ async fn count_named(sandbox: &Sandbox, first_name: &str) -> usize {
         .count()
 }
 
+/// Opens the form and types a lead named `name` with a source, the fields a stranger's tenant is known
+/// to need (its own `region` is learned from its refusal).
+fn type_lead(inbox: &mut Session, name: &str) {
+    inbox.keys(b"n");
+    inbox.wait_for("the form", |s| s.contains("New lead"));
+    inbox.keys(name.as_bytes());
+    inbox.wait_for("the typed name", |s| s.contains(name));
+    inbox.keys(b"\x13");
+    inbox.wait_for("the form's own check", |s| s.contains("is required"));
+    inbox.keys(b"\x1b[C");
+    inbox.wait_for("a source chosen", |s| !s.contains("choose…"));
+}
+
 /// The state file of the only profile under `dir` (a `--api-url` profile is named after its URL).
 fn state_path(dir: &Path) -> std::path::PathBuf {
     tenant_dir(dir).join("state.sqlite3")
@@ -212,14 +225,7 @@ async fn a_state_file_held_by_another_process_fails_clearly_and_sends_nothing() 
     // The inbox on the same held file: the form stays open with the lead, and nothing leaves.
     let mut inbox = Session::launch(stranger(dir.path(), &sandbox)).await;
     inbox.wait_for("the tenant's leads", |s| s.contains("loaded"));
-    inbox.keys(b"n");
-    inbox.wait_for("the form", |s| s.contains("New lead"));
-    inbox.keys(b"Heldback");
-    inbox.wait_for("the typed name", |s| s.contains("Heldback"));
-    inbox.keys(b"\x13");
-    inbox.wait_for("the form's own check", |s| s.contains("is required"));
-    inbox.keys(b"\x1b[C");
-    inbox.wait_for("a source chosen", |s| !s.contains("choose…"));
+    type_lead(&mut inbox, "Heldback");
     inbox.keys(b"\x13");
     let screen = inbox.wait_for("the write refused", |s| s.contains("could not be kept on disk"));
     assert!(screen.contains("New lead") && screen.contains("Heldback"), "{screen}");
@@ -333,14 +339,7 @@ async fn a_lead_typed_when_the_disk_fills_stays_in_the_form_is_never_sent_and_su
     let mut inbox = Session::launch(stranger(dir.path(), &sandbox)).await;
     inbox.wait_for("the tenant's leads", |s| s.contains("loaded"));
     let before = sandbox.lead_count().await.unwrap();
-    inbox.keys(b"n");
-    inbox.wait_for("the form", |s| s.contains("New lead"));
-    inbox.keys(b"Diskfull");
-    inbox.wait_for("the typed name", |s| s.contains("Diskfull"));
-    inbox.keys(b"\x13");
-    inbox.wait_for("the form's own check", |s| s.contains("is required"));
-    inbox.keys(b"\x1b[C");
-    inbox.wait_for("a source chosen", |s| !s.contains("choose…"));
+    type_lead(&mut inbox, "Diskfull");
     let draft = tenant_dir(dir.path()).join("draft.json");
     wait_for_file(&draft, "Diskfull");
     disk.fill();
