@@ -166,7 +166,7 @@ fn copy_and_open_keys_hand_the_event_loop_exactly_the_value() {
     update(&mut app, ch('o'));
     update(&mut app, ch('p'));
     assert!(app.take_effects().is_empty());
-    assert_eq!(app.notice(), Some("This lead has no phone"));
+    assert_eq!(app.error(), Some("This lead has no phone"), "a failure, not a success");
     // In the detail the open lead is the one acted on.
     update(&mut app, ch('k'));
     update(&mut app, key(KeyCode::Enter));

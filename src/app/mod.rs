@@ -1106,7 +1106,8 @@ impl App {
                 self.notice = Some(format!("Copied the {}: {text}", field.word()));
                 self.effects.push(Effect::Copy(text));
             }
-            None => self.notice = Some(format!("This lead has no {}", field.word())),
+            // Nothing was copied: said as a failure, never with the success tick.
+            None => self.error = Some(format!("This lead has no {}", field.word())),
         }
     }
 
@@ -1119,7 +1120,7 @@ impl App {
                 self.notice = Some(format!("Opening {link}"));
                 self.effects.push(Effect::Open(link));
             }
-            Err(why) => self.notice = Some(why),
+            Err(why) => self.error = Some(why),
         }
     }
 

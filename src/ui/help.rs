@@ -15,8 +15,15 @@ const KEYS_WIDTH: usize = 14;
 fn section(keymap: &Keymap, look: &Theme, ctx: Context, spaced: bool) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(ctx.title().to_string(), look.heading())];
     for b in keymap.bindings().iter().filter(|b| b.context == ctx) {
+        let keys = b.keys_label();
+        // A label as wide as its column (the nine view keys) still keeps a space before its words.
+        let keys = if unicode_width::UnicodeWidthStr::width(keys.as_str()) >= KEYS_WIDTH {
+            format!("  {keys} ")
+        } else {
+            format!("  {keys:<KEYS_WIDTH$}")
+        };
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<w$}", b.keys_label(), w = KEYS_WIDTH), look.key()),
+            Span::styled(keys, look.key()),
             Span::raw(b.description),
         ]));
     }
