@@ -657,3 +657,23 @@ fn notes_wrap_softly_and_undo_and_redo_their_edits() {
     update(&mut app, key(KeyCode::Up));
     assert_ne!(app.form().unwrap().focused_field().unwrap().wire, "notes");
 }
+
+#[test]
+fn a_look_alike_typed_here_and_already_created_opens_the_lead_itself() {
+    let (mut app, _) = app_with(100, 30, 5, false);
+    open_and_fill(&mut app);
+    set_text(&mut app, "email", "quinn@example.com");
+    let (id, lead) = submit(&mut app);
+    let created = created_lead(&lead);
+    answer(&mut app, id, Ok(created.clone()));
+    assert_eq!(app.outbox().entries()[0].state, OutboxState::Sent);
+    // The same person typed again: warned, and Ctrl-o shows the lead the tenant holds, not the outbox.
+    open_and_fill(&mut app);
+    set_text(&mut app, "email", "quinn@example.com");
+    assert!(update(&mut app, ctrl('s')).is_empty(), "held for the look-alike");
+    let said = app.form().unwrap().notice().unwrap().text().to_string();
+    assert!(said.contains("typed here"), "{said}");
+    update(&mut app, ctrl('o'));
+    assert_eq!(app.screen(), Screen::Detail, "{}", screen_text(&app));
+    assert_eq!(app.detail().unwrap().view.id().to_string(), created.id);
+}

@@ -222,6 +222,19 @@ impl App {
                 None => Vec::new(),
             },
             Some(Known::Typed(key)) => {
+                // Typed here and already created: the lead itself, when this inbox has it.
+                let created = self.outbox.get(&key).and_then(|e| e.server_id.clone());
+                let view = created.and_then(|id| {
+                    self.list
+                        .leads()
+                        .iter()
+                        .chain(self.known.iter())
+                        .find(|l| l.id().is(&id))
+                        .cloned()
+                });
+                if let Some(view) = view {
+                    return self.open_detail_of(view);
+                }
                 self.open_outbox();
                 self.outbox_selected = self.outbox_rows().iter().position(|e| e.key == key).unwrap_or(0);
                 Vec::new()
