@@ -138,7 +138,8 @@ fn custom_fields_are_checked_by_type() {
     type_str(&mut form, "2026-02-30");
     assert_eq!(
         error_of(&form, "customFields.follow_up").as_deref(),
-        Some("must be a date as YYYY-MM-DD")
+        Some("2026-02-30 is not a real date"),
+        "the shape is right, the day does not exist"
     );
     // A required dropdown left unset.
     focus_on(&mut form, "customFields.plan");

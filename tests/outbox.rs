@@ -136,6 +136,11 @@ fn the_outbox_screen_lists_each_lead_and_lets_the_rep_edit_send_or_drop_it() {
     update(&mut app, ch('j'));
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.screen(), Screen::Form);
+    let shown = screen_text(&app);
+    assert!(
+        shown.contains("Lead from the outbox") && !shown.contains("New lead"),
+        "{shown}"
+    );
     let out = update(&mut app, Msg::Tick { now: now() });
     let [ApiRequest::Create { lead, .. }] = out.as_slice() else {
         panic!("{out:?}");

@@ -388,6 +388,11 @@ impl App {
         self.notice_newer
     }
 
+    /// Whether the open form holds a lead of the outbox (being edited) rather than a new one.
+    pub fn editing_queued(&self) -> bool {
+        self.editing.is_some()
+    }
+
     /// The create form, while it is open.
     pub fn form(&self) -> Option<&Form> {
         self.form.as_ref()

@@ -66,13 +66,16 @@ impl FormLook<'_> {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, form: &Form, keymap: &Keymap, theme: &Theme) {
+/// `editing`: the form holds a lead of the outbox opened again (refused, or not sent yet), not a new one.
+pub fn draw(frame: &mut Frame, area: Rect, form: &Form, editing: bool, keymap: &Keymap, theme: &Theme) {
     let look = FormLook::of(keymap, theme);
     frame.render_widget(Clear, area);
+    // A lead opened again from the outbox is that lead, not a new one.
+    let what = if editing { "Lead from the outbox" } else { "New lead" };
     let title = if form.is_sending() {
-        " New lead · sending… "
+        format!(" {what} · sending… ")
     } else {
-        " New lead "
+        format!(" {what} ")
     };
     let block = Block::bordered()
         .title(Line::styled(title, look.theme.title(true)))

@@ -25,7 +25,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
         (Screen::Detail, _) => detail::draw(frame, &layout, app),
         (Screen::Outbox, _) => outbox::draw(frame, layout.body, app),
         // The form covers the whole body.
-        (Screen::Form, Some(form)) => form::draw(frame, layout.body, form, app.keymap(), app.theme()),
+        (Screen::Form, Some(form)) => form::draw(
+            frame,
+            layout.body,
+            form,
+            app.editing_queued(),
+            app.keymap(),
+            app.theme(),
+        ),
         (Screen::List | Screen::Form, _) => {
             if let Some(sidebar) = &layout.sidebar {
                 filters::draw(frame, sidebar, app);

@@ -158,6 +158,7 @@ pub fn render(form: &Form, width: u16, height: u16) -> String {
                 frame,
                 frame.area(),
                 form,
+                false,
                 &Keymap::default(),
                 &leadbox::ui::theme::Theme::default(),
             )

@@ -168,6 +168,8 @@ pub fn check_custom_value(def: &CustomFieldDef, value: &Value) -> Option<String>
         CustomFieldKind::Boolean => (!value.is_boolean()).then(|| "must be true or false".into()),
         CustomFieldKind::Date => match text {
             Some(s) if s.len() == 10 && NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() => None,
+            // The right shape, but no such day (2026-02-30): say so, not that the format is wrong.
+            Some(s) if is_date_shaped(s) => Some(format!("{s} is not a real date")),
             _ => Some("must be a date as YYYY-MM-DD".into()),
         },
         CustomFieldKind::Dropdown => match text {
@@ -271,6 +273,18 @@ pub fn validate_new_lead(lead: &NewLead, defs: &[CustomFieldDef]) -> Vec<FieldDe
     out
 }
 
+/// `YYYY-MM-DD` by its characters, whatever the numbers.
+fn is_date_shaped(s: &str) -> bool {
+    s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,7 +331,14 @@ mod tests {
         assert!(check_custom_value(&tags, &json!("a")).is_some());
         let date = CustomFieldDef::new("d", "d", CustomFieldKind::Date, false, &[]);
         assert_eq!(check_custom_value(&date, &json!("2026-02-28")), None);
-        assert!(check_custom_value(&date, &json!("2026-02-30")).is_some());
+        assert_eq!(
+            check_custom_value(&date, &json!("2026-02-30")).as_deref(),
+            Some("2026-02-30 is not a real date")
+        );
+        assert_eq!(
+            check_custom_value(&date, &json!("30/02/2026")).as_deref(),
+            Some("must be a date as YYYY-MM-DD")
+        );
         assert!(check_custom_value(&date, &json!("2026-2-3")).is_some());
         let n = CustomFieldDef::new("n", "n", CustomFieldKind::Number, false, &[]);
         assert!(check_custom_value(&n, &json!("12")).is_some());
