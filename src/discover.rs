@@ -330,14 +330,7 @@ impl Proposal {
                 &format!("Add these to the `team` of [profiles.{profile}] (a second `team` would be an error):"),
             );
             for (id, count) in &self.team {
-                config(
-                    &mut out,
-                    &format!(
-                        "  {{ id = {}, name = \"\" }},   # {count} lead{}",
-                        toml_string(id),
-                        if *count == 1 { "" } else { "s" }
-                    ),
-                );
+                config(&mut out, &member_line(id, *count));
             }
         } else if !self.team.is_empty() {
             prose(
@@ -346,14 +339,7 @@ impl Proposal {
             );
             config(&mut out, "team = [");
             for (id, count) in &self.team {
-                config(
-                    &mut out,
-                    &format!(
-                        "  {{ id = {}, name = \"\" }},   # {count} lead{}",
-                        toml_string(id),
-                        if *count == 1 { "" } else { "s" }
-                    ),
-                );
+                config(&mut out, &member_line(id, *count));
             }
             config(&mut out, "]");
         }
@@ -437,4 +423,14 @@ pub fn append_to_file(path: &Path, block: &str) -> Result<(), DiscoverError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// One proposed team member, as a line of the `team` array: its id, a name to fill in, and how many of the
+/// newest leads it holds.
+fn member_line(id: &str, count: usize) -> String {
+    format!(
+        "  {{ id = {}, name = \"\" }},   # {count} lead{}",
+        toml_string(id),
+        if count == 1 { "" } else { "s" }
+    )
 }
