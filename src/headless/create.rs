@@ -250,7 +250,7 @@ pub async fn run(
                 }
             }
             Watched::Settled(code) => {
-                return finish_watched(code, state, &key, &client, args, width, cells, out, err).await;
+                return finish_watched(code, &client, args, width, cells, out, err).await;
             }
         }
         tokio::select! {
@@ -276,7 +276,7 @@ pub async fn run(
         Ok((entries, _)) => match entries.into_iter().find(|e| e.key == key) {
             Some(entry) if entry.state == OutboxState::Sent => {
                 drop(lock);
-                return finish_watched(Ok(entry), state, &key, &client, args, width, cells, out, err).await;
+                return finish_watched(Ok(entry), &client, args, width, cells, out, err).await;
             }
             Some(entry) => Outbox::restore(vec![entry]),
             None => {
@@ -404,11 +404,8 @@ fn watch(state: &StateFile, key: &str) -> Watched {
 }
 
 /// Reports a lead another leadbox settled: the created lead as the tenant holds it, or why not.
-#[allow(clippy::too_many_arguments)]
 async fn finish_watched(
     settled: Result<OutboxEntry, (String, i32)>,
-    _state: &StateFile,
-    _key: &str,
     client: &NovalaClient,
     args: &CreateArgs,
     width: usize,
