@@ -65,10 +65,12 @@ fn describe(error: &rusqlite::Error) -> String {
         rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
         _ => None,
     };
+    let waited = format!(
+        " (another process holds the file; leadbox waited {} s)",
+        LOCK_WAIT.as_secs()
+    );
     let hint = match code {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            " (another process holds the file; leadbox waited 2 s)"
-        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => waited.as_str(),
         Some(ErrorCode::DiskFull) => " (the disk is full)",
         Some(ErrorCode::SystemIoFailure) => " (the disk may be full or failing)",
         Some(ErrorCode::ReadOnly) => " (the file or its directory cannot be written: check its permissions)",
@@ -515,9 +517,10 @@ impl OpenLock {
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    return Err(io(std::io::Error::other(
-                        "another leadbox has been opening the state file for over 2 s",
-                    )));
+                    return Err(io(std::io::Error::other(format!(
+                        "another leadbox has been opening the state file for over {} s",
+                        LOCK_WAIT.as_secs()
+                    ))));
                 }
                 Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
             }
