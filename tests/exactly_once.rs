@@ -227,7 +227,7 @@ fn a_state_file_held_by_another_process_is_an_error_within_the_wait_never_set_as
     assert!(!err.is_conflict());
     assert!(err.to_string().contains("another process holds the file"), "{err}");
     assert!(
-        waited >= Duration::from_millis(1_900) && waited < Duration::from_secs(5),
+        waited >= Duration::from_millis(1_900) && waited < Duration::from_secs(15),
         "{waited:?}"
     );
     holder.execute_batch("ROLLBACK").unwrap();
