@@ -374,6 +374,24 @@ impl LeadList {
         places.iter().enumerate().map(|(n, at)| at + n).collect()
     }
 
+    /// After a poll's leads joined a filtered or searched list: the selected lead keeps the screen row
+    /// it had, so nothing jumps under the rep, and the new leads that landed above the window are
+    /// counted as such. `placed` are the new leads' indices into [`LeadList::leads`]. A list shown whole
+    /// was already kept in place by [`LeadList::insert_new`].
+    pub fn hold_window(&mut self, row_on_screen: usize, placed: &[usize], rows: usize) {
+        let Some(shown) = &self.shown else {
+            return;
+        };
+        let offset = self.selected.saturating_sub(row_on_screen);
+        let above = shown[..offset.min(shown.len())]
+            .iter()
+            .filter(|&&i| placed.binary_search(&(i as usize)).is_ok())
+            .count();
+        self.offset = offset;
+        self.new_above += above;
+        self.fit_window(rows);
+    }
+
     /// Replaces a listed lead with a fresher copy of it.
     pub fn refresh(&mut self, view: &LeadView) {
         if let Some(l) = self.leads.iter_mut().find(|l| l.id() == view.id()) {
@@ -461,6 +479,34 @@ mod tests {
         assert_eq!(ids(&list), ["l11", "l10", "l8", "l7", "l6", "l5", "l4", "l1"]);
         assert_eq!(placed, [0, 3, 5, 7], "where each new lead went, newest first");
         assert_eq!(list.shown(), Some(&[2, 6][..]), "still l8 and l4");
+    }
+
+    #[test]
+    fn a_filtered_list_keeps_its_window_when_a_poll_adds_leads_above_it() {
+        let mut list = LeadList::new(ListQuery::default());
+        let page = Page {
+            data: (1..=10).rev().map(lead).collect(),
+            next_cursor: None,
+            has_more: false,
+        };
+        list.accept_page(None, page);
+        // A view hides l10; l4 is selected on the window's second row.
+        list.set_shown(Some((1..10).collect()), 3);
+        list.select(5, 3);
+        assert_eq!(list.selected_lead().map(|l| l.id().to_string()).as_deref(), Some("l4"));
+        let row = list.selected() - list.offset();
+        let placed = list.insert_new(vec![lead(11)], 3);
+        assert_eq!(placed, [0]);
+        // The view admits the new lead.
+        list.set_shown(Some(std::iter::once(0).chain(2..11).collect()), 3);
+        list.hold_window(row, &placed, 3);
+        assert_eq!(list.selected_lead().map(|l| l.id().to_string()).as_deref(), Some("l4"));
+        assert_eq!(
+            list.selected() - list.offset(),
+            row,
+            "the selected lead did not move on screen"
+        );
+        assert_eq!(list.new_above(), 1, "l11 is above the window");
     }
 
     #[test]

@@ -1258,6 +1258,7 @@ impl App {
                 let got = page.data.len();
                 let next = page.continuation().map(str::to_string);
                 let at_top = self.list.selected() == 0 && self.list.offset() == 0;
+                let row_on_screen = self.list.selected() - self.list.offset().min(self.list.selected());
                 let placed = self.list.insert_new(page.data, list_rows(self.height));
                 let added = placed.len();
                 self.poller.answered(got, added, next.as_deref(), self.now);
@@ -1267,6 +1268,10 @@ impl App {
                     if at_top {
                         // A rep who has not moved sees the newest lead on top, selected.
                         self.list.select(0, list_rows(self.height));
+                    } else {
+                        let mut sorted = placed.clone();
+                        sorted.sort_unstable();
+                        self.list.hold_window(row_on_screen, &sorted, list_rows(self.height));
                     }
                 }
                 tracing::debug!(added, "poll answered");
