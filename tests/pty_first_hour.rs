@@ -231,3 +231,144 @@ async fn a_reps_first_hour_in_the_inbox() {
     assert!(session.wait_exit().success());
     sandbox.shutdown().await;
 }
+
+/// Whether the form's focused field (the row marked `▸`) holds a choice.
+fn focused_field_is_chosen(screen: &str) -> bool {
+    screen.lines().any(|l| l.contains('▸') && !l.contains("choose…"))
+}
+
+/// Types a lead named `first_name` with `email` into the open form and sends it: the form's own checks
+/// pick the first source and region offered, as a rep's Right arrow would.
+fn type_and_send(session: &mut Session, first_name: &str, email: &str) {
+    session.keys(b"n");
+    session.wait_for("the form", |s| s.contains("First name"));
+    session.keys(first_name.as_bytes());
+    session.keys(b"\t\t");
+    session.keys(email.as_bytes());
+    session.wait_for("the typed email", |s| s.contains(email));
+    for _ in 0..3 {
+        session.keys(b"\x13");
+        let screen = session.wait_for("the form's answer", |s| {
+            !s.contains("First name") || !focused_field_is_chosen(s)
+        });
+        if !screen.contains("First name") {
+            return;
+        }
+        session.keys(b"\x1b[C");
+        session.wait_for("a choice made", focused_field_is_chosen);
+    }
+    panic!("the form never took the lead: {}", session.screen_text());
+}
+
+/// Items 8 (the outbox sends what was typed offline oldest first, its message follows it) and 9 (the
+/// look-alike of a lead typed here and since created opens that lead), on a profile whose tenant is
+/// down while three leads are typed.
+#[tokio::test(flavor = "multi_thread")]
+async fn leads_typed_offline_go_out_oldest_first_and_a_look_alike_opens_the_created_lead() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("tenant.sqlite3");
+    // The tenant's address and key, then the tenant goes away.
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(0).db_path(&db))
+        .await
+        .expect("sandbox starts");
+    let (port, key) = (sandbox.addr().port(), sandbox.secret_key().expose().to_string());
+    sandbox.shutdown().await;
+
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"acme\"\n[profiles.acme]\nurl = \"http://127.0.0.1:{port}\"\nkey_env = \"ACME_KEY\"\n\
+             [[profiles.acme.custom_fields]]\nkey = \"region\"\nlabel = \"Region\"\nkind = \"dropdown\"\n\
+             required = true\noptions = [\"emea\", \"amer\"]\n"
+        ),
+    )
+    .expect("config written");
+    let mut cmd = command(dir.path());
+    cmd.env("LEADBOX_CONFIG", &config);
+    cmd.env("ACME_KEY", &key);
+    let mut session = tokio::task::spawn_blocking(move || Session::start_sized(cmd, 40, 120))
+        .await
+        .expect("leadbox starts");
+    session.wait_for("the inbox", |s| s.contains("Inbox"));
+
+    for (i, name) in ["Firstly", "Secondly", "Thirdly"].iter().enumerate() {
+        type_and_send(&mut session, name, &format!("{}@x.example", name.to_lowercase()));
+        // The bar's count and the message agree as the outbox grows.
+        let (to_send, waiting) = match i + 1 {
+            1 => ("1 to send".to_string(), "1 lead waiting".to_string()),
+            n => (format!("{n} to send"), format!("{n} leads waiting")),
+        };
+        session.wait_for("the lead queued", |s| {
+            status_bar(s).contains(&to_send) && status_bar(s).contains(&waiting)
+        });
+    }
+
+    // The tenant comes back at the same address.
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(0).db_path(&db).port(port))
+        .await
+        .expect("sandbox starts again");
+    let deadline = Instant::now() + WAIT * 3;
+    while sandbox.lead_count().await.expect("count") < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "the outbox never sent: {}",
+            session.screen_text()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let screen = session.wait_for("the outbox empty", |s| !s.contains("waiting"));
+    assert!(!screen.contains("to send"), "{screen}");
+
+    let client = leadbox::api::NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).expect("client");
+    let page = client
+        .list(&leadbox::api::types::ListQuery::default(), None)
+        .await
+        .expect("the tenant's leads");
+    let newest_first: Vec<&str> = page.data.iter().filter_map(|l| l.first_name.as_deref()).collect();
+    assert_eq!(newest_first, ["Thirdly", "Secondly", "Firstly"], "sent oldest first");
+
+    // 9. A new lead with Firstly's email: the warning, and Ctrl-o opens Firstly's own detail.
+    session.keys(b"n");
+    session.wait_for("the form", |s| s.contains("First name"));
+    session.keys(b"Again\t\tfirstly@x.example");
+    session.wait_for("the typed email", |s| s.contains("firstly@x.example"));
+    let mut screen = String::new();
+    for _ in 0..3 {
+        session.keys(b"\x13");
+        screen = session.wait_for("the form's answer", |s| {
+            !focused_field_is_chosen(s) || s.contains("Looks like")
+        });
+        if screen.contains("Looks like") {
+            break;
+        }
+        session.keys(b"\x1b[C");
+        session.wait_for("a choice made", focused_field_is_chosen);
+    }
+    assert!(screen.contains("Looks like Firstly"), "{screen}");
+    session.keys(b"\x0f");
+    let screen = session.wait_for("Firstly's detail", |s| {
+        !s.contains("First name") && s.contains("firstly@x.example")
+    });
+    assert!(!screen.contains("Outbox"), "the lead itself, not the outbox: {screen}");
+    let firstly = page
+        .data
+        .iter()
+        .find(|l| l.first_name.as_deref() == Some("Firstly"))
+        .expect("Firstly");
+    assert!(
+        screen.contains(&firstly.id[..8]),
+        "Firstly's detail shows its id: {screen}"
+    );
+    assert_eq!(
+        sandbox.lead_count().await.expect("count"),
+        3,
+        "the look-alike was not sent"
+    );
+
+    session.keys(b"\x1b");
+    session.wait_for("the list", |s| s.contains("Thirdly"));
+    session.keys(b"q");
+    assert!(session.wait_exit().success());
+    sandbox.shutdown().await;
+}
