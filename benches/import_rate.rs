@@ -29,7 +29,7 @@ fn main() {
             csv.push_str(&format!("Row{i},Rate,row{i}@rate.test,emea\n"));
         }
         std::fs::write(&file, csv).unwrap();
-        let args = leadbox::import::command::ImportArgs {
+        let args = leadbox::commands::import::ImportArgs {
             file: file.clone(),
             input_format: None,
             map: Vec::new(),
@@ -43,7 +43,7 @@ fn main() {
             patience: 120,
         };
         let client = leadbox::api::NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).unwrap();
-        let tenant = leadbox::import::command::Tenant {
+        let tenant = leadbox::commands::import::Tenant {
             client,
             identity: sandbox.base_url(),
             profile: sandbox.profile(),
@@ -51,7 +51,7 @@ fn main() {
         };
         let mut messages = Vec::new();
         let started = Instant::now();
-        let code = leadbox::import::command::run(&args, tenant, &mut messages, std::future::pending()).await;
+        let code = leadbox::commands::import::run(&args, tenant, &mut messages, std::future::pending()).await;
         let elapsed = started.elapsed().as_secs_f64();
         assert_eq!(code, 0, "{}", String::from_utf8_lossy(&messages));
         let (created, distinct): (i64, i64) = sandbox

@@ -86,7 +86,7 @@ pub enum LeadsCommand {
         #[arg(long)]
         all: bool,
         #[arg(long, value_enum, default_value = "table")]
-        format: crate::headless::Format,
+        format: crate::commands::leads::Format,
     },
     /// Create one lead from flags or a JSON object, checked by the form's rules and sent through the outbox.
     #[command(
@@ -97,7 +97,7 @@ pub enum LeadsCommand {
                       created (it waits in the profile's outbox, where the inbox looks for it), 10 a lead with the same email, \
                       phone, or name and company is among the tenant's (nothing sent; --allow-duplicate sends it)"
     )]
-    Create(Box<crate::headless::create::CreateArgs>),
+    Create(Box<crate::commands::leads::create::CreateArgs>),
     /// Create leads from a CSV or JSON Lines file: every row checked first, each created exactly once.
     #[command(
         long_about = "Create leads from a CSV file (with a header row) or a JSON Lines file.\n\n\
@@ -113,7 +113,7 @@ pub enum LeadsCommand {
                       checks or the tenant), 4 key not accepted, 7 tenant unreachable, 8 a row's outcome is unknown, \
                       130 interrupted"
     )]
-    Import(Box<crate::import::command::ImportArgs>),
+    Import(Box<crate::commands::import::ImportArgs>),
     /// Print one lead.
     #[command(
         after_help = "Examples:\n  leadbox leads get 0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10 --format json\n  \
@@ -123,7 +123,7 @@ pub enum LeadsCommand {
         /// The lead's id, or its start (the table's 8 characters).
         id: String,
         #[arg(long, value_enum, default_value = "json")]
-        format: crate::headless::Format,
+        format: crate::commands::leads::Format,
     },
 }
 

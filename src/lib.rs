@@ -2,16 +2,17 @@
 //!
 //! The inbox (`app`, `ui`, `tui`) talks to a tenant through `api`, whose worker is the only code that touches
 //! the network. The contract itself (wire types, create rules, the client) is the `novala-leads` crate; the
-//! embedded server that stands in for a tenant is `novala-sandbox`, which only the binary starts.
+//! embedded server that stands in for a tenant is `novala-sandbox`, which only `commands` starts. The
+//! binary only runs `commands::run` and exits with its code.
 
 pub mod api;
 pub mod app;
 pub mod child;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod discover;
 pub mod hardening;
-pub mod headless;
 pub mod logging;
 pub mod manpage;
 pub mod sanitize;

@@ -100,7 +100,7 @@ the outbox: leads typed here and where each stands
 quit
 "#;
 
-/// The exit codes of `leadbox::headless::exit`, as the README's "Exit codes" lists them.
+/// The exit codes of `leadbox::commands::exit`, as the README's "Exit codes" lists them.
 const EXIT_STATUS: &str = r#".SH EXIT STATUS
 .TP
 \fB0\fR

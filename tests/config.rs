@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use leadbox::config::commands;
+use leadbox::commands::config as commands;
 use leadbox::config::secret::{self, SecretError};
 use leadbox::config::{self, ConfigError, Flags, KeySource, Target};
 
@@ -244,7 +244,7 @@ fn plain_http_to_another_machine_is_refused_unless_the_profile_allows_it() {
     )
     .unwrap();
     let out = commands::check(&path, &no_env, &flags(Some("lan"), None));
-    assert_eq!(out.code, commands::EXIT_CONFIG);
+    assert_eq!(out.code, leadbox::commands::exit::USAGE);
     assert!(out.stderr.contains("plain http"), "{out:?}");
     std::fs::write(
         &path,
@@ -285,7 +285,7 @@ fn plain_http_to_another_machine_is_refused_unless_the_profile_allows_it() {
         &no_env,
         &flags(Some("lan"), Some("http://elsewhere.example.com")),
     );
-    assert_eq!(out.code, commands::EXIT_CONFIG);
+    assert_eq!(out.code, leadbox::commands::exit::USAGE);
     assert!(out.stderr.contains("elsewhere.example.com is plain http"), "{out:?}");
     // Its own URL, given again, keeps what the profile allows.
     let p = config::resolve(&file, &no_env, &flags(Some("lan"), Some("http://crm.example.com"))).unwrap();
@@ -511,7 +511,7 @@ fn the_binary_reports_a_bad_file_before_touching_the_terminal() {
     std::fs::write(&expected, "[profiles.acme]\nurll = \"https://acme.novala.ai\"\n").unwrap();
     for args in [&["config", "check"][..], &[][..], &["--profile", "acme"][..]] {
         let out = leadbox_cmd(dir.path()).args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(commands::EXIT_CONFIG), "{args:?}");
+        assert_eq!(out.status.code(), Some(leadbox::commands::exit::USAGE), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
             stderr.contains(":2:1: profiles.acme.urll: unknown key; did you mean `url`?"),

@@ -273,7 +273,7 @@ fn each_damaged_file_is_set_aside_under_its_own_name_and_names_the_leads_it_held
 /// Keeps nothing: every write fails as a full disk does.
 struct NoRoom;
 
-impl leadbox::headless::send::Keep for NoRoom {
+impl leadbox::commands::leads::send::Keep for NoRoom {
     fn keep(&mut self, _: &OutboxEntry) -> Result<(), String> {
         Err("database or disk is full".to_string())
     }
@@ -281,7 +281,7 @@ impl leadbox::headless::send::Keep for NoRoom {
 
 #[tokio::test]
 async fn sending_without_a_screen_stops_at_once_when_a_record_cannot_be_kept_and_sends_nothing() {
-    use leadbox::headless::send::{End, Patience, drain};
+    use leadbox::commands::leads::send::{End, Patience, drain};
     let (request_tx, mut request_rx) = tokio::sync::mpsc::unbounded_channel();
     let (_event_tx, event_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut worker = leadbox::api::worker::WorkerHandle {

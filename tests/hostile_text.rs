@@ -154,8 +154,8 @@ proptest! {
 
     #[test]
     fn the_cli_table_of_hostile_leads_is_plain_and_fits(lead in nasty_lead(), width in 40usize..200) {
-        let output = leadbox::headless::Output::new(leadbox::headless::Format::Table, width);
-        let text = leadbox::headless::render_one(&lead, &output);
+        let output = leadbox::commands::leads::Output::new(leadbox::commands::leads::Format::Table, width);
+        let text = leadbox::commands::leads::render_one(&lead, &output);
         for line in text.lines() {
             prop_assert!(line.width() <= width, "{} > {width}: {line:?}", line.width());
             prop_assert!(!line.chars().any(|c| c.is_control() || is_bidi_or_invisible(c) || is_variation_selector(c)));

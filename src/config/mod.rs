@@ -3,7 +3,6 @@
 //! sandbox or a tenant with its URL, key, team and custom fields), the keymap and the theme. A bad file stops
 //! leadbox with every problem and where it is; nothing runs half-configured.
 
-pub mod commands;
 pub mod file;
 pub mod secret;
 pub mod team;

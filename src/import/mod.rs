@@ -2,7 +2,6 @@
 //! anything is sent, sent through the outbox like the form's leads, each row's outcome kept in a journal
 //! so that running the same command again after a crash sends only what is not in the tenant yet.
 
-pub mod command;
 pub mod fields;
 pub mod journal;
 pub mod lock;

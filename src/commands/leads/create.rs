@@ -8,11 +8,11 @@ use std::time::Duration;
 use chrono::Utc;
 use serde_json::{Map, Value};
 
-use super::exit;
 use super::send::{self, End, Keep, Patience};
 use crate::api::NovalaClient;
 use crate::api::types::Lead;
 use crate::app::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
+use crate::commands::exit;
 use crate::import::fields::Cells;
 use crate::import::rows::{InputFormat, Reading};
 use crate::store::sender::SenderLock;
@@ -342,7 +342,7 @@ pub async fn run(
     match end {
         End::KeyRefused(error) => {
             say(error.to_string());
-            super::exit_code(&error)
+            exit::of_api_error(&error)
         }
         End::Interrupted => {
             say("interrupted before the lead was sent".to_string());
@@ -353,7 +353,7 @@ pub async fn run(
             say(format!("the lead was not created: {why}"));
             match (entry.state, &last_error) {
                 (OutboxState::Rejected, _) => exit::VALIDATION,
-                (_, Some(error)) => super::exit_code(error),
+                (_, Some(error)) => exit::of_api_error(error),
                 _ => exit::UNREACHABLE,
             }
         }

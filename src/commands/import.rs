@@ -10,15 +10,15 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use serde_json::Value;
 
-use super::fields::{Cells, Target, target};
-use super::journal::{self, Journal, Opened, RowId};
-use super::lock::{self, LockError};
-use super::rows::{InputFormat, Reading, Row};
 use crate::api::NovalaClient;
 use crate::app::new_lead::plural;
 use crate::app::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
-use crate::headless::exit;
-use crate::headless::send::{self, End, Keep, Patience};
+use crate::commands::exit;
+use crate::commands::leads::send::{self, End, Keep, Patience};
+use crate::import::fields::{Cells, Target, target};
+use crate::import::journal::{self, Journal, Opened, RowId};
+use crate::import::lock::{self, LockError};
+use crate::import::rows::{InputFormat, Reading, Row};
 use crate::tenant::TenantProfile;
 
 /// What `leadbox leads import` was asked to do.
@@ -148,7 +148,7 @@ pub async fn run(
         Err(e @ LockError::Busy { .. }) => {
             say(&format!("leadbox: {e}; nothing was sent"));
             // Another process holds this import's local state (its journal): the same code as a held state file.
-            return crate::headless::exit::LOCAL_STATE;
+            return crate::commands::exit::LOCAL_STATE;
         }
         Err(e) => {
             say(&format!("leadbox: {e}"));
@@ -338,7 +338,7 @@ pub async fn run(
             format!("stopped: the journal could not be written ({why})"),
             exit::UNREACHABLE,
         )),
-        End::KeyRefused(error) => Some((format!("stopped: {error}"), crate::headless::exit_code(error))),
+        End::KeyRefused(error) => Some((format!("stopped: {error}"), crate::commands::exit::of_api_error(error))),
     };
     if let Some((why, _)) = &stopped {
         say(&format!("leadbox: {}", crate::sanitize::line(why)));
@@ -371,7 +371,7 @@ fn reading<'a>(args: &ImportArgs, cells: Cells<'a>) -> Result<Reading<'a>, Strin
             Some(Target::Skip) | None => {
                 return Err(format!(
                     "--set {pair}: `{field}` is not a field; the fields are {}",
-                    super::fields::FIELD_NAMES
+                    crate::import::fields::FIELD_NAMES
                 ));
             }
             Some(t) => set.push((t, Value::String(value.to_string()))),
@@ -533,7 +533,7 @@ enum Written {
 fn write_refused(path: &Path, header: &[String], rows: &[(&Row, String)]) -> std::io::Result<Written> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut columns: Vec<&str> = header.iter().map(String::as_str).collect();
-    columns.push(super::fields::ERROR_COLUMN);
+    columns.push(crate::import::fields::ERROR_COLUMN);
     out.write_record(&columns)?;
     for (row, why) in rows {
         let mut cells: Vec<String> = row.raw.clone();

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use keyring_core::api::CredentialStore;
 
+use crate::commands::exit;
 use crate::config::{self, ConfigError, KeySource, Target};
 
 /// What a command has to say: text for stdout, text for stderr, and the exit code.
@@ -34,9 +35,6 @@ impl Outcome {
     }
 }
 
-/// Exit code for a config file with problems (or a profile that cannot be used).
-pub const EXIT_CONFIG: i32 = 2;
-
 pub fn path(path: &Path) -> Outcome {
     let note = if path.exists() {
         ""
@@ -53,7 +51,7 @@ pub fn init(path: &Path) -> Outcome {
                 "{} already exists; leadbox never overwrites it. `leadbox config check` checks it.\n",
                 path.display()
             ),
-            1,
+            exit::FAILURE,
         );
     }
     match config::init(path) {
@@ -61,7 +59,7 @@ pub fn init(path: &Path) -> Outcome {
             "Wrote {} (readable by you alone). Edit the acme profile, then: leadbox config check\n",
             path.display()
         )),
-        Err(e) => Outcome::fail(format!("could not write {}: {e}\n", path.display()), 1),
+        Err(e) => Outcome::fail(format!("could not write {}: {e}\n", path.display()), exit::FAILURE),
     }
 }
 
@@ -70,7 +68,7 @@ pub fn init(path: &Path) -> Outcome {
 pub fn check(path: &Path, env: &dyn Fn(&str) -> Option<String>, flags: &config::Flags) -> Outcome {
     let file = match config::load_chosen(path, flags) {
         Ok(file) => file,
-        Err(e) => return Outcome::fail(format!("{e}\n"), EXIT_CONFIG),
+        Err(e) => return Outcome::fail(format!("{e}\n"), exit::USAGE),
     };
     let mut out = String::new();
     if !path.exists() {
@@ -115,12 +113,12 @@ pub fn check(path: &Path, env: &dyn Fn(&str) -> Option<String>, flags: &config::
             } = &profile.target
                 && let Some(why) = novala_leads::transport::insecure_http_refusal(url, *allow_insecure_http)
             {
-                return Outcome::fail(format!("{out}profile `{}`: {why}\n", profile.name), EXIT_CONFIG);
+                return Outcome::fail(format!("{out}profile `{}`: {why}\n", profile.name), exit::USAGE);
             }
             out.push_str(&format!("leadbox would open: {}\n", profile.name));
             Outcome::ok(out)
         }
-        Err(e) => Outcome::fail(format!("{out}{e}\n"), EXIT_CONFIG),
+        Err(e) => Outcome::fail(format!("{out}{e}\n"), exit::USAGE),
     }
 }
 
@@ -134,14 +132,14 @@ pub fn key_set(
     let Some(profile) = profile.filter(|p| !p.trim().is_empty()) else {
         return Outcome::fail(
             "say which profile: leadbox key set --profile NAME\n".to_string(),
-            EXIT_CONFIG,
+            exit::USAGE,
         );
     };
     if profile == config::SANDBOX {
-        return Outcome::fail("the sandbox needs no key\n".to_string(), EXIT_CONFIG);
+        return Outcome::fail("the sandbox needs no key\n".to_string(), exit::USAGE);
     }
     if key.trim().is_empty() {
-        return Outcome::fail("no key was typed; nothing stored\n".to_string(), 1);
+        return Outcome::fail("no key was typed; nothing stored\n".to_string(), exit::FAILURE);
     }
     let store = match store {
         Ok(store) => store,
@@ -153,7 +151,7 @@ pub fn key_set(
         }
     };
     if let Err(why) = config::secret::store_key(&store, profile, key) {
-        return Outcome::fail(format!("the OS keyring refused the key: {why}\n"), 1);
+        return Outcome::fail(format!("the OS keyring refused the key: {why}\n"), exit::FAILURE);
     }
     let uses_keyring = file.ok().and_then(|f| {
         f.profiles
@@ -168,4 +166,75 @@ pub fn key_set(
     Outcome::ok(format!(
         "Stored the key of profile `{profile}` in the OS keyring.{hint}\n"
     ))
+}
+
+/// `config discover`: reads the tenant's newest leads and proposes its team and custom fields, printed or
+/// (`--append`) added to the file as a commented block.
+pub fn discover(
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+    flags: &config::Flags,
+    args: &crate::cli::DiscoverArgs,
+) -> color_eyre::Result<Outcome> {
+    use color_eyre::eyre::WrapErr;
+    let fail = |text: String| Outcome::fail(format!("leadbox: {text}\n"), exit::USAGE);
+    let file = match config::load_chosen(path, flags) {
+        Ok(file) => file,
+        Err(e) => return Ok(fail(e.to_string())),
+    };
+    let profile = match config::resolve(&file, env, flags) {
+        Ok(p) => p,
+        Err(e) => return Ok(fail(e.to_string())),
+    };
+    let Target::Tenant {
+        url,
+        key,
+        allow_insecure_http,
+    } = &profile.target
+    else {
+        return Ok(fail(
+            "the sandbox defines its own team and custom fields; discover a tenant: --profile NAME or --api-url URL"
+                .to_string(),
+        ));
+    };
+    if args.append && !profile.named {
+        return Ok(fail(
+            "--append needs --profile NAME, to know which profile the proposal is for".to_string(),
+        ));
+    }
+    let client = match crate::commands::prepare::tenant_client(&profile, url, key, *allow_insecure_http, env) {
+        Ok(c) => c,
+        Err(e) => return Ok(fail(e)),
+    };
+    let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
+    let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);
+    let proposal = match runtime.block_on(crate::discover::discover(&client, limit)) {
+        Ok(p) => p.without_configured(&profile.tenant),
+        Err(e) => {
+            return Ok(Outcome::fail(
+                format!("leadbox: {}\n", crate::sanitize::line(&e.to_string())),
+                exit::FAILURE,
+            ));
+        }
+    };
+    let block = proposal.to_toml(&profile.name, &chrono::Utc::now().format("%Y-%m-%d").to_string());
+    let summary = proposal.summary();
+    if args.append {
+        if let Err(e) = crate::discover::append_to_file(path, &block) {
+            return Ok(fail(e.to_string()));
+        }
+        return Ok(Outcome {
+            stdout: String::new(),
+            stderr: format!(
+                "{summary}Appended the proposal, commented out, to {}.\n",
+                path.display()
+            ),
+            code: exit::OK,
+        });
+    }
+    Ok(Outcome {
+        stdout: block,
+        stderr: summary,
+        code: exit::OK,
+    })
 }

@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod lookalike;
+pub mod run;
 pub mod send;
 
 use std::io::Write;
@@ -172,45 +173,6 @@ fn csv_values(lead: &Lead, custom_keys: &[String]) -> Vec<String> {
         _ => String::new(),
     });
     values
-}
-
-/// Exit codes, one per kind of outcome a script may handle differently.
-pub mod exit {
-    /// Wrong use of the command line (clap's own code too), or a config file that cannot be used.
-    pub const USAGE: i32 = 2;
-    /// The server refused the request's values.
-    pub const VALIDATION: i32 = 3;
-    /// The key is missing, not accepted, or lacks a scope.
-    pub const AUTH: i32 = 4;
-    pub const NOT_FOUND: i32 = 5;
-    /// Still rate limited after the client's retries.
-    pub const RATE_LIMITED: i32 = 6;
-    /// No answer, a timeout, a server error or an answer that could not be read.
-    pub const UNREACHABLE: i32 = 7;
-    /// A create whose outcome is unknown: the lead may exist.
-    pub const MAYBE_CREATED: i32 = 8;
-    /// `leads create` found a look-alike of the lead among the tenant's (same email, phone, or name and
-    /// company): nothing was sent. `--allow-duplicate` sends it anyway.
-    pub const DUPLICATE: i32 = 10;
-    /// leadbox's own state on disk (the profile's state file or outbox) could not be read or written, or
-    /// is held by another process for too long: nothing was sent.
-    pub const LOCAL_STATE: i32 = 9;
-    /// Stopped by Ctrl-C (or SIGTERM) after the answers still out were awaited.
-    pub const INTERRUPTED: i32 = 130;
-}
-
-/// The exit code for `error`.
-pub fn exit_code(error: &ApiError) -> i32 {
-    if error.may_have_created() {
-        return exit::MAYBE_CREATED;
-    }
-    match error {
-        ApiError::Validation { .. } | ApiError::Rejected { .. } => exit::VALIDATION,
-        ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => exit::AUTH,
-        ApiError::NotFound { .. } => exit::NOT_FOUND,
-        ApiError::RateLimited { .. } => exit::RATE_LIMITED,
-        _ => exit::UNREACHABLE,
-    }
 }
 
 /// JSON of a server value, with the characters a terminal would act on (C1 controls, bidi overrides and
@@ -423,39 +385,5 @@ mod tests {
         let rest: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&record[CSV_FIELDS.len() + MAX_SEEN_COLUMNS]).unwrap();
         assert_eq!(rest.len(), 50, "the others are in the customFields column");
-    }
-
-    #[test]
-    fn each_kind_of_failure_has_its_own_exit_code() {
-        let codes = [
-            exit_code(&ApiError::Validation {
-                message: String::new(),
-                details: vec![],
-            }),
-            exit_code(&ApiError::Unauthorized {
-                key_origin: String::new(),
-            }),
-            exit_code(&ApiError::NotFound { message: String::new() }),
-            exit_code(&ApiError::RateLimited { retry_after: None }),
-            exit_code(&ApiError::Network {
-                message: String::new(),
-                maybe_created: false,
-            }),
-            exit_code(&ApiError::Network {
-                message: String::new(),
-                maybe_created: true,
-            }),
-        ];
-        assert_eq!(
-            codes,
-            [
-                exit::VALIDATION,
-                exit::AUTH,
-                exit::NOT_FOUND,
-                exit::RATE_LIMITED,
-                exit::UNREACHABLE,
-                exit::MAYBE_CREATED
-            ]
-        );
     }
 }

@@ -1,0 +1,175 @@
+//! `leadbox` with no command: the inbox. Opens the log, the draft and the profile's state file, starts the
+//! embedded sandbox when no tenant is configured, and hands all of it to the terminal loop.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use color_eyre::eyre::WrapErr;
+
+use super::prepare::{Prepared, embedded_tenant};
+use crate::api::worker::spawn_worker;
+use crate::app::{self, App, AppSettings};
+use crate::store::draft_file::{self, DraftFile};
+use crate::store::state::StateFile;
+use crate::{logging, tui};
+
+/// The inbox's name for the embedded sandbox, in its title.
+const DEMO_LABEL: &str = "sandbox (demo data; README: Use your own tenant)";
+
+pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
+    let Prepared {
+        profile,
+        keymap,
+        theme,
+        client,
+        state_dir,
+        data_dir,
+        log_file,
+        terminal,
+        view_flag,
+        alerts,
+        poll_every_secs,
+    } = prepared;
+    let _log =
+        logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
+
+    let state_path = state_dir
+        .as_ref()
+        .map(|dir| dir.join("state.sqlite3"))
+        .map_err(Clone::clone);
+    // Drafts are kept per profile, so one tenant's half-typed lead never opens in another's form.
+    let draft_path = state_dir.map(|dir| {
+        let path = dir.join(draft_file::FILE_NAME);
+        if let Ok(data) = &data_dir {
+            draft_file::adopt_old(data, &profile, &path);
+        }
+        path
+    });
+
+    // The sandbox must outlive the inbox, so it is held here until the loop ends.
+    let (client, tenant, show_names, _sandbox) = match client {
+        Some(client) => {
+            let show_names = !profile.tenant.roster.is_empty();
+            (client, profile.tenant.clone(), show_names, None)
+        }
+        None => {
+            let (client, sandbox) = embedded_tenant(&data_dir).await?;
+            let tenant = sandbox.profile().clone();
+            (client, tenant, true, Some(sandbox))
+        }
+    };
+    tracing::info!(profile = %crate::sanitize::line(&profile.name), "inbox starting");
+
+    let worker = spawn_worker(client);
+    let (views, view_warnings) = app::views::views(&profile.views, profile.me.as_deref(), &tenant);
+    for w in &view_warnings {
+        tracing::warn!(warning = %crate::sanitize::line(w), "a saved view was left out");
+    }
+    let settings = AppSettings {
+        views,
+        alerts,
+        keymap,
+        theme,
+        me: profile.me.clone(),
+        profile: tenant,
+        page_size: app::DEFAULT_PAGE_SIZE,
+        // On the embedded sandbox the rep is looking at made-up leads: the title says so, and where the README
+        // tells how to open a real tenant.
+        source_label: if _sandbox.is_some() {
+            DEMO_LABEL.to_string()
+        } else {
+            profile.name.clone()
+        },
+        show_names,
+        poll_every_secs,
+        form_defaults: profile.form_defaults.clone(),
+    };
+    // A placeholder size: tui::run gives the app the terminal's real size before its first request.
+    let mut app = App::new(settings, Utc::now(), 80, 24);
+    let draft_file = match draft_path {
+        Ok(path) => Some(open_draft(&mut app, path)),
+        Err(e) => {
+            tracing::warn!(error = %e, "no place to keep the form's draft");
+            app.draft_not_saved(&e);
+            None
+        }
+    };
+    let state = match &state_path {
+        Ok(path) => open_state(&mut app, path, view_flag.as_deref()),
+        Err(e) => {
+            app.local_state_failed(e);
+            Err(e.clone())
+        }
+    };
+    let state = crate::store::shared::SharedProfile::new(state);
+    tui::run(app, worker.requests, worker.events, draft_file, state, terminal).await?;
+    Ok(())
+}
+
+/// Opens the profile's state file and hands the app what it keeps: marks, the last view (or the one
+/// `--view` names), the kept pages, the outbox and the cached first page.
+fn open_state(app: &mut App, path: &Path, view_flag: Option<&str>) -> Result<StateFile, String> {
+    let opened = match StateFile::open(path) {
+        Ok(opened) => opened,
+        Err(e) => {
+            // Not set aside (it is not damaged): nothing can be queued until it is fixed, so nothing is
+            // sent without its record.
+            tracing::warn!(error = %e, "the state file could not be opened");
+            app.local_state_failed(&format!("{e}: leads cannot be sent until it opens"));
+            return Err(e.to_string());
+        }
+    };
+    if let Some(why) = &opened.set_aside {
+        tracing::warn!(why = %why, "the state file was set aside");
+        app.local_state_failed(why);
+    }
+    let marks = opened.file.marks().unwrap_or_default();
+    let remembered = opened.file.get("view").ok().flatten();
+    let wanted = view_flag.or(remembered.as_deref());
+    if let Some(name) = view_flag
+        && !app.views().iter().any(|v| v.name == name)
+    {
+        let known: Vec<&str> = app.views().iter().map(|v| v.name.as_str()).collect();
+        app.local_state_failed(&format!("no view `{name}`; the views are {}", known.join(", ")));
+    }
+    app.restore_triage(marks, wanted);
+    match opened.file.cached_leads() {
+        Ok(leads) => app.remember_known(&leads),
+        Err(e) => tracing::warn!(error = %e, "the kept pages were not read"),
+    }
+    match opened.file.outbox() {
+        Ok((entries, unreadable)) => {
+            if !unreadable.is_empty() {
+                app.local_state_failed(&format!(
+                    "{} outbox entries could not be read and were left in the state file",
+                    unreadable.len()
+                ));
+            }
+            app.restore_outbox(entries);
+        }
+        Err(e) => app.local_state_failed(&format!("the outbox was not read: {e}")),
+    }
+    match opened.file.cached_page(&app::page_key(app.list().query())) {
+        Ok(Some(leads)) => app.restore_cached_page(&leads),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "the cached first page was not read"),
+    }
+    Ok(opened.file)
+}
+
+/// Hands the app the draft left at `path` last time; an unreadable one is reported and started over.
+fn open_draft(app: &mut App, path: PathBuf) -> DraftFile {
+    let on_disk = match draft_file::load(&path) {
+        Ok(draft) => draft,
+        Err(e) => {
+            tracing::warn!(error = %e, "the draft from last time was not restored");
+            app.draft_unreadable(&e.to_string());
+            None
+        }
+    };
+    if let Some(draft) = &on_disk {
+        tracing::info!(path = %path.display(), "restoring the draft from last time");
+        app.restore_draft(draft.clone());
+    }
+    DraftFile::new(path, on_disk)
+}

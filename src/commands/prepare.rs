@@ -1,0 +1,119 @@
+//! What the inbox and `leadbox leads` read before anything starts: the chosen profile, its keymap and
+//! theme, its client with the key already read (a keyring may block, so before any async runtime runs),
+//! and where its state and log go.
+
+use std::path::PathBuf;
+
+use color_eyre::eyre::{WrapErr, eyre};
+use novala_sandbox::{Sandbox, SandboxOptions};
+
+use crate::api::client::{ClientOptions, NovalaClient};
+use crate::app::keymap::Keymap;
+use crate::cli::GlobalArgs;
+use crate::ui::theme::Theme;
+use crate::{app, config, store, tui};
+
+/// Everything the inbox needs that comes from the file, the environment and the flags, read before the
+/// terminal is touched (and before the async runtime starts: a keyring may block).
+pub struct Prepared {
+    pub profile: config::Profile,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// The tenant's client, or `None` for the embedded sandbox.
+    pub client: Option<NovalaClient>,
+    pub state_dir: Result<PathBuf, String>,
+    pub data_dir: Result<PathBuf, String>,
+    pub log_file: PathBuf,
+    pub terminal: tui::TerminalOptions,
+    pub view_flag: Option<String>,
+    pub alerts: app::views::Alerts,
+    pub poll_every_secs: u32,
+}
+
+pub fn prepare(
+    global: &GlobalArgs,
+    flags: &config::Flags,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> color_eyre::Result<Prepared> {
+    let path = config::config_path(flags.config.as_deref(), env)?;
+    let file = config::load_chosen(&path, flags)?;
+    let profile = config::resolve(&file, env, flags)?;
+    let keymap = config::keymap(&file).map_err(|errors| eyre!("{errors:?}"))?;
+    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = config::theme(&file, no_color).map_err(|errors| eyre!("{errors:?}"))?;
+    let data_dir = config::data_dir().map_err(|e| e.to_string());
+    let state_dir = data_dir
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|dir| store::profile_dir(dir, &profile).map_err(|e| e.to_string()));
+    let log_file = match (&global.log_file, &state_dir) {
+        (Some(path), _) => path.clone(),
+        (None, Ok(dir)) => dir.join("leadbox.log"),
+        (None, Err(_)) => std::env::temp_dir().join("leadbox.log"),
+    };
+    let client = match &profile.target {
+        config::Target::Sandbox => None,
+        config::Target::Tenant {
+            url,
+            key,
+            allow_insecure_http,
+        } => Some(tenant_client(&profile, url, key, *allow_insecure_http, env).map_err(|e| eyre!("{e}"))?),
+    };
+    let terminal = tui::TerminalOptions {
+        mouse: !global.no_mouse && file.mouse != Some(false),
+    };
+    Ok(Prepared {
+        profile,
+        keymap,
+        theme,
+        client,
+        state_dir,
+        data_dir,
+        log_file,
+        terminal,
+        view_flag: global.view.clone(),
+        alerts: file.alerts.clone(),
+        poll_every_secs: file.poll_seconds.unwrap_or(app::poll::DEFAULT_POLL_SECS),
+    })
+}
+
+/// The client for a tenant profile: its key read from where the profile says (before any async runtime
+/// runs: a keyring may block), plain http allowed only as the profile allows.
+pub fn tenant_client(
+    profile: &config::Profile,
+    url: &str,
+    key: &config::KeySource,
+    allow_insecure_http: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<NovalaClient, String> {
+    let key = match (key, profile.named) {
+        // Without a profile, today's message for a missing NOVALA_SECRET_KEY says what to do.
+        (config::KeySource::Env(var), false) if var == config::KEY_ENV => {
+            config::key_from_env(url, env).map_err(|e| e.to_string())?
+        }
+        _ => {
+            config::secret::read_key(&profile.name, key, env, &config::secret::os_keyring).map_err(|e| e.to_string())?
+        }
+    };
+    let options = ClientOptions {
+        allow_insecure_http,
+        ..ClientOptions::default()
+    };
+    NovalaClient::with_options(url, key, options).map_err(|e| e.to_string())
+}
+
+/// The embedded sandbox over the SQLite file `db`, on a loopback port of its own.
+pub async fn start_embedded_sandbox(db: PathBuf) -> color_eyre::Result<Sandbox> {
+    let options = SandboxOptions::default().db_path(db.clone()).port(0);
+    Sandbox::start(options)
+        .await
+        .wrap_err_with(|| format!("could not start the embedded sandbox on {}", db.display()))
+}
+
+/// The embedded sandbox of the data directory, and a client for it.
+pub async fn embedded_tenant(data_dir: &Result<PathBuf, String>) -> color_eyre::Result<(NovalaClient, Sandbox)> {
+    let db = data_dir.clone().map_err(|e| eyre!("{e}"))?.join("sandbox.sqlite3");
+    let sandbox = start_embedded_sandbox(db).await?;
+    let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).map_err(|e| eyre!("{e}"))?;
+    Ok((client, sandbox))
+}
