@@ -3,6 +3,7 @@
 // A test's unwrap is its assertion: a failure there is the test failing, with the reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod architecture;
 mod client_support;
 mod config;
 mod discover;

@@ -83,23 +83,86 @@ pub async fn run(
         tenant: tenant.profile,
         me: tenant.me,
     };
+    let name = args.file.display().to_string();
+    let contents = match read_rows(args, cells, &name, &mut say) {
+        Ok(contents) => contents,
+        Err(code) => return code,
+    };
+    if args.check {
+        say(&format!(
+            "{name}: {} ready to import{}",
+            plural(contents.rows.len(), "row"),
+            if contents.bad.is_empty() {
+                String::new()
+            } else {
+                format!(", {} left out", plural(contents.bad.len(), "row"))
+            }
+        ));
+        return if contents.bad.is_empty() {
+            exit::OK
+        } else {
+            exit::VALIDATION
+        };
+    }
+    // The lock is held until the import ends: a second import of the file would send the rows this one is
+    // sending.
+    let (_lock, journal, opened) = match open_journal(args, &tenant.identity, &name, &mut say) {
+        Ok(opened) => opened,
+        Err(code) => return code,
+    };
+    let plan = plan(&contents.rows, &opened, args.resend_unknown, Utc::now());
+    for (line, id) in &plan.changed {
+        let lead = match id {
+            Some(id) => format!("its lead is {}", crate::sanitize::line(id)),
+            None => "it was being sent when a run stopped".to_string(),
+        };
+        say(&format!(
+            "{name}: line {line} changed since it was created; it is not sent again ({lead})"
+        ));
+    }
+    // Looked up one at a time when the journal was lost: two identical rows looked for at once could both
+    // claim the one lead the tenant holds.
+    let parallel = if opened.lost { 1 } else { usize::from(args.parallel) };
+    let mut outbox = Outbox::restore(plan.entries).with_max_in_flight(parallel);
+    let earlier = outbox.entries().iter().filter(|e| e.state == OutboxState::Sent).count();
+    let mut keep = JournalKeep {
+        journal,
+        rows: plan.rows,
+    };
+    let sent = send_rows(args, &tenant.client, &mut outbox, &mut keep, interrupt).await;
+    let ended = Ended {
+        outbox: &outbox,
+        rows: &keep.rows,
+        keys: &plan.keys,
+        earlier,
+        sent,
+    };
+    report(args, &name, &contents, ended, &mut say)
+}
+
+/// Reads and checks every row of the file; the rows, or the exit code when nothing can be sent.
+fn read_rows<'a>(
+    args: &ImportArgs,
+    cells: Cells<'a>,
+    name: &str,
+    say: &mut impl FnMut(&str),
+) -> Result<crate::import::rows::Contents, i32> {
     let reading = match reading(args, cells) {
         Ok(r) => r,
         Err(why) => {
             say(&format!("leadbox: {}", crate::sanitize::line(&why)));
-            return exit::USAGE;
+            return Err(exit::USAGE);
         }
     };
     let file = match std::fs::File::open(&args.file) {
         Ok(f) => f,
         Err(e) => {
             say(&format!("leadbox: cannot read {}: {e}", args.file.display()));
-            return exit::USAGE;
+            return Err(exit::USAGE);
         }
     };
     let format = args.input_format.unwrap_or_else(|| InputFormat::of(&args.file));
     let contents = reading.read(std::io::BufReader::new(file), format);
-    let name = args.file.display().to_string();
     if !contents.left_out.is_empty() {
         say(&format!(
             "{name}: columns {} are left out: the tenant sets them for each lead it creates",
@@ -123,47 +186,42 @@ pub async fn run(
                 plural(contents.bad.len(), "row")
             )
         });
-        return if file_level { exit::USAGE } else { exit::VALIDATION };
+        return Err(if file_level { exit::USAGE } else { exit::VALIDATION });
     }
-    if args.check {
-        say(&format!(
-            "{name}: {} ready to import{}",
-            plural(contents.rows.len(), "row"),
-            if contents.bad.is_empty() {
-                String::new()
-            } else {
-                format!(", {} left out", plural(contents.bad.len(), "row"))
-            }
-        ));
-        return if contents.bad.is_empty() { 0 } else { exit::VALIDATION };
-    }
+    Ok(contents)
+}
 
+/// Takes the import's lock and opens its journal; the exit code when either cannot be had.
+fn open_journal(
+    args: &ImportArgs,
+    identity: &str,
+    name: &str,
+    say: &mut impl FnMut(&str),
+) -> Result<(lock::ImportLock, Journal, Opened), i32> {
     let journal_path = args
         .journal
         .clone()
         .unwrap_or_else(|| journal::default_path(&args.file));
-    // Held until the import ends: a second import of the file would send the rows this one is sending.
-    let _lock = match lock::take(&journal_path) {
+    let held = match lock::take(&journal_path) {
         Ok(held) => held,
         Err(e @ LockError::Busy { .. }) => {
             say(&format!("leadbox: {e}; nothing was sent"));
             // Another process holds this import's local state (its journal): the same code as a held state file.
-            return crate::commands::exit::LOCAL_STATE;
+            return Err(exit::LOCAL_STATE);
         }
         Err(e) => {
             say(&format!("leadbox: {e}"));
-            return exit::USAGE;
+            return Err(exit::USAGE);
         }
     };
     let mut warnings = Vec::new();
-    let (journal, opened) =
-        match Journal::open(&journal_path, &tenant.identity, &name, args.journal_lost, &mut warnings) {
-            Ok(opened) => opened,
-            Err(e) => {
-                say(&format!("leadbox: {e}"));
-                return exit::USAGE;
-            }
-        };
+    let (journal, opened) = match Journal::open(&journal_path, identity, name, args.journal_lost, &mut warnings) {
+        Ok(opened) => opened,
+        Err(e) => {
+            say(&format!("leadbox: {e}"));
+            return Err(exit::USAGE);
+        }
+    };
     for w in warnings {
         say(&format!("leadbox: {w}"));
     }
@@ -172,22 +230,25 @@ pub async fn run(
             "{name}: the journal was lost: each row is looked up among the tenant's newest leads before anything is sent"
         ));
     }
-    let plan = plan(&contents.rows, &opened, args.resend_unknown, Utc::now());
-    for (line, id) in &plan.changed {
-        let lead = match id {
-            Some(id) => format!("its lead is {}", crate::sanitize::line(id)),
-            None => "it was being sent when a run stopped".to_string(),
-        };
-        say(&format!(
-            "{name}: line {line} changed since it was created; it is not sent again ({lead})"
-        ));
-    }
-    // Looked up one at a time when the journal was lost: two identical rows looked for at once could both
-    // claim the one lead the tenant holds.
-    let parallel = if opened.lost { 1 } else { usize::from(args.parallel) };
-    let mut outbox = Outbox::restore(plan.entries).with_max_in_flight(parallel);
-    let earlier = outbox.entries().iter().filter(|e| e.state == OutboxState::Sent).count();
-    let to_do = outbox.entries().len() - earlier;
+    Ok((held, journal, opened))
+}
+
+/// How the sending went: how it ended, how many leads it created and how long it took.
+struct Sent {
+    end: End,
+    created: usize,
+    elapsed: Duration,
+}
+
+/// Sends the outbox's rows with a progress bar on stderr, until every row is settled or the sending stops.
+async fn send_rows(
+    args: &ImportArgs,
+    client: &NovalaClient,
+    outbox: &mut Outbox,
+    keep: &mut JournalKeep,
+    interrupt: impl Future<Output = ()>,
+) -> Sent {
+    let to_do = outbox.entries().iter().filter(|e| e.state != OutboxState::Sent).count();
     let progress =
         indicatif::ProgressBar::with_draw_target(Some(to_do as u64), indicatif::ProgressDrawTarget::stderr_with_hz(4));
     if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {rate}  eta {eta}  {msg}") {
@@ -198,22 +259,18 @@ pub async fn run(
             },
         ));
     }
-    let mut keep = JournalKeep {
-        journal,
-        rows: plan.rows,
-    };
-    let mut worker = crate::api::worker::spawn_worker(tenant.client.clone());
+    let mut worker = crate::api::worker::spawn_worker(client.clone());
     let started = Instant::now();
-    let mut created_now = 0usize;
+    let mut created = 0usize;
     let end = send::drain(
-        &mut outbox,
+        outbox,
         &mut worker,
-        &mut keep,
+        keep,
         Patience(Duration::from_secs(args.patience)),
         interrupt,
         |settled| match settled {
             Settled::Created { .. } => {
-                created_now += 1;
+                created += 1;
                 progress.inc(1);
             }
             Settled::Kept { entry, .. } => {
@@ -228,16 +285,45 @@ pub async fn run(
     )
     .await;
     progress.finish_and_clear();
-    let elapsed = started.elapsed();
-    drop(worker);
+    Sent {
+        end,
+        created,
+        elapsed: started.elapsed(),
+    }
+}
 
-    // The summary, and the rows to fix.
+/// Where an import ended: its outbox, each entry's row and line, the file's rows' keys in order, and
+/// how many rows an earlier run had created.
+struct Ended<'a> {
+    outbox: &'a Outbox,
+    rows: &'a HashMap<String, (RowId, u64)>,
+    keys: &'a [String],
+    earlier: usize,
+    sent: Sent,
+}
+
+/// The summary, the rows to fix (in the refused-rows file), and the exit code.
+fn report(
+    args: &ImportArgs,
+    name: &str,
+    contents: &crate::import::rows::Contents,
+    ended: Ended<'_>,
+    say: &mut impl FnMut(&str),
+) -> i32 {
+    let Ended {
+        outbox,
+        rows,
+        keys,
+        earlier,
+        sent,
+    } = ended;
+    let created_now = sent.created;
     let by_key: HashMap<&str, &OutboxEntry> = outbox.entries().iter().map(|e| (e.key.as_str(), e)).collect();
-    let line_of = |entry: &OutboxEntry| keep.rows.get(&entry.key).map_or(0, |(_, line)| *line);
+    let line_of = |entry: &OutboxEntry| rows.get(&entry.key).map_or(0, |(_, line)| *line);
     let mut refused: Vec<(&Row, String)> = Vec::new();
     let mut unknown = Vec::new();
     let mut unsent = 0;
-    for (row, key) in contents.rows.iter().zip(&plan.keys) {
+    for (row, key) in contents.rows.iter().zip(keys) {
         let Some(entry) = by_key.get(key.as_str()) else {
             continue;
         };
@@ -306,8 +392,8 @@ pub async fn run(
             )),
         }
     }
-    let rate = if elapsed.as_secs_f64() > 0.0 {
-        created_now as f64 / elapsed.as_secs_f64()
+    let rate = if sent.elapsed.as_secs_f64() > 0.0 {
+        created_now as f64 / sent.elapsed.as_secs_f64()
     } else {
         0.0
     };
@@ -321,7 +407,7 @@ pub async fn run(
         refused_rows.len(),
         unknown.len(),
     ));
-    let stopped = match &end {
+    let stopped = match &sent.end {
         End::Done => None,
         End::Interrupted => Some((
             "interrupted: what was sent is in the journal; run the same command again to go on".to_string(),
@@ -338,7 +424,7 @@ pub async fn run(
             format!("stopped: the journal could not be written ({why})"),
             exit::UNREACHABLE,
         )),
-        End::KeyRefused(error) => Some((format!("stopped: {error}"), crate::commands::exit::of_api_error(error))),
+        End::KeyRefused(error) => Some((format!("stopped: {error}"), exit::of_api_error(error))),
     };
     if let Some((why, _)) = &stopped {
         say(&format!("leadbox: {}", crate::sanitize::line(why)));
@@ -349,7 +435,7 @@ pub async fn run(
         None if unsent > 0 => exit::UNREACHABLE,
         // Rows --skip-invalid was asked to leave out are no failure: every row that could be sent was.
         None if tenant_refused > 0 => exit::VALIDATION,
-        None => 0,
+        None => exit::OK,
     }
 }
 

@@ -342,55 +342,8 @@ pub fn parse(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
             }
             "mouse" => file.mouse = reader.boolean(v, name),
             "form_defaults" => file.form_defaults = read_form_defaults(&mut reader, name, v),
-            "poll_seconds" => {
-                let range = crate::app::poll::POLL_SECS_RANGE;
-                match v.get_ref() {
-                    DeValue::Integer(i) => match i.as_str().parse::<u32>() {
-                        Ok(n) if range.contains(&n) => file.poll_seconds = Some(n),
-                        _ => reader.problem(
-                            v.span(),
-                            name,
-                            format!(
-                                "must be a whole number of seconds from {} to {}",
-                                range.start(),
-                                range.end()
-                            ),
-                        ),
-                    },
-                    other => reader.problem(
-                        v.span(),
-                        name,
-                        format!("must be a whole number of seconds, not {}", other.type_str()),
-                    ),
-                }
-            }
-            "alerts" => {
-                let Some(table) = reader.table(v, name) else {
-                    continue;
-                };
-                for (ak, av) in reader.entries(table, "alerts", ALERT_KEYS) {
-                    let key: &str = ak.get_ref();
-                    let full = join("alerts", key);
-                    match key {
-                        "bell" => file.alerts.bell = reader.boolean(av, &full).unwrap_or(false),
-                        "notify" => {
-                            use crate::app::views::Notify;
-                            match reader.string(av, &full).as_deref() {
-                                Some("none") => file.alerts.notify = Notify::None,
-                                Some("osc9") => file.alerts.notify = Notify::Osc9,
-                                Some("osc777") => file.alerts.notify = Notify::Osc777,
-                                Some(other) => reader.problem(
-                                    av.span(),
-                                    &full,
-                                    format!("`{other}` is not a way to notify; use \"osc9\", \"osc777\" or \"none\""),
-                                ),
-                                None => {}
-                            }
-                        }
-                        _ => file.alerts.view = reader.string(av, &full),
-                    }
-                }
-            }
+            "poll_seconds" => file.poll_seconds = read_poll_seconds(&mut reader, name, v).or(file.poll_seconds),
+            "alerts" => read_alerts(&mut reader, name, v, &mut file.alerts),
             "profiles" => {
                 let Some(profiles) = reader.table(v, name) else {
                     continue;
@@ -478,6 +431,70 @@ pub fn missing_profile_message(name: &str, file: &ConfigFile) -> String {
     format!("no profile `{name}`{hint} The profiles are: {}", names.join(", "))
 }
 
+/// `poll_seconds`, when it is a whole number in range; a problem said otherwise.
+fn read_poll_seconds(reader: &mut Reader<'_>, name: &str, v: &toml::Spanned<DeValue<'_>>) -> Option<u32> {
+    let range = crate::app::poll::POLL_SECS_RANGE;
+    match v.get_ref() {
+        DeValue::Integer(i) => match i.as_str().parse::<u32>() {
+            Ok(n) if range.contains(&n) => Some(n),
+            _ => {
+                reader.problem(
+                    v.span(),
+                    name,
+                    format!(
+                        "must be a whole number of seconds from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                );
+                None
+            }
+        },
+        other => {
+            reader.problem(
+                v.span(),
+                name,
+                format!("must be a whole number of seconds, not {}", other.type_str()),
+            );
+            None
+        }
+    }
+}
+
+/// The `[alerts]` table.
+fn read_alerts(
+    reader: &mut Reader<'_>,
+    name: &str,
+    v: &toml::Spanned<DeValue<'_>>,
+    alerts: &mut crate::app::views::Alerts,
+) {
+    let Some(table) = reader.table(v, name) else {
+        return;
+    };
+    for (ak, av) in reader.entries(table, "alerts", ALERT_KEYS) {
+        let key: &str = ak.get_ref();
+        let full = join("alerts", key);
+        match key {
+            "bell" => alerts.bell = reader.boolean(av, &full).unwrap_or(false),
+            "notify" => {
+                use crate::app::views::Notify;
+                match reader.string(av, &full).as_deref() {
+                    Some("none") => alerts.notify = Notify::None,
+                    Some("osc9") => alerts.notify = Notify::Osc9,
+                    Some("osc777") => alerts.notify = Notify::Osc777,
+                    Some(other) => reader.problem(
+                        av.span(),
+                        &full,
+                        format!("`{other}` is not a way to notify; use \"osc9\", \"osc777\" or \"none\""),
+                    ),
+                    None => {}
+                }
+            }
+            _ => alerts.view = reader.string(av, &full),
+        }
+    }
+}
+
 fn read_profile(reader: &mut Reader<'_>, name: &str, span: Range<usize>, table: &DeTable<'_>) -> ProfileConfig {
     let path = format!("profiles.{name}");
     let mut profile = ProfileConfig {
@@ -511,38 +528,10 @@ fn read_profile(reader: &mut Reader<'_>, name: &str, span: Range<usize>, table: 
                 }
             }
             "key_env" | "key_command" | "key" => {
-                let Some(value) = reader.string(v, &full) else { continue };
-                if value.trim().is_empty() {
-                    reader.problem(v.span(), &full, "is empty");
-                    continue;
+                if let Some(source) = read_key_source(reader, key, &full, v) {
+                    sources.push((key.to_string(), k.span()));
+                    profile.key = Some(reader.located(source, k.span()));
                 }
-                // A key pasted where its source belongs would otherwise be echoed by every message that
-                // names the variable or the command; these messages never repeat the value.
-                if key == "key_env" && !is_env_name(value.trim()) {
-                    reader.problem(
-                        v.span(),
-                        &full,
-                        "must be the name of an environment variable (letters, digits, underscores), \
-                         e.g. key_env = \"ACME_NOVALA_KEY\"",
-                    );
-                    continue;
-                }
-                if key == "key_command" && looks_like_a_key(&value) {
-                    reader.problem(
-                        v.span(),
-                        &full,
-                        "looks like a key, not a command that prints one; keep the key in the OS keyring \
-                         (keyring = true, then leadbox key set) or run a password manager here",
-                    );
-                    continue;
-                }
-                let source = match key {
-                    "key_env" => KeySource::Env(value.trim().to_string()),
-                    "key_command" => KeySource::Command(value),
-                    _ => KeySource::InFile(value.trim().to_string()),
-                };
-                sources.push((key.to_string(), k.span()));
-                profile.key = Some(reader.located(source, k.span()));
             }
             "keyring" if reader.boolean(v, &full) == Some(true) => {
                 sources.push((key.to_string(), k.span()));
@@ -628,6 +617,45 @@ fn read_profile(reader: &mut Reader<'_>, name: &str, span: Range<usize>, table: 
         );
     }
     profile
+}
+
+/// Where a profile's key comes from (`key_env`, `key_command` or `key`), when the value can be one.
+fn read_key_source(
+    reader: &mut Reader<'_>,
+    key: &str,
+    full: &str,
+    v: &toml::Spanned<DeValue<'_>>,
+) -> Option<KeySource> {
+    let value = reader.string(v, full)?;
+    if value.trim().is_empty() {
+        reader.problem(v.span(), full, "is empty");
+        return None;
+    }
+    // A key pasted where its source belongs would otherwise be echoed by every message that names the
+    // variable or the command; these messages never repeat the value.
+    if key == "key_env" && !is_env_name(value.trim()) {
+        reader.problem(
+            v.span(),
+            full,
+            "must be the name of an environment variable (letters, digits, underscores), \
+             e.g. key_env = \"ACME_NOVALA_KEY\"",
+        );
+        return None;
+    }
+    if key == "key_command" && looks_like_a_key(&value) {
+        reader.problem(
+            v.span(),
+            full,
+            "looks like a key, not a command that prints one; keep the key in the OS keyring \
+             (keyring = true, then leadbox key set) or run a password manager here",
+        );
+        return None;
+    }
+    Some(match key {
+        "key_env" => KeySource::Env(value.trim().to_string()),
+        "key_command" => KeySource::Command(value),
+        _ => KeySource::InFile(value.trim().to_string()),
+    })
 }
 
 /// `ACME_NOVALA_KEY`: what a shell accepts as a variable's name.
