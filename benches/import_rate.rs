@@ -29,7 +29,7 @@ fn main() {
             csv.push_str(&format!("Row{i},Rate,row{i}@rate.test,emea\n"));
         }
         std::fs::write(&file, csv).unwrap();
-        let args = leadbox::commands::import::ImportArgs {
+        let args = leadbox::cli::ImportArgs {
             file: file.clone(),
             input_format: None,
             map: Vec::new(),

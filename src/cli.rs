@@ -86,7 +86,7 @@ pub enum LeadsCommand {
         #[arg(long)]
         all: bool,
         #[arg(long, value_enum, default_value = "table")]
-        format: crate::commands::leads::Format,
+        format: Format,
     },
     /// Create one lead from flags or a JSON object, checked by the form's rules and sent through the outbox.
     #[command(
@@ -97,7 +97,7 @@ pub enum LeadsCommand {
                       created (it waits in the profile's outbox, where the inbox looks for it), 10 a lead with the same email, \
                       phone, or name and company is among the tenant's (nothing sent; --allow-duplicate sends it)"
     )]
-    Create(Box<crate::commands::leads::create::CreateArgs>),
+    Create(Box<CreateArgs>),
     /// Create leads from a CSV or JSON Lines file: every row checked first, each created exactly once.
     #[command(
         long_about = "Create leads from a CSV file (with a header row) or a JSON Lines file.\n\n\
@@ -113,7 +113,7 @@ pub enum LeadsCommand {
                       checks or the tenant), 4 key not accepted, 7 tenant unreachable, 8 a row's outcome is unknown, \
                       130 interrupted"
     )]
-    Import(Box<crate::commands::import::ImportArgs>),
+    Import(Box<ImportArgs>),
     /// Print one lead.
     #[command(
         after_help = "Examples:\n  leadbox leads get 0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10 --format json\n  \
@@ -123,7 +123,7 @@ pub enum LeadsCommand {
         /// The lead's id, or its start (the table's 8 characters).
         id: String,
         #[arg(long, value_enum, default_value = "json")]
-        format: crate::commands::leads::Format,
+        format: Format,
     },
 }
 
@@ -338,4 +338,98 @@ mod tests {
             .collect();
         assert_eq!(known, super::STATUSES);
     }
+}
+
+/// How leads are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Columns fitted to the terminal, text sanitised as the inbox shows it.
+    Table,
+    /// One JSON array (or object for `get`), the server's values.
+    Json,
+    /// One JSON object per line, written as each page arrives.
+    Jsonl,
+    /// A header row, then one row per lead: a column per field and per custom field of the profile (and
+    /// any other met in the first page); custom fields met later go into `customFields` as JSON.
+    Csv,
+}
+
+/// The fields of `leadbox leads create`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CreateArgs {
+    #[arg(long, value_name = "TEXT")]
+    pub first_name: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub last_name: Option<String>,
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: Option<String>,
+    #[arg(long, value_name = "NUMBER")]
+    pub phone: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub company: Option<String>,
+    /// web_form, referral, agent_chat, inbound_call, mcp or import.
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub channel: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub intent: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+    /// `me`, a team member's name, or a user id.
+    #[arg(long, value_name = "ID|me|NAME")]
+    pub assigned_to: Option<String>,
+    /// A custom field, by key or by its label in the profile (repeat for more).
+    #[arg(long = "custom", value_name = "KEY=VALUE")]
+    pub custom: Vec<String>,
+    /// An attribution value such as utm_source=fair (repeat for more).
+    #[arg(long = "attribution", value_name = "KEY=VALUE")]
+    pub attribution: Vec<String>,
+    /// A JSON object with the lead's fields (`-` reads stdin); flags given too take precedence.
+    #[arg(long = "from", value_name = "FILE|-")]
+    pub from: Option<PathBuf>,
+    /// How the created lead is printed.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Send it even when the tenant has a lead with the same email, phone, or name and company.
+    #[arg(long)]
+    pub allow_duplicate: bool,
+}
+
+/// What `leadbox leads import` was asked to do.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// The file: CSV with a header row, or JSON Lines (`.jsonl`, one object per line).
+    pub file: PathBuf,
+    /// How the file is written (default: from its name; `.jsonl`, `.ndjson` and `.json` are JSON Lines).
+    #[arg(long, value_enum)]
+    pub input_format: Option<crate::import::rows::InputFormat>,
+    /// Which field a column goes to, for columns whose names are not fields; `COLUMN=-` leaves it out.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// A value for every row that has none of its own, e.g. `source=referral` or `customFields.region=emea`.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// Read and check every row, report, and send nothing.
+    #[arg(long)]
+    pub check: bool,
+    /// Send the rows that pass the checks even when others do not (those go to the refused-rows file).
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Where the journal is kept (default: beside the file, named after it with `.leadbox-journal`).
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+    /// Send again the rows whose outcome is unknown and that were not found in the tenant.
+    #[arg(long)]
+    pub resend_unknown: bool,
+    /// The journal was deleted or emptied: look each row up among the tenant's newest leads before
+    /// sending anything, one at a time; the rows not found wait for --resend-unknown.
+    #[arg(long)]
+    pub journal_lost: bool,
+    /// How many creates may be out at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub parallel: u16,
+    /// How long to keep trying, in seconds, while the tenant gives no usable answer.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub patience: u64,
 }

@@ -154,7 +154,7 @@ proptest! {
 
     #[test]
     fn the_cli_table_of_hostile_leads_is_plain_and_fits(lead in nasty_lead(), width in 40usize..200) {
-        let output = leadbox::commands::leads::Output::new(leadbox::commands::leads::Format::Table, width);
+        let output = leadbox::commands::leads::Output::new(leadbox::cli::Format::Table, width);
         let text = leadbox::commands::leads::render_one(&lead, &output);
         for line in text.lines() {
             prop_assert!(line.width() <= width, "{} > {width}: {line:?}", line.width());

@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::api::NovalaClient;
 use crate::app::new_lead::plural;
 use crate::app::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
+use crate::cli::ImportArgs;
 use crate::commands::exit;
 use crate::commands::leads::send::{self, End, Keep, Patience};
 use crate::import::fields::{Cells, Target, target};
@@ -20,44 +21,6 @@ use crate::import::journal::{self, Journal, Opened, RowId};
 use crate::import::lock::{self, LockError};
 use crate::import::rows::{InputFormat, Reading, Row};
 use crate::tenant::TenantProfile;
-
-/// What `leadbox leads import` was asked to do.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ImportArgs {
-    /// The file: CSV with a header row, or JSON Lines (`.jsonl`, one object per line).
-    pub file: PathBuf,
-    /// How the file is written (default: from its name; `.jsonl`, `.ndjson` and `.json` are JSON Lines).
-    #[arg(long, value_enum)]
-    pub input_format: Option<InputFormat>,
-    /// Which field a column goes to, for columns whose names are not fields; `COLUMN=-` leaves it out.
-    #[arg(long = "map", value_name = "COLUMN=FIELD")]
-    pub map: Vec<String>,
-    /// A value for every row that has none of its own, e.g. `source=referral` or `customFields.region=emea`.
-    #[arg(long = "set", value_name = "FIELD=VALUE")]
-    pub set: Vec<String>,
-    /// Read and check every row, report, and send nothing.
-    #[arg(long)]
-    pub check: bool,
-    /// Send the rows that pass the checks even when others do not (those go to the refused-rows file).
-    #[arg(long)]
-    pub skip_invalid: bool,
-    /// Where the journal is kept (default: beside the file, named after it with `.leadbox-journal`).
-    #[arg(long, value_name = "PATH")]
-    pub journal: Option<PathBuf>,
-    /// Send again the rows whose outcome is unknown and that were not found in the tenant.
-    #[arg(long)]
-    pub resend_unknown: bool,
-    /// The journal was deleted or emptied: look each row up among the tenant's newest leads before
-    /// sending anything, one at a time; the rows not found wait for --resend-unknown.
-    #[arg(long)]
-    pub journal_lost: bool,
-    /// How many creates may be out at once.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
-    pub parallel: u16,
-    /// How long to keep trying, in seconds, while the tenant gives no usable answer.
-    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    pub patience: u64,
-}
 
 /// The tenant an import goes to.
 pub struct Tenant<'a> {

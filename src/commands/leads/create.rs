@@ -2,7 +2,6 @@
 //! the profile's outbox (so a lead whose answer is lost waits in the inbox's outbox, never sent twice).
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -12,53 +11,12 @@ use super::send::{self, End, Keep, Patience};
 use crate::api::NovalaClient;
 use crate::api::types::Lead;
 use crate::app::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
+use crate::cli::CreateArgs;
 use crate::commands::exit;
 use crate::import::fields::Cells;
 use crate::import::rows::{InputFormat, Reading};
 use crate::store::sender::SenderLock;
 use crate::store::state::StateFile;
-
-/// The fields of `leadbox leads create`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct CreateArgs {
-    #[arg(long, value_name = "TEXT")]
-    pub first_name: Option<String>,
-    #[arg(long, value_name = "TEXT")]
-    pub last_name: Option<String>,
-    #[arg(long, value_name = "ADDRESS")]
-    pub email: Option<String>,
-    #[arg(long, value_name = "NUMBER")]
-    pub phone: Option<String>,
-    #[arg(long, value_name = "TEXT")]
-    pub company: Option<String>,
-    /// web_form, referral, agent_chat, inbound_call, mcp or import.
-    #[arg(long, value_name = "SOURCE")]
-    pub source: Option<String>,
-    #[arg(long, value_name = "TEXT")]
-    pub channel: Option<String>,
-    #[arg(long, value_name = "TEXT")]
-    pub intent: Option<String>,
-    #[arg(long, value_name = "TEXT")]
-    pub notes: Option<String>,
-    /// `me`, a team member's name, or a user id.
-    #[arg(long, value_name = "ID|me|NAME")]
-    pub assigned_to: Option<String>,
-    /// A custom field, by key or by its label in the profile (repeat for more).
-    #[arg(long = "custom", value_name = "KEY=VALUE")]
-    pub custom: Vec<String>,
-    /// An attribution value such as utm_source=fair (repeat for more).
-    #[arg(long = "attribution", value_name = "KEY=VALUE")]
-    pub attribution: Vec<String>,
-    /// A JSON object with the lead's fields (`-` reads stdin); flags given too take precedence.
-    #[arg(long = "from", value_name = "FILE|-")]
-    pub from: Option<PathBuf>,
-    /// How the created lead is printed.
-    #[arg(long, value_enum, default_value = "json")]
-    pub format: super::Format,
-    /// Send it even when the tenant has a lead with the same email, phone, or name and company.
-    #[arg(long)]
-    pub allow_duplicate: bool,
-}
 
 /// Where the lead is kept while it is sent.
 pub struct StateKeep<'a>(pub &'a StateFile);

@@ -12,22 +12,9 @@ use crate::api::error::ApiError;
 use crate::api::types::{Lead, ListQuery};
 use crate::api::{NovalaClient, Paging};
 use crate::app::lead_view::{LeadView, age};
+use crate::cli::Format;
 use crate::sanitize;
 use crate::ui::text::fit;
-
-/// How leads are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Columns fitted to the terminal, text sanitised as the inbox shows it.
-    Table,
-    /// One JSON array (or object for `get`), the server's values.
-    Json,
-    /// One JSON object per line, written as each page arrives.
-    Jsonl,
-    /// A header row, then one row per lead: a column per field and per custom field of the profile (and
-    /// any other met in the first page); custom fields met later go into `customFields` as JSON.
-    Csv,
-}
 
 /// How leads are written: the format and what it needs to know.
 #[derive(Debug, Clone)]

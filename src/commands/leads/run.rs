@@ -107,7 +107,7 @@ fn finished(result: Result<(), crate::api::error::ApiError>) -> i32 {
 /// `leads create`: recorded in the profile's outbox before it is sent, like a lead typed in the form.
 async fn create(
     prepared: &Prepared,
-    args: &super::create::CreateArgs,
+    args: &crate::cli::CreateArgs,
     client: NovalaClient,
     tenant: &TenantProfile,
     me: Option<&str>,
