@@ -7,7 +7,7 @@ use std::ffi::OsStr;
 use std::process::Command;
 use std::sync::RwLock;
 
-use crate::config::KEY_ENV;
+use crate::api::KEY_ENV;
 
 /// Variables a profile named as holding its key (`key_env`), beyond `NOVALA_SECRET_KEY`. Filled as keys
 /// are read; a process-wide set because the processes are started far from where the profile was read.

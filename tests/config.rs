@@ -598,7 +598,7 @@ fn the_poll_period_is_read_from_the_file_within_its_bounds() {
 
 #[test]
 fn each_profile_keeps_its_state_in_its_own_owner_only_directory_and_adopts_an_old_draft() {
-    use leadbox::store::{self, draft_file};
+    use leadbox::store::draft_file;
     let data = tempfile::tempdir().unwrap();
     let file = parsed(GOOD);
     // Where earlier versions kept the sandbox's draft and an --api-url tenant's.
@@ -615,7 +615,7 @@ fn each_profile_keeps_its_state_in_its_own_owner_only_directory_and_adopts_an_ol
     .unwrap();
     let mut dirs = Vec::new();
     for profile in [&sandbox, &acme, &unnamed] {
-        let dir = store::profile_dir(data.path(), profile).unwrap();
+        let dir = config::profile_dir(data.path(), profile).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -623,7 +623,7 @@ fn each_profile_keeps_its_state_in_its_own_owner_only_directory_and_adopts_an_ol
             assert_eq!(mode & 0o777, 0o700, "{}", dir.display());
         }
         let draft = dir.join(draft_file::FILE_NAME);
-        draft_file::adopt_old(data.path(), profile, &draft);
+        config::adopt_old_draft(data.path(), profile, &draft);
         dirs.push(dir);
     }
     let rel: Vec<PathBuf> = dirs
@@ -647,7 +647,7 @@ fn each_profile_keeps_its_state_in_its_own_owner_only_directory_and_adopts_an_ol
 
     // A draft already in its profile's place is never replaced by an old one.
     std::fs::write(data.path().join("draft.json"), "older").unwrap();
-    draft_file::adopt_old(data.path(), &sandbox, &dirs[0].join(draft_file::FILE_NAME));
+    config::adopt_old_draft(data.path(), &sandbox, &dirs[0].join(draft_file::FILE_NAME));
     assert_eq!(read(&dirs[0]).as_deref(), Some("sandbox draft"));
 }
 

@@ -41,7 +41,7 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
     let draft_path = state_dir.map(|dir| {
         let path = dir.join(draft_file::FILE_NAME);
         if let Ok(data) = &data_dir {
-            draft_file::adopt_old(data, &profile, &path);
+            crate::config::adopt_old_draft(data, &profile, &path);
         }
         path
     });

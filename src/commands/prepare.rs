@@ -11,7 +11,7 @@ use crate::api::client::{ClientOptions, NovalaClient};
 use crate::app::keymap::Keymap;
 use crate::cli::GlobalArgs;
 use crate::ui::theme::Theme;
-use crate::{app, config, store, tui};
+use crate::{app, config, tui};
 
 /// Everything the inbox needs that comes from the file, the environment and the flags, read before the
 /// terminal is touched (and before the async runtime starts: a keyring may block).
@@ -45,7 +45,7 @@ pub fn prepare(
     let state_dir = data_dir
         .as_ref()
         .map_err(Clone::clone)
-        .and_then(|dir| store::profile_dir(dir, &profile).map_err(|e| e.to_string()));
+        .and_then(|dir| config::profile_dir(dir, &profile).map_err(|e| e.to_string()));
     let log_file = match (&global.log_file, &state_dir) {
         (Some(path), _) => path.clone(),
         (None, Ok(dir)) => dir.join("leadbox.log"),

@@ -17,8 +17,7 @@ use crate::app::keymap::Keymap;
 use crate::ui::theme::Theme;
 pub use file::{ConfigFile, KeySource, Located, Location, Problem, ProfileConfig, SANDBOX, ViewConfig};
 
-/// The environment variable Novala's own examples read the secret key from.
-pub const KEY_ENV: &str = "NOVALA_SECRET_KEY";
+pub use crate::api::KEY_ENV;
 /// Overrides where the config file is read from.
 pub const CONFIG_ENV: &str = "LEADBOX_CONFIG";
 /// Chooses the profile when `--profile` is not given.
@@ -151,6 +150,22 @@ pub struct Profile {
     pub views: Vec<ViewConfig>,
     /// What a new lead's form starts with: the file's `[form_defaults]`, then the profile's own.
     pub form_defaults: file::FormDefaults,
+}
+
+/// The profile's own directory in leadbox's data directory, created readable by its owner alone (as are
+/// the directories above it that leadbox creates).
+pub fn profile_dir(data_dir: &Path, profile: &Profile) -> std::io::Result<PathBuf> {
+    crate::store::create_owner_only_dir(profile.state_dir(data_dir))
+}
+
+/// Moves a draft left where earlier versions kept it (named after the tenant's host, in the data
+/// directory itself) to `path`, the profile's own place.
+pub fn adopt_old_draft(data_dir: &Path, profile: &Profile, path: &Path) {
+    let host = match &profile.target {
+        Target::Sandbox => None,
+        Target::Tenant { url, .. } => Some(authority_of(url)),
+    };
+    crate::store::draft_file::adopt_old(data_dir, host, path);
 }
 
 impl Profile {

@@ -59,12 +59,9 @@ fn old_file_name(tenant_host: Option<&str>) -> String {
 
 /// Moves a draft left where earlier versions kept it (in the data directory itself) to `path`, the
 /// profile's own place, so an upgrade loses no half-typed lead. Nothing happens when `path` holds one already.
-pub fn adopt_old(data_dir: &Path, profile: &crate::config::Profile, path: &Path) {
-    let host = match &profile.target {
-        crate::config::Target::Sandbox => None,
-        crate::config::Target::Tenant { url, .. } => Some(crate::config::authority_of(url)),
-    };
-    let old = data_dir.join(old_file_name(host));
+/// `tenant_host` is the host an earlier version named the draft after (`None` for the embedded sandbox).
+pub fn adopt_old(data_dir: &Path, tenant_host: Option<&str>, path: &Path) {
+    let old = data_dir.join(old_file_name(tenant_host));
     if old.exists() && !path.exists() {
         match fs::rename(&old, path) {
             Ok(()) => tracing::info!(from = %old.display(), to = %path.display(), "moved the draft to its profile"),

@@ -7,12 +7,8 @@ pub mod state;
 
 use std::path::{Path, PathBuf};
 
-use crate::config::Profile;
-
-/// The profile's own directory in leadbox's data directory, created readable by its owner alone (as are
-/// the directories above it that leadbox creates).
-pub fn profile_dir(data_dir: &Path, profile: &Profile) -> std::io::Result<PathBuf> {
-    let dir = profile.state_dir(data_dir);
+/// Creates `dir` readable by its owner alone (as are the directories above it that leadbox creates).
+pub fn create_owner_only_dir(dir: PathBuf) -> std::io::Result<PathBuf> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
