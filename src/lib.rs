@@ -18,6 +18,7 @@ pub mod manpage;
 pub mod sanitize;
 pub mod step;
 pub mod store;
+pub mod theme;
 pub mod tui;
 pub mod ui;
 

@@ -119,8 +119,8 @@ fn layers_defaults_then_file_then_environment_then_flags() {
         Some("g g")
     );
     assert_ne!(
-        config::theme(&file, false).unwrap(),
-        leadbox::ui::theme::Theme::default()
+        leadbox::theme::Theme::from_file(&file, false).unwrap(),
+        leadbox::theme::Theme::default()
     );
 }
 

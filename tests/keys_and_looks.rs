@@ -10,7 +10,7 @@ use leadbox::api::worker::ApiRequest;
 use leadbox::app::filters::{ASSIGNED_TO_ME, PaneKind};
 use leadbox::app::keymap::Keymap;
 use leadbox::app::{App, AppSettings, Focus, Msg, Screen, update};
-use leadbox::ui::theme::Theme;
+use leadbox::theme::Theme;
 use ratatui::style::{Color, Modifier};
 
 fn app_from(settings: AppSettings, width: u16, height: u16, first: usize) -> App {

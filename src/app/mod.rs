@@ -38,7 +38,7 @@ use std::collections::HashMap;
 pub const MAX_SEEN_ASSIGNEES: usize = 500;
 
 use crate::store::state::Marks;
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 pub use layout::list_rows;
 use layout::{Hit, LayoutState, SIDEBAR_ALWAYS_FROM, ScreenLayout};
 use lead_view::LeadView;

@@ -10,7 +10,7 @@ use novala_sandbox::{Sandbox, SandboxOptions};
 use crate::api::client::{ClientOptions, NovalaClient};
 use crate::app::keymap::Keymap;
 use crate::cli::GlobalArgs;
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 use crate::{app, config, tui};
 
 /// Everything the inbox needs that comes from the file, the environment and the flags, read before the
@@ -40,7 +40,7 @@ pub fn prepare(
     let profile = config::resolve(&file, env, flags)?;
     let keymap = config::keymap(&file).map_err(|errors| eyre!("{errors:?}"))?;
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = config::theme(&file, no_color).map_err(|errors| eyre!("{errors:?}"))?;
+    let theme = Theme::from_file(&file, no_color).map_err(|errors| eyre!("{errors:?}"))?;
     let data_dir = config::data_dir().map_err(|e| e.to_string());
     let state_dir = data_dir
         .as_ref()

@@ -14,7 +14,6 @@ use novala_leads::tenant::TenantProfile;
 
 use crate::api::ApiKey;
 use crate::app::keymap::Keymap;
-use crate::ui::theme::Theme;
 pub use file::{ConfigFile, KeySource, Located, Location, Problem, ProfileConfig, SANDBOX, ViewConfig};
 
 pub use crate::api::KEY_ENV;
@@ -335,13 +334,8 @@ pub fn keymap(file: &ConfigFile) -> Result<Keymap, Vec<crate::app::keymap::Keyma
 }
 
 /// The theme from the file's `[theme]`; `no_color` (the `NO_COLOR` convention) drops every colour.
-pub fn theme(file: &ConfigFile, no_color: bool) -> Result<Theme, Vec<crate::ui::theme::ThemeError>> {
-    let colours: BTreeMap<String, String> = file
-        .theme_colours
-        .iter()
-        .map(|(k, v)| (k.clone(), v.value.clone()))
-        .collect();
-    Theme::from_config(file.theme_preset.as_ref().map(|p| p.value.as_str()), &colours, no_color)
+pub fn theme(file: &ConfigFile, no_color: bool) -> Result<crate::theme::Theme, Vec<crate::theme::ThemeError>> {
+    crate::theme::Theme::from_file(file, no_color)
 }
 
 /// The profile to open: `--profile`, else `LEADBOX_PROFILE`, else an `--api-url` (or `NOVALA_API_URL`) given

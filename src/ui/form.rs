@@ -13,8 +13,8 @@ use crate::app::detail::wrap;
 use crate::app::form::{Choice, Field, FieldKind, Form, FormCommand, Leave, MultiChoice, Notice, Slot, TextInput};
 use crate::app::keymap::{Action, Context, Keymap};
 use crate::sanitize;
+use crate::theme::Theme;
 use crate::ui::text::fit;
-use crate::ui::theme::Theme;
 
 /// Rows the notes field takes.
 const NOTES_ROWS: usize = 3;

@@ -7,8 +7,8 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
 use crate::app::App;
 use crate::app::keymap::{Action, Context, Keymap};
+use crate::theme::Theme;
 use crate::ui::centered;
-use crate::ui::theme::Theme;
 
 const KEYS_WIDTH: usize = 14;
 

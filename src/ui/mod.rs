@@ -9,7 +9,6 @@ mod list;
 mod outbox;
 mod status_bar;
 pub mod text;
-pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -160,7 +160,7 @@ pub fn render(form: &Form, width: u16, height: u16) -> String {
                 form,
                 false,
                 &Keymap::default(),
-                &leadbox::ui::theme::Theme::default(),
+                &leadbox::theme::Theme::default(),
             )
         })
         .expect("draw");

@@ -68,7 +68,7 @@ pub fn profile() -> TenantProfile {
 pub fn settings() -> AppSettings {
     AppSettings {
         keymap: leadbox::app::keymap::Keymap::default(),
-        theme: leadbox::ui::theme::Theme::default(),
+        theme: leadbox::theme::Theme::default(),
         me: None,
         views: Vec::new(),
         alerts: Default::default(),
