@@ -453,6 +453,10 @@ async fn inbox(prepared: Prepared) -> color_eyre::Result<()> {
                     tracing::warn!(why = %why, "the state file was set aside");
                     app.local_state_failed(why);
                 }
+                match opened.file.learned_fields() {
+                    Ok(learned) => app.learn_fields(&learned),
+                    Err(e) => tracing::warn!(error = %e, "the learned custom fields were not read"),
+                }
                 let marks = opened.file.marks().unwrap_or_default();
                 let remembered = opened.file.get("view").ok().flatten();
                 let wanted = view_flag.as_deref().or(remembered.as_deref());
@@ -582,6 +586,14 @@ async fn leads(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<
                 return Ok(exit::LOCAL_STATE);
             }
         };
+        // What the tenant taught the profile by refusing leads is checked before this one is sent.
+        let mut tenant = tenant.clone();
+        match state.learned_fields() {
+            Ok(learned) => {
+                leadbox::app::learned::merge(&mut tenant, &learned);
+            }
+            Err(e) => tracing::warn!(error = %e, "the learned custom fields were not read"),
+        }
         let destination = leadbox::headless::create::Destination {
             client,
             cells: leadbox::import::fields::Cells {

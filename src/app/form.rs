@@ -168,17 +168,7 @@ impl Form {
             }),
         ));
         for (i, def) in profile.custom_fields.iter().enumerate() {
-            fields.push(Field::new(
-                // A unit or hint from the profile goes with the label: "Budget (EUR)".
-                match &def.hint {
-                    Some(hint) => format!("{} ({hint})", def.label),
-                    None => def.label.clone(),
-                },
-                format!("customFields.{}", def.key),
-                def.required,
-                Slot::Custom(i),
-                custom_kind(def),
-            ));
+            fields.push(custom_field(def, i));
         }
         Form {
             fields,
@@ -192,7 +182,14 @@ impl Form {
             resend_guard: ResendGuard::Off,
             submit_key: "Ctrl-s".to_string(),
             naming: None,
-            added: Vec::new(),
+            // A field learned from the tenant is kept in the draft like one added by hand, so a draft
+            // brings it back even where the learning was not kept.
+            added: profile
+                .custom_fields
+                .iter()
+                .filter(|d| crate::app::learned::is_learned(d))
+                .map(|d| d.key.clone())
+                .collect(),
             sticky: STICKY_BY_DEFAULT.iter().map(|w| w.to_string()).collect(),
             start: std::collections::BTreeMap::new(),
             duplicate_ok: None,
@@ -688,6 +685,21 @@ impl Form {
         Ok(self.focus)
     }
 
+    /// Adds a custom field the tenant just taught (another lead's refusal) to this form, unless it has it;
+    /// the focus stays where it is.
+    pub fn add_learned(&mut self, def: &CustomFieldDef) {
+        let wire = format!("customFields.{}", def.key);
+        if self.sending || self.fields.iter().any(|f| f.wire == wire) {
+            return;
+        }
+        let on_button = self.focus == self.fields.len();
+        self.fields.push(custom_field(def, self.defs.len()));
+        self.defs.push(def.clone());
+        if on_button {
+            self.focus = self.fields.len();
+        }
+    }
+
     /// Marks an added custom field required, as the server said it is.
     fn require(&mut self, index: usize) {
         if let Some(field) = self.fields.get_mut(index) {
@@ -953,4 +965,25 @@ fn fix_count(n: usize) -> String {
 
 fn new_lead_plural(n: usize, word: &str) -> String {
     crate::app::new_lead::plural(n, word)
+}
+
+/// The field of the custom field `def`, the `index`th of the form's definitions.
+fn custom_field(def: &CustomFieldDef, index: usize) -> Field {
+    let mut kind = custom_kind(def);
+    if crate::app::learned::is_learned(def)
+        && let FieldKind::Text(t) = &mut kind
+    {
+        t.placeholder = crate::app::learned::PLACEHOLDER;
+    }
+    Field::new(
+        // A unit or hint from the profile goes with the label: "Budget (EUR)", "region (learned)".
+        match &def.hint {
+            Some(hint) => format!("{} ({hint})", def.label),
+            None => def.label.clone(),
+        },
+        format!("customFields.{}", def.key),
+        def.required,
+        Slot::Custom(index),
+        kind,
+    )
 }

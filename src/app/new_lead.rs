@@ -284,6 +284,9 @@ impl App {
                 out.extend(self.show_created(&lead));
             }
             Some(Settled::Kept { entry, error }) => {
+                if entry.state == OutboxState::Rejected {
+                    self.learn_from_refusal(&entry.refused_fields);
+                }
                 let name = entry.name();
                 let why = entry.error.clone().unwrap_or_default();
                 let outbox = self

@@ -316,6 +316,18 @@ pub async fn run(
         return exit::UNREACHABLE;
     };
     let why = entry.error.clone().unwrap_or_default();
+    if entry.state == OutboxState::Rejected {
+        // The next `leads create`, and the inbox's next form, know the custom fields this refusal named.
+        for def in crate::app::learned::from_refusal(&entry.refused_fields, cells.tenant) {
+            match state.learn_field(&def) {
+                Ok(()) => say(format!(
+                    "the tenant asks for the custom field `{}`: give it with --custom {}=VALUE",
+                    def.key, def.key
+                )),
+                Err(e) => tracing::warn!(error = %e, "a learned custom field was not kept"),
+            }
+        }
+    }
     if let End::NotKept(why) = &end {
         say(format!(
             "the lead could not be kept in the outbox, so it was not sent: {why}"
