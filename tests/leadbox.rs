@@ -30,6 +30,7 @@ mod import_rows;
 mod inbox_daily;
 mod inbox_e2e;
 mod keys_and_looks;
+mod learned_fields;
 mod lost_answers;
 mod one_sender;
 mod outbox;

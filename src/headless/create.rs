@@ -316,16 +316,17 @@ pub async fn run(
         return exit::UNREACHABLE;
     };
     let why = entry.error.clone().unwrap_or_default();
+    // The next `leads create`, and the inbox's next form, know the custom fields this refusal named.
+    let mut learned = Vec::new();
     if entry.state == OutboxState::Rejected {
-        // The next `leads create`, and the inbox's next form, know the custom fields this refusal named.
         for def in crate::app::learned::from_refusal(&entry.refused_fields, cells.tenant) {
-            match state.learn_field(&def) {
-                Ok(()) => say(format!(
-                    "the tenant asks for the custom field `{}`: give it with --custom {}=VALUE",
-                    def.key, def.key
-                )),
-                Err(e) => tracing::warn!(error = %e, "a learned custom field was not kept"),
+            if let Err(e) = state.learn_field(&def) {
+                tracing::warn!(error = %e, "a learned custom field was not kept");
             }
+            learned.push(format!(
+                "the tenant asks for the custom field `{}`: give it with --custom {}=VALUE",
+                def.key, def.key
+            ));
         }
     }
     if let End::NotKept(why) = &end {
@@ -363,6 +364,9 @@ pub async fn run(
         End::NotKept(_) => exit::LOCAL_STATE,
         End::GaveUp | End::Done => {
             say(format!("the lead was not created: {why}"));
+            for line in learned {
+                say(line);
+            }
             match (entry.state, &last_error) {
                 (OutboxState::Rejected, _) => exit::VALIDATION,
                 (_, Some(error)) => super::exit_code(error),
