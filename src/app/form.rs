@@ -391,9 +391,7 @@ impl Form {
         }
         let left = match fixes {
             Fixes::Rules => self.to_new_lead().err().map_or(0, |problems| problems.len()),
-            Fixes::Server => (0..self.fields.len())
-                .filter(|i| self.visible_error(*i).is_some())
-                .count(),
+            Fixes::Server => self.fields.iter().filter(|f| f.server_error.is_some()).count(),
         };
         if left == 0 {
             self.notice = None;
