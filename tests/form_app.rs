@@ -729,3 +729,36 @@ fn a_custom_field_a_refusal_names_is_learned_kept_on_disk_and_in_the_next_form()
         Some("Industry")
     );
 }
+
+#[test]
+fn a_field_learned_while_the_next_lead_is_typed_joins_that_form_where_the_focus_is() {
+    let (mut app, _) = app_with(80, 30, 5, false);
+    open_and_fill(&mut app);
+    let out = update(&mut app, alt('s'));
+    let [ApiRequest::Create { id, .. }] = out.as_slice() else {
+        panic!("one create: {out:?}");
+    };
+    type_str(&mut app, "Rae");
+    answer(
+        &mut app,
+        *id,
+        Err(ApiError::Validation {
+            message: "Validation failed".into(),
+            details: vec![FieldDetail {
+                field: "customFields.region".into(),
+                message: "is required".into(),
+            }],
+        }),
+    );
+    let form = app.form().expect("the next lead's form stays");
+    assert!(form.field("customFields.region").is_some_and(|f| f.required));
+    assert_eq!(form.focus(), 0, "the focus stays on the first name");
+    assert_eq!(first_name(&app), "Rae");
+    assert!(
+        form.draft()
+            .unwrap()
+            .added_custom_fields
+            .contains(&"region".to_string()),
+        "kept in the draft"
+    );
+}

@@ -693,6 +693,7 @@ impl Form {
         let on_button = self.focus == self.fields.len();
         self.fields.push(custom_field(def, self.defs.len()));
         self.defs.push(def.clone());
+        self.added.push(def.key.clone());
         if on_button {
             self.focus = self.fields.len();
         }
