@@ -33,7 +33,10 @@ fn start(dir: &std::path::Path, sandbox: &Sandbox, rows: u16, cols: u16) -> Sess
 
 fn open_form(session: &mut Session) -> String {
     session.keys(b"n");
-    session.wait_for("the form", |s| s.contains("New lead") && s.contains("First name"))
+    // The hint line is drawn after every field above it: the whole form is on screen.
+    session.wait_for("the whole form", |s| {
+        s.contains("New lead") && s.contains("First name") && s.contains("Esc close")
+    })
 }
 
 /// The screen row that holds `text`.
@@ -148,7 +151,7 @@ async fn the_form_at_80x24_labels_scrolls_warns_counts_wraps_and_undoes_by_words
     session.keys(ESC);
     session.wait_for("asked before dropping the draft", |s| s.contains("Discard this draft?"));
     session.keys(b"y");
-    session.wait_for("the list", |s| !s.contains("First name"));
+    session.wait_for("the list", |s| s.contains("loaded") && !s.contains("First name"));
     session.keys(b"q");
     assert!(session.wait_exit().success());
 }
@@ -172,7 +175,7 @@ async fn a_form_taller_than_80x24_says_how_many_fields_lie_above_and_below() {
     );
     assert!(!screen.contains("▸ First name"), "{screen}");
     session.keys(ESC);
-    session.wait_for("the list", |s| !s.contains("First name"));
+    session.wait_for("the list", |s| s.contains("loaded") && !s.contains("First name"));
     session.keys(b"q");
     assert!(session.wait_exit().success());
 
@@ -182,7 +185,7 @@ async fn a_form_taller_than_80x24_says_how_many_fields_lie_above_and_below() {
     let screen = open_form(&mut session);
     assert!(!screen.contains("more field"), "{screen}");
     session.keys(ESC);
-    session.wait_for("the list", |s| !s.contains("First name"));
+    session.wait_for("the list", |s| s.contains("loaded") && !s.contains("First name"));
     session.keys(b"q");
     assert!(session.wait_exit().success());
 }
@@ -197,7 +200,7 @@ async fn the_form_at_120x40_labels_clear_of_values_and_all_fields_in_view() {
     assert!(!screen.contains("more field"), "every field fits: {screen}");
     assert!(screen.contains("[ Create lead ]"), "{screen}");
     session.keys(ESC);
-    session.wait_for("the list", |s| !s.contains("First name"));
+    session.wait_for("the list", |s| s.contains("loaded") && !s.contains("First name"));
     session.keys(b"q");
     assert!(session.wait_exit().success());
 }
@@ -234,18 +237,19 @@ async fn a_custom_field_the_tenant_asked_for_is_kept_for_the_next_lead_a_restart
     assert_eq!(sandbox.lead_count().await.expect("count"), before + 1);
 
     // The next lead starts with the field, marked as learned, and goes through at the first send.
-    let screen = open_form(&mut first);
+    open_form(&mut first);
+    let screen = first.wait_for("the learned field", |s| s.contains("region (learned)"));
     let region = row_with(&screen, "region (learned)");
     assert!(region.contains("learned from the tenant's refusal"), "{screen}");
     first.keys(ESC);
-    first.wait_for("the list", |s| !s.contains("First name"));
+    first.wait_for("the list", |s| s.contains("loaded") && !s.contains("First name"));
 
     // The other leadbox learns it from the shared state within its look at the file (about a second).
     let deadline = std::time::Instant::now() + WAIT;
     loop {
         let screen = open_form(&mut second);
         second.keys(ESC);
-        second.wait_for("the list", |s| !s.contains("First name"));
+        second.wait_for("the list", |s| s.contains("loaded") && !s.contains("First name"));
         if screen.contains("region (learned)") {
             break;
         }
@@ -255,7 +259,7 @@ async fn a_custom_field_the_tenant_asked_for_is_kept_for_the_next_lead_a_restart
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    second.wait_for("the list", |s| !s.contains("First name"));
+    second.wait_for("the list", |s| s.contains("loaded") && !s.contains("First name"));
     second.keys(b"q");
     assert!(second.wait_exit().success());
     first.keys(b"q");
@@ -266,7 +270,7 @@ async fn a_custom_field_the_tenant_asked_for_is_kept_for_the_next_lead_a_restart
     let screen = open_form(&mut again);
     assert!(screen.contains("region (learned)"), "{screen}");
     again.keys(ESC);
-    again.wait_for("the list", |s| !s.contains("First name"));
+    again.wait_for("the list", |s| s.contains("loaded") && !s.contains("First name"));
     again.keys(b"q");
     assert!(again.wait_exit().success());
 }
