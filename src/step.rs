@@ -16,6 +16,10 @@ pub trait LocalState {
     fn remember_view(&mut self, name: &str) -> Result<(), StateError>;
     /// The outbox as it now stands on disk, when it can be read.
     fn outbox(&mut self) -> Option<Vec<OutboxEntry>>;
+    /// Keeps a custom field the tenant taught. A stand-in that keeps nothing across runs need not.
+    fn learn_field(&mut self, _def: &crate::tenant::CustomFieldDef) -> Result<(), StateError> {
+        Ok(())
+    }
 }
 
 /// An outbox write that failed.
@@ -115,6 +119,7 @@ fn keep(app: &mut App, local: &mut impl LocalState, terminal: &mut Vec<Effect>) 
             Effect::SaveMarks { lead_id, before, marks } => (None, local.change_marks(&lead_id, before, marks)),
             Effect::CachePage { key, leads } => (None, local.cache_page(&key, &leads)),
             Effect::RememberView(name) => (None, local.remember_view(&name)),
+            Effect::LearnField(def) => (None, local.learn_field(&def)),
             other => {
                 terminal.push(other);
                 continue;

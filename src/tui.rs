@@ -304,6 +304,11 @@ pub async fn run(
                     dirty = true;
                 }
                 if let Some(changes) = state.changes() {
+                    // Fields another leadbox learned first, so a lead of its outbox refused here opens
+                    // with them.
+                    if let Some(learned) = changes.learned {
+                        dispatch(&mut app, Msg::Learned(learned), &requests, state);
+                    }
                     let msg = Msg::Shared { outbox: changes.outbox, marks: changes.marks };
                     dispatch(&mut app, msg, &requests, state);
                     dirty |= !app.unchanged();

@@ -677,3 +677,88 @@ fn a_look_alike_typed_here_and_already_created_opens_the_lead_itself() {
     assert_eq!(app.screen(), Screen::Detail, "{}", screen_text(&app));
     assert_eq!(app.detail().unwrap().view.id().to_string(), created.id);
 }
+
+#[test]
+fn a_custom_field_a_refusal_names_is_learned_kept_on_disk_and_in_the_next_form() {
+    let (mut app, _) = app_with(80, 24, 5, false);
+    open_and_fill(&mut app);
+    let (id, _) = submit(&mut app);
+    app.take_effects();
+    answer(
+        &mut app,
+        id,
+        Err(ApiError::Validation {
+            message: "Validation failed".into(),
+            details: vec![
+                FieldDetail {
+                    field: "customFields.region".into(),
+                    message: "is required".into(),
+                },
+                // Configured already: the config's definition stays.
+                FieldDetail {
+                    field: "customFields.industry".into(),
+                    message: "is required".into(),
+                },
+            ],
+        }),
+    );
+    let learned: Vec<_> = app
+        .take_effects()
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::LearnField(def) => Some(def),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(learned.len(), 1, "{learned:?}");
+    assert_eq!(learned[0].key, "region");
+    assert!(learned[0].required);
+    let form = app.form().expect("the refused lead is back in the form");
+    assert!(form.field("customFields.region").is_some_and(|f| f.required));
+
+    // The next form starts with it, marked as learned; the configured field is as configured.
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, ch('y'));
+    update(&mut app, ch('n'));
+    let form = app.form().expect("a new form");
+    let region = form.field("customFields.region").expect("learned");
+    assert_eq!(region.label, "region (learned)");
+    assert!(region.required);
+    assert_eq!(
+        form.field("customFields.industry").map(|f| f.label.as_str()),
+        Some("Industry")
+    );
+}
+
+#[test]
+fn a_field_learned_while_the_next_lead_is_typed_joins_that_form_where_the_focus_is() {
+    let (mut app, _) = app_with(80, 30, 5, false);
+    open_and_fill(&mut app);
+    let out = update(&mut app, alt('s'));
+    let [ApiRequest::Create { id, .. }] = out.as_slice() else {
+        panic!("one create: {out:?}");
+    };
+    type_str(&mut app, "Rae");
+    answer(
+        &mut app,
+        *id,
+        Err(ApiError::Validation {
+            message: "Validation failed".into(),
+            details: vec![FieldDetail {
+                field: "customFields.region".into(),
+                message: "is required".into(),
+            }],
+        }),
+    );
+    let form = app.form().expect("the next lead's form stays");
+    assert!(form.field("customFields.region").is_some_and(|f| f.required));
+    assert_eq!(form.focus(), 0, "the focus stays on the first name");
+    assert_eq!(first_name(&app), "Rae");
+    assert!(
+        form.draft()
+            .unwrap()
+            .added_custom_fields
+            .contains(&"region".to_string()),
+        "kept in the draft"
+    );
+}

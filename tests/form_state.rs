@@ -582,3 +582,160 @@ fn a_refused_field_the_form_lacks_joins_it_required_and_focused() {
     );
     assert!(form.general_errors().is_empty());
 }
+
+/// The support profile's form, filled so that it can be sent.
+fn sendable() -> Form {
+    let mut form = Form::new(&profile());
+    type_str(&mut form, "Quinn");
+    focus_on(&mut form, "source");
+    press(&mut form, KeyCode::Right);
+    focus_on(&mut form, "customFields.budget");
+    type_str(&mut form, "100");
+    focus_on(&mut form, "customFields.plan");
+    press(&mut form, KeyCode::Right);
+    form
+}
+
+#[test]
+fn a_phone_with_letters_or_few_digits_is_warned_of_and_still_sent() {
+    let mut form = sendable();
+    let phone = form.fields().iter().position(|f| f.wire == "phone").unwrap();
+    focus_on(&mut form, "phone");
+    type_str(&mut form, "12ab");
+    press(&mut form, KeyCode::Tab);
+    assert_eq!(form.visible_error(phone), None, "a warning is not an error");
+    let said = form.visible_warning(phone).expect("a warning");
+    assert!(said.contains("letters") && said.contains("1-800-FLOWERS"), "{said}");
+    match submit(&mut form) {
+        FormAction::Submit(lead) => assert_eq!(lead.phone.as_deref(), Some("12ab")),
+        other => panic!("the lead is sent as typed: {other:?}"),
+    }
+
+    let mut form = Form::new(&profile());
+    focus_on(&mut form, "phone");
+    type_str(&mut form, "555 12");
+    press(&mut form, KeyCode::Tab);
+    assert!(form.visible_warning(phone).unwrap().contains("only 5 digits"));
+    focus_on(&mut form, "phone");
+    type_str(&mut form, "34");
+    assert_eq!(form.visible_warning(phone), None, "seven digits are a number");
+}
+
+#[test]
+fn the_fields_to_fix_count_follows_the_fields_and_goes_when_none_is_left() {
+    let mut form = Form::new(&profile());
+    assert_eq!(submit(&mut form), FormAction::None);
+    // First name, source, budget, plan.
+    assert_eq!(
+        form.notice().unwrap().text(),
+        "Not sent: 4 fields to fix (marked in red)"
+    );
+    type_str(&mut form, "Quinn");
+    assert_eq!(
+        form.notice().unwrap().text(),
+        "Not sent: 3 fields to fix (marked in red)"
+    );
+    focus_on(&mut form, "source");
+    press(&mut form, KeyCode::Right);
+    focus_on(&mut form, "customFields.budget");
+    type_str(&mut form, "100");
+    assert_eq!(
+        form.notice().unwrap().text(),
+        "Not sent: 1 field to fix (marked in red)"
+    );
+    // Broken again: the count goes back up.
+    press(&mut form, KeyCode::Backspace);
+    type_str(&mut form, "x");
+    assert_eq!(
+        form.notice().unwrap().text(),
+        "Not sent: 2 fields to fix (marked in red)"
+    );
+    press(&mut form, KeyCode::Backspace);
+    focus_on(&mut form, "customFields.plan");
+    press(&mut form, KeyCode::Right);
+    assert_eq!(form.notice(), None, "nothing left to fix");
+
+    // The tenant's refusal goes the same way as its fields are changed.
+    form.apply_error(&ApiError::Validation {
+        message: "Validation failed".into(),
+        details: vec![leadbox::api::types::FieldDetail {
+            field: "firstName".into(),
+            message: "is on the blocklist".into(),
+        }],
+    });
+    assert!(form.notice().unwrap().text().starts_with("Not created"));
+    focus_on(&mut form, "firstName");
+    type_str(&mut form, "a");
+    assert_eq!(form.notice(), None, "the refused field was changed");
+}
+
+#[test]
+fn undo_takes_back_a_word_or_an_edit_not_a_character() {
+    let mut form = Form::new(&profile());
+    focus_on(&mut form, "notes");
+    type_str(&mut form, "call back monday");
+    send(&mut form, ctrl('z'));
+    assert_eq!(text_of(&form, "notes"), "call back ");
+    send(&mut form, ctrl('z'));
+    assert_eq!(text_of(&form, "notes"), "call ");
+    send(&mut form, ctrl('y'));
+    assert_eq!(text_of(&form, "notes"), "call back ");
+    // Deletions are a step of their own; a new edit drops what redo had.
+    type_str(&mut form, "tuesday");
+    for _ in 0..3 {
+        press(&mut form, KeyCode::Backspace);
+    }
+    assert_eq!(text_of(&form, "notes"), "call back tues");
+    send(&mut form, ctrl('z'));
+    assert_eq!(text_of(&form, "notes"), "call back tuesday");
+    send(&mut form, ctrl('y'));
+    send(&mut form, ctrl('y'));
+    assert_eq!(text_of(&form, "notes"), "call back tues", "nothing more to redo");
+    // A line break and a paste are steps of their own.
+    press(&mut form, KeyCode::Enter);
+    form.handle_paste("pasted text");
+    send(&mut form, ctrl('z'));
+    assert_eq!(text_of(&form, "notes"), "call back tues\n");
+    send(&mut form, ctrl('z'));
+    assert_eq!(text_of(&form, "notes"), "call back tues");
+    // A jump of the caret ends a step.
+    press(&mut form, KeyCode::Home);
+    type_str(&mut form, "to ");
+    press(&mut form, KeyCode::End);
+    type_str(&mut form, "day");
+    send(&mut form, ctrl('z'));
+    assert_eq!(text_of(&form, "notes"), "to call back tues");
+
+    // One-line fields undo the same way.
+    focus_on(&mut form, "firstName");
+    type_str(&mut form, "Mary Ann");
+    send(&mut form, ctrl('z'));
+    assert_eq!(text_of(&form, "firstName"), "Mary ");
+    send(&mut form, ctrl('z'));
+    assert_eq!(text_of(&form, "firstName"), "");
+}
+
+#[test]
+fn up_and_down_in_the_notes_move_along_the_rows_drawn() {
+    let mut form = Form::new(&profile());
+    // 60 columns inside the border: the notes' value gets what the label column leaves.
+    form.set_width(60);
+    focus_on(&mut form, "notes");
+    let words = "alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo";
+    type_str(&mut form, words);
+    // One line of text over two rows: Up stays in the notes, on the row above.
+    press(&mut form, KeyCode::Up);
+    assert_eq!(form.focused_field().unwrap().wire, "notes");
+    type_str(&mut form, "!");
+    let text = text_of(&form, "notes").to_string();
+    assert_ne!(text, format!("{words}!"), "the caret moved up a row: {text}");
+    press(&mut form, KeyCode::Down);
+    assert_eq!(form.focused_field().unwrap().wire, "notes");
+    press(&mut form, KeyCode::Up);
+    press(&mut form, KeyCode::Up);
+    assert_ne!(
+        form.focused_field().unwrap().wire,
+        "notes",
+        "up from the first row leaves"
+    );
+}

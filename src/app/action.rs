@@ -42,6 +42,9 @@ pub enum Msg {
     },
     /// Who sends this profile's outbox now.
     Sender(crate::store::sender::Sender),
+    /// The custom fields this profile learned from the tenant's refusals, as the state file holds them
+    /// (at start, or after another leadbox learned one).
+    Learned(Vec<crate::tenant::CustomFieldDef>),
 }
 
 /// What a binding of the keymap does.
@@ -190,6 +193,9 @@ pub enum Effect {
     PutOutbox(Box<crate::app::outbox::OutboxEntry>),
     /// Take an entry out of the outbox on disk, if it is still at revision `rev`.
     RemoveOutbox { key: String, rev: u64 },
+    /// Keep a custom field the tenant taught (by refusing a lead without it) in the profile's state, for
+    /// the next lead, the next start and the other leadbox processes on the profile.
+    LearnField(crate::tenant::CustomFieldDef),
     /// Announce new leads: ring the bell and/or raise a desktop notification with `text` (sanitised).
     Alert {
         bell: bool,

@@ -10,6 +10,9 @@ use tui_input::backend::crossterm::EventHandler;
 
 mod draft;
 mod fields;
+pub mod layout;
+mod phone;
+mod undo;
 
 pub use draft::{Draft, DraftValue};
 pub use fields::{Choice, Counter, Field, FieldKind, MultiChoice, Slot, TextInput, parse_attribution};
@@ -83,6 +86,20 @@ pub struct Form {
     /// What the form held when it opened (defaults, fields kept from the lead before): not typed, so
     /// neither a draft nor a reason to ask before closing.
     start: std::collections::BTreeMap<String, DraftValue>,
+    /// The notice says how many fields are left to fix: it follows them as the rep fixes them.
+    fixes: Option<Fixes>,
+    /// The columns inside the form's border, as the app last drew it (0 before it knows): the notes' Up
+    /// and Down move along the rows they wrap into at that width.
+    width: usize,
+}
+
+/// Whose word the "fields to fix" notice reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fixes {
+    /// The form's own rules, found on submit.
+    Rules,
+    /// The tenant's refusal.
+    Server,
 }
 
 /// The fields kept for the next lead unless the rep says otherwise: what a stretch of leads typed at one
@@ -151,17 +168,7 @@ impl Form {
             }),
         ));
         for (i, def) in profile.custom_fields.iter().enumerate() {
-            fields.push(Field::new(
-                // A unit or hint from the profile goes with the label: "Budget (EUR)".
-                match &def.hint {
-                    Some(hint) => format!("{} ({hint})", def.label),
-                    None => def.label.clone(),
-                },
-                format!("customFields.{}", def.key),
-                def.required,
-                Slot::Custom(i),
-                custom_kind(def),
-            ));
+            fields.push(custom_field(def, i));
         }
         Form {
             fields,
@@ -175,11 +182,30 @@ impl Form {
             resend_guard: ResendGuard::Off,
             submit_key: "Ctrl-s".to_string(),
             naming: None,
-            added: Vec::new(),
+            // A field learned from the tenant is kept in the draft like one added by hand, so a draft
+            // brings it back even where the learning was not kept.
+            added: profile
+                .custom_fields
+                .iter()
+                .filter(|d| crate::app::learned::is_learned(d))
+                .map(|d| d.key.clone())
+                .collect(),
             sticky: STICKY_BY_DEFAULT.iter().map(|w| w.to_string()).collect(),
             start: std::collections::BTreeMap::new(),
             duplicate_ok: None,
+            fixes: None,
+            width: 0,
         }
+    }
+
+    /// The columns inside the form's border on screen.
+    pub fn set_width(&mut self, width: usize) {
+        self.width = width;
+    }
+
+    /// The columns the value of field `index` is drawn in, once the form knows its width.
+    fn value_width(&self, index: usize) -> Option<usize> {
+        (self.width > 0).then(|| layout::value_width(self, index, self.width))
     }
 
     /// Holds back a lead that looks like a known one, saying so; the same lead sent again goes through.
@@ -309,6 +335,28 @@ impl Form {
         local.or_else(|| field.server_error.clone())
     }
 
+    /// A word of caution on a field's value that does not stop it being sent (a phone with letters or too
+    /// few digits), shown once the field was touched and when it has no error.
+    pub fn visible_warning(&self, index: usize) -> Option<String> {
+        let field = self.fields.get(index)?;
+        if !(field.touched || self.submit_attempted) || self.visible_error(index).is_some() {
+            return None;
+        }
+        let phone = match field.slot {
+            Slot::Text(TextField::Phone) => true,
+            Slot::Custom(i) => self.defs.get(i).is_some_and(|d| d.kind == CustomFieldKind::Phone),
+            _ => false,
+        };
+        if !phone {
+            return None;
+        }
+        let value = match &field.kind {
+            FieldKind::Text(t) => t.input.value(),
+            _ => return None,
+        };
+        phone::warning(value)
+    }
+
     /// The length counter of a text field with a length rule.
     pub fn counter(&self, index: usize) -> Option<Counter> {
         let field = self.fields.get(index)?;
@@ -326,6 +374,40 @@ impl Form {
     /// `command` is what the keymap makes of `key` in the form; the raw key is still needed for typing and
     /// for answers (y/n) that no binding names.
     pub fn handle_key(&mut self, key: KeyEvent, command: Option<FormCommand>) -> FormAction {
+        let action = self.handle_key_inner(key, command);
+        self.follow_fixes();
+        action
+    }
+
+    /// The "fields to fix" notice as the fields now stand: the count goes down as they are fixed and the
+    /// notice goes once none is left. Any other notice said since is left alone.
+    fn follow_fixes(&mut self) {
+        let Some(fixes) = self.fixes else {
+            return;
+        };
+        if !matches!(self.notice, Some(Notice::Error(_))) || self.sending {
+            self.fixes = None;
+            return;
+        }
+        let left = match fixes {
+            Fixes::Rules => self.to_new_lead().err().map_or(0, |problems| problems.len()),
+            Fixes::Server => self.fields.iter().filter(|f| f.server_error.is_some()).count(),
+        };
+        if left == 0 {
+            self.notice = None;
+            self.fixes = None;
+            return;
+        }
+        self.notice = Some(Notice::Error(match fixes {
+            Fixes::Rules => fix_count(left),
+            Fixes::Server => format!(
+                "Not created: the server refused {} (marked in red); your typing is kept",
+                new_lead_plural(left, "field")
+            ),
+        }));
+    }
+
+    fn handle_key_inner(&mut self, key: KeyEvent, command: Option<FormCommand>) -> FormAction {
         if !matches!(key.kind, KeyEventKind::Press | KeyEventKind::Repeat) {
             return FormAction::None;
         }
@@ -372,7 +454,8 @@ impl Form {
 
     /// Pasted text goes into the focused text field as typed; line breaks only survive in notes.
     pub fn handle_paste(&mut self, text: &str) {
-        self.edit_focused_text(|t| t.insert(text));
+        self.edit_focused_text(|t| t.paste(text));
+        self.follow_fixes();
     }
 
     /// Applies `edit` to the focused text field unless a send is under way; `edit` says whether the value
@@ -473,11 +556,12 @@ impl Form {
         if !matches!(code, KeyCode::Up | KeyCode::Down) {
             return false;
         }
+        let width = self.value_width(self.focus);
         match self.fields.get_mut(self.focus) {
             Some(Field {
                 kind: FieldKind::Text(t),
                 ..
-            }) => t.line_up_down(down),
+            }) => t.line_up_down(down, width),
             _ => false,
         }
     }
@@ -599,6 +683,22 @@ impl Form {
         Ok(self.focus)
     }
 
+    /// Adds a custom field the tenant just taught (another lead's refusal) to this form, unless it has it;
+    /// the focus stays where it is.
+    pub fn add_learned(&mut self, def: &CustomFieldDef) {
+        let wire = format!("customFields.{}", def.key);
+        if self.sending || self.fields.iter().any(|f| f.wire == wire) {
+            return;
+        }
+        let on_button = self.focus == self.fields.len();
+        self.fields.push(custom_field(def, self.defs.len()));
+        self.defs.push(def.clone());
+        self.added.push(def.key.clone());
+        if on_button {
+            self.focus = self.fields.len();
+        }
+    }
+
     /// Marks an added custom field required, as the server said it is.
     fn require(&mut self, index: usize) {
         if let Some(field) = self.fields.get_mut(index) {
@@ -687,11 +787,8 @@ impl Form {
                 if let Some(first) = problems.first().and_then(|d| self.index_of(&d.field)) {
                     self.focus = first;
                 }
-                let n = problems.len();
-                self.notice = Some(Notice::Error(format!(
-                    "Not sent: {n} field{} to fix (marked in red)",
-                    if n == 1 { "" } else { "s" }
-                )));
+                self.notice = Some(Notice::Error(fix_count(problems.len())));
+                self.fixes = Some(Fixes::Rules);
                 return FormAction::None;
             }
         };
@@ -758,6 +855,7 @@ impl Form {
             self.notice = Some(Notice::Error(
                 "Not created: the server refused some fields (marked in red); your typing is kept".into(),
             ));
+            self.fixes = Some(Fixes::Server);
             return;
         }
         let outcome = if error.may_have_created() {
@@ -857,4 +955,34 @@ impl Form {
             _ => None,
         }
     }
+}
+
+/// "Not sent: 3 fields to fix": what a submit refused by the form's own rules says.
+fn fix_count(n: usize) -> String {
+    format!("Not sent: {} to fix (marked in red)", new_lead_plural(n, "field"))
+}
+
+fn new_lead_plural(n: usize, word: &str) -> String {
+    crate::app::new_lead::plural(n, word)
+}
+
+/// The field of the custom field `def`, the `index`th of the form's definitions.
+fn custom_field(def: &CustomFieldDef, index: usize) -> Field {
+    let mut kind = custom_kind(def);
+    if crate::app::learned::is_learned(def)
+        && let FieldKind::Text(t) = &mut kind
+    {
+        t.placeholder = crate::app::learned::PLACEHOLDER;
+    }
+    Field::new(
+        // A unit or hint from the profile goes with the label: "Budget (EUR)", "region (learned)".
+        match &def.hint {
+            Some(hint) => format!("{} ({hint})", def.label),
+            None => def.label.clone(),
+        },
+        format!("customFields.{}", def.key),
+        def.required,
+        Slot::Custom(index),
+        kind,
+    )
 }

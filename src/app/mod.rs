@@ -10,6 +10,7 @@ pub mod keymap;
 pub mod layout;
 pub mod lead_actions;
 pub mod lead_view;
+pub mod learned;
 pub mod list;
 pub mod new_lead;
 pub mod outbox;
@@ -1449,5 +1450,9 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
         } => app.on_not_kept(&key, &why, conflict, &dropped),
         Msg::Shared { outbox, marks } => app.on_shared(outbox, marks),
         Msg::Sender(sender) => app.on_sender(sender),
+        Msg::Learned(defs) => {
+            app.learn_fields(&defs);
+            Vec::new()
+        }
     }
 }

@@ -87,11 +87,17 @@ impl App {
 
     /// Every key goes to the form while it is open, so `q` types a q.
     pub(in crate::app) fn on_form_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
-        let Some(form) = self.form.as_mut() else {
+        if self.form.is_none() {
             self.screen = Screen::List;
             return Vec::new();
-        };
+        }
         let command = self.settings.keymap.form_command(&key);
+        // The form is drawn over the body, inside a border: its notes move by the rows drawn there.
+        let width = usize::from(self.layout().body.width.saturating_sub(2));
+        let Some(form) = self.form.as_mut() else {
+            return Vec::new();
+        };
+        form.set_width(width);
         match form.handle_key(key, command) {
             FormAction::None => Vec::new(),
             FormAction::Cancel => {
@@ -278,6 +284,9 @@ impl App {
                 out.extend(self.show_created(&lead));
             }
             Some(Settled::Kept { entry, error }) => {
+                if entry.state == OutboxState::Rejected {
+                    self.learn_from_refusal(&entry.refused_fields);
+                }
                 let name = entry.name();
                 let why = entry.error.clone().unwrap_or_default();
                 let outbox = self

@@ -69,6 +69,9 @@ impl App {
         if !moved.own || moved.was.is_none() {
             return;
         }
+        if moved.entry.state == OutboxState::Rejected {
+            self.learn_from_refusal(&moved.entry.refused_fields);
+        }
         let name = moved.entry.name();
         let by = match self.sender {
             Sender::Other(pid) => format!(" by the other leadbox{}", pid_text(pid)),

@@ -123,6 +123,10 @@ fn open_state(app: &mut App, path: &Path, view_flag: Option<&str>) -> Result<Sta
         tracing::warn!(why = %why, "the state file was set aside");
         app.local_state_failed(why);
     }
+    match opened.file.learned_fields() {
+        Ok(learned) => app.learn_fields(&learned),
+        Err(e) => tracing::warn!(error = %e, "the learned custom fields were not read"),
+    }
     let marks = opened.file.marks().unwrap_or_default();
     let remembered = opened.file.get("view").ok().flatten();
     let wanted = view_flag.or(remembered.as_deref());

@@ -23,6 +23,7 @@ pub struct SharedProfile {
 pub struct Changes {
     pub outbox: Option<Vec<OutboxEntry>>,
     pub marks: Option<HashMap<String, Marks>>,
+    pub learned: Option<Vec<crate::tenant::CustomFieldDef>>,
 }
 
 impl SharedProfile {
@@ -92,6 +93,7 @@ impl SharedProfile {
         Some(Changes {
             outbox,
             marks: state.marks().ok(),
+            learned: state.learned_fields().ok(),
         })
     }
 
@@ -136,5 +138,13 @@ impl crate::step::LocalState for SharedProfile {
 
     fn outbox(&mut self) -> Option<Vec<OutboxEntry>> {
         self.state().and_then(|s| s.outbox().ok()).map(|(entries, _)| entries)
+    }
+
+    fn learn_field(&mut self, def: &crate::tenant::CustomFieldDef) -> Result<(), StateError> {
+        match self.state() {
+            Some(state) => state.learn_field(def),
+            // Said once at start; the field is then known for this session only.
+            None => Ok(()),
+        }
     }
 }

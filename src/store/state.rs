@@ -1,6 +1,6 @@
 //! The profile's local state, in one SQLite file readable by its owner alone: triage marks (seen, done,
-//! starred), the view last open, the first pages kept for an instant start, and the outbox of leads to
-//! create. Novala cannot change a lead, so triage lives here, like mail flags.
+//! starred), the view last open, the first pages kept for an instant start, the outbox of leads to
+//! create, and the custom fields the tenant taught by refusing a lead without them. Novala cannot change a lead, so triage lives here, like mail flags.
 //!
 //! Several leadbox processes may share the file (two inboxes, `leads create` from a script): every change
 //! is committed before the screen shows it, a mark changes only the flag it means to, and an outbox entry is
@@ -18,7 +18,8 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use crate::app::outbox::OutboxEntry;
 
 /// The schema this build writes. A file with a higher number came from a newer leadbox.
-const SCHEMA_VERSION: i64 = 3;
+/// 4 added `learned_fields`.
+const SCHEMA_VERSION: i64 = 4;
 
 /// How long a write waits for another process's transaction before it fails (SQLITE_BUSY): long enough
 /// for any write leadbox makes, short enough that nothing seems to hang.
@@ -183,7 +184,8 @@ impl StateFile {
                      seen INTEGER NOT NULL DEFAULT 0,
                      done INTEGER NOT NULL DEFAULT 0,
                      starred INTEGER NOT NULL DEFAULT 0
-                 );",
+                 );
+                 CREATE TABLE IF NOT EXISTS learned_fields (key TEXT PRIMARY KEY, body TEXT NOT NULL);",
             )?;
             conn.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get::<_, String>(0)
@@ -201,8 +203,8 @@ impl StateFile {
                 conn,
                 path: path.to_path_buf(),
             }),
-            // An older file: its tables are all still here, the new ones were just made; an outbox from
-            // before revisions gets its column (every entry at its first revision).
+            // An older file: its tables are all still here, the new ones (learned fields) were just made;
+            // an outbox from before revisions gets its column (every entry at its first revision).
             Some(_) | None => {
                 (|| -> rusqlite::Result<()> {
                     let has_rev: bool = conn.query_row(
@@ -378,6 +380,35 @@ impl StateFile {
                 key: key.to_string(),
             }),
         }
+    }
+
+    /// The custom fields the tenant taught this profile, in the order learned. One that cannot be read
+    /// back is left out.
+    pub fn learned_fields(&self) -> Result<Vec<novala_leads::tenant::CustomFieldDef>, StateError> {
+        let bodies = || -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("SELECT body FROM learned_fields ORDER BY rowid")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect()
+        };
+        let bodies = bodies().map_err(|source| self.error(source))?;
+        Ok(bodies.iter().filter_map(|b| serde_json::from_str(b).ok()).collect())
+    }
+
+    /// Keeps a custom field the tenant taught; one learned before is replaced (it may be required now).
+    /// Committed when this returns.
+    pub fn learn_field(&self, def: &novala_leads::tenant::CustomFieldDef) -> Result<(), StateError> {
+        let body = serde_json::to_string(def).map_err(|e| StateError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        self.conn
+            .execute(
+                "INSERT INTO learned_fields (key, body) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET body = ?2",
+                params![def.key, body],
+            )
+            .map(|_| ())
+            .map_err(|source| self.error(source))
     }
 
     /// The first page kept for a list, if any. One that cannot be read back is dropped, not an error.

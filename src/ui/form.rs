@@ -10,6 +10,7 @@ use tui_input::Input;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::detail::wrap;
+use crate::app::form::layout;
 use crate::app::form::{Choice, Field, FieldKind, Form, FormCommand, Leave, MultiChoice, Notice, Slot, TextInput};
 use crate::app::keymap::{Action, Context, Keymap};
 use crate::sanitize;
@@ -96,16 +97,36 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, editing: bool, keymap: &
     ])
     .areas(inner);
 
-    let (rows, focus_span) = body_rows(form, width, &look);
-    let height = usize::from(body.height);
-    let offset = scroll_offset(focus_span, height);
-    let visible: Vec<&Row> = rows.iter().skip(offset).take(height).collect();
+    let (rows, focus_span, field_spans) = body_rows(form, width, &look);
+    let window = Window::of(rows.len(), focus_span, &field_spans, usize::from(body.height));
+    let top = u16::from(window.above.is_some());
+    let visible: Vec<&Row> = rows.iter().skip(window.offset).take(window.rows).collect();
     let lines: Vec<Line> = visible.iter().map(|r| r.line.clone()).collect();
-    frame.render_widget(Paragraph::new(lines), body);
+    let rows_area = Rect {
+        y: body.y + top,
+        height: (window.rows as u16).min(body.height.saturating_sub(top)),
+        ..body
+    };
+    frame.render_widget(Paragraph::new(lines), rows_area);
+    let more = |n: usize, arrow: &str, place: &str| {
+        Line::styled(
+            format!("  {arrow} {} {place}", crate::app::new_lead::plural(n, "more field")),
+            look.theme.key(),
+        )
+    };
+    if let Some(n) = window.above {
+        frame.render_widget(Paragraph::new(more(n, "↑", "above")), Rect { height: 1, ..body });
+    }
+    if let Some(n) = window.below {
+        let y = rows_area.y + rows_area.height;
+        if y < body.y + body.height {
+            frame.render_widget(Paragraph::new(more(n, "↓", "below")), Rect { y, height: 1, ..body });
+        }
+    }
     if !form.is_sending() && !form.is_confirming_discard() {
         for (y, row) in visible.iter().enumerate() {
             if let Some(x) = row.cursor {
-                frame.set_cursor_position(Position::new(body.x + x, body.y + y as u16));
+                frame.set_cursor_position(Position::new(rows_area.x + x, rows_area.y + y as u16));
             }
         }
     }
@@ -115,6 +136,50 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, editing: bool, keymap: &
         message_area,
     );
     frame.render_widget(Paragraph::new(hint_line(keymap, width, &look)), hint_area);
+}
+
+/// Which body rows show, and what is said of the fields beyond them.
+#[derive(Debug, PartialEq, Eq)]
+struct Window {
+    offset: usize,
+    rows: usize,
+    /// Fields above the first row shown, once scrolled (a row says so at the top).
+    above: Option<usize>,
+    /// Fields below the last row shown, when the form does not fit (a row says so at the bottom).
+    below: Option<usize>,
+}
+
+impl Window {
+    /// The rows of a body of `total` rows to show in `height` so the focused field is in view, keeping a
+    /// row at the bottom (and one at the top once scrolled) to say how many fields lie beyond.
+    fn of(total: usize, focus: (usize, usize), fields: &[(usize, usize)], height: usize) -> Window {
+        if total <= height {
+            return Window {
+                offset: 0,
+                rows: height,
+                above: None,
+                below: None,
+            };
+        }
+        let mut rows = height.saturating_sub(1).max(1);
+        let mut offset = scroll_offset(focus, rows);
+        if offset > 0 {
+            rows = height.saturating_sub(2).max(1);
+            offset = scroll_offset(focus, rows);
+        }
+        let above = fields.iter().filter(|(start, _)| *start < offset).count();
+        let below = fields.iter().filter(|(_, end)| *end > offset + rows).count();
+        // Nothing to say below: its row shows the form instead.
+        if below == 0 {
+            rows = (rows + 1).min(height - usize::from(offset > 0));
+        }
+        Window {
+            offset,
+            rows,
+            above: (offset > 0).then_some(above),
+            below: (below > 0).then_some(below),
+        }
+    }
 }
 
 /// The first body row to show so the focused field's rows `[start, end)` are on screen.
@@ -128,22 +193,17 @@ fn scroll_offset((start, end): (usize, usize), height: usize) -> usize {
     }
 }
 
-/// Every body row, and the rows `[start, end)` of the focused field (or button).
-fn body_rows(form: &Form, width: usize, look: &FormLook) -> (Vec<Row>, (usize, usize)) {
-    let label_width = form
-        .fields()
-        .iter()
-        .map(|f| f.label.width() + 4)
-        .max()
-        .unwrap_or(14)
-        .clamp(14, 26)
-        .min(width / 2);
+/// Every body row, the rows `[start, end)` of the focused field (or button), and those of every field.
+#[allow(clippy::type_complexity)]
+fn body_rows(form: &Form, width: usize, look: &FormLook) -> (Vec<Row>, (usize, usize), Vec<(usize, usize)>) {
+    let label_width = layout::label_width(form.fields(), width);
     let columns = Columns {
         label: label_width,
         value: width.saturating_sub(label_width),
     };
     let mut rows = Vec::new();
     let mut focus_span = (0, 0);
+    let mut spans = Vec::new();
     for (i, field) in form.fields().iter().enumerate() {
         if matches!(field.slot, Slot::Custom(0)) {
             rows.push(Row {
@@ -153,6 +213,7 @@ fn body_rows(form: &Form, width: usize, look: &FormLook) -> (Vec<Row>, (usize, u
         }
         let start = rows.len();
         field_rows(form, i, field, &columns, look, &mut rows);
+        spans.push((start, rows.len()));
         if i == form.focus() {
             focus_span = (start, rows.len());
         }
@@ -176,7 +237,7 @@ fn body_rows(form: &Form, width: usize, look: &FormLook) -> (Vec<Row>, (usize, u
         line: Line::from(vec![Span::raw(" ".repeat(columns.label)), Span::styled(text, style)]),
         cursor: None,
     });
-    (rows, focus_span)
+    (rows, focus_span, spans)
 }
 
 fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, look: &FormLook, rows: &mut Vec<Row>) {
@@ -186,8 +247,13 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, look:
     let required = if field.required { " *" } else { "" };
     // Kept for the next lead by "create and start the next".
     let sticky = if form.is_sticky(&field.wire) { " ↻" } else { "" };
+    // Cut one column short of the value, so a long label never runs into it.
     let label_text = pad(
-        &format!("{marker}{}{required}{sticky}", sanitize::line(&field.label)),
+        &pad(
+            &format!("{marker}{}{required}{sticky}", sanitize::line(&field.label)),
+            columns.label.saturating_sub(1),
+            ' ',
+        ),
         columns.label,
         ' ',
     );
@@ -198,7 +264,7 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, look:
     };
 
     let counter = form.counter(index).filter(|c| c.visible());
-    let counter_text = counter.map(|c| format!(" {}/{}", c.chars, c.max)).unwrap_or_default();
+    let counter_text = counter.map(layout::counter_text).unwrap_or_default();
     let value_width = columns.value.saturating_sub(counter_text.width());
 
     let values: Vec<(Vec<Span<'static>>, Option<u16>)> = match &field.kind {
@@ -229,16 +295,22 @@ fn field_rows(form: &Form, index: usize, field: &Field, columns: &Columns, look:
             cursor: cursor.map(|x| x + columns.label as u16),
         });
     }
-    if let Some(message) = error {
+    // An error blocks the send; a warning (drawn apart, in the warning colour) only asks to check.
+    let said = match (error, form.visible_warning(index)) {
+        (Some(error), _) => Some((error, "✗ ", look.theme.error())),
+        (None, Some(warning)) => Some((warning, "⚠ ", look.theme.busy())),
+        (None, None) => None,
+    };
+    if let Some((message, mark, style)) = said {
         for (n, part) in wrap(&sanitize::line(&message), columns.value.saturating_sub(2))
             .into_iter()
             .enumerate()
         {
-            let lead = if n == 0 { "✗ " } else { "  " };
+            let lead = if n == 0 { mark } else { "  " };
             rows.push(Row {
                 line: Line::from(vec![
                     Span::raw(" ".repeat(columns.label)),
-                    Span::styled(format!("{lead}{part}"), look.theme.error()),
+                    Span::styled(format!("{lead}{part}"), style),
                 ]),
                 cursor: None,
             });
@@ -302,38 +374,13 @@ fn text_rows(t: &TextInput, focused: bool, width: usize, look: &FormLook) -> Vec
         .collect()
 }
 
-/// A multi-line value soft-wrapped at `width` columns: `NOTES_ROWS` rows, those around the caret while
-/// focused, each with the caret's column when it sits on that row.
+/// A multi-line value wrapped at word boundaries in `width` columns: `NOTES_ROWS` rows, those around the
+/// caret while focused, each with the caret's column when it sits on that row.
 fn wrapped_rows(value: &str, cursor: usize, focused: bool, width: usize) -> Vec<(Vec<Span<'static>>, Option<u16>)> {
     let width = width.max(2);
-    // Each display row's text; the caret may sit after a row's end.
-    let mut rows: Vec<String> = Vec::new();
-    let mut caret: Option<(usize, usize)> = None;
-    let mut at = 0;
-    for line in value.split('\n') {
-        let mut row = String::new();
-        let mut used = 0;
-        for c in line.chars() {
-            let shown = sanitize::line(&c.to_string()).into_owned();
-            let w = shown.width();
-            if used + w > width - 1 && !row.is_empty() {
-                rows.push(std::mem::take(&mut row));
-                used = 0;
-            }
-            if at == cursor {
-                caret = Some((rows.len(), used));
-            }
-            row.push_str(&shown);
-            used += w;
-            at += 1;
-        }
-        if at == cursor {
-            caret = Some((rows.len(), used));
-        }
-        rows.push(row);
-        at += 1;
-    }
-    let (caret_row, caret_col) = caret.unwrap_or((rows.len().saturating_sub(1), 0));
+    let rows = layout::wrap_rows(value, width);
+    let (caret_row, caret_col) = layout::caret_at(value, &rows, cursor);
+    let caret_col = caret_col.min(width - 1);
     let top = if focused {
         caret_row.saturating_sub(NOTES_ROWS - 1)
     } else {
@@ -343,7 +390,7 @@ fn wrapped_rows(value: &str, cursor: usize, focused: bool, width: usize) -> Vec<
         .map(|n| {
             let spans = rows
                 .get(n)
-                .map(|text| vec![Span::raw(text.clone())])
+                .map(|row| vec![Span::raw(layout::row_text(value, *row))])
                 .unwrap_or_default();
             let caret = (focused && n == caret_row).then_some(caret_col as u16);
             (spans, caret)

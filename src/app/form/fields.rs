@@ -7,6 +7,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 use serde_json::Value;
 use tui_input::{Input, InputRequest};
 
+use super::undo::{EditKind, History, Snapshot};
 use crate::rules::{self, TextField};
 use crate::tenant::{CustomFieldDef, CustomFieldKind};
 
@@ -48,18 +49,44 @@ pub struct TextInput {
     pub multiline: bool,
     /// Shown dimmed while the field is empty: the format it expects.
     pub placeholder: &'static str,
-    /// A multi-line field is edited with a text area (lines, undo and redo); `input` mirrors it.
+    /// A multi-line field is edited with a text area (lines); `input` mirrors it.
     pub(super) area: Option<Box<TextArea<'static>>>,
+    /// Undo and redo by words and edits (the text area's own history would undo a character at a time).
+    pub(super) history: History,
 }
 
-/// How many edits of the notes undo goes back.
-const UNDO_DEPTH: usize = 200;
+/// A text area without its own history: the field keeps one by steps.
+fn bare_area(lines: Vec<String>) -> TextArea<'static> {
+    let mut area = TextArea::new(lines);
+    area.set_max_histories(0);
+    area
+}
+
+/// What a key does to the value, for where an undo step ends.
+fn edit_kind(key: &crossterm::event::KeyEvent) -> Option<EditKind> {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Char(c) if plain && c.is_whitespace() => Some(EditKind::Blank),
+        KeyCode::Char(_) if plain => Some(EditKind::Word),
+        KeyCode::Backspace | KeyCode::Delete => Some(EditKind::Delete),
+        // Moving the caret changes nothing; the next edit, from elsewhere, begins a step of its own.
+        KeyCode::Left
+        | KeyCode::Right
+        | KeyCode::Up
+        | KeyCode::Down
+        | KeyCode::Home
+        | KeyCode::End
+        | KeyCode::PageUp
+        | KeyCode::PageDown => None,
+        _ => Some(EditKind::Other),
+    }
+}
 
 impl TextInput {
     /// A multi-line input (the notes).
     pub(super) fn lines(placeholder: &'static str) -> TextInput {
-        let mut area = TextArea::default();
-        area.set_max_histories(UNDO_DEPTH);
+        let area = bare_area(Vec::new());
         TextInput {
             multiline: true,
             placeholder,
@@ -79,8 +106,48 @@ impl TextInput {
         self.input = Input::new(lines.join("\n")).with_cursor(before + col);
     }
 
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            text: self.input.value().to_string(),
+            cursor: self.input.cursor(),
+        }
+    }
+
+    /// Carries out `edit` as one edit of `kind` for undo; whether the value changed.
+    fn recorded(&mut self, kind: EditKind, edit: impl FnOnce(&mut TextInput) -> bool) -> bool {
+        let cursor = self.input.cursor();
+        let mut history = std::mem::take(&mut self.history);
+        let began = history.before(kind, cursor, || self.snapshot());
+        let changed = edit(self);
+        history.after(kind, began, changed, self.input.cursor());
+        self.history = history;
+        changed
+    }
+
+    /// Puts back a value and caret from the history.
+    fn restore(&mut self, to: Snapshot) {
+        match self.area.as_mut() {
+            Some(area) => {
+                let before: String = to.text.chars().take(to.cursor).collect();
+                let row = before.matches('\n').count();
+                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+                **area = bare_area(to.text.split('\n').map(str::to_string).collect());
+                jump(area, row, col);
+                self.sync();
+            }
+            None => self.input = Input::new(to.text).with_cursor(to.cursor),
+        }
+    }
+
     /// A key typed into the field; whether the value changed.
     pub(super) fn key(&mut self, key: crossterm::event::KeyEvent) -> bool {
+        match edit_kind(&key) {
+            Some(kind) => self.recorded(kind, |t| t.apply_key(key)),
+            None => self.apply_key(key),
+        }
+    }
+
+    fn apply_key(&mut self, key: crossterm::event::KeyEvent) -> bool {
         use tui_input::backend::crossterm::EventHandler;
         match self.area.as_mut() {
             Some(area) => {
@@ -97,47 +164,95 @@ impl TextInput {
 
     /// A line break at the caret (multi-line fields only); whether the value changed.
     pub(super) fn newline(&mut self) -> bool {
-        let Some(area) = self.area.as_mut() else {
-            return false;
-        };
-        area.insert_newline();
-        self.sync();
-        true
-    }
-
-    /// Moves the caret a line up or down; `false` at the first or last line (the focus moves on instead).
-    pub(super) fn line_up_down(&mut self, down: bool) -> bool {
-        let Some(area) = self.area.as_mut() else {
-            return false;
-        };
-        let ratatui_textarea::DataCursor(row, _) = area.cursor();
-        if (down && row + 1 >= area.lines().len()) || (!down && row == 0) {
+        if self.area.is_none() {
             return false;
         }
-        area.move_cursor(if down { CursorMove::Down } else { CursorMove::Up });
+        self.recorded(EditKind::Other, |t| {
+            if let Some(area) = t.area.as_mut() {
+                area.insert_newline();
+            }
+            t.sync();
+            true
+        })
+    }
+
+    /// Moves the caret a row up or down; `false` at the first or last row (the focus moves on instead).
+    /// With `width` (the columns the value is drawn in) the rows are those the value wraps into on screen;
+    /// without, its lines.
+    pub(super) fn line_up_down(&mut self, down: bool, width: Option<usize>) -> bool {
+        let Some(area) = self.area.as_mut() else {
+            return false;
+        };
+        let Some(width) = width else {
+            let ratatui_textarea::DataCursor(row, _) = area.cursor();
+            if (down && row + 1 >= area.lines().len()) || (!down && row == 0) {
+                return false;
+            }
+            area.move_cursor(if down { CursorMove::Down } else { CursorMove::Up });
+            self.sync();
+            return true;
+        };
+        let value = self.input.value();
+        let rows = super::layout::wrap_rows(value, width);
+        let (row, col) = super::layout::caret_at(value, &rows, self.input.cursor());
+        let target = match (down, row) {
+            (true, r) if r + 1 < rows.len() => r + 1,
+            (false, r) if r > 0 => r - 1,
+            _ => return false,
+        };
+        let at = super::layout::index_at(value, &rows, target, col);
+        let before: String = value.chars().take(at).collect();
+        let line = before.matches('\n').count();
+        let line_col = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+        jump(area, line, line_col);
         self.sync();
         true
     }
 
-    /// Undoes (or redoes) the last edit of a multi-line field; whether the value changed.
+    /// Undoes (or redoes) the last step of editing; whether the value changed.
     pub(super) fn undo(&mut self, redo: bool) -> bool {
-        let Some(area) = self.area.as_mut() else {
-            return false;
+        let now = self.snapshot();
+        let to = if redo {
+            self.history.redo(now.clone())
+        } else {
+            self.history.undo(now.clone())
         };
-        let changed = if redo { area.redo() } else { area.undo() };
-        self.sync();
-        changed
+        match to {
+            Some(to) => {
+                let changed = to.text != now.text;
+                self.restore(to);
+                changed
+            }
+            None => false,
+        }
     }
 
-    /// Replaces the whole value, as if typed into an empty field.
+    /// Replaces the whole value, as if typed into an empty field (one step for undo).
     pub(super) fn set_text(&mut self, text: &str) {
-        if let Some(area) = self.area.as_mut() {
-            area.select_all();
-            area.cut();
-        } else {
-            self.input = Input::default();
-        }
-        self.insert(text);
+        self.recorded(EditKind::Other, |t| {
+            let was = t.input.value().to_string();
+            if let Some(area) = t.area.as_mut() {
+                **area = bare_area(Vec::new());
+            } else {
+                t.input = Input::default();
+            }
+            t.insert(text);
+            t.input.value() != was
+        });
+    }
+
+    /// Pasted text at the caret: one step for undo. Whether the value changed.
+    pub(super) fn paste(&mut self, text: &str) -> bool {
+        self.recorded(EditKind::Other, |t| t.insert(text))
+    }
+}
+
+/// Puts a text area's caret at line `row`, character `col` (past what one jump can say, in further moves).
+fn jump(area: &mut TextArea<'static>, row: usize, col: usize) {
+    let short = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    area.move_cursor(CursorMove::Jump(short(row), short(col)));
+    for _ in usize::from(short(col))..col {
+        area.move_cursor(CursorMove::Forward);
     }
 }
 

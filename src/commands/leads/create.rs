@@ -274,6 +274,19 @@ pub async fn run(
         return exit::UNREACHABLE;
     };
     let why = entry.error.clone().unwrap_or_default();
+    // The next `leads create`, and the inbox's next form, know the custom fields this refusal named.
+    let mut learned = Vec::new();
+    if entry.state == OutboxState::Rejected {
+        for def in crate::app::learned::from_refusal(&entry.refused_fields, cells.tenant) {
+            if let Err(e) = state.learn_field(&def) {
+                tracing::warn!(error = %e, "a learned custom field was not kept");
+            }
+            learned.push(format!(
+                "the tenant asks for the custom field `{}`: give it with --custom {}=VALUE",
+                def.key, def.key
+            ));
+        }
+    }
     if let End::NotKept(why) = &end {
         say(format!(
             "the lead could not be kept in the outbox, so it was not sent: {why}"
@@ -309,6 +322,9 @@ pub async fn run(
         End::NotKept(_) => exit::LOCAL_STATE,
         End::GaveUp | End::Done => {
             say(format!("the lead was not created: {why}"));
+            for line in learned {
+                say(line);
+            }
             match (entry.state, &last_error) {
                 (OutboxState::Rejected, _) => exit::VALIDATION,
                 (_, Some(error)) => exit::of_api_error(error),

@@ -135,9 +135,17 @@ async fn create(
             return exit::LOCAL_STATE;
         }
     };
+    // What the tenant taught the profile by refusing leads is checked before this one is sent.
+    let mut tenant = tenant.clone();
+    match state.learned_fields() {
+        Ok(learned) => {
+            crate::app::learned::merge(&mut tenant, &learned);
+        }
+        Err(e) => tracing::warn!(error = %e, "the learned custom fields were not read"),
+    }
     let destination = super::create::Destination {
         client,
-        cells: crate::import::fields::Cells { tenant, me },
+        cells: crate::import::fields::Cells { tenant: &tenant, me },
         state: &state,
     };
     let width = tui::stdout_columns().unwrap_or(100);
