@@ -32,6 +32,7 @@ mod inbox_e2e;
 mod keys_and_looks;
 mod lost_answers;
 mod one_sender;
+mod opener;
 mod outbox;
 mod pty_inbox;
 mod pty_looks;

@@ -42,6 +42,11 @@ pub enum Msg {
     },
     /// Who sends this profile's outbox now.
     Sender(crate::store::sender::Sender),
+    /// The system's opener was handed `link` (an [`Effect::Open`]): it opened, or why nothing did.
+    Opened {
+        link: String,
+        result: Result<(), String>,
+    },
 }
 
 /// What a binding of the keymap does.
