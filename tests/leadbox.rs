@@ -36,6 +36,7 @@ mod opener;
 mod outbox;
 mod pty_inbox;
 mod pty_looks;
+mod pty_search;
 mod sandbox_bounds;
 mod signals_secrets;
 mod soak;

@@ -15,7 +15,9 @@ use crate::sanitize;
 /// The text is: name, company, email, phone and intent, each after a tab but the first (the search's
 /// haystack: a tab is whitespace to the matcher, like the spaces that separate words); then status,
 /// source, channel, attribution, custom fields and notes, each after a record separator; a pair's key and
-/// value are split by a unit separator and pairs by a group separator. Sanitised text holds none of
+/// value are split by a unit separator and pairs by a group separator. When folding the haystack for the
+/// search (lower case, no accents) changes more than ASCII case, the folded copy follows the haystack after
+/// a file separator, so a keystroke reads it rather than folding it again. Sanitised text holds none of
 /// these characters, so none can be forged by the server.
 #[derive(Clone, PartialEq)]
 pub struct LeadView {
@@ -25,8 +27,8 @@ pub struct LeadView {
     created_at: DateTime<Utc>,
     /// Where the haystack ends in `text`; it fits in the struct's padding, and saves a scan a lead a search.
     haystack_len: u32,
-    /// Which characters the haystack holds (see [`char_mask`]), so a search can pass over a lead without
-    /// reading its text, which lies elsewhere in memory.
+    /// Which characters the search text holds (see [`char_mask`] and [`LeadView::search_text`]), so a
+    /// search can pass over a lead without reading its text, which lies elsewhere in memory.
     haystack_chars: u64,
     text: Box<str>,
 }
@@ -54,6 +56,7 @@ pub fn char_bit_is_exact(b: u8) -> bool {
 }
 
 const FIELD: char = '\t';
+const FOLDED: char = '\u{1c}';
 const RECORD: char = '\u{1e}';
 const GROUP: char = '\u{1d}';
 const UNIT: char = '\u{1f}';
@@ -183,6 +186,12 @@ impl LeadView {
             text.push_str(&present(part).map(line).unwrap_or_default());
         }
         let haystack_len = u32::try_from(text.len()).unwrap_or(0);
+        let folded = crate::app::search::fold(&text);
+        let haystack_chars = char_mask(&folded);
+        if !folded.eq_ignore_ascii_case(&text) {
+            text.push(FOLDED);
+            text.push_str(&folded);
+        }
         text.push(RECORD);
         text.push_str(&line(lead.status.as_str()));
         text.push(RECORD);
@@ -206,7 +215,7 @@ impl LeadView {
                 .map(CompactId::new),
             created_at: lead.created_at,
             haystack_len,
-            haystack_chars: char_mask(text.get(..haystack_len as usize).unwrap_or(&text)),
+            haystack_chars,
             text: text.into_boxed_str(),
         }
     }
@@ -234,11 +243,22 @@ impl LeadView {
         match self.text.get(..self.haystack_len as usize) {
             Some(haystack) if self.haystack_len > 0 => haystack,
             // Past 4 GiB of text (nothing a server would be let send): found by looking.
-            _ => self.text.split(RECORD).next().unwrap_or_default(),
+            _ => self.text.split([FOLDED, RECORD]).next().unwrap_or_default(),
         }
     }
 
-    /// The characters of [`LeadView::haystack`], as [`char_mask`] gives them.
+    /// The haystack as the search compares it: folded (lower case, no accents; see
+    /// [`crate::app::search::fold`]), except that ASCII letters may keep their case.
+    pub fn search_text(&self) -> &str {
+        let haystack = self.haystack();
+        let rest = self.text.get(haystack.len()..).unwrap_or_default();
+        match rest.strip_prefix(FOLDED) {
+            Some(folded) => folded.split(RECORD).next().unwrap_or_default(),
+            None => haystack,
+        }
+    }
+
+    /// The characters of [`LeadView::search_text`], as [`char_mask`] gives them.
     pub fn haystack_chars(&self) -> u64 {
         self.haystack_chars
     }
