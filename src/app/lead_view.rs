@@ -50,11 +50,6 @@ pub fn char_bit(b: u8) -> u64 {
     1 << bit
 }
 
-/// Whether [`char_bit`] of `b` stands for `b` alone (a letter or digit, either case).
-pub fn char_bit_is_exact(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-}
-
 const FIELD: char = '\t';
 const FOLDED: char = '\u{1c}';
 const RECORD: char = '\u{1e}';
@@ -186,12 +181,17 @@ impl LeadView {
             text.push_str(&present(part).map(line).unwrap_or_default());
         }
         let haystack_len = u32::try_from(text.len()).unwrap_or(0);
-        let folded = crate::app::search::fold(&text);
-        let haystack_chars = char_mask(&folded);
-        if !folded.eq_ignore_ascii_case(&text) {
-            text.push(FOLDED);
-            text.push_str(&folded);
-        }
+        // ASCII folds to itself but for case, which the search ignores: most leads need no copy.
+        let haystack_chars = if text.is_ascii() {
+            char_mask(&text)
+        } else {
+            let folded = crate::app::search::fold(&text);
+            if !folded.eq_ignore_ascii_case(&text) {
+                text.push(FOLDED);
+                text.push_str(&folded);
+            }
+            char_mask(&folded)
+        };
         text.push(RECORD);
         text.push_str(&line(lead.status.as_str()));
         text.push(RECORD);
@@ -478,6 +478,38 @@ mod tests {
         assert_eq!((v.name(), v.company(), v.notes(), v.source()), ("", None, None, None));
         assert_eq!(v.assignee(), None);
         assert_eq!(v.attribution().count() + v.custom_fields().count(), 0);
+    }
+
+    #[test]
+    fn a_name_with_accents_keeps_a_folded_copy_for_the_search_and_every_field_still_reads_back() {
+        let lead: Lead = serde_json::from_value(json!({
+            "id": "1", "status": "qualified", "createdAt": "2026-01-01T00:00:00Z",
+            "firstName": "María", "lastName": "ĐORĐE", "companyName": "Acme", "notes": "n",
+            "source": "web", "customFields": {"region": "emea"}
+        }))
+        .unwrap();
+        let v = LeadView::new(&lead);
+        assert_eq!(v.haystack(), "María ĐORĐE\tAcme\t\t\t");
+        assert_eq!(v.search_text(), "maria dorde\tacme\t\t\t");
+        assert_eq!((v.name(), v.company(), v.email()), ("María ĐORĐE", Some("Acme"), None));
+        assert_eq!(
+            (v.status(), v.source(), v.notes()),
+            (LeadStatus::Qualified, Some("web"), Some("n"))
+        );
+        assert_eq!(v.custom_fields().collect::<Vec<_>>(), [("region", "emea")]);
+        assert_eq!(v.haystack_chars(), char_mask("mariadorde acme\t"));
+
+        let ascii = LeadView::new(
+            &serde_json::from_value(json!({
+                "id": "2", "status": "new", "createdAt": "2026-01-01T00:00:00Z", "firstName": "Ada"
+            }))
+            .unwrap(),
+        );
+        assert_eq!(
+            ascii.search_text(),
+            ascii.haystack(),
+            "no copy where case is all that folds"
+        );
     }
 
     #[test]
