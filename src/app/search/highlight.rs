@@ -2,11 +2,8 @@
 //! (the word start or the stretch inside a word, in the field that matched), never letters gathered from
 //! across the row.
 
-use nucleo_matcher::Utf32Str;
-use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
-
 use super::fold::{fold, fold_mapped};
-use super::word_match::{COMPANY, NAME, find_whole, fuzzy_positions, holds_in_order};
+use super::word_match::{COMPANY, NAME, best_fuzzy, find_whole, fuzzy_positions};
 use crate::app::lead_view::LeadView;
 
 /// The marked characters of the two fields a row shows, one flag a character of the field as drawn.
@@ -31,7 +28,6 @@ pub fn highlights(lead: &LeadView, query: &str) -> RowMarks {
     // The fields folded as the ranking reads them, each with where its bytes come from in the text drawn.
     let fields: Vec<(String, Vec<usize>)> = lead.haystack().split('\t').map(fold_mapped).collect();
     let text = fields.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join("\t");
-    let mut matcher = None;
     for word in &words {
         let (field, bytes) = match find_whole(&text, word) {
             Some(found) => {
@@ -39,13 +35,10 @@ pub fn highlights(lead: &LeadView, query: &str) -> RowMarks {
                 let from = found.at - field_start;
                 (found.field, (from..from + found.len).collect::<Vec<_>>())
             }
-            None => {
-                let matcher = matcher.get_or_insert_with(super::matcher);
-                match best_fuzzy_field(&fields, word, matcher) {
-                    Some(field) => (field, fuzzy_positions(&fields[field].0, word)),
-                    None => continue,
-                }
-            }
+            None => match best_fuzzy(&text, word) {
+                Some((_, field)) => (field, fuzzy_positions(&fields[field].0, word)),
+                None => continue,
+            },
         };
         let target = match field {
             NAME => &mut marks.name,
@@ -62,26 +55,4 @@ pub fn highlights(lead: &LeadView, query: &str) -> RowMarks {
         }
     }
     marks
-}
-
-/// The field nucleo scores best for `word` among those holding its letters in order (the first of equals),
-/// as the ranking picks it.
-fn best_fuzzy_field(
-    fields: &[(String, Vec<usize>)],
-    word: &str,
-    matcher: &mut nucleo_matcher::Matcher,
-) -> Option<usize> {
-    let atom = Atom::new(word, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy, false);
-    let mut buf = Vec::new();
-    let mut best: Option<(u16, usize)> = None;
-    for (i, (field, _)) in fields.iter().enumerate() {
-        if !holds_in_order(field, word) {
-            continue;
-        }
-        let score = atom.score(Utf32Str::new(field, &mut buf), matcher).unwrap_or(0);
-        if best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, i));
-        }
-    }
-    best.map(|(_, i)| i)
 }

@@ -1,61 +1,28 @@
 //! `/` searches the loaded leads as the rep types, by name, company, email, phone and intent, each word
 //! within one field: leads where every word starts a word first (in the name before the other fields, a
 //! whole word before a prefix), then those where every word lies inside a field, then letters in order
-//! within a field, scored by nucleo (the matcher of helix and television). The API has no search, so it
-//! can only find what is loaded; `L` keeps loading pages until the end and the results grow as they come.
+//! within a field, scored as fzf scores them. The API has no search, so it can only find what is loaded;
+//! `L` keeps loading pages until the end and the results grow as they come.
 
 mod fold;
 mod highlight;
 mod word_match;
 
-use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
-
 use crate::app::lead_view::{LeadView, char_bit};
 pub use fold::fold;
 pub use highlight::{RowMarks, highlights};
-use word_match::{Tier, find_whole, holds_in_order};
+use word_match::{Tier, best_fuzzy, find_whole, holds_in_order};
 
-/// One word of the query, folded, and its fuzzy matcher for the last tier.
-#[derive(Debug, Clone)]
-struct Word {
-    text: String,
-    atom: Atom,
-}
-
-/// The search in force: what was typed, and how to rank leads by it.
+/// The search in force: what was typed, and its words as the ranking compares them.
 #[derive(Debug, Clone)]
 pub struct Search {
     query: String,
-    words: Vec<Word>,
-    matcher: Matcher,
-    /// Scratch space for non-ASCII fields handed to the matcher.
-    buf: Vec<char>,
+    /// Folded (see [`fold`]), none empty.
+    words: Vec<String>,
 }
 
-/// The fuzzy matcher, as the ranking and the highlighting both use it.
-fn matcher() -> Matcher {
-    let mut config = Config::DEFAULT;
-    config.prefer_prefix = true;
-    Matcher::new(config)
-}
-
-fn words(query: &str) -> Vec<Word> {
-    query
-        .split_whitespace()
-        .map(fold)
-        .filter(|w| !w.is_empty())
-        .map(|text| Word {
-            atom: Atom::new(
-                &text,
-                CaseMatching::Ignore,
-                Normalization::Smart,
-                AtomKind::Fuzzy,
-                false,
-            ),
-            text,
-        })
-        .collect()
+fn words(query: &str) -> Vec<String> {
+    query.split_whitespace().map(fold).filter(|w| !w.is_empty()).collect()
 }
 
 impl Search {
@@ -63,8 +30,6 @@ impl Search {
         Search {
             query: query.to_string(),
             words: words(query),
-            matcher: matcher(),
-            buf: Vec::new(),
         }
     }
 
@@ -83,12 +48,16 @@ impl Search {
 
     /// How `lead` matches: its tier (the worst of its words') and its score within the tier (higher is
     /// better); `None` when some word is found in no field.
-    fn judge(&mut self, lead: &LeadView) -> Option<(Tier, u32)> {
+    fn judge(&self, lead: &LeadView) -> Option<(Tier, u32)> {
         let text = lead.search_text();
+        // Letters not even in order over the whole text are in no field: the cheapest no.
+        if !self.words.iter().all(|w| holds_in_order(text, w)) {
+            return None;
+        }
         let mut tier = Tier::WordStart;
         let mut score = 0u32;
         for word in &self.words {
-            match find_whole(text, &word.text) {
+            match find_whole(text, word) {
                 Some(found) => {
                     tier = tier.max(found.tier);
                     score += found.score;
@@ -99,28 +68,20 @@ impl Search {
         Some((tier, score))
     }
 
-    /// A lead some word of which is found only as letters in order: scored by nucleo, each word in the
-    /// field that suits it best.
-    fn judge_fuzzy(&mut self, text: &str) -> Option<(Tier, u32)> {
+    /// A lead some word of which is found only as letters in order: each word scored in the field that
+    /// suits it best.
+    fn judge_fuzzy(&self, text: &str) -> Option<(Tier, u32)> {
         let mut score = 0u32;
         for word in &self.words {
-            let best = text
-                .split('\t')
-                .filter(|field| holds_in_order(field, &word.text))
-                .map(|field| {
-                    let haystack = Utf32Str::new(field, &mut self.buf);
-                    // Letters in order always match; a score of nothing still ranks it last.
-                    word.atom.score(haystack, &mut self.matcher).unwrap_or(0)
-                })
-                .max()?;
-            score += u32::from(best);
+            score += best_fuzzy(text, word)?.0;
         }
         Some((Tier::Fuzzy, score))
     }
 
     /// The indices (into `leads`) among `candidates` that match, best first: by tier, then score, then list
-    /// order (newest first). Every match is ranked, however many: the first tiers are cheap to tell (no
-    /// matcher), and a lead lacking one of the query's letters is passed over on its character set alone.
+    /// order (newest first). Every match is ranked, however many: each tier is told by a walk or two over
+    /// the lead's text, and a lead lacking one of the query's letters is passed over on its character set
+    /// alone, without reading its text.
     pub fn rank(&mut self, leads: &[LeadView], candidates: impl Iterator<Item = u32>) -> Vec<u32> {
         if self.words.is_empty() {
             return candidates.collect();
@@ -128,7 +89,7 @@ impl Search {
         let needed = self
             .words
             .iter()
-            .flat_map(|w| w.text.bytes())
+            .flat_map(|w| w.bytes())
             .fold(0, |mask, b| mask | char_bit(b));
         // Tier, score turned so that smaller is better, and index: one sort of plain numbers.
         let mut keyed: Vec<u64> = candidates

@@ -1,7 +1,7 @@
 //! Where one word of a query is found in a lead's search text (its fields folded, split by tabs), and how
 //! well: at a word's start, inside a word, or as letters in order, always within one field.
 
-use memchr::{memchr_iter, memchr2, memmem};
+use memchr::{memchr, memchr_iter, memchr2, memmem};
 
 /// How a word was found, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,20 +66,24 @@ pub fn find_whole(text: &str, word: &str) -> Option<Found> {
     let starts_itself = !word.chars().next().is_some_and(char::is_alphanumeric);
     let ends_itself = !word.chars().next_back().is_some_and(char::is_alphanumeric);
     let mut best: Option<Found> = None;
+    // A word start in a field beats anything in the fields after it: past its end, nothing is left to find.
+    let mut done_at = usize::MAX;
+    // The field of byte `counted`, so the tabs before each place are counted once.
+    let (mut field, mut counted) = (0, 0);
     let mut from = 0;
     while let Some(i) = memchr2(first, first.to_ascii_uppercase(), &bytes[from..]) {
         let at = from + i;
         from = at + 1;
         let end = at + needle.len();
-        if end > bytes.len() {
+        if end > bytes.len() || at > done_at {
             break;
         }
         if !bytes[at..end].eq_ignore_ascii_case(needle) {
             continue;
         }
-        let field = memchr_iter(b'\t', &bytes[..at]).count();
-        let word_start = starts_itself || !is_word_char_before(text, at);
-        let found = if word_start {
+        field += memchr_iter(b'\t', &bytes[counted..at]).count();
+        counted = at;
+        let found = if starts_itself || !is_word_char_before(text, at) {
             let whole = ends_itself || !is_word_char_at(text, end);
             let field_start = at == 0 || bytes[at - 1] == b'\t';
             Found {
@@ -98,79 +102,128 @@ pub fn find_whole(text: &str, word: &str) -> Option<Found> {
                 len: needle.len(),
             }
         };
-        let better =
-            best.is_none_or(|b| (found.tier, std::cmp::Reverse(found.score)) < (b.tier, std::cmp::Reverse(b.score)));
-        if better {
+        let key = |f: Found| (f.tier, std::cmp::Reverse(f.score));
+        if best.is_none_or(|b| key(found) < key(b)) {
             best = Some(found);
-            if found.tier == Tier::WordStart && found.score == BEST_WORD_START {
-                break;
+            if found.tier == Tier::WordStart {
+                if found.score == BEST_WORD_START {
+                    break;
+                }
+                done_at = memchr(b'\t', &bytes[at..]).map_or(usize::MAX, |t| at + t);
             }
         }
     }
     best
 }
 
-/// Whether `field` holds the characters of `word` (folded) in order, ASCII case ignored.
-pub fn holds_in_order(field: &str, word: &str) -> bool {
-    let bytes = field.as_bytes();
-    let mut at = 0;
-    let mut buf = [0u8; 4];
-    for c in word.chars() {
-        let found = if c.is_ascii() {
-            let b = c as u8;
-            memchr2(b, b.to_ascii_uppercase(), &bytes[at..]).map(|i| (i, 1))
-        } else {
-            let enc = c.encode_utf8(&mut buf);
-            memmem::find(&bytes[at..], enc.as_bytes()).map(|i| (i, enc.len()))
-        };
-        match found {
-            Some((i, len)) => at += i + len,
-            None => return false,
-        }
+/// Where `c` (folded) next lies in `bytes` at or after `from`, ASCII case ignored: its offset and length.
+fn find_char(bytes: &[u8], from: usize, c: char) -> Option<(usize, usize)> {
+    if c.is_ascii() {
+        let b = c as u8;
+        return memchr2(b, b.to_ascii_uppercase(), &bytes[from..]).map(|i| (from + i, 1));
     }
-    true
+    let mut buf = [0u8; 4];
+    let enc = c.encode_utf8(&mut buf).as_bytes();
+    memmem::find(&bytes[from..], enc).map(|i| (from + i, enc.len()))
 }
 
-/// The characters of `field` (folded) a fuzzy `word` marks: its letters in order in the shortest stretch
-/// that holds them, found as fzf does (forward to the first place the word is complete, back to the
-/// latest start that still holds it). Byte offsets; empty when it does not hold them.
-pub fn fuzzy_positions(field: &str, word: &str) -> Vec<usize> {
-    let chars: Vec<(usize, char)> = field.char_indices().collect();
-    let want: Vec<char> = word.chars().collect();
-    let same = |a: char, b: char| a.eq_ignore_ascii_case(&b);
-    let (mut w, mut end) = (0, None);
-    for (i, &(_, c)) in chars.iter().enumerate() {
-        if w < want.len() && same(c, want[w]) {
-            w += 1;
-            if w == want.len() {
-                end = Some(i);
-                break;
-            }
-        }
+/// Where `c` (folded) last lies in `bytes` before `until`, ASCII case ignored.
+fn rfind_char(bytes: &[u8], until: usize, c: char) -> Option<usize> {
+    if c.is_ascii() {
+        let b = c as u8;
+        return memchr::memrchr2(b, b.to_ascii_uppercase(), &bytes[..until]);
     }
-    let Some(end) = end else {
-        return Vec::new();
-    };
-    let mut w = want.len();
+    let mut buf = [0u8; 4];
+    memmem::rfind(&bytes[..until], c.encode_utf8(&mut buf).as_bytes())
+}
+
+/// Where the characters of `word` (folded) come in order in `field`, ASCII case ignored: the byte offset
+/// just past the first place the word is complete, or `None`.
+fn forward_end(field: &str, word: &str) -> Option<usize> {
+    let bytes = field.as_bytes();
+    let mut at = 0;
+    for c in word.chars() {
+        let (i, len) = find_char(bytes, at, c)?;
+        at = i + len;
+    }
+    Some(at)
+}
+
+/// Whether `field` holds the characters of `word` (folded) in order, ASCII case ignored.
+pub fn holds_in_order(field: &str, word: &str) -> bool {
+    forward_end(field, word).is_some()
+}
+
+/// How well `field` holds `word` (folded) as letters in order, and where: fzf's way, the shortest stretch
+/// that holds them (forward to the first place the word is complete, back to the latest start that still
+/// holds it), scored as fzf scores (each letter, more at a word's start and most for the first letter
+/// there, more for a letter right after the one before, less for each character passed over). The byte
+/// offsets of the letters go to `marks` when given.
+pub fn fuzzy(field: &str, word: &str, mut marks: Option<&mut Vec<usize>>) -> Option<u32> {
+    let bytes = field.as_bytes();
+    let end = forward_end(field, word)?;
     let mut start = end;
-    for i in (0..=end).rev() {
-        if w > 0 && same(chars[i].1, want[w - 1]) {
-            w -= 1;
-            start = i;
-            if w == 0 {
-                break;
+    for c in word.chars().rev() {
+        start = rfind_char(bytes, start, c)?;
+    }
+    let mut score: i32 = 0;
+    // Where the letter matched last ended.
+    let mut last_end: Option<usize> = None;
+    let mut at = start;
+    for c in word.chars() {
+        let (found, len) = find_char(bytes, at, c)?;
+        score += 16;
+        if !is_word_char_before(field, found) {
+            score += if last_end.is_none() { 16 } else { 8 };
+        } else if last_end == Some(found) {
+            score += 4;
+        }
+        if let Some(last) = last_end.filter(|&l| l < found) {
+            let gap = field.get(last..found).map_or(found - last, |g| g.chars().count());
+            score -= 3 + (gap as i32 - 1);
+        }
+        last_end = Some(found + len);
+        at = found + len;
+        if let Some(marks) = marks.as_deref_mut() {
+            marks.push(found);
+        }
+    }
+    Some(score.max(1) as u32)
+}
+
+/// The byte offsets of the letters [`fuzzy`] marks in `field`; empty when it does not hold `word`.
+pub fn fuzzy_positions(field: &str, word: &str) -> Vec<usize> {
+    let mut marks = Vec::new();
+    fuzzy(field, word, Some(&mut marks));
+    marks
+}
+
+/// The best score of `word` as letters in order within one field of `text` (split by tabs), the field
+/// counting as in the other tiers (the name most), and that field; `None` when no field holds it. Only
+/// the fields holding the word's first letter are looked into, found by a walk over the whole text.
+pub fn best_fuzzy(text: &str, word: &str) -> Option<(u32, usize)> {
+    let bytes = text.as_bytes();
+    let first = word.chars().next()?;
+    let mut best: Option<(u32, usize)> = None;
+    let (mut field, mut counted) = (0, 0);
+    let mut from = 0;
+    while let Some((at, _)) = find_char(bytes, from, first) {
+        let start = memchr::memrchr(b'\t', &bytes[..at]).map_or(0, |t| t + 1);
+        let end = memchr(b'\t', &bytes[at..]).map_or(bytes.len(), |t| at + t);
+        field += memchr_iter(b'\t', &bytes[counted..start]).count();
+        counted = start;
+        if let Some(score) = fuzzy(&text[start..end], word, None) {
+            let score = score * 8 + weight(field);
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, field));
             }
         }
-    }
-    let mut marked = Vec::new();
-    let mut w = 0;
-    for &(at, c) in &chars[start..=end] {
-        if w < want.len() && same(c, want[w]) {
-            marked.push(at);
-            w += 1;
+        from = end + 1;
+        if from >= bytes.len() {
+            break;
         }
     }
-    marked
+    best
 }
 
 #[cfg(test)]
@@ -209,6 +262,17 @@ mod tests {
         assert!(!holds_in_order("Ada Lovelace", "cl"));
         assert!(holds_in_order("山田 太郎", "山郎"));
         assert!(!holds_in_order("山田", "田山"));
+        // The field that holds the word best: the run `lvc` over `lovelace`.
+        assert_eq!(best_fuzzy("ada\tlovelace\tx\tlvc", "lvc").map(|(_, f)| f), Some(3));
+        assert_eq!(best_fuzzy("ada\tlovelace\tx\tl v c", "lvc").map(|(_, f)| f), Some(3));
+        assert_eq!(best_fuzzy("LoVeLaCe", "lvc").map(|(_, f)| f), Some(0), "any ASCII case");
+        assert_eq!(best_fuzzy("l\tvc", "lvc"), None, "never across fields");
+        assert_eq!(best_fuzzy("山田\t山x郎", "山郎").map(|(_, f)| f), Some(1));
+        // Letters at word starts and next to each other score above letters spread inside words.
+        let score = |field: &str, word: &str| fuzzy(field, word, None).unwrap_or(0);
+        assert!(score("maria costa", "mc") > score("mimic", "mc"));
+        assert!(score("mxrk", "mrk") > score("mxxxxrxxxxk", "mrk"));
+        assert_eq!(score("abc", "x"), 0, "not held: no score");
         assert_eq!(fuzzy_positions("marketing area", "mra"), [0, 2, 10]);
         // The later `m` gives the shorter stretch: `m` of `mrc` is taken next to the rest.
         assert_eq!(fuzzy_positions("m x marc", "mrc"), [4, 6, 7]);
