@@ -60,7 +60,7 @@ impl Search {
             match find_whole(text, word) {
                 Some(found) => {
                     tier = tier.max(found.tier);
-                    score += found.score;
+                    score = score.saturating_add(found.score);
                 }
                 None => return self.judge_fuzzy(text),
             }
@@ -73,7 +73,7 @@ impl Search {
     fn judge_fuzzy(&self, text: &str) -> Option<(Tier, u32)> {
         let mut score = 0u32;
         for word in &self.words {
-            score += best_fuzzy(text, word)?.0;
+            score = score.saturating_add(best_fuzzy(text, word)?.0);
         }
         Some((Tier::Fuzzy, score))
     }
@@ -82,7 +82,7 @@ impl Search {
     /// order (newest first). Every match is ranked, however many: each tier is told by a walk or two over
     /// the lead's text, and a lead lacking one of the query's letters is passed over on its character set
     /// alone, without reading its text.
-    pub fn rank(&mut self, leads: &[LeadView], candidates: impl Iterator<Item = u32>) -> Vec<u32> {
+    pub fn rank(&self, leads: &[LeadView], candidates: impl Iterator<Item = u32>) -> Vec<u32> {
         if self.words.is_empty() {
             return candidates.collect();
         }

@@ -166,7 +166,8 @@ pub fn fuzzy(field: &str, word: &str, mut marks: Option<&mut Vec<usize>>) -> Opt
     for c in word.chars().rev() {
         start = rfind_char(bytes, start, c)?;
     }
-    let mut score: i32 = 0;
+    // Counted in i64: a word as long as a pasted page cannot overflow it.
+    let mut score: i64 = 0;
     // Where the letter matched last ended.
     let mut last_end: Option<usize> = None;
     let mut at = start;
@@ -180,7 +181,7 @@ pub fn fuzzy(field: &str, word: &str, mut marks: Option<&mut Vec<usize>>) -> Opt
         }
         if let Some(last) = last_end.filter(|&l| l < found) {
             let gap = field.get(last..found).map_or(found - last, |g| g.chars().count());
-            score -= 3 + (gap as i32 - 1);
+            score -= 2 + gap as i64;
         }
         last_end = Some(found + len);
         at = found + len;
@@ -188,7 +189,7 @@ pub fn fuzzy(field: &str, word: &str, mut marks: Option<&mut Vec<usize>>) -> Opt
             marks.push(found);
         }
     }
-    Some(score.max(1) as u32)
+    Some(u32::try_from(score.max(1)).unwrap_or(u32::MAX))
 }
 
 /// The byte offsets of the letters [`fuzzy`] marks in `field`; empty when it does not hold `word`.
@@ -213,7 +214,7 @@ pub fn best_fuzzy(text: &str, word: &str) -> Option<(u32, usize)> {
         field += memchr_iter(b'\t', &bytes[counted..start]).count();
         counted = start;
         if let Some(score) = fuzzy(&text[start..end], word, None) {
-            let score = score * 8 + weight(field);
+            let score = score.saturating_mul(8).saturating_add(weight(field));
             if best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, field));
             }
