@@ -46,10 +46,16 @@ pub fn scrub(command: &mut Command) {
     }
 }
 
+/// How long an opener may run before it counts as having handed the link on: `xdg-open` can wait for the
+/// browser it started, and a rep should not read "Opening…" for as long as the browser stays open.
+pub const HANDED_ON_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Opens `link` with the system's opener, away from the terminal (no stdin, no output on the inbox's
 /// screen, its own process group so the terminal's signals are not its), trying each opener the system
-/// may have in turn, as `open::that_detached` does, on a thread of its own that also reaps it.
-pub fn open_detached(link: &str) {
+/// may have in turn, as `open::that_detached` does, on a thread of its own that also reaps it. `done` is
+/// told the outcome once: `Ok` when an opener succeeded (or still runs after [`HANDED_ON_AFTER`]), else
+/// why nothing opened.
+pub fn open_detached(link: &str, done: impl FnOnce(Result<(), String>) + Send + 'static) {
     let mut commands = open::commands(link);
     for command in &mut commands {
         scrub(command);
@@ -60,24 +66,153 @@ pub fn open_detached(link: &str) {
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(command, 0);
     }
-    let spawned = std::thread::Builder::new().name("opener".to_string()).spawn(move || {
-        for mut command in commands {
-            match command.status() {
-                Ok(status) if status.success() => return,
-                Ok(status) => tracing::debug!(%status, "an opener failed; trying the next"),
-                Err(e) => tracing::debug!(error = %e, "an opener could not start; trying the next"),
+    // The thread owns `done` until it reports; should it not start, `done` is still here to say so.
+    let done = std::sync::Arc::new(std::sync::Mutex::new(Some(done)));
+    let report = {
+        let done = std::sync::Arc::clone(&done);
+        move |outcome: Result<(), String>| {
+            if let Some(done) = done.lock().ok().and_then(|mut d| d.take()) {
+                done(outcome);
             }
         }
-        tracing::warn!("the system could not open a link");
-    });
+    };
+    let report_here = report.clone();
+    let spawned = std::thread::Builder::new()
+        .name("opener".to_string())
+        .spawn(move || run_openers(commands, HANDED_ON_AFTER, report));
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "the system could not open a link");
+        report_here(Err(format!("no thread to run the opener on: {e}")));
     }
+}
+
+/// Tries each opener in turn until one succeeds, reporting the outcome through `report`.
+fn run_openers(commands: Vec<Command>, handed_on_after: std::time::Duration, report: impl Fn(Result<(), String>)) {
+    let mut tried = Vec::new();
+    let mut failures = Vec::new();
+    for mut command in commands {
+        let program = command.get_program().to_string_lossy().into_owned();
+        tried.push(program.clone());
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                tracing::debug!(program, "no such opener; trying the next");
+                continue;
+            }
+            Err(e) => {
+                tracing::debug!(program, error = %e, "an opener could not start; trying the next");
+                failures.push(format!("{program} could not start: {e}"));
+                continue;
+            }
+        };
+        match wait_a_while(&mut child, handed_on_after) {
+            Ok(Some(status)) if status.success() => return report(Ok(())),
+            Ok(Some(status)) => {
+                tracing::debug!(program, %status, "an opener failed; trying the next");
+                failures.push(format!("{program} {}", ended(status)));
+            }
+            Ok(None) => {
+                report(Ok(()));
+                // Still reaped, so no zombie is left behind for as long as the inbox runs.
+                if let Err(e) = child.wait() {
+                    tracing::debug!(program, error = %e, "the opener could not be waited for");
+                }
+                return;
+            }
+            Err(e) => failures.push(format!("{program} could not be waited for: {e}")),
+        }
+    }
+    let why = if failures.is_empty() {
+        format!("no program to open links: tried {}", tried.join(", "))
+    } else {
+        failures.join("; ")
+    };
+    tracing::warn!(why, "the system could not open a link");
+    report(Err(why));
+}
+
+/// The child's exit status, or `None` when it still runs after `at_most`.
+fn wait_a_while(
+    child: &mut std::process::Child,
+    at_most: std::time::Duration,
+) -> std::io::Result<Option<std::process::ExitStatus>> {
+    let deadline = std::time::Instant::now() + at_most;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if std::time::Instant::now() >= deadline {
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// "exited with status 3", "was killed by signal 9".
+fn ended(status: std::process::ExitStatus) -> String {
+    if let Some(code) = status.code() {
+        return format!("exited with status {code}");
+    }
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return format!("was killed by signal {signal}");
+    }
+    format!("ended with {status}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn outcome(commands: Vec<Command>) -> Result<(), String> {
+        let said = std::sync::Mutex::new(Vec::new());
+        run_openers(commands, HANDED_ON_AFTER, |r| said.lock().unwrap().push(r));
+        let mut said = said.into_inner().unwrap();
+        assert_eq!(said.len(), 1, "told exactly once: {said:?}");
+        said.remove(0)
+    }
+
+    fn sh(script: &str) -> Command {
+        let mut command = Command::new("sh");
+        command.args(["-c", script]);
+        command
+    }
+
+    #[test]
+    fn an_opener_that_fails_or_is_missing_is_reported_with_the_reason() {
+        let missing = || Command::new("leadbox-no-such-opener");
+        assert_eq!(
+            outcome(vec![missing(), Command::new("leadbox-nor-this-one")]),
+            Err("no program to open links: tried leadbox-no-such-opener, leadbox-nor-this-one".into())
+        );
+        assert_eq!(
+            outcome(vec![sh("exit 3"), missing()]),
+            Err("sh exited with status 3".into())
+        );
+        assert_eq!(outcome(vec![sh("kill -9 $$")]), Err("sh was killed by signal 9".into()));
+        assert_eq!(outcome(vec![missing(), sh("exit 3"), sh("exit 0")]), Ok(()));
+        assert_eq!(outcome(vec![Command::new("true")]), Ok(()));
+    }
+
+    #[test]
+    fn an_opener_still_running_after_a_while_has_handed_the_link_on() {
+        let said = std::sync::Mutex::new(None);
+        let start = std::time::Instant::now();
+        run_openers(
+            vec![sh("sleep 1; exit 3"), sh("exit 0")],
+            std::time::Duration::from_millis(100),
+            |r| {
+                *said.lock().unwrap() = Some((r, start.elapsed()));
+            },
+        );
+        let (result, after) = said.into_inner().unwrap().expect("told");
+        assert_eq!(result, Ok(()));
+        assert!(
+            after < std::time::Duration::from_millis(900),
+            "told before it ended: {after:?}"
+        );
+        assert!(start.elapsed() >= std::time::Duration::from_secs(1), "and reaped");
+    }
 
     #[test]
     fn a_profiles_key_variable_is_taken_out_with_the_default_one() {

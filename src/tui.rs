@@ -216,6 +216,9 @@ pub async fn run(
 ) -> color_eyre::Result<App> {
     let mut guard = TerminalGuard::enter(options.mouse)?;
     let size = guard.terminal.size()?;
+    // What the system did with an effect (an opener's outcome) comes back into the loop as a message.
+    let (back, mut outcomes) = mpsc::unbounded_channel::<Msg>();
+    let requests = Outlets { api: requests, back };
     let state = &mut shared;
     dispatch(
         &mut app,
@@ -237,9 +240,9 @@ pub async fn run(
     }
     let out = app.start();
     let (out, terminal) = crate::step::settle(&mut app, out, state);
-    carry_out_on_terminal(terminal);
+    carry_out_on_terminal(terminal, &requests.back);
     for request in out {
-        send(&requests, request);
+        send(&requests.api, request);
     }
     let mut look = tokio::time::interval(SHARED_LOOK);
     look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -289,6 +292,10 @@ pub async fn run(
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
             },
+            Some(msg) = outcomes.recv() => {
+                dispatch(&mut app, msg, &requests, state);
+                dirty = true;
+            }
             Some(event) = events.recv() => {
                 dispatch(&mut app, Msg::Api(event), &requests, state);
                 dirty |= !app.unchanged();
@@ -348,9 +355,16 @@ pub async fn run(
     Ok(app)
 }
 
-/// Does what `update` asked of the terminal and the system. The clipboard or an opener missing is a log
-/// line, not a reason to stop.
-fn carry_out_on_terminal(effects: Vec<Effect>) {
+/// Where what `update` asks for goes: requests to the API worker, and the outcomes of what the system was
+/// asked to do back into the loop.
+struct Outlets {
+    api: mpsc::UnboundedSender<ApiRequest>,
+    back: mpsc::UnboundedSender<Msg>,
+}
+
+/// Does what `update` asked of the terminal and the system. The clipboard missing is a log line, not a
+/// reason to stop; an opener's outcome comes back on `back`, for the rep to read.
+fn carry_out_on_terminal(effects: Vec<Effect>, back: &mpsc::UnboundedSender<Msg>) {
     for effect in effects {
         match effect {
             Effect::Alert { bell, notify, text } => {
@@ -376,7 +390,14 @@ fn carry_out_on_terminal(effects: Vec<Effect>) {
                     tracing::warn!(error = %e, "could not write to the clipboard");
                 }
             }
-            Effect::Open(link) => crate::child::open_detached(&link),
+            Effect::Open(link) => {
+                let back = back.clone();
+                let handed = link.clone();
+                crate::child::open_detached(&handed, move |result| {
+                    // The loop is gone only when the inbox is closing: nobody is left to tell.
+                    let _ = back.send(Msg::Opened { link, result });
+                });
+            }
             // Local state is kept by `step`, before any request goes.
             _ => {}
         }
@@ -465,11 +486,11 @@ fn resume(guard: &mut TerminalGuard, mouse: bool) -> io::Result<()> {
 
 /// Hands `msg` to the app, keeps what it asked to keep (an outbox entry is on disk before its request
 /// goes, or the request does not go), then sends its requests.
-fn dispatch(app: &mut App, msg: Msg, requests: &mpsc::UnboundedSender<ApiRequest>, state: &mut impl LocalState) {
+fn dispatch(app: &mut App, msg: Msg, outlets: &Outlets, state: &mut impl LocalState) {
     let (out, terminal) = crate::step::step(app, msg, state);
-    carry_out_on_terminal(terminal);
+    carry_out_on_terminal(terminal, &outlets.back);
     for request in out {
-        send(requests, request);
+        send(&outlets.api, request);
     }
 }
 

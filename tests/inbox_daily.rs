@@ -25,7 +25,8 @@ fn slash_searches_as_you_type_best_first_and_enter_keeps_it() {
     assert!(app.search_box().is_some());
     type_text(&mut app, "lovel");
     let names = shown_names(&app);
-    // Fuzzy: every lead whose text holds l-o-v-e-l in order matches, the Lovelaces (a run of it) first.
+    // Only leads with `lovel` within one field match (never letters gathered across fields), the
+    // Lovelaces (a word starting with it) first.
     let lovelaces = app
         .list()
         .leads()

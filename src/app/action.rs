@@ -45,6 +45,11 @@ pub enum Msg {
     /// The custom fields this profile learned from the tenant's refusals, as the state file holds them
     /// (at start, or after another leadbox learned one).
     Learned(Vec<crate::tenant::CustomFieldDef>),
+    /// The system's opener was handed `link` (an [`Effect::Open`]): it opened, or why nothing did.
+    Opened {
+        link: String,
+        result: Result<(), String>,
+    },
 }
 
 /// What a binding of the keymap does.

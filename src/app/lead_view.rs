@@ -15,7 +15,9 @@ use crate::sanitize;
 /// The text is: name, company, email, phone and intent, each after a tab but the first (the search's
 /// haystack: a tab is whitespace to the matcher, like the spaces that separate words); then status,
 /// source, channel, attribution, custom fields and notes, each after a record separator; a pair's key and
-/// value are split by a unit separator and pairs by a group separator. Sanitised text holds none of
+/// value are split by a unit separator and pairs by a group separator. When folding the haystack for the
+/// search (lower case, no accents) changes more than ASCII case, the folded copy follows the haystack after
+/// a file separator, so a keystroke reads it rather than folding it again. Sanitised text holds none of
 /// these characters, so none can be forged by the server.
 #[derive(Clone, PartialEq)]
 pub struct LeadView {
@@ -25,8 +27,8 @@ pub struct LeadView {
     created_at: DateTime<Utc>,
     /// Where the haystack ends in `text`; it fits in the struct's padding, and saves a scan a lead a search.
     haystack_len: u32,
-    /// Which characters the haystack holds (see [`char_mask`]), so a search can pass over a lead without
-    /// reading its text, which lies elsewhere in memory.
+    /// Which characters the search text holds (see [`char_mask`] and [`LeadView::search_text`]), so a
+    /// search can pass over a lead without reading its text, which lies elsewhere in memory.
     haystack_chars: u64,
     text: Box<str>,
 }
@@ -48,12 +50,8 @@ pub fn char_bit(b: u8) -> u64 {
     1 << bit
 }
 
-/// Whether [`char_bit`] of `b` stands for `b` alone (a letter or digit, either case).
-pub fn char_bit_is_exact(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-}
-
 const FIELD: char = '\t';
+const FOLDED: char = '\u{1c}';
 const RECORD: char = '\u{1e}';
 const GROUP: char = '\u{1d}';
 const UNIT: char = '\u{1f}';
@@ -183,6 +181,17 @@ impl LeadView {
             text.push_str(&present(part).map(line).unwrap_or_default());
         }
         let haystack_len = u32::try_from(text.len()).unwrap_or(0);
+        // ASCII folds to itself but for case, which the search ignores: most leads need no copy.
+        let haystack_chars = if text.is_ascii() {
+            char_mask(&text)
+        } else {
+            let folded = crate::app::search::fold(&text);
+            if !folded.eq_ignore_ascii_case(&text) {
+                text.push(FOLDED);
+                text.push_str(&folded);
+            }
+            char_mask(&folded)
+        };
         text.push(RECORD);
         text.push_str(&line(lead.status.as_str()));
         text.push(RECORD);
@@ -206,7 +215,7 @@ impl LeadView {
                 .map(CompactId::new),
             created_at: lead.created_at,
             haystack_len,
-            haystack_chars: char_mask(text.get(..haystack_len as usize).unwrap_or(&text)),
+            haystack_chars,
             text: text.into_boxed_str(),
         }
     }
@@ -234,11 +243,22 @@ impl LeadView {
         match self.text.get(..self.haystack_len as usize) {
             Some(haystack) if self.haystack_len > 0 => haystack,
             // Past 4 GiB of text (nothing a server would be let send): found by looking.
-            _ => self.text.split(RECORD).next().unwrap_or_default(),
+            _ => self.text.split([FOLDED, RECORD]).next().unwrap_or_default(),
         }
     }
 
-    /// The characters of [`LeadView::haystack`], as [`char_mask`] gives them.
+    /// The haystack as the search compares it: folded (lower case, no accents; see
+    /// [`crate::app::search::fold`]), except that ASCII letters may keep their case.
+    pub fn search_text(&self) -> &str {
+        let haystack = self.haystack();
+        let rest = self.text.get(haystack.len()..).unwrap_or_default();
+        match rest.strip_prefix(FOLDED) {
+            Some(folded) => folded.split(RECORD).next().unwrap_or_default(),
+            None => haystack,
+        }
+    }
+
+    /// The characters of [`LeadView::search_text`], as [`char_mask`] gives them.
     pub fn haystack_chars(&self) -> u64 {
         self.haystack_chars
     }
@@ -458,6 +478,38 @@ mod tests {
         assert_eq!((v.name(), v.company(), v.notes(), v.source()), ("", None, None, None));
         assert_eq!(v.assignee(), None);
         assert_eq!(v.attribution().count() + v.custom_fields().count(), 0);
+    }
+
+    #[test]
+    fn a_name_with_accents_keeps_a_folded_copy_for_the_search_and_every_field_still_reads_back() {
+        let lead: Lead = serde_json::from_value(json!({
+            "id": "1", "status": "qualified", "createdAt": "2026-01-01T00:00:00Z",
+            "firstName": "María", "lastName": "ĐORĐE", "companyName": "Acme", "notes": "n",
+            "source": "web", "customFields": {"region": "emea"}
+        }))
+        .unwrap();
+        let v = LeadView::new(&lead);
+        assert_eq!(v.haystack(), "María ĐORĐE\tAcme\t\t\t");
+        assert_eq!(v.search_text(), "maria dorde\tacme\t\t\t");
+        assert_eq!((v.name(), v.company(), v.email()), ("María ĐORĐE", Some("Acme"), None));
+        assert_eq!(
+            (v.status(), v.source(), v.notes()),
+            (LeadStatus::Qualified, Some("web"), Some("n"))
+        );
+        assert_eq!(v.custom_fields().collect::<Vec<_>>(), [("region", "emea")]);
+        assert_eq!(v.haystack_chars(), char_mask("mariadorde acme\t"));
+
+        let ascii = LeadView::new(
+            &serde_json::from_value(json!({
+                "id": "2", "status": "new", "createdAt": "2026-01-01T00:00:00Z", "firstName": "Ada"
+            }))
+            .unwrap(),
+        );
+        assert_eq!(
+            ascii.search_text(),
+            ascii.haystack(),
+            "no copy where case is all that folds"
+        );
     }
 
     #[test]

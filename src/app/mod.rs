@@ -13,6 +13,7 @@ pub mod lead_view;
 pub mod learned;
 pub mod list;
 pub mod new_lead;
+mod opening;
 pub mod outbox;
 pub mod outbox_screen;
 pub mod poll;
@@ -145,6 +146,8 @@ pub struct App {
     error: Option<String>,
     /// A confirmation for the status bar ("Created lead …"); cleared by the next key.
     notice: Option<String>,
+    /// The link handed to the system's opener, until it says whether it opened.
+    opening: Option<String>,
     /// The create form while it is open.
     form: Option<Form>,
     /// A draft from last time, waiting for `n` to open the form with it.
@@ -219,6 +222,7 @@ impl App {
             spinner: 0,
             error: None,
             notice: None,
+            opening: None,
             form: None,
             pending_draft: None,
             pending_keys: Vec::new(),
@@ -1122,10 +1126,7 @@ impl App {
             return;
         };
         match lead_actions::link(lead, field) {
-            Ok(link) => {
-                self.notice = Some(format!("Opening {link}"));
-                self.effects.push(Effect::Open(link));
-            }
+            Ok(link) => self.start_opening(link),
             Err(why) => self.error = Some(why),
         }
     }
@@ -1452,6 +1453,10 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
         Msg::Sender(sender) => app.on_sender(sender),
         Msg::Learned(defs) => {
             app.learn_fields(&defs);
+            Vec::new()
+        }
+        Msg::Opened { link, result } => {
+            app.on_opened(&link, result);
             Vec::new()
         }
     }

@@ -116,10 +116,16 @@ fn lead_row<'a>(
     query: &str,
 ) -> Row<'a> {
     let look = app.theme();
+    let marks = (!query.is_empty()).then(|| search::highlights(lead, query));
     let cells = columns.iter().map(|(c, w)| {
         let text = cell_text(app, lead, *c, usize::from(*w));
-        if matches!(c, Column::Name | Column::Company) && !query.is_empty() {
-            return Cell::from(highlighted(&text, query, look.key()));
+        let marked = match (c, &marks) {
+            (Column::Name, Some(marks)) => Some(&marks.name),
+            (Column::Company, Some(marks)) => Some(&marks.company),
+            _ => None,
+        };
+        if let Some(marked) = marked {
+            return Cell::from(highlighted(&text, marked, look.key()));
         }
         if selected {
             return Cell::from(if *c == Column::Marker { "›".to_string() } else { text });
@@ -147,9 +153,8 @@ fn lead_row<'a>(
     }
 }
 
-/// `text` with the characters the search matched in `style`.
-fn highlighted(text: &str, query: &str, style: Style) -> Line<'static> {
-    let marks = search::highlights(text, query);
+/// `text` (a field as drawn, perhaps cut short) with the characters the search matched in `style`.
+fn highlighted(text: &str, marks: &[bool], style: Style) -> Line<'static> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut run = String::new();
     let mut run_marked = false;

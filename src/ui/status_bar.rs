@@ -171,10 +171,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         Span::raw("   ")
     };
+    // Something under way is no success yet: it is said without the tick.
+    let said = |n: &str| {
+        if app.notice_is_progress() {
+            (n.to_string(), look.busy())
+        } else {
+            (format!("✔ {n}"), look.active())
+        }
+    };
     let (right_text, right_style) = match (app.error(), app.notice()) {
-        (Some(_), Some(n)) if app.notice_is_newer() => (format!("✔ {n}"), look.active()),
+        (Some(_), Some(n)) if app.notice_is_newer() => said(n),
         (Some(e), _) => (format!("✖ {e}"), look.error()),
-        (None, Some(n)) => (format!("✔ {n}"), look.active()),
+        (None, Some(n)) => said(n),
         (None, None) => (hints(app), look.muted()),
     };
     let mut left = format!("{} │ {} ", loaded_text(app), filters_text(app));
