@@ -33,6 +33,7 @@ mod keys_and_looks;
 mod lost_answers;
 mod one_sender;
 mod outbox;
+mod pty_hints;
 mod pty_inbox;
 mod pty_looks;
 mod sandbox_bounds;

@@ -103,9 +103,20 @@ fn count_parts(app: &App) -> Vec<Part> {
     parts
 }
 
-/// Only the filters in force, for when the bar needs the room: "status: new", or nothing; `short` leaves
-/// out the words before the values ("new · Diego Fernández").
-fn compact_filters_text(app: &App, short: bool) -> String {
+/// How much of the filters a rendering spells out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Spelling {
+    /// "status: new · assignee: Diego Fernández"
+    Named,
+    /// "new · Diego Fernández"
+    Values,
+    /// "new · Diego"
+    FirstNames,
+}
+
+/// Only the filters in force, for when the bar needs the room: "status: new", or nothing.
+fn compact_filters_text(app: &App, spelling: Spelling) -> String {
+    let short = spelling != Spelling::Named;
     let q = app.list().query();
     let mut parts = Vec::new();
     if let Some(s) = &q.status {
@@ -116,7 +127,12 @@ fn compact_filters_text(app: &App, short: bool) -> String {
         });
     }
     if let Some(who) = assignee_text(app) {
-        parts.push(if short { who } else { format!("assignee: {who}") });
+        let who = match spelling {
+            Spelling::Named => format!("assignee: {who}"),
+            Spelling::Values => who,
+            Spelling::FirstNames => who.split_whitespace().next().unwrap_or_default().to_string(),
+        };
+        parts.push(who);
     }
     parts.join(" · ")
 }
@@ -325,7 +341,8 @@ fn needed(parts: &[Part]) -> usize {
 
 /// Gives way part by part until the bar fits `width`: first the shortenings of the highest rank, then
 /// cuts with an ellipsis inside a part, the least useful part first, each no narrower than it may be.
-fn lay_out(parts: &mut [Part], width: usize, cut_order: &[usize]) {
+/// `cut_order` names each part to cut with the narrowest it may be made at that step (0: its own least).
+fn lay_out(parts: &mut [Part], width: usize, cut_order: &[(usize, usize)]) {
     while needed(parts) > width {
         let next = parts
             .iter_mut()
@@ -336,7 +353,7 @@ fn lay_out(parts: &mut [Part], width: usize, cut_order: &[usize]) {
             None => break,
         }
     }
-    for &i in cut_order {
+    for &(i, floor) in cut_order {
         let over = needed(parts).saturating_sub(width);
         if over == 0 {
             return;
@@ -345,10 +362,11 @@ fn lay_out(parts: &mut [Part], width: usize, cut_order: &[usize]) {
             continue;
         };
         let text = part.text().to_string();
-        if part.min_cut == 0 || text.width() <= part.min_cut {
+        let least = part.min_cut.max(floor);
+        if part.min_cut == 0 || text.width() <= least {
             continue;
         }
-        let to = text.width().saturating_sub(over).max(part.min_cut);
+        let to = text.width().saturating_sub(over).max(least);
         if let Some(form) = part.forms.get_mut(part.at) {
             form.0 = fit(&text, to);
         }
@@ -382,6 +400,7 @@ const RANK_HINTS: u8 = 8;
 const RANK_COUNTS_SHORT: u8 = 6;
 const RANK_HINTS_LAST: u8 = 5;
 const RANK_FILTERS_SHORT: u8 = 4;
+const RANK_FILTERS_FIRST_NAMES: u8 = 3;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let look = app.theme();
@@ -419,16 +438,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ));
     } else {
         parts.extend(count_parts(app));
-        let in_force = compact_filters_text(app, false);
-        let short = compact_filters_text(app, true);
+        let in_force = compact_filters_text(app, Spelling::Named);
+        let short = compact_filters_text(app, Spelling::Values);
+        let first_names = compact_filters_text(app, Spelling::FirstNames);
         parts.push(
             Part::new(Slot::Filters, filters_text(app), 8)
                 .or(in_force, RANK_FILTERS_ALL)
-                .or(short, RANK_FILTERS_SHORT),
+                .or(short, RANK_FILTERS_SHORT)
+                .or(first_names, RANK_FILTERS_FIRST_NAMES),
         );
     }
     parts.push(right);
-    // Cut first what tells least: the filters, who sends the outbox, the counts, then the message.
+    // Cut first a long message down to a fair share, then what tells least (the filters, who sends the
+    // outbox, the counts), and only then the message further.
     let order_of = |slot: Slot| {
         parts
             .iter()
@@ -436,9 +458,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .filter(move |(_, p)| p.slot == slot)
             .map(|(i, _)| i)
     };
-    let mut cut_order: Vec<usize> = order_of(Slot::Filters).collect();
-    cut_order.extend(order_of(Slot::Counts).collect::<Vec<_>>().into_iter().rev());
-    cut_order.extend(order_of(Slot::Right));
+    let fair = width / 4;
+    let mut cut_order: Vec<(usize, usize)> = order_of(Slot::Right).map(|i| (i, fair)).collect();
+    cut_order.extend(order_of(Slot::Filters).map(|i| (i, 0)));
+    cut_order.extend(
+        order_of(Slot::Counts)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .map(|i| (i, 0)),
+    );
+    cut_order.extend(order_of(Slot::Right).map(|i| (i, 0)));
     lay_out(&mut parts, width, &cut_order);
 
     let left = fit(&left_text(&parts), width.saturating_sub(4));
