@@ -200,7 +200,6 @@ fn hints(app: &App) -> Vec<String> {
                 (key(Context::Outbox, Action::SendAgain), "send now"),
                 (key(Context::Outbox, Action::Drop), "drop"),
                 (key(Context::Outbox, Action::Back), "back"),
-                help,
             ],
             (Screen::Form, _) => vec![
                 (keymap.form_hint_key(FormCommand::Submit), "create"),
