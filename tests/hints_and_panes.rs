@@ -12,7 +12,10 @@ use leadbox::app::{App, AppSettings, Msg, update};
 use novala_sandbox::{Sandbox, SandboxOptions};
 
 use crate::support::pty::*;
-use crate::support::{BRUNO, ch, leads, listed, now, screen_text, settings, single_list};
+use crate::support::{BRUNO, app_with, ch, key, leads, listed, now, screen_text, settings, single_list};
+use crossterm::event::KeyCode;
+use leadbox::api::types::LeadStatus;
+use leadbox::api::worker::ApiRequest;
 
 /// The sidebar's columns of a screen line (the panes), and the list's.
 fn sidebar(line: &str) -> String {
@@ -161,7 +164,7 @@ fn crowded(width: u16, height: u16) -> App {
     let view = View {
         name: "bruno-new".into(),
         triage: Triage::NotDone,
-        status: Some(leadbox::api::types::LeadStatus::Disqualified),
+        status: Some(LeadStatus::Disqualified),
         assigned_to: Some(BRUNO.into()),
         saved: true,
     };
@@ -197,7 +200,7 @@ fn crowded(width: u16, height: u16) -> App {
     for c in "ada".chars() {
         update(&mut app, ch(c));
     }
-    update(&mut app, crate::support::key(crossterm::event::KeyCode::Enter));
+    update(&mut app, key(KeyCode::Enter));
     update(&mut app, ch('y'));
     update(&mut app, ch('z'));
     app
@@ -232,4 +235,90 @@ fn the_status_bar_keeps_counts_outbox_filters_and_error_at_120_and_80_columns() 
         );
         insta::assert_snapshot!(format!("status_bar_every_part_{width}x{height}"), line);
     }
+}
+
+/// The list requests among `out`.
+fn lists(out: &[ApiRequest]) -> Vec<&ApiRequest> {
+    out.iter().filter(|r| matches!(r, ApiRequest::List { .. })).collect()
+}
+
+#[test]
+fn unassigned_narrows_the_loaded_leads_and_the_clear_key_brings_every_lead_back() {
+    let (mut app, out) = app_with(120, 40, 25, false);
+    assert!(lists(&out).is_empty());
+    update(&mut app, ch('a'));
+    update(&mut app, ch('j'));
+    let out = update(&mut app, key(KeyCode::Enter));
+    // The tenant cannot filter so: nothing is asked of it, the loaded leads are narrowed.
+    assert!(lists(&out).is_empty(), "{out:?}");
+    assert!(app.unassigned_only());
+    assert_eq!(app.list().query().assigned_to, None);
+    assert_eq!(app.list().len(), 5, "every fifth lead of the test data has no assignee");
+    assert!((0..app.list().len()).all(|r| app.list().lead_at(r).is_some_and(|l| l.assignee().is_none())));
+    let text = screen_text(&app);
+    assert!(text.contains("assignee: unassigned (loaded)"), "{text}");
+    assert!(text.contains("0 clear filters"), "{text}");
+
+    update(&mut app, ch('0'));
+    assert!(!app.unassigned_only());
+    assert_eq!(app.list().len(), 25);
+    assert!(
+        app.notice().is_some_and(|n| n.starts_with("Filters cleared")),
+        "{:?}",
+        app.notice()
+    );
+    update(&mut app, ch('0'));
+    assert!(
+        app.notice().is_some_and(|n| n.starts_with("No filter to clear")),
+        "{:?}",
+        app.notice()
+    );
+}
+
+#[test]
+fn the_clear_key_returns_a_saved_view_to_its_own_rule_and_drops_the_search() {
+    let view = View {
+        name: "new-ones".into(),
+        triage: Triage::NotDone,
+        status: Some(LeadStatus::New),
+        assigned_to: None,
+        saved: true,
+    };
+    let mut views = leadbox::app::views::views(&[], None, &crate::support::profile()).0;
+    views.push(view);
+    let mut app = App::new(AppSettings { views, ..settings() }, now(), 120, 40);
+    app.restore_triage(Default::default(), Some("new-ones"));
+    let req = single_list(&app.start());
+    update(&mut app, listed(&req, leads(0..10), false));
+    // The status pane's "contacted", then a search.
+    update(&mut app, ch('s'));
+    update(&mut app, ch('j'));
+    update(&mut app, ch('j'));
+    let req = single_list(&update(&mut app, key(KeyCode::Enter)));
+    assert_eq!(app.list().query().status, Some(LeadStatus::Contacted));
+    update(&mut app, listed(&req, leads(0..10), false));
+    update(&mut app, ch('/'));
+    update(&mut app, ch('a'));
+    update(&mut app, key(KeyCode::Enter));
+    assert!(app.search_query().is_some());
+    let ApiRequest::List { query, .. } = single_list(&update(&mut app, ch('0'))) else {
+        unreachable!()
+    };
+    assert_eq!(query.status, Some(LeadStatus::New), "the view's own status");
+    assert!(app.search_query().is_none());
+    assert!(!app.filters_beyond_view());
+}
+
+#[test]
+fn a_lead_marked_done_in_the_inbox_does_not_stop_the_paging() {
+    let (mut app, out) = app_with(80, 24, 25, true);
+    let req = single_list(&out);
+    let out = update(&mut app, listed(&req, leads(25..50), true));
+    assert!(lists(&out).is_empty(), "two screens ahead already");
+    update(&mut app, ch('d'));
+    let out = update(&mut app, ch('G'));
+    let [ApiRequest::List { cursor, .. }] = lists(&out)[..] else {
+        panic!("no next page at the end of the Inbox with a lead done: {out:?}")
+    };
+    assert!(cursor.is_some());
 }
