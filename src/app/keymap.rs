@@ -917,6 +917,26 @@ mod tests {
     }
 
     #[test]
+    fn clear_filters_is_named_in_the_config_and_works_in_the_list_and_the_panes() {
+        let keymap = Keymap::with_overrides(&overrides(&[("clear_filters", &["backspace"])])).unwrap();
+        let backspace = press(KeyCode::Backspace, KeyModifiers::NONE);
+        let zero = press(KeyCode::Char('0'), KeyModifiers::NONE);
+        for ctx in [Context::List, Context::Pane] {
+            assert_eq!(keymap.action_for_key(&[ctx], &backspace), Some(Action::ClearFilters));
+            assert_eq!(keymap.action_for_key(&[ctx], &zero), None);
+            assert_eq!(
+                Keymap::default().action_for_key(&[ctx], &zero),
+                Some(Action::ClearFilters)
+            );
+        }
+        // In the detail Backspace still goes back.
+        assert_eq!(
+            keymap.action_for_key(&[Context::Detail], &backspace),
+            Some(Action::Back)
+        );
+    }
+
+    #[test]
     fn what_may_follow_a_prefix_is_read_from_the_keymap_in_force() {
         let keymap = Keymap::with_overrides(&overrides(&[("copy_id", &["y u"])])).unwrap();
         let list = [Context::List, Context::Lead, Context::Move, Context::Global];
