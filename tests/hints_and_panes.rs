@@ -79,6 +79,9 @@ async fn sequences_hints_unassigned_and_clearing_filters_through_the_real_binary
     session.keys(b"yz");
     let screen = session.wait_for("the unbound key said", |s| s.contains("y z: no such key"));
     assert!(screen.contains("✖ y z: no such key; y e email"), "{screen}");
+    // It answers that key only: the next one takes it away.
+    session.keys(b"j");
+    session.wait_for("the error gone", |s| !s.contains("no such key"));
 
     // The detail's hint names J/K, as the keymap binds them.
     session.keys(b"\r");

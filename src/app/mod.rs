@@ -150,6 +150,9 @@ pub struct App {
     pending_draft: Option<form::Draft>,
     /// The keys of a sequence pressed so far (`g` of `g g`).
     pending_keys: Vec<Key>,
+    /// The error a sequence that fits nothing gave: it answers that key only, so the next key takes it
+    /// away (an error from the tenant stays until a success).
+    unbound_error: Option<String>,
     /// What the event loop is to do beyond drawing (the clipboard, the system's opener).
     effects: Vec<Effect>,
     /// `J` at the last loaded lead while more is loading: open the next one when its page arrives.
@@ -223,6 +226,7 @@ impl App {
             form: None,
             pending_draft: None,
             pending_keys: Vec::new(),
+            unbound_error: None,
             effects: Vec::new(),
             step_when_loaded: false,
             search: None,
@@ -580,6 +584,12 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
         self.notice = None;
+        if key.kind != crossterm::event::KeyEventKind::Release
+            && let Some(said) = self.unbound_error.take()
+            && self.error.as_deref() == Some(said.as_str())
+        {
+            self.error = None;
+        }
         if self.screen == Screen::Form {
             return self.on_form_key(key);
         }
@@ -602,7 +612,9 @@ impl App {
                 Vec::new()
             }
             Resolved::Unbound => {
-                self.error = Some(self.unbound_sequence(&pending, &key));
+                let said = self.unbound_sequence(&pending, &key);
+                self.unbound_error = Some(said.clone());
+                self.error = Some(said);
                 Vec::new()
             }
             Resolved::None => Vec::new(),
