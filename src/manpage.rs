@@ -90,6 +90,9 @@ mark done, star, undo the last mark
 \fB1\fR ... \fB9\fR
 views: 1 Inbox, 2 Starred, 3 All, then the profile's saved views
 .TP
+\fBs\fR, \fBa\fR, \fB0\fR
+the status and assignee panes (Unassigned narrows the loaded leads); 0 clears every filter and the search
+.TP
 \fBn\fR, then \fBCtrl\-s\fR / \fBAlt\-s\fR
 type a new lead; send it, or send it and start the next
 .TP

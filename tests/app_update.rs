@@ -167,9 +167,10 @@ fn assignee_pane_lists_roster_then_ids_seen_and_filters_by_id() {
         labels,
         vec![
             "all",
-            "Ada Admin (0b6c1f9e)",
-            "Bruno Sales (1c7d2e0f)",
-            "Chioma Okafor (2d8e3f10)",
+            "Unassigned",
+            "Ada Admin",
+            "Bruno Sales",
+            "Chioma Okafor",
             "9f9f9f9f"
         ]
     );
@@ -473,7 +474,7 @@ fn a_click_selects_the_lead_or_pane_entry_under_it() {
         unreachable!()
     };
     assert_eq!(query.status, Some(LeadStatus::Contacted));
-    // The assignee pane's second entry (the first roster member).
+    // The assignee pane's second entry (Unassigned).
     update(&mut app, click(5, 12));
     assert_eq!(app.focus(), Focus::Pane(PaneKind::Assignee));
     assert_eq!(app.pane_cursor(PaneKind::Assignee), 1);
@@ -574,7 +575,8 @@ fn every_row_drawn_is_the_row_a_click_selects() {
             let drawn: String = before.chars().skip(3).take(24).collect();
             let drawn = drawn.trim().trim_end_matches('…');
             assert!(
-                !drawn.is_empty() && label.starts_with(drawn),
+                // A label may be drawn with a note after it ("Unassigned (loaded)").
+                !drawn.is_empty() && (label.starts_with(drawn) || drawn.starts_with(&label)),
                 "{width}x{height}: a click on row {y} chose {label:?} in the {pane:?} pane, but the row shows: {before}"
             );
             entries_hit += 1;

@@ -24,6 +24,7 @@ mod form_snapshots;
 mod form_state;
 mod fuzz_corpus;
 mod headless;
+mod hints_and_panes;
 mod hostile;
 mod hostile_text;
 mod import;

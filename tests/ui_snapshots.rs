@@ -130,6 +130,8 @@ fn filter_applied() {
 fn filter_with_no_match() {
     let (mut app, _) = app_with(80, 24, 25, true);
     update(&mut app, ch('a'));
+    // Past "all" and "Unassigned": the first team member, a filter the tenant applies.
+    update(&mut app, ch('j'));
     update(&mut app, ch('j'));
     let req = single_list(&update(&mut app, key(KeyCode::Enter)));
     update(&mut app, listed(&req, vec![], false));

@@ -88,6 +88,8 @@ pub enum Action {
     Undo,
     /// Keep loading pages until the end (or stop doing so).
     LoadAll,
+    /// Drop the status, assignee and search the rep chose: the view's own rule again.
+    ClearFilters,
     /// Put a field of the selected lead on the clipboard.
     Copy(LeadField),
     /// Hand a field of the selected lead to the system: `mailto:`, `tel:` or its website.
@@ -130,6 +132,47 @@ pub enum FormCommand {
     Quit,
     /// Ask for a custom field's key and add it to the form (a tenant whose fields leadbox was not told).
     AddCustomField,
+}
+
+impl Action {
+    /// The word or two a hint gives the action after its key (`e email`, `J next lead`): help has the
+    /// whole description.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::ToggleHelp => "help",
+            Action::FocusNext => "next pane",
+            Action::FocusPrev => "previous pane",
+            Action::FocusStatus => "status",
+            Action::FocusAssignee => "assignee",
+            Action::NewLead => "new lead",
+            Action::Reload => "reload",
+            Action::Down => "down",
+            Action::Up => "up",
+            Action::PageDown => "page down",
+            Action::PageUp => "page up",
+            Action::Top => "first",
+            Action::Bottom => "last",
+            Action::Open => "open",
+            Action::Choose => "apply",
+            Action::Back => "back",
+            Action::Click => "select",
+            Action::NextLead => "next lead",
+            Action::PrevLead => "previous lead",
+            Action::Search => "search",
+            Action::View(_) => "view",
+            Action::ToggleDone => "done",
+            Action::ToggleStar => "star",
+            Action::Undo => "undo",
+            Action::LoadAll => "load all",
+            Action::ClearFilters => "clear filters",
+            Action::Copy(field) | Action::OpenWith(field) => field.word(),
+            Action::Outbox => "outbox",
+            Action::SendAgain => "send now",
+            Action::Drop => "drop",
+            Action::Form(_) => "form",
+        }
+    }
 }
 
 /// What the app should do after the form handled a key.

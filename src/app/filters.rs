@@ -11,14 +11,51 @@ pub enum PaneKind {
     Assignee,
 }
 
+/// What an entry of the assignee pane filters by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    All,
+    /// Leads with no assignee. The API filters only by a user's id, so this one narrows the loaded leads.
+    Unassigned,
+    /// A user's id, sent to the tenant as `assignedTo`.
+    User(String),
+}
+
 /// One entry of the assignee pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssigneeOption {
-    /// `None` is "all".
-    pub id: Option<String>,
-    /// Drawn text: "all", "Name (short id)" or the short id.
+    pub filter: AssigneeFilter,
+    /// The name, whole ("Diego Fernández"), or the short id when no name is known.
     pub label: String,
+    /// The short id, drawn after the name only when another team member has the same name.
+    pub id_hint: Option<String>,
+    /// Drawn muted after the label: how the entry filters, where that is not at the tenant.
+    pub note: Option<&'static str>,
 }
+
+impl AssigneeOption {
+    fn plain(filter: AssigneeFilter, label: String) -> AssigneeOption {
+        AssigneeOption {
+            filter,
+            label,
+            id_hint: None,
+            note: None,
+        }
+    }
+
+    /// The id the tenant is asked to filter by, if any.
+    pub fn user(&self) -> Option<&str> {
+        match &self.filter {
+            AssigneeFilter::User(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// The assignee pane's entry for leads nobody is assigned to.
+pub const UNASSIGNED: &str = "Unassigned";
+/// What the pane says of it: only the leads loaded so far are narrowed.
+pub const LOADED_ONLY: &str = "(loaded)";
 
 /// The statuses the status pane offers after "all".
 pub fn status_options() -> Vec<Option<LeadStatus>> {
@@ -30,42 +67,50 @@ pub fn status_options() -> Vec<Option<LeadStatus>> {
 /// The assignee pane's entry for the rep's own leads.
 pub const ASSIGNED_TO_ME: &str = "Assigned to me";
 
-/// "all", then "Assigned to me" when the profile says who the rep is, then the roster in its order, then
-/// every other assignee id seen in loaded leads, in the order first seen (so entries never move under the
-/// cursor while pages arrive).
+/// "all", then "Assigned to me" when the profile says who the rep is, then "Unassigned", then the roster
+/// in its order, then every other assignee id seen in loaded leads, in the order first seen (so entries
+/// never move under the cursor while pages arrive).
 pub fn assignee_options(
     profile: &TenantProfile,
     show_names: bool,
     me: Option<&str>,
     seen: &[String],
 ) -> Vec<AssigneeOption> {
-    let mut out = vec![AssigneeOption {
-        id: None,
-        label: "all".to_string(),
-    }];
+    let mut out = vec![AssigneeOption::plain(AssigneeFilter::All, "all".to_string())];
     if let Some(me) = me {
-        out.push(AssigneeOption {
-            id: Some(me.to_string()),
-            label: ASSIGNED_TO_ME.to_string(),
-        });
+        out.push(AssigneeOption::plain(
+            AssigneeFilter::User(me.to_string()),
+            ASSIGNED_TO_ME.to_string(),
+        ));
     }
-    for m in profile.roster.iter().filter(|m| Some(m.id.as_str()) != me) {
-        let label = if show_names {
-            format!("{} ({})", crate::sanitize::line(&m.name), short_id(&m.id))
-        } else {
-            short_id(&m.id)
-        };
+    out.push(AssigneeOption {
+        note: Some(LOADED_ONLY),
+        ..AssigneeOption::plain(AssigneeFilter::Unassigned, UNASSIGNED.to_string())
+    });
+    let names: Vec<String> = profile
+        .roster
+        .iter()
+        .map(|m| crate::sanitize::line(m.name.trim()).into_owned())
+        .collect();
+    for (m, name) in profile.roster.iter().zip(&names) {
+        if Some(m.id.as_str()) == me {
+            continue;
+        }
+        let filter = AssigneeFilter::User(m.id.clone());
+        if !show_names || name.is_empty() {
+            out.push(AssigneeOption::plain(filter, short_id(&m.id)));
+            continue;
+        }
+        // Only a name two members share needs the id to tell them apart.
+        let shared = names.iter().filter(|n| n.to_lowercase() == name.to_lowercase()).count() > 1;
         out.push(AssigneeOption {
-            id: Some(m.id.clone()),
-            label,
+            id_hint: shared.then(|| short_id(&m.id)),
+            ..AssigneeOption::plain(filter, name.clone())
         });
     }
     for id in seen {
         if profile.member(id).is_none() && Some(id.as_str()) != me {
-            out.push(AssigneeOption {
-                id: Some(id.clone()),
-                label: short_id(id),
-            });
+            out.push(AssigneeOption::plain(AssigneeFilter::User(id.clone()), short_id(id)));
         }
     }
     out

@@ -234,6 +234,9 @@ pub enum Resolved {
     Action(Action),
     /// The keys so far begin a longer binding: wait for the next key.
     Pending,
+    /// The keys began a sequence and this one ends none of them: the sequence is over, and the key does
+    /// nothing else (a slip after `y` must not mark a lead done).
+    Unbound,
     None,
 }
 
@@ -321,6 +324,7 @@ impl Default for Keymap {
             bind(List, vec![key('/')], Action::Search, "search loaded leads"),
             bind(List, vec![key('L')], Action::LoadAll, "load all pages / stop"),
             bind(List, vec![code(KeyCode::Esc)], Action::Back, "clear the search"),
+            bind(List, vec![key('0')], Action::ClearFilters, "clear every filter"),
             bind(
                 Pane,
                 vec![code(KeyCode::Enter), key(' ')],
@@ -328,6 +332,7 @@ impl Default for Keymap {
                 "apply the filter",
             ),
             bind(Pane, vec![code(KeyCode::Esc)], Action::Back, "back to the list"),
+            bind(Pane, vec![key('0')], Action::ClearFilters, "clear every filter"),
             bind(
                 Detail,
                 vec![code(KeyCode::Esc), code(KeyCode::Backspace)],
@@ -468,7 +473,7 @@ impl Default for Keymap {
 
 /// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
 /// same action in several contexts (`back` is Esc in the panes, the detail and help).
-pub const ACTION_NAMES: [(&str, &[Action]); 49] = [
+pub const ACTION_NAMES: [(&str, &[Action]); 50] = [
     ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
     ("help", &[Action::ToggleHelp]),
     ("next_pane", &[Action::FocusNext]),
@@ -506,6 +511,7 @@ pub const ACTION_NAMES: [(&str, &[Action]); 49] = [
     ("toggle_star", &[Action::ToggleStar]),
     ("undo", &[Action::Undo]),
     ("load_all", &[Action::LoadAll]),
+    ("clear_filters", &[Action::ClearFilters]),
     ("next_lead", &[Action::NextLead]),
     ("previous_lead", &[Action::PrevLead]),
     ("copy_email", &[Action::Copy(LeadField::Email)]),
@@ -622,7 +628,7 @@ impl Keymap {
     }
 
     /// What a key press means in `contexts` after the keys in `pending`. The first context that binds the
-    /// keys (or begins a binding with them) decides; an unknown sequence starts over from the last key.
+    /// keys (or begins a binding with them) decides; a sequence no binding goes on with is `Unbound`.
     pub fn resolve(&self, contexts: &[Context], pending: &[Key], event: &KeyEvent) -> Resolved {
         if event.kind == KeyEventKind::Release {
             return Resolved::None;
@@ -631,9 +637,38 @@ impl Keymap {
         let mut keys = pending.to_vec();
         keys.push(key);
         match self.lookup(contexts, &keys) {
-            Resolved::None if !pending.is_empty() => self.lookup(contexts, &[key]),
+            Resolved::None if !pending.is_empty() => Resolved::Unbound,
             found => found,
         }
+    }
+
+    /// What may follow the keys in `pending` in `contexts`: the rest of each sequence that begins with
+    /// them, as a hint writes it (`e`), with its action; the first context to bind a rest wins, as
+    /// [`Keymap::resolve`] would have it.
+    pub fn continuations(&self, contexts: &[Context], pending: &[Key]) -> Vec<(String, Action)> {
+        let mut out: Vec<(String, Action)> = Vec::new();
+        if pending.is_empty() {
+            return out;
+        }
+        for ctx in contexts {
+            for b in self.bindings.iter().filter(|b| b.context == *ctx) {
+                for keys in b.triggers.iter().filter_map(Trigger::keys) {
+                    if keys.len() <= pending.len() || !keys.starts_with(pending) {
+                        continue;
+                    }
+                    let rest = keys[pending.len()..]
+                        .iter()
+                        .map(|k| k.short_label())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let taken = out.iter().any(|(r, a)| *r == rest || *a == b.action);
+                    if !taken {
+                        out.push((rest, b.action));
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn lookup(&self, contexts: &[Context], keys: &[Key]) -> Resolved {
@@ -698,6 +733,19 @@ impl Keymap {
     pub fn hint_key(&self, context: Context, action: Action) -> Option<String> {
         self.first_keys(context, action)
             .map(|keys| keys.iter().map(|k| k.short_label()).collect::<Vec<_>>().join(" "))
+    }
+
+    /// The keys that begin `action`'s first sequence in `context`, as a hint writes them (`y…`), or its key
+    /// when it is a single one: for a hint that stands for a family of sequences (`y… copy`).
+    pub fn hint_prefix(&self, context: Context, action: Action) -> Option<String> {
+        let keys = self.first_keys(context, action)?;
+        match keys.split_last() {
+            Some((_, first)) if !first.is_empty() => Some(format!(
+                "{}…",
+                first.iter().map(|k| k.short_label()).collect::<Vec<_>>().join(" ")
+            )),
+            _ => Some(keys.iter().map(|k| k.short_label()).collect::<Vec<_>>().join(" ")),
+        }
     }
 
     /// The first key bound to `action` in `context` as help writes it (`Enter`, `Space`, `Ctrl-s`).
@@ -855,7 +903,7 @@ mod tests {
     }
 
     #[test]
-    fn sequences_wait_for_their_next_key_and_start_over_when_it_does_not_fit() {
+    fn sequences_wait_for_their_next_key_and_end_when_it_does_not_fit() {
         let keymap = Keymap::with_overrides(&overrides(&[("top", &["g g", "home"])])).unwrap();
         let list = [Context::List, Context::Move, Context::Global];
         let g = press(KeyCode::Char('g'), KeyModifiers::NONE);
@@ -863,8 +911,44 @@ mod tests {
         assert_eq!(keymap.resolve(&list, &[], &g), Resolved::Pending);
         assert_eq!(keymap.resolve(&list, &[g_key], &g), Resolved::Action(Action::Top));
         let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
-        assert_eq!(keymap.resolve(&list, &[g_key], &j), Resolved::Action(Action::Down));
+        assert_eq!(keymap.resolve(&list, &[g_key], &j), Resolved::Unbound);
         assert_eq!(keymap.hint_key(Context::Move, Action::Top).as_deref(), Some("g g"));
+        assert_eq!(keymap.continuations(&list, &[g_key]), [("g".to_string(), Action::Top)]);
+    }
+
+    #[test]
+    fn clear_filters_is_named_in_the_config_and_works_in_the_list_and_the_panes() {
+        let keymap = Keymap::with_overrides(&overrides(&[("clear_filters", &["backspace"])])).unwrap();
+        let backspace = press(KeyCode::Backspace, KeyModifiers::NONE);
+        let zero = press(KeyCode::Char('0'), KeyModifiers::NONE);
+        for ctx in [Context::List, Context::Pane] {
+            assert_eq!(keymap.action_for_key(&[ctx], &backspace), Some(Action::ClearFilters));
+            assert_eq!(keymap.action_for_key(&[ctx], &zero), None);
+            assert_eq!(
+                Keymap::default().action_for_key(&[ctx], &zero),
+                Some(Action::ClearFilters)
+            );
+        }
+        // In the detail Backspace still goes back.
+        assert_eq!(
+            keymap.action_for_key(&[Context::Detail], &backspace),
+            Some(Action::Back)
+        );
+    }
+
+    #[test]
+    fn what_may_follow_a_prefix_is_read_from_the_keymap_in_force() {
+        let keymap = Keymap::with_overrides(&overrides(&[("copy_id", &["y u"])])).unwrap();
+        let list = [Context::List, Context::Lead, Context::Move, Context::Global];
+        let y = Key::of(&press(KeyCode::Char('y'), KeyModifiers::NONE));
+        let next: Vec<(String, &str)> = keymap
+            .continuations(&list, &[y])
+            .into_iter()
+            .map(|(k, a)| (k, a.short_name()))
+            .collect();
+        let expected = [("e", "email"), ("p", "phone"), ("n", "name"), ("u", "id")];
+        assert_eq!(next, expected.map(|(k, a)| (k.to_string(), a)));
+        assert!(keymap.continuations(&list, &[]).is_empty());
     }
 
     #[test]

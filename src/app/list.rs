@@ -39,6 +39,8 @@ pub struct LeadList {
     /// The rows shown, as indices into `leads`, when a search narrows the list; `None` shows every lead in
     /// order. Selection and window count in rows shown.
     shown: Option<Vec<u32>>,
+    /// The rows shown are a search's matches, best first, not the walk's order.
+    ranked: bool,
     /// The leads shown came from the first page kept on disk last time; the live one replaces them.
     cached: bool,
     /// Leads that arrived above the window while the rep was further down: said on screen ("↑ 3 new")
@@ -64,6 +66,7 @@ impl LeadList {
             selected: 0,
             offset: 0,
             shown: None,
+            ranked: false,
             cached: false,
             new_above: 0,
         }
@@ -148,6 +151,12 @@ impl LeadList {
         self.fit_window(rows);
     }
 
+    /// Says whether the rows shown are ranked by a search (`true`) or are the loaded leads in order, some
+    /// left out by a local filter (`false`): only the latter keep paging as the rep nears their end.
+    pub fn set_ranked(&mut self, ranked: bool) {
+        self.ranked = ranked;
+    }
+
     /// The row showing the lead `id`, if it is shown.
     pub fn row_of(&self, id: &str) -> Option<usize> {
         (0..self.len()).find(|&row| self.lead_at(row).is_some_and(|l| l.id().is(id)))
@@ -214,8 +223,11 @@ impl LeadList {
     /// selection is within `distance` rows of the last loaded lead.
     pub fn wants_page(&self, distance: usize) -> Option<Option<String>> {
         // Under a search the rows are matches, not the walk's order: only an explicit ask loads more.
-        let near_end = match self.shown {
-            Some(_) => distance == usize::MAX,
+        // Under a local filter (done leads out of the Inbox, unassigned only) the rows are still in the
+        // walk's order: it goes on as the rep nears the last row shown.
+        let near_end = match &self.shown {
+            Some(_) if self.ranked => distance == usize::MAX,
+            Some(shown) => shown.len() <= self.selected.saturating_add(distance),
             None => self.leads.len() <= self.selected.saturating_add(distance),
         };
         match self.pages {

@@ -154,12 +154,17 @@ pub struct App {
     pending_draft: Option<form::Draft>,
     /// The keys of a sequence pressed so far (`g` of `g g`).
     pending_keys: Vec<Key>,
+    /// The error a sequence that fits nothing gave: it answers that key only, so the next key takes it
+    /// away (an error from the tenant stays until a success).
+    unbound_error: Option<String>,
     /// What the event loop is to do beyond drawing (the clipboard, the system's opener).
     effects: Vec<Effect>,
     /// `J` at the last loaded lead while more is loading: open the next one when its page arrives.
     step_when_loaded: bool,
     /// The search in force, if any.
     search: Option<Search>,
+    /// Only leads nobody is assigned to, among those loaded (the tenant cannot filter so).
+    unassigned: bool,
     /// The search box, while the rep types in it.
     search_input: Option<tui_input::Input>,
     /// Results of the queries typed in this search, while the leads and marks stay as they were.
@@ -226,9 +231,11 @@ impl App {
             form: None,
             pending_draft: None,
             pending_keys: Vec::new(),
+            unbound_error: None,
             effects: Vec::new(),
             step_when_loaded: false,
             search: None,
+            unassigned: false,
             search_input: None,
             search_cache: Vec::new(),
             load_all: false,
@@ -263,6 +270,11 @@ impl App {
 
     pub fn keymap(&self) -> &Keymap {
         &self.settings.keymap
+    }
+
+    /// True while the list shows only the loaded leads nobody is assigned to.
+    pub fn unassigned_only(&self) -> bool {
+        self.unassigned
     }
 
     /// The search in force: its query, while it narrows the list.
@@ -543,7 +555,8 @@ impl App {
         out
     }
 
-    fn contexts(&self) -> &'static [Context] {
+    /// The keymap's contexts in force, most specific first.
+    pub fn contexts(&self) -> &'static [Context] {
         if self.help {
             return &[Context::Help, Context::Move, Context::Global];
         }
@@ -576,13 +589,26 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
         self.notice = None;
+        if key.kind != crossterm::event::KeyEventKind::Release
+            && let Some(said) = self.unbound_error.take()
+            && self.error.as_deref() == Some(said.as_str())
+        {
+            self.error = None;
+        }
         if self.screen == Screen::Form {
             return self.on_form_key(key);
         }
         if self.search_input.is_some() && self.screen == Screen::List {
             return self.on_search_key(key);
         }
+        if key.kind == crossterm::event::KeyEventKind::Release {
+            return Vec::new();
+        }
         let pending = std::mem::take(&mut self.pending_keys);
+        // Esc ends a sequence begun by mistake, and does nothing else.
+        if !pending.is_empty() && key.code == crossterm::event::KeyCode::Esc {
+            return Vec::new();
+        }
         match self.settings.keymap.resolve(self.contexts(), &pending, &key) {
             Resolved::Action(action) => self.on_action(action, 1),
             Resolved::Pending => {
@@ -590,8 +616,28 @@ impl App {
                 self.pending_keys.push(Key::of(&key));
                 Vec::new()
             }
+            Resolved::Unbound => {
+                let said = self.unbound_sequence(&pending, &key);
+                self.unbound_error = Some(said.clone());
+                self.error = Some(said);
+                Vec::new()
+            }
             Resolved::None => Vec::new(),
         }
+    }
+
+    /// "y z: no such key; y e email · y p phone · y n name · y i id": what was typed, and what would have
+    /// done something, from the keymap in force.
+    fn unbound_sequence(&self, pending: &[Key], key: &KeyEvent) -> String {
+        let typed = pending.iter().map(|k| k.short_label()).collect::<Vec<_>>().join(" ");
+        let next = self
+            .keymap()
+            .continuations(self.contexts(), pending)
+            .into_iter()
+            .map(|(rest, action)| format!("{typed} {rest} {}", action.short_name()))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        format!("{typed} {}: no such key; {next}", Key::of(key).short_label())
     }
 
     fn on_action(&mut self, action: Action, times: usize) -> Vec<ApiRequest> {
@@ -667,6 +713,7 @@ impl App {
             }
             Action::Open => self.open_detail(),
             Action::Choose => self.choose_filter(),
+            Action::ClearFilters => self.clear_filters(),
             Action::Back if self.screen == Screen::List && self.focus == Focus::List && self.search.is_some() => {
                 self.clear_search();
                 self.notice = Some("Search cleared".to_string());
@@ -833,21 +880,77 @@ impl App {
             return Vec::new();
         };
         let query = self.list.query().clone();
-        let (status, assignee) = match pane {
+        let (status, assignee, unassigned) = match pane {
             PaneKind::Status => {
                 let status = filters::status_options().get(self.status_cursor).cloned().flatten();
-                (status, query.assigned_to)
+                (status, query.assigned_to.clone(), self.unassigned)
             }
-            PaneKind::Assignee => {
-                let assignee = self
-                    .assignee_options()
-                    .get(self.assignee_cursor)
-                    .and_then(|o| o.id.clone());
-                (query.status, assignee)
-            }
+            PaneKind::Assignee => match self.assignee_options().get(self.assignee_cursor) {
+                Some(option) => (
+                    query.status.clone(),
+                    option.user().map(str::to_string),
+                    option.filter == filters::AssigneeFilter::Unassigned,
+                ),
+                None => (query.status.clone(), query.assigned_to.clone(), self.unassigned),
+            },
         };
         self.focus = Focus::List;
+        self.set_filters(status, assignee, unassigned)
+    }
+
+    /// Puts these filters in force: the tenant is asked again only when its part of them changed, and the
+    /// loaded leads are narrowed again at once for the part that is local.
+    fn set_filters(
+        &mut self,
+        status: Option<LeadStatus>,
+        assignee: Option<String>,
+        unassigned: bool,
+    ) -> Vec<ApiRequest> {
+        let query = self.list.query();
+        let same = query.status == status && query.assigned_to == assignee;
+        self.unassigned = unassigned;
+        if same {
+            self.refresh_shown(false);
+            return self.prefetch();
+        }
         self.restart_list(status, assignee)
+    }
+
+    /// The status, assignee and search the rep chose, gone: the list follows the view's own rule again.
+    fn clear_filters(&mut self) -> Vec<ApiRequest> {
+        let (status, assignee, name) = match self.views.get(self.view) {
+            Some(v) if v.saved => (v.status.clone(), v.assigned_to.clone(), v.name.clone()),
+            Some(v) => (None, None, v.name.clone()),
+            None => (None, None, String::new()),
+        };
+        let query = self.list.query();
+        let filtered =
+            query.status != status || query.assigned_to != assignee || self.unassigned || self.search.is_some();
+        self.focus = Focus::List;
+        if !filtered {
+            self.notice = Some(format!("No filter to clear: {name} shows its own leads"));
+            return Vec::new();
+        }
+        self.search_input = None;
+        self.search = None;
+        self.search_cache.clear();
+        let out = self.set_filters(status, assignee, false);
+        self.notice = Some(format!("Filters cleared: {name} shows its own leads"));
+        out
+    }
+
+    /// True when the rep narrowed the list beyond the view's own rule (a pane's filter or a search), so
+    /// there is something for the clear key to clear.
+    pub fn filters_beyond_view(&self) -> bool {
+        let (status, assignee) = match self.views.get(self.view) {
+            Some(v) if v.saved => (v.status.as_ref(), v.assigned_to.as_deref()),
+            _ => (None, None),
+        };
+        let query = self.list.query();
+        query.status.as_ref() != status
+            || query.assigned_to.as_deref() != assignee
+            || self.unassigned
+            || self.search.is_some()
     }
 
     fn open_detail(&mut self) -> Vec<ApiRequest> {
@@ -927,6 +1030,7 @@ impl App {
         // marks have not changed, and ranking 100,000 leads again would cost a frame or more.
         if let Some((_, shown)) = self.search_cache.iter().find(|(q, _)| q == query) {
             let shown = shown.clone();
+            self.list.set_ranked(!query.trim().is_empty());
             self.list.set_shown(shown, list_rows(self.height));
             self.unread = self.count_unread();
         } else {
@@ -973,6 +1077,8 @@ impl App {
     fn refresh_shown_keeping_cache(&mut self, narrows: bool) {
         let rows = list_rows(self.height);
         let triage = self.views.get(self.view).map_or(views::Triage::All, |v| v.triage);
+        let searching = self.search.as_ref().is_some_and(|s| !s.query().trim().is_empty());
+        self.list.set_ranked(searching);
         let leads = self.list.leads();
         let marks = &self.marks;
         let no_marks = marks.is_empty();
@@ -983,10 +1089,12 @@ impl App {
                     .and_then(|l| if no_marks { None } else { marks.get(l.id()) }),
             )
         };
-        let searching = self.search.as_ref().is_some_and(|s| !s.query().trim().is_empty());
+        let unassigned = self.unassigned;
+        let admitted =
+            |i: &u32| admitted(i) && (!unassigned || leads.get(*i as usize).is_some_and(|l| l.assignee().is_none()));
         // The common case, every page of a load: nothing searched and nothing the view hides, so nothing to
         // walk (a walk per page would make loading 100,000 leads quadratic).
-        if !searching && (triage == views::Triage::All || (no_marks && triage.admits(None))) {
+        if !searching && !unassigned && (triage == views::Triage::All || (no_marks && triage.admits(None))) {
             self.list.set_shown(None, rows);
             self.unread = self.count_unread();
             return;
@@ -1014,6 +1122,7 @@ impl App {
         self.effects.push(Effect::RememberView(view.name.clone()));
         self.notice = Some(format!("View: {}", view.name));
         if view.saved {
+            self.unassigned = false;
             let out = self.restart_list(view.status.clone(), view.assigned_to.clone());
             self.refresh_shown(false);
             return out;

@@ -306,6 +306,24 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
                 Line::raw("Every lead is loaded.")
             },
         ],
+        _ if app.unassigned_only() && !list.leads().is_empty() => vec![
+            Line::styled("No loaded lead is unassigned", look.title(false)),
+            Line::raw(""),
+            Line::raw(format!(
+                "{} leads looked at{}.",
+                count(list.leads().len()),
+                if list.has_more() {
+                    ", more loading"
+                } else {
+                    ", every lead"
+                }
+            )),
+            Line::from(vec![
+                Span::raw("Press "),
+                Span::styled(key(Context::List, Action::ClearFilters), look.key()),
+                Span::raw(" to clear the filters."),
+            ]),
+        ],
         PageState::NotStarted | PageState::Loading { .. } | PageState::Idle => vec![Line::styled(
             format!("{spinner} Loading leads from {}…", app.settings().source_label),
             look.busy(),
@@ -344,7 +362,9 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
                 Span::styled(key(Context::Global, Action::FocusStatus), look.key()),
                 Span::raw(" or "),
                 Span::styled(key(Context::Global, Action::FocusAssignee), look.key()),
-                Span::raw(" to change them."),
+                Span::raw(" to change them, "),
+                Span::styled(key(Context::List, Action::ClearFilters), look.key()),
+                Span::raw(" to clear them."),
             ]),
         ],
     };
