@@ -194,7 +194,7 @@ pub struct GlobalArgs {
 
 /// The global flags' ids, and the commands where each means something; elsewhere it is hidden from help,
 /// completions and the manual (a rep reading `leadbox sandbox --help` should not be offered `--view`).
-const GLOBAL_USES: [(&str, &[&str]); 6] = [
+const GLOBAL_USES: &[(&str, &[&str])] = &[
     ("config", &["config", "key", "leads"]),
     ("profile", &["config", "key", "leads"]),
     ("api_url", &["config", "leads"]),
@@ -295,7 +295,7 @@ impl SandboxArgs {
 }
 
 /// The statuses `--status` takes (the contract's, as `LeadStatus::KNOWN`), listed so completions offer them.
-pub const STATUSES: [&str; 7] = [
+pub const STATUSES: &[&str] = &[
     "new",
     "contacted",
     "qualifying",

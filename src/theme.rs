@@ -10,7 +10,7 @@ use ratatui::style::{Color, Modifier, Style};
 use crate::api::types::LeadStatus;
 
 /// Every role the config file may colour, with the role it sets.
-pub const ROLES: [&str; 19] = [
+pub const ROLES: &[&str] = &[
     "status_new",
     "status_contacted",
     "status_qualifying",

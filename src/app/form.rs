@@ -104,7 +104,7 @@ enum Fixes {
 
 /// The fields kept for the next lead unless the rep says otherwise: what a stretch of leads typed at one
 /// event shares.
-pub const STICKY_BY_DEFAULT: [&str; 4] = ["source", "channel", "assignedTo", "attribution"];
+pub const STICKY_BY_DEFAULT: &[&str] = &["source", "channel", "assignedTo", "attribution"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ResendGuard {

@@ -82,10 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .flat_map(|spaced| (1..=max_columns).map(move |n| (n, spaced)));
     let mut columns = Vec::new();
     for (n, spaced) in layouts {
-        let sections: Vec<Vec<Line>> = Context::ALL
-            .into_iter()
-            .map(|c| section(keymap, look, c, spaced))
-            .collect();
+        let sections: Vec<Vec<Line>> = Context::ALL.iter().map(|c| section(keymap, look, *c, spaced)).collect();
         columns = split(&sections, n);
         if columns.iter().map(Vec::len).max().unwrap_or(0) <= inner_height {
             break;

@@ -16,7 +16,7 @@ use ratatui::layout::Rect;
 use crate::app::{App, Screen};
 
 /// Spinner frames, advanced by each tick while the network works.
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+pub const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let layout = app.layout();

@@ -103,7 +103,7 @@ impl Output {
 const MAX_SEEN_COLUMNS: usize = 100;
 
 /// The CSV's columns before the custom fields, by wire name.
-const CSV_FIELDS: [&str; 13] = [
+const CSV_FIELDS: &[&str] = &[
     "id",
     "createdAt",
     "status",
@@ -292,7 +292,7 @@ pub async fn list(
 }
 
 /// Column widths of the table: id, age, status, name, company; email takes the rest.
-const COLUMNS: [usize; 5] = [8, 4, 12, 22, 20];
+const COLUMNS: &[usize] = &[8, 4, 12, 22, 20];
 
 fn table_header(width: usize) -> String {
     cells(&["ID", "AGE", "STATUS", "NAME", "COMPANY", "EMAIL"], width)

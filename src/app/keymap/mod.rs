@@ -7,11 +7,15 @@
 
 use std::collections::BTreeMap;
 
-use crokey::{KeyCombination, KeyCombinationFormat, OneToThree};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+
+mod defaults;
+mod key;
 
 pub use crate::app::action::Action;
-use crate::app::action::{FormCommand, LeadField};
+use crate::app::action::FormCommand;
+pub use defaults::action_names;
+pub use key::Key;
 
 /// Where a binding applies. More specific contexts are looked up before `Global`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,7 +44,7 @@ pub enum Context {
 
 impl Context {
     /// Help's section titles, in the order they are shown.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: &[Context] = &[
         Context::Global,
         Context::Move,
         Context::List,
@@ -54,7 +58,7 @@ impl Context {
     ];
 
     /// The contexts that are looked up together, most specific first: one per state of the screen.
-    pub const ACTIVE_SETS: [&'static [Context]; 7] = [
+    pub const ACTIVE_SETS: &[&[Context]] = &[
         &[Context::Help, Context::Move, Context::Global],
         &[Context::Detail, Context::Lead, Context::Move, Context::Global],
         &[Context::List, Context::Lead, Context::Move, Context::Global],
@@ -78,101 +82,6 @@ impl Context {
             Context::Outbox => "Outbox",
         }
     }
-}
-
-/// One key press as bindings compare it. Shift is left out: terminals report it inconsistently with
-/// upper-case letters, `?` and BackTab, and the character itself already says it (`G`, not `g`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub code: KeyCode,
-    pub modifiers: KeyModifiers,
-}
-
-impl Key {
-    pub const fn new(code: KeyCode, modifiers: KeyModifiers) -> Key {
-        Key {
-            code,
-            modifiers: modifiers.difference(KeyModifiers::SHIFT),
-        }
-    }
-
-    /// The key a terminal event stands for.
-    pub fn of(event: &KeyEvent) -> Key {
-        let combination = KeyCombination::from(*event);
-        match combination.codes {
-            OneToThree::One(code) => Key::new(code, combination.modifiers),
-            _ => Key::new(event.code, event.modifiers),
-        }
-    }
-
-    /// Parses one key as a user writes it in the config file: `ctrl-s`, `G` or `shift-g`, `pagedown`, `?`.
-    pub fn parse(raw: &str) -> Result<Key, String> {
-        let raw = raw.trim();
-        // crokey reads letters case-insensitively, so an upper-case letter is spelt out as shift + letter.
-        let spelt = match raw.chars().last() {
-            Some(c) if c.is_ascii_uppercase() && (raw.len() == 1 || raw.ends_with(&format!("-{c}"))) => {
-                format!("{}shift-{}", &raw[..raw.len() - 1], c.to_ascii_lowercase())
-            }
-            _ => raw.to_string(),
-        };
-        let combination = crokey::parse(&spelt).map_err(|_| format!("`{raw}` is not a key"))?;
-        match combination.normalized().codes {
-            OneToThree::One(code) => Ok(Key::new(code, combination.normalized().modifiers)),
-            _ => Err(format!(
-                "`{raw}` presses several keys at once, which terminals cannot report; write a sequence with spaces, e.g. `g g`"
-            )),
-        }
-    }
-
-    fn combination(self) -> KeyCombination {
-        let shifted = matches!(self.code, KeyCode::Char(c) if c.is_ascii_uppercase());
-        let modifiers = if shifted {
-            self.modifiers | KeyModifiers::SHIFT
-        } else {
-            self.modifiers
-        };
-        KeyCombination::one_key(self.code, modifiers)
-    }
-
-    /// How help writes the key: `j`, `G`, `↓`, `Ctrl-c`, `PgDn`, `Enter`, `Shift-Tab`.
-    pub fn label(self) -> String {
-        let format = KeyCombinationFormat::default().with_implicit_shift();
-        glyphs(format.to_string(self.combination()))
-    }
-
-    /// How a hint in a status line writes the key: `↵`, `esc`, `ctrl-s`, `j`.
-    pub fn short_label(self) -> String {
-        match self.code {
-            KeyCode::Enter if self.modifiers.is_empty() => "↵".to_string(),
-            KeyCode::Esc if self.modifiers.is_empty() => "esc".to_string(),
-            _ => {
-                let format = KeyCombinationFormat::default()
-                    .with_implicit_shift()
-                    .with_lowercase_modifiers();
-                glyphs(format.to_string(self.combination()))
-            }
-        }
-    }
-}
-
-/// crokey names the arrows and paging keys in words; help and hints are read at a glance, so they get glyphs
-/// and the short names every keyboard prints.
-fn glyphs(label: String) -> String {
-    let (mods, name) = match label.rfind('-') {
-        Some(i) if i + 1 < label.len() => label.split_at(i + 1),
-        _ => ("", label.as_str()),
-    };
-    let name = match name {
-        "Down" => "↓",
-        "Up" => "↑",
-        "Left" => "←",
-        "Right" => "→",
-        "PageDown" => "PgDn",
-        "PageUp" => "PgUp",
-        "BackTab" => "Shift-Tab",
-        other => other,
-    };
-    format!("{mods}{name}")
 }
 
 /// What sets a binding off.
@@ -254,278 +163,6 @@ pub struct Keymap {
     bindings: Vec<Binding>,
 }
 
-fn key(c: char) -> Trigger {
-    Trigger::Keys(vec![Key::new(KeyCode::Char(c), KeyModifiers::NONE)])
-}
-
-fn code(c: KeyCode) -> Trigger {
-    Trigger::Keys(vec![Key::new(c, KeyModifiers::NONE)])
-}
-
-fn keys(cs: &[char]) -> Trigger {
-    Trigger::Keys(
-        cs.iter()
-            .map(|c| Key::new(KeyCode::Char(*c), KeyModifiers::NONE))
-            .collect(),
-    )
-}
-
-fn ctrl(c: char) -> Trigger {
-    Trigger::Keys(vec![Key::new(KeyCode::Char(c), KeyModifiers::CONTROL)])
-}
-
-fn alt(c: char) -> Trigger {
-    Trigger::Keys(vec![Key::new(KeyCode::Char(c), KeyModifiers::ALT)])
-}
-
-fn bind(context: Context, triggers: Vec<Trigger>, action: Action, description: &'static str) -> Binding {
-    Binding {
-        context,
-        triggers,
-        action,
-        description,
-    }
-}
-
-impl Default for Keymap {
-    fn default() -> Keymap {
-        use Context::*;
-        use FormCommand as F;
-        let bindings = vec![
-            bind(Global, vec![key('q'), ctrl('c')], Action::Quit, "quit"),
-            bind(Global, vec![key('?')], Action::ToggleHelp, "this help"),
-            bind(Global, vec![code(KeyCode::Tab)], Action::FocusNext, "next pane"),
-            bind(Global, vec![code(KeyCode::BackTab)], Action::FocusPrev, "previous pane"),
-            bind(Global, vec![key('s')], Action::FocusStatus, "filter by status"),
-            bind(Global, vec![key('a')], Action::FocusAssignee, "filter by assignee"),
-            bind(Global, vec![Trigger::Click], Action::Click, "select lead / filter"),
-            bind(Global, vec![key('n')], Action::NewLead, "new lead"),
-            bind(Global, vec![key('r')], Action::Reload, "reload / retry"),
-            bind(Global, vec![key('O')], Action::Outbox, "outbox"),
-            bind(Global, ('1'..='9').map(key).collect(), Action::View(0), "switch view"),
-            bind(Move, vec![key('j'), code(KeyCode::Down)], Action::Down, "down"),
-            bind(Move, vec![key('k'), code(KeyCode::Up)], Action::Up, "up"),
-            bind(
-                Move,
-                vec![code(KeyCode::PageDown), ctrl('d')],
-                Action::PageDown,
-                "one screen down",
-            ),
-            bind(
-                Move,
-                vec![code(KeyCode::PageUp), ctrl('u')],
-                Action::PageUp,
-                "one screen up",
-            ),
-            bind(Move, vec![key('g'), code(KeyCode::Home)], Action::Top, "first"),
-            bind(Move, vec![key('G'), code(KeyCode::End)], Action::Bottom, "last loaded"),
-            bind(Move, vec![Trigger::WheelDown, Trigger::WheelUp], Action::Down, "scroll"),
-            bind(List, vec![code(KeyCode::Enter)], Action::Open, "open the lead"),
-            bind(List, vec![key('/')], Action::Search, "search loaded leads"),
-            bind(List, vec![key('L')], Action::LoadAll, "load all pages / stop"),
-            bind(List, vec![code(KeyCode::Esc)], Action::Back, "clear the search"),
-            bind(List, vec![key('0')], Action::ClearFilters, "clear every filter"),
-            bind(
-                Pane,
-                vec![code(KeyCode::Enter), key(' ')],
-                Action::Choose,
-                "apply the filter",
-            ),
-            bind(Pane, vec![code(KeyCode::Esc)], Action::Back, "back to the list"),
-            bind(Pane, vec![key('0')], Action::ClearFilters, "clear every filter"),
-            bind(
-                Detail,
-                vec![code(KeyCode::Esc), code(KeyCode::Backspace)],
-                Action::Back,
-                "back to the list",
-            ),
-            bind(Detail, vec![key('J')], Action::NextLead, "next lead"),
-            bind(Detail, vec![key('K')], Action::PrevLead, "previous lead"),
-            bind(
-                Lead,
-                vec![keys(&['y', 'e'])],
-                Action::Copy(LeadField::Email),
-                "copy the email",
-            ),
-            bind(
-                Lead,
-                vec![keys(&['y', 'p'])],
-                Action::Copy(LeadField::Phone),
-                "copy the phone",
-            ),
-            bind(
-                Lead,
-                vec![keys(&['y', 'n'])],
-                Action::Copy(LeadField::Name),
-                "copy the name",
-            ),
-            bind(
-                Lead,
-                vec![keys(&['y', 'i'])],
-                Action::Copy(LeadField::Id),
-                "copy the id",
-            ),
-            bind(
-                Lead,
-                vec![keys(&['o', 'e'])],
-                Action::OpenWith(LeadField::Email),
-                "write an email",
-            ),
-            bind(
-                Lead,
-                vec![keys(&['o', 'p'])],
-                Action::OpenWith(LeadField::Phone),
-                "call the phone",
-            ),
-            bind(
-                Lead,
-                vec![keys(&['o', 'w'])],
-                Action::OpenWith(LeadField::Website),
-                "open the website",
-            ),
-            bind(Lead, vec![key('d')], Action::ToggleDone, "done / not done"),
-            bind(Lead, vec![key('*')], Action::ToggleStar, "star / unstar"),
-            bind(Lead, vec![key('u')], Action::Undo, "undo the last mark"),
-            bind(
-                Outbox,
-                vec![code(KeyCode::Enter), key('e')],
-                Action::Open,
-                "edit the lead",
-            ),
-            bind(Outbox, vec![ctrl('s')], Action::SendAgain, "send it now / again"),
-            bind(Outbox, vec![key('x')], Action::Drop, "drop it (asks once)"),
-            bind(Outbox, vec![code(KeyCode::Esc)], Action::Back, "back to the list"),
-            bind(Search, vec![code(KeyCode::Enter)], Action::Choose, "keep the search"),
-            bind(Search, vec![code(KeyCode::Esc)], Action::Back, "clear the search"),
-            bind(Search, vec![code(KeyCode::Down)], Action::Down, "next match"),
-            bind(Search, vec![code(KeyCode::Up)], Action::Up, "previous match"),
-            bind(Form, vec![ctrl('s')], Action::Form(F::Submit), "create the lead"),
-            bind(
-                Form,
-                vec![alt('s')],
-                Action::Form(F::SubmitAndNext),
-                "create + start next",
-            ),
-            bind(Form, vec![ctrl('e')], Action::Form(F::EditNotes), "notes in $EDITOR"),
-            bind(Form, vec![ctrl('z')], Action::Form(F::Undo), "undo in the notes"),
-            bind(Form, vec![ctrl('y')], Action::Form(F::Redo), "redo in the notes"),
-            bind(
-                Form,
-                vec![ctrl('o')],
-                Action::Form(F::OpenDuplicate),
-                "open the look-alike",
-            ),
-            bind(
-                Form,
-                vec![ctrl('t')],
-                Action::Form(F::ToggleSticky),
-                "keep field for next",
-            ),
-            bind(
-                Form,
-                vec![code(KeyCode::Esc)],
-                Action::Form(F::Cancel),
-                "close (asks if typed)",
-            ),
-            bind(
-                Form,
-                vec![code(KeyCode::Tab), code(KeyCode::Down)],
-                Action::Form(F::NextField),
-                "next field",
-            ),
-            bind(
-                Form,
-                vec![code(KeyCode::BackTab), code(KeyCode::Up)],
-                Action::Form(F::PrevField),
-                "previous field",
-            ),
-            bind(
-                Form,
-                vec![code(KeyCode::Enter)],
-                Action::Form(F::Activate),
-                "open list / choose",
-            ),
-            bind(Form, vec![key(' ')], Action::Form(F::Toggle), "tick or toggle"),
-            bind(
-                Form,
-                vec![code(KeyCode::Left)],
-                Action::Form(F::ChoicePrev),
-                "previous choice",
-            ),
-            bind(
-                Form,
-                vec![code(KeyCode::Right)],
-                Action::Form(F::ChoiceNext),
-                "next choice",
-            ),
-            bind(Form, vec![ctrl('c')], Action::Form(F::Quit), "quit (asks if typed)"),
-            bind(
-                Form,
-                vec![ctrl('n')],
-                Action::Form(F::AddCustomField),
-                "add a custom field",
-            ),
-            bind(Help, vec![code(KeyCode::Esc), key('?')], Action::Back, "close help"),
-        ];
-        Keymap { bindings }
-    }
-}
-
-/// The names the config file's `[keys]` section uses, and the actions each rebinds. A name may cover the
-/// same action in several contexts (`back` is Esc in the panes, the detail and help).
-pub const ACTION_NAMES: [(&str, &[Action]); 50] = [
-    ("quit", &[Action::Quit, Action::Form(FormCommand::Quit)]),
-    ("help", &[Action::ToggleHelp]),
-    ("next_pane", &[Action::FocusNext]),
-    ("previous_pane", &[Action::FocusPrev]),
-    ("filter_status", &[Action::FocusStatus]),
-    ("filter_assignee", &[Action::FocusAssignee]),
-    ("new_lead", &[Action::NewLead]),
-    ("reload", &[Action::Reload]),
-    ("down", &[Action::Down]),
-    ("up", &[Action::Up]),
-    ("page_down", &[Action::PageDown]),
-    ("page_up", &[Action::PageUp]),
-    ("top", &[Action::Top]),
-    ("bottom", &[Action::Bottom]),
-    ("open", &[Action::Open]),
-    ("apply_filter", &[Action::Choose]),
-    ("back", &[Action::Back]),
-    ("create", &[Action::Form(FormCommand::Submit)]),
-    ("create_and_next", &[Action::Form(FormCommand::SubmitAndNext)]),
-    ("keep_for_next", &[Action::Form(FormCommand::ToggleSticky)]),
-    ("open_look_alike", &[Action::Form(FormCommand::OpenDuplicate)]),
-    ("edit_notes", &[Action::Form(FormCommand::EditNotes)]),
-    ("undo_notes", &[Action::Form(FormCommand::Undo)]),
-    ("redo_notes", &[Action::Form(FormCommand::Redo)]),
-    ("close_form", &[Action::Form(FormCommand::Cancel)]),
-    ("next_field", &[Action::Form(FormCommand::NextField)]),
-    ("previous_field", &[Action::Form(FormCommand::PrevField)]),
-    ("choose", &[Action::Form(FormCommand::Activate)]),
-    ("toggle", &[Action::Form(FormCommand::Toggle)]),
-    ("previous_choice", &[Action::Form(FormCommand::ChoicePrev)]),
-    ("next_choice", &[Action::Form(FormCommand::ChoiceNext)]),
-    ("add_custom_field", &[Action::Form(FormCommand::AddCustomField)]),
-    ("search", &[Action::Search]),
-    ("toggle_done", &[Action::ToggleDone]),
-    ("toggle_star", &[Action::ToggleStar]),
-    ("undo", &[Action::Undo]),
-    ("load_all", &[Action::LoadAll]),
-    ("clear_filters", &[Action::ClearFilters]),
-    ("next_lead", &[Action::NextLead]),
-    ("previous_lead", &[Action::PrevLead]),
-    ("copy_email", &[Action::Copy(LeadField::Email)]),
-    ("copy_phone", &[Action::Copy(LeadField::Phone)]),
-    ("copy_name", &[Action::Copy(LeadField::Name)]),
-    ("copy_id", &[Action::Copy(LeadField::Id)]),
-    ("open_email", &[Action::OpenWith(LeadField::Email)]),
-    ("open_phone", &[Action::OpenWith(LeadField::Phone)]),
-    ("open_website", &[Action::OpenWith(LeadField::Website)]),
-    ("outbox", &[Action::Outbox]),
-    ("send_again", &[Action::SendAgain]),
-    ("drop", &[Action::Drop]),
-];
-
 /// Parses one binding as written in the file: a key, or keys separated by spaces for a sequence.
 pub fn parse_trigger(raw: &str) -> Result<Trigger, String> {
     let keys = raw.split_whitespace().map(Key::parse).collect::<Result<Vec<_>, _>>()?;
@@ -549,8 +186,9 @@ impl Keymap {
         let mut keymap = Keymap::default();
         let mut errors = Vec::new();
         let mut changed: Vec<Action> = Vec::new();
+        let names = action_names();
         for (name, raws) in overrides {
-            let Some((_, actions)) = ACTION_NAMES.iter().find(|(n, _)| n == name) else {
+            let Some((_, actions)) = names.iter().find(|(n, _)| n == name) else {
                 errors.push(KeymapError {
                     name: name.clone(),
                     message: unknown_action(name),
@@ -779,7 +417,8 @@ fn numbered(action: Action, keys: &[Key]) -> Action {
 }
 
 fn unknown_action(name: &str) -> String {
-    let closest = ACTION_NAMES
+    let names = action_names();
+    let closest = names
         .iter()
         .map(|(n, _)| (strsim::levenshtein(name, n), *n))
         .min()
@@ -788,7 +427,7 @@ fn unknown_action(name: &str) -> String {
         Some((_, n)) => format!("`{name}` is not an action; did you mean `{n}`?"),
         None => format!(
             "`{name}` is not an action; the actions are {}",
-            ACTION_NAMES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+            names.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
         ),
     }
 }
@@ -796,6 +435,7 @@ fn unknown_action(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::KeyModifiers;
 
     fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
@@ -839,7 +479,7 @@ mod tests {
     fn no_trigger_is_bound_twice_in_one_context() {
         for ctx in Context::ALL {
             let mut seen: Vec<&Trigger> = Vec::new();
-            for b in Keymap::default().bindings.iter().filter(|b| b.context == ctx) {
+            for b in Keymap::default().bindings.iter().filter(|b| b.context == *ctx) {
                 for t in &b.triggers {
                     assert!(!seen.contains(&t), "{t:?} bound twice in {ctx:?}");
                     seen.push(t);
