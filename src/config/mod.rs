@@ -3,6 +3,7 @@
 //! sandbox or a tenant with its URL, key, team and custom fields), the keymap and the theme. A bad file stops
 //! leadbox with every problem and where it is; nothing runs half-configured.
 
+mod disk;
 pub mod file;
 pub mod secret;
 pub mod team;
@@ -188,7 +189,7 @@ impl Profile {
 
 /// The config file, or an empty one when there is none. Every problem in it is an error.
 pub fn load_file(path: &Path) -> Result<ConfigFile, ConfigError> {
-    let text = match file::read_text(path) {
+    let text = match disk::read_text(path) {
         Ok(Some(text)) => text,
         Ok(None) => {
             return Ok(ConfigFile {
