@@ -79,16 +79,6 @@ fn fg(c: Color) -> Style {
 const BOLD: Modifier = Modifier::BOLD;
 
 impl Theme {
-    /// The theme from the config file's `[theme]`; `no_color` (the `NO_COLOR` convention) drops every colour.
-    pub fn from_file(file: &crate::config::ConfigFile, no_color: bool) -> Result<Theme, Vec<ThemeError>> {
-        let colours: std::collections::BTreeMap<String, String> = file
-            .theme_colours
-            .iter()
-            .map(|(k, v)| (k.clone(), v.value.clone()))
-            .collect();
-        Theme::from_config(file.theme_preset.as_ref().map(|p| p.value.as_str()), &colours, no_color)
-    }
-
     pub fn preset(preset: Preset) -> Theme {
         match preset {
             Preset::Dark => Theme {

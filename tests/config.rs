@@ -118,10 +118,7 @@ fn layers_defaults_then_file_then_environment_then_flags() {
             .as_deref(),
         Some("g g")
     );
-    assert_ne!(
-        leadbox::theme::Theme::from_file(&file, false).unwrap(),
-        leadbox::theme::Theme::default()
-    );
+    assert_ne!(config::theme(&file, false).unwrap(), leadbox::theme::Theme::default());
 }
 
 #[test]

@@ -10,8 +10,7 @@ use crate::api::worker::RequestId;
 /// A look costs an inbox left open a few milliseconds of CPU (more with the embedded sandbox answering in
 /// the same process); once a minute keeps an idle inbox under a thousandth of a core.
 pub const DEFAULT_POLL_SECS: u32 = 60;
-/// The bounds of `poll_seconds`: a tenant's rate limit below, a lead a rep would still call "new" above.
-pub const POLL_SECS_RANGE: std::ops::RangeInclusive<u32> = 10..=3600;
+pub use crate::config::file::POLL_SECS_RANGE;
 
 /// How many of the newest leads a poll asks for. Thirty seconds rarely bring more; when every one of them
 /// is new, a full page is asked for at once. A small answer is most of what an idle inbox costs.

@@ -109,22 +109,4 @@ impl View {
     }
 }
 
-/// How a new lead is announced, when it is: off unless the config file's `[alerts]` turns it on.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Alerts {
-    pub bell: bool,
-    pub notify: Notify,
-    /// The view whose new leads are announced (by name); the first view when unset.
-    pub view: Option<String>,
-}
-
-/// The desktop notification escape a terminal understands, if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Notify {
-    #[default]
-    None,
-    /// iTerm2, WezTerm, Windows Terminal, foot, kitty.
-    Osc9,
-    /// urxvt, VTE-based terminals (GNOME Terminal, Tilix).
-    Osc777,
-}
+pub use crate::config::{Alerts, Notify};

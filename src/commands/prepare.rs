@@ -40,7 +40,7 @@ pub fn prepare(
     let profile = config::resolve(&file, env, flags)?;
     let keymap = config::keymap(&file).map_err(|errors| eyre!("{errors:?}"))?;
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = Theme::from_file(&file, no_color).map_err(|errors| eyre!("{errors:?}"))?;
+    let theme = config::theme(&file, no_color).map_err(|errors| eyre!("{errors:?}"))?;
     let data_dir = config::data_dir().map_err(|e| e.to_string());
     let state_dir = data_dir
         .as_ref()

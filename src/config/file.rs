@@ -121,7 +121,7 @@ pub struct ConfigFile {
     /// `poll_seconds`: how often the first page is looked at again for new leads.
     pub poll_seconds: Option<u32>,
     /// `[alerts]`: how new leads found by the poll are announced.
-    pub alerts: crate::app::views::Alerts,
+    pub alerts: Alerts,
     /// `[form_defaults]`: what every profile's form starts with.
     pub form_defaults: FormDefaults,
     pub profiles: BTreeMap<String, ProfileConfig>,
@@ -145,6 +145,29 @@ impl ConfigFile {
 }
 
 /// The name of the profile leadbox has built in.
+/// How a new lead is announced, when it is: off unless the config file's `[alerts]` turns it on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Alerts {
+    pub bell: bool,
+    pub notify: Notify,
+    /// The view whose new leads are announced (by name); the first view when unset.
+    pub view: Option<String>,
+}
+
+/// The desktop notification escape a terminal understands, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Notify {
+    #[default]
+    None,
+    /// iTerm2, WezTerm, Windows Terminal, foot, kitty.
+    Osc9,
+    /// urxvt, VTE-based terminals (GNOME Terminal, Tilix).
+    Osc777,
+}
+
+/// The bounds of `poll_seconds`: a tenant's rate limit below, a lead a rep would still call "new" above.
+pub const POLL_SECS_RANGE: std::ops::RangeInclusive<u32> = 10..=3600;
+
 pub const SANDBOX: &str = "sandbox";
 
 const TOP_KEYS: &[&str] = &[
@@ -433,7 +456,7 @@ pub fn missing_profile_message(name: &str, file: &ConfigFile) -> String {
 
 /// `poll_seconds`, when it is a whole number in range; a problem said otherwise.
 fn read_poll_seconds(reader: &mut Reader<'_>, name: &str, v: &toml::Spanned<DeValue<'_>>) -> Option<u32> {
-    let range = crate::app::poll::POLL_SECS_RANGE;
+    let range = POLL_SECS_RANGE;
     match v.get_ref() {
         DeValue::Integer(i) => match i.as_str().parse::<u32>() {
             Ok(n) if range.contains(&n) => Some(n),
@@ -462,12 +485,7 @@ fn read_poll_seconds(reader: &mut Reader<'_>, name: &str, v: &toml::Spanned<DeVa
 }
 
 /// The `[alerts]` table.
-fn read_alerts(
-    reader: &mut Reader<'_>,
-    name: &str,
-    v: &toml::Spanned<DeValue<'_>>,
-    alerts: &mut crate::app::views::Alerts,
-) {
+fn read_alerts(reader: &mut Reader<'_>, name: &str, v: &toml::Spanned<DeValue<'_>>, alerts: &mut Alerts) {
     let Some(table) = reader.table(v, name) else {
         return;
     };
@@ -476,20 +494,17 @@ fn read_alerts(
         let full = join("alerts", key);
         match key {
             "bell" => alerts.bell = reader.boolean(av, &full).unwrap_or(false),
-            "notify" => {
-                use crate::app::views::Notify;
-                match reader.string(av, &full).as_deref() {
-                    Some("none") => alerts.notify = Notify::None,
-                    Some("osc9") => alerts.notify = Notify::Osc9,
-                    Some("osc777") => alerts.notify = Notify::Osc777,
-                    Some(other) => reader.problem(
-                        av.span(),
-                        &full,
-                        format!("`{other}` is not a way to notify; use \"osc9\", \"osc777\" or \"none\""),
-                    ),
-                    None => {}
-                }
-            }
+            "notify" => match reader.string(av, &full).as_deref() {
+                Some("none") => alerts.notify = Notify::None,
+                Some("osc9") => alerts.notify = Notify::Osc9,
+                Some("osc777") => alerts.notify = Notify::Osc777,
+                Some(other) => reader.problem(
+                    av.span(),
+                    &full,
+                    format!("`{other}` is not a way to notify; use \"osc9\", \"osc777\" or \"none\""),
+                ),
+                None => {}
+            },
             _ => alerts.view = reader.string(av, &full),
         }
     }

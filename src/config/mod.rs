@@ -15,7 +15,7 @@ use novala_leads::tenant::TenantProfile;
 
 use crate::api::ApiKey;
 use crate::app::keymap::Keymap;
-pub use file::{ConfigFile, KeySource, Located, Location, Problem, ProfileConfig, SANDBOX, ViewConfig};
+pub use file::{Alerts, ConfigFile, KeySource, Located, Location, Notify, Problem, ProfileConfig, SANDBOX, ViewConfig};
 
 pub use crate::api::KEY_ENV;
 /// Overrides where the config file is read from.
@@ -336,7 +336,12 @@ pub fn keymap(file: &ConfigFile) -> Result<Keymap, Vec<crate::app::keymap::Keyma
 
 /// The theme from the file's `[theme]`; `no_color` (the `NO_COLOR` convention) drops every colour.
 pub fn theme(file: &ConfigFile, no_color: bool) -> Result<crate::theme::Theme, Vec<crate::theme::ThemeError>> {
-    crate::theme::Theme::from_file(file, no_color)
+    let colours: BTreeMap<String, String> = file
+        .theme_colours
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect();
+    crate::theme::Theme::from_config(file.theme_preset.as_ref().map(|p| p.value.as_str()), &colours, no_color)
 }
 
 /// The profile to open: `--profile`, else `LEADBOX_PROFILE`, else an `--api-url` (or `NOVALA_API_URL`) given
