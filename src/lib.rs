@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod discover;
 pub mod hardening;
+pub mod keymap;
 pub mod logging;
 pub mod manpage;
 pub mod sanitize;

@@ -114,7 +114,7 @@ fn layers_defaults_then_file_then_environment_then_flags() {
     let keymap = config::keymap(&file).unwrap();
     assert_eq!(
         keymap
-            .hint_key(leadbox::app::keymap::Context::Move, leadbox::app::keymap::Action::Top)
+            .hint_key(leadbox::keymap::Context::Move, leadbox::keymap::Action::Top)
             .as_deref(),
         Some("g g")
     );

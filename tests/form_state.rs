@@ -6,7 +6,7 @@ use crate::form_support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use leadbox::api::error::ApiError;
 use leadbox::app::form::{FieldKind, Form, FormAction, FormCommand, Leave, Notice};
-use leadbox::app::keymap::{Action, Context, Keymap, Trigger};
+use leadbox::keymap::{Action, Context, Keymap, Trigger};
 
 fn form_command(event: &KeyEvent) -> Option<FormCommand> {
     Keymap::default().form_command(event)

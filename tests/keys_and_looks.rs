@@ -8,8 +8,8 @@ use crate::support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::worker::ApiRequest;
 use leadbox::app::filters::{ASSIGNED_TO_ME, PaneKind};
-use leadbox::app::keymap::Keymap;
 use leadbox::app::{App, AppSettings, Focus, Msg, Screen, update};
+use leadbox::keymap::Keymap;
 use leadbox::theme::Theme;
 use ratatui::style::{Color, Modifier};
 

@@ -6,7 +6,6 @@ pub mod detail;
 pub mod duplicates;
 pub mod filters;
 pub mod form;
-pub mod keymap;
 pub mod layout;
 pub mod lead_actions;
 pub mod lead_view;
@@ -27,12 +26,12 @@ use crossterm::event::KeyEvent;
 use crate::api::types::{Lead, LeadStatus, ListQuery, Page};
 use crate::api::worker::{ApiEvent, ApiRequest, RequestId};
 use crate::api::{ApiError, CompactId};
+use crate::keymap::{Action, Context, Key, Keymap, Resolved};
 use crate::tenant::TenantProfile;
 pub use action::{Effect, LeadField, Msg};
 use detail::DetailState;
 use filters::PaneKind;
 use form::Form;
-use keymap::{Action, Context, Key, Keymap, Resolved};
 
 use std::collections::HashMap;
 

@@ -8,10 +8,10 @@ use crate::app::action::Effect;
 use crate::app::action::FormCommand;
 use crate::app::duplicates::{self, Known};
 use crate::app::form::{Draft, Form, FormAction, Notice};
-use crate::app::keymap::{Action, Context, Keymap};
 use crate::app::lead_view::LeadView;
 use crate::app::outbox::{OutboxState, Settled};
 use crate::app::{App, Focus, Screen, list_rows};
+use crate::keymap::{Action, Context, Keymap};
 
 /// The status bar's word at start when a draft from last time is waiting: short enough to fit beside the
 /// filters in 80 columns.

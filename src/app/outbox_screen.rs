@@ -69,7 +69,7 @@ impl App {
                 if asked_drop.as_deref() != Some(entry.key.as_str()) {
                     let key = self
                         .keymap()
-                        .hint_key(crate::app::keymap::Context::Outbox, Action::Drop)
+                        .hint_key(crate::keymap::Context::Outbox, Action::Drop)
                         .unwrap_or_default();
                     self.notice = Some(format!("{key} again drops {} for good", entry.name()));
                     self.drop_asked = Some(entry.key);

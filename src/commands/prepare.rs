@@ -8,8 +8,8 @@ use color_eyre::eyre::{WrapErr, eyre};
 use novala_sandbox::{Sandbox, SandboxOptions};
 
 use crate::api::client::{ClientOptions, NovalaClient};
-use crate::app::keymap::Keymap;
 use crate::cli::GlobalArgs;
+use crate::keymap::Keymap;
 use crate::theme::Theme;
 use crate::{app, config, tui};
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use novala_leads::tenant::TenantProfile;
 
 use crate::api::ApiKey;
-use crate::app::keymap::Keymap;
+use crate::keymap::Keymap;
 pub use file::{Alerts, ConfigFile, KeySource, Located, Location, Notify, Problem, ProfileConfig, SANDBOX, ViewConfig};
 
 pub use crate::api::KEY_ENV;
@@ -328,7 +328,7 @@ fn clashing_binding(file: &ConfigFile, keys: &str) -> Option<(String, file::Loca
 }
 
 /// The keymap with the file's `[keys]` applied.
-pub fn keymap(file: &ConfigFile) -> Result<Keymap, Vec<crate::app::keymap::KeymapError>> {
+pub fn keymap(file: &ConfigFile) -> Result<Keymap, Vec<crate::keymap::KeymapError>> {
     let overrides: BTreeMap<String, Vec<String>> =
         file.keys.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
     Keymap::with_overrides(&overrides)

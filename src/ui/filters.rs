@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, List, ListItem, ListState};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::filters::{AssigneeFilter, PaneKind, status_options};
-use crate::app::keymap::{Action, Context};
 use crate::app::layout::{PaneArea, Sidebar};
 use crate::app::{App, Focus};
+use crate::keymap::{Action, Context};
 use crate::ui::text::fit;
 
 /// One entry as a pane draws it.

@@ -12,7 +12,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::app::detail::wrap;
 use crate::app::form::layout;
 use crate::app::form::{Choice, Field, FieldKind, Form, FormCommand, Leave, MultiChoice, Notice, Slot, TextInput};
-use crate::app::keymap::{Action, Context, Keymap};
+use crate::keymap::{Action, Context, Keymap};
 use crate::sanitize;
 use crate::theme::Theme;
 use crate::ui::text::fit;

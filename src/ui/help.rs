@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
 use crate::app::App;
-use crate::app::keymap::{Action, Context, Keymap};
+use crate::keymap::{Action, Context, Keymap};
 use crate::theme::Theme;
 use crate::ui::centered;
 
@@ -118,7 +118,7 @@ fn closes(keymap: &Keymap, scrolls: bool) -> String {
         .filter(|b| b.context == Context::Help && b.action == Action::Back)
         .flat_map(|b| b.triggers.iter())
         .filter_map(|t| match t {
-            crate::app::keymap::Trigger::Keys(keys) => {
+            crate::keymap::Trigger::Keys(keys) => {
                 Some(keys.iter().map(|k| k.short_label()).collect::<Vec<_>>().join(" "))
             }
             _ => None,

@@ -1,6 +1,6 @@
 //! Keys as hints write them, always read from the live keymap.
 
-use crate::app::keymap::{Action, Context, Keymap};
+use crate::keymap::{Action, Context, Keymap};
 
 /// The first key bound to `action` in `context` (`n`, `ctrl-s`, `↵`), or a note that the user left it
 /// without one, so a hint never names a key that does nothing.

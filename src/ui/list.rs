@@ -8,12 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::filters::assignee_label;
-use crate::app::keymap::{Action, Context};
 use crate::app::layout::ListArea;
 use crate::app::lead_view::{LeadView, age};
 use crate::app::list::{PageState, Trailer};
 use crate::app::search;
 use crate::app::{App, Focus};
+use crate::keymap::{Action, Context};
 use crate::ui::text::{count, fit};
 use crate::ui::{SPINNER, centered, keys};
 

@@ -12,9 +12,9 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::action::{FormCommand, LeadField};
 use crate::app::filters::{LOADED_ONLY, UNASSIGNED, assignee_label};
-use crate::app::keymap::{Action, Context};
 use crate::app::list::PageState;
 use crate::app::{App, Focus, Screen};
+use crate::keymap::{Action, Context};
 use crate::ui::SPINNER;
 use crate::ui::text::{count, fit};
 

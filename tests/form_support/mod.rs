@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::app::form::{FieldKind, Form, FormAction};
-use leadbox::app::keymap::Keymap;
+use leadbox::keymap::Keymap;
 use leadbox::tenant::{CustomFieldDef, CustomFieldKind, Member, TenantProfile};
 
 pub const ANA: &str = "3f8e2a1c-7b4d-4e9a-8c2f-1d5b6a7e9f01";

@@ -67,7 +67,7 @@ pub fn profile() -> TenantProfile {
 
 pub fn settings() -> AppSettings {
     AppSettings {
-        keymap: leadbox::app::keymap::Keymap::default(),
+        keymap: leadbox::keymap::Keymap::default(),
         theme: leadbox::theme::Theme::default(),
         me: None,
         views: Vec::new(),

@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
+pub mod action;
 mod defaults;
 mod key;
 
-pub use crate::app::action::Action;
-use crate::app::action::FormCommand;
+pub use action::Action;
+use action::FormCommand;
 pub use defaults::action_names;
 pub use key::Key;
 

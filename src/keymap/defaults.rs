@@ -2,8 +2,8 @@
 
 use crossterm::event::{KeyCode, KeyModifiers};
 
+use super::action::{Action, FormCommand, LeadField};
 use super::{Binding, Context, Key, Keymap, Trigger};
-use crate::app::action::{Action, FormCommand, LeadField};
 
 fn key(c: char) -> Trigger {
     Trigger::Keys(vec![Key::new(KeyCode::Char(c), KeyModifiers::NONE)])
