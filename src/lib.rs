@@ -16,6 +16,7 @@ pub mod hardening;
 pub mod keymap;
 pub mod logging;
 pub mod manpage;
+pub mod model;
 pub mod sanitize;
 pub mod step;
 pub mod store;

@@ -15,7 +15,7 @@ mod phone;
 mod submit;
 mod undo;
 
-pub use draft::{Draft, DraftValue};
+pub use crate::model::{Draft, DraftValue};
 pub use fields::{Choice, Counter, Field, FieldKind, MultiChoice, Slot, TextInput, parse_attribution};
 use fields::{custom_kind, custom_value};
 

@@ -98,7 +98,7 @@ pub struct ProfileConfig {
 }
 
 /// What a new lead's form starts with, by the field's wire name (`source`, `customFields.region`).
-pub type FormDefaults = BTreeMap<String, crate::app::form::DraftValue>;
+pub type FormDefaults = BTreeMap<String, crate::model::DraftValue>;
 
 /// The keys of `form_defaults`, and the form field each fills (custom fields go in their own table).
 const FORM_DEFAULT_KEYS: &[(&str, &str)] = &[
@@ -790,7 +790,7 @@ fn read_custom_field(
 }
 
 fn read_form_defaults(reader: &mut Reader<'_>, path: &str, value: &Spanned<DeValue<'_>>) -> FormDefaults {
-    use crate::app::form::DraftValue;
+    use crate::model::DraftValue;
     let mut out = FormDefaults::new();
     let Some(table) = reader.table(value, path) else {
         return out;

@@ -463,7 +463,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
 /// Form defaults with `assigned_to = "me"` made the rep's own id, or left out when the profile does not
 /// say who the rep is (there is no one to assign to).
 fn with_me(mut defaults: file::FormDefaults, me: Option<&str>) -> file::FormDefaults {
-    use crate::app::form::DraftValue;
+    use crate::model::DraftValue;
     if let Some(DraftValue::Text(who)) = defaults.get("assignedTo")
         && who.trim() == "me"
     {

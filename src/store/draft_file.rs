@@ -6,7 +6,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::app::form::Draft;
+use crate::model::Draft;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DraftError {
@@ -202,7 +202,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::app::form::DraftValue;
+    use crate::model::DraftValue;
 
     fn draft(first_name: &str) -> Draft {
         Draft {
