@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod logging;
 pub mod manpage;
 pub mod model;
+pub mod outbox;
 pub mod sanitize;
 pub mod step;
 pub mod store;

@@ -3,8 +3,8 @@
 //! the disk never leaves: the app is told, and puts the entry (and the form it came from) back.
 
 use crate::api::worker::{ApiRequest, RequestId};
-use crate::app::outbox::OutboxEntry;
 use crate::app::{self, App, Effect, Msg};
+use crate::outbox::OutboxEntry;
 use crate::store::state::{Marks, StateError};
 
 /// Where the inbox keeps what it must not lose: the profile's state file, or a stand-in in tests.

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::types::{LeadSource, NewLead};
 use leadbox::api::worker::ApiRequest;
-use leadbox::app::outbox::{Outbox, OutboxEntry, OutboxState};
 use leadbox::app::{Msg, Screen};
+use leadbox::outbox::{Outbox, OutboxEntry, OutboxState};
 use leadbox::step::{LocalState, step};
 use leadbox::store::sender::Sender;
 use leadbox::store::state::{Marks, StateError, StateFile};
@@ -273,7 +273,7 @@ fn each_damaged_file_is_set_aside_under_its_own_name_and_names_the_leads_it_held
 /// Keeps nothing: every write fails as a full disk does.
 struct NoRoom;
 
-impl leadbox::commands::leads::send::Keep for NoRoom {
+impl leadbox::outbox::drain::Keep for NoRoom {
     fn keep(&mut self, _: &OutboxEntry) -> Result<(), String> {
         Err("database or disk is full".to_string())
     }
@@ -281,7 +281,7 @@ impl leadbox::commands::leads::send::Keep for NoRoom {
 
 #[tokio::test]
 async fn sending_without_a_screen_stops_at_once_when_a_record_cannot_be_kept_and_sends_nothing() {
-    use leadbox::commands::leads::send::{End, Patience, drain};
+    use leadbox::outbox::drain::{End, Patience, drain};
     let (request_tx, mut request_rx) = tokio::sync::mpsc::unbounded_channel();
     let (_event_tx, event_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut worker = leadbox::api::worker::WorkerHandle {

@@ -10,9 +10,9 @@ use leadbox::api::worker::{ApiEvent, ApiRequest};
 use leadbox::app::action::Effect;
 use leadbox::app::form::{Draft, DraftValue, FieldKind};
 use leadbox::app::new_lead::draft_kept_notice;
-use leadbox::app::outbox::OutboxState;
 use leadbox::app::{App, Msg, Screen, update};
 use leadbox::keymap::Keymap;
+use leadbox::outbox::OutboxState;
 
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))

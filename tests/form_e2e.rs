@@ -232,7 +232,7 @@ async fn a_hundred_leads_through_a_tenant_failing_one_request_in_five_each_arriv
         .outbox()
         .entries()
         .iter()
-        .filter(|e| e.state != leadbox::app::outbox::OutboxState::Sent || e.attempts > 1)
+        .filter(|e| e.state != leadbox::outbox::OutboxState::Sent || e.attempts > 1)
         .count();
     assert!(troubled >= 5, "the faults hit the creates: {troubled}");
     // Leads whose answer was lost and were not found wait for the rep; here the rep sends them again, and
@@ -249,7 +249,7 @@ async fn a_hundred_leads_through_a_tenant_failing_one_request_in_five_each_arriv
             .filter(|e| {
                 matches!(
                     e.state,
-                    leadbox::app::outbox::OutboxState::Unknown | leadbox::app::outbox::OutboxState::Queued
+                    leadbox::outbox::OutboxState::Unknown | leadbox::outbox::OutboxState::Queued
                 )
             })
             .map(|e| e.key.clone())

@@ -357,7 +357,7 @@ async fn each_format_of_list_and_get_matches_its_golden_file() {
 }
 
 /// The outbox kept in the one state file among `states`.
-fn outbox_of(states: &[std::path::PathBuf]) -> (Vec<leadbox::app::outbox::OutboxEntry>, Vec<String>) {
+fn outbox_of(states: &[std::path::PathBuf]) -> (Vec<leadbox::outbox::OutboxEntry>, Vec<String>) {
     assert_eq!(states.len(), 1, "{states:?}");
     leadbox::store::state::StateFile::open(&states[0])
         .unwrap()
@@ -505,7 +505,7 @@ async fn a_create_whose_answer_is_lost_and_not_found_exits_8_and_waits_in_the_ou
     let states = state_files(dir.path());
     let (entries, _) = outbox_of(&states);
     assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].state, leadbox::app::outbox::OutboxState::Unknown);
+    assert_eq!(entries[0].state, leadbox::outbox::OutboxState::Unknown);
 }
 
 /// The highest resident set of process `pid` so far, in KiB.

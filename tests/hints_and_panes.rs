@@ -6,9 +6,9 @@
 use chrono::Duration;
 use leadbox::api::client::NovalaClient;
 use leadbox::api::types::{LeadSource, ListQuery, NewLead};
-use leadbox::app::outbox::{Outbox, OutboxState};
 use leadbox::app::views::{Triage, View};
 use leadbox::app::{App, AppSettings, Msg, update};
+use leadbox::outbox::{Outbox, OutboxState};
 use novala_sandbox::{Sandbox, SandboxOptions};
 
 use crate::support::pty::*;

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use leadbox::app::outbox::{Outbox, OutboxEntry, OutboxState};
+use leadbox::outbox::{Outbox, OutboxEntry, OutboxState};
 use leadbox::store::state::StateFile;
 use novala_sandbox::faults::{Creates, FaultOptions, LostAnswer};
 use novala_sandbox::{Sandbox, SandboxOptions};

@@ -7,7 +7,7 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use leadbox::api::types::ListQuery;
-use leadbox::app::outbox::{Outbox, OutboxState};
+use leadbox::outbox::{Outbox, OutboxState};
 use leadbox::store::state::StateFile;
 use novala_sandbox::{Sandbox, SandboxOptions};
 

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use leadbox::api::types::{LeadSource, NewLead};
 use leadbox::api::worker::ApiRequest;
-use leadbox::app::outbox::{Outbox, OutboxState};
+use leadbox::outbox::{Outbox, OutboxState};
 use leadbox::store::state::StateFile;
 
 use crate::support::now;
@@ -92,7 +92,7 @@ async fn a_lead_whose_answer_was_lost_is_found_among_the_newest_and_a_lead_never
     sandbox.shutdown().await;
 }
 
-fn entry(key: &str, name: &str, state: OutboxState, minutes_ago: i64) -> leadbox::app::outbox::OutboxEntry {
+fn entry(key: &str, name: &str, state: OutboxState, minutes_ago: i64) -> leadbox::outbox::OutboxEntry {
     let mut outbox = Outbox::default();
     let mut e = outbox.enqueue(key.into(), lead(name), None, now() - Duration::minutes(minutes_ago));
     e.state = state;

@@ -300,14 +300,14 @@ fn a_tenant_without_a_key_gets_a_clear_message() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
-fn outbox_state(state: &Path) -> Option<leadbox::app::outbox::OutboxState> {
+fn outbox_state(state: &Path) -> Option<leadbox::outbox::OutboxState> {
     let file = leadbox::store::state::StateFile::open(state).ok()?.file;
     file.outbox().ok()?.0.first().map(|e| e.state)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
-    use leadbox::app::outbox::{Outbox, OutboxState};
+    use leadbox::outbox::{Outbox, OutboxState};
     use novala_sandbox::faults::{Creates, FaultOptions, LostAnswer};
     let dir = tempfile::tempdir().expect("temp dir");
     // The first create is stored, then its answer is held far past the client's 20 s: leadbox is killed

@@ -13,8 +13,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::client::NovalaClient;
 use leadbox::api::types::LeadStatus;
 use leadbox::api::worker::{ApiRequest, WorkerHandle, spawn_worker};
-use leadbox::app::outbox::OutboxState;
 use leadbox::app::{App, AppSettings, Msg, update};
+use leadbox::outbox::OutboxState;
 use novala_sandbox::faults::FaultOptions;
 use novala_sandbox::{Sandbox, SandboxOptions};
 

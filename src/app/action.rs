@@ -38,7 +38,7 @@ pub enum Msg {
     /// What other leadbox processes on this profile changed in the state file: the outbox and the marks
     /// as they now stand (each when it was read).
     Shared {
-        outbox: Option<Vec<crate::app::outbox::OutboxEntry>>,
+        outbox: Option<Vec<crate::outbox::OutboxEntry>>,
         marks: Option<std::collections::HashMap<String, crate::store::state::Marks>>,
     },
     /// Who sends this profile's outbox now.
@@ -94,7 +94,7 @@ pub enum Effect {
         leads: Vec<crate::api::types::Lead>,
     },
     /// Keep an outbox entry on disk (before any request for it goes out).
-    PutOutbox(Box<crate::app::outbox::OutboxEntry>),
+    PutOutbox(Box<crate::outbox::OutboxEntry>),
     /// Take an entry out of the outbox on disk, if it is still at revision `rev`.
     RemoveOutbox { key: String, rev: u64 },
     /// Keep a custom field the tenant taught (by refusing a lead without it) in the profile's state, for

@@ -4,7 +4,7 @@
 
 use crate::api::types::NewLead;
 use crate::app::lead_view::LeadView;
-use crate::app::outbox::OutboxEntry;
+use crate::outbox::OutboxEntry;
 
 /// What made two leads look alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +172,7 @@ mod tests {
     fn a_lead_typed_here_is_found_but_not_the_one_being_edited() {
         let mut first = new("Ada", "L");
         first.email = Some("ada@example.com".into());
-        let typed = crate::app::outbox::Outbox::default().enqueue("k".into(), first.clone(), None, chrono::Utc::now());
+        let typed = crate::outbox::Outbox::default().enqueue("k".into(), first.clone(), None, chrono::Utc::now());
         assert_eq!(
             find(&first, &[], std::slice::from_ref(&typed), None),
             Some((Known::Typed("k".into()), Alike::Email))

@@ -13,7 +13,7 @@ pub mod learned;
 pub mod list;
 pub mod new_lead;
 mod opening;
-pub mod outbox;
+use crate::outbox;
 pub mod outbox_screen;
 pub mod poll;
 pub mod search;

@@ -9,9 +9,9 @@ use crate::app::action::FormCommand;
 use crate::app::duplicates::{self, Known};
 use crate::app::form::{Draft, Form, FormAction, Notice};
 use crate::app::lead_view::LeadView;
-use crate::app::outbox::{OutboxState, Settled};
 use crate::app::{App, Focus, Screen, list_rows};
 use crate::keymap::{Action, Context, Keymap};
+use crate::outbox::{OutboxState, Settled};
 
 /// The status bar's word at start when a draft from last time is waiting: short enough to fit beside the
 /// filters in 80 columns.
@@ -345,7 +345,7 @@ impl App {
     /// there.
     pub(in crate::app) fn reopen_refused(
         &mut self,
-        entry: &crate::app::outbox::OutboxEntry,
+        entry: &crate::outbox::OutboxEntry,
         error: Option<&crate::api::ApiError>,
     ) {
         let mut form = match &entry.draft {

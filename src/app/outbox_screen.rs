@@ -4,8 +4,8 @@
 use crate::api::worker::ApiRequest;
 use crate::app::action::{Action, Effect};
 use crate::app::form::Form;
-use crate::app::outbox::{OutboxEntry, OutboxState};
 use crate::app::{App, Screen};
+use crate::outbox::{OutboxEntry, OutboxState};
 
 /// At most this many created leads are listed under the ones still waiting.
 const SENT_SHOWN: usize = 50;

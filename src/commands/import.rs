@@ -12,14 +12,14 @@ use serde_json::Value;
 
 use crate::api::NovalaClient;
 use crate::app::new_lead::plural;
-use crate::app::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
 use crate::cli::ImportArgs;
 use crate::commands::exit;
-use crate::commands::leads::send::{self, End, Keep, Patience};
 use crate::import::fields::{Cells, Target, target};
 use crate::import::journal::{self, Journal, Opened, RowId};
 use crate::import::lock::{self, LockError};
 use crate::import::rows::{InputFormat, Reading, Row};
+use crate::outbox::drain::{self, End, Keep, Patience};
+use crate::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
 use crate::tenant::TenantProfile;
 
 /// The tenant an import goes to.
@@ -225,7 +225,7 @@ async fn send_rows(
     let mut worker = crate::api::worker::spawn_worker(client.clone());
     let started = Instant::now();
     let mut created = 0usize;
-    let end = send::drain(
+    let end = drain::drain(
         outbox,
         &mut worker,
         keep,

@@ -22,7 +22,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::api::types::NewLead;
-use crate::app::outbox::OutboxEntry;
+use crate::outbox::OutboxEntry;
 
 const VERSION: u32 = 2;
 
@@ -343,7 +343,7 @@ fn start(path: &Path, header: &str) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use crate::api::types::LeadSource;
-    use crate::app::outbox::Outbox;
+    use crate::outbox::Outbox;
 
     fn entry(name: &str) -> OutboxEntry {
         Outbox::default().enqueue(

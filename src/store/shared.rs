@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::sender::{self, Sender, SenderLock};
 use super::state::{Marks, StateError, StateFile};
-use crate::app::outbox::OutboxEntry;
+use crate::outbox::OutboxEntry;
 
 /// The state file (when it could be opened) and this process's part in sending its outbox.
 pub struct SharedProfile {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
-use crate::app::outbox::OutboxEntry;
+use crate::outbox::OutboxEntry;
 
 /// The schema this build writes. A file with a higher number came from a newer leadbox.
 /// 4 added `learned_fields`.
@@ -521,7 +521,7 @@ fn outbox_names(path: &Path) -> Vec<String> {
         .unwrap_or_default()
         .iter()
         .filter_map(|body| serde_json::from_str::<OutboxEntry>(body).ok())
-        .filter(|e| e.state != crate::app::outbox::OutboxState::Sent)
+        .filter(|e| e.state != crate::outbox::OutboxState::Sent)
         .map(|e| e.name())
         .collect()
 }

@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::App;
 use crate::app::lead_view::age;
-use crate::app::outbox::OutboxState;
 use crate::app::outbox_screen::state_word;
+use crate::outbox::OutboxState;
 use crate::ui::text::fit;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {

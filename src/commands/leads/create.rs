@@ -7,14 +7,14 @@ use std::time::Duration;
 use chrono::Utc;
 use serde_json::{Map, Value};
 
-use super::send::{self, End, Keep, Patience};
 use crate::api::NovalaClient;
 use crate::api::types::Lead;
-use crate::app::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
 use crate::cli::CreateArgs;
 use crate::commands::exit;
 use crate::import::fields::Cells;
 use crate::import::rows::{InputFormat, Reading};
+use crate::outbox::drain::{self, End, Keep, Patience};
+use crate::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
 use crate::store::sender::SenderLock;
 use crate::store::state::StateFile;
 
@@ -250,7 +250,7 @@ pub async fn run(
     let mut worker = crate::api::worker::spawn_worker(client);
     let mut created: Option<Lead> = None;
     let mut last_error = None;
-    let end = send::drain(
+    let end = drain::drain(
         &mut outbox,
         &mut worker,
         &mut StateKeep(state),

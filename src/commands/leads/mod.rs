@@ -4,7 +4,6 @@
 pub mod create;
 pub mod lookalike;
 pub mod run;
-pub mod send;
 
 use std::io::Write;
 

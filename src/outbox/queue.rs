@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::error::ApiError;
 use crate::api::types::{Lead, NewLead};
 use crate::api::worker::{ApiRequest, RequestId};
-use crate::app::form::Draft;
+use crate::model::Draft;
 
 /// Where one lead of the outbox stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use super::queue::{Outbox, OutboxEntry, Settled};
 use crate::api::error::ApiError;
 use crate::api::worker::{ApiEvent, WorkerHandle};
-use crate::app::outbox::{Outbox, OutboxEntry, Settled};
 
 /// Where entries are kept (the journal of an import, the profile's state file for a create).
 pub trait Keep {
@@ -106,7 +106,7 @@ pub async fn drain(
                 }
                 let (entry, answered) = match &outcome {
                     Settled::Created { entry, .. } => (entry, true),
-                    Settled::Kept { entry, error } => (entry, error.as_ref().is_none_or(|e| !crate::app::outbox::reachable_later(e))),
+                    Settled::Kept { entry, error } => (entry, error.as_ref().is_none_or(|e| !super::queue::reachable_later(e))),
                 };
                 if answered {
                     last_answer = tokio::time::Instant::now();
