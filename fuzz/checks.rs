@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use leadbox::app::lead_view::{self, LeadView};
+use leadbox::model::lead::{self, CompactLead};
 use leadbox::import::fields;
 use leadbox::sanitize;
 use novala_leads::Paging;
@@ -97,7 +97,7 @@ fn check_sanitizer(text: &str) {
         "{} marks in a row from {text:?}",
         marks(&line)
     );
-    let short = lead_view::short_id(text);
+    let short = leadbox::text::short_id(text);
     assert!(short.chars().count() <= 8, "{short:?}");
     assert_shown_safely(text, &short, false);
 }
@@ -125,7 +125,7 @@ fn lead_with_text(text: &str) -> Lead {
 // ---- page_decode ----
 
 /// Arbitrary bytes as a page, a single lead and a cached page; whatever decodes goes through `Paging` and
-/// `LeadView`, and every text of every lead through the sanitiser.
+/// `CompactLead`, and every text of every lead through the sanitiser.
 pub fn page_one(data: &[u8]) {
     if let Ok(page) = serde_json::from_slice::<Page<Lead>>(data) {
         check_page(page);
@@ -179,14 +179,14 @@ fn check_lead(lead: &Lead) {
 
 /// The lead's view shows what the lead holds, every text of it safe, and the lead reads back as itself.
 fn check_view(lead: &Lead) {
-    let view = LeadView::new(lead);
+    let view = CompactLead::new(lead);
     assert!(view.id().is(&lead.id));
     assert_eq!(view.id().as_str(), lead.id.as_str());
     assert_eq!(view.created_at(), lead.created_at);
     // A value past what a screen can show is kept cut, and says so; shorter ones are whole.
     let kept = |s: &str| {
-        let kept = leadbox::app::lead_view::line(s).into_owned();
-        if s.len() <= leadbox::app::lead_view::FIELD_KEPT {
+        let kept = leadbox::model::lead::line(s).into_owned();
+        if s.len() <= leadbox::model::lead::FIELD_KEPT {
             assert_eq!(kept, sanitize::line(s));
         } else {
             assert!(kept.ends_with("more not shown)"), "a cut value says it was cut");
@@ -220,8 +220,8 @@ fn check_view(lead: &Lead) {
         .as_deref()
         .filter(|s| !s.trim().is_empty())
         .map(|s| {
-            let kept = leadbox::app::lead_view::notes_text(s);
-            if s.len() <= leadbox::app::lead_view::NOTES_KEPT {
+            let kept = leadbox::model::lead::notes_text(s);
+            if s.len() <= leadbox::model::lead::NOTES_KEPT {
                 assert_eq!(kept, sanitize::multiline(s));
             }
             kept
@@ -233,7 +233,7 @@ fn check_view(lead: &Lead) {
     assert_eq!(custom.len(), lead.custom_fields.len());
     for ((key, value), (shown_key, shown_value)) in lead.custom_fields.iter().zip(&custom) {
         assert_eq!(*shown_key, kept(key));
-        assert_eq!(*shown_value, lead_view::value_text(value));
+        assert_eq!(*shown_value, lead::value_text(value));
     }
     let attribution = lead.attribution.as_ref().map_or(0, BTreeMap::len);
     assert_eq!(view.attribution().count(), attribution);
@@ -245,7 +245,7 @@ fn check_view(lead: &Lead) {
         leadbox::app::search::fold(haystack).eq_ignore_ascii_case(search_text),
         "{search_text:?} is not {haystack:?} folded"
     );
-    assert_eq!(view.haystack_chars(), lead_view::char_mask(search_text));
+    assert_eq!(view.haystack_chars(), lead::char_mask(search_text));
     let line_texts = [view.name(), haystack, &view.id_display()]
         .into_iter()
         .chain(

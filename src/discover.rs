@@ -415,7 +415,7 @@ pub fn append_to_file(path: &Path, block: &str) -> Result<(), DiscoverError> {
     let write = || -> std::io::Result<()> {
         let mut options = std::fs::OpenOptions::new();
         options.append(true).create(true);
-        let mut file = crate::store::open_owner_only(path, options)?;
+        let mut file = crate::owner_only::open(path, options)?;
         file.write_all(format!("\n{block}").as_bytes())?;
         file.sync_all()
     };

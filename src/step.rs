@@ -4,23 +4,7 @@
 
 use crate::api::worker::{ApiRequest, RequestId};
 use crate::app::{self, App, Effect, Msg};
-use crate::outbox::OutboxEntry;
-use crate::store::state::{Marks, StateError};
-
-/// Where the inbox keeps what it must not lose: the profile's state file, or a stand-in in tests.
-pub trait LocalState {
-    fn change_marks(&mut self, lead_id: &str, before: Marks, after: Marks) -> Result<(), StateError>;
-    fn put_outbox(&mut self, entry: &OutboxEntry) -> Result<(), StateError>;
-    fn remove_outbox(&mut self, key: &str, rev: u64) -> Result<(), StateError>;
-    fn cache_page(&mut self, key: &str, leads: &[crate::api::types::Lead]) -> Result<(), StateError>;
-    fn remember_view(&mut self, name: &str) -> Result<(), StateError>;
-    /// The outbox as it now stands on disk, when it can be read.
-    fn outbox(&mut self) -> Option<Vec<OutboxEntry>>;
-    /// Keeps a custom field the tenant taught. A stand-in that keeps nothing across runs need not.
-    fn learn_field(&mut self, _def: &crate::tenant::CustomFieldDef) -> Result<(), StateError> {
-        Ok(())
-    }
-}
+use crate::store::LocalState;
 
 /// An outbox write that failed.
 struct Failed {

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use crate::api::worker::{ApiEvent, ApiRequest};
 use crate::app::views::Notify;
 use crate::app::{App, Effect, Msg};
-use crate::step::LocalState;
+use crate::store::LocalState;
 use crate::store::draft_file::DraftFile;
 use crate::store::shared::SharedProfile;
 use crate::ui;

@@ -253,7 +253,7 @@ fn a_poll_asks_for_a_few_leads_and_for_a_full_page_at_once_when_all_were_new() {
 
 #[test]
 fn an_idle_inbox_wakes_for_the_poll_a_retry_or_an_age_on_screen_turning_only() {
-    use leadbox::app::lead_view::age;
+    use leadbox::text::age;
     let (mut app, _) = app_with(80, 24, 100, false);
     tick_at(&mut app, 10_500);
     // The poll clock started with the first page, at 0 s: due at 30 s, before the newest lead turns 8m.

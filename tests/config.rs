@@ -620,7 +620,7 @@ fn each_profile_keeps_its_state_in_its_own_owner_only_directory_and_adopts_an_ol
             assert_eq!(mode & 0o777, 0o700, "{}", dir.display());
         }
         let draft = dir.join(draft_file::FILE_NAME);
-        config::adopt_old_draft(data.path(), profile, &draft);
+        draft_file::adopt_old(data.path(), profile.host(), &draft);
         dirs.push(dir);
     }
     let rel: Vec<PathBuf> = dirs
@@ -644,7 +644,7 @@ fn each_profile_keeps_its_state_in_its_own_owner_only_directory_and_adopts_an_ol
 
     // A draft already in its profile's place is never replaced by an old one.
     std::fs::write(data.path().join("draft.json"), "older").unwrap();
-    config::adopt_old_draft(data.path(), &sandbox, &dirs[0].join(draft_file::FILE_NAME));
+    draft_file::adopt_old(data.path(), sandbox.host(), &dirs[0].join(draft_file::FILE_NAME));
     assert_eq!(read(&dirs[0]).as_deref(), Some("sandbox draft"));
 }
 

@@ -10,10 +10,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::api::types::{LeadSource, NewLead};
 use leadbox::api::worker::ApiRequest;
 use leadbox::app::{Msg, Screen};
+use leadbox::model::Marks;
 use leadbox::outbox::{Outbox, OutboxEntry, OutboxState};
-use leadbox::step::{LocalState, step};
+use leadbox::step::step;
+use leadbox::store::LocalState;
 use leadbox::store::sender::Sender;
-use leadbox::store::state::{Marks, StateError, StateFile};
+use leadbox::store::state::{StateError, StateFile};
 
 use crate::support::*;
 

@@ -38,7 +38,7 @@ fn a_state_file_from_before_learned_fields_is_carried_over_with_its_marks() {
     let file = StateFile::open(&path).unwrap().file;
     file.set_marks(
         "lead-1",
-        leadbox::store::state::Marks {
+        leadbox::model::Marks {
             done: true,
             ..Default::default()
         },

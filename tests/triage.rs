@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use crate::support::*;
 use crossterm::event::KeyCode;
 use leadbox::app::{App, Effect, update};
-use leadbox::store::state::{Marks, StateFile};
+use leadbox::model::Marks;
+use leadbox::store::state::StateFile;
 
 /// Carries out the app's marks effects on `file`, as the event loop does before drawing.
 fn persist(app: &mut App, file: &StateFile) {

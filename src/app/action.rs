@@ -39,7 +39,7 @@ pub enum Msg {
     /// as they now stand (each when it was read).
     Shared {
         outbox: Option<Vec<crate::outbox::OutboxEntry>>,
-        marks: Option<std::collections::HashMap<String, crate::store::state::Marks>>,
+        marks: Option<std::collections::HashMap<String, crate::model::Marks>>,
     },
     /// Who sends this profile's outbox now.
     Sender(crate::store::sender::Sender),
@@ -83,8 +83,8 @@ pub enum Effect {
     /// from `before` are written, so another leadbox's change to the others stays.
     SaveMarks {
         lead_id: String,
-        before: crate::store::state::Marks,
-        marks: crate::store::state::Marks,
+        before: crate::model::Marks,
+        marks: crate::model::Marks,
     },
     /// Remember the view open, for the next start.
     RememberView(String),

@@ -1,18 +1,19 @@
 //! The detail of one lead, laid out as lines for a given width. `update` needs the line count to bound
 //! scrolling and `draw` needs the lines, so both call `document`.
 
+use crate::text::wrap;
 use chrono::{DateTime, Utc};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::api::types::LeadStatus;
 use crate::api::worker::RequestId;
 use crate::app::filters::assignee_label;
-use crate::app::lead_view::{LeadView, age, short_id};
+use crate::model::CompactLead;
 use crate::tenant::TenantProfile;
+use crate::text::{age, short_id};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailState {
-    pub view: LeadView,
+    pub view: CompactLead,
     /// The `Get` whose answer refreshes `view`, while awaited.
     pub request: Option<RequestId>,
     /// True once the server's copy has replaced the list's.
@@ -41,7 +42,7 @@ pub const LABEL_WIDTH: usize = 14;
 
 /// The lead as lines no wider than `width` columns.
 pub fn document(
-    view: &LeadView,
+    view: &CompactLead,
     profile: &TenantProfile,
     show_names: bool,
     now: DateTime<Utc>,
@@ -127,56 +128,4 @@ pub fn document(
         None => out.push(DocLine::Text("none".to_string())),
     }
     out
-}
-
-/// Word-wraps one line of text to `width` columns; words longer than a line are split.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut current = String::new();
-    let mut current_width = 0;
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let w = word.width();
-        if current_width > 0 && current_width + 1 + w <= width {
-            current.push(' ');
-            current.push_str(word);
-            current_width += 1 + w;
-            continue;
-        }
-        if current_width > 0 {
-            lines.push(std::mem::take(&mut current));
-            current_width = 0;
-        }
-        if w <= width {
-            current.push_str(word);
-            current_width = w;
-            continue;
-        }
-        for c in word.chars() {
-            let cw = c.width().unwrap_or(0);
-            if current_width + cw > width {
-                lines.push(std::mem::take(&mut current));
-                current_width = 0;
-            }
-            current.push(c);
-            current_width += cw;
-        }
-    }
-    if !current.is_empty() || lines.is_empty() {
-        lines.push(current);
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrap_breaks_at_spaces_and_splits_long_words() {
-        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
-        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
-        assert_eq!(wrap("", 3), vec![""]);
-        assert_eq!(wrap("山田太郎", 4), vec!["山田", "太郎"]);
-    }
 }

@@ -3,7 +3,7 @@
 //! first page kept from last time included while it shows) and the leads typed on this machine.
 
 use crate::api::types::NewLead;
-use crate::app::lead_view::LeadView;
+use crate::model::lead::CompactLead;
 use crate::outbox::OutboxEntry;
 
 /// What made two leads look alike.
@@ -91,7 +91,12 @@ fn alike(a: &Marks, b: &Marks) -> Option<Alike> {
 
 /// The first known lead `lead` looks like: typed here first (the likeliest twin at a booth), then the list.
 /// `skip` is an outbox entry not to compare with (the one being edited).
-pub fn find(lead: &NewLead, listed: &[LeadView], typed: &[OutboxEntry], skip: Option<&str>) -> Option<(Known, Alike)> {
+pub fn find(
+    lead: &NewLead,
+    listed: &[CompactLead],
+    typed: &[OutboxEntry],
+    skip: Option<&str>,
+) -> Option<(Known, Alike)> {
     let new = marks_of_new(lead);
     if new.email.is_none() && new.phone.is_none() && new.name_company.is_none() {
         return None;
@@ -119,12 +124,12 @@ mod tests {
     use super::*;
     use crate::api::types::{Lead, LeadSource};
 
-    fn listed(v: serde_json::Value) -> LeadView {
+    fn listed(v: serde_json::Value) -> CompactLead {
         let mut v = v;
         v["id"] = "x".into();
         v["status"] = "new".into();
         v["createdAt"] = "2026-01-01T00:00:00Z".into();
-        LeadView::new(&serde_json::from_value::<Lead>(v).unwrap())
+        CompactLead::new(&serde_json::from_value::<Lead>(v).unwrap())
     }
 
     fn new(first: &str, last: &str) -> NewLead {

@@ -2,8 +2,8 @@
 //! entry stands for.
 
 use crate::api::types::LeadStatus;
-use crate::app::lead_view::short_id;
 use crate::tenant::TenantProfile;
+use crate::text::short_id;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaneKind {

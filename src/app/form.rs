@@ -778,7 +778,7 @@ fn fix_count(n: usize) -> String {
 }
 
 fn new_lead_plural(n: usize, word: &str) -> String {
-    crate::app::new_lead::plural(n, word)
+    crate::text::plural(n, word)
 }
 
 /// The field of the custom field `def`, the `index`th of the form's definitions.

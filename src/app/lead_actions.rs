@@ -3,11 +3,11 @@
 //! `mailto:`, `tel:`, and `https:`/`http:` for a website.
 
 use crate::app::action::LeadField;
-use crate::app::lead_view::LeadView;
+use crate::model::lead::CompactLead;
 use crate::rules;
 
 /// The value of `field` as the screen shows it, if the lead has one.
-pub fn value(lead: &LeadView, field: LeadField) -> Option<String> {
+pub fn value(lead: &CompactLead, field: LeadField) -> Option<String> {
     match field {
         LeadField::Email => lead.email().map(str::to_string),
         LeadField::Phone => lead.phone().map(str::to_string),
@@ -18,7 +18,7 @@ pub fn value(lead: &LeadView, field: LeadField) -> Option<String> {
 }
 
 /// The lead's website: a custom field named like one, else the first custom field holding a web address.
-fn website(lead: &LeadView) -> Option<String> {
+fn website(lead: &CompactLead) -> Option<String> {
     let is_web = |v: &str| rules::is_url(v) && (v.starts_with("https://") || v.starts_with("http://"));
     lead.custom_fields()
         .find(|(k, v)| (k.contains("website") || k.contains("url") || *k == "site") && is_web(v))
@@ -27,7 +27,7 @@ fn website(lead: &LeadView) -> Option<String> {
 }
 
 /// The link to hand the system for `field`, or why there is none.
-pub fn link(lead: &LeadView, field: LeadField) -> Result<String, String> {
+pub fn link(lead: &CompactLead, field: LeadField) -> Result<String, String> {
     let missing = || format!("This lead has no {}", field.word());
     match field {
         LeadField::Email => {
@@ -60,7 +60,7 @@ mod tests {
     use super::*;
     use crate::api::types::{Lead, LeadStatus};
 
-    fn lead(email: Option<&str>, phone: Option<&str>, custom: &[(&str, &str)]) -> LeadView {
+    fn lead(email: Option<&str>, phone: Option<&str>, custom: &[(&str, &str)]) -> CompactLead {
         let mut lead: Lead = serde_json::from_value(serde_json::json!({
             "id": "00000000-0000-4000-8000-000000000001",
             "status": "new",
@@ -75,7 +75,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
             .collect();
-        LeadView::new(&lead)
+        CompactLead::new(&lead)
     }
 
     #[test]

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::api::paging::Paging;
 use crate::api::types::{Lead, ListQuery, Page};
 use crate::api::worker::RequestId;
-use crate::app::lead_view::LeadView;
+use crate::model::lead::CompactLead;
 
 /// Where this list's page requests stand. Which cursor comes next, and which leads were seen, is the
 /// business of [`Paging`].
@@ -31,7 +31,7 @@ const RETRY_MAX_SECS: i64 = 30;
 #[derive(Debug, Clone)]
 pub struct LeadList {
     query: ListQuery,
-    leads: Vec<LeadView>,
+    leads: Vec<CompactLead>,
     paging: Paging,
     pages: PageState,
     selected: usize,
@@ -88,7 +88,7 @@ impl LeadList {
         if !self.leads.is_empty() || !matches!(self.pages, PageState::NotStarted) {
             return;
         }
-        self.leads = leads.iter().map(LeadView::new).collect();
+        self.leads = leads.iter().map(CompactLead::new).collect();
         self.cached = !self.leads.is_empty();
     }
 
@@ -102,7 +102,7 @@ impl LeadList {
     }
 
     /// Every loaded lead, newest first, whether shown or not.
-    pub fn leads(&self) -> &[LeadView] {
+    pub fn leads(&self) -> &[CompactLead] {
         &self.leads
     }
 
@@ -116,7 +116,7 @@ impl LeadList {
     }
 
     /// The lead shown in row `row`.
-    pub fn lead_at(&self, row: usize) -> Option<&LeadView> {
+    pub fn lead_at(&self, row: usize) -> Option<&CompactLead> {
         match &self.shown {
             Some(shown) => shown.get(row).and_then(|&i| self.leads.get(i as usize)),
             None => self.leads.get(row),
@@ -174,7 +174,7 @@ impl LeadList {
         self.offset
     }
 
-    pub fn selected_lead(&self) -> Option<&LeadView> {
+    pub fn selected_lead(&self) -> Option<&CompactLead> {
         self.lead_at(self.selected)
     }
 
@@ -289,7 +289,7 @@ impl LeadList {
             None
         };
         let fresh = self.paging.accept(cursor, page);
-        self.leads.extend(fresh.iter().map(LeadView::new));
+        self.leads.extend(fresh.iter().map(CompactLead::new));
         if let Some((id, row_on_screen)) = keep {
             let at = self.leads.iter().position(|l| *l.id() == id);
             self.selected = at.unwrap_or(0);
@@ -323,7 +323,7 @@ impl LeadList {
         if self.paging.fresh(vec![lead.clone()]).is_empty() {
             self.leads.retain(|l| !l.id().is(&lead.id));
         }
-        self.leads.insert(0, LeadView::new(lead));
+        self.leads.insert(0, CompactLead::new(lead));
         self.shown = None;
         self.selected = 0;
         self.offset = 0;
@@ -335,7 +335,7 @@ impl LeadList {
     /// on the same lead and the window moves with it, so the screen does not jump under the user. Returns
     /// where the new leads went (indices into [`LeadList::leads`], newest first).
     pub fn insert_new(&mut self, leads: Vec<Lead>, rows: usize) -> Vec<usize> {
-        let mut fresh: Vec<LeadView> = self.paging.fresh(leads).iter().map(LeadView::new).collect();
+        let mut fresh: Vec<CompactLead> = self.paging.fresh(leads).iter().map(CompactLead::new).collect();
         let added = fresh.len();
         if added == 0 {
             return Vec::new();
@@ -405,7 +405,7 @@ impl LeadList {
     }
 
     /// Replaces a listed lead with a fresher copy of it.
-    pub fn refresh(&mut self, view: &LeadView) {
+    pub fn refresh(&mut self, view: &CompactLead) {
         if let Some(l) = self.leads.iter_mut().find(|l| l.id() == view.id()) {
             *l = view.clone();
         }

@@ -8,7 +8,6 @@ pub mod filters;
 pub mod form;
 pub mod layout;
 pub mod lead_actions;
-pub mod lead_view;
 pub mod learned;
 pub mod list;
 pub mod new_lead;
@@ -38,11 +37,11 @@ use std::collections::HashMap;
 /// The most assignees the assignee pane lists beyond the team.
 pub const MAX_SEEN_ASSIGNEES: usize = 500;
 
-use crate::store::state::Marks;
+use crate::model::CompactLead;
+use crate::model::Marks;
 use crate::theme::Theme;
 pub use layout::list_rows;
 use layout::{Hit, LayoutState, SIDEBAR_ALWAYS_FROM, ScreenLayout};
-use lead_view::LeadView;
 use list::LeadList;
 use poll::Poller;
 use search::Search;
@@ -115,7 +114,7 @@ pub struct App {
     /// Who sends this profile's outbox: this process, or another leadbox on the same profile.
     sender: crate::store::sender::Sender,
     /// Leads kept on this machine from earlier sessions, for the look-alike check.
-    known: Vec<LeadView>,
+    known: Vec<CompactLead>,
     /// Notes waiting to be handed to the rep's `$EDITOR`.
     editor_request: Option<String>,
     /// The known lead the form's lead was last found to look like.
@@ -333,7 +332,7 @@ impl App {
     /// Hands the app the leads kept on this machine from earlier sessions (every view's first page), so a
     /// lead typed again is recognised even when its view is not the one open.
     pub fn remember_known(&mut self, leads: &[Lead]) {
-        self.known = leads.iter().map(LeadView::new).collect();
+        self.known = leads.iter().map(CompactLead::new).collect();
     }
 
     /// True while every page is being loaded (`L`).
@@ -582,7 +581,7 @@ impl App {
             .unwrap_or_default();
         self.notice = Some(format!(
             "{} not sent yet: {quit} again quits (sending resumes at the next start)",
-            new_lead::plural(pending, "lead")
+            crate::text::plural(pending, "lead")
         ));
     }
 
@@ -960,7 +959,7 @@ impl App {
     }
 
     /// Opens `view`'s detail at once and asks for its freshest copy.
-    pub(in crate::app) fn open_detail_of(&mut self, view: LeadView) -> Vec<ApiRequest> {
+    pub(in crate::app) fn open_detail_of(&mut self, view: CompactLead) -> Vec<ApiRequest> {
         let marks = self.marks_of(view.id());
         if !marks.seen {
             // Seen once opened; the list keeps its place (an unread filter would jump under the rep).
@@ -1047,7 +1046,7 @@ impl App {
 
     fn count_unread(&self) -> usize {
         let marks = &self.marks;
-        let unseen = |l: &LeadView| !marks.get(l.id()).is_some_and(|m| m.seen);
+        let unseen = |l: &CompactLead| !marks.get(l.id()).is_some_and(|m| m.seen);
         match self.list.shown() {
             _ if marks.is_empty() => self.list.len(),
             Some(rows) => rows
@@ -1208,7 +1207,7 @@ impl App {
     }
 
     /// The lead the copy and open keys act on: the open one in the detail, else the selected one.
-    fn acted_on(&self) -> Option<&LeadView> {
+    fn acted_on(&self) -> Option<&CompactLead> {
         match (&self.detail, self.screen) {
             (Some(d), Screen::Detail) => Some(&d.view),
             _ => self.list.selected_lead(),
@@ -1304,7 +1303,7 @@ impl App {
                 detail.request = None;
                 match result {
                     Ok(lead) => {
-                        let view = LeadView::new(&lead);
+                        let view = CompactLead::new(&lead);
                         self.list.refresh(&view);
                         detail.view = view;
                         detail.refreshed = true;
@@ -1417,7 +1416,7 @@ impl App {
         let Some(view) = view else {
             return;
         };
-        let matching: Vec<&LeadView> = placed
+        let matching: Vec<&CompactLead> = placed
             .iter()
             .filter_map(|&i| self.list.leads().get(i))
             .filter(|l| view.admits_new(l))
@@ -1485,7 +1484,7 @@ impl App {
         let detail = self.detail.as_ref().map(|d| &d.view);
         listed
             .chain(detail)
-            .map(|l| lead_view::age_changes_at(l.created_at(), at))
+            .map(|l| crate::text::age_changes_at(l.created_at(), at))
             .min()
             // Nothing shows an age: the clock matters only for the poll.
             .unwrap_or(at + chrono::Duration::hours(1))

@@ -1,5 +1,6 @@
 //! The create form inside the app: opening it, routing keys to it, and the answer to its create.
 
+use crate::text::{display_name, plural};
 use crossterm::event::KeyEvent;
 
 use crate::api::types::{Lead, NewLead};
@@ -8,9 +9,9 @@ use crate::app::action::Effect;
 use crate::app::action::FormCommand;
 use crate::app::duplicates::{self, Known};
 use crate::app::form::{Draft, Form, FormAction, Notice};
-use crate::app::lead_view::LeadView;
 use crate::app::{App, Focus, Screen, list_rows};
 use crate::keymap::{Action, Context, Keymap};
+use crate::model::lead::CompactLead;
 use crate::outbox::{OutboxState, Settled};
 
 /// The status bar's word at start when a draft from last time is waiting: short enough to fit beside the
@@ -212,7 +213,7 @@ impl App {
     }
 
     /// The lead a look-alike found in the list or among those kept from earlier sessions.
-    fn known_lead(&self, known: &Known) -> Option<&LeadView> {
+    fn known_lead(&self, known: &Known) -> Option<&CompactLead> {
         match known {
             Known::Listed(i) => self.list.leads().get(*i),
             Known::Kept(i) => self.known.get(*i),
@@ -391,7 +392,7 @@ impl App {
         }
         let name = lead.full_name();
         let name = if name.trim().is_empty() {
-            crate::app::lead_view::short_id(&lead.id)
+            crate::text::short_id(&lead.id)
         } else {
             crate::sanitize::line(&name).into_owned()
         };
@@ -406,17 +407,5 @@ impl App {
         }
         self.notice = Some(said);
         out
-    }
-}
-
-fn display_name(name: &str) -> &str {
-    if name.is_empty() { "(no name)" } else { name }
-}
-
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }

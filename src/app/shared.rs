@@ -7,8 +7,8 @@ use super::form::{Form, Notice};
 use super::outbox::{Moved, OutboxEntry, OutboxState};
 use super::{App, CompactId, Screen};
 use crate::api::worker::{ApiRequest, RequestId};
+use crate::model::Marks;
 use crate::store::sender::Sender;
-use crate::store::state::Marks;
 
 impl App {
     /// Who sends the outbox, as the event loop last found.

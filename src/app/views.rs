@@ -3,7 +3,7 @@
 //! between them; the last one open is remembered.
 
 use crate::api::types::LeadStatus;
-use crate::store::state::Marks;
+use crate::model::Marks;
 use crate::tenant::TenantProfile;
 
 /// Which marks a view admits.
@@ -99,7 +99,7 @@ pub fn views(saved: &[crate::config::ViewConfig], me: Option<&str>, team: &Tenan
 
 impl View {
     /// Whether a lead just arrived (no marks yet) belongs in this view.
-    pub fn admits_new(&self, lead: &crate::app::lead_view::LeadView) -> bool {
+    pub fn admits_new(&self, lead: &crate::model::lead::CompactLead) -> bool {
         self.triage.admits(None)
             && self.status.as_ref().is_none_or(|s| *s == lead.status())
             && self

@@ -11,7 +11,6 @@ use chrono::Utc;
 use serde_json::Value;
 
 use crate::api::NovalaClient;
-use crate::app::new_lead::plural;
 use crate::cli::ImportArgs;
 use crate::commands::exit;
 use crate::import::fields::{Cells, Target, target};
@@ -21,6 +20,7 @@ use crate::import::rows::{InputFormat, Reading, Row};
 use crate::outbox::drain::{self, End, Keep, Patience};
 use crate::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
 use crate::tenant::TenantProfile;
+use crate::text::plural;
 
 /// The tenant an import goes to.
 pub struct Tenant<'a> {
@@ -607,7 +607,7 @@ fn write_refused(path: &Path, header: &[String], rows: &[(&Row, String)]) -> std
         let mut options = std::fs::OpenOptions::new();
         // Only a file that does not exist yet, decided by the kernel: never one a rep is editing.
         options.write(true).create_new(true);
-        match crate::store::open_owner_only(&to, options) {
+        match crate::owner_only::open(&to, options) {
             Ok(mut file) => {
                 file.write_all(&bytes)?;
                 file.sync_data()?;

@@ -41,7 +41,8 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
     let draft_path = state_dir.map(|dir| {
         let path = dir.join(draft_file::FILE_NAME);
         if let Ok(data) = &data_dir {
-            crate::config::adopt_old_draft(data, &profile, &path);
+            // Earlier versions kept the draft in the data directory itself, named after the tenant's host.
+            draft_file::adopt_old(data, profile.host(), &path);
         }
         path
     });

@@ -155,20 +155,18 @@ pub struct Profile {
 /// The profile's own directory in leadbox's data directory, created readable by its owner alone (as are
 /// the directories above it that leadbox creates).
 pub fn profile_dir(data_dir: &Path, profile: &Profile) -> std::io::Result<PathBuf> {
-    crate::store::create_owner_only_dir(profile.state_dir(data_dir))
-}
-
-/// Moves a draft left where earlier versions kept it (named after the tenant's host, in the data
-/// directory itself) to `path`, the profile's own place.
-pub fn adopt_old_draft(data_dir: &Path, profile: &Profile, path: &Path) {
-    let host = match &profile.target {
-        Target::Sandbox => None,
-        Target::Tenant { url, .. } => Some(authority_of(url)),
-    };
-    crate::store::draft_file::adopt_old(data_dir, host, path);
+    crate::owner_only::create_dir(profile.state_dir(data_dir))
 }
 
 impl Profile {
+    /// The tenant's host (`acme.novala.ai`), none for the sandbox: what earlier versions named a draft after.
+    pub fn host(&self) -> Option<&str> {
+        match &self.target {
+            Target::Sandbox => None,
+            Target::Tenant { url, .. } => Some(authority_of(url)),
+        }
+    }
+
     /// The directory for this profile's own state (drafts, logs, caches), inside leadbox's data directory.
     pub fn state_dir(&self, data_dir: &Path) -> PathBuf {
         let safe: String = self
@@ -511,7 +509,7 @@ pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 pub fn init(path: &Path) -> Result<(), std::io::Error> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
-    let mut file = crate::store::open_owner_only(path, options)?;
+    let mut file = crate::owner_only::open(path, options)?;
     std::io::Write::write_all(&mut file, EXAMPLE.as_bytes())
 }
 

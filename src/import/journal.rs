@@ -327,7 +327,7 @@ fn start(path: &Path, header: &str) -> std::io::Result<()> {
     let aside = path.with_file_name(name);
     let mut options = OpenOptions::new();
     options.write(true).create(true).truncate(true);
-    let mut file = crate::store::open_owner_only(&aside, options)?;
+    let mut file = crate::owner_only::open(&aside, options)?;
     file.write_all(format!("{header}\n").as_bytes())?;
     file.sync_all()?;
     drop(file);

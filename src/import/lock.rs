@@ -39,7 +39,7 @@ pub fn take(journal: &Path) -> Result<ImportLock, LockError> {
     let mut options = OpenOptions::new();
     // Never truncated on open: the pid in it belongs to whoever holds the lock.
     options.read(true).write(true).create(true).truncate(false);
-    let mut file = crate::store::open_owner_only(&path, options).map_err(io)?;
+    let mut file = crate::owner_only::open(&path, options).map_err(io)?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {

@@ -1,5 +1,10 @@
-//! The data every layer names: the form's draft. A leaf: it depends on nothing of leadbox's.
+//! The data every layer names: the form's draft, a lead's triage marks and the compact lead the lists
+//! hold. A leaf: it depends on nothing of leadbox's but the wire types.
 
 pub mod draft;
+pub mod lead;
+pub mod marks;
 
 pub use draft::{Draft, DraftValue};
+pub use lead::CompactLead;
+pub use marks::Marks;

@@ -36,7 +36,7 @@ impl SenderLock {
     pub fn try_take(path: &Path) -> std::io::Result<Option<SenderLock>> {
         let mut options = std::fs::OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
-        let mut file = super::open_owner_only(path, options)?;
+        let mut file = crate::owner_only::open(path, options)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Ok(None),

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::sender::{self, Sender, SenderLock};
-use super::state::{Marks, StateError, StateFile};
+use super::state::{StateError, StateFile};
+use crate::model::Marks;
 use crate::outbox::OutboxEntry;
 
 /// The state file (when it could be opened) and this process's part in sending its outbox.
@@ -105,7 +106,7 @@ impl SharedProfile {
     }
 }
 
-impl crate::step::LocalState for SharedProfile {
+impl crate::store::LocalState for SharedProfile {
     fn change_marks(&mut self, lead_id: &str, before: Marks, after: Marks) -> Result<(), StateError> {
         match self.state() {
             Some(state) => state.change_marks(lead_id, before, after),

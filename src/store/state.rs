@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
+use crate::model::Marks;
 use crate::outbox::OutboxEntry;
 
 /// The schema this build writes. A file with a higher number came from a newer leadbox.
@@ -24,14 +25,6 @@ const SCHEMA_VERSION: i64 = 4;
 /// How long a write waits for another process's transaction before it fails (SQLITE_BUSY): long enough
 /// for any write leadbox makes, short enough that nothing seems to hang.
 pub const LOCK_WAIT: Duration = Duration::from_secs(2);
-
-/// The marks of one lead. A lead with no row is unseen, not done and not starred.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Marks {
-    pub seen: bool,
-    pub done: bool,
-    pub starred: bool,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -139,7 +132,7 @@ impl StateFile {
         if !held.is_empty() {
             sentence.push_str(&format!(
                 "; its outbox held {} not confirmed as created: {} (check the tenant before typing them again)",
-                crate::app::new_lead::plural(held.len(), "lead"),
+                crate::text::plural(held.len(), "lead"),
                 held.join(", ")
             ));
         }
@@ -539,7 +532,7 @@ impl OpenLock {
         };
         let mut options = std::fs::OpenOptions::new();
         options.create(true).truncate(false).write(true);
-        let file = crate::store::open_owner_only(&lock_path, options).map_err(io)?;
+        let file = crate::owner_only::open(&lock_path, options).map_err(io)?;
         let deadline = Instant::now() + LOCK_WAIT;
         loop {
             match file.try_lock() {

@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use crate::app::App;
 use crate::app::detail::{DocLine, LABEL_WIDTH, document};
 use crate::app::layout::ScreenLayout;
+use crate::text::fit;
 use crate::theme::Theme;
 use crate::ui::SPINNER;
-use crate::ui::text::fit;
 
 pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
     let look = app.theme();

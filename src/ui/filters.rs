@@ -11,7 +11,7 @@ use crate::app::filters::{AssigneeFilter, PaneKind, status_options};
 use crate::app::layout::{PaneArea, Sidebar};
 use crate::app::{App, Focus};
 use crate::keymap::{Action, Context};
-use crate::ui::text::fit;
+use crate::text::fit;
 
 /// One entry as a pane draws it.
 struct Entry {

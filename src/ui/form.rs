@@ -9,13 +9,13 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_input::Input;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::app::detail::wrap;
 use crate::app::form::layout;
 use crate::app::form::{Choice, Field, FieldKind, Form, FormCommand, Leave, MultiChoice, Notice, Slot, TextInput};
 use crate::keymap::{Action, Context, Keymap};
 use crate::sanitize;
+use crate::text::fit;
+use crate::text::wrap;
 use crate::theme::Theme;
-use crate::ui::text::fit;
 
 /// Rows the notes field takes.
 const NOTES_ROWS: usize = 3;
@@ -110,7 +110,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, editing: bool, keymap: &
     frame.render_widget(Paragraph::new(lines), rows_area);
     let more = |n: usize, arrow: &str, place: &str| {
         Line::styled(
-            format!("  {arrow} {} {place}", crate::app::new_lead::plural(n, "more field")),
+            format!("  {arrow} {} {place}", crate::text::plural(n, "more field")),
             look.theme.key(),
         )
     };

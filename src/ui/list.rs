@@ -9,12 +9,13 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::filters::assignee_label;
 use crate::app::layout::ListArea;
-use crate::app::lead_view::{LeadView, age};
 use crate::app::list::{PageState, Trailer};
 use crate::app::search;
 use crate::app::{App, Focus};
 use crate::keymap::{Action, Context};
-use crate::ui::text::{count, fit};
+use crate::model::CompactLead;
+use crate::text::age;
+use crate::text::{count, fit};
 use crate::ui::{SPINNER, centered, keys};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +90,7 @@ fn columns(width: u16) -> Vec<(Column, u16)> {
     widths
 }
 
-fn cell_text(app: &App, lead: &LeadView, column: Column, width: usize) -> String {
+fn cell_text(app: &App, lead: &CompactLead, column: Column, width: usize) -> String {
     let dash = "—";
     let text = match column {
         Column::Marker => String::new(),
@@ -109,7 +110,7 @@ fn cell_text(app: &App, lead: &LeadView, column: Column, width: usize) -> String
 
 fn lead_row<'a>(
     app: &App,
-    lead: &LeadView,
+    lead: &CompactLead,
     columns: &[(Column, u16)],
     selected: bool,
     focused: bool,

@@ -8,7 +8,6 @@ mod keys;
 mod list;
 mod outbox;
 mod status_bar;
-pub mod text;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::App;
-use crate::app::lead_view::age;
 use crate::app::outbox_screen::state_word;
 use crate::outbox::OutboxState;
-use crate::ui::text::fit;
+use crate::text::age;
+use crate::text::fit;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let look = app.theme();
@@ -47,7 +47,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 OutboxState::Queued => Style::new(),
             };
             let note = match (&entry.state, &entry.server_id, &entry.error) {
-                (OutboxState::Sent, Some(id), _) => format!("id {}", crate::app::lead_view::short_id(id)),
+                (OutboxState::Sent, Some(id), _) => format!("id {}", crate::text::short_id(id)),
                 (_, _, Some(error)) => error.clone(),
                 _ => String::new(),
             };

@@ -15,8 +15,8 @@ use crate::app::filters::{LOADED_ONLY, UNASSIGNED, assignee_label};
 use crate::app::list::PageState;
 use crate::app::{App, Focus, Screen};
 use crate::keymap::{Action, Context};
+use crate::text::{count, fit};
 use crate::ui::SPINNER;
-use crate::ui::text::{count, fit};
 
 /// "status: new · assignee: Ada Admin"
 pub fn filters_text(app: &App) -> String {

@@ -2,9 +2,9 @@
 //! (the word start or the stretch inside a word, in the field that matched), never letters gathered from
 //! across the row.
 
-use super::fold::{fold, fold_mapped};
 use super::word_match::{COMPANY, NAME, best_fuzzy, find_whole, fuzzy_positions};
-use crate::app::lead_view::LeadView;
+use crate::model::lead::CompactLead;
+use crate::text::fold::{fold, fold_mapped};
 
 /// The marked characters of the two fields a row shows, one flag a character of the field as drawn.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,7 +14,7 @@ pub struct RowMarks {
 }
 
 /// What `query` marks in `lead`'s name and company.
-pub fn highlights(lead: &LeadView, query: &str) -> RowMarks {
+pub fn highlights(lead: &CompactLead, query: &str) -> RowMarks {
     let name = lead.name();
     let company = lead.company().unwrap_or_default();
     let mut marks = RowMarks {

@@ -4,12 +4,11 @@
 //! within a field, scored as fzf scores them. The API has no search, so it can only find what is loaded;
 //! `L` keeps loading pages until the end and the results grow as they come.
 
-mod fold;
 mod highlight;
 mod word_match;
 
-use crate::app::lead_view::{LeadView, char_bit};
-pub use fold::fold;
+use crate::model::lead::{CompactLead, char_bit};
+pub use crate::text::fold::fold;
 pub use highlight::{RowMarks, highlights};
 use word_match::{Tier, best_fuzzy, find_whole, holds_in_order};
 
@@ -48,7 +47,7 @@ impl Search {
 
     /// How `lead` matches: its tier (the worst of its words') and its score within the tier (higher is
     /// better); `None` when some word is found in no field.
-    fn judge(&self, lead: &LeadView) -> Option<(Tier, u32)> {
+    fn judge(&self, lead: &CompactLead) -> Option<(Tier, u32)> {
         let text = lead.search_text();
         // Letters not even in order over the whole text are in no field: the cheapest no.
         if !self.words.iter().all(|w| holds_in_order(text, w)) {
@@ -82,7 +81,7 @@ impl Search {
     /// order (newest first). Every match is ranked, however many: each tier is told by a walk or two over
     /// the lead's text, and a lead lacking one of the query's letters is passed over on its character set
     /// alone, without reading its text.
-    pub fn rank(&self, leads: &[LeadView], candidates: impl Iterator<Item = u32>) -> Vec<u32> {
+    pub fn rank(&self, leads: &[CompactLead], candidates: impl Iterator<Item = u32>) -> Vec<u32> {
         if self.words.is_empty() {
             return candidates.collect();
         }
@@ -116,26 +115,26 @@ mod ranking {
     use super::*;
     use serde_json::{Value, json};
 
-    fn lead(i: usize, fields: Value) -> LeadView {
+    fn lead(i: usize, fields: Value) -> CompactLead {
         let mut lead = json!({
             "id": i.to_string(), "status": "new", "createdAt": "2026-01-01T00:00:00Z",
         });
         if let (Some(lead), Some(fields)) = (lead.as_object_mut(), fields.as_object()) {
             lead.extend(fields.clone());
         }
-        LeadView::new(&serde_json::from_value(lead).unwrap())
+        CompactLead::new(&serde_json::from_value(lead).unwrap())
     }
 
-    fn names(leads: &[LeadView], ranked: &[u32]) -> Vec<String> {
+    fn names(leads: &[CompactLead], ranked: &[u32]) -> Vec<String> {
         ranked.iter().map(|&i| leads[i as usize].name().to_string()).collect()
     }
 
-    fn rank(leads: &[LeadView], query: &str) -> Vec<u32> {
+    fn rank(leads: &[CompactLead], query: &str) -> Vec<u32> {
         Search::new(query).rank(leads, 0..leads.len() as u32)
     }
 
     /// What the search found over a rep's first look at the sandbox: other names before María's.
-    fn sandbox_like() -> Vec<LeadView> {
+    fn sandbox_like() -> Vec<CompactLead> {
         vec![
             lead(
                 0,
@@ -221,7 +220,7 @@ mod ranking {
     fn a_word_start_beats_scattered_letters_at_any_count() {
         // 20,000 leads with the letters of `ada` scattered in their names, newest first, and two where it
         // starts a word, among the oldest: more matches than were ever sorted before.
-        let mut leads: Vec<LeadView> = (0..20_000)
+        let mut leads: Vec<CompactLead> = (0..20_000)
             .map(|i| lead(i, json!({"firstName": format!("Alexandra{i}"), "lastName": "Kowalska"})))
             .collect();
         leads.push(lead(
@@ -273,7 +272,7 @@ mod ranking {
             "Bob-Smith",
             "Zoë",
         ];
-        let leads: Vec<LeadView> = names
+        let leads: Vec<CompactLead> = names
             .iter()
             .enumerate()
             .map(|(i, name)| lead(i, json!({"firstName": name})))

@@ -5,7 +5,7 @@
 use crate::api::NovalaClient;
 use crate::api::types::{Lead, ListQuery, NewLead};
 use crate::app::duplicates::{self, Alike, Known};
-use crate::app::lead_view::LeadView;
+use crate::model::lead::CompactLead;
 use crate::store::state::StateFile;
 
 /// The known lead `lead` looks like, and how. A tenant that cannot be asked is not a reason to stop here:
@@ -35,7 +35,7 @@ pub async fn find(client: &NovalaClient, lead: &NewLead, state: &StateFile) -> O
         ),
         Err(e) => tracing::warn!(error = %e, "the look-alike check could not read the kept pages"),
     }
-    let views: Vec<LeadView> = known.iter().map(LeadView::new).collect();
+    let views: Vec<CompactLead> = known.iter().map(CompactLead::new).collect();
     match duplicates::find(lead, &views, &[], None)? {
         (Known::Listed(i), how) => known.get(i).cloned().map(|l| (l, how)),
         _ => None,
@@ -44,7 +44,7 @@ pub async fn find(client: &NovalaClient, lead: &NewLead, state: &StateFile) -> O
 
 /// What stderr says about the look-alike.
 pub fn message(twin: &Lead, how: Alike) -> String {
-    let view = LeadView::new(twin);
+    let view = CompactLead::new(twin);
     format!(
         "not sent: {} ({}) has {}; --allow-duplicate sends it anyway",
         crate::sanitize::line(view.name()),

@@ -10,10 +10,11 @@ use std::io::Write;
 use crate::api::error::ApiError;
 use crate::api::types::{Lead, ListQuery};
 use crate::api::{NovalaClient, Paging};
-use crate::app::lead_view::{LeadView, age};
 use crate::cli::Format;
+use crate::model::CompactLead;
 use crate::sanitize;
-use crate::ui::text::fit;
+use crate::text::age;
+use crate::text::fit;
 
 /// How leads are written: the format and what it needs to know.
 #[derive(Debug, Clone)]
@@ -298,8 +299,8 @@ fn table_header(width: usize) -> String {
 }
 
 fn table_row(lead: &Lead, width: usize) -> String {
-    let view = LeadView::new(lead);
-    let id = crate::app::lead_view::short_id(&lead.id);
+    let view = CompactLead::new(lead);
+    let id = crate::text::short_id(&lead.id);
     let age = age(view.created_at(), chrono::Utc::now());
     let status = view.status();
     cells(

@@ -202,7 +202,7 @@ async fn get(
                 sanitize::line(typed)
             );
             for lead in leads.iter().take(10) {
-                let view = crate::app::lead_view::LeadView::new(lead);
+                let view = crate::model::lead::CompactLead::new(lead);
                 eprintln!("  {}  {}", sanitize::line(&lead.id), sanitize::line(view.name()));
             }
             exit::USAGE

@@ -20,14 +20,14 @@ use crate::sanitize;
 /// a file separator, so a keystroke reads it rather than folding it again. Sanitised text holds none of
 /// these characters, so none can be forged by the server.
 #[derive(Clone, PartialEq)]
-pub struct LeadView {
+pub struct CompactLead {
     /// As the server sent it: used for requests, de-duplication and marks, never drawn as is.
     id: CompactId,
     assignee: Option<CompactId>,
     created_at: DateTime<Utc>,
     /// Where the haystack ends in `text`; it fits in the struct's padding, and saves a scan a lead a search.
     haystack_len: u32,
-    /// Which characters the search text holds (see [`char_mask`] and [`LeadView::search_text`]), so a
+    /// Which characters the search text holds (see [`char_mask`] and [`CompactLead::search_text`]), so a
     /// search can pass over a lead without reading its text, which lies elsewhere in memory.
     haystack_chars: u64,
     text: Box<str>,
@@ -172,8 +172,8 @@ fn pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
         .map(|p| p.split_once(UNIT).unwrap_or((p, "")))
 }
 
-impl LeadView {
-    pub fn new(lead: &Lead) -> LeadView {
+impl CompactLead {
+    pub fn new(lead: &Lead) -> CompactLead {
         let mut text = String::new();
         text.push_str(&line(lead.full_name().trim()));
         for part in [&lead.company_name, &lead.email, &lead.phone, &lead.intent] {
@@ -185,7 +185,7 @@ impl LeadView {
         let haystack_chars = if text.is_ascii() {
             char_mask(&text)
         } else {
-            let folded = crate::app::search::fold(&text);
+            let folded = crate::text::fold::fold(&text);
             if !folded.eq_ignore_ascii_case(&text) {
                 text.push(FOLDED);
                 text.push_str(&folded);
@@ -206,7 +206,7 @@ impl LeadView {
         if let Some(notes) = present(&lead.notes) {
             text.push_str(&notes_text(notes));
         }
-        LeadView {
+        CompactLead {
             id: CompactId::new(&lead.id),
             assignee: lead
                 .assigned_to
@@ -248,7 +248,7 @@ impl LeadView {
     }
 
     /// The haystack as the search compares it: folded (lower case, no accents; see
-    /// [`crate::app::search::fold`]), except that ASCII letters may keep their case.
+    /// [`crate::text::fold::fold`]), except that ASCII letters may keep their case.
     pub fn search_text(&self) -> &str {
         let haystack = self.haystack();
         let rest = self.text.get(haystack.len()..).unwrap_or_default();
@@ -258,7 +258,7 @@ impl LeadView {
         }
     }
 
-    /// The characters of [`LeadView::search_text`], as [`char_mask`] gives them.
+    /// The characters of [`CompactLead::search_text`], as [`char_mask`] gives them.
     pub fn haystack_chars(&self) -> u64 {
         self.haystack_chars
     }
@@ -320,9 +320,9 @@ impl LeadView {
     }
 }
 
-impl std::fmt::Debug for LeadView {
+impl std::fmt::Debug for CompactLead {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LeadView")
+        f.debug_struct("CompactLead")
             .field("id", &self.id)
             .field("name", &self.name())
             .field("status", &self.status())
@@ -332,54 +332,9 @@ impl std::fmt::Debug for LeadView {
     }
 }
 
-/// The first 8 characters of an id, enough to tell team members apart on screen.
-pub fn short_id(id: &str) -> String {
-    sanitize::line(id).chars().take(8).collect()
-}
-
-/// "now", "5m", "3h", "2d", "4mo", "2y": how long ago `then` was, as of `now`.
-pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (now - then).num_seconds();
-    if secs < 60 {
-        return "now".to_string();
-    }
-    let mins = secs / 60;
-    if mins < 60 {
-        return format!("{mins}m");
-    }
-    let hours = mins / 60;
-    if hours < 24 {
-        return format!("{hours}h");
-    }
-    let days = hours / 24;
-    if days < 30 {
-        return format!("{days}d");
-    }
-    if days < 365 {
-        return format!("{}mo", days / 30);
-    }
-    format!("{}y", days / 365)
-}
-
-/// The first moment after `now` when [`age`] of `then` reads differently.
-pub fn age_changes_at(then: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
-    let secs = (now - then).num_seconds();
-    // The unit [`age`] counts in at this age, in seconds.
-    let unit: i64 = match secs {
-        ..60 => return then + chrono::Duration::seconds(60),
-        60..3_600 => 60,
-        3_600..86_400 => 3_600,
-        _ if secs / 86_400 < 30 => 86_400,
-        _ if secs / 86_400 < 365 => 30 * 86_400,
-        _ => 365 * 86_400,
-    };
-    then + chrono::Duration::seconds((secs / unit + 1) * unit)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
     use serde_json::json;
 
     #[test]
@@ -391,7 +346,7 @@ mod tests {
             "customFields": {"big": huge, "many": vec![1; 1_000_000]},
         }))
         .unwrap();
-        let v = LeadView::new(&lead);
+        let v = CompactLead::new(&lead);
         let name = v.name();
         assert!(name.len() < FIELD_KEPT + 100, "{}", name.len());
         assert!(name.starts_with("ab\u{e9} ab\u{e9}"), "{}", &name[..20]);
@@ -415,7 +370,7 @@ mod tests {
             "attribution": {"utm": "x\ty"}
         }))
         .unwrap();
-        let v = LeadView::new(&lead);
+        let v = CompactLead::new(&lead);
         assert_eq!(v.id().as_str(), "id\u{202E}1");
         assert_eq!(v.id_display(), "id\u{2423}1");
         assert_eq!(v.name(), "Ada\u{FFFD}");
@@ -442,7 +397,7 @@ mod tests {
             "customFields": {"region": "emea", "empty": ""}
         }))
         .unwrap();
-        let v = LeadView::new(&lead);
+        let v = CompactLead::new(&lead);
         assert_eq!(v.id().as_str(), "0b9f3c3e-8f4e-4a59-9d6b-2f1c7f4f2a10");
         assert_eq!(v.assignee().map(|a| a.as_str().into_owned()).as_deref(), Some("u-1"));
         assert_eq!(v.name(), "Ada L\u{FFFD}x");
@@ -468,13 +423,13 @@ mod tests {
         );
 
         // Ids as bytes, every text in one allocation: the struct stays this small at 100,000 leads.
-        assert!(std::mem::size_of::<LeadView>() <= 88);
+        assert!(std::mem::size_of::<CompactLead>() <= 88);
 
         let bare: Lead = serde_json::from_value(json!({
             "id": "x", "status": "new", "createdAt": "2026-01-01T00:00:00Z"
         }))
         .unwrap();
-        let v = LeadView::new(&bare);
+        let v = CompactLead::new(&bare);
         assert_eq!((v.name(), v.company(), v.notes(), v.source()), ("", None, None, None));
         assert_eq!(v.assignee(), None);
         assert_eq!(v.attribution().count() + v.custom_fields().count(), 0);
@@ -488,7 +443,7 @@ mod tests {
             "source": "web", "customFields": {"region": "emea"}
         }))
         .unwrap();
-        let v = LeadView::new(&lead);
+        let v = CompactLead::new(&lead);
         assert_eq!(v.haystack(), "María ĐORĐE\tAcme\t\t\t");
         assert_eq!(v.search_text(), "maria dorde\tacme\t\t\t");
         assert_eq!((v.name(), v.company(), v.email()), ("María ĐORĐE", Some("Acme"), None));
@@ -499,7 +454,7 @@ mod tests {
         assert_eq!(v.custom_fields().collect::<Vec<_>>(), [("region", "emea")]);
         assert_eq!(v.haystack_chars(), char_mask("mariadorde acme\t"));
 
-        let ascii = LeadView::new(
+        let ascii = CompactLead::new(
             &serde_json::from_value(json!({
                 "id": "2", "status": "new", "createdAt": "2026-01-01T00:00:00Z", "firstName": "Ada"
             }))
@@ -510,50 +465,5 @@ mod tests {
             ascii.haystack(),
             "no copy where case is all that folds"
         );
-    }
-
-    #[test]
-    fn an_age_changes_exactly_when_its_text_does() {
-        let then = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
-        for secs in [
-            -300,
-            0,
-            30,
-            59,
-            60,
-            61,
-            3_599,
-            3_600,
-            7_200,
-            86_399,
-            86_400,
-            29 * 86_400,
-            40 * 86_400,
-            400 * 86_400,
-        ] {
-            let now = then + chrono::Duration::seconds(secs);
-            let change = age_changes_at(then, now);
-            assert!(change > now, "{secs}");
-            let before = change - chrono::Duration::seconds(1);
-            assert_eq!(
-                age(then, before),
-                age(then, now),
-                "{secs}: nothing changes before {change}"
-            );
-            assert_ne!(age(then, change), age(then, now), "{secs}: it changes at {change}");
-        }
-    }
-
-    #[test]
-    fn ages_read_like_a_mail_client() {
-        let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
-        let ago = |s: i64| age(now - chrono::Duration::seconds(s), now);
-        assert_eq!(ago(-30), "now");
-        assert_eq!(ago(59), "now");
-        assert_eq!(ago(60), "1m");
-        assert_eq!(ago(3 * 3600 + 59), "3h");
-        assert_eq!(ago(2 * 86400), "2d");
-        assert_eq!(ago(90 * 86400), "3mo");
-        assert_eq!(ago(800 * 86400), "2y");
     }
 }

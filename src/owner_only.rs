@@ -1,0 +1,25 @@
+//! Files and directories readable by their owner alone: the config (a key may be in it), the state file,
+//! drafts, an import's journals. Every layer that writes one goes through here.
+
+use std::path::{Path, PathBuf};
+
+/// Creates `dir` readable by its owner alone (as are the directories above it that leadbox creates).
+pub fn create_dir(dir: PathBuf) -> std::io::Result<PathBuf> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&dir)?;
+    Ok(dir)
+}
+
+/// Opens `path` as `options` say, creating its directory first; a file it creates is readable by its owner
+/// alone. For the files that may hold what only the rep should read (the config, with a key in it).
+pub fn open(path: &Path, mut options: std::fs::OpenOptions) -> std::io::Result<std::fs::File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
