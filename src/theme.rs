@@ -163,6 +163,16 @@ impl Theme {
         }
     }
 
+    /// The look a config file's `[theme]` asks for; `no_color` (the `NO_COLOR` convention) drops every colour.
+    pub fn from_file(file: &crate::config::ConfigFile, no_color: bool) -> Result<Theme, Vec<ThemeError>> {
+        let colours: BTreeMap<String, String> = file
+            .theme_colours
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect();
+        Theme::from_config(file.theme_preset.as_ref().map(|p| p.value.as_str()), &colours, no_color)
+    }
+
     /// The look the config file asks for: `preset` ("dark" or "light", dark when absent), then each role's
     /// colour. With `no_color` (the `NO_COLOR` convention) colours are dropped whatever the file says, but
     /// the file is still checked. Every problem is reported.

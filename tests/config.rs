@@ -48,14 +48,14 @@ preset = "light"
 "#;
 
 fn parsed(text: &str) -> config::ConfigFile {
-    let (file, problems) = config::check_text(Path::new("config.toml"), text);
+    let (file, problems) = leadbox::commands::checked::check_text(Path::new("config.toml"), text);
     assert!(problems.is_empty(), "{problems:?}");
     file
 }
 
 fn problems(text: &str) -> Vec<String> {
     let path = Path::new("/home/rep/.config/leadbox/config.toml");
-    let (_, problems) = config::check_text(path, text);
+    let (_, problems) = leadbox::commands::checked::check_text(path, text);
     problems.iter().map(|p| p.render(path)).collect()
 }
 
@@ -111,14 +111,17 @@ fn layers_defaults_then_file_then_environment_then_flags() {
     );
 
     // The keys and the theme come from the file.
-    let keymap = config::keymap(&file).unwrap();
+    let keymap = leadbox::keymap::Keymap::from_config(&file).unwrap();
     assert_eq!(
         keymap
             .hint_key(leadbox::keymap::Context::Move, leadbox::keymap::Action::Top)
             .as_deref(),
         Some("g g")
     );
-    assert_ne!(config::theme(&file, false).unwrap(), leadbox::theme::Theme::default());
+    assert_ne!(
+        leadbox::theme::Theme::from_file(&file, false).unwrap(),
+        leadbox::theme::Theme::default()
+    );
 }
 
 #[test]
@@ -201,12 +204,12 @@ fn a_key_in_a_file_others_can_read_is_refused_with_the_chmod_that_fixes_it() {
     )
     .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let err = config::load_file(&path).unwrap_err().to_string();
+    let err = leadbox::commands::checked::load_file(&path).unwrap_err().to_string();
     assert!(err.contains(&format!("chmod 600 {}", path.display())), "{err}");
     assert!(!err.contains("sk_live_filekey"), "the key itself is never shown: {err}");
 
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let file = config::load_file(&path).unwrap();
+    let file = leadbox::commands::checked::load_file(&path).unwrap();
     let p = config::resolve(&file, &no_env, &flags(Some("acme"), None)).unwrap();
     assert!(!format!("{p:?}").contains("sk_live_filekey"), "Debug redacts the key");
     let Target::Tenant { key, .. } = &p.target else {
@@ -252,7 +255,7 @@ fn plain_http_to_another_machine_is_refused_unless_the_profile_allows_it() {
 
     // What the profile allows is for its own URL: an --api-url put in its place gets plain http only to
     // this machine, and a NOVALA_API_URL in the environment does not replace a profile's URL at all.
-    let file = config::load_file(&path).unwrap();
+    let file = leadbox::commands::checked::load_file(&path).unwrap();
     let p = config::resolve(
         &file,
         &no_env,
@@ -447,7 +450,10 @@ fn init_writes_an_owner_only_file_and_never_overwrites() {
     assert_eq!(out.code, 0, "{out:?}");
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
-    assert!(config::load_file(&path).is_ok(), "the starting file is a valid config");
+    assert!(
+        leadbox::commands::checked::load_file(&path).is_ok(),
+        "the starting file is a valid config"
+    );
     std::fs::write(&path, "# mine\n").unwrap();
     let out = commands::init(&path);
     assert_ne!(out.code, 0);
@@ -535,7 +541,7 @@ fn the_binary_reports_a_bad_file_before_touching_the_terminal() {
 #[test]
 fn config_errors_are_plain_values() {
     // A typed error at the library's edge, with the whole report in its message.
-    let (_, problems) = config::check_text(Path::new("c.toml"), "x = 1\n");
+    let (_, problems) = leadbox::commands::checked::check_text(Path::new("c.toml"), "x = 1\n");
     let err = ConfigError::Invalid {
         path: PathBuf::from("c.toml"),
         problems,

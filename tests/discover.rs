@@ -154,7 +154,7 @@ fn appending_keeps_the_file_byte_for_byte() {
     assert!(now.starts_with(mine));
     assert!(now.ends_with(&block));
     assert!(
-        leadbox::config::load_file(&path).is_ok(),
+        leadbox::commands::checked::load_file(&path).is_ok(),
         "the file still loads:\n{now}"
     );
 

@@ -66,7 +66,7 @@ pub fn init(path: &Path) -> Outcome {
 /// Every problem of the file, or a summary of its profiles; with a chosen profile, also whether it resolves.
 /// Never prints a key.
 pub fn check(path: &Path, env: &dyn Fn(&str) -> Option<String>, flags: &config::Flags) -> Outcome {
-    let file = match config::load_chosen(path, flags) {
+    let file = match crate::commands::checked::load_chosen(path, flags) {
         Ok(file) => file,
         Err(e) => return Outcome::fail(format!("{e}\n"), exit::USAGE),
     };
@@ -178,7 +178,7 @@ pub fn discover(
 ) -> color_eyre::Result<Outcome> {
     use color_eyre::eyre::WrapErr;
     let fail = |text: String| Outcome::fail(format!("leadbox: {text}\n"), exit::USAGE);
-    let file = match config::load_chosen(path, flags) {
+    let file = match crate::commands::checked::load_chosen(path, flags) {
         Ok(file) => file,
         Err(e) => return Ok(fail(e.to_string())),
     };

@@ -26,7 +26,7 @@ pub fn set(path: &std::path::Path, flags: &config::Flags, profile: Option<&str>)
         None => String::new(),
     };
     super::config::key_set(
-        config::load_chosen(path, flags),
+        crate::commands::checked::load_chosen(path, flags),
         profile,
         &key,
         config::secret::os_keyring(),

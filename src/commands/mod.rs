@@ -2,6 +2,7 @@
 //! `key`, `sandbox`. [`run`] takes the parsed command line and returns the exit code from [`exit`]; only
 //! `main` ends the process.
 
+pub mod checked;
 pub mod config;
 pub mod exit;
 pub mod import;

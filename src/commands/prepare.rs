@@ -36,11 +36,11 @@ pub fn prepare(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> color_eyre::Result<Prepared> {
     let path = config::config_path(flags.config.as_deref(), env)?;
-    let file = config::load_chosen(&path, flags)?;
+    let file = crate::commands::checked::load_chosen(&path, flags)?;
     let profile = config::resolve(&file, env, flags)?;
-    let keymap = config::keymap(&file).map_err(|errors| eyre!("{errors:?}"))?;
+    let keymap = crate::keymap::Keymap::from_config(&file).map_err(|errors| eyre!("{errors:?}"))?;
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = config::theme(&file, no_color).map_err(|errors| eyre!("{errors:?}"))?;
+    let theme = crate::theme::Theme::from_file(&file, no_color).map_err(|errors| eyre!("{errors:?}"))?;
     let data_dir = config::data_dir().map_err(|e| e.to_string());
     let state_dir = data_dir
         .as_ref()

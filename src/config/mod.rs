@@ -1,20 +1,19 @@
 //! Settings, read once before the terminal is touched: the config file, the environment and the flags,
 //! each layer overriding the one before. The result is plain values: the profile to open (the built-in
-//! sandbox or a tenant with its URL, key, team and custom fields), the keymap and the theme. A bad file stops
-//! leadbox with every problem and where it is; nothing runs half-configured.
+//! sandbox or a tenant with its URL, key, team and custom fields); `[keys]` and `[theme]` as strings, which
+//! the keymap and the theme read. A bad file stops leadbox with every problem and where it is; nothing runs
+//! half-configured.
 
 mod disk;
 pub mod file;
 pub mod secret;
 pub mod team;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use novala_leads::tenant::TenantProfile;
 
 use crate::api::ApiKey;
-use crate::keymap::Keymap;
 pub use file::{Alerts, ConfigFile, KeySource, Located, Location, Notify, Problem, ProfileConfig, SANDBOX, ViewConfig};
 
 pub use crate::api::KEY_ENV;
@@ -185,8 +184,13 @@ impl Profile {
     }
 }
 
-/// The config file, or an empty one when there is none. Every problem in it is an error.
-pub fn load_file(path: &Path) -> Result<ConfigFile, ConfigError> {
+/// Problems a layer above finds in a file that reads well: `[keys]` as the keymap builds them, `[theme]`
+/// as the theme does. The config holds those sections as strings and does not know their rules.
+pub type MoreChecks = fn(&ConfigFile) -> Vec<Problem>;
+
+/// The config file, or an empty one when there is none. Every problem in it, its own and those `more`
+/// finds, is an error.
+pub fn load_file(path: &Path, more: MoreChecks) -> Result<ConfigFile, ConfigError> {
     let text = match disk::read_text(path) {
         Ok(Some(text)) => text,
         Ok(None) => {
@@ -202,7 +206,7 @@ pub fn load_file(path: &Path) -> Result<ConfigFile, ConfigError> {
             });
         }
     };
-    let (file, mut problems) = check_text(path, &text);
+    let (file, mut problems) = check_text(path, &text, more);
     if let Some(at) = file.holds_a_key()
         && let Some(message) = secret::readable_by_others(path)
     {
@@ -224,7 +228,7 @@ pub fn load_file(path: &Path) -> Result<ConfigFile, ConfigError> {
 
 /// The config file the flags chose: as [`load_file`], except that a file named by `--config` must exist
 /// (a mistyped path must not quietly open the sandbox instead of the rep's tenant).
-pub fn load_chosen(path: &Path, flags: &Flags) -> Result<ConfigFile, ConfigError> {
+pub fn load_chosen(path: &Path, flags: &Flags, more: MoreChecks) -> Result<ConfigFile, ConfigError> {
     if flags.config.is_some()
         && let Err(e) = std::fs::metadata(path)
         && e.kind() == std::io::ErrorKind::NotFound
@@ -233,50 +237,13 @@ pub fn load_chosen(path: &Path, flags: &Flags) -> Result<ConfigFile, ConfigError
             path: path.to_path_buf(),
         });
     }
-    load_file(path)
+    load_file(path, more)
 }
 
-/// Every problem of a file's text: its shape, then `[keys]` and `[theme]` as the keymap and the theme read
-/// them.
-pub fn check_text(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
+/// Every problem of a file's text: its shape, its views, then what `more` finds.
+pub fn check_text(path: &Path, text: &str, more: MoreChecks) -> (ConfigFile, Vec<Problem>) {
     let (file, mut problems) = file::parse(path, text);
-    if let Err(errors) = keymap(&file) {
-        for e in errors {
-            if let Some(bound) = file.keys.get(&e.name) {
-                problems.push(Problem {
-                    at: bound.at,
-                    key: format!("keys.{}", e.name),
-                    message: e.message,
-                });
-                continue;
-            }
-            // A clash is named by its key: it is reported where the file binds that key, at the last such
-            // line (the one that made the clash), under the action written there.
-            let clash = clashing_binding(&file, &e.name);
-            let (at, key, message) = match clash {
-                Some((action, at)) => (
-                    at,
-                    format!("keys.{action}"),
-                    format!("{}; bind one of them to another key", e.message),
-                ),
-                None => (file.keys_at.unwrap_or_default(), format!("keys.{}", e.name), e.message),
-            };
-            problems.push(Problem { at, key, message });
-        }
-    }
-    if let Err(errors) = theme(&file, false) {
-        for e in errors {
-            let at = match e.name.as_str() {
-                "preset" => file.theme_preset.as_ref().map(|l| l.at),
-                role => file.theme_colours.get(role).map(|l| l.at),
-            };
-            problems.push(Problem {
-                at: at.unwrap_or_default(),
-                key: format!("theme.{}", e.name),
-                message: e.message,
-            });
-        }
-    }
+    problems.extend(more(&file));
     problems.extend(view_problems(&file));
     problems.sort_by_key(|p| (p.at.line, p.at.column));
     (file, problems)
@@ -306,40 +273,6 @@ fn view_problems(file: &ConfigFile) -> Vec<Problem> {
         }
     }
     problems
-}
-
-/// The file's binding of `keys` (a key or a sequence, as the keymap labels it) that comes last in the file,
-/// with its action, or of a sequence that begins with it or that it begins.
-fn clashing_binding(file: &ConfigFile, keys: &str) -> Option<(String, file::Location)> {
-    let normal = |k: &str| k.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    let wanted = normal(keys);
-    file.keys
-        .iter()
-        .filter(|(_, bound)| {
-            bound.value.iter().any(|k| {
-                let k = normal(k);
-                k == wanted || k.starts_with(&format!("{wanted} ")) || wanted.starts_with(&format!("{k} "))
-            })
-        })
-        .max_by_key(|(_, bound)| (bound.at.line, bound.at.column))
-        .map(|(action, bound)| (action.clone(), bound.at))
-}
-
-/// The keymap with the file's `[keys]` applied.
-pub fn keymap(file: &ConfigFile) -> Result<Keymap, Vec<crate::keymap::KeymapError>> {
-    let overrides: BTreeMap<String, Vec<String>> =
-        file.keys.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
-    Keymap::with_overrides(&overrides)
-}
-
-/// The theme from the file's `[theme]`; `no_color` (the `NO_COLOR` convention) drops every colour.
-pub fn theme(file: &ConfigFile, no_color: bool) -> Result<crate::theme::Theme, Vec<crate::theme::ThemeError>> {
-    let colours: BTreeMap<String, String> = file
-        .theme_colours
-        .iter()
-        .map(|(k, v)| (k.clone(), v.value.clone()))
-        .collect();
-    crate::theme::Theme::from_config(file.theme_preset.as_ref().map(|p| p.value.as_str()), &colours, no_color)
 }
 
 /// The profile to open: `--profile`, else `LEADBOX_PROFILE`, else an `--api-url` (or `NOVALA_API_URL`) given
@@ -543,12 +476,5 @@ mod tests {
         assert_eq!(host_of("https://rep:hunter2@acme.novala.ai/api/v1"), "acme.novala.ai");
         assert_eq!(host_of("https://acme.novala.ai?x=1"), "acme.novala.ai");
         assert_eq!(authority_of("https://rep:pw@acme.novala.ai/x"), "rep:pw@acme.novala.ai");
-    }
-
-    #[test]
-    fn the_example_file_is_a_valid_config() {
-        let (file, problems) = check_text(Path::new("config.example.toml"), EXAMPLE);
-        assert!(problems.is_empty(), "{problems:?}");
-        assert!(file.profiles.contains_key("acme"));
     }
 }

@@ -179,6 +179,13 @@ impl Keymap {
         &self.bindings
     }
 
+    /// The keymap a config file asks for: the built-in table with its `[keys]` applied.
+    pub fn from_config(file: &crate::config::ConfigFile) -> Result<Keymap, Vec<KeymapError>> {
+        let overrides: BTreeMap<String, Vec<String>> =
+            file.keys.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+        Keymap::with_overrides(&overrides)
+    }
+
     /// The built-in table with the `[keys]` section applied: each named action gets exactly the keys given
     /// (mouse triggers stay). Every problem is reported, not just the first: an unknown action name (with the
     /// closest known one), a key that does not parse, a sequence in the form (which types what it gets), and

@@ -8,7 +8,7 @@ use chrono::Utc;
 use serde_json::{Map, Value};
 
 use crate::api::NovalaClient;
-use crate::api::types::Lead;
+use crate::api::types::{Lead, NewLead};
 use crate::cli::CreateArgs;
 use crate::commands::exit;
 use crate::import::fields::Cells;
@@ -108,125 +108,36 @@ pub async fn run(
     err: &mut impl Write,
     interrupt: impl std::future::Future<Output = ()>,
 ) -> i32 {
-    let mut say = |text: String| {
-        let _ = writeln!(err, "leadbox: {}", crate::sanitize::line(&text));
-    };
-    let object = match fields(args) {
-        Ok(o) => o,
-        Err(why) => {
-            say(why);
-            return exit::USAGE;
-        }
-    };
-    let reading = Reading {
+    let mut report = Report {
+        args,
+        width,
         cells,
-        map: Default::default(),
-        set: Vec::new(),
+        out,
+        err,
     };
-    let line = serde_json::to_string(&object).unwrap_or_default();
-    let contents = reading.read(line.as_bytes(), InputFormat::Jsonl);
-    if !contents.problems.is_empty() {
-        for p in &contents.problems {
-            let where_ = if p.column.is_empty() {
-                String::new()
-            } else {
-                format!("{}: ", p.column)
-            };
-            say(format!("{where_}{}", p.message));
-        }
-        say("the lead was not sent".to_string());
-        return if contents.problems.iter().any(|p| p.line == 0) {
-            exit::USAGE
-        } else {
-            exit::VALIDATION
-        };
-    }
-    let Some(row) = contents.rows.into_iter().next() else {
-        say("no lead to create".to_string());
-        return exit::USAGE;
+    let lead = match checked_lead(args, cells, &mut report) {
+        Ok(lead) => lead,
+        Err(code) => return code,
     };
     if !args.allow_duplicate
-        && let Some((twin, how)) = super::lookalike::find(&client, &row.lead, state).await
+        && let Some((twin, how)) = super::lookalike::find(&client, &lead, state).await
     {
-        let _ = writeln!(err, "leadbox: {}", super::lookalike::message(&twin, how));
+        report.say(super::lookalike::message(&twin, how));
         return exit::DUPLICATE;
     }
-    let mut outbox = Outbox::default();
     let key = uuid::Uuid::new_v4().to_string();
-    let queued = outbox.enqueue(key.clone(), row.lead, None, Utc::now());
+    let queued = Outbox::default().enqueue(key.clone(), lead, None, Utc::now());
     // On disk before anything else: whichever leadbox sends the outbox, it sends this from there.
     if let Err(e) = state.put_outbox(&queued) {
-        say(format!(
+        report.say(format!(
             "the lead could not be kept in the outbox, so it was not sent: {e}"
         ));
         return exit::LOCAL_STATE;
     }
     tokio::pin!(interrupt);
-    let lock_path = crate::store::sender::lock_path(state.path());
-    let mut told_waiting = false;
-    let started = tokio::time::Instant::now();
-    let lock = loop {
-        match SenderLock::try_take(&lock_path) {
-            Ok(Some(lock)) => break lock,
-            Ok(None) => {}
-            Err(e) => {
-                let _ = state.remove_outbox(&key, queued.rev);
-                say(format!(
-                    "the outbox's sender lock could not be taken, so the lead was not sent: {e}"
-                ));
-                return exit::LOCAL_STATE;
-            }
-        }
-        // Another leadbox sends this profile's outbox: it sends this lead too, and this command reports.
-        if !told_waiting {
-            let pid = crate::store::sender::holder(&lock_path)
-                .map(|p| format!(" (pid {p})"))
-                .unwrap_or_default();
-            say(format!("queued: another leadbox{pid} sends this profile's outbox"));
-            told_waiting = true;
-        }
-        match watch(state, &key) {
-            Watched::Waiting(entry) => {
-                let out_of_patience = started.elapsed() > WAIT_FOR_SENDER;
-                if entry.state == OutboxState::Queued && out_of_patience {
-                    // Still untouched: taken back so a script that runs again finds no copy waiting.
-                    if state.remove_outbox(&key, entry.rev).is_ok() {
-                        say(format!(
-                            "the lead was not sent: the other leadbox did not send it within {} s ({})",
-                            WAIT_FOR_SENDER.as_secs(),
-                            entry.error.unwrap_or_else(|| "no answer yet".to_string())
-                        ));
-                        return exit::UNREACHABLE;
-                    }
-                } else if started.elapsed() > WAIT_FOR_SENDER * 2 {
-                    say(
-                        "the lead may have been created; it is kept in this profile's outbox, where the inbox \
-                         (O) looks for it and never sends it twice"
-                            .to_string(),
-                    );
-                    return exit::MAYBE_CREATED;
-                }
-            }
-            Watched::Settled(code) => {
-                return finish_watched(code, &client, args, width, cells, out, err).await;
-            }
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(WATCH_EVERY) => {}
-            _ = &mut interrupt => {
-                return match watch(state, &key) {
-                    Watched::Waiting(entry) if entry.state == OutboxState::Queued
-                        && state.remove_outbox(&key, entry.rev).is_ok() => {
-                        say("interrupted before the lead was sent".to_string());
-                        exit::INTERRUPTED
-                    }
-                    _ => {
-                        say("interrupted: the lead is being sent by the other leadbox, which never sends it twice".to_string());
-                        exit::MAYBE_CREATED
-                    }
-                };
-            }
-        }
+    let lock = match take_sender(state, &queued, &client, &mut report, &mut interrupt).await {
+        Ok(lock) => lock,
+        Err(code) => return code,
     };
     // This process sends: the lead as the outbox now holds it (a sender that stopped mid-send left it to be
     // looked for, not sent again).
@@ -234,16 +145,16 @@ pub async fn run(
         Ok((entries, _)) => match entries.into_iter().find(|e| e.key == key) {
             Some(entry) if entry.state == OutboxState::Sent => {
                 drop(lock);
-                return finish_watched(Ok(entry), &client, args, width, cells, out, err).await;
+                return report.settled_elsewhere(Ok(entry), &client).await;
             }
             Some(entry) => Outbox::restore(vec![entry]),
             None => {
-                say("the lead was dropped from the outbox by another leadbox before it was sent".to_string());
+                report.say("the lead was dropped from the outbox by another leadbox before it was sent");
                 return exit::UNREACHABLE;
             }
         },
         Err(e) => {
-            say(format!("the outbox could not be read, so the lead was not sent: {e}"));
+            report.say(format!("the outbox could not be read, so the lead was not sent: {e}"));
             return exit::LOCAL_STATE;
         }
     };
@@ -265,19 +176,148 @@ pub async fn run(
     drop(worker);
     drop(lock);
     if let Some(lead) = created {
-        let output = super::Output::for_stdout(args.format, width, cells.tenant);
-        let text = super::render_one(&lead, &output);
-        let _ = writeln!(out, "{text}");
-        return 0;
+        report.print(&lead);
+        return exit::OK;
     }
     let Some(entry) = outbox.get(&key).cloned() else {
         return exit::UNREACHABLE;
     };
+    not_created(&entry, end, last_error, state, &mut report)
+}
+
+/// The lead the flags and `--from` give, checked by the form's rules; each problem said, and the exit code
+/// when there is one.
+fn checked_lead<O: Write, E: Write>(
+    args: &CreateArgs,
+    cells: Cells<'_>,
+    report: &mut Report<'_, O, E>,
+) -> Result<NewLead, i32> {
+    let object = fields(args).map_err(|why| {
+        report.say(why);
+        exit::USAGE
+    })?;
+    let reading = Reading {
+        cells,
+        map: Default::default(),
+        set: Vec::new(),
+    };
+    let line = serde_json::to_string(&object).unwrap_or_default();
+    let contents = reading.read(line.as_bytes(), InputFormat::Jsonl);
+    if !contents.problems.is_empty() {
+        for p in &contents.problems {
+            let where_ = if p.column.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", p.column)
+            };
+            report.say(format!("{where_}{}", p.message));
+        }
+        report.say("the lead was not sent");
+        return Err(if contents.problems.iter().any(|p| p.line == 0) {
+            exit::USAGE
+        } else {
+            exit::VALIDATION
+        });
+    }
+    match contents.rows.into_iter().next() {
+        Some(row) => Ok(row.lead),
+        None => {
+            report.say("no lead to create");
+            Err(exit::USAGE)
+        }
+    }
+}
+
+/// The lock that makes this process the profile's sender. While another leadbox holds it, that one sends
+/// the lead and this one watches the outbox and reports what became of it (the exit code, as `Err`).
+async fn take_sender<O: Write, E: Write>(
+    state: &StateFile,
+    queued: &OutboxEntry,
+    client: &NovalaClient,
+    report: &mut Report<'_, O, E>,
+    interrupt: &mut std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
+) -> Result<SenderLock, i32> {
+    let key = &queued.key;
+    let lock_path = crate::store::sender::lock_path(state.path());
+    let mut told_waiting = false;
+    let started = tokio::time::Instant::now();
+    loop {
+        match SenderLock::try_take(&lock_path) {
+            Ok(Some(lock)) => return Ok(lock),
+            Ok(None) => {}
+            Err(e) => {
+                let _ = state.remove_outbox(key, queued.rev);
+                report.say(format!(
+                    "the outbox's sender lock could not be taken, so the lead was not sent: {e}"
+                ));
+                return Err(exit::LOCAL_STATE);
+            }
+        }
+        // Another leadbox sends this profile's outbox: it sends this lead too, and this command reports.
+        if !told_waiting {
+            let pid = crate::store::sender::holder(&lock_path)
+                .map(|p| format!(" (pid {p})"))
+                .unwrap_or_default();
+            report.say(format!("queued: another leadbox{pid} sends this profile's outbox"));
+            told_waiting = true;
+        }
+        match watch(state, key) {
+            Watched::Waiting(entry) => {
+                let out_of_patience = started.elapsed() > WAIT_FOR_SENDER;
+                if entry.state == OutboxState::Queued && out_of_patience {
+                    // Still untouched: taken back so a script that runs again finds no copy waiting.
+                    if state.remove_outbox(key, entry.rev).is_ok() {
+                        report.say(format!(
+                            "the lead was not sent: the other leadbox did not send it within {} s ({})",
+                            WAIT_FOR_SENDER.as_secs(),
+                            entry.error.unwrap_or_else(|| "no answer yet".to_string())
+                        ));
+                        return Err(exit::UNREACHABLE);
+                    }
+                } else if started.elapsed() > WAIT_FOR_SENDER * 2 {
+                    report.say(MAYBE_KEPT);
+                    return Err(exit::MAYBE_CREATED);
+                }
+            }
+            Watched::Settled(settled) => return Err(report.settled_elsewhere(settled, client).await),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(WATCH_EVERY) => {}
+            _ = interrupt.as_mut() => {
+                return Err(match watch(state, key) {
+                    Watched::Waiting(entry) if entry.state == OutboxState::Queued
+                        && state.remove_outbox(key, entry.rev).is_ok() => {
+                        report.say("interrupted before the lead was sent");
+                        exit::INTERRUPTED
+                    }
+                    _ => {
+                        report.say("interrupted: the lead is being sent by the other leadbox, which never sends it twice");
+                        exit::MAYBE_CREATED
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// Said when the lead's answer was lost: where it waits, and that it is never sent twice.
+const MAYBE_KEPT: &str = "the lead may have been created; it is kept in this profile's outbox, where the inbox \
+                          (O) looks for it and never sends it twice";
+
+/// Why this process's send did not create the lead, said with what the tenant taught (custom fields it
+/// asked for, kept for the next lead); the lead taken out of the outbox unless it may be in the tenant.
+fn not_created<O: Write, E: Write>(
+    entry: &OutboxEntry,
+    end: End,
+    last_error: Option<crate::api::ApiError>,
+    state: &StateFile,
+    report: &mut Report<'_, O, E>,
+) -> i32 {
     let why = entry.error.clone().unwrap_or_default();
     // The next `leads create`, and the inbox's next form, know the custom fields this refusal named.
     let mut learned = Vec::new();
     if entry.state == OutboxState::Rejected {
-        for def in crate::app::learned::from_refusal(&entry.refused_fields, cells.tenant) {
+        for def in crate::app::learned::from_refusal(&entry.refused_fields, report.cells.tenant) {
             if let Err(e) = state.learn_field(&def) {
                 tracing::warn!(error = %e, "a learned custom field was not kept");
             }
@@ -288,17 +328,17 @@ pub async fn run(
         }
     }
     if let End::NotKept(why) = &end {
-        say(format!(
+        report.say(format!(
             "the lead could not be kept in the outbox, so it was not sent: {why}"
         ));
         if entry.state == OutboxState::Queued {
-            let _ = state.remove_outbox(&key, entry.rev);
+            let _ = state.remove_outbox(&entry.key, entry.rev);
         }
         return exit::LOCAL_STATE;
     }
     match entry.state {
         OutboxState::Unknown | OutboxState::Checking | OutboxState::Sending => {
-            say(format!(
+            report.say(format!(
                 "the lead may have been created ({why}); it is kept in this profile's outbox, where the inbox \
                  (O) looks for it and never sends it twice"
             ));
@@ -307,28 +347,73 @@ pub async fn run(
         // Never sent, or refused: nothing of it is in the tenant, and a script that runs again must not
         // find a second copy waiting in the outbox.
         _ => {
-            let _ = state.remove_outbox(&key, entry.rev);
+            let _ = state.remove_outbox(&entry.key, entry.rev);
         }
     }
     match end {
         End::KeyRefused(error) => {
-            say(error.to_string());
+            report.say(error.to_string());
             exit::of_api_error(&error)
         }
         End::Interrupted => {
-            say("interrupted before the lead was sent".to_string());
+            report.say("interrupted before the lead was sent");
             exit::INTERRUPTED
         }
         End::NotKept(_) => exit::LOCAL_STATE,
         End::GaveUp | End::Done => {
-            say(format!("the lead was not created: {why}"));
+            report.say(format!("the lead was not created: {why}"));
             for line in learned {
-                say(line);
+                report.say(line);
             }
             match (entry.state, &last_error) {
                 (OutboxState::Rejected, _) => exit::VALIDATION,
                 (_, Some(error)) => exit::of_api_error(error),
                 _ => exit::UNREACHABLE,
+            }
+        }
+    }
+}
+
+/// Where `leads create` says what happened: the lead on stdout, everything else on stderr.
+struct Report<'a, O: Write, E: Write> {
+    args: &'a CreateArgs,
+    width: usize,
+    cells: Cells<'a>,
+    out: &'a mut O,
+    err: &'a mut E,
+}
+
+impl<O: Write, E: Write> Report<'_, O, E> {
+    fn say(&mut self, text: impl AsRef<str>) {
+        let _ = writeln!(self.err, "leadbox: {}", crate::sanitize::line(text.as_ref()));
+    }
+
+    fn print(&mut self, lead: &Lead) {
+        let output = super::Output::for_stdout(self.args.format, self.width, self.cells.tenant);
+        let _ = writeln!(self.out, "{}", super::render_one(lead, &output));
+    }
+
+    /// Reports a lead another leadbox settled: the created lead as the tenant holds it, or why not.
+    async fn settled_elsewhere(&mut self, settled: Result<OutboxEntry, (String, i32)>, client: &NovalaClient) -> i32 {
+        let entry = match settled {
+            Ok(entry) => entry,
+            Err((why, code)) => {
+                self.say(why);
+                return code;
+            }
+        };
+        let Some(id) = entry.server_id.as_deref() else {
+            return exit::UNREACHABLE;
+        };
+        match client.get(id).await {
+            Ok(lead) => {
+                self.print(&lead);
+                exit::OK
+            }
+            Err(e) => {
+                // Created all the same: say so with its id, and why it could not be shown.
+                self.say(format!("the lead was created as {id} but could not be read back: {e}"));
+                exit::OK
             }
         }
     }
@@ -374,44 +459,5 @@ fn watch(state: &StateFile, key: &str) -> Watched {
             exit::MAYBE_CREATED,
         ))),
         _ => Watched::Waiting(entry),
-    }
-}
-
-/// Reports a lead another leadbox settled: the created lead as the tenant holds it, or why not.
-async fn finish_watched(
-    settled: Result<OutboxEntry, (String, i32)>,
-    client: &NovalaClient,
-    args: &CreateArgs,
-    width: usize,
-    cells: Cells<'_>,
-    out: &mut impl Write,
-    err: &mut impl Write,
-) -> i32 {
-    let entry = match settled {
-        Ok(entry) => entry,
-        Err((why, code)) => {
-            let _ = writeln!(err, "leadbox: {}", crate::sanitize::line(&why));
-            return code;
-        }
-    };
-    let Some(id) = entry.server_id.as_deref() else {
-        return exit::UNREACHABLE;
-    };
-    match client.get(id).await {
-        Ok(lead) => {
-            let output = super::Output::for_stdout(args.format, width, cells.tenant);
-            let _ = writeln!(out, "{}", super::render_one(&lead, &output));
-            0
-        }
-        Err(e) => {
-            // Created all the same: say so with its id, and why it could not be shown.
-            let _ = writeln!(
-                err,
-                "leadbox: the lead was created as {} but could not be read back: {}",
-                crate::sanitize::line(id),
-                crate::sanitize::line(&e.to_string())
-            );
-            0
-        }
     }
 }
