@@ -16,7 +16,7 @@ pub fn render(cmd: &clap::Command) -> std::io::Result<Vec<u8>> {
     writeln!(out, ".SH COMMANDS")?;
     commands(&mut out, cmd, "leadbox")?;
     out.extend_from_slice(KEYS.as_bytes());
-    out.extend_from_slice(EXIT_STATUS.as_bytes());
+    out.extend_from_slice(exit_status().as_bytes());
     man.render_version_section(&mut out)?;
     Ok(out)
 }
@@ -103,42 +103,11 @@ the outbox: leads typed here and where each stands
 quit
 "#;
 
-/// The exit codes of `leadbox::commands::exit`, as the README's "Exit codes" lists them.
-const EXIT_STATUS: &str = r#".SH EXIT STATUS
-.TP
-\fB0\fR
-done
-.TP
-\fB1\fR
-leadbox itself failed (the terminal, the log file, the embedded sandbox or the OS keyring could not be used)
-.TP
-\fB2\fR
-usage: a wrong flag or value, a config file with problems or missing (\fB\-\-config\fR), a profile or view that cannot be used, an id's start that several leads have, or \fBkey set\fR without a terminal
-.TP
-\fB3\fR
-refused, by leadbox's checks or by the tenant (every problem listed)
-.TP
-\fB4\fR
-the key is missing, not accepted, or lacks a scope
-.TP
-\fB5\fR
-not found (for \fBleads get\fR, also an id's start that no known lead has)
-.TP
-\fB6\fR
-rate limited after retries
-.TP
-\fB7\fR
-unreachable, a timeout or a server error
-.TP
-\fB8\fR
-a create may have happened (outcome unknown); it waits in the profile's outbox
-.TP
-\fB9\fR
-leadbox's own state on disk could not be read or written: nothing was sent
-.TP
-\fB10\fR
-\fBleads create\fR found a lead with the same email, phone, or name and company: nothing was sent (\fB\-\-allow\-duplicate\fR sends it)
-.TP
-\fB130\fR
-interrupted
-"#;
+/// The EXIT STATUS section, from the one table of exit codes.
+fn exit_status() -> String {
+    let mut out = String::from(".SH EXIT STATUS\n");
+    for (code, means) in crate::commands::exit::TABLE {
+        out.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", escape(means)));
+    }
+    out
+}

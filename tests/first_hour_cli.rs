@@ -107,9 +107,17 @@ fn the_manual_names_no_page_it_does_not_ship_and_has_keys_and_exit_status() {
     assert!(!page.contains("leadbox-leads(1)") && !page.contains("(1)\n"), "{page}");
     assert!(page.contains(".SH KEYS") && page.contains(".SH EXIT STATUS"), "{page}");
     assert!(page.contains("leadbox leads list"), "every command in full: {page}");
-    // Every exit code of the table is on the page.
-    for code in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130] {
-        assert!(page.contains(&format!("\\fB{code}\\fR")), "exit {code}: {page}");
+    // Every exit code of the table is on the page with what it means, and in the README's list.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let listed = &readme[readme.find("Exit codes: ").expect("the README lists exit codes")..];
+    let listed = listed[..listed.find("\n\n").unwrap_or(listed.len())].replace('\n', " ");
+    for (code, means) in leadbox::commands::exit::TABLE {
+        let entry = format!("\\fB{code}\\fR\n{}", means.replace('-', "\\-"));
+        assert!(page.contains(&entry), "exit {code}: {page}");
+        assert!(
+            listed.contains(&format!(" {code} ")),
+            "README's exit codes leave out {code}: {listed}"
+        );
     }
 }
 

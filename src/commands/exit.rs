@@ -29,6 +29,45 @@ pub const LOCAL_STATE: i32 = 9;
 /// Stopped by Ctrl-C (or SIGTERM) after the answers still out were awaited.
 pub const INTERRUPTED: i32 = 130;
 
+/// Every code with what it means to a script, in order: the manual's EXIT STATUS is printed from here.
+pub const TABLE: &[(i32, &str)] = &[
+    (OK, "done"),
+    (
+        FAILURE,
+        "leadbox itself failed (the terminal, the log file, the embedded sandbox or the OS keyring could not be used)",
+    ),
+    (
+        USAGE,
+        "usage: a wrong flag or value, a config file with problems or missing (--config), a profile or view that \
+         cannot be used, an id's start that several leads have, or key set without a terminal",
+    ),
+    (
+        VALIDATION,
+        "refused, by leadbox's checks or by the tenant (every problem listed)",
+    ),
+    (AUTH, "the key is missing, not accepted, or lacks a scope"),
+    (
+        NOT_FOUND,
+        "not found (for leads get, also an id's start that no known lead has)",
+    ),
+    (RATE_LIMITED, "rate limited after retries"),
+    (UNREACHABLE, "unreachable, a timeout or a server error"),
+    (
+        MAYBE_CREATED,
+        "a create may have happened (outcome unknown); it waits in the profile's outbox",
+    ),
+    (
+        LOCAL_STATE,
+        "leadbox's own state on disk could not be read or written: nothing was sent",
+    ),
+    (
+        DUPLICATE,
+        "leads create found a lead with the same email, phone, or name and company: nothing was sent \
+         (--allow-duplicate sends it)",
+    ),
+    (INTERRUPTED, "interrupted"),
+];
+
 /// The exit code for `error`.
 pub fn of_api_error(error: &ApiError) -> i32 {
     if error.may_have_created() {
@@ -46,6 +85,31 @@ pub fn of_api_error(error: &ApiError) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_holds_every_code_once_in_order() {
+        let codes: Vec<i32> = TABLE.iter().map(|(c, _)| *c).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "in order and each once");
+        let every = [
+            OK,
+            FAILURE,
+            USAGE,
+            VALIDATION,
+            AUTH,
+            NOT_FOUND,
+            RATE_LIMITED,
+            UNREACHABLE,
+            MAYBE_CREATED,
+            LOCAL_STATE,
+            DUPLICATE,
+            INTERRUPTED,
+        ];
+        assert_eq!(codes.len(), every.len());
+        assert!(every.iter().all(|c| codes.contains(c)));
+    }
 
     #[test]
     fn each_kind_of_failure_has_its_own_exit_code() {
