@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::sender::{self, Sender, SenderLock};
 use super::state::{Marks, StateError, StateFile};
@@ -10,13 +11,25 @@ use crate::outbox::OutboxEntry;
 
 /// The state file (when it could be opened) and this process's part in sending its outbox.
 pub struct SharedProfile {
-    state: Result<StateFile, String>,
+    state: Result<StateFile, NoStateFile>,
     lock_path: Option<PathBuf>,
     lock: Option<SenderLock>,
     /// The sender as last told to the app.
     told: Option<Sender>,
     /// `PRAGMA data_version` when the file was last read.
     seen: Option<i64>,
+}
+
+/// Why this session has no state file. Said as the inbox starts, and again for each write it refuses.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum NoStateFile {
+    /// The profile has no directory to hold it; the cause is the caller's (the data directory's), so it is
+    /// kept as the error it is rather than named here.
+    #[error("{0}")]
+    NoPlace(Arc<dyn std::error::Error + Send + Sync>),
+    /// The file would not open.
+    #[error("{0}")]
+    Unopened(Arc<StateError>),
 }
 
 /// What other processes changed, when anything did.
@@ -28,7 +41,7 @@ pub struct Changes {
 
 impl SharedProfile {
     /// `state` is the opened file, or why there is none (then nothing can be queued, so nothing is sent).
-    pub fn new(state: Result<StateFile, String>) -> SharedProfile {
+    pub fn new(state: Result<StateFile, NoStateFile>) -> SharedProfile {
         let lock_path = state.as_ref().ok().map(|s| sender::lock_path(s.path()));
         let mut shared = SharedProfile {
             state,
@@ -98,9 +111,9 @@ impl SharedProfile {
     }
 
     fn file(&self) -> Result<&StateFile, StateError> {
-        self.state.as_ref().map_err(|why| StateError::Io {
+        self.state.as_ref().map_err(|why| StateError::Unopened {
             path: PathBuf::from("state.sqlite3"),
-            source: std::io::Error::other(format!("no state file: {why}")),
+            why: why.clone(),
         })
     }
 }
