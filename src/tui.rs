@@ -265,7 +265,12 @@ pub async fn run(
             let edited = edit_in_editor(&mut guard, &notes, options.mouse);
             input = EventStream::new();
             // The app says the reason in the form's status line; it holds it as the sentence it shows.
-            dispatch(&mut app, Msg::Edited(edited.map_err(|e| e.to_string())), &requests, state);
+            dispatch(
+                &mut app,
+                Msg::Edited(edited.map_err(|e| e.to_string())),
+                &requests,
+                state,
+            );
             dirty = true;
         }
         // Marks are on disk before the frame that shows them: `dispatch` carries out what each message asked.

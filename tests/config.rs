@@ -427,7 +427,10 @@ fn the_keyring_holds_what_key_set_stores_and_says_what_to_do_when_empty() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("use key_command or key_env instead"), "{err}");
-    assert!(err.contains("no Secret Service on the session bus"), "the keyring's reason is said: {err}");
+    assert!(
+        err.contains("no Secret Service on the session bus"),
+        "the keyring's reason is said: {err}"
+    );
     let out = commands::key_set(Ok(parsed(GOOD)), None, "k", Ok(store));
     assert!(out.stderr.contains("--profile NAME"), "{out:?}");
 }

@@ -413,7 +413,10 @@ enum PairError {
     MapNotColumnField { pair: String },
     #[error("--set {pair}: write it as FIELD=VALUE")]
     SetNotFieldValue { pair: String },
-    #[error("--set {pair}: `{field}` is not a field; the fields are {}", crate::import::fields::FIELD_NAMES)]
+    #[error(
+        "--set {pair}: `{field}` is not a field; the fields are {}",
+        crate::import::fields::FIELD_NAMES
+    )]
     SetNotAField { pair: String, field: String },
 }
 
@@ -575,9 +578,10 @@ impl Keep for JournalKeep {
     type Error = NotJournaled;
 
     fn keep(&mut self, entry: &OutboxEntry) -> Result<(), NotJournaled> {
-        let (id, line) = self.rows.get(&entry.key).ok_or_else(|| NotJournaled::NoRow {
-            key: entry.key.clone(),
-        })?;
+        let (id, line) = self
+            .rows
+            .get(&entry.key)
+            .ok_or_else(|| NotJournaled::NoRow { key: entry.key.clone() })?;
         Ok(self.journal.record(id, *line, entry)?)
     }
 }

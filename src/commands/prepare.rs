@@ -113,9 +113,7 @@ pub fn tenant_client(
 ) -> Result<NovalaClient, TenantClientError> {
     let key = match (key, profile.named) {
         // Without a profile, today's message for a missing NOVALA_SECRET_KEY says what to do.
-        (config::KeySource::Env(var), false) if var == config::KEY_ENV => {
-            config::key_from_env(url, env)?
-        }
+        (config::KeySource::Env(var), false) if var == config::KEY_ENV => config::key_from_env(url, env)?,
         _ => config::secret::read_key(&profile.name, key, env, &config::secret::os_keyring)?,
     };
     let options = ClientOptions {

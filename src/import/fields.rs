@@ -385,7 +385,12 @@ mod tests {
             set(&mut lead, "budget", json!("lots")).unwrap_err().to_string(),
             "must be a number (not `lots`)"
         );
-        assert!(set(&mut lead, "assignee", json!("Zed")).unwrap_err().to_string().contains("Zed"));
+        assert!(
+            set(&mut lead, "assignee", json!("Zed"))
+                .unwrap_err()
+                .to_string()
+                .contains("Zed")
+        );
         assert!(set(&mut lead, "email", json!(["a"])).is_err());
         set(
             &mut lead,
