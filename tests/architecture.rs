@@ -27,19 +27,47 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// The file's text without its `#[cfg(test)]` module (tests may reach anywhere) and without comments.
+/// The file's text without its `#[cfg(test)]` modules (tests may reach anywhere) and without comments. A
+/// module ends at the first line that closes a brace at its own indentation, so code after a test module in
+/// the middle of a file is still read.
 fn code_of(text: &str) -> String {
-    let body = match text.find("#[cfg(test)]\nmod ") {
-        Some(at) => &text[..at],
-        None => text,
-    };
-    body.lines()
-        .map(|l| match l.trim_start().starts_with("//") {
+    let mut kept = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let indent = line.len() - line.trim_start().len();
+        if line.trim() == "#[cfg(test)]" && lines.peek().is_some_and(|next| next.trim_start().starts_with("mod ")) {
+            // Left blank, so the lines after it keep their numbers.
+            kept.push("");
+            if lines.peek().is_some_and(|next| next.trim_end().ends_with(';')) {
+                continue;
+            }
+            for inner in lines.by_ref() {
+                kept.push("");
+                if inner.len() - inner.trim_start().len() == indent && inner.trim() == "}" {
+                    break;
+                }
+            }
+            continue;
+        }
+        kept.push(match line.trim_start().starts_with("//") {
             true => "",
-            false => l,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+            false => line,
+        });
+    }
+    kept.join("\n")
+}
+
+#[test]
+fn the_code_read_leaves_out_test_modules_and_comments_only() {
+    let text = "fn a() {}\n// a comment\n#[cfg(test)]\nmod tests {\n    fn t() {}\n}\nfn after() {}\n";
+    let code = code_of(text);
+    assert!(code.contains("fn a()") && code.contains("fn after()"), "{code}");
+    assert!(!code.contains("fn t()") && !code.contains("a comment"), "{code}");
+    assert_eq!(
+        code.lines().position(|l| l.contains("fn after")),
+        Some(6),
+        "line numbers kept"
+    );
 }
 
 /// The top-level module a file under `src/` belongs to (`app` for `src/app/form.rs`).
