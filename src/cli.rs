@@ -349,6 +349,28 @@ mod tests {
             .collect();
         assert_eq!(known, super::STATUSES);
     }
+
+    #[test]
+    fn a_number_out_of_range_is_refused_in_the_words_of_the_flag() {
+        let said = |r: Result<usize, super::NumberError>| r.map_err(|e| e.to_string());
+        assert_eq!(said(super::parse_limit("25")), Ok(25));
+        assert_eq!(
+            said(super::parse_limit("ten")),
+            Err("`ten` is not a whole number".into())
+        );
+        assert_eq!(
+            said(super::parse_limit("101")),
+            Err("101 is not a number of leads from 1 to 100; --all prints every lead".into())
+        );
+        assert!(matches!(
+            super::parse_rate("x"),
+            Err(super::NumberError::NotANumber { .. })
+        ));
+        assert_eq!(
+            super::parse_rate("1.5").map_err(|e| e.to_string()),
+            Err("1.5 is outside 0 to 1".into())
+        );
+    }
 }
 
 /// How leads are written.

@@ -548,3 +548,30 @@ pub fn terminal_msg(event: Event) -> Option<Msg> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_the_editor_did_not_give_back_say_they_are_as_they_were() {
+        assert_eq!(
+            EditError::TooLong.to_string(),
+            "the edited notes are over 1 MiB: the notes are as they were"
+        );
+        assert_eq!(EDITED_AT_MOST, 1 << 20, "the sentence names the bound");
+        assert_eq!(EditError::EditorEmpty.to_string(), "$EDITOR is empty");
+        #[cfg(unix)]
+        {
+            let status = std::os::unix::process::ExitStatusExt::from_raw(1 << 8);
+            let failed = EditError::Failed {
+                program: "vi".into(),
+                status,
+            };
+            assert_eq!(
+                failed.to_string(),
+                "vi ended with exit status: 1: the notes are as they were"
+            );
+        }
+    }
+}

@@ -653,3 +653,47 @@ fn write_refused(path: &Path, header: &[String], rows: &[(&Row, String)]) -> std
 
 /// How many refused-rows files one import file may have beside it.
 const MAX_REFUSED_FILES: u32 = 100;
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Line {
+        #[command(flatten)]
+        args: ImportArgs,
+    }
+
+    #[test]
+    fn a_map_or_set_that_cannot_be_read_is_said_as_it_was_typed() {
+        let tenant = TenantProfile::default();
+        let said = |flags: &[&str]| {
+            let line = Line::try_parse_from(["import", "leads.csv"].into_iter().chain(flags.iter().copied())).unwrap();
+            reading(
+                &line.args,
+                Cells {
+                    tenant: &tenant,
+                    me: None,
+                },
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+        };
+        assert_eq!(said(&["--map", "Booth=notes", "--set", "source=referral"]), Ok(()));
+        assert_eq!(
+            said(&["--map", "Booth"]),
+            Err("--map Booth: write it as COLUMN=FIELD".into())
+        );
+        assert_eq!(
+            said(&["--set", "source"]),
+            Err("--set source: write it as FIELD=VALUE".into())
+        );
+        let not_a_field = said(&["--set", "booth=12"]).unwrap_err();
+        assert!(
+            not_a_field.starts_with("--set booth=12: `booth` is not a field; the fields are firstName, "),
+            "{not_a_field}"
+        );
+    }
+}

@@ -138,3 +138,23 @@ pub async fn embedded_tenant(data_dir: &Result<PathBuf, DirError>) -> color_eyre
     let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).map_err(|e| eyre!("{e}"))?;
     Ok((client, sandbox))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_directory_that_cannot_be_made_is_named() {
+        let why = DirError::ProfileDir {
+            path: PathBuf::from("/data/leadbox/acme"),
+            source: Arc::new(std::io::Error::from(std::io::ErrorKind::PermissionDenied)),
+        };
+        assert_eq!(why.to_string(), "/data/leadbox/acme: permission denied");
+        let none = DirError::NoDataDir(Arc::new(config::ConfigError::NoDataDir));
+        assert!(
+            none.to_string()
+                .starts_with("no home directory was found for leadbox's data"),
+            "{none}"
+        );
+    }
+}

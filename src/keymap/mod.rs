@@ -628,4 +628,27 @@ mod tests {
         let errors = Keymap::with_overrides(&overrides(&[("reload", &["g r"])])).unwrap_err();
         assert!(errors[0].message.contains("begin alike"), "{errors:?}");
     }
+
+    #[test]
+    fn a_binding_that_binds_nothing_says_why() {
+        let said = |raw: &str| parse_trigger(raw).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(said("nope-x"), Err("`nope-x` is not a key".into()));
+        assert_eq!(
+            said("a-b"),
+            Err(
+                "`a-b` presses several keys at once, which terminals cannot report; write a sequence with \
+                 spaces, e.g. `g g`"
+                    .into()
+            )
+        );
+        assert_eq!(said("  "), Err("an empty key".into()));
+        assert_eq!(
+            said("g g g g"),
+            Err("`g g g g` is a sequence of more than three keys".into())
+        );
+        assert!(matches!(
+            parse_trigger("q nope-x"),
+            Err(TriggerError::Key(KeyError::NotAKey { .. }))
+        ));
+    }
 }

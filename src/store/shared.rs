@@ -161,3 +161,21 @@ impl crate::step::LocalState for SharedProfile {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::step::LocalState;
+
+    #[test]
+    fn without_a_state_file_a_record_is_refused_with_why_there_is_none() {
+        let why = NoStateFile::NoPlace(Arc::new(std::io::Error::other("no home directory")));
+        let mut shared = SharedProfile::new(Err(why));
+        let lead = crate::api::types::NewLead::new("Ada", crate::api::types::LeadSource::Import);
+        let entry = crate::outbox::Outbox::default().enqueue("k1".into(), lead, None, chrono::Utc::now());
+        let refused = shared.put_outbox(&entry).unwrap_err();
+        assert!(matches!(refused, StateError::Unopened { .. }), "{refused:?}");
+        assert_eq!(refused.to_string(), "state.sqlite3: no state file: no home directory");
+        assert!(shared.remove_outbox("k1", 0).is_err(), "nor is anything taken out");
+    }
+}

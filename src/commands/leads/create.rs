@@ -462,3 +462,67 @@ async fn finish_watched(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Line {
+        #[command(flatten)]
+        args: CreateArgs,
+    }
+
+    fn said(flags: &[&str]) -> Result<Map<String, Value>, String> {
+        let line = Line::try_parse_from(std::iter::once("create").chain(flags.iter().copied())).unwrap();
+        fields(&line.args).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn flags_that_describe_no_lead_say_which_and_how_to_write_them() {
+        assert!(said(&["--source", "web_form", "--custom", "region=emea"]).is_ok());
+        assert_eq!(
+            said(&["--first-name", "Ada"]),
+            Err("a lead needs a source: --source web_form (or referral, agent_chat, inbound_call, mcp, import)".into())
+        );
+        assert_eq!(
+            said(&["--source", "mcp", "--attribution", "utm"]),
+            Err("--attribution utm: write it as KEY=VALUE".into())
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("list.json");
+        std::fs::write(&list, "[1]").unwrap();
+        let list = list.display().to_string();
+        assert_eq!(
+            said(&["--from", &list]),
+            Err(format!("--from {list}: not a JSON object"))
+        );
+        std::fs::write(&list, "{").unwrap();
+        assert!(
+            said(&["--from", &list])
+                .unwrap_err()
+                .starts_with(&format!("--from {list}: not JSON: "))
+        );
+    }
+
+    #[test]
+    fn a_lead_another_leadbox_settled_without_creating_it_has_the_exit_code_of_why() {
+        let refused = NotCreated::Refused {
+            why: "email: invalid".into(),
+        };
+        assert_eq!(refused.to_string(), "the lead was not created: email: invalid");
+        assert_eq!(refused.exit_code(), exit::VALIDATION);
+        assert_eq!(NotCreated::Dropped.exit_code(), exit::UNREACHABLE);
+        let maybe = NotCreated::MaybeCreated {
+            why: "timed out".into(),
+        };
+        assert!(
+            maybe
+                .to_string()
+                .starts_with("the lead may have been created (timed out); it is kept")
+        );
+        assert_eq!(maybe.exit_code(), exit::MAYBE_CREATED);
+    }
+}

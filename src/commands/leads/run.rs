@@ -292,3 +292,33 @@ fn list_query(
         limit: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_that_cannot_be_asked_for_is_said_in_the_words_of_the_flag() {
+        let none = QueryError::NoSuchView {
+            name: "hot".into(),
+            saved: vec![],
+        };
+        assert_eq!(
+            none.to_string(),
+            "--view: no saved view `hot` in this profile (saved views: none)"
+        );
+        let some = QueryError::NoSuchView {
+            name: "hot".into(),
+            saved: vec!["mine".into(), "emea".into()],
+        };
+        assert_eq!(
+            some.to_string(),
+            "--view: no saved view `hot` in this profile (saved views: mine, emea)"
+        );
+        assert_eq!(
+            QueryError::NotAStatus.to_string(),
+            "--status: not a status; the statuses are new, contacted, qualifying, qualified, converted, \
+             disqualified, lost"
+        );
+    }
+}
