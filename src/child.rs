@@ -46,6 +46,33 @@ pub fn scrub(command: &mut Command) {
     }
 }
 
+/// Why nothing opened a link.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("no thread to run the opener on: {0}")]
+    NoThread(std::io::Error),
+    /// None of the openers the system may have is installed.
+    #[error("no program to open links: tried {}", tried.join(", "))]
+    NoOpener { tried: Vec<String> },
+    /// Every opener there is failed, each in its own way.
+    #[error("{}", failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Failed { failures: Vec<OpenerFailed> },
+}
+
+/// How one opener failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenerFailed {
+    #[error("{program} could not start: {source}")]
+    Start { program: String, source: std::io::Error },
+    #[error("{program} {}", ended(*status))]
+    Ended {
+        program: String,
+        status: std::process::ExitStatus,
+    },
+    #[error("{program} could not be waited for: {source}")]
+    Wait { program: String, source: std::io::Error },
+}
+
 /// How long an opener may run before it counts as having handed the link on: `xdg-open` can wait for the
 /// browser it started, and a rep should not read "Opening…" for as long as the browser stays open.
 pub const HANDED_ON_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
@@ -55,7 +82,7 @@ pub const HANDED_ON_AFTER: std::time::Duration = std::time::Duration::from_secs(
 /// may have in turn, as `open::that_detached` does, on a thread of its own that also reaps it. `done` is
 /// told the outcome once: `Ok` when an opener succeeded (or still runs after [`HANDED_ON_AFTER`]), else
 /// why nothing opened.
-pub fn open_detached(link: &str, done: impl FnOnce(Result<(), String>) + Send + 'static) {
+pub fn open_detached(link: &str, done: impl FnOnce(Result<(), OpenError>) + Send + 'static) {
     let mut commands = open::commands(link);
     for command in &mut commands {
         scrub(command);
@@ -70,7 +97,7 @@ pub fn open_detached(link: &str, done: impl FnOnce(Result<(), String>) + Send + 
     let done = std::sync::Arc::new(std::sync::Mutex::new(Some(done)));
     let report = {
         let done = std::sync::Arc::clone(&done);
-        move |outcome: Result<(), String>| {
+        move |outcome: Result<(), OpenError>| {
             if let Some(done) = done.lock().ok().and_then(|mut d| d.take()) {
                 done(outcome);
             }
@@ -82,12 +109,12 @@ pub fn open_detached(link: &str, done: impl FnOnce(Result<(), String>) + Send + 
         .spawn(move || run_openers(commands, HANDED_ON_AFTER, report));
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "the system could not open a link");
-        report_here(Err(format!("no thread to run the opener on: {e}")));
+        report_here(Err(OpenError::NoThread(e)));
     }
 }
 
 /// Tries each opener in turn until one succeeds, reporting the outcome through `report`.
-fn run_openers(commands: Vec<Command>, handed_on_after: std::time::Duration, report: impl Fn(Result<(), String>)) {
+fn run_openers(commands: Vec<Command>, handed_on_after: std::time::Duration, report: impl Fn(Result<(), OpenError>)) {
     let mut tried = Vec::new();
     let mut failures = Vec::new();
     for mut command in commands {
@@ -99,9 +126,9 @@ fn run_openers(commands: Vec<Command>, handed_on_after: std::time::Duration, rep
                 tracing::debug!(program, "no such opener; trying the next");
                 continue;
             }
-            Err(e) => {
-                tracing::debug!(program, error = %e, "an opener could not start; trying the next");
-                failures.push(format!("{program} could not start: {e}"));
+            Err(source) => {
+                tracing::debug!(program, error = %source, "an opener could not start; trying the next");
+                failures.push(OpenerFailed::Start { program, source });
                 continue;
             }
         };
@@ -109,7 +136,7 @@ fn run_openers(commands: Vec<Command>, handed_on_after: std::time::Duration, rep
             Ok(Some(status)) if status.success() => return report(Ok(())),
             Ok(Some(status)) => {
                 tracing::debug!(program, %status, "an opener failed; trying the next");
-                failures.push(format!("{program} {}", ended(status)));
+                failures.push(OpenerFailed::Ended { program, status });
             }
             Ok(None) => {
                 report(Ok(()));
@@ -119,15 +146,15 @@ fn run_openers(commands: Vec<Command>, handed_on_after: std::time::Duration, rep
                 }
                 return;
             }
-            Err(e) => failures.push(format!("{program} could not be waited for: {e}")),
+            Err(source) => failures.push(OpenerFailed::Wait { program, source }),
         }
     }
     let why = if failures.is_empty() {
-        format!("no program to open links: tried {}", tried.join(", "))
+        OpenError::NoOpener { tried }
     } else {
-        failures.join("; ")
+        OpenError::Failed { failures }
     };
-    tracing::warn!(why, "the system could not open a link");
+    tracing::warn!(why = %why, "the system could not open a link");
     report(Err(why));
 }
 
@@ -169,7 +196,7 @@ mod tests {
         run_openers(commands, HANDED_ON_AFTER, |r| said.lock().unwrap().push(r));
         let mut said = said.into_inner().unwrap();
         assert_eq!(said.len(), 1, "told exactly once: {said:?}");
-        said.remove(0)
+        said.remove(0).map_err(|e| e.to_string())
     }
 
     fn sh(script: &str) -> Command {
@@ -191,6 +218,12 @@ mod tests {
         );
         assert_eq!(outcome(vec![sh("kill -9 $$")]), Err("sh was killed by signal 9".into()));
         assert_eq!(outcome(vec![missing(), sh("exit 3"), sh("exit 0")]), Ok(()));
+        let said = std::sync::Mutex::new(None);
+        run_openers(vec![missing()], HANDED_ON_AFTER, |r| *said.lock().unwrap() = Some(r));
+        assert!(
+            matches!(said.into_inner().unwrap(), Some(Err(OpenError::NoOpener { tried })) if tried.len() == 1),
+            "a missing opener is told apart from a failing one"
+        );
         assert_eq!(outcome(vec![Command::new("true")]), Ok(()));
     }
 
@@ -206,7 +239,7 @@ mod tests {
             },
         );
         let (result, after) = said.into_inner().unwrap().expect("told");
-        assert_eq!(result, Ok(()));
+        assert!(result.is_ok(), "{result:?}");
         assert!(
             after < std::time::Duration::from_millis(900),
             "told before it ended: {after:?}"

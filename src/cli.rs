@@ -308,23 +308,34 @@ pub const STATUSES: &[&str] = &[
 /// The contract's largest page.
 pub const MAX_LIMIT: usize = 100;
 
-fn parse_limit(s: &str) -> Result<usize, String> {
-    let limit: usize = s.parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+/// Why a number on the command line was refused; clap prints it after the flag it came with.
+#[derive(Debug, thiserror::Error)]
+pub enum NumberError {
+    #[error("`{text}` is not a whole number")]
+    NotWhole { text: String },
+    #[error("{limit} is not a number of leads from 1 to {MAX_LIMIT}; --all prints every lead")]
+    LimitOutOfRange { limit: usize },
+    #[error("`{text}` is not a number")]
+    NotANumber { text: String },
+    #[error("{rate} is outside 0 to 1")]
+    RateOutOfRange { rate: f64 },
+}
+
+fn parse_limit(s: &str) -> Result<usize, NumberError> {
+    let limit: usize = s.parse().map_err(|_| NumberError::NotWhole { text: s.to_string() })?;
     if (1..=MAX_LIMIT).contains(&limit) {
         Ok(limit)
     } else {
-        Err(format!(
-            "{limit} is not a number of leads from 1 to {MAX_LIMIT}; --all prints every lead"
-        ))
+        Err(NumberError::LimitOutOfRange { limit })
     }
 }
 
-fn parse_rate(s: &str) -> Result<f64, String> {
-    let rate: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+fn parse_rate(s: &str) -> Result<f64, NumberError> {
+    let rate: f64 = s.parse().map_err(|_| NumberError::NotANumber { text: s.to_string() })?;
     if (0.0..=1.0).contains(&rate) {
         Ok(rate)
     } else {
-        Err(format!("{rate} is outside 0 to 1"))
+        Err(NumberError::RateOutOfRange { rate })
     }
 }
 
@@ -337,6 +348,28 @@ mod tests {
             .map(|s| s.as_str())
             .collect();
         assert_eq!(known, super::STATUSES);
+    }
+
+    #[test]
+    fn a_number_out_of_range_is_refused_in_the_words_of_the_flag() {
+        let said = |r: Result<usize, super::NumberError>| r.map_err(|e| e.to_string());
+        assert_eq!(said(super::parse_limit("25")), Ok(25));
+        assert_eq!(
+            said(super::parse_limit("ten")),
+            Err("`ten` is not a whole number".into())
+        );
+        assert_eq!(
+            said(super::parse_limit("101")),
+            Err("101 is not a number of leads from 1 to 100; --all prints every lead".into())
+        );
+        assert!(matches!(
+            super::parse_rate("x"),
+            Err(super::NumberError::NotANumber { .. })
+        ));
+        assert_eq!(
+            super::parse_rate("1.5").map_err(|e| e.to_string()),
+            Err("1.5 is outside 0 to 1".into())
+        );
     }
 }
 

@@ -15,7 +15,6 @@ pub mod discover;
 pub mod hardening;
 pub mod keymap;
 pub mod logging;
-pub mod manpage;
 pub mod model;
 pub mod outbox;
 pub mod owner_only;

@@ -264,7 +264,13 @@ pub async fn run(
             drop(input);
             let edited = edit_in_editor(&mut guard, &notes, options.mouse);
             input = EventStream::new();
-            dispatch(&mut app, Msg::Edited(edited), &requests, state);
+            // The app says the reason in the form's status line; it holds it as the sentence it shows.
+            dispatch(
+                &mut app,
+                Msg::Edited(edited.map_err(|e| e.to_string())),
+                &requests,
+                state,
+            );
             dirty = true;
         }
         // Marks are on disk before the frame that shows them: `dispatch` carries out what each message asked.
@@ -305,22 +311,7 @@ pub async fn run(
                     dirty |= !app.unchanged();
                 }
             }
-            _ = look.tick() => {
-                if let Some(sender) = state.sender_change() {
-                    dispatch(&mut app, Msg::Sender(sender), &requests, state);
-                    dirty = true;
-                }
-                if let Some(changes) = state.changes() {
-                    // Fields another leadbox learned first, so a lead of its outbox refused here opens
-                    // with them.
-                    if let Some(learned) = changes.learned {
-                        dispatch(&mut app, Msg::Learned(learned), &requests, state);
-                    }
-                    let msg = Msg::Shared { outbox: changes.outbox, marks: changes.marks };
-                    dispatch(&mut app, msg, &requests, state);
-                    dirty |= !app.unchanged();
-                }
-            }
+            _ = look.tick() => dirty |= look_at_shared(&mut app, &requests, state),
             () = suspend_signal.received() => {
                 suspend(&mut guard, options.mouse)?;
                 dirty = true;
@@ -353,6 +344,29 @@ pub async fn run(
         ));
     }
     Ok(app)
+}
+
+/// What other leadbox processes on the profile changed since the last look (who sends, the outbox, marks,
+/// learned fields), handed to the app; `true` when the screen changes.
+fn look_at_shared(app: &mut App, requests: &Outlets, state: &mut SharedProfile) -> bool {
+    let mut changed = false;
+    if let Some(sender) = state.sender_change() {
+        dispatch(app, Msg::Sender(sender), requests, state);
+        changed = true;
+    }
+    if let Some(changes) = state.changes() {
+        // Fields another leadbox learned first, so a lead of its outbox refused here opens with them.
+        if let Some(learned) = changes.learned {
+            dispatch(app, Msg::Learned(learned), requests, state);
+        }
+        let msg = Msg::Shared {
+            outbox: changes.outbox,
+            marks: changes.marks,
+        };
+        dispatch(app, msg, requests, state);
+        changed |= !app.unchanged();
+    }
+    changed
 }
 
 /// Where what `update` asks for goes: requests to the API worker, and the outcomes of what the system was
@@ -395,6 +409,7 @@ fn carry_out_on_terminal(effects: Vec<Effect>, back: &mpsc::UnboundedSender<Msg>
                 let handed = link.clone();
                 crate::child::open_detached(&handed, move |result| {
                     // The loop is gone only when the inbox is closing: nobody is left to tell.
+                    let result = result.map_err(|e| e.to_string());
                     let _ = back.send(Msg::Opened { link, result });
                 });
             }
@@ -418,14 +433,40 @@ fn keep_draft(app: &mut App, file: Option<&mut DraftFile>) {
 /// own counter tells the rep how much to cut, while a runaway file cannot fill memory.
 const EDITED_AT_MOST: u64 = 1 << 20;
 
+/// Why the notes did not come back from the editor; the form keeps them as they were.
+#[derive(Debug, thiserror::Error)]
+enum EditError {
+    #[error("$EDITOR could not be read: {0}")]
+    EditorUnreadable(shell_words::ParseError),
+    #[error("$EDITOR is empty")]
+    EditorEmpty,
+    #[error("the notes could not be handed to the editor: {0}")]
+    HandOver(io::Error),
+    #[error("{program} could not be started: {source}")]
+    Start { program: String, source: io::Error },
+    #[error("{program} ended with {status}: the notes are as they were")]
+    Failed {
+        program: String,
+        status: std::process::ExitStatus,
+    },
+    #[error("the edited notes could not be read: {0}")]
+    ReadBack(io::Error),
+    #[error("the edited notes are over 1 MiB: the notes are as they were")]
+    TooLong,
+    #[error("the edited notes are not UTF-8 text: the notes are as they were")]
+    NotText,
+    #[error("the terminal could not be taken back: {0}")]
+    Resume(io::Error),
+}
+
 /// Opens `text` in `$VISUAL` or `$EDITOR` (else `vi`) on a file only the rep can read, with the terminal
 /// given back to the editor meanwhile, and returns what the file holds afterwards.
-fn edit_in_editor(guard: &mut TerminalGuard, text: &str, mouse: bool) -> Result<String, String> {
+fn edit_in_editor(guard: &mut TerminalGuard, text: &str, mouse: bool) -> Result<String, EditError> {
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".to_string());
-    let words = shell_words::split(&editor).map_err(|e| format!("$EDITOR could not be read: {e}"))?;
-    let (program, args) = words.split_first().ok_or("$EDITOR is empty")?;
+    let words = shell_words::split(&editor).map_err(EditError::EditorUnreadable)?;
+    let (program, args) = words.split_first().ok_or(EditError::EditorEmpty)?;
     let path = std::env::temp_dir().join(format!("leadbox-notes-{}.txt", uuid::Uuid::new_v4()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -434,7 +475,7 @@ fn edit_in_editor(guard: &mut TerminalGuard, text: &str, mouse: bool) -> Result<
     let written = options
         .open(&path)
         .and_then(|mut file| file.write_all(text.as_bytes()))
-        .map_err(|e| format!("the notes could not be handed to the editor: {e}"));
+        .map_err(EditError::HandOver);
     if let Err(why) = written {
         let _ = std::fs::remove_file(&path);
         return Err(why);
@@ -443,24 +484,29 @@ fn edit_in_editor(guard: &mut TerminalGuard, text: &str, mouse: bool) -> Result<
     ratatui::restore();
     let status = crate::child::command(program).args(args).arg(&path).status();
     let back = resume(guard, mouse);
-    let read = || -> Result<String, String> {
-        let status = status.map_err(|e| format!("{program} could not be started: {e}"))?;
+    let read = || -> Result<String, EditError> {
+        let status = status.map_err(|source| EditError::Start {
+            program: program.clone(),
+            source,
+        })?;
         if !status.success() {
-            return Err(format!("{program} ended with {status}: the notes are as they were"));
+            return Err(EditError::Failed {
+                program: program.clone(),
+                status,
+            });
         }
-        let file = std::fs::File::open(&path).map_err(|e| format!("the edited notes could not be read: {e}"))?;
+        let file = std::fs::File::open(&path).map_err(EditError::ReadBack)?;
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::Read::take(file, EDITED_AT_MOST + 1), &mut bytes)
-            .map_err(|e| format!("the edited notes could not be read: {e}"))?;
+            .map_err(EditError::ReadBack)?;
         if bytes.len() as u64 > EDITED_AT_MOST {
-            return Err("the edited notes are over 1 MiB: the notes are as they were".to_string());
+            return Err(EditError::TooLong);
         }
-        String::from_utf8(bytes)
-            .map_err(|_| "the edited notes are not UTF-8 text: the notes are as they were".to_string())
+        String::from_utf8(bytes).map_err(|_| EditError::NotText)
     };
     let result = read();
     let _ = std::fs::remove_file(&path);
-    back.map_err(|e| format!("the terminal could not be taken back: {e}"))?;
+    back.map_err(EditError::Resume)?;
     result
 }
 
@@ -508,5 +554,32 @@ pub fn terminal_msg(event: Event) -> Option<Msg> {
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_the_editor_did_not_give_back_say_they_are_as_they_were() {
+        assert_eq!(
+            EditError::TooLong.to_string(),
+            "the edited notes are over 1 MiB: the notes are as they were"
+        );
+        assert_eq!(EDITED_AT_MOST, 1 << 20, "the sentence names the bound");
+        assert_eq!(EditError::EditorEmpty.to_string(), "$EDITOR is empty");
+        #[cfg(unix)]
+        {
+            let status = std::os::unix::process::ExitStatusExt::from_raw(1 << 8);
+            let failed = EditError::Failed {
+                program: "vi".into(),
+                status,
+            };
+            assert_eq!(
+                failed.to_string(),
+                "vi ended with exit status: 1: the notes are as they were"
+            );
+        }
     }
 }

@@ -27,19 +27,47 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// The file's text without its `#[cfg(test)]` module (tests may reach anywhere) and without comments.
+/// The file's text without its `#[cfg(test)]` modules (tests may reach anywhere) and without comments. A
+/// module ends at the first line that closes a brace at its own indentation, so code after a test module in
+/// the middle of a file is still read.
 fn code_of(text: &str) -> String {
-    let body = match text.find("#[cfg(test)]\nmod ") {
-        Some(at) => &text[..at],
-        None => text,
-    };
-    body.lines()
-        .map(|l| match l.trim_start().starts_with("//") {
+    let mut kept = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let indent = line.len() - line.trim_start().len();
+        if line.trim() == "#[cfg(test)]" && lines.peek().is_some_and(|next| next.trim_start().starts_with("mod ")) {
+            // Left blank, so the lines after it keep their numbers.
+            kept.push("");
+            if lines.peek().is_some_and(|next| next.trim_end().ends_with(';')) {
+                continue;
+            }
+            for inner in lines.by_ref() {
+                kept.push("");
+                if inner.len() - inner.trim_start().len() == indent && inner.trim() == "}" {
+                    break;
+                }
+            }
+            continue;
+        }
+        kept.push(match line.trim_start().starts_with("//") {
             true => "",
-            false => l,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+            false => line,
+        });
+    }
+    kept.join("\n")
+}
+
+#[test]
+fn the_code_read_leaves_out_test_modules_and_comments_only() {
+    let text = "fn a() {}\n// a comment\n#[cfg(test)]\nmod tests {\n    fn t() {}\n}\nfn after() {}\n";
+    let code = code_of(text);
+    assert!(code.contains("fn a()") && code.contains("fn after()"), "{code}");
+    assert!(!code.contains("fn t()") && !code.contains("a comment"), "{code}");
+    assert_eq!(
+        code.lines().position(|l| l.contains("fn after")),
+        Some(6),
+        "line numbers kept"
+    );
 }
 
 /// The top-level module a file under `src/` belongs to (`app` for `src/app/form.rs`).
@@ -247,24 +275,200 @@ fn imports_between_top_level_modules_run_one_way() {
     assert_eq!(find_cycle(&graph), None, "{graph:#?}");
 }
 
+/// Whether the type `ty` (whitespace removed) is text rather than an error type: `String` under any path,
+/// a name in `aliases` that stands for one, a borrowed or shared `str`, or a tuple holding one of these
+/// (`(String, i32)`, a message beside an exit code).
+fn is_text(ty: &str, aliases: &BTreeSet<String>) -> bool {
+    let ty = ty.trim_start_matches("::");
+    if let Some(inner) = ty.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        return top_level(inner, ',').iter().any(|part| is_text(part, aliases));
+    }
+    let last = ty.rsplit("::").next().unwrap_or(ty);
+    let borrowed = ty.starts_with('&') && ty.ends_with("str");
+    let owned_str = ["Box<str>", "Rc<str>", "Arc<str>"].contains(&last);
+    let cow = last.starts_with("Cow<") && last.ends_with("str>");
+    let string = last == "String" && matches!(ty, "String" | "std::string::String" | "alloc::string::String");
+    string || borrowed || owned_str || cow || aliases.contains(ty)
+}
+
+/// `text` split at each `sep` outside brackets; `->` (a function type's arrow) closes nothing.
+fn top_level(text: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut prev = ' ';
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' if prev == '-' => {}
+            '>' | ')' | ']' => depth -= 1,
+            c if c == sep && depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// The generic arguments of the `<` at `open` in `code`, up to its matching `>`, or `None` if it is never
+/// closed.
+fn generic_args(code: &str, open: usize) -> Option<&str> {
+    let mut depth = 0i32;
+    let mut prev = ' ';
+    for (i, c) in code[open..].char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' if prev == '-' => {}
+            '>' | ')' | ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&code[open + 1..open + i]);
+                }
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    None
+}
+
+/// Every place in `code` whose error is text, as (line number, the line): a `Result` whose error type is
+/// text however it is spelt or broken over lines (through a path, an alias of `String`, or a `Result`
+/// alias that defaults its error to text), and an associated `type Err`/`type Error` that is text.
+fn text_errors(code: &str) -> Vec<(usize, String)> {
+    let squeezed = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let line_of = |at: usize| code[..at].matches('\n').count() + 1;
+    let mut aliases = BTreeSet::new();
+    for line in code.lines().map(str::trim) {
+        let item = line.trim_start_matches("pub ").trim_start_matches("pub(crate) ");
+        if let Some(rest) = item.strip_prefix("type ")
+            && let Some((name, ty)) = rest.trim_end_matches(';').split_once('=')
+            && !name.contains('<')
+            && is_text(&squeezed(ty), &BTreeSet::new())
+        {
+            aliases.insert(name.trim().to_string());
+        }
+        if let Some(rest) = item.strip_prefix("use ")
+            && let Some((path, name)) = rest.trim_end_matches(';').split_once(" as ")
+            && is_text(&squeezed(path), &BTreeSet::new())
+        {
+            aliases.insert(name.trim().to_string());
+        }
+    }
+    let mut found = BTreeMap::new();
+    for (at, _) in code.match_indices("Result<") {
+        let boundary = code[..at]
+            .chars()
+            .last()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let Some(args) = generic_args(code, at + "Result".len()).filter(|_| boundary) else {
+            continue;
+        };
+        let args = top_level(args, ',');
+        let error = args.get(1).map(|e| squeezed(e)).unwrap_or_default();
+        // `type R<T, E = String> = Result<T, E>`: the error is a parameter of the alias that defaults to text.
+        let line_start = code[..at].rfind('\n').map_or(0, |n| n + 1);
+        let head = code[line_start..at].trim();
+        let defaulted = head.contains("type ")
+            && head.split_once('<').is_some_and(|(_, generics)| {
+                let generics = generics.trim_end_matches('=').trim_end().trim_end_matches('>');
+                top_level(generics, ',')
+                    .iter()
+                    .filter_map(|g| g.split_once('='))
+                    .any(|(name, default)| {
+                        (args.len() == 1 || squeezed(name) == error) && is_text(&squeezed(default), &aliases)
+                    })
+            });
+        if is_text(&error, &aliases) || defaulted {
+            found.insert(line_of(at), ());
+        }
+    }
+    for item in ["type Err", "type Error"] {
+        for (at, _) in code.match_indices(item) {
+            let rest = &code[at + item.len()..];
+            let Some(ty) = rest.trim_start().strip_prefix('=') else {
+                continue;
+            };
+            if is_text(&squeezed(&ty[..ty.find(';').unwrap_or(ty.len())]), &aliases) {
+                found.insert(line_of(at), ());
+            }
+        }
+    }
+    let lines: Vec<&str> = code.lines().collect();
+    found
+        .into_keys()
+        .map(|n| (n, lines.get(n - 1).map_or("", |l| l.trim()).to_string()))
+        .collect()
+}
+
 #[test]
-#[ignore = "some library functions still return Result<_, String>"]
-fn library_errors_are_types_not_strings() {
-    let stringly: Vec<String> = rust_files(&src())
+fn the_text_error_finder_sees_through_paths_aliases_and_line_breaks() {
+    let code = "fn a() -> Result<(), String> {}
+fn b() -> Result<u8, std::string::String> {}
+type R<T> = Result<T, String>;
+fn c() -> Result<
+    Vec<u8>,
+    String,
+> {}
+type Why = String;
+fn d() -> Result<(), Why> {}
+impl FromStr for X { type Err = String; }
+    type Error = String;
+fn e() -> Result<(), (String, i32)> {}
+fn f() -> Result<(), &'static str> {}
+type Q<T, E = String> = Result<T, E>;
+use std::string::String as Text;
+fn g() -> std::result::Result<(), Text> {}
+fn ok1() -> Result<String, MyError> {}
+fn ok2() -> io::Result<String> {}
+fn ok3() -> Result<Vec<String>, Box<dyn Fn() -> String>> {}
+fn ok4(x: Result<HashMap<String, String>, E>) {}
+fn ok5() -> Result<(), StringError> {}
+fn ok6() -> MyResult<(), String> {}
+type Error = ConfigError;
+";
+    let lines: Vec<usize> = text_errors(code).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(lines, [1, 2, 3, 4, 9, 10, 11, 12, 13, 14, 16]);
+}
+
+/// The text errors in the files under `src/` that `pick` keeps, as `file:line: code`.
+fn text_errors_in(pick: impl Fn(&Path) -> bool) -> Vec<String> {
+    rust_files(&src())
         .into_iter()
-        .filter(|f| !f.ends_with("main.rs"))
+        .filter(|f| !f.ends_with("main.rs") && pick(f))
         .flat_map(|f| {
             let code = code_of(&std::fs::read_to_string(&f).expect("readable"));
-            code.lines()
-                .enumerate()
-                .filter(|(_, l)| l.contains("Result<") && (l.contains(", String>") || l.contains(", String)>")))
-                .map(|(n, l)| format!("{}:{}: {}", f.display(), n + 1, l.trim()))
+            text_errors(&code)
+                .into_iter()
+                .map(|(n, l)| format!("{}:{n}: {l}", f.display()))
                 .collect::<Vec<_>>()
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn library_errors_are_types_not_strings() {
+    let app = src().join("app");
+    let stringly = text_errors_in(|f| !f.starts_with(&app));
     assert!(
         stringly.is_empty(),
-        "{} Result<_, String>: {stringly:#?}",
+        "{} errors that are text: {stringly:#?}",
+        stringly.len()
+    );
+}
+
+#[test]
+#[ignore = "src/app/ is being reshaped; its errors follow once it settles"]
+fn the_apps_errors_are_types_not_strings() {
+    let app = src().join("app");
+    let stringly = text_errors_in(|f| f.starts_with(&app));
+    assert!(
+        stringly.is_empty(),
+        "{} errors that are text: {stringly:#?}",
         stringly.len()
     );
 }
@@ -315,7 +519,6 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ),
     ("step", &["api", "app", "sanitize", "store"]),
     ("tui", &["api", "app", "child", "sanitize", "step", "store", "ui"]),
-    ("manpage", &["cli", "keymap", "commands"]),
 ];
 
 #[test]

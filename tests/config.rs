@@ -215,7 +215,7 @@ fn a_key_in_a_file_others_can_read_is_refused_with_the_chmod_that_fixes_it() {
     let Target::Tenant { key, .. } = &p.target else {
         unreachable!()
     };
-    let key = secret::read_key("acme", key, &no_env, &|| Err("unused".into())).unwrap();
+    let key = secret::read_key("acme", key, &no_env, &|| Err(secret::KeyringError::NoneHere)).unwrap();
     assert_eq!(key.expose(), "sk_live_filekey");
     assert!(!format!("{key:?}").contains("sk_live_filekey"));
 }
@@ -421,11 +421,19 @@ fn the_keyring_holds_what_key_set_stores_and_says_what_to_do_when_empty() {
     assert_eq!(key.origin(), "the OS keyring");
 
     // Without a keyring service the error says what to use instead.
-    let none = || Err("no Secret Service on the session bus".to_string());
+    let none = || {
+        Err(secret::KeyringError::Platform(keyring_core::Error::NoStorageAccess(
+            "no Secret Service on the session bus".into(),
+        )))
+    };
     let err = secret::read_key("beta", &KeySource::Keyring, &no_env, &none)
         .unwrap_err()
         .to_string();
     assert!(err.contains("use key_command or key_env instead"), "{err}");
+    assert!(
+        err.contains("no Secret Service on the session bus"),
+        "the keyring's reason is said: {err}"
+    );
     let out = commands::key_set(Ok(parsed(GOOD)), None, "k", Ok(store));
     assert!(out.stderr.contains("--profile NAME"), "{out:?}");
 }
@@ -433,7 +441,7 @@ fn the_keyring_holds_what_key_set_stores_and_says_what_to_do_when_empty() {
 #[test]
 fn a_missing_environment_variable_is_named() {
     let err = secret::read_key("acme", &KeySource::Env("ACME_KEY".into()), &no_env, &|| {
-        Err(String::new())
+        Err(secret::KeyringError::NoneHere)
     })
     .unwrap_err()
     .to_string();

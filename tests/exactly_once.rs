@@ -275,9 +275,15 @@ fn each_damaged_file_is_set_aside_under_its_own_name_and_names_the_leads_it_held
 /// Keeps nothing: every write fails as a full disk does.
 struct NoRoom;
 
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("database or disk is full")]
+struct DiskFull;
+
 impl leadbox::outbox::drain::Keep for NoRoom {
-    fn keep(&mut self, _: &OutboxEntry) -> Result<(), String> {
-        Err("database or disk is full".to_string())
+    type Error = DiskFull;
+
+    fn keep(&mut self, _: &OutboxEntry) -> Result<(), DiskFull> {
+        Err(DiskFull)
     }
 }
 
@@ -304,7 +310,7 @@ async fn sending_without_a_screen_stops_at_once_when_a_record_cannot_be_kept_and
     )
     .await
     .expect("no hang: nothing is awaited for a request that never left");
-    assert_eq!(end, End::NotKept("database or disk is full".to_string()));
+    assert_eq!(end, End::NotKept(DiskFull));
     assert!(request_rx.try_recv().is_err(), "no request reached the worker");
     assert_eq!(outbox.in_flight_count(), 0);
     assert!(outbox.entries().iter().all(|e| e.state == OutboxState::Queued));

@@ -285,3 +285,40 @@ fn a_lost_create_is_not_matched_to_a_lead_another_entry_already_claimed() {
     };
     assert_eq!(taken, ["lead-1"]);
 }
+
+#[test]
+fn a_lead_waiting_out_a_backoff_goes_at_once_when_the_tenant_answers_again_but_not_through_a_rate_limit() {
+    let mut outbox = Outbox::default();
+    outbox.enqueue("typed".into(), lead("Olga"), None, now());
+    let unreachable = || leadbox::api::error::ApiError::Network {
+        message: "connection refused".into(),
+        maybe_created: false,
+    };
+    // Five failures in a row: the next try is a minute away or more.
+    let mut at = now();
+    for id in 1..=5 {
+        at = outbox.next_due().map_or(at, |due| due.max(at));
+        outbox.next_request(at, id).expect("due");
+        outbox.on_created(id, Err(unreachable()), at).unwrap();
+    }
+    let later = outbox.next_due().expect("waits");
+    assert!(later - at >= Duration::seconds(30), "backed off: {later} after {at}");
+    assert!(outbox.next_request(at + Duration::seconds(1), 6).is_none());
+    // A poll came back: the tenant is there, so the lead goes now rather than in a minute.
+    outbox.tenant_answered(at + Duration::seconds(1));
+    let (_, entry) = outbox.next_request(at + Duration::seconds(1), 6).expect("sent at once");
+    assert_eq!(entry.key, "typed");
+
+    // After a 429 the tenant's own wait holds, whatever else it answers.
+    let limited = leadbox::api::error::ApiError::RateLimited {
+        retry_after: Some(std::time::Duration::from_secs(20)),
+    };
+    let t = at + Duration::seconds(1);
+    outbox.on_created(6, Err(limited), t).unwrap();
+    outbox.tenant_answered(t + Duration::seconds(2));
+    assert!(
+        outbox.next_request(t + Duration::seconds(2), 7).is_none(),
+        "the 429's wait holds"
+    );
+    assert!(outbox.next_request(t + Duration::seconds(20), 7).is_some());
+}

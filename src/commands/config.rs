@@ -127,7 +127,7 @@ pub fn key_set(
     file: Result<config::ConfigFile, ConfigError>,
     profile: Option<&str>,
     key: &str,
-    store: Result<Arc<CredentialStore>, String>,
+    store: Result<Arc<CredentialStore>, config::secret::KeyringError>,
 ) -> Outcome {
     let Some(profile) = profile.filter(|p| !p.trim().is_empty()) else {
         return Outcome::fail(
@@ -146,7 +146,7 @@ pub fn key_set(
         Err(why) => {
             return Outcome::fail(
                 format!("the OS keyring cannot be used here ({why}); use key_command or key_env instead\n"),
-                1,
+                exit::FAILURE,
             );
         }
     };
@@ -204,7 +204,7 @@ pub fn discover(
     }
     let client = match crate::commands::prepare::tenant_client(&profile, url, key, *allow_insecure_http, env) {
         Ok(c) => c,
-        Err(e) => return Ok(fail(e)),
+        Err(e) => return Ok(fail(e.to_string())),
     };
     let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
     let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);

@@ -113,7 +113,7 @@ fn read_rows<'a>(
     let reading = match reading(args, cells) {
         Ok(r) => r,
         Err(why) => {
-            say(&format!("leadbox: {}", crate::sanitize::line(&why)));
+            say(&format!("leadbox: {}", crate::sanitize::line(&why.to_string())));
             return Err(exit::USAGE);
         }
     };
@@ -198,7 +198,7 @@ fn open_journal(
 
 /// How the sending went: how it ended, how many leads it created and how long it took.
 struct Sent {
-    end: End,
+    end: End<NotJournaled>,
     created: usize,
     elapsed: Duration,
 }
@@ -387,6 +387,10 @@ fn report(
             format!("stopped: the journal could not be written ({why})"),
             exit::UNREACHABLE,
         )),
+        End::WorkerStopped => Some((
+            "stopped: leadbox's request task stopped; run the same command again to go on".to_string(),
+            exit::UNREACHABLE,
+        )),
         End::KeyRefused(error) => Some((format!("stopped: {error}"), exit::of_api_error(error))),
     };
     if let Some((why, _)) = &stopped {
@@ -402,26 +406,40 @@ fn report(
     }
 }
 
+/// Why `--map` or `--set` could not be read.
+#[derive(Debug, thiserror::Error)]
+enum PairError {
+    #[error("--map {pair}: write it as COLUMN=FIELD")]
+    MapNotColumnField { pair: String },
+    #[error("--set {pair}: write it as FIELD=VALUE")]
+    SetNotFieldValue { pair: String },
+    #[error(
+        "--set {pair}: `{field}` is not a field; the fields are {}",
+        crate::import::fields::FIELD_NAMES
+    )]
+    SetNotAField { pair: String, field: String },
+}
+
 /// `--map` and `--set` read.
-fn reading<'a>(args: &ImportArgs, cells: Cells<'a>) -> Result<Reading<'a>, String> {
+fn reading<'a>(args: &ImportArgs, cells: Cells<'a>) -> Result<Reading<'a>, PairError> {
     let mut map = BTreeMap::new();
     for pair in &args.map {
         let Some((column, field)) = pair.split_once('=') else {
-            return Err(format!("--map {pair}: write it as COLUMN=FIELD"));
+            return Err(PairError::MapNotColumnField { pair: pair.clone() });
         };
         map.insert(column.to_string(), field.trim().to_string());
     }
     let mut set = Vec::new();
     for pair in &args.set {
         let Some((field, value)) = pair.split_once('=') else {
-            return Err(format!("--set {pair}: write it as FIELD=VALUE"));
+            return Err(PairError::SetNotFieldValue { pair: pair.clone() });
         };
         match target(field, cells.tenant) {
             Some(Target::Skip) | None => {
-                return Err(format!(
-                    "--set {pair}: `{field}` is not a field; the fields are {}",
-                    crate::import::fields::FIELD_NAMES
-                ));
+                return Err(PairError::SetNotAField {
+                    pair: pair.clone(),
+                    field: field.to_string(),
+                });
             }
             Some(t) => set.push((t, Value::String(value.to_string()))),
         }
@@ -547,13 +565,24 @@ struct JournalKeep {
     rows: HashMap<String, (RowId, u64)>,
 }
 
+/// Why an entry's change is not in the journal.
+#[derive(Debug, thiserror::Error)]
+enum NotJournaled {
+    #[error("no row for {key}")]
+    NoRow { key: String },
+    #[error(transparent)]
+    Journal(#[from] journal::JournalError),
+}
+
 impl Keep for JournalKeep {
-    fn keep(&mut self, entry: &OutboxEntry) -> Result<(), String> {
+    type Error = NotJournaled;
+
+    fn keep(&mut self, entry: &OutboxEntry) -> Result<(), NotJournaled> {
         let (id, line) = self
             .rows
             .get(&entry.key)
-            .ok_or_else(|| format!("no row for {}", entry.key))?;
-        self.journal.record(id, *line, entry).map_err(|e| e.to_string())
+            .ok_or_else(|| NotJournaled::NoRow { key: entry.key.clone() })?;
+        Ok(self.journal.record(id, *line, entry)?)
     }
 }
 
@@ -624,3 +653,47 @@ fn write_refused(path: &Path, header: &[String], rows: &[(&Row, String)]) -> std
 
 /// How many refused-rows files one import file may have beside it.
 const MAX_REFUSED_FILES: u32 = 100;
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Line {
+        #[command(flatten)]
+        args: ImportArgs,
+    }
+
+    #[test]
+    fn a_map_or_set_that_cannot_be_read_is_said_as_it_was_typed() {
+        let tenant = TenantProfile::default();
+        let said = |flags: &[&str]| {
+            let line = Line::try_parse_from(["import", "leads.csv"].into_iter().chain(flags.iter().copied())).unwrap();
+            reading(
+                &line.args,
+                Cells {
+                    tenant: &tenant,
+                    me: None,
+                },
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+        };
+        assert_eq!(said(&["--map", "Booth=notes", "--set", "source=referral"]), Ok(()));
+        assert_eq!(
+            said(&["--map", "Booth"]),
+            Err("--map Booth: write it as COLUMN=FIELD".into())
+        );
+        assert_eq!(
+            said(&["--set", "source"]),
+            Err("--set source: write it as FIELD=VALUE".into())
+        );
+        let not_a_field = said(&["--set", "booth=12"]).unwrap_err();
+        assert!(
+            not_a_field.starts_with("--set booth=12: `booth` is not a field; the fields are firstName, "),
+            "{not_a_field}"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! embedded sandbox when no tenant is configured, and hands all of it to the terminal loop.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::Utc;
 use color_eyre::eyre::WrapErr;
@@ -10,6 +11,7 @@ use super::prepare::{Prepared, embedded_tenant};
 use crate::api::worker::spawn_worker;
 use crate::app::{self, App, AppSettings};
 use crate::store::draft_file::{self, DraftFile};
+use crate::store::shared::NoStateFile;
 use crate::store::state::StateFile;
 use crate::{logging, tui};
 
@@ -91,15 +93,15 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
         Ok(path) => Some(open_draft(&mut app, path)),
         Err(e) => {
             tracing::warn!(error = %e, "no place to keep the form's draft");
-            app.draft_not_saved(&e);
+            app.draft_not_saved(&e.to_string());
             None
         }
     };
     let state = match &state_path {
         Ok(path) => open_state(&mut app, path, view_flag.as_deref()),
         Err(e) => {
-            app.local_state_failed(e);
-            Err(e.clone())
+            app.local_state_failed(&e.to_string());
+            Err(NoStateFile::NoPlace(Arc::new(e.clone())))
         }
     };
     let state = crate::store::shared::SharedProfile::new(state);
@@ -109,7 +111,7 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
 
 /// Opens the profile's state file and hands the app what it keeps: marks, the last view (or the one
 /// `--view` names), the kept pages, the outbox and the cached first page.
-fn open_state(app: &mut App, path: &Path, view_flag: Option<&str>) -> Result<StateFile, String> {
+fn open_state(app: &mut App, path: &Path, view_flag: Option<&str>) -> Result<StateFile, NoStateFile> {
     let opened = match StateFile::open(path) {
         Ok(opened) => opened,
         Err(e) => {
@@ -117,7 +119,7 @@ fn open_state(app: &mut App, path: &Path, view_flag: Option<&str>) -> Result<Sta
             // sent without its record.
             tracing::warn!(error = %e, "the state file could not be opened");
             app.local_state_failed(&format!("{e}: leads cannot be sent until it opens"));
-            return Err(e.to_string());
+            return Err(NoStateFile::Unopened(Arc::new(e)));
         }
     };
     if let Some(why) = &opened.set_aside {

@@ -17,7 +17,7 @@ pub fn set(path: &std::path::Path, flags: &config::Flags, profile: Option<&str>)
                         "leadbox: the key is typed at a terminal, without echo, and there is none here ({}); \
                          run `leadbox key set --profile NAME` in a terminal, or give the profile key_command \
                          or key_env\n",
-                        crate::sanitize::line(&why)
+                        crate::sanitize::line(&why.to_string())
                     ),
                     code: exit::USAGE,
                 };
@@ -33,10 +33,21 @@ pub fn set(path: &std::path::Path, flags: &config::Flags, profile: Option<&str>)
     )
 }
 
+/// Why no key could be typed.
+#[derive(Debug, thiserror::Error)]
+enum TypedKeyError {
+    #[error("stdin is not a terminal")]
+    NoTerminal,
+    #[error("{0}")]
+    Prompt(#[from] std::io::Error),
+}
+
 /// Typed at a terminal without echo; a pipe, cron or a CI job has none to read it from.
-fn typed_key(profile: &str) -> Result<String, String> {
+fn typed_key(profile: &str) -> Result<String, TypedKeyError> {
     if !std::io::stdin().is_terminal() {
-        return Err("stdin is not a terminal".to_string());
+        return Err(TypedKeyError::NoTerminal);
     }
-    rpassword::prompt_password(format!("Key of profile `{profile}` (not echoed): ")).map_err(|e| e.to_string())
+    Ok(rpassword::prompt_password(format!(
+        "Key of profile `{profile}` (not echoed): "
+    ))?)
 }

@@ -9,6 +9,7 @@ pub mod import;
 pub mod inbox;
 pub mod key;
 pub mod leads;
+pub mod man;
 pub mod prepare;
 pub mod sandbox;
 mod signals;
@@ -64,7 +65,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
             emit(&script).map(|()| exit::OK)
         }
         Some(Command::Man) => {
-            let page = crate::manpage::render(&crate::cli::command()).wrap_err("could not write the manual page")?;
+            let page = man::render(&crate::cli::command()).wrap_err("could not write the manual page")?;
             emit(&page).map(|()| exit::OK)
         }
         None => {

@@ -261,7 +261,7 @@ fn view_problems(file: &ConfigFile) -> Vec<Problem> {
             let why = if who == "me" && p.me.is_none() {
                 Some("`me` needs `me = \"<your user id>\"` in the profile".to_string())
             } else {
-                team::member(who, &p.team).err()
+                team::member(who, &p.team).err().map(|e| e.to_string())
             };
             if let Some(why) = why {
                 problems.push(Problem {

@@ -57,8 +57,18 @@ pub enum SecretError {
          run `leadbox key set --profile {profile}`"
     )]
     KeyringEmpty { profile: String },
-    #[error("profile `{profile}`: the OS keyring cannot be used here ({why}); use key_command or key_env instead")]
-    KeyringUnavailable { profile: String, why: String },
+    #[error("profile `{profile}`: the OS keyring cannot be used here ({reason}); use key_command or key_env instead")]
+    KeyringUnavailable { profile: String, reason: KeyringError },
+}
+
+/// Why the OS keyring could not be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyringError {
+    /// The keyring's own words: no Secret Service on the session bus, a locked collection, a refusal.
+    #[error("{0}")]
+    Platform(#[from] keyring_core::Error),
+    #[error("this build of leadbox knows no keyring on this system")]
+    NoneHere,
 }
 
 /// Why a file holding a key may not be used: it can be read by others than its owner. `None` when only
@@ -82,16 +92,14 @@ pub fn readable_by_others(path: &Path) -> Option<String> {
 }
 
 /// The OS keyring, where there is one: the Secret Service (GNOME Keyring, KWallet) on Linux.
-pub fn os_keyring() -> Result<Arc<CredentialStore>, String> {
+pub fn os_keyring() -> Result<Arc<CredentialStore>, KeyringError> {
     #[cfg(target_os = "linux")]
     {
-        zbus_secret_service_keyring_store::Store::new()
-            .map(|s| s as Arc<CredentialStore>)
-            .map_err(|e| e.to_string())
+        Ok(zbus_secret_service_keyring_store::Store::new()? as Arc<CredentialStore>)
     }
     #[cfg(not(target_os = "linux"))]
     {
-        Err("this build of leadbox knows no keyring on this system".to_string())
+        Err(KeyringError::NoneHere)
     }
 }
 
@@ -101,7 +109,7 @@ pub fn read_key(
     profile: &str,
     source: &KeySource,
     env: &dyn Fn(&str) -> Option<String>,
-    keyring: &dyn Fn() -> Result<Arc<CredentialStore>, String>,
+    keyring: &dyn Fn() -> Result<Arc<CredentialStore>, KeyringError>,
 ) -> Result<ApiKey, SecretError> {
     match source {
         KeySource::Env(var) => {
@@ -117,25 +125,19 @@ pub fn read_key(
         }
         KeySource::Command(command) => run_key_command(profile, command, COMMAND_TIMEOUT),
         KeySource::Keyring => {
-            let store = keyring().map_err(|why| SecretError::KeyringUnavailable {
+            let unavailable = |reason| SecretError::KeyringUnavailable {
                 profile: profile.to_string(),
-                why,
-            })?;
-            let entry = keyring_core::Entry::new_in_store(&store, KEYRING_SERVICE, profile).map_err(|e| {
-                SecretError::KeyringUnavailable {
-                    profile: profile.to_string(),
-                    why: e.to_string(),
-                }
-            })?;
+                reason,
+            };
+            let store = keyring().map_err(unavailable)?;
+            let entry = keyring_core::Entry::new_in_store(&store, KEYRING_SERVICE, profile)
+                .map_err(|e| unavailable(e.into()))?;
             match entry.get_password() {
                 Ok(key) if !key.trim().is_empty() => Ok(ApiKey::new(key.trim(), "the OS keyring")),
                 Ok(_) | Err(keyring_core::Error::NoEntry) => Err(SecretError::KeyringEmpty {
                     profile: profile.to_string(),
                 }),
-                Err(e) => Err(SecretError::KeyringUnavailable {
-                    profile: profile.to_string(),
-                    why: e.to_string(),
-                }),
+                Err(e) => Err(unavailable(e.into())),
             }
         }
         KeySource::InFile(key) => Ok(ApiKey::new(key.clone(), "the config file")),
@@ -143,9 +145,9 @@ pub fn read_key(
 }
 
 /// Stores `key` for `profile` in the keyring.
-pub fn store_key(store: &Arc<CredentialStore>, profile: &str, key: &str) -> Result<(), String> {
-    let entry = keyring_core::Entry::new_in_store(store, KEYRING_SERVICE, profile).map_err(|e| e.to_string())?;
-    entry.set_password(key.trim()).map_err(|e| e.to_string())
+pub fn store_key(store: &Arc<CredentialStore>, profile: &str, key: &str) -> Result<(), KeyringError> {
+    let entry = keyring_core::Entry::new_in_store(store, KEYRING_SERVICE, profile)?;
+    Ok(entry.set_password(key.trim())?)
 }
 
 /// Runs `command` directly (no shell), with nothing on its stdin, and takes its trimmed stdout as the key.

@@ -7,7 +7,7 @@ use novala_leads::tenant::Member;
 /// Who `who` names in `team`: `Ok(Some(member))` for a member's id, whole name (any case), or a unique start
 /// of their name or of one of its words; `Ok(None)` for `me` or a user id outside the team (passed on as
 /// they are); otherwise why not, with the candidates.
-pub fn member<'t>(who: &str, team: &'t [Member]) -> Result<Option<&'t Member>, String> {
+pub fn member<'t>(who: &str, team: &'t [Member]) -> Result<Option<&'t Member>, MemberError> {
     let who = who.trim();
     if who == "me" {
         return Ok(None);
@@ -25,15 +25,24 @@ pub fn member<'t>(who: &str, team: &'t [Member]) -> Result<Option<&'t Member>, S
     let matches: Vec<&Member> = team.iter().filter(|m| starts_a_word(&m.name, &wanted)).collect();
     match matches.as_slice() {
         [one] => Ok(Some(one)),
-        [] => Err(format!(
-            "nobody in the team is called `{who}`; the team is {}",
-            names(team.iter()).unwrap_or_else(|| "empty (add `team = [...]` to the profile)".to_string())
-        )),
-        several => Err(format!(
-            "`{who}` could be {}; write more of the name",
-            names(several.iter().copied()).unwrap_or_default()
-        )),
+        [] => Err(MemberError::Nobody {
+            who: who.to_string(),
+            team: names(team.iter()),
+        }),
+        several => Err(MemberError::Several {
+            who: who.to_string(),
+            candidates: names(several.iter().copied()),
+        }),
     }
+}
+
+/// Why a name names no one member of the team.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MemberError {
+    #[error("nobody in the team is called `{who}`; the team is {}", listed(team).unwrap_or_else(|| "empty (add `team = [...]` to the profile)".to_string()))]
+    Nobody { who: String, team: Vec<String> },
+    #[error("`{who}` could be {}; write more of the name", listed(candidates).unwrap_or_default())]
+    Several { who: String, candidates: Vec<String> },
 }
 
 /// `wanted` (lower case) begins the name, or one of its words.
@@ -49,8 +58,13 @@ fn starts_a_word(name: &str, wanted: &str) -> bool {
             .any(|(i, _)| name[i..].starts_with(wanted))
 }
 
-fn names<'m>(members: impl Iterator<Item = &'m Member>) -> Option<String> {
-    let all: Vec<String> = members.map(|m| format!("\"{}\"", m.name)).collect();
+fn names<'m>(members: impl Iterator<Item = &'m Member>) -> Vec<String> {
+    members.map(|m| m.name.clone()).collect()
+}
+
+/// `"Maya Johnson", "Mia Nguyễn"`, or `None` for nobody.
+fn listed(names: &[String]) -> Option<String> {
+    let all: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
     (!all.is_empty()).then(|| all.join(", "))
 }
 
@@ -81,11 +95,15 @@ mod tests {
     fn several_or_none_are_refused_with_the_candidates() {
         let team = team();
         let why = member("M", &team).unwrap_err();
+        assert!(matches!(&why, MemberError::Several { candidates, .. } if candidates.len() == 2));
+        let why = why.to_string();
         assert!(
             why.contains("\"Maya Johnson\"") && why.contains("\"Mia Nguyễn\""),
             "{why}"
         );
         let why = member("Zoe", &team).unwrap_err();
+        assert!(matches!(&why, MemberError::Nobody { .. }));
+        let why = why.to_string();
         assert!(why.contains("nobody") && why.contains("\"Diego Fernández\""), "{why}");
     }
 }

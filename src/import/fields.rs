@@ -106,6 +106,28 @@ pub fn target(name: &str, tenant: &TenantProfile) -> Option<Target> {
 pub const FIELD_NAMES: &str = "firstName, lastName, email, phone, companyName, source, channel, intent, notes, \
                                assignedTo, customFields.<key>, attribution.<key>";
 
+/// What is wrong with a cell's value (not which row or column: the caller knows).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CellError {
+    /// `text` says whether the cell was text that did not read as an object (then an example helps).
+    #[error("{}", if *text { "must be a JSON object such as {\"key\": \"value\"}" } else { "must be a JSON object" })]
+    NotAnObject { text: bool },
+    #[error("`{key}` is not a custom field key")]
+    NotACustomFieldKey { key: String },
+    /// What is wrong with the value under `key` in an object cell.
+    #[error("{key}: {inner}")]
+    InObject { key: String, inner: Box<CellError> },
+    #[error("must be text")]
+    NotText,
+    #[error("must be a number (not `{text}`)")]
+    NotANumber { text: String },
+    #[error("must be true or false (not `{text}`)")]
+    NotABoolean { text: String },
+    /// The assignee names nobody the rep's profile knows.
+    #[error("{0}")]
+    Assignee(String),
+}
+
 /// Builds new leads cell by cell, turning text into the JSON a field takes.
 #[derive(Debug, Clone, Copy)]
 pub struct Cells<'a> {
@@ -117,7 +139,7 @@ pub struct Cells<'a> {
 impl Cells<'_> {
     /// Puts `value` in `lead`'s field `target`. An empty cell leaves the field out. `Err` says what is
     /// wrong with the value (not which row or column: the caller knows).
-    pub fn set(&self, lead: &mut NewLead, target: &Target, value: &Value) -> Result<(), String> {
+    pub fn set(&self, lead: &mut NewLead, target: &Target, value: &Value) -> Result<(), CellError> {
         if is_blank(value) {
             return Ok(());
         }
@@ -128,24 +150,30 @@ impl Cells<'_> {
                     Value::Object(map) => map.clone(),
                     Value::String(text) => match serde_json::from_str::<Value>(text) {
                         Ok(Value::Object(map)) => map,
-                        _ => return Err("must be a JSON object such as {\"key\": \"value\"}".to_string()),
+                        _ => return Err(CellError::NotAnObject { text: true }),
                     },
-                    _ => return Err("must be a JSON object".to_string()),
+                    _ => return Err(CellError::NotAnObject { text: false }),
                 };
                 for (key, inner) in &object {
                     let target = match kind {
                         ObjectKind::CustomFields if crate::rules::is_custom_field_key(key) => {
                             Target::Custom(key.clone())
                         }
-                        ObjectKind::CustomFields => return Err(format!("`{key}` is not a custom field key")),
+                        ObjectKind::CustomFields => {
+                            return Err(CellError::NotACustomFieldKey { key: key.clone() });
+                        }
                         ObjectKind::Attribution => Target::Attribution(key.clone()),
                     };
-                    self.set(lead, &target, inner).map_err(|why| format!("{key}: {why}"))?;
+                    self.set(lead, &target, inner).map_err(|why| CellError::InObject {
+                        key: key.clone(),
+                        inner: Box::new(why),
+                    })?;
                 }
             }
             Target::Text(TextField::AssignedTo) => {
                 let who = text_of(value)?;
-                lead.assigned_to = Some(crate::app::views::assignee_id(&who, self.me, self.tenant)?);
+                let id = crate::app::views::assignee_id(&who, self.me, self.tenant).map_err(CellError::Assignee)?;
+                lead.assigned_to = Some(id);
             }
             Target::Text(field) => crate::rules::set_text(lead, *field, Some(text_of(value)?)),
             Target::Source => {
@@ -187,12 +215,12 @@ fn is_blank(value: &Value) -> bool {
 }
 
 /// A cell as text: a JSON string, or a number or boolean written out; lists and objects are not text.
-fn text_of(value: &Value) -> Result<String, String> {
+fn text_of(value: &Value) -> Result<String, CellError> {
     match value {
         Value::String(s) => Ok(s.trim().to_string()),
         Value::Number(n) => Ok(n.to_string()),
         Value::Bool(b) => Ok(b.to_string()),
-        _ => Err("must be text".to_string()),
+        _ => Err(CellError::NotText),
     }
 }
 
@@ -207,7 +235,7 @@ fn json_list(value: &Value) -> Option<Value> {
 
 /// The JSON a custom field takes, from text as a spreadsheet holds it (`1,200.50`, `yes`, `a; b`) or from a
 /// JSON value already of the right kind. What the field's rules then refuse is for them to say.
-pub fn custom_value(def: &CustomFieldDef, value: &Value) -> Result<Value, String> {
+pub fn custom_value(def: &CustomFieldDef, value: &Value) -> Result<Value, CellError> {
     let Value::String(text) = value else {
         return Ok(value.clone());
     };
@@ -218,13 +246,13 @@ pub fn custom_value(def: &CustomFieldDef, value: &Value) -> Result<Value, String
             match plain.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
                 Some(n) if plain.contains(['.', 'e', 'E']) => Value::Number(n),
                 Some(n) => plain.parse::<i64>().map(Value::from).unwrap_or(Value::Number(n)),
-                None => return Err(format!("must be a number (not `{text}`)")),
+                None => return Err(CellError::NotANumber { text: text.to_string() }),
             }
         }
         CustomFieldKind::Boolean => match text.to_lowercase().as_str() {
             "true" | "yes" | "y" | "1" | "x" => Value::Bool(true),
             "false" | "no" | "n" | "0" => Value::Bool(false),
-            _ => return Err(format!("must be true or false (not `{text}`)")),
+            _ => return Err(CellError::NotABoolean { text: text.to_string() }),
         },
         CustomFieldKind::MultiSelect if json_list(value).is_some() => json_list(value).unwrap_or_default(),
         CustomFieldKind::MultiSelect => Value::Array(
@@ -349,8 +377,20 @@ mod tests {
             Some("3f8e2a1c-7b4d-4e9a-8c2f-1d5b6a7e9f01")
         );
         assert_eq!(lead.phone, None, "an empty cell leaves the field out");
-        assert!(set(&mut lead, "budget", json!("lots")).unwrap_err().contains("number"));
-        assert!(set(&mut lead, "assignee", json!("Zed")).unwrap_err().contains("Zed"));
+        assert_eq!(
+            set(&mut lead, "budget", json!("lots")),
+            Err(CellError::NotANumber { text: "lots".into() })
+        );
+        assert_eq!(
+            set(&mut lead, "budget", json!("lots")).unwrap_err().to_string(),
+            "must be a number (not `lots`)"
+        );
+        assert!(
+            set(&mut lead, "assignee", json!("Zed"))
+                .unwrap_err()
+                .to_string()
+                .contains("Zed")
+        );
         assert!(set(&mut lead, "email", json!(["a"])).is_err());
         set(
             &mut lead,

@@ -166,11 +166,11 @@ impl Reading<'_> {
         let mut problems = Vec::new();
         let mut written: Vec<String> = Vec::new();
         for ((name, target), value) in header.iter().zip(targets).zip(cells) {
-            if let Err(message) = self.cells.set(&mut lead, target, value) {
+            if let Err(why) = self.cells.set(&mut lead, target, value) {
                 problems.push(Problem {
                     line,
                     column: name.clone(),
-                    message,
+                    message: why.to_string(),
                 });
             }
             if !matches!(value, Value::Null) && !value.as_str().is_some_and(|s| s.trim().is_empty()) {
@@ -184,11 +184,11 @@ impl Reading<'_> {
                     Target::Attribution(key) => lead.attribution.as_ref().is_some_and(|a| a.contains_key(key)),
                     _ => false,
                 };
-            if !already && let Err(message) = self.cells.set(&mut lead, target, value) {
+            if !already && let Err(why) = self.cells.set(&mut lead, target, value) {
                 problems.push(Problem {
                     line,
                     column: format!("--set {}", target.wire()),
-                    message,
+                    message: why.to_string(),
                 });
             }
         }

@@ -3,6 +3,17 @@
 use crokey::{KeyCombination, KeyCombinationFormat, OneToThree};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// Why a key as the config file writes it is none a terminal can report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("`{raw}` is not a key")]
+    NotAKey { raw: String },
+    #[error(
+        "`{raw}` presses several keys at once, which terminals cannot report; write a sequence with spaces, e.g. `g g`"
+    )]
+    Chord { raw: String },
+}
+
 /// One key press as bindings compare it. Shift is left out: terminals report it inconsistently with
 /// upper-case letters, `?` and BackTab, and the character itself already says it (`G`, not `g`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,7 +40,7 @@ impl Key {
     }
 
     /// Parses one key as a user writes it in the config file: `ctrl-s`, `G` or `shift-g`, `pagedown`, `?`.
-    pub fn parse(raw: &str) -> Result<Key, String> {
+    pub fn parse(raw: &str) -> Result<Key, KeyError> {
         let raw = raw.trim();
         // crokey reads letters case-insensitively, so an upper-case letter is spelt out as shift + letter.
         let spelt = match raw.chars().last() {
@@ -38,12 +49,10 @@ impl Key {
             }
             _ => raw.to_string(),
         };
-        let combination = crokey::parse(&spelt).map_err(|_| format!("`{raw}` is not a key"))?;
+        let combination = crokey::parse(&spelt).map_err(|_| KeyError::NotAKey { raw: raw.to_string() })?;
         match combination.normalized().codes {
             OneToThree::One(code) => Ok(Key::new(code, combination.normalized().modifiers)),
-            _ => Err(format!(
-                "`{raw}` presses several keys at once, which terminals cannot report; write a sequence with spaces, e.g. `g g`"
-            )),
+            _ => Err(KeyError::Chord { raw: raw.to_string() }),
         }
     }
 

@@ -16,7 +16,7 @@ mod key;
 pub use action::Action;
 use action::FormCommand;
 pub use defaults::action_names;
-pub use key::Key;
+pub use key::{Key, KeyError};
 
 /// Where a binding applies. More specific contexts are looked up before `Global`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -164,13 +164,24 @@ pub struct Keymap {
     bindings: Vec<Binding>,
 }
 
+/// Why a binding as written in the file binds nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TriggerError {
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("an empty key")]
+    Empty,
+    #[error("`{raw}` is a sequence of more than three keys")]
+    TooLong { raw: String },
+}
+
 /// Parses one binding as written in the file: a key, or keys separated by spaces for a sequence.
-pub fn parse_trigger(raw: &str) -> Result<Trigger, String> {
+pub fn parse_trigger(raw: &str) -> Result<Trigger, TriggerError> {
     let keys = raw.split_whitespace().map(Key::parse).collect::<Result<Vec<_>, _>>()?;
     match keys.len() {
-        0 => Err("an empty key".to_string()),
+        0 => Err(TriggerError::Empty),
         1..=3 => Ok(Trigger::Keys(keys)),
-        _ => Err(format!("`{raw}` is a sequence of more than three keys")),
+        _ => Err(TriggerError::TooLong { raw: raw.to_string() }),
     }
 }
 
@@ -207,9 +218,9 @@ impl Keymap {
             for raw in raws {
                 match parse_trigger(raw) {
                     Ok(t) => triggers.push(t),
-                    Err(message) => errors.push(KeymapError {
+                    Err(why) => errors.push(KeymapError {
                         name: name.clone(),
-                        message,
+                        message: why.to_string(),
                     }),
                 }
             }
@@ -623,5 +634,28 @@ mod tests {
         assert!(errors[0].message.contains("`g` would both"), "{errors:?}");
         let errors = Keymap::with_overrides(&overrides(&[("reload", &["g r"])])).unwrap_err();
         assert!(errors[0].message.contains("begin alike"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_binding_that_binds_nothing_says_why() {
+        let said = |raw: &str| parse_trigger(raw).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(said("nope-x"), Err("`nope-x` is not a key".into()));
+        assert_eq!(
+            said("a-b"),
+            Err(
+                "`a-b` presses several keys at once, which terminals cannot report; write a sequence with \
+                 spaces, e.g. `g g`"
+                    .into()
+            )
+        );
+        assert_eq!(said("  "), Err("an empty key".into()));
+        assert_eq!(
+            said("g g g g"),
+            Err("`g g g g` is a sequence of more than three keys".into())
+        );
+        assert!(matches!(
+            parse_trigger("q nope-x"),
+            Err(TriggerError::Key(KeyError::NotAKey { .. }))
+        ));
     }
 }

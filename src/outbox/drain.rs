@@ -13,13 +13,15 @@ use crate::api::worker::{ApiEvent, WorkerHandle};
 
 /// Where entries are kept (the journal of an import, the profile's state file for a create).
 pub trait Keep {
+    /// Why an entry could not be kept there.
+    type Error: std::error::Error;
     /// Keeps `entry` as it now stands; an error stops the sending.
-    fn keep(&mut self, entry: &OutboxEntry) -> Result<(), String>;
+    fn keep(&mut self, entry: &OutboxEntry) -> Result<(), Self::Error>;
 }
 
-/// Why sending ended.
+/// Why sending ended; `E` is why an entry could not be kept, in the keeper's own type.
 #[derive(Debug, Clone, PartialEq)]
-pub enum End {
+pub enum End<E> {
     /// Every entry is settled: created, refused, or waiting for the user.
     Done,
     /// Interrupted: nothing more was sent, and every answer still out was awaited.
@@ -27,7 +29,9 @@ pub enum End {
     /// The tenant gave no usable answer for the whole patience period; what is left stays queued.
     GaveUp,
     /// An entry could not be kept: nothing more was sent.
-    NotKept(String),
+    NotKept(E),
+    /// The worker that sends the requests stopped: nothing more was sent.
+    WorkerStopped,
     /// The tenant refused the key (401) or a scope (403): nothing more was sent, and the lead it refused
     /// waits to be sent again.
     KeyRefused(crate::api::error::ApiError),
@@ -39,17 +43,17 @@ pub struct Patience(pub Duration);
 
 /// Sends what `outbox` holds until every entry is settled (or `interrupt` fires, or the tenant stays out of
 /// reach for `patience`), calling `settled` with each outcome.
-pub async fn drain(
+pub async fn drain<K: Keep>(
     outbox: &mut Outbox,
     worker: &mut WorkerHandle,
-    keep: &mut impl Keep,
+    keep: &mut K,
     patience: Patience,
     interrupt: impl Future<Output = ()>,
     mut settled: impl FnMut(&Settled),
-) -> End {
+) -> End<K::Error> {
     tokio::pin!(interrupt);
     let mut next_id = 1;
-    let mut stopping: Option<End> = None;
+    let mut stopping: Option<End<K::Error>> = None;
     let mut last_answer = tokio::time::Instant::now();
     loop {
         while stopping.is_none() {
@@ -64,7 +68,7 @@ pub async fn drain(
                 break;
             }
             if worker.requests.send(request).is_err() {
-                stopping = Some(End::NotKept("the request task stopped".to_string()));
+                stopping = Some(End::WorkerStopped);
             }
         }
         if outbox.in_flight_count() == 0 {
@@ -85,7 +89,7 @@ pub async fn drain(
         tokio::select! {
             event = worker.events.recv() => {
                 let Some(event) = event else {
-                    return stopping.unwrap_or(End::NotKept("the request task stopped".to_string()));
+                    return stopping.unwrap_or(End::WorkerStopped);
                 };
                 let outcome = match event {
                     ApiEvent::Created { id, result } => outbox.on_created(id, result, Utc::now()),

@@ -427,6 +427,21 @@ impl Outbox {
         Some((request, entry))
     }
 
+    /// The tenant answered some other request (a page, a poll): it can be reached again, so a lead that
+    /// waits out a backoff goes at once, as a mail client sends its outbox when the connection is back. A
+    /// rate limit still holds: that wait is the tenant's word, not a guess.
+    pub fn tenant_answered(&mut self, now: DateTime<Utc>) {
+        self.tenant_wait = None;
+        if self.paused_until.is_some_and(|p| p > now) {
+            return;
+        }
+        for e in &mut self.entries {
+            if matches!(e.state, OutboxState::Queued | OutboxState::Checking) && e.next_try.is_some_and(|t| t > now) {
+                e.next_try = None;
+            }
+        }
+    }
+
     /// The earliest time a queued lead may be tried again, if any waits for a time (and a request could
     /// go then).
     pub fn next_due(&self) -> Option<DateTime<Utc>> {

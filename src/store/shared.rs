@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::sender::{self, Sender, SenderLock};
 use super::state::{StateError, StateFile};
@@ -11,13 +12,25 @@ use crate::outbox::OutboxEntry;
 
 /// The state file (when it could be opened) and this process's part in sending its outbox.
 pub struct SharedProfile {
-    state: Result<StateFile, String>,
+    state: Result<StateFile, NoStateFile>,
     lock_path: Option<PathBuf>,
     lock: Option<SenderLock>,
     /// The sender as last told to the app.
     told: Option<Sender>,
     /// `PRAGMA data_version` when the file was last read.
     seen: Option<i64>,
+}
+
+/// Why this session has no state file. Said as the inbox starts, and again for each write it refuses.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum NoStateFile {
+    /// The profile has no directory to hold it; the cause is the caller's (the data directory's), so it is
+    /// kept as the error it is rather than named here.
+    #[error("{0}")]
+    NoPlace(Arc<dyn std::error::Error + Send + Sync>),
+    /// The file would not open.
+    #[error("{0}")]
+    Unopened(Arc<StateError>),
 }
 
 /// What other processes changed, when anything did.
@@ -29,7 +42,7 @@ pub struct Changes {
 
 impl SharedProfile {
     /// `state` is the opened file, or why there is none (then nothing can be queued, so nothing is sent).
-    pub fn new(state: Result<StateFile, String>) -> SharedProfile {
+    pub fn new(state: Result<StateFile, NoStateFile>) -> SharedProfile {
         let lock_path = state.as_ref().ok().map(|s| sender::lock_path(s.path()));
         let mut shared = SharedProfile {
             state,
@@ -99,9 +112,9 @@ impl SharedProfile {
     }
 
     fn file(&self) -> Result<&StateFile, StateError> {
-        self.state.as_ref().map_err(|why| StateError::Io {
+        self.state.as_ref().map_err(|why| StateError::Unopened {
             path: PathBuf::from("state.sqlite3"),
-            source: std::io::Error::other(format!("no state file: {why}")),
+            why: why.clone(),
         })
     }
 }
@@ -147,5 +160,23 @@ impl crate::store::LocalState for SharedProfile {
             // Said once at start; the field is then known for this session only.
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::LocalState;
+
+    #[test]
+    fn without_a_state_file_a_record_is_refused_with_why_there_is_none() {
+        let why = NoStateFile::NoPlace(Arc::new(std::io::Error::other("no home directory")));
+        let mut shared = SharedProfile::new(Err(why));
+        let lead = crate::api::types::NewLead::new("Ada", crate::api::types::LeadSource::Import);
+        let entry = crate::outbox::Outbox::default().enqueue("k1".into(), lead, None, chrono::Utc::now());
+        let refused = shared.put_outbox(&entry).unwrap_err();
+        assert!(matches!(refused, StateError::Unopened { .. }), "{refused:?}");
+        assert_eq!(refused.to_string(), "state.sqlite3: no state file: no home directory");
+        assert!(shared.remove_outbox("k1", 0).is_err(), "nor is anything taken out");
     }
 }

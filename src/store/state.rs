@@ -37,6 +37,12 @@ pub enum StateError {
     Conflict { path: PathBuf, key: String },
     #[error("{}: written by a newer leadbox (schema {version})", path.display())]
     Newer { path: PathBuf, version: i64 },
+    /// This session has no state file to write to: nothing was written.
+    #[error("{}: no state file: {why}", path.display())]
+    Unopened {
+        path: PathBuf,
+        why: super::shared::NoStateFile,
+    },
 }
 
 impl StateError {

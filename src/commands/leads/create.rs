@@ -2,6 +2,7 @@
 //! the profile's outbox (so a lead whose answer is lost waits in the inbox's outbox, never sent twice).
 
 use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -16,19 +17,36 @@ use crate::import::rows::{InputFormat, Reading};
 use crate::outbox::drain::{self, End, Keep, Patience};
 use crate::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
 use crate::store::sender::SenderLock;
-use crate::store::state::StateFile;
+use crate::store::state::{StateError, StateFile};
 
 /// Where the lead is kept while it is sent.
 pub struct StateKeep<'a>(pub &'a StateFile);
 
 impl Keep for StateKeep<'_> {
-    fn keep(&mut self, entry: &OutboxEntry) -> Result<(), String> {
-        self.0.put_outbox(entry).map_err(|e| e.to_string())
+    type Error = StateError;
+
+    fn keep(&mut self, entry: &OutboxEntry) -> Result<(), StateError> {
+        self.0.put_outbox(entry)
     }
 }
 
+/// Why the flags and `--from` describe no lead.
+#[derive(Debug, thiserror::Error)]
+enum LeadArgsError {
+    #[error("--from {}: {source}", path.display())]
+    FromUnreadable { path: PathBuf, source: std::io::Error },
+    #[error("--from {}: not JSON: {source}", path.display())]
+    FromNotJson { path: PathBuf, source: serde_json::Error },
+    #[error("--from {}: not a JSON object", path.display())]
+    FromNotAnObject { path: PathBuf },
+    #[error("{flag} {pair}: write it as KEY=VALUE")]
+    NotKeyValue { flag: &'static str, pair: String },
+    #[error("a lead needs a source: --source web_form (or referral, agent_chat, inbound_call, mcp, import)")]
+    NoSource,
+}
+
 /// The lead the flags and `--from` describe, as one JSON object by field name.
-fn fields(args: &CreateArgs) -> Result<Map<String, Value>, String> {
+fn fields(args: &CreateArgs) -> Result<Map<String, Value>, LeadArgsError> {
     let mut object = match &args.from {
         None => Map::new(),
         Some(path) => {
@@ -38,11 +56,19 @@ fn fields(args: &CreateArgs) -> Result<Map<String, Value>, String> {
             } else {
                 std::fs::File::open(path).and_then(|f| f.take(1 << 20).read_to_string(&mut text))
             };
-            read.map_err(|e| format!("--from {}: {e}", path.display()))?;
+            read.map_err(|source| LeadArgsError::FromUnreadable {
+                path: path.clone(),
+                source,
+            })?;
             match serde_json::from_str::<Value>(&text) {
                 Ok(Value::Object(map)) => map,
-                Ok(_) => return Err(format!("--from {}: not a JSON object", path.display())),
-                Err(e) => return Err(format!("--from {}: not JSON: {e}", path.display())),
+                Ok(_) => return Err(LeadArgsError::FromNotAnObject { path: path.clone() }),
+                Err(source) => {
+                    return Err(LeadArgsError::FromNotJson {
+                        path: path.clone(),
+                        source,
+                    });
+                }
             }
         }
     };
@@ -69,7 +95,10 @@ fn fields(args: &CreateArgs) -> Result<Map<String, Value>, String> {
     ] {
         for pair in pairs {
             let Some((key, value)) = pair.split_once('=') else {
-                return Err(format!("{flag} {pair}: write it as KEY=VALUE"));
+                return Err(LeadArgsError::NotKeyValue {
+                    flag,
+                    pair: pair.clone(),
+                });
             };
             let name = if key.contains('.') || prefix == "customFields" && !crate::rules::is_custom_field_key(key) {
                 // A label (`--custom "Sales region=emea"`) is found as a column would be.
@@ -84,9 +113,7 @@ fn fields(args: &CreateArgs) -> Result<Map<String, Value>, String> {
         .keys()
         .any(|k| k.eq_ignore_ascii_case("source") || k.eq_ignore_ascii_case("lead source"))
     {
-        return Err(
-            "a lead needs a source: --source web_form (or referral, agent_chat, inbound_call, mcp, import)".into(),
-        );
+        return Err(LeadArgsError::NoSource);
     }
     Ok(object)
 }
@@ -149,8 +176,8 @@ pub async fn run(
             }
             Some(entry) => Outbox::restore(vec![entry]),
             None => {
-                report.say("the lead was dropped from the outbox by another leadbox before it was sent");
-                return exit::UNREACHABLE;
+                report.say(NotCreated::Dropped.to_string());
+                return NotCreated::Dropped.exit_code();
             }
         },
         Err(e) => {
@@ -193,7 +220,7 @@ fn checked_lead<O: Write, E: Write>(
     report: &mut Report<'_, O, E>,
 ) -> Result<NewLead, i32> {
     let object = fields(args).map_err(|why| {
-        report.say(why);
+        report.say(why.to_string());
         exit::USAGE
     })?;
     let reading = Reading {
@@ -308,7 +335,7 @@ const MAYBE_KEPT: &str = "the lead may have been created; it is kept in this pro
 /// asked for, kept for the next lead); the lead taken out of the outbox unless it may be in the tenant.
 fn not_created<O: Write, E: Write>(
     entry: &OutboxEntry,
-    end: End,
+    end: End<crate::store::state::StateError>,
     last_error: Option<crate::api::ApiError>,
     state: &StateFile,
     report: &mut Report<'_, O, E>,
@@ -338,11 +365,9 @@ fn not_created<O: Write, E: Write>(
     }
     match entry.state {
         OutboxState::Unknown | OutboxState::Checking | OutboxState::Sending => {
-            report.say(format!(
-                "the lead may have been created ({why}); it is kept in this profile's outbox, where the inbox \
-                 (O) looks for it and never sends it twice"
-            ));
-            return exit::MAYBE_CREATED;
+            let maybe = NotCreated::MaybeCreated { why };
+            report.say(maybe.to_string());
+            return maybe.exit_code();
         }
         // Never sent, or refused: nothing of it is in the tenant, and a script that runs again must not
         // find a second copy waiting in the outbox.
@@ -360,6 +385,10 @@ fn not_created<O: Write, E: Write>(
             exit::INTERRUPTED
         }
         End::NotKept(_) => exit::LOCAL_STATE,
+        End::WorkerStopped => {
+            report.say("the lead was not sent: leadbox's request task stopped");
+            exit::LOCAL_STATE
+        }
         End::GaveUp | End::Done => {
             report.say(format!("the lead was not created: {why}"));
             for line in learned {
@@ -394,12 +423,12 @@ impl<O: Write, E: Write> Report<'_, O, E> {
     }
 
     /// Reports a lead another leadbox settled: the created lead as the tenant holds it, or why not.
-    async fn settled_elsewhere(&mut self, settled: Result<OutboxEntry, (String, i32)>, client: &NovalaClient) -> i32 {
+    async fn settled_elsewhere(&mut self, settled: Result<OutboxEntry, NotCreated>, client: &NovalaClient) -> i32 {
         let entry = match settled {
             Ok(entry) => entry,
-            Err((why, code)) => {
-                self.say(why);
-                return code;
+            Err(why) => {
+                self.say(why.to_string());
+                return why.exit_code();
             }
         };
         let Some(id) = entry.server_id.as_deref() else {
@@ -428,36 +457,117 @@ const WATCH_EVERY: Duration = Duration::from_millis(200);
 enum Watched {
     /// Still to be sent, or out.
     Waiting(OutboxEntry),
-    /// Settled by the other leadbox: created (the entry), or gone / refused / unknown (why, exit code).
-    Settled(Result<OutboxEntry, (String, i32)>),
+    /// Settled by the other leadbox: created (the entry), or gone, refused or unknown.
+    Settled(Result<OutboxEntry, NotCreated>),
+}
+
+/// Why a lead is not known to be created, each with its own exit code.
+#[derive(Debug, thiserror::Error)]
+enum NotCreated {
+    #[error("the outbox could not be read: {0}")]
+    OutboxUnreadable(StateError),
+    #[error("the lead was dropped from the outbox by another leadbox before it was sent")]
+    Dropped,
+    #[error("the lead was not created: {why}")]
+    Refused { why: String },
+    #[error(
+        "the lead may have been created ({why}); it is kept in this profile's outbox, where the inbox \
+         (O) looks for it and never sends it twice"
+    )]
+    MaybeCreated { why: String },
+}
+
+impl NotCreated {
+    fn exit_code(&self) -> i32 {
+        match self {
+            NotCreated::OutboxUnreadable(_) => exit::LOCAL_STATE,
+            NotCreated::Dropped => exit::UNREACHABLE,
+            NotCreated::Refused { .. } => exit::VALIDATION,
+            NotCreated::MaybeCreated { .. } => exit::MAYBE_CREATED,
+        }
+    }
 }
 
 /// Where the lead `key` stands in the outbox another leadbox sends.
 fn watch(state: &StateFile, key: &str) -> Watched {
     let entries = match state.outbox() {
         Ok((entries, _)) => entries,
-        Err(e) => return Watched::Settled(Err((format!("the outbox could not be read: {e}"), exit::LOCAL_STATE))),
+        Err(e) => return Watched::Settled(Err(NotCreated::OutboxUnreadable(e))),
     };
     let Some(entry) = entries.into_iter().find(|e| e.key == key) else {
-        return Watched::Settled(Err((
-            "the lead was dropped from the outbox by another leadbox before it was sent".to_string(),
-            exit::UNREACHABLE,
-        )));
+        return Watched::Settled(Err(NotCreated::Dropped));
     };
     let why = entry.error.clone().unwrap_or_default();
     match entry.state {
         OutboxState::Sent => Watched::Settled(Ok(entry)),
         OutboxState::Rejected => {
             let _ = state.remove_outbox(key, entry.rev);
-            Watched::Settled(Err((format!("the lead was not created: {why}"), exit::VALIDATION)))
+            Watched::Settled(Err(NotCreated::Refused { why }))
         }
-        OutboxState::Unknown => Watched::Settled(Err((
-            format!(
-                "the lead may have been created ({why}); it is kept in this profile's outbox, where the inbox \
-                 (O) looks for it and never sends it twice"
-            ),
-            exit::MAYBE_CREATED,
-        ))),
+        OutboxState::Unknown => Watched::Settled(Err(NotCreated::MaybeCreated { why })),
         _ => Watched::Waiting(entry),
+    }
+}
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Line {
+        #[command(flatten)]
+        args: CreateArgs,
+    }
+
+    fn said(flags: &[&str]) -> Result<Map<String, Value>, String> {
+        let line = Line::try_parse_from(std::iter::once("create").chain(flags.iter().copied())).unwrap();
+        fields(&line.args).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn flags_that_describe_no_lead_say_which_and_how_to_write_them() {
+        assert!(said(&["--source", "web_form", "--custom", "region=emea"]).is_ok());
+        assert_eq!(
+            said(&["--first-name", "Ada"]),
+            Err("a lead needs a source: --source web_form (or referral, agent_chat, inbound_call, mcp, import)".into())
+        );
+        assert_eq!(
+            said(&["--source", "mcp", "--attribution", "utm"]),
+            Err("--attribution utm: write it as KEY=VALUE".into())
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("list.json");
+        std::fs::write(&list, "[1]").unwrap();
+        let list = list.display().to_string();
+        assert_eq!(
+            said(&["--from", &list]),
+            Err(format!("--from {list}: not a JSON object"))
+        );
+        std::fs::write(&list, "{").unwrap();
+        assert!(
+            said(&["--from", &list])
+                .unwrap_err()
+                .starts_with(&format!("--from {list}: not JSON: "))
+        );
+    }
+
+    #[test]
+    fn a_lead_another_leadbox_settled_without_creating_it_has_the_exit_code_of_why() {
+        let refused = NotCreated::Refused {
+            why: "email: invalid".into(),
+        };
+        assert_eq!(refused.to_string(), "the lead was not created: email: invalid");
+        assert_eq!(refused.exit_code(), exit::VALIDATION);
+        assert_eq!(NotCreated::Dropped.exit_code(), exit::UNREACHABLE);
+        let maybe = NotCreated::MaybeCreated {
+            why: "timed out".into(),
+        };
+        assert!(
+            maybe
+                .to_string()
+                .starts_with("the lead may have been created (timed out); it is kept")
+        );
+        assert_eq!(maybe.exit_code(), exit::MAYBE_CREATED);
     }
 }

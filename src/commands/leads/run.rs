@@ -68,7 +68,7 @@ pub async fn run(prepared: Prepared, command: LeadsCommand) -> color_eyre::Resul
             let query = match list_query(&prepared, &tenant, me.as_deref(), status, assigned_to) {
                 Ok(query) => query,
                 Err(why) => {
-                    eprintln!("leadbox: {}", sanitize::line(&why));
+                    eprintln!("leadbox: {}", sanitize::line(&why.to_string()));
                     return Ok(exit::USAGE);
                 }
             };
@@ -104,6 +104,15 @@ fn finished(result: Result<(), crate::api::error::ApiError>) -> i32 {
     }
 }
 
+/// Why `leads create` has no outbox to record its lead in.
+#[derive(Debug, thiserror::Error)]
+enum OutboxUnopened {
+    #[error(transparent)]
+    NoPlace(crate::commands::prepare::DirError),
+    #[error(transparent)]
+    State(crate::store::state::StateError),
+}
+
 /// `leads create`: recorded in the profile's outbox before it is sent, like a lead typed in the form.
 async fn create(
     prepared: &Prepared,
@@ -117,7 +126,8 @@ async fn create(
         .state_dir
         .as_ref()
         .map_err(Clone::clone)
-        .and_then(|dir| StateFile::open(&dir.join("state.sqlite3")).map_err(|e| e.to_string()));
+        .map_err(OutboxUnopened::NoPlace)
+        .and_then(|dir| StateFile::open(&dir.join("state.sqlite3")).map_err(OutboxUnopened::State));
     let state = match opened {
         Ok(opened) => {
             if let Some(why) = &opened.set_aside {
@@ -127,6 +137,7 @@ async fn create(
             opened.file
         }
         Err(why) => {
+            let why = why.to_string();
             tracing::warn!(error = %sanitize::line(&why), "the state file could not be opened");
             eprintln!(
                 "leadbox: the lead was not sent: the outbox could not be opened ({})",
@@ -211,6 +222,23 @@ async fn get(
     }
 }
 
+/// Why the flags and the saved view ask for no list: said in the words of what the rep typed.
+#[derive(Debug, thiserror::Error)]
+enum QueryError {
+    #[error("--view: no saved view `{name}` in this profile (saved views: {})", if saved.is_empty() { "none".to_string() } else { saved.join(", ") })]
+    NoSuchView { name: String, saved: Vec<String> },
+    /// `whence` is the flag, or the saved view's `assigned_to`.
+    #[error("{whence}: {reason}")]
+    NoSuchMember {
+        whence: String,
+        reason: crate::config::team::MemberError,
+    },
+    #[error("{whence}: {why}")]
+    NoAssignee { whence: String, why: String },
+    #[error("--status: not a status; the statuses are {}", LeadStatus::KNOWN.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))]
+    NotAStatus,
+}
+
 /// The query `leads list` asks for: its flags, over the saved view `--view` names (the flags win). An
 /// error is said in the words of what the rep typed: the flag, or the saved view it came from.
 fn list_query(
@@ -219,21 +247,16 @@ fn list_query(
     me: Option<&str>,
     status: Option<String>,
     assigned_to: Option<String>,
-) -> Result<ListQuery, String> {
+) -> Result<ListQuery, QueryError> {
     let profile = &prepared.profile;
     let view = match prepared.view_flag.as_deref() {
         Some(name) => match profile.views.iter().find(|v| v.name == name) {
             Some(v) => Some(v.clone()),
             None => {
-                let names: Vec<&str> = profile.views.iter().map(|v| v.name.as_str()).collect();
-                return Err(format!(
-                    "--view: no saved view `{name}` in this profile (saved views: {})",
-                    if names.is_empty() {
-                        "none".to_string()
-                    } else {
-                        names.join(", ")
-                    }
-                ));
+                return Err(QueryError::NoSuchView {
+                    name: name.to_string(),
+                    saved: profile.views.iter().map(|v| v.name.clone()).collect(),
+                });
             }
         },
         None => None,
@@ -251,17 +274,15 @@ fn list_query(
             let who = match crate::config::team::member(&who, &tenant.roster) {
                 Ok(Some(member)) => member.id.clone(),
                 Ok(None) => who,
-                Err(why) => return Err(format!("{whence}: {why}")),
+                Err(reason) => return Err(QueryError::NoSuchMember { whence, reason }),
             };
-            Some(crate::app::views::assignee_id(&who, me, tenant).map_err(|why| format!("{whence}: {why}"))?)
+            let id = crate::app::views::assignee_id(&who, me, tenant);
+            Some(id.map_err(|why| QueryError::NoAssignee { whence, why })?)
         }
         None => None,
     };
     let status = match status.as_deref().map(LeadStatus::parse_known) {
-        Some(None) => {
-            let known: Vec<&str> = LeadStatus::KNOWN.iter().map(|s| s.as_str()).collect();
-            return Err(format!("--status: not a status; the statuses are {}", known.join(", ")));
-        }
+        Some(None) => return Err(QueryError::NotAStatus),
         Some(status) => status,
         None => view.and_then(|v| v.status),
     };
@@ -270,4 +291,34 @@ fn list_query(
         assigned_to,
         limit: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_that_cannot_be_asked_for_is_said_in_the_words_of_the_flag() {
+        let none = QueryError::NoSuchView {
+            name: "hot".into(),
+            saved: vec![],
+        };
+        assert_eq!(
+            none.to_string(),
+            "--view: no saved view `hot` in this profile (saved views: none)"
+        );
+        let some = QueryError::NoSuchView {
+            name: "hot".into(),
+            saved: vec!["mine".into(), "emea".into()],
+        };
+        assert_eq!(
+            some.to_string(),
+            "--view: no saved view `hot` in this profile (saved views: mine, emea)"
+        );
+        assert_eq!(
+            QueryError::NotAStatus.to_string(),
+            "--status: not a status; the statuses are new, contacted, qualifying, qualified, converted, \
+             disqualified, lost"
+        );
+    }
 }
