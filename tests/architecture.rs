@@ -522,7 +522,6 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
 ];
 
 #[test]
-#[ignore = "import still reaches into app for assignee names"]
 fn each_module_imports_only_what_lies_below_it() {
     let graph = imports();
     let mut wrong = Vec::new();

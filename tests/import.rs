@@ -169,7 +169,7 @@ async fn a_profile_names_custom_fields_by_label_and_assignees_by_name() {
     std::fs::write(
         &config,
         format!(
-            "[profiles.t]\nurl = \"{}\"\nkey_env = \"T_KEY\"\nteam = [{{ id = \"{}\", name = \"Bea\" }}]\n\n\
+            "[profiles.t]\nurl = \"{}\"\nkey_env = \"T_KEY\"\nteam = [{{ id = \"{}\", name = \"Beatriz Souza\" }}]\n\n\
              [[profiles.t.custom_fields]]\nkey = \"region\"\nlabel = \"Sales region\"\nkind = \"dropdown\"\nrequired = true\noptions = [\"emea\", \"amer\", \"apac\"]\n",
             sandbox.base_url(),
             bea.id
@@ -213,7 +213,8 @@ async fn a_profile_names_custom_fields_by_label_and_assignees_by_name() {
     assert_eq!(ana.assigned_to.as_deref(), Some(bea.id.as_str()));
     assert_eq!(ana.source.as_ref().map(|s| s.as_str()), Some("referral"));
 
-    // `leads create` through the same profile: a custom field by its label, an assignee by name.
+    // `leads create` through the same profile: a custom field by its label, an assignee by the start of
+    // their name, as the import above named her.
     let out = leads(&["create", "--first-name", "Cy", "--source", "mcp"])
         .args(["--custom", "Sales region=APAC", "--assigned-to", "Bea"])
         .output()

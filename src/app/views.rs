@@ -49,25 +49,6 @@ impl View {
 
 /// The built-in views, then the profile's saved ones. A saved view's assignee is `me` (the profile's user),
 /// a team member's name, or an id; one that names nobody known is left out with a warning.
-/// The user id `who` names: `me` (the profile's own), a team member's name (any case), or an id.
-pub fn assignee_id(who: &str, me: Option<&str>, team: &TenantProfile) -> Result<String, String> {
-    let who = who.trim();
-    if who == "me" {
-        return me
-            .map(str::to_string)
-            .ok_or_else(|| "`me` needs `me = \"<your user id>\"` in the profile".to_string());
-    }
-    match team
-        .roster
-        .iter()
-        .find(|m| m.name.eq_ignore_ascii_case(who) || m.id == who)
-    {
-        Some(m) => Ok(m.id.clone()),
-        None if crate::rules::is_uuid(who) => Ok(who.to_lowercase()),
-        None => Err(format!("nobody in the team is called `{who}`")),
-    }
-}
-
 pub fn views(saved: &[crate::config::ViewConfig], me: Option<&str>, team: &TenantProfile) -> (Vec<View>, Vec<String>) {
     let mut out = vec![
         View::built_in("Inbox", Triage::NotDone),
@@ -78,7 +59,7 @@ pub fn views(saved: &[crate::config::ViewConfig], me: Option<&str>, team: &Tenan
     for v in saved {
         let assigned_to = match v.assigned_to.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(who) => match assignee_id(who, me, team) {
+            Some(who) => match crate::config::team::assignee_id(who, me, &team.roster) {
                 Ok(id) => Some(id),
                 Err(why) => {
                     warnings.push(format!("view `{}`: {why}", v.name));

@@ -258,16 +258,11 @@ fn view_problems(file: &ConfigFile) -> Vec<Problem> {
             let Some(who) = v.assigned_to.as_deref().map(str::trim).filter(|w| !w.is_empty()) else {
                 continue;
             };
-            let why = if who == "me" && p.me.is_none() {
-                Some("`me` needs `me = \"<your user id>\"` in the profile".to_string())
-            } else {
-                team::member(who, &p.team).err().map(|e| e.to_string())
-            };
-            if let Some(why) = why {
+            if let Err(why) = team::assignee_id(who, p.me.as_deref(), &p.team) {
                 problems.push(Problem {
                     at: p.at,
                     key: format!("profiles.{name}.views.{}.assigned_to", v.name),
-                    message: why,
+                    message: why.to_string(),
                 });
             }
         }

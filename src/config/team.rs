@@ -36,6 +36,19 @@ pub fn member<'t>(who: &str, team: &'t [Member]) -> Result<Option<&'t Member>, M
     }
 }
 
+/// The user id `who` names: `me` (the profile's own), a team member as [`member`] finds them, or a user id
+/// outside the team (in lower case, as the tenant writes ids).
+pub fn assignee_id(who: &str, me: Option<&str>, team: &[Member]) -> Result<String, MemberError> {
+    let who = who.trim();
+    if who == "me" {
+        return me.map(str::to_string).ok_or(MemberError::NoMe);
+    }
+    Ok(match member(who, team)? {
+        Some(m) => m.id.clone(),
+        None => who.to_lowercase(),
+    })
+}
+
 /// Why a name names no one member of the team.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MemberError {
@@ -43,6 +56,8 @@ pub enum MemberError {
     Nobody { who: String, team: Vec<String> },
     #[error("`{who}` could be {}; write more of the name", listed(candidates).unwrap_or_default())]
     Several { who: String, candidates: Vec<String> },
+    #[error("`me` needs `me = \"<your user id>\"` in the profile")]
+    NoMe,
 }
 
 /// `wanted` (lower case) begins the name, or one of its words.

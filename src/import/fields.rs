@@ -125,7 +125,7 @@ pub enum CellError {
     NotABoolean { text: String },
     /// The assignee names nobody the rep's profile knows.
     #[error("{0}")]
-    Assignee(String),
+    Assignee(crate::config::team::MemberError),
 }
 
 /// Builds new leads cell by cell, turning text into the JSON a field takes.
@@ -172,7 +172,8 @@ impl Cells<'_> {
             }
             Target::Text(TextField::AssignedTo) => {
                 let who = text_of(value)?;
-                let id = crate::app::views::assignee_id(&who, self.me, self.tenant).map_err(CellError::Assignee)?;
+                let id = crate::config::team::assignee_id(&who, self.me, &self.tenant.roster)
+                    .map_err(CellError::Assignee)?;
                 lead.assigned_to = Some(id);
             }
             Target::Text(field) => crate::rules::set_text(lead, *field, Some(text_of(value)?)),

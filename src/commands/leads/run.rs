@@ -233,8 +233,6 @@ enum QueryError {
         whence: String,
         reason: crate::config::team::MemberError,
     },
-    #[error("{whence}: {why}")]
-    NoAssignee { whence: String, why: String },
     #[error("--status: not a status; the statuses are {}", LeadStatus::KNOWN.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))]
     NotAStatus,
 }
@@ -271,13 +269,8 @@ fn list_query(
     };
     let assigned_to = match who {
         Some(who) => {
-            let who = match crate::config::team::member(&who, &tenant.roster) {
-                Ok(Some(member)) => member.id.clone(),
-                Ok(None) => who,
-                Err(reason) => return Err(QueryError::NoSuchMember { whence, reason }),
-            };
-            let id = crate::app::views::assignee_id(&who, me, tenant);
-            Some(id.map_err(|why| QueryError::NoAssignee { whence, why })?)
+            let id = crate::config::team::assignee_id(&who, me, &tenant.roster);
+            Some(id.map_err(|reason| QueryError::NoSuchMember { whence, reason })?)
         }
         None => None,
     };
