@@ -483,7 +483,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("owner_only", &[]),
     ("child", &["api"]),
     ("logging", &["sanitize"]),
-    ("cli", &[]),
+    ("cli", &["import"]),
     ("hardening", &[]),
     ("model", &["api", "sanitize", "text"]),
     ("config", &["api", "child", "model", "owner_only", "sanitize", "text"]),
