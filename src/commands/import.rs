@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::api::NovalaClient;
 use crate::cli::ImportArgs;
 use crate::commands::exit;
-use crate::import::fields::{Cells, Target, target};
+use crate::import::fields::{Cells, Fills, target};
 use crate::import::journal::{self, Journal, Opened, RowId};
 use crate::import::lock::{self, LockError};
 use crate::import::rows::{InputFormat, Reading, Row};
@@ -435,7 +435,7 @@ fn reading<'a>(args: &ImportArgs, cells: Cells<'a>) -> Result<Reading<'a>, PairE
             return Err(PairError::SetNotFieldValue { pair: pair.clone() });
         };
         match target(field, cells.tenant) {
-            Some(Target::Skip) | None => {
+            Some(Fills::Skip) | None => {
                 return Err(PairError::SetNotAField {
                     pair: pair.clone(),
                     field: field.to_string(),

@@ -9,9 +9,9 @@ use crate::api::types::{LeadSource, NewLead};
 use crate::rules::TextField;
 use crate::tenant::{CustomFieldDef, CustomFieldKind, TenantProfile};
 
-/// Where a column's values go.
+/// What a column fills in each lead: a field, a custom field or attribution key, or nothing (and why).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub enum Fills {
     Text(TextField),
     Source,
     /// `customFields.<key>`.
@@ -34,17 +34,17 @@ pub enum ObjectKind {
     Attribution,
 }
 
-impl Target {
+impl Fills {
     /// The field as the contract names it (what a server's `details[].field` says).
     pub fn wire(&self) -> String {
         match self {
-            Target::Text(f) => f.wire_name().to_string(),
-            Target::Source => "source".to_string(),
-            Target::Custom(key) => format!("customFields.{key}"),
-            Target::Attribution(key) => format!("attribution.{key}"),
-            Target::Skip | Target::SetByTenant => "-".to_string(),
-            Target::Object(ObjectKind::CustomFields) => "customFields".to_string(),
-            Target::Object(ObjectKind::Attribution) => "attribution".to_string(),
+            Fills::Text(f) => f.wire_name().to_string(),
+            Fills::Source => "source".to_string(),
+            Fills::Custom(key) => format!("customFields.{key}"),
+            Fills::Attribution(key) => format!("attribution.{key}"),
+            Fills::Skip | Fills::SetByTenant => "-".to_string(),
+            Fills::Object(ObjectKind::CustomFields) => "customFields".to_string(),
+            Fills::Object(ObjectKind::Attribution) => "attribution".to_string(),
         }
     }
 }
@@ -62,23 +62,21 @@ fn folded(name: &str) -> String {
 
 /// The field `name` stands for: a wire name in any spelling, a usual alias, `customFields.<key>`,
 /// `attribution.<key>`, or a custom field's key or label in `tenant`; `-` leaves a column out.
-pub fn target(name: &str, tenant: &TenantProfile) -> Option<Target> {
+pub fn target(name: &str, tenant: &TenantProfile) -> Option<Fills> {
     let name = name.trim();
     if name == "-" || name.eq_ignore_ascii_case(ERROR_COLUMN) {
-        return Some(Target::Skip);
+        return Some(Fills::Skip);
     }
     if let Some((prefix, key)) = name.split_once('.') {
         let key = key.trim();
         return match folded(prefix).as_str() {
-            "customfields" | "custom" if crate::rules::is_custom_field_key(key) => {
-                Some(Target::Custom(key.to_string()))
-            }
-            "attribution" if !key.is_empty() => Some(Target::Attribution(key.to_string())),
+            "customfields" | "custom" if crate::rules::is_custom_field_key(key) => Some(Fills::Custom(key.to_string())),
+            "attribution" if !key.is_empty() => Some(Fills::Attribution(key.to_string())),
             _ => None,
         };
     }
     let f = folded(name);
-    let text = |field| Some(Target::Text(field));
+    let text = |field| Some(Fills::Text(field));
     match f.as_str() {
         "firstname" | "givenname" | "forename" => return text(TextField::FirstName),
         "lastname" | "surname" | "familyname" => return text(TextField::LastName),
@@ -89,17 +87,17 @@ pub fn target(name: &str, tenant: &TenantProfile) -> Option<Target> {
         "intent" => return text(TextField::Intent),
         "notes" | "note" => return text(TextField::Notes),
         "assignedto" | "assignee" | "owner" => return text(TextField::AssignedTo),
-        "source" | "leadsource" => return Some(Target::Source),
-        "id" | "createdat" | "status" => return Some(Target::SetByTenant),
-        "customfields" => return Some(Target::Object(ObjectKind::CustomFields)),
-        "attribution" => return Some(Target::Object(ObjectKind::Attribution)),
+        "source" | "leadsource" => return Some(Fills::Source),
+        "id" | "createdat" | "status" => return Some(Fills::SetByTenant),
+        "customfields" => return Some(Fills::Object(ObjectKind::CustomFields)),
+        "attribution" => return Some(Fills::Object(ObjectKind::Attribution)),
         _ => {}
     }
     tenant
         .custom_fields
         .iter()
         .find(|d| folded(&d.key) == f || folded(&d.label) == f)
-        .map(|d| Target::Custom(d.key.clone()))
+        .map(|d| Fills::Custom(d.key.clone()))
 }
 
 /// Every name [`target`] knows without a tenant, for messages.
@@ -139,13 +137,13 @@ pub struct Cells<'a> {
 impl Cells<'_> {
     /// Puts `value` in `lead`'s field `target`. An empty cell leaves the field out. `Err` says what is
     /// wrong with the value (not which row or column: the caller knows).
-    pub fn set(&self, lead: &mut NewLead, target: &Target, value: &Value) -> Result<(), CellError> {
+    pub fn set(&self, lead: &mut NewLead, target: &Fills, value: &Value) -> Result<(), CellError> {
         if is_blank(value) {
             return Ok(());
         }
         match target {
-            Target::Skip | Target::SetByTenant => {}
-            Target::Object(kind) => {
+            Fills::Skip | Fills::SetByTenant => {}
+            Fills::Object(kind) => {
                 let object = match value {
                     Value::Object(map) => map.clone(),
                     Value::String(text) => match serde_json::from_str::<Value>(text) {
@@ -157,12 +155,12 @@ impl Cells<'_> {
                 for (key, inner) in &object {
                     let target = match kind {
                         ObjectKind::CustomFields if crate::rules::is_custom_field_key(key) => {
-                            Target::Custom(key.clone())
+                            Fills::Custom(key.clone())
                         }
                         ObjectKind::CustomFields => {
                             return Err(CellError::NotACustomFieldKey { key: key.clone() });
                         }
-                        ObjectKind::Attribution => Target::Attribution(key.clone()),
+                        ObjectKind::Attribution => Fills::Attribution(key.clone()),
                     };
                     self.set(lead, &target, inner).map_err(|why| CellError::InObject {
                         key: key.clone(),
@@ -170,14 +168,14 @@ impl Cells<'_> {
                     })?;
                 }
             }
-            Target::Text(TextField::AssignedTo) => {
+            Fills::Text(TextField::AssignedTo) => {
                 let who = text_of(value)?;
                 let id = crate::config::team::assignee_id(&who, self.me, &self.tenant.roster)
                     .map_err(CellError::Assignee)?;
                 lead.assigned_to = Some(id);
             }
-            Target::Text(field) => crate::rules::set_text(lead, *field, Some(text_of(value)?)),
-            Target::Source => {
+            Fills::Text(field) => crate::rules::set_text(lead, *field, Some(text_of(value)?)),
+            Fills::Source => {
                 let text = text_of(value)?;
                 let wire = folded(&text).replace(['.'], "");
                 // "Trade show" and "trade_show" are the same source.
@@ -187,13 +185,13 @@ impl Cells<'_> {
                     .cloned()
                     .unwrap_or(LeadSource::Other(text));
             }
-            Target::Attribution(key) => {
+            Fills::Attribution(key) => {
                 let text = text_of(value)?;
                 lead.attribution
                     .get_or_insert_with(BTreeMap::new)
                     .insert(key.clone(), text);
             }
-            Target::Custom(key) => {
+            Fills::Custom(key) => {
                 let value = match self.tenant.custom_field(key) {
                     Some(def) => custom_value(def, value)?,
                     // Without the field's kind, text stays text, but a cell written as a JSON list (as an
@@ -317,30 +315,30 @@ mod tests {
     fn columns_are_found_by_any_spelling_alias_key_or_label() {
         let t = tenant();
         for name in ["firstName", "first name", "First_Name", "FIRST-NAME", "given name"] {
-            assert_eq!(target(name, &t), Some(Target::Text(TextField::FirstName)), "{name}");
+            assert_eq!(target(name, &t), Some(Fills::Text(TextField::FirstName)), "{name}");
         }
-        assert_eq!(target("Company", &t), Some(Target::Text(TextField::CompanyName)));
-        assert_eq!(target("customFields.region", &t), Some(Target::Custom("region".into())));
-        assert_eq!(target("Sales region", &t), Some(Target::Custom("region".into())));
-        assert_eq!(target("budget", &t), Some(Target::Custom("budget".into())));
+        assert_eq!(target("Company", &t), Some(Fills::Text(TextField::CompanyName)));
+        assert_eq!(target("customFields.region", &t), Some(Fills::Custom("region".into())));
+        assert_eq!(target("Sales region", &t), Some(Fills::Custom("region".into())));
+        assert_eq!(target("budget", &t), Some(Fills::Custom("budget".into())));
         assert_eq!(
             target("attribution.utm_source", &t),
-            Some(Target::Attribution("utm_source".into()))
+            Some(Fills::Attribution("utm_source".into()))
         );
-        assert_eq!(target("import error", &t), Some(Target::Skip));
-        assert_eq!(target("-", &t), Some(Target::Skip));
+        assert_eq!(target("import error", &t), Some(Fills::Skip));
+        assert_eq!(target("-", &t), Some(Fills::Skip));
         assert_eq!(target("Booth", &t), None);
-        assert_eq!(target("createdAt", &t), Some(Target::SetByTenant));
+        assert_eq!(target("createdAt", &t), Some(Fills::SetByTenant));
         assert_eq!(
             target("customFields", &t),
-            Some(Target::Object(ObjectKind::CustomFields))
+            Some(Fills::Object(ObjectKind::CustomFields))
         );
         assert_eq!(target("customFields.Not A Key", &t), None);
         // Without a profile, a custom field is only ever `customFields.<key>`.
         assert_eq!(target("Sales region", &TenantProfile::default()), None);
         assert_eq!(
             target("customFields.region", &TenantProfile::default()),
-            Some(Target::Custom("region".into()))
+            Some(Fills::Custom("region".into()))
         );
     }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::fields::{Cells, Target, target};
+use super::fields::{Cells, Fills, target};
 use crate::api::types::{LeadSource, NewLead};
 use crate::tenant::TenantProfile;
 
@@ -80,11 +80,11 @@ pub struct Contents {
     pub left_out: Vec<String>,
 }
 
-fn left_out(header: &[String], targets: &[Target]) -> Vec<String> {
+fn left_out(header: &[String], targets: &[Fills]) -> Vec<String> {
     header
         .iter()
         .zip(targets)
-        .filter(|(_, t)| **t == Target::SetByTenant)
+        .filter(|(_, t)| **t == Fills::SetByTenant)
         .map(|(name, _)| name.clone())
         .collect()
 }
@@ -96,7 +96,7 @@ pub struct Reading<'a> {
     /// `--map COLUMN=FIELD`: columns whose names are not fields, by name as written in the file.
     pub map: BTreeMap<String, String>,
     /// `--set FIELD=VALUE`: a value for every row that has none of its own.
-    pub set: Vec<(Target, Value)>,
+    pub set: Vec<(Fills, Value)>,
 }
 
 /// The most rows one file may hold: an import is a day's leads, not a tenant's history.
@@ -108,9 +108,9 @@ impl Reading<'_> {
     }
 
     /// Which field each column goes to; a column that is none is a problem (never dropped silently).
-    fn targets(&self, header: &[String], problems: &mut Vec<Problem>) -> Vec<Target> {
+    fn targets(&self, header: &[String], problems: &mut Vec<Problem>) -> Vec<Fills> {
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-        let targets: Vec<Target> = header
+        let targets: Vec<Fills> = header
             .iter()
             .map(|name| {
                 let mapped = self.map.get(name).or_else(|| self.map.get(name.trim()));
@@ -126,7 +126,7 @@ impl Reading<'_> {
                 };
                 match found {
                     Ok(t) => {
-                        if !matches!(t, Target::Skip | Target::SetByTenant)
+                        if !matches!(t, Fills::Skip | Fills::SetByTenant)
                             && let Some(other) = seen.insert(t.wire(), name)
                         {
                             problems.push(Problem {
@@ -143,7 +143,7 @@ impl Reading<'_> {
                             column: format!("column `{name}`"),
                             message,
                         });
-                        Target::Skip
+                        Fills::Skip
                     }
                 }
             })
@@ -161,7 +161,7 @@ impl Reading<'_> {
     }
 
     /// One row from its cells (by column), checked by the rules of the form.
-    fn row(&self, line: u64, header: &[String], targets: &[Target], cells: &[Value], out: &mut Contents) {
+    fn row(&self, line: u64, header: &[String], targets: &[Fills], cells: &[Value], out: &mut Contents) {
         let mut lead = NewLead::new("", LeadSource::Import);
         let mut problems = Vec::new();
         let mut written: Vec<String> = Vec::new();
@@ -180,8 +180,8 @@ impl Reading<'_> {
         for (target, value) in &self.set {
             let already = written.contains(&target.wire())
                 || match target {
-                    Target::Custom(key) => lead.custom_fields.contains_key(key),
-                    Target::Attribution(key) => lead.attribution.as_ref().is_some_and(|a| a.contains_key(key)),
+                    Fills::Custom(key) => lead.custom_fields.contains_key(key),
+                    Fills::Attribution(key) => lead.attribution.as_ref().is_some_and(|a| a.contains_key(key)),
                     _ => false,
                 };
             if !already && let Err(why) = self.cells.set(&mut lead, target, value) {
@@ -536,7 +536,7 @@ mod tests {
         let t = tenant();
         let mut r = reading(&t);
         r.set
-            .push((Target::Custom("region".into()), Value::String("apac".into())));
+            .push((Fills::Custom("region".into()), Value::String("apac".into())));
         let read = r.read("firstName,region\nAda,\nBo,emea\n".as_bytes(), InputFormat::Csv);
         assert!(read.problems.is_empty(), "{:?}", read.problems);
         assert_eq!(read.rows[0].lead.custom_fields["region"], "apac");
