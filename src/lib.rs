@@ -11,7 +11,6 @@ pub mod child;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod discover;
 pub mod hardening;
 pub mod keymap;
 pub mod logging;

@@ -491,7 +491,6 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("theme", &["api", "config"]),
     ("outbox", &["api", "model", "sanitize", "text"]),
     ("store", &["api", "model", "outbox", "owner_only", "sanitize", "text"]),
-    ("discover", &["api", "owner_only", "sanitize", "text"]),
     (
         "import",
         &[

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::Method;
-use leadbox::discover::{self, Proposal};
+use leadbox::commands::discover::{self, Proposal};
 use leadbox::tenant::CustomFieldKind;
 use novala_leads::{ApiKey, NovalaClient};
 use novala_sandbox::testing;

@@ -208,7 +208,7 @@ pub fn discover(
     };
     let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
     let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);
-    let proposal = match runtime.block_on(crate::discover::discover(&client, limit)) {
+    let proposal = match runtime.block_on(super::discover::discover(&client, limit)) {
         Ok(p) => p.without_configured(&profile.tenant),
         Err(e) => {
             return Ok(Outcome::fail(
@@ -220,7 +220,7 @@ pub fn discover(
     let block = proposal.to_toml(&profile.name, &chrono::Utc::now().format("%Y-%m-%d").to_string());
     let summary = proposal.summary();
     if args.append {
-        if let Err(e) = crate::discover::append_to_file(path, &block) {
+        if let Err(e) = super::discover::append_to_file(path, &block) {
             return Ok(fail(e.to_string()));
         }
         return Ok(Outcome {

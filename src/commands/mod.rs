@@ -4,6 +4,7 @@
 
 pub mod checked;
 pub mod config;
+pub mod discover;
 pub mod exit;
 pub mod import;
 pub mod inbox;
