@@ -20,6 +20,7 @@ pub mod model;
 pub mod outbox;
 pub mod sanitize;
 pub mod step;
+pub mod sync;
 pub mod store;
 pub mod theme;
 pub mod tui;
