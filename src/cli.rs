@@ -43,6 +43,21 @@ pub enum Command {
     /// The tenant's leads for scripts: data on stdout, messages on stderr, documented exit codes.
     #[command(subcommand)]
     Leads(Box<LeadsCommand>),
+    /// Bring the profile's mirror of its tenant up to date: every lead, kept on this machine.
+    #[command(
+        long_about = "Bring the profile's mirror of its tenant up to date (`mirror = true` in the profile; always on \
+                      for the built-in sandbox).\n\n\
+                      The first sync reads every lead, walking the seven status lists side by side within \
+                      `sync_rate` requests a second; killed, the next sync resumes where each list stood. Later \
+                      syncs read the new leads (one request when nothing is new) and a few pages of a sweep that \
+                      re-reads every lead over time, so status and assignee changes made in Novala reach the \
+                      mirror. `leads list --offline` and `leads get --offline` answer from it.",
+        after_help = "Examples:\n  leadbox sync\n  leadbox sync --profile acme --sweep all\n\n\
+                      Exit codes: 0 synced, 2 usage or config file (or the profile has no mirror), 4 key not \
+                      accepted, 6 rate limited after retries, 7 unreachable or server error, 9 the mirror could \
+                      not be written or another leadbox is syncing it, 130 interrupted (the next sync resumes)"
+    )]
+    Sync(SyncArgs),
     /// Print the shell completion script for SHELL.
     #[command(
         after_help = "Examples:\n  leadbox completions bash > ~/.local/share/bash-completion/completions/leadbox\n  \
@@ -87,6 +102,9 @@ pub enum LeadsCommand {
         all: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// From the profile's mirror (`leadbox sync`), without the network.
+        #[arg(long)]
+        offline: bool,
     },
     /// Create one lead from flags or a JSON object, checked by the form's rules and sent through the outbox.
     #[command(
@@ -124,6 +142,9 @@ pub enum LeadsCommand {
         id: String,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
+        /// From the profile's mirror (`leadbox sync`), without the network.
+        #[arg(long)]
+        offline: bool,
     },
 }
 
@@ -195,13 +216,33 @@ pub struct GlobalArgs {
 /// The global flags' ids, and the commands where each means something; elsewhere it is hidden from help,
 /// completions and the manual (a rep reading `leadbox sandbox --help` should not be offered `--view`).
 const GLOBAL_USES: &[(&str, &[&str])] = &[
-    ("config", &["config", "key", "leads"]),
-    ("profile", &["config", "key", "leads"]),
-    ("api_url", &["config", "leads"]),
+    ("config", &["config", "key", "leads", "sync"]),
+    ("profile", &["config", "key", "leads", "sync"]),
+    ("api_url", &["config", "leads", "sync"]),
     ("view", &["leads"]),
     ("no_mouse", &[]),
-    ("log_file", &["leads"]),
+    ("log_file", &["leads", "sync"]),
 ];
+
+/// What `leadbox sync` was asked to do.
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    /// How much of the refresh sweep to do: a number of pages of 100 leads from where the last sync left
+    /// it, or `all` to re-read every lead now.
+    #[arg(long, value_name = "PAGES|all", default_value = "4", value_parser = parse_sweep)]
+    pub sweep: crate::sync::Sweep,
+}
+
+fn parse_sweep(s: &str) -> Result<crate::sync::Sweep, String> {
+    if s == "all" {
+        return Ok(crate::sync::Sweep::Full);
+    }
+    match s.parse::<u64>() {
+        Ok(0) => Ok(crate::sync::Sweep::Off),
+        Ok(n) if n <= 1_000_000 => Ok(crate::sync::Sweep::Pages(n)),
+        _ => Err(format!("`{s}` is not a number of pages (0 to 1000000) or `all`")),
+    }
+}
 
 /// The command line as leadbox parses and documents it.
 pub fn command() -> clap::Command {
