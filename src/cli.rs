@@ -29,7 +29,8 @@ pub enum Command {
     /// Run the embedded Novala sandbox on 127.0.0.1 and print its URL, keys and roster.
     #[command(after_help = "Examples:\n  leadbox sandbox --port 7878\n  \
                       leadbox sandbox --port 0 --rate-limit 20 --fault-rate 0.2 --latency-ms 100\n  \
-                      leadbox sandbox --port 0 --lose-answer hold:30000 --lose-answer-of 2")]
+                      leadbox sandbox --port 0 --lose-answer hold:30000 --lose-answer-of 2\n  \
+                      leadbox sandbox --activity 30   (colleagues at work: 30 simulated changes a minute)")]
     Sandbox(SandboxArgs),
     /// Write, locate or check the config file.
     #[command(
@@ -305,6 +306,25 @@ pub struct SandboxArgs {
     /// Which creates lose their answer, numbered from 1 by arrival: `all`, or numbers such as `2` or `1,3`.
     #[arg(long, value_name = "WHICH", default_value = "all", requires = "lose_answer")]
     pub lose_answer_of: Creates,
+
+    /// Changes a minute made to the demo tenant as if by colleagues in Novala's web app: new leads arrive,
+    /// leads change status or assignee. A simulation of this sandbox's, not part of Novala's API.
+    #[arg(long, value_name = "N", default_value_t = 0.0, value_parser = parse_activity)]
+    pub activity: f64,
+
+    /// The seed of the simulated activity: the same seed over the same database makes the same changes.
+    #[arg(long, default_value_t = 1)]
+    pub activity_seed: u64,
+}
+
+fn parse_activity(s: &str) -> Result<f64, String> {
+    let n: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    let most = novala_sandbox::activity::MAX_PER_MINUTE;
+    if (0.0..=most).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("{n} is not a number of changes a minute from 0 to {most}"))
+    }
 }
 
 impl SandboxArgs {
@@ -323,7 +343,8 @@ impl SandboxArgs {
                     answer,
                     creates: self.lose_answer_of.clone(),
                 }),
-            });
+            })
+            .activity(self.activity, self.activity_seed);
         if self.rate_limit > 0.0 && self.rate_limit.is_finite() {
             options = options.rate_limit(RateLimit {
                 per_second: self.rate_limit,
