@@ -134,7 +134,7 @@ unreachable, a timeout or a server error
 a create may have happened (outcome unknown); it waits in the profile's outbox
 .TP
 \fB9\fR
-leadbox's own state on disk could not be read or written: nothing was sent
+leadbox's own state on disk could not be read or written: nothing was sent (also: another \fBsync\fR of the profile's mirror is running, or \fB\-\-offline\fR found no mirror)
 .TP
 \fB10\fR
 \fBleads create\fR found a lead with the same email, phone, or name and company: nothing was sent (\fB\-\-allow\-duplicate\fR sends it)

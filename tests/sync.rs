@@ -72,7 +72,10 @@ async fn a_sync_under_a_fifth_of_requests_failing_ends_with_exactly_the_tenants_
     let ids: HashSet<&str> = held.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(ids.len(), held.len(), "each lead once");
     assert_eq!(held.len(), tenant.len());
-    assert!(held == tenant, "every lead's fields equal the tenant's, in the tenant's order");
+    assert!(
+        held == tenant,
+        "every lead's fields equal the tenant's, in the tenant's order"
+    );
     assert_eq!(report.new, tenant.len() as u64);
 }
 
@@ -104,7 +107,10 @@ async fn changes_made_in_the_web_app_reach_the_mirror_through_the_poll_and_the_s
     let polled = sync_once(&client, &mut mirror, &fast(Sweep::Off)).await;
     assert_eq!(polled.new, created as u64, "{polled:?}");
     assert!(polled.requests <= 2, "{polled:?}");
-    assert!(mirrored(&mirror) != tenant_leads(&sandbox).await, "the changed statuses are not seen yet");
+    assert!(
+        mirrored(&mirror) != tenant_leads(&sandbox).await,
+        "the changed statuses are not seen yet"
+    );
 
     let swept = sync_once(&client, &mut mirror, &fast(Sweep::Full)).await;
     assert_eq!(swept.sweeps_finished, 1, "{swept:?}");
@@ -113,14 +119,19 @@ async fn changes_made_in_the_web_app_reach_the_mirror_through_the_poll_and_the_s
         "{swept:?} for {} leads changed",
         moved.len()
     );
-    assert!(mirrored(&mirror) == tenant_leads(&sandbox).await, "after a sweep the mirror is the tenant");
+    assert!(
+        mirrored(&mirror) == tenant_leads(&sandbox).await,
+        "after a sweep the mirror is the tenant"
+    );
     let seen = mirror.last_seen_ms(moved.iter().next().unwrap()).unwrap().unwrap();
     assert!(chrono::Utc::now().timestamp_millis() - seen < 60_000);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_stopped_halfway_resumes_each_chain_where_it_stood_and_never_walks_a_finished_one() {
-    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(2_500)).await.unwrap();
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(2_500))
+        .await
+        .unwrap();
     let client = client(&sandbox);
     let whole_dir = tempfile::tempdir().unwrap();
     let whole = sync_once(&client, &mut open_mirror(whole_dir.path()), &fast(Sweep::Off)).await;
@@ -183,8 +194,14 @@ fn a_damaged_mirror_is_set_aside_with_a_message_and_rebuilt() {
     }
     let (code, out, err) = run(dir.path(), &["sync"]);
     assert_eq!(code, Some(0), "{err}");
-    assert!(err.contains("the mirror was set aside") && err.contains("mirror.sqlite3.bad"), "{err}");
-    assert!(out.contains("5000 leads in the mirror · 5000 new"), "rebuilt from the tenant: {out}");
+    assert!(
+        err.contains("the mirror was set aside") && err.contains("mirror.sqlite3.bad"),
+        "{err}"
+    );
+    assert!(
+        out.contains("5000 leads in the mirror · 5000 new"),
+        "rebuilt from the tenant: {out}"
+    );
     assert!(profile_dir(dir.path()).join("mirror.sqlite3.bad").exists());
 }
 
@@ -214,7 +231,10 @@ fn two_syncs_at_once_leave_every_lead_once_and_a_held_sync_is_named() {
             other => panic!("{other:?}: {err}"),
         }
     }
-    let (code, out, err) = run(dir.path(), &["leads", "list", "--offline", "--all", "--format", "jsonl"]);
+    let (code, out, err) = run(
+        dir.path(),
+        &["leads", "list", "--offline", "--all", "--format", "jsonl"],
+    );
     assert_eq!(code, Some(0), "{err}");
     let ids: Vec<String> = out
         .lines()
@@ -249,17 +269,101 @@ fn leads_list_offline_writes_what_leads_list_all_writes_and_get_finds_a_lead_by_
         assert!(online.len() > 100_000, "{format}");
         assert!(online == offline, "{format} differs");
     }
-    let args = ["leads", "list", "--status", "qualified", "--limit", "40", "--format", "csv"];
+    let args = [
+        "leads",
+        "list",
+        "--status",
+        "qualified",
+        "--limit",
+        "40",
+        "--format",
+        "csv",
+    ];
     let (_, online, _) = run(dir.path(), &args);
     let (_, offline, _) = run(dir.path(), &[&args[..], &["--offline"]].concat());
     assert!(online == offline && online.lines().count() == 41, "{offline}");
     let first: serde_json::Value = serde_json::from_str(
-        run(dir.path(), &["leads", "list", "--limit", "1", "--format", "jsonl"]).1.trim(),
+        run(dir.path(), &["leads", "list", "--limit", "1", "--format", "jsonl"])
+            .1
+            .trim(),
     )
     .unwrap();
     let start = &first["id"].as_str().unwrap()[..8];
     let (_, online, _) = run(dir.path(), &["leads", "get", start]);
     let (code, offline, err) = run(dir.path(), &["leads", "get", start, "--offline"]);
     assert_eq!(code, Some(0), "{err}");
-    assert!(online == offline && offline.contains(first["id"].as_str().unwrap()), "{offline}");
+    assert!(
+        online == offline && offline.contains(first["id"].as_str().unwrap()),
+        "{offline}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_killed_mid_sync_loses_nothing_and_the_next_sync_reads_only_what_is_left() {
+    let faults = FaultOptions::none().latency(Duration::from_millis(120));
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(4_000).faults(faults))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.t]\nurl = \"{}\"\nkey_env = \"T_KEY\"\nmirror = true\nsync_rate = 1000\n",
+            sandbox.base_url()
+        ),
+    )
+    .unwrap();
+    let command = || {
+        let mut cmd = leadbox(dir.path());
+        cmd.arg("--config")
+            .arg(&config)
+            .args(["--profile", "t", "sync"])
+            .env("T_KEY", sandbox.secret_key().expose());
+        cmd
+    };
+    let file = dir.path().join("data/leadbox/profiles/t/mirror.sqlite3");
+    let mut child = command()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed (SIGKILL, no chance to tidy up) once some pages are in, well before the 47 it needs.
+    let mut held = 0;
+    for _ in 0..400 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        held = MirrorFile::open_existing(&file)
+            .and_then(|m| m.count(&Filter::default()))
+            .unwrap_or(0);
+        if held >= 1_000 {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!((1_000..4_000).contains(&held), "{held}");
+    let mut again = command();
+    let out = tokio::task::spawn_blocking(move || again.output().unwrap())
+        .await
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let number_before = |word: &str| -> u64 {
+        let at = said.find(word).unwrap();
+        said[..at].trim_end().rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let (new, requests) = (number_before(" new"), number_before(" requests"));
+    let mirror = MirrorFile::open_existing(&file).unwrap();
+    assert!(mirrored(&mirror) == tenant_leads(&sandbox).await, "{said}");
+    assert!(
+        new <= 4_000 - 1_000 && new > 0,
+        "only the leads not written before are new: {said}"
+    );
+    // A whole first sync is 47 requests (40 pages and one last page a list) plus the poll and the sweep.
+    assert!(requests < 47, "the finished pages are not asked for again: {said}");
 }

@@ -99,7 +99,7 @@ pub fn check(path: &Path, env: &dyn Fn(&str) -> Option<String>, flags: &config::
             (false, _) => String::new(),
             (true, rate) => format!(
                 " · mirror, synced at {} requests/s",
-                rate.map_or(crate::sync::DEFAULT_RATE, |r| r.0)
+                rate.map_or(config::file::DEFAULT_SYNC_RATE, |r| r.0)
             ),
         };
         out.push_str(&format!(

@@ -38,7 +38,10 @@ pub async fn run(prepared: Prepared, args: &SyncArgs) -> color_eyre::Result<i32>
     let dir = match &prepared.state_dir {
         Ok(dir) => dir.clone(),
         Err(why) => {
-            eprintln!("leadbox: the profile's directory is not usable: {}", sanitize::line(why));
+            eprintln!(
+                "leadbox: the profile's directory is not usable: {}",
+                sanitize::line(why)
+            );
             return Ok(exit::LOCAL_STATE);
         }
     };
@@ -51,7 +54,10 @@ pub async fn run(prepared: Prepared, args: &SyncArgs) -> color_eyre::Result<i32>
             return Ok(exit::LOCAL_STATE);
         }
         Err(e) => {
-            eprintln!("leadbox: the mirror's lock {} could not be taken: {e}", lock_path.display());
+            eprintln!(
+                "leadbox: the mirror's lock {} could not be taken: {e}",
+                lock_path.display()
+            );
             return Ok(exit::LOCAL_STATE);
         }
     };
@@ -64,7 +70,10 @@ pub async fn run(prepared: Prepared, args: &SyncArgs) -> color_eyre::Result<i32>
             opened.file
         }
         Err(e) => {
-            eprintln!("leadbox: the mirror could not be opened: {}", sanitize::line(&e.to_string()));
+            eprintln!(
+                "leadbox: the mirror could not be opened: {}",
+                sanitize::line(&e.to_string())
+            );
             return Ok(exit::LOCAL_STATE);
         }
     };
@@ -81,7 +90,10 @@ pub async fn run(prepared: Prepared, args: &SyncArgs) -> color_eyre::Result<i32>
     if let Ok(json) = serde_json::to_string(&tenant)
         && let Err(e) = mirror.set_meta(TENANT_META, &json)
     {
-        eprintln!("leadbox: the mirror could not be written: {}", sanitize::line(&e.to_string()));
+        eprintln!(
+            "leadbox: the mirror could not be written: {}",
+            sanitize::line(&e.to_string())
+        );
         return Ok(exit::LOCAL_STATE);
     }
     let options = SyncOptions {

@@ -101,7 +101,14 @@ pub struct ProfileConfig {
     pub sync_rate: Option<SyncRate>,
 }
 
-/// Requests a second, a finite number within [`crate::sync::RATE_RANGE`] (so equality is total).
+/// `sync_rate` when a profile does not say: gentle on a tenant's rate limit.
+pub const DEFAULT_SYNC_RATE: f64 = 5.0;
+/// `sync_rate` of the embedded sandbox, which runs on this machine.
+pub const SANDBOX_SYNC_RATE: f64 = 50.0;
+/// The bounds of `sync_rate`.
+pub const SYNC_RATE_RANGE: std::ops::RangeInclusive<f64> = 0.1..=1000.0;
+
+/// Requests a second, a finite number within [`SYNC_RATE_RANGE`] (so equality is total).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct SyncRate(pub f64);
 
@@ -498,7 +505,7 @@ fn read_poll_seconds(reader: &mut Reader<'_>, name: &str, v: &toml::Spanned<DeVa
 
 /// `sync_rate`, when it is a number of requests a second in range; a problem said otherwise.
 fn read_sync_rate(reader: &mut Reader<'_>, name: &str, v: &toml::Spanned<DeValue<'_>>) -> Option<SyncRate> {
-    let range = crate::sync::RATE_RANGE;
+    let range = SYNC_RATE_RANGE;
     let text = match v.get_ref() {
         DeValue::Integer(i) => i.as_str().to_string(),
         DeValue::Float(f) => f.as_str().to_string(),

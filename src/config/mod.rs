@@ -382,7 +382,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             views: Vec::new(),
             form_defaults: with_me(file.form_defaults.clone(), None),
             mirror: false,
-            sync_rate: file::SyncRate(crate::sync::DEFAULT_RATE),
+            sync_rate: file::SyncRate(file::DEFAULT_SYNC_RATE),
         });
     };
     // From here on a profile is named: only the flag may replace its URL.
@@ -404,7 +404,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             form_defaults: with_me(file.form_defaults.clone(), None),
             // The sandbox runs on this machine: its mirror costs no tenant anything.
             mirror: true,
-            sync_rate: file::SyncRate(crate::sync::SANDBOX_RATE),
+            sync_rate: file::SyncRate(file::SANDBOX_SYNC_RATE),
         });
     }
     let Some(p) = file.profiles.get(&name) else {
@@ -467,7 +467,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             p.me.as_deref(),
         ),
         mirror: p.mirror,
-        sync_rate: p.sync_rate.unwrap_or(file::SyncRate(crate::sync::DEFAULT_RATE)),
+        sync_rate: p.sync_rate.unwrap_or(file::SyncRate(file::DEFAULT_SYNC_RATE)),
     })
 }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
-use crate::api::types::Lead;
+use novala_leads::types::Lead;
 
 /// The mirror's file name in the profile's directory.
 pub const FILE_NAME: &str = "mirror.sqlite3";
@@ -340,16 +340,12 @@ impl MirrorFile {
     /// Where `chain` stands; `None` when it never started.
     pub fn chain(&self, chain: &str) -> Result<Option<ChainState>, MirrorError> {
         self.conn
-            .query_row(
-                "SELECT cursor, done FROM chains WHERE name = ?1",
-                params![chain],
-                |r| {
-                    Ok(ChainState {
-                        cursor: r.get(0)?,
-                        done: r.get(1)?,
-                    })
-                },
-            )
+            .query_row("SELECT cursor, done FROM chains WHERE name = ?1", params![chain], |r| {
+                Ok(ChainState {
+                    cursor: r.get(0)?,
+                    done: r.get(1)?,
+                })
+            })
             .optional()
             .map_err(|source| self.error(source))
     }
@@ -386,7 +382,9 @@ impl MirrorFile {
     /// tenant orders them), after `after`. A row that cannot be read back is left out.
     pub fn page(&self, filter: &Filter, after: Option<&After>, limit: usize) -> Result<Vec<Lead>, MirrorError> {
         let (clause, mut args) = where_clause(filter, after);
-        args.push(rusqlite::types::Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        args.push(rusqlite::types::Value::Integer(
+            i64::try_from(limit).unwrap_or(i64::MAX),
+        ));
         let read = || -> rusqlite::Result<Vec<String>> {
             let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT body FROM leads WHERE {clause} ORDER BY created_at DESC, id DESC LIMIT ?"
@@ -417,10 +415,9 @@ impl MirrorFile {
             let mut stmt = self.conn.prepare(
                 "SELECT body FROM leads WHERE id >= ?1 AND id < ?2 ORDER BY created_at DESC, id DESC LIMIT ?3",
             )?;
-            let rows = stmt.query_map(
-                params![prefix, upper, i64::try_from(most).unwrap_or(i64::MAX)],
-                |r| r.get(0),
-            )?;
+            let rows = stmt.query_map(params![prefix, upper, i64::try_from(most).unwrap_or(i64::MAX)], |r| {
+                r.get(0)
+            })?;
             rows.collect()
         };
         let bodies = read().map_err(|source| self.error(source))?;
@@ -521,7 +518,7 @@ mod tests {
     fn lead(id: &str, ms: i64, status: &str) -> Lead {
         let at = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
         serde_json::from_value(serde_json::json!({
-            "id": id, "status": status, "createdAt": crate::api::types::rfc3339_millis::format(&at),
+            "id": id, "status": status, "createdAt": novala_leads::types::rfc3339_millis::format(&at),
             "firstName": "Ada", "email": "ADA@example.com",
         }))
         .unwrap_or_else(|e| panic!("{e}"))
@@ -536,11 +533,19 @@ mod tests {
             cursor: Some("c1".into()),
             done: false,
         };
-        let page = [lead("b", 2_000, "new"), lead("a", 1_000, "new"), lead("c", 2_000, "lost")];
-        let w = m.write_page("walk:new", &page, &state, 5).unwrap_or_else(|e| panic!("{e}"));
+        let page = [
+            lead("b", 2_000, "new"),
+            lead("a", 1_000, "new"),
+            lead("c", 2_000, "lost"),
+        ];
+        let w = m
+            .write_page("walk:new", &page, &state, 5)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(w, PageWrite { new: 3, changed: 0 });
         let again = [lead("b", 2_000, "contacted"), lead("a", 1_000, "new")];
-        let w = m.write_page("walk:new", &again, &state, 6).unwrap_or_else(|e| panic!("{e}"));
+        let w = m
+            .write_page("walk:new", &again, &state, 6)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(w, PageWrite { new: 0, changed: 1 });
         let ids: Vec<String> = m
             .page(&Filter::default(), None, 10)
@@ -550,7 +555,10 @@ mod tests {
             .collect();
         assert_eq!(ids, ["c", "b", "a"]);
         let after = After::of(&lead("b", 2_000, "new"));
-        assert_eq!(m.page(&Filter::default(), Some(&after), 10).unwrap_or_default().len(), 1);
+        assert_eq!(
+            m.page(&Filter::default(), Some(&after), 10).unwrap_or_default().len(),
+            1
+        );
         let contacted = Filter {
             status: Some("contacted".into()),
             ..Filter::default()
@@ -565,7 +573,10 @@ mod tests {
     fn a_file_that_is_not_a_database_is_set_aside_and_a_missing_one_is_not_made_for_reading() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join(FILE_NAME);
-        assert!(matches!(MirrorFile::open_existing(&path), Err(MirrorError::Missing { .. })));
+        assert!(matches!(
+            MirrorFile::open_existing(&path),
+            Err(MirrorError::Missing { .. })
+        ));
         assert!(!path.exists());
         std::fs::write(&path, vec![0x5a; 8192]).unwrap_or_else(|e| panic!("{e}"));
         let opened = MirrorFile::open(&path).unwrap_or_else(|e| panic!("{e}"));

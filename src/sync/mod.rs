@@ -10,7 +10,8 @@
 //!   lead the mirror knows. With nothing new that is one request.
 //! - **The refresh sweep**: the unfiltered list from the newest lead to the oldest, a few pages a run (or all
 //!   of it), at a quarter of the budget, so status and assignee changes made in Novala's web app (and a lead
-//!   that changed status while the first sync walked past it) reach the mirror. Its cursor is kept too.
+//!   that changed status while the first sync walked past it, or whose status is none of the seven) reach
+//!   the mirror. Its cursor is kept too.
 //!
 //! Every request goes through one [`budget::Budget`]: `sync_rate` requests a second, and a 429 holds and
 //! slows every chain. Everything the server controls is bounded: tries per request, the hold a
@@ -30,12 +31,8 @@ use crate::api::{NovalaClient, RetryPolicy};
 use crate::store::mirror::{ChainState, Filter, MirrorError, MirrorFile};
 use budget::Budget;
 
-/// Requests a second when a profile does not say (`sync_rate`): gentle on a tenant's rate limit.
-pub const DEFAULT_RATE: f64 = 5.0;
-/// Requests a second for the embedded sandbox, which runs on this machine.
-pub const SANDBOX_RATE: f64 = 50.0;
-/// The bounds of `sync_rate`.
-pub const RATE_RANGE: std::ops::RangeInclusive<f64> = 0.1..=1000.0;
+/// Requests a second when a profile does not say (`sync_rate`).
+pub const DEFAULT_RATE: f64 = crate::config::file::DEFAULT_SYNC_RATE;
 /// The sweep's pages per run when not told: with the poll, a sync with nothing new costs five requests.
 pub const DEFAULT_SWEEP_PAGES: u64 = 4;
 /// Tries of one page in all before the sync gives up on it.
@@ -384,7 +381,14 @@ impl Engine<'_> {
         let mut in_flight = FuturesUnordered::new();
         let client = self.client;
         for (i, chain) in chains.iter().enumerate() {
-            in_flight.push(fetch(client, budget, i, chain.query.clone(), chain.cursor.clone(), Duration::ZERO));
+            in_flight.push(fetch(
+                client,
+                budget,
+                i,
+                chain.query.clone(),
+                chain.cursor.clone(),
+                Duration::ZERO,
+            ));
             self.count_request(&chain.name)?;
         }
         while let Some((i, asked, answer)) = in_flight.next().await {
@@ -437,7 +441,14 @@ impl Engine<'_> {
             }
             if more {
                 let chain = &chains[i];
-                in_flight.push(fetch(client, budget, i, chain.query.clone(), chain.cursor.clone(), Duration::ZERO));
+                in_flight.push(fetch(
+                    client,
+                    budget,
+                    i,
+                    chain.query.clone(),
+                    chain.cursor.clone(),
+                    Duration::ZERO,
+                ));
                 let name = chain.name.clone();
                 self.count_request(&name)?;
             }
@@ -504,7 +515,11 @@ impl Engine<'_> {
         let now_ms = chrono::Utc::now().timestamp_millis();
         let wrote = self.mirror.write_page(&chain.name, &leads, &state, now_ms)?;
         if chain.kind == Kind::Sweep && state.cursor.is_none() {
-            let passes: u64 = self.mirror.meta(SWEEP_PASSES)?.and_then(|p| p.parse().ok()).unwrap_or(0);
+            let passes: u64 = self
+                .mirror
+                .meta(SWEEP_PASSES)?
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
             self.mirror.set_meta(SWEEP_PASSES, &(passes + 1).to_string())?;
             self.mirror.set_meta(LAST_SWEEP_AT, &now_rfc3339())?;
         }

@@ -154,7 +154,10 @@ mod tests {
         assert_eq!(a, changes(7));
         assert_ne!(a, changes(8));
         assert!(a.iter().any(|c| matches!(c, Change::Created(_))));
-        assert!(a.iter().any(|c| matches!(c, Change::Status { from, to, .. } if from != to)));
+        assert!(
+            a.iter()
+                .any(|c| matches!(c, Change::Status { from, to, .. } if from != to))
+        );
         assert!(a.iter().any(|c| matches!(c, Change::Assigned { .. })));
     }
 }

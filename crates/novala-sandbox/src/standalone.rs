@@ -22,11 +22,14 @@ pub async fn run_standalone(options: SandboxOptions) -> Result<(), SandboxError>
     let mut banner = banner(&sandbox, db.as_deref(), count);
     if let Some(a) = activity {
         let at = banner.rfind("Press Ctrl-C").unwrap_or(banner.len());
-        banner.insert_str(at, &format!(
-            "Activity: {} changes a minute (new leads, status and assignee changes), simulating colleagues in \
+        banner.insert_str(
+            at,
+            &format!(
+                "Activity: {} changes a minute (new leads, status and assignee changes), simulating colleagues in \
              Novala's web app (a simulation of this sandbox, not an API).\n\n",
-            a.per_minute
-        ));
+                a.per_minute
+            ),
+        );
     }
     // This is the command's whole output, not a log line; a closed stdout must not stop the server.
     let _ = std::io::stdout().lock().write_all(banner.as_bytes());

@@ -82,7 +82,10 @@ pub fn run(prepared: &Prepared, command: LeadsCommand) -> i32 {
 
 fn open(prepared: &Prepared) -> Result<MirrorFile, i32> {
     let dir = prepared.state_dir.as_ref().map_err(|why| {
-        eprintln!("leadbox: the profile's directory is not usable: {}", sanitize::line(why));
+        eprintln!(
+            "leadbox: the profile's directory is not usable: {}",
+            sanitize::line(why)
+        );
         exit::LOCAL_STATE
     })?;
     match MirrorFile::open_existing(&mirror_path(dir)) {
@@ -102,7 +105,10 @@ fn open(prepared: &Prepared) -> Result<MirrorFile, i32> {
 }
 
 fn failed(e: &MirrorError) -> i32 {
-    eprintln!("leadbox: the mirror could not be read: {}", sanitize::line(&e.to_string()));
+    eprintln!(
+        "leadbox: the mirror could not be read: {}",
+        sanitize::line(&e.to_string())
+    );
     exit::LOCAL_STATE
 }
 
