@@ -29,7 +29,8 @@ pub enum Command {
     /// Run the embedded Novala sandbox on 127.0.0.1 and print its URL, keys and roster.
     #[command(after_help = "Examples:\n  leadbox sandbox --port 7878\n  \
                       leadbox sandbox --port 0 --rate-limit 20 --fault-rate 0.2 --latency-ms 100\n  \
-                      leadbox sandbox --port 0 --lose-answer hold:30000 --lose-answer-of 2")]
+                      leadbox sandbox --port 0 --lose-answer hold:30000 --lose-answer-of 2\n  \
+                      leadbox sandbox --activity 30   (colleagues at work: 30 simulated changes a minute)")]
     Sandbox(SandboxArgs),
     /// Write, locate or check the config file.
     #[command(
@@ -43,6 +44,21 @@ pub enum Command {
     /// The tenant's leads for scripts: data on stdout, messages on stderr, documented exit codes.
     #[command(subcommand)]
     Leads(Box<LeadsCommand>),
+    /// Bring the profile's mirror of its tenant up to date: every lead, kept on this machine.
+    #[command(
+        long_about = "Bring the profile's mirror of its tenant up to date (`mirror = true` in the profile; always on \
+                      for the built-in sandbox).\n\n\
+                      The first sync reads every lead, walking the seven status lists side by side within \
+                      `sync_rate` requests a second; killed, the next sync resumes where each list stood. Later \
+                      syncs read the new leads (one request when nothing is new) and a few pages of a sweep that \
+                      re-reads every lead over time, so status and assignee changes made in Novala reach the \
+                      mirror. `leads list --offline` and `leads get --offline` answer from it.",
+        after_help = "Examples:\n  leadbox sync\n  leadbox sync --profile acme --sweep all\n\n\
+                      Exit codes: 0 synced, 2 usage or config file (or the profile has no mirror), 4 key not \
+                      accepted, 6 rate limited after retries, 7 unreachable or server error, 9 the mirror could \
+                      not be written or another leadbox is syncing it, 130 interrupted (the next sync resumes)"
+    )]
+    Sync(SyncArgs),
     /// Print the shell completion script for SHELL.
     #[command(
         after_help = "Examples:\n  leadbox completions bash > ~/.local/share/bash-completion/completions/leadbox\n  \
@@ -87,6 +103,9 @@ pub enum LeadsCommand {
         all: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// From the profile's mirror (`leadbox sync`), without the network.
+        #[arg(long)]
+        offline: bool,
     },
     /// Create one lead from flags or a JSON object, checked by the form's rules and sent through the outbox.
     #[command(
@@ -124,6 +143,9 @@ pub enum LeadsCommand {
         id: String,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
+        /// From the profile's mirror (`leadbox sync`), without the network.
+        #[arg(long)]
+        offline: bool,
     },
 }
 
@@ -195,13 +217,33 @@ pub struct GlobalArgs {
 /// The global flags' ids, and the commands where each means something; elsewhere it is hidden from help,
 /// completions and the manual (a rep reading `leadbox sandbox --help` should not be offered `--view`).
 const GLOBAL_USES: &[(&str, &[&str])] = &[
-    ("config", &["config", "key", "leads"]),
-    ("profile", &["config", "key", "leads"]),
-    ("api_url", &["config", "leads"]),
+    ("config", &["config", "key", "leads", "sync"]),
+    ("profile", &["config", "key", "leads", "sync"]),
+    ("api_url", &["config", "leads", "sync"]),
     ("view", &["leads"]),
     ("no_mouse", &[]),
-    ("log_file", &["leads"]),
+    ("log_file", &["leads", "sync"]),
 ];
+
+/// What `leadbox sync` was asked to do.
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    /// How much of the refresh sweep to do: a number of pages of 100 leads from where the last sync left
+    /// it, or `all` to re-read every lead now.
+    #[arg(long, value_name = "PAGES|all", default_value = "4", value_parser = parse_sweep)]
+    pub sweep: crate::sync::Sweep,
+}
+
+fn parse_sweep(s: &str) -> Result<crate::sync::Sweep, NumberError> {
+    if s == "all" {
+        return Ok(crate::sync::Sweep::Full);
+    }
+    match s.parse::<u64>() {
+        Ok(0) => Ok(crate::sync::Sweep::Off),
+        Ok(n) if n <= 1_000_000 => Ok(crate::sync::Sweep::Pages(n)),
+        _ => Err(NumberError::NotPages { text: s.to_string() }),
+    }
+}
 
 /// The command line as leadbox parses and documents it.
 pub fn command() -> clap::Command {
@@ -264,6 +306,25 @@ pub struct SandboxArgs {
     /// Which creates lose their answer, numbered from 1 by arrival: `all`, or numbers such as `2` or `1,3`.
     #[arg(long, value_name = "WHICH", default_value = "all", requires = "lose_answer")]
     pub lose_answer_of: Creates,
+
+    /// Changes a minute made to the demo tenant as if by colleagues in Novala's web app: new leads arrive,
+    /// leads change status or assignee. A simulation of this sandbox's, not part of Novala's API.
+    #[arg(long, value_name = "N", default_value_t = 0.0, value_parser = parse_activity)]
+    pub activity: f64,
+
+    /// The seed of the simulated activity: the same seed over the same database makes the same changes.
+    #[arg(long, default_value_t = 1)]
+    pub activity_seed: u64,
+}
+
+fn parse_activity(s: &str) -> Result<f64, NumberError> {
+    let n: f64 = s.parse().map_err(|_| NumberError::NotANumber { text: s.to_string() })?;
+    let most = novala_sandbox::activity::MAX_PER_MINUTE;
+    if (0.0..=most).contains(&n) {
+        Ok(n)
+    } else {
+        Err(NumberError::ActivityOutOfRange { n, most })
+    }
 }
 
 impl SandboxArgs {
@@ -282,7 +343,8 @@ impl SandboxArgs {
                     answer,
                     creates: self.lose_answer_of.clone(),
                 }),
-            });
+            })
+            .activity(self.activity, self.activity_seed);
         if self.rate_limit > 0.0 && self.rate_limit.is_finite() {
             options = options.rate_limit(RateLimit {
                 per_second: self.rate_limit,
@@ -319,6 +381,10 @@ pub enum NumberError {
     NotANumber { text: String },
     #[error("{rate} is outside 0 to 1")]
     RateOutOfRange { rate: f64 },
+    #[error("`{text}` is not a number of pages (0 to 1000000) or `all`")]
+    NotPages { text: String },
+    #[error("{n} is not a number of changes a minute from 0 to {most}")]
+    ActivityOutOfRange { n: f64, most: f64 },
 }
 
 fn parse_limit(s: &str) -> Result<usize, NumberError> {

@@ -20,6 +20,7 @@ pub mod owner_only;
 pub mod sanitize;
 pub mod step;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod theme;
 pub mod tui;

@@ -483,7 +483,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("owner_only", &[]),
     ("child", &["api"]),
     ("logging", &["sanitize"]),
-    ("cli", &["import"]),
+    ("cli", &["import", "sync"]),
     ("hardening", &[]),
     ("model", &["api", "sanitize", "text"]),
     ("config", &["api", "child", "model", "owner_only", "sanitize", "text"]),
@@ -491,6 +491,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("theme", &["api", "config"]),
     ("outbox", &["api", "model", "sanitize", "text"]),
     ("store", &["api", "model", "outbox", "owner_only", "sanitize", "text"]),
+    ("sync", &["api", "config", "store"]),
     (
         "import",
         &[

@@ -732,3 +732,31 @@ region = "emea"
         "{found}"
     );
 }
+
+#[test]
+fn a_profile_turns_its_mirror_on_with_a_sync_rate_and_the_sandbox_has_one_by_default() {
+    let text = "[profiles.acme]\nurl = \"https://acme.novala.ai\"\nkey_env = \"K\"\nmirror = true\nsync_rate = 2.5\n\
+                [profiles.plain]\nurl = \"https://plain.novala.ai\"\nkey_env = \"K\"\n";
+    let file = parsed(text);
+    let acme = config::resolve(&file, &no_env, &flags(Some("acme"), None)).unwrap();
+    assert!(acme.mirror);
+    assert_eq!(acme.sync_rate.0, 2.5);
+    let plain = config::resolve(&file, &no_env, &flags(Some("plain"), None)).unwrap();
+    assert!(!plain.mirror, "off unless asked for");
+    assert_eq!(plain.sync_rate.0, config::file::DEFAULT_SYNC_RATE);
+    let sandbox = config::resolve(&file, &no_env, &flags(Some("sandbox"), None)).unwrap();
+    assert!(sandbox.mirror);
+    for (value, said) in [
+        ("0", "sync_rate: must be a number of requests a second from 0.1 to 1000"),
+        (
+            "\"fast\"",
+            "sync_rate: must be a number of requests a second, not string",
+        ),
+    ] {
+        let text = format!("[profiles.acme]\nurl = \"https://acme.novala.ai\"\nsync_rate = {value}\n");
+        let found = problems(&text).join("\n");
+        assert!(found.contains(said), "{value}: {found}");
+    }
+    let found = problems("[profiles.acme]\nurl = \"https://acme.novala.ai\"\nmirror = \"yes\"\n").join("\n");
+    assert!(found.contains("profiles.acme.mirror: must be true or false"), "{found}");
+}

@@ -45,6 +45,7 @@ mod pty_search;
 mod sandbox_bounds;
 mod signals_secrets;
 mod soak;
+mod sync;
 mod ui_snapshots;
 mod worker_cancel;
 mod worker_errors;

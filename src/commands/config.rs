@@ -95,8 +95,15 @@ pub fn check(path: &Path, env: &dyn Fn(&str) -> Option<String>, flags: &config::
             Some(KeySource::InFile(_)) => "key in this file".to_string(),
             None => format!("key from ${}", config::KEY_ENV),
         };
+        let mirror = match (p.mirror, p.sync_rate) {
+            (false, _) => String::new(),
+            (true, rate) => format!(
+                " · mirror, synced at {} requests/s",
+                rate.map_or(config::file::DEFAULT_SYNC_RATE, |r| r.0)
+            ),
+        };
         out.push_str(&format!(
-            "  {name}{}: {} · {source} · team of {} · {} custom field{}\n",
+            "  {name}{}: {} · {source} · team of {} · {} custom field{}{mirror}\n",
             if default == name { ", default" } else { "" },
             p.url.as_ref().map_or("(no url)", |u| u.value.as_str()),
             p.team.len(),

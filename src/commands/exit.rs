@@ -58,7 +58,8 @@ pub const TABLE: &[(i32, &str)] = &[
     ),
     (
         LOCAL_STATE,
-        "leadbox's own state on disk could not be read or written: nothing was sent",
+        "leadbox's own state on disk could not be read or written: nothing was sent (also: another sync of the \
+         profile's mirror is running, or --offline found no mirror)",
     ),
     (
         DUPLICATE,

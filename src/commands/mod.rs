@@ -1,5 +1,5 @@
 //! The commands leadbox runs, a file each: the inbox, `leads` (with `import`), `config` (with `discover`),
-//! `key`, `sandbox`. [`run`] takes the parsed command line and returns the exit code from [`exit`]; only
+//! `key`, `sandbox`, `sync`. [`run`] takes the parsed command line and returns the exit code from [`exit`]; only
 //! `main` ends the process.
 
 pub mod checked;
@@ -14,6 +14,7 @@ pub mod man;
 pub mod prepare;
 pub mod sandbox;
 mod signals;
+pub mod sync;
 
 use std::io::IsTerminal;
 
@@ -57,6 +58,19 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
             let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
             let code = runtime.block_on(leads::run::run(prepared, *command));
             // A command stopped at once may leave a blocking write behind; it is not waited for.
+            runtime.shutdown_background();
+            code
+        }
+        Some(Command::Sync(args)) => {
+            let prepared = match prepare::prepare(&cli.global, &flags, &env) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("leadbox: {e}");
+                    return Ok(exit::USAGE);
+                }
+            };
+            let runtime = tokio::runtime::Runtime::new().wrap_err("could not start the async runtime")?;
+            let code = runtime.block_on(sync::run(prepared, &args));
             runtime.shutdown_background();
             code
         }

@@ -95,7 +95,24 @@ pub struct ProfileConfig {
     pub views: Vec<ViewConfig>,
     /// `[profiles.NAME.form_defaults]`: over the file's own `[form_defaults]`.
     pub form_defaults: FormDefaults,
+    /// `mirror = true`: keep every lead of the tenant in the profile's directory (`leadbox sync`).
+    pub mirror: bool,
+    /// `sync_rate`: requests a second the mirror's sync may spend.
+    pub sync_rate: Option<SyncRate>,
 }
+
+/// `sync_rate` when a profile does not say: gentle on a tenant's rate limit.
+pub const DEFAULT_SYNC_RATE: f64 = 5.0;
+/// `sync_rate` of the embedded sandbox, which runs on this machine.
+pub const SANDBOX_SYNC_RATE: f64 = 50.0;
+/// The bounds of `sync_rate`.
+pub const SYNC_RATE_RANGE: std::ops::RangeInclusive<f64> = 0.1..=1000.0;
+
+/// Requests a second, a finite number within [`SYNC_RATE_RANGE`] (so equality is total).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct SyncRate(pub f64);
+
+impl Eq for SyncRate {}
 
 /// What a new lead's form starts with, by the field's wire name (`source`, `customFields.region`).
 pub type FormDefaults = BTreeMap<String, crate::model::DraftValue>;
@@ -193,6 +210,8 @@ const PROFILE_KEYS: &[&str] = &[
     "custom_fields",
     "views",
     "form_defaults",
+    "mirror",
+    "sync_rate",
 ];
 const MEMBER_KEYS: &[&str] = &["id", "name"];
 const FIELD_KEYS: &[&str] = &["key", "label", "kind", "required", "options", "unit", "hint"];
@@ -484,6 +503,38 @@ fn read_poll_seconds(reader: &mut Reader<'_>, name: &str, v: &toml::Spanned<DeVa
     }
 }
 
+/// `sync_rate`, when it is a number of requests a second in range; a problem said otherwise.
+fn read_sync_rate(reader: &mut Reader<'_>, name: &str, v: &toml::Spanned<DeValue<'_>>) -> Option<SyncRate> {
+    let range = SYNC_RATE_RANGE;
+    let text = match v.get_ref() {
+        DeValue::Integer(i) => i.as_str().to_string(),
+        DeValue::Float(f) => f.as_str().to_string(),
+        other => {
+            reader.problem(
+                v.span(),
+                name,
+                format!("must be a number of requests a second, not {}", other.type_str()),
+            );
+            return None;
+        }
+    };
+    match text.replace('_', "").parse::<f64>() {
+        Ok(rate) if range.contains(&rate) => Some(SyncRate(rate)),
+        _ => {
+            reader.problem(
+                v.span(),
+                name,
+                format!(
+                    "must be a number of requests a second from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            );
+            None
+        }
+    }
+}
+
 /// The `[alerts]` table.
 fn read_alerts(reader: &mut Reader<'_>, name: &str, v: &toml::Spanned<DeValue<'_>>, alerts: &mut Alerts) {
     let Some(table) = reader.table(v, name) else {
@@ -523,6 +574,8 @@ fn read_profile(reader: &mut Reader<'_>, name: &str, span: Range<usize>, table: 
         custom_fields: Vec::new(),
         views: Vec::new(),
         form_defaults: FormDefaults::new(),
+        mirror: false,
+        sync_rate: None,
     };
     let mut sources: Vec<(String, Range<usize>)> = Vec::new();
     for (k, v) in reader.entries(table, &path, PROFILE_KEYS) {
@@ -553,6 +606,8 @@ fn read_profile(reader: &mut Reader<'_>, name: &str, span: Range<usize>, table: 
                 profile.key = Some(reader.located(KeySource::Keyring, k.span()));
             }
             "allow_insecure_http" => profile.allow_insecure_http = reader.boolean(v, &full).unwrap_or(false),
+            "mirror" => profile.mirror = reader.boolean(v, &full).unwrap_or(false),
+            "sync_rate" => profile.sync_rate = read_sync_rate(reader, &full, v),
             "me" => {
                 if let Some(me) = reader.string(v, &full) {
                     if rules::is_uuid(me.trim()) {

@@ -149,6 +149,10 @@ pub struct Profile {
     pub views: Vec<ViewConfig>,
     /// What a new lead's form starts with: the file's `[form_defaults]`, then the profile's own.
     pub form_defaults: file::FormDefaults,
+    /// Whether the profile keeps a mirror of its tenant (`mirror = true`; always for the sandbox).
+    pub mirror: bool,
+    /// Requests a second the mirror's sync may spend.
+    pub sync_rate: file::SyncRate,
 }
 
 /// The profile's own directory in leadbox's data directory, created readable by its owner alone (as are
@@ -303,6 +307,8 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             tenant: TenantProfile::default(),
             views: Vec::new(),
             form_defaults: with_me(file.form_defaults.clone(), None),
+            mirror: false,
+            sync_rate: file::SyncRate(file::DEFAULT_SYNC_RATE),
         });
     };
     // From here on a profile is named: only the flag may replace its URL.
@@ -322,6 +328,9 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             tenant: TenantProfile::default(),
             views: Vec::new(),
             form_defaults: with_me(file.form_defaults.clone(), None),
+            // The sandbox runs on this machine: its mirror costs no tenant anything.
+            mirror: true,
+            sync_rate: file::SyncRate(file::SANDBOX_SYNC_RATE),
         });
     }
     let Some(p) = file.profiles.get(&name) else {
@@ -383,6 +392,8 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
                 .collect(),
             p.me.as_deref(),
         ),
+        mirror: p.mirror,
+        sync_rate: p.sync_rate.unwrap_or(file::SyncRate(file::DEFAULT_SYNC_RATE)),
     })
 }
 

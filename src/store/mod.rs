@@ -1,6 +1,7 @@
 //! leadbox's own state on disk, in the rep's data directory: what the tenant does not keep for them.
 
 pub mod draft_file;
+pub mod mirror;
 pub mod sender;
 pub mod shared;
 pub mod state;

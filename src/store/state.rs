@@ -60,7 +60,7 @@ impl StateError {
 }
 
 /// SQLite's own words, with what a rep can do for the errors they can fix.
-fn describe(error: &rusqlite::Error) -> String {
+pub(super) fn describe(error: &rusqlite::Error) -> String {
     let code = match error {
         rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
         _ => None,
@@ -481,7 +481,7 @@ impl StateFile {
 
 /// Moves `path` (and its write-ahead log, which may hold its last commits) to the first free name
 /// `<name>.<suffix>`, `<name>.<suffix>.2`, …: an earlier set-aside file is never overwritten.
-fn set_aside(path: &Path, suffix: &str) -> Result<PathBuf, StateError> {
+pub(super) fn set_aside(path: &Path, suffix: &str) -> Result<PathBuf, StateError> {
     let io = |source| StateError::Io {
         path: path.to_path_buf(),
         source,
@@ -527,10 +527,10 @@ fn outbox_names(path: &Path) -> Vec<String> {
 
 /// Held while a process opens the state file (and may set a damaged one aside), so two processes never
 /// both move it. Released by the kernel if the process dies.
-struct OpenLock(#[allow(dead_code)] std::fs::File);
+pub(super) struct OpenLock(#[allow(dead_code)] std::fs::File);
 
 impl OpenLock {
-    fn take(path: &Path) -> Result<OpenLock, StateError> {
+    pub(super) fn take(path: &Path) -> Result<OpenLock, StateError> {
         let lock_path = PathBuf::from(format!("{}.lock", path.display()));
         let io = |source| StateError::Io {
             path: lock_path.clone(),
@@ -548,7 +548,8 @@ impl OpenLock {
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
                     return Err(io(std::io::Error::other(format!(
-                        "another leadbox has been opening the state file for over {} s",
+                        "another leadbox has been opening {} for over {} s",
+                        path.display(),
                         LOCK_WAIT.as_secs()
                     ))));
                 }

@@ -211,6 +211,24 @@ impl NovalaClient {
         })
     }
 
+    /// The same client (its connections, key and timeouts) with other retries: a caller that paces its
+    /// own requests across many at once (the mirror's sync) takes each failure at once, to slow them all.
+    pub fn with_retry(&self, retry: RetryPolicy) -> NovalaClient {
+        let inner = &self.inner;
+        NovalaClient {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                leads_url: inner.leads_url.clone(),
+                key: inner.key.clone(),
+                auth: inner.auth.clone(),
+                opts: ClientOptions {
+                    retry,
+                    ..inner.opts.clone()
+                },
+            }),
+        }
+    }
+
     /// Where the key came from (for messages; never the key).
     pub fn key_origin(&self) -> &str {
         self.inner.key.origin()

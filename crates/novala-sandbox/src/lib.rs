@@ -4,6 +4,7 @@
 //! tests; [`run_standalone`] is `leadbox sandbox`. It knows the contract through `novala-leads` and nothing of the
 //! inbox, so any program that needs a local Novala stand-in in its tests can use it.
 
+pub mod activity;
 pub mod auth;
 pub mod connections;
 pub mod cursor;
@@ -81,6 +82,8 @@ pub struct SandboxOptions {
     pub faults: faults::FaultOptions,
     /// How many requests are served at once; more wait for a slot (see [`guard`]).
     pub max_in_flight: usize,
+    /// Simulated colleagues changing the demo tenant's leads (see [`activity`]); `None` for a still tenant.
+    pub activity: Option<activity::ActivityOptions>,
 }
 
 impl Default for SandboxOptions {
@@ -93,6 +96,7 @@ impl Default for SandboxOptions {
             rate_limit: None,
             faults: faults::FaultOptions::default(),
             max_in_flight: guard::DEFAULT_MAX_IN_FLIGHT,
+            activity: None,
         }
     }
 }
@@ -133,6 +137,16 @@ impl SandboxOptions {
         self.max_in_flight = n.max(1);
         self
     }
+
+    /// `per_minute` simulated changes a minute to the demo tenant (0 for none, at most
+    /// [`activity::MAX_PER_MINUTE`]), chosen as `seed` says.
+    pub fn activity(mut self, per_minute: f64, seed: u64) -> Self {
+        self.activity = (per_minute.is_finite() && per_minute > 0.0).then(|| activity::ActivityOptions {
+            per_minute: per_minute.min(activity::MAX_PER_MINUTE),
+            seed,
+        });
+        self
+    }
 }
 
 /// A running sandbox server on 127.0.0.1. Dropping it stops the server; [`Sandbox::shutdown`] also waits.
@@ -145,6 +159,8 @@ pub struct Sandbox {
     other_profile: TenantProfile,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// The simulated colleagues, when the tenant lives.
+    activity: Option<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -263,6 +279,41 @@ mod private {
     }
 }
 
+/// The simulated colleagues' task: a change every `60 / per_minute` seconds until the sandbox stops.
+async fn start_activity(
+    store: Store,
+    profile: TenantProfile,
+    options: activity::ActivityOptions,
+) -> Result<JoinHandle<()>, SandboxError> {
+    let count = store.run(|c| store::count_leads(c, DEMO_TENANT)).await?;
+    let colleagues = Arc::new(std::sync::Mutex::new(activity::Activity::new(
+        options.seed,
+        DEMO_TENANT,
+        profile,
+        count,
+    )));
+    let every = std::time::Duration::from_secs_f64(60.0 / options.per_minute);
+    Ok(tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            let colleagues = Arc::clone(&colleagues);
+            let made = store
+                .run(move |c| {
+                    let mut colleagues = colleagues.lock().map_err(|_| StoreError::Poisoned)?;
+                    colleagues.step(c, Utc::now())
+                })
+                .await;
+            match made {
+                Ok(change) => tracing::info!(?change, "simulated activity"),
+                Err(e) => tracing::warn!(error = %e, "the simulated activity failed"),
+            }
+        }
+    }))
+}
+
 /// Fault injection wraps the routes and their layers, so an injected fault looks like the whole server
 /// misbehaving; only the guards ([`guard`]) come before it.
 fn with_faults(router: Router, options: &faults::FaultOptions) -> Router {
@@ -318,6 +369,10 @@ impl Sandbox {
             let _ = stopped.await;
         }));
         tracing::info!(%addr, seed, "sandbox serving");
+        let activity = match opts.activity {
+            Some(options) => Some(start_activity(state.store.clone(), profile.clone(), options).await?),
+            None => None,
+        };
         Ok(Sandbox {
             addr,
             state,
@@ -327,6 +382,7 @@ impl Sandbox {
             other_profile,
             stop: Some(stop),
             task: Some(task),
+            activity,
         })
     }
 
@@ -421,9 +477,23 @@ impl Sandbox {
         Ok(pos.map(|p| self.state.cursors.issue(DEMO_TENANT, &filter, &p)))
     }
 
+    /// Makes `n` simulated changes to the demo tenant at once, chosen as `seed` says (the same seed over the
+    /// same database makes the same changes): what `--activity` does over time, for tests.
+    pub async fn simulate_activity(&self, n: usize, seed: u64) -> Result<Vec<activity::Change>, SandboxError> {
+        let count = self.lead_count().await?;
+        let mut colleagues = activity::Activity::new(seed, DEMO_TENANT, self.profile.clone(), count);
+        Ok(self
+            .store()
+            .run(move |c| (0..n).map(|_| colleagues.step(c, Utc::now())).collect())
+            .await?)
+    }
+
     /// Stops accepting connections, lets requests in flight finish for [`connections::SHUTDOWN_GRACE`] at
     /// most, and waits for the server to end.
     pub async fn shutdown(mut self) {
+        if let Some(activity) = self.activity.take() {
+            activity.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -435,6 +505,9 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        if let Some(activity) = self.activity.take() {
+            activity.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -16,9 +16,21 @@ pub async fn run_standalone(options: SandboxOptions) -> Result<(), SandboxError>
     // Listening before anything else, so a signal during the start is a stop, not the default kill.
     let mut signals = Signals::new().map_err(SandboxError::Signal)?;
     let db = options.db_path.clone();
+    let activity = options.activity;
     let sandbox = Sandbox::start(options).await?;
     let count = sandbox.lead_count().await?;
-    let banner = banner(&sandbox, db.as_deref(), count);
+    let mut banner = banner(&sandbox, db.as_deref(), count);
+    if let Some(a) = activity {
+        let at = banner.rfind("Press Ctrl-C").unwrap_or(banner.len());
+        banner.insert_str(
+            at,
+            &format!(
+                "Activity: {} changes a minute (new leads, status and assignee changes), simulating colleagues in \
+             Novala's web app (a simulation of this sandbox, not an API).\n\n",
+                a.per_minute
+            ),
+        );
+    }
     // This is the command's whole output, not a log line; a closed stdout must not stop the server.
     let _ = std::io::stdout().lock().write_all(banner.as_bytes());
     signals.next().await;

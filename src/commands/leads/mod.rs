@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod lookalike;
+pub mod offline;
 pub mod run;
 
 use std::io::Write;

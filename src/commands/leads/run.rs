@@ -21,6 +21,13 @@ use crate::{logging, tui};
 pub async fn run(prepared: Prepared, command: LeadsCommand) -> color_eyre::Result<i32> {
     let _log = logging::to_file(&prepared.log_file)
         .wrap_err_with(|| format!("could not open the log file {}", prepared.log_file.display()))?;
+    // From the mirror, before any client or sandbox: --offline touches no network.
+    if matches!(
+        command,
+        LeadsCommand::List { offline: true, .. } | LeadsCommand::Get { offline: true, .. }
+    ) {
+        return Ok(super::offline::run(&prepared, command));
+    }
     // The sandbox must outlive the command, so it is held here.
     let (client, sandbox) = match prepared.client.clone() {
         Some(client) => (client, None),
@@ -57,13 +64,14 @@ pub async fn run(prepared: Prepared, command: LeadsCommand) -> color_eyre::Resul
             let Interrupts { first, second } = interrupts();
             at_once_on(second, create(&prepared, &args, client, &tenant, me.as_deref(), first)).await
         }
-        LeadsCommand::Get { id, format } => get(&prepared, &client, &tenant, &id, format).await,
+        LeadsCommand::Get { id, format, .. } => get(&prepared, &client, &tenant, &id, format).await,
         LeadsCommand::List {
             status,
             assigned_to,
             limit,
             all,
             format,
+            ..
         } => {
             let query = match list_query(&prepared, &tenant, me.as_deref(), status, assigned_to) {
                 Ok(query) => query,
@@ -224,7 +232,7 @@ async fn get(
 
 /// Why the flags and the saved view ask for no list: said in the words of what the rep typed.
 #[derive(Debug, thiserror::Error)]
-enum QueryError {
+pub(super) enum QueryError {
     #[error("--view: no saved view `{name}` in this profile (saved views: {})", if saved.is_empty() { "none".to_string() } else { saved.join(", ") })]
     NoSuchView { name: String, saved: Vec<String> },
     /// `whence` is the flag, or the saved view's `assigned_to`.
@@ -239,7 +247,7 @@ enum QueryError {
 
 /// The query `leads list` asks for: its flags, over the saved view `--view` names (the flags win). An
 /// error is said in the words of what the rep typed: the flag, or the saved view it came from.
-fn list_query(
+pub(super) fn list_query(
     prepared: &Prepared,
     tenant: &TenantProfile,
     me: Option<&str>,
