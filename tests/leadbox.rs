@@ -11,6 +11,7 @@ mod exactly_once;
 mod first_hour_cli;
 mod first_hour_config;
 mod form_support;
+mod mirror_worker;
 mod support;
 mod triage;
 

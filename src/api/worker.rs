@@ -9,6 +9,7 @@
 //! the event channel. If the app drops the event receiver, the worker aborts what is in flight and ends.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinSet};
@@ -16,6 +17,16 @@ use tokio::task::{AbortHandle, JoinSet};
 use crate::api::client::NovalaClient;
 use crate::api::error::ApiError;
 use crate::api::types::{Lead, ListQuery, NewLead, Page};
+
+/// Leads kept on this machine that can answer some requests without the network: the profile's mirror of
+/// its tenant. `None` from either method means "ask the tenant".
+pub trait LocalLeads: Send + Sync {
+    /// The page `query` and `cursor` ask for, when this store can answer it whole (a cursor of its own, or
+    /// the first page once it holds the whole tenant).
+    fn page(&self, query: &ListQuery, cursor: Option<&str>) -> Option<Result<Page<Lead>, ApiError>>;
+    /// The lead `id` as last seen, for when the tenant cannot be reached.
+    fn lead(&self, id: &str) -> Option<Lead>;
+}
 
 /// Chosen by the app; unique for the life of one worker.
 pub type RequestId = u64;
@@ -101,9 +112,14 @@ pub struct WorkerHandle {
 
 /// Starts the worker on the current tokio runtime.
 pub fn spawn_worker(client: NovalaClient) -> WorkerHandle {
+    spawn_worker_with(client, None)
+}
+
+/// Starts the worker with `local` answering the lists it can (and the leads the tenant cannot give).
+pub fn spawn_worker_with(client: NovalaClient, local: Option<Arc<dyn LocalLeads>>) -> WorkerHandle {
     let (request_tx, request_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run_worker(client, request_rx, event_tx));
+    tokio::spawn(run_worker_with(client, local, request_rx, event_tx));
     WorkerHandle {
         requests: request_tx,
         events: event_rx,
@@ -145,6 +161,16 @@ impl Kind {
 /// The worker's loop; [`spawn_worker`] runs it, and a caller with its own channels may run it directly.
 pub async fn run_worker(
     client: NovalaClient,
+    requests: mpsc::UnboundedReceiver<ApiRequest>,
+    events: mpsc::UnboundedSender<ApiEvent>,
+) {
+    run_worker_with(client, None, requests, events).await
+}
+
+/// [`run_worker`] with leads kept locally answering what they can.
+pub async fn run_worker_with(
+    client: NovalaClient,
+    local: Option<Arc<dyn LocalLeads>>,
     mut requests: mpsc::UnboundedReceiver<ApiRequest>,
     events: mpsc::UnboundedSender<ApiEvent>,
 ) {
@@ -163,7 +189,7 @@ pub async fn run_worker(
                 }
                 Some(request) => {
                     let (id, kind) = describe(&request);
-                    let abort = tasks.spawn(perform(client.clone(), request));
+                    let abort = tasks.spawn(perform(client.clone(), local.clone(), request));
                     by_task.insert(abort.id(), id);
                     if let Some(replaced) = in_flight.insert(id, InFlight { abort, kind }) {
                         tracing::warn!(request = id, "request id reused while in flight; the older one is dropped");
@@ -226,16 +252,35 @@ fn describe(request: &ApiRequest) -> (RequestId, Kind) {
     }
 }
 
-async fn perform(client: NovalaClient, request: ApiRequest) -> ApiEvent {
+async fn perform(client: NovalaClient, local: Option<Arc<dyn LocalLeads>>, request: ApiRequest) -> ApiEvent {
     match request {
         ApiRequest::List { id, query, cursor } => {
+            if let Some(local) = local {
+                let (q, c) = (query.clone(), cursor.clone());
+                // SQLite blocks: off the async threads, so a long read never holds up an answer.
+                let answer = tokio::task::spawn_blocking(move || local.page(&q, c.as_deref())).await;
+                if let Ok(Some(result)) = answer {
+                    return ApiEvent::Listed { id, cursor, result };
+                }
+            }
             let result = client.list(&query, cursor.as_deref()).await;
             ApiEvent::Listed { id, cursor, result }
         }
-        ApiRequest::Get { id, lead_id } => ApiEvent::Fetched {
-            id,
-            result: client.get(&lead_id).await,
-        },
+        ApiRequest::Get { id, lead_id } => {
+            let result = client.get(&lead_id).await;
+            // Offline, the lead as last seen beats no lead at all.
+            let result = match (result, local) {
+                (Err(error), Some(local)) if error.is_unreachable() => {
+                    let wanted = lead_id.clone();
+                    match tokio::task::spawn_blocking(move || local.lead(&wanted)).await {
+                        Ok(Some(lead)) => Ok(lead),
+                        _ => Err(error),
+                    }
+                }
+                (result, _) => result,
+            };
+            ApiEvent::Fetched { id, result }
+        }
         ApiRequest::Create { id, lead } => ApiEvent::Created {
             id,
             result: client.create(&lead).await,

@@ -21,6 +21,8 @@ use novala_leads::types::Lead;
 pub const FILE_NAME: &str = "mirror.sqlite3";
 /// The sync lock's file name in the profile's directory.
 pub const LOCK_NAME: &str = "mirror.lock";
+/// The meta key a first sync sets when every chain is walked.
+pub const COMPLETE_AT: &str = "complete_at";
 
 /// The schema this build writes. A file with a higher number came from a newer leadbox.
 const SCHEMA_VERSION: i64 = 1;
@@ -270,6 +272,11 @@ impl MirrorFile {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether a first sync finished: the mirror holds the whole tenant (as of its last sync).
+    pub fn is_complete(&self) -> bool {
+        self.meta(COMPLETE_AT).ok().flatten().is_some()
     }
 
     fn error(&self, source: rusqlite::Error) -> MirrorError {

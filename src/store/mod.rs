@@ -2,6 +2,7 @@
 
 pub mod draft_file;
 pub mod mirror;
+pub mod mirror_leads;
 pub mod sender;
 pub mod shared;
 pub mod state;

@@ -160,7 +160,7 @@ pub enum SyncError {
 }
 
 /// Meta keys of the mirror.
-const COMPLETE_AT: &str = "complete_at";
+use crate::store::mirror::COMPLETE_AT;
 const LAST_SYNC_AT: &str = "last_sync_at";
 const SWEEP_PASSES: &str = "sweep_passes";
 const LAST_SWEEP_AT: &str = "last_sweep_at";

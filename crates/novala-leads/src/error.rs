@@ -86,6 +86,15 @@ impl ApiError {
         )
     }
 
+    /// True when the tenant gave no answer (not reached, timed out, failing): a copy kept on this machine
+    /// may stand in for its answer.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Server { .. }
+        )
+    }
+
     /// The field details of a 400, empty for every other error.
     pub fn field_details(&self) -> &[FieldDetail] {
         match self {

@@ -1,0 +1,173 @@
+//! The worker answering the inbox's lists from the profile's mirror: a complete mirror answers every page
+//! (filters too) with the tenant gone, a lead opened offline comes from it, and a mirror still in its first
+//! sync leaves the lists to the tenant.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leadbox::api::types::{LeadStatus, ListQuery};
+use leadbox::api::worker::{ApiEvent, ApiRequest, spawn_worker_with};
+use leadbox::api::{ClientOptions, NovalaClient};
+use leadbox::store::mirror::{Filter, MirrorFile};
+use leadbox::store::mirror_leads::MirrorLeads;
+use leadbox::sync::{self, Sweep, SyncOptions};
+use novala_sandbox::{Sandbox, SandboxOptions};
+
+fn client_of(url: &str, sandbox: &Sandbox) -> NovalaClient {
+    let options = ClientOptions {
+        request_timeout: Duration::from_secs(2),
+        ..ClientOptions::default()
+    };
+    NovalaClient::with_options(url, sandbox.secret_key(), options).unwrap()
+}
+
+async fn answer(worker: &mut leadbox::api::worker::WorkerHandle, request: ApiRequest) -> ApiEvent {
+    worker.requests.send(request).unwrap();
+    tokio::time::timeout(Duration::from_secs(20), worker.events.recv())
+        .await
+        .expect("an answer in time")
+        .expect("the worker runs")
+}
+
+/// Every lead of `query`'s list, following cursors from the first page, and the pages it took.
+async fn walk(worker: &mut leadbox::api::worker::WorkerHandle, query: &ListQuery) -> (Vec<String>, usize) {
+    let (mut ids, mut pages, mut cursor) = (Vec::new(), 0, None);
+    loop {
+        let event = answer(
+            worker,
+            ApiRequest::List {
+                id: pages as u64 + 1,
+                query: query.clone(),
+                cursor: cursor.clone(),
+            },
+        )
+        .await;
+        let ApiEvent::Listed { result, .. } = event else {
+            panic!("{event:?}")
+        };
+        let page = result.expect("a page");
+        pages += 1;
+        ids.extend(page.data.iter().map(|l| l.id.clone()));
+        match page.next_cursor {
+            Some(next) if page.has_more => cursor = Some(next),
+            _ => return (ids, pages),
+        }
+        assert!(pages < 1_000, "the pages end");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complete_mirror_answers_every_list_and_an_offline_detail_with_the_tenant_gone() {
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(2_500))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mirror.sqlite3");
+    let mut mirror = MirrorFile::open(&path).unwrap().file;
+    let options = SyncOptions {
+        rate: 1_000.0,
+        sweep: Sweep::Off,
+        ..SyncOptions::default()
+    };
+    let url = sandbox.base_url();
+    let report = sync::run(
+        &sync::client_for_sync(&client_of(&url, &sandbox)),
+        &mut mirror,
+        &options,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(report.complete);
+    let everyone: Vec<String> = mirror
+        .page(&Filter::default(), None, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    let contacted: Vec<String> = mirror
+        .page(
+            &Filter {
+                status: Some("contacted".into()),
+                assigned_to: None,
+            },
+            None,
+            usize::MAX,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    let client = client_of(&url, &sandbox);
+    sandbox.shutdown().await;
+
+    let mut worker = spawn_worker_with(client, Some(Arc::new(MirrorLeads::new(path.clone()))));
+    let query = ListQuery {
+        limit: Some(100),
+        ..ListQuery::default()
+    };
+    let (ids, pages) = walk(&mut worker, &query).await;
+    assert_eq!(
+        ids, everyone,
+        "every lead, newest first, each once, with no tenant to ask"
+    );
+    assert!(
+        pages <= 3,
+        "local pages are large: {pages} pages for {} leads",
+        ids.len()
+    );
+    let contacted_query = ListQuery {
+        status: Some(LeadStatus::parse_known("contacted").unwrap()),
+        ..query.clone()
+    };
+    assert_eq!(
+        walk(&mut worker, &contacted_query).await.0,
+        contacted,
+        "a filter needs no tenant either"
+    );
+    // A lead opened while the tenant cannot be reached is the one last seen.
+    let event = answer(
+        &mut worker,
+        ApiRequest::Get {
+            id: 99,
+            lead_id: everyone[1_234].clone(),
+        },
+    )
+    .await;
+    let ApiEvent::Fetched { result, .. } = event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(result.expect("the mirrored lead").id, everyone[1_234]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mirror_still_in_its_first_sync_leaves_the_list_to_the_tenant() {
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(700)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mirror.sqlite3");
+    let mut mirror = MirrorFile::open(&path).unwrap().file;
+    let options = SyncOptions {
+        rate: 1_000.0,
+        sweep: Sweep::Off,
+        stop_after_pages: Some(2),
+        ..SyncOptions::default()
+    };
+    let url = sandbox.base_url();
+    let report = sync::run(
+        &sync::client_for_sync(&client_of(&url, &sandbox)),
+        &mut mirror,
+        &options,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(!report.complete && report.leads > 0, "{report:?}");
+    let mut worker = spawn_worker_with(client_of(&url, &sandbox), Some(Arc::new(MirrorLeads::new(path))));
+    let query = ListQuery {
+        limit: Some(100),
+        ..ListQuery::default()
+    };
+    let (ids, pages) = walk(&mut worker, &query).await;
+    assert_eq!(ids.len(), 700, "the tenant's whole list, not the part mirrored");
+    assert_eq!(pages, 7, "in the tenant's pages of 100");
+}
