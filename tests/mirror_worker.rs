@@ -171,3 +171,83 @@ async fn a_mirror_still_in_its_first_sync_leaves_the_list_to_the_tenant() {
     assert_eq!(ids.len(), 700, "the tenant's whole list, not the part mirrored");
     assert_eq!(pages, 7, "in the tenant's pages of 100");
 }
+
+/// The next news of the background sync, within a bound.
+async fn next_news(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<sync::background::SyncNews>,
+) -> sync::background::SyncNews {
+    tokio::time::timeout(Duration::from_secs(30), rx.recv())
+        .await
+        .expect("news in time")
+        .expect("the sync runs")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_sync_fills_the_mirror_leaves_it_to_another_syncer_and_says_when_the_tenant_is_gone() {
+    use sync::background::{Background, SyncNews, spawn};
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(1_500))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let background = Background {
+        dir: dir.path().to_path_buf(),
+        rate: 1_000.0,
+        every: Duration::from_millis(500),
+        sweep_pages: 1,
+    };
+    let task = spawn(client_of(&sandbox.base_url(), &sandbox), background, tx);
+    let synced = loop {
+        match next_news(&mut rx).await {
+            SyncNews::Filling { leads } => assert!(leads <= 1_500),
+            news => break news,
+        }
+    };
+    let SyncNews::Synced {
+        complete, leads, new, ..
+    } = synced
+    else {
+        panic!("{synced:?}")
+    };
+    assert!(complete && leads == 1_500 && new == 1_500, "{synced:?}");
+    let ok_at = loop {
+        if let SyncNews::Synced { at, new, .. } = next_news(&mut rx).await {
+            assert_eq!(new, 0, "nothing new the second time");
+            break at;
+        }
+    };
+
+    // Another process syncs the profile: this one says so and writes nothing.
+    let held = leadbox::store::mirror::SyncLock::try_take(&dir.path().join("mirror.lock"))
+        .unwrap()
+        .expect("the lock is free between runs");
+    let news = loop {
+        match next_news(&mut rx).await {
+            SyncNews::Synced { .. } => continue,
+            news => break news,
+        }
+    };
+    assert_eq!(
+        news,
+        SyncNews::Elsewhere {
+            pid: Some(std::process::id())
+        }
+    );
+    drop(held);
+
+    // The tenant goes away: the news says why, and when the mirror was last whole.
+    sandbox.shutdown().await;
+    let failed = loop {
+        match next_news(&mut rx).await {
+            SyncNews::Failed { why, last } => break (why, last),
+            _ => continue,
+        }
+    };
+    assert!(failed.1.is_some_and(|last| last >= ok_at), "{failed:?}");
+    assert!(!failed.0.is_empty());
+    drop(rx);
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .expect("the sync ends once nobody listens")
+        .unwrap();
+}

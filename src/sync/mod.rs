@@ -17,6 +17,7 @@
 //! slows every chain. Everything the server controls is bounded: tries per request, the hold a
 //! `Retry-After` asks for, requests per run, pages that bring nothing, a cursor that repeats.
 
+pub mod background;
 pub mod budget;
 
 use std::collections::{BTreeMap, HashSet};
@@ -197,7 +198,7 @@ pub async fn run(
     client: &NovalaClient,
     mirror: &mut MirrorFile,
     options: &SyncOptions,
-    progress: &mut dyn FnMut(&Progress<'_>),
+    progress: &mut (dyn FnMut(&Progress<'_>) + Send),
 ) -> Result<Report, SyncError> {
     let started = Instant::now();
     let budget = Budget::new(options.rate);
@@ -276,7 +277,7 @@ struct Engine<'a> {
     budget: &'a Budget,
     options: &'a SyncOptions,
     report: Report,
-    progress: &'a mut dyn FnMut(&Progress<'_>),
+    progress: &'a mut (dyn FnMut(&Progress<'_>) + Send),
 }
 
 async fn fetch(
