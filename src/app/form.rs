@@ -1,6 +1,6 @@
 //! The create-lead form: a draft of every body field of `POST /leads`, edited from the keyboard.
 //!
-//! The form is pure state. Keys and pastes go in, a [`FormAction`] comes out, and the app turns a
+//! The form is pure state. Keys and pastes go in, a [`FormOutcome`] comes out, and the app turns a
 //! `Submit` into an API request. Every rule comes from [`crate::rules`], so the form and the sandbox agree on
 //! what a valid lead is; the form adds only what the rules cannot know: how a typed string becomes a JSON value
 //! (a number, `key=value` pairs) and that a required choice was never made.
@@ -21,7 +21,7 @@ use fields::{custom_kind, custom_value};
 
 use crate::api::error::ApiError;
 use crate::api::types::{FieldDetail, LeadSource, NewLead};
-pub use crate::app::action::{FormAction, FormCommand};
+pub use crate::app::action::{FormCommand, FormOutcome};
 use crate::rules::{self, TextField};
 use crate::tenant::{CustomFieldDef, CustomFieldKind, TenantProfile};
 
@@ -33,10 +33,10 @@ pub enum Leave {
 }
 
 impl Leave {
-    fn action(self) -> FormAction {
+    fn action(self) -> FormOutcome {
         match self {
-            Leave::Close => FormAction::Cancel,
-            Leave::Quit => FormAction::Quit,
+            Leave::Close => FormOutcome::Cancel,
+            Leave::Quit => FormOutcome::Quit,
         }
     }
 }
@@ -374,7 +374,7 @@ impl Form {
 
     /// `command` is what the keymap makes of `key` in the form; the raw key is still needed for typing and
     /// for answers (y/n) that no binding names.
-    pub fn handle_key(&mut self, key: KeyEvent, command: Option<FormCommand>) -> FormAction {
+    pub fn handle_key(&mut self, key: KeyEvent, command: Option<FormCommand>) -> FormOutcome {
         let action = self.handle_key_inner(key, command);
         self.follow_fixes();
         action
@@ -408,16 +408,16 @@ impl Form {
         }));
     }
 
-    fn handle_key_inner(&mut self, key: KeyEvent, command: Option<FormCommand>) -> FormAction {
+    fn handle_key_inner(&mut self, key: KeyEvent, command: Option<FormCommand>) -> FormOutcome {
         if !matches!(key.kind, KeyEventKind::Press | KeyEventKind::Repeat) {
-            return FormAction::None;
+            return FormOutcome::None;
         }
         if let Some(leave) = self.confirm {
             return self.handle_discard_answer(key, leave);
         }
         if self.naming.is_some() {
             self.handle_naming(key, command);
-            return FormAction::None;
+            return FormOutcome::None;
         }
         if let Some(action) = self.handle_open_list(key, command) {
             return action;
@@ -430,7 +430,7 @@ impl Form {
                 self.edit_focused_text(|t| t.undo(c == FormCommand::Redo))
             }
             Some(FormCommand::EditNotes) => return self.edit_notes(),
-            Some(FormCommand::OpenDuplicate) if self.duplicate_ok.is_some() => return FormAction::OpenDuplicate,
+            Some(FormCommand::OpenDuplicate) if self.duplicate_ok.is_some() => return FormOutcome::OpenDuplicate,
             Some(FormCommand::Cancel) => return self.leave(Leave::Close),
             Some(FormCommand::Quit) => return self.leave(Leave::Quit),
             Some(FormCommand::NextField) if !self.move_in_notes(true, key.code) => self.move_focus(true),
@@ -450,7 +450,7 @@ impl Form {
             }
             _ => self.edit_text(key),
         }
-        FormAction::None
+        FormOutcome::None
     }
 
     /// Pasted text goes into the focused text field as typed; line breaks only survive in notes.
@@ -477,19 +477,19 @@ impl Form {
         matches!(self.focused_field().map(|f| &f.kind), Some(FieldKind::Text(_)))
     }
 
-    fn handle_discard_answer(&mut self, key: KeyEvent, leave: Leave) -> FormAction {
+    fn handle_discard_answer(&mut self, key: KeyEvent, leave: Leave) -> FormOutcome {
         match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => leave.action(),
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
                 self.confirm = None;
-                FormAction::None
+                FormOutcome::None
             }
-            _ => FormAction::None,
+            _ => FormOutcome::None,
         }
     }
 
     /// Keys of an open list: move, pick or toggle, close. `None` when no list is open or the key leaves it.
-    fn handle_open_list(&mut self, key: KeyEvent, command: Option<FormCommand>) -> Option<FormAction> {
+    fn handle_open_list(&mut self, key: KeyEvent, command: Option<FormCommand>) -> Option<FormOutcome> {
         let field = self.fields.get_mut(self.focus)?;
         let sending = self.sending;
         match &mut field.kind {
@@ -512,7 +512,7 @@ impl Form {
                         return None;
                     }
                 }
-                Some(FormAction::None)
+                Some(FormOutcome::None)
             }
             FieldKind::Multi(m) if m.open.is_some() => {
                 let rows = m.options.len().max(1);
@@ -532,7 +532,7 @@ impl Form {
                         return None;
                     }
                 }
-                Some(FormAction::None)
+                Some(FormOutcome::None)
             }
             _ => None,
         }
@@ -567,12 +567,12 @@ impl Form {
         }
     }
 
-    fn activate(&mut self) -> FormAction {
+    fn activate(&mut self) -> FormOutcome {
         if self.focus == self.fields.len() {
             return self.submit(false);
         }
         let Some(field) = self.fields.get_mut(self.focus) else {
-            return FormAction::None;
+            return FormOutcome::None;
         };
         match &mut field.kind {
             FieldKind::Text(t) if t.multiline => self.edit_focused_text(TextInput::newline),
@@ -581,7 +581,7 @@ impl Form {
             FieldKind::Multi(m) => m.open = Some(0),
             FieldKind::Toggle(_) => self.change_choice(FormCommand::Toggle),
         }
-        FormAction::None
+        FormOutcome::None
     }
 
     fn change_choice(&mut self, command: FormCommand) {
@@ -716,16 +716,16 @@ impl Form {
         self.edit_focused_text(|t| t.key(key));
     }
 
-    fn leave(&mut self, leave: Leave) -> FormAction {
+    fn leave(&mut self, leave: Leave) -> FormOutcome {
         if self.sending && leave == Leave::Close {
             self.notice = Some(Notice::Warning(
                 "Sending… wait for the server's answer before closing the form".into(),
             ));
-            return FormAction::None;
+            return FormOutcome::None;
         }
         if self.is_dirty() {
             self.confirm = Some(leave);
-            return FormAction::None;
+            return FormOutcome::None;
         }
         leave.action()
     }
@@ -733,13 +733,13 @@ impl Form {
     // ---- submit and answers ----
 
     /// The notes, focused, to be handed to the rep's editor.
-    fn edit_notes(&mut self) -> FormAction {
+    fn edit_notes(&mut self) -> FormOutcome {
         let Some(at) = self.fields.iter().position(|f| f.slot == Slot::Text(TextField::Notes)) else {
-            return FormAction::None;
+            return FormOutcome::None;
         };
         self.focus = at;
         let text = self.fields[at].text_value().unwrap_or_default().to_string();
-        FormAction::EditNotes(text)
+        FormOutcome::EditNotes(text)
     }
 
     /// Puts the notes back from the editor, as if typed (line breaks kept, other controls dropped).

@@ -4,12 +4,12 @@
 use super::*;
 
 impl Form {
-    pub(super) fn submit(&mut self, next: bool) -> FormAction {
+    pub(super) fn submit(&mut self, next: bool) -> FormOutcome {
         if self.sending {
             self.notice = Some(Notice::Warning(
                 "Sending… this lead is already on its way: wait for the answer".into(),
             ));
-            return FormAction::None;
+            return FormOutcome::None;
         }
         for field in &mut self.fields {
             field.close_list();
@@ -23,7 +23,7 @@ impl Form {
                 }
                 self.notice = Some(Notice::Error(fix_count(problems.len())));
                 self.fixes = Some(Fixes::Rules);
-                return FormAction::None;
+                return FormOutcome::None;
             }
         };
         if self.resend_guard == ResendGuard::Warn {
@@ -33,16 +33,16 @@ impl Form {
                  Press {} again to send it anyway.",
                 self.submit_key
             )));
-            return FormAction::None;
+            return FormOutcome::None;
         }
         self.resend_guard = ResendGuard::Off;
         self.general_errors.clear();
         self.sending = true;
         self.notice = Some(Notice::Info("Sending…".into()));
         if next {
-            FormAction::SubmitAndNext(Box::new(lead))
+            FormOutcome::SubmitAndNext(Box::new(lead))
         } else {
-            FormAction::Submit(Box::new(lead))
+            FormOutcome::Submit(Box::new(lead))
         }
     }
 
