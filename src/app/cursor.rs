@@ -7,6 +7,22 @@ use crate::api::worker::ApiRequest;
 use crate::keymap::Action;
 
 impl App {
+    /// The terminal's new size: the list keeps its selection on screen and the detail its place, within
+    /// what now fits; a taller list may want the next page.
+    pub(super) fn on_resize(&mut self, width: u16, height: u16) -> Vec<ApiRequest> {
+        self.width = width;
+        self.height = height;
+        self.list.fit_window(list_rows(height));
+        if let Some(d) = self.detail.as_ref().map(|d| d.scroll) {
+            let (_, rows) = self.layout().detail_text_size();
+            let max = self.detail_line_count().saturating_sub(rows);
+            if let Some(detail) = self.detail.as_mut() {
+                detail.scroll = d.min(max);
+            }
+        }
+        self.prefetch()
+    }
+
     pub(super) fn move_cursor(&mut self, action: Action, times: usize) -> Vec<ApiRequest> {
         let step = times as isize;
         match (self.screen, self.focus) {

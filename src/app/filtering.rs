@@ -21,6 +21,19 @@ pub(super) struct PaneState {
 }
 
 impl App {
+    /// Assignee ids seen in loaded leads, first seen first.
+    pub fn seen_assignees(&self) -> &[String] {
+        &self.panes.seen
+    }
+
+    /// The pane's highlighted entry.
+    pub fn pane_cursor(&self, pane: PaneKind) -> usize {
+        match pane {
+            PaneKind::Status => self.panes.status,
+            PaneKind::Assignee => self.panes.assignee,
+        }
+    }
+
     pub fn assignee_options(&self) -> Vec<filters::AssigneeOption> {
         filters::assignee_options(
             &self.settings.tenant,

@@ -12,6 +12,14 @@ pub(super) struct HelpState {
 }
 
 impl App {
+    pub fn help_scroll(&self) -> usize {
+        self.help.scroll
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.help.open
+    }
+
     /// An action while help is open: it scrolls, closes, or quits; nothing else reaches the screen below.
     /// `asked`: a quit was asked to be confirmed by the action before.
     pub(super) fn on_help_action(&mut self, action: Action, times: usize, asked: bool) {

@@ -38,10 +38,9 @@ pub mod views;
 use chrono::{DateTime, Utc};
 
 use crate::api::CompactId;
-use crate::api::types::{Lead, ListQuery};
+use crate::api::types::ListQuery;
 use crate::api::worker::{ApiRequest, RequestId};
-use crate::keymap::{Action, Context, Key, Keymap};
-use crate::model::{CompactLead, Marks};
+use crate::keymap::{Action, ActiveSet, Context, Key, Keymap};
 use crate::outbox;
 use crate::tenant::TenantProfile;
 use crate::theme::Theme;
@@ -53,13 +52,11 @@ use form::Form;
 use help::HelpState;
 use input::SequenceState;
 pub use layout::list_rows;
-use layout::{LayoutState, SIDEBAR_ALWAYS_FROM, ScreenLayout};
 use list::LeadList;
 use new_lead::NewLeadState;
 use outbox_screen::OutboxScreen;
 pub use paging::page_key;
 use poll::Poller;
-use search::Search;
 use shown::SearchState;
 use triage::TriageState;
 
@@ -256,21 +253,6 @@ impl App {
         self.unassigned
     }
 
-    /// The search in force: its query, while it narrows the list.
-    pub fn search_query(&self) -> Option<&str> {
-        self.search.active.as_ref().map(Search::query)
-    }
-
-    /// The search box's text and cursor column, while the rep types in it.
-    pub fn search_box(&self) -> Option<(&str, usize)> {
-        self.search.typing.as_ref().map(|i| (i.value(), i.visual_cursor()))
-    }
-
-    /// The marks of a lead (unseen, not done, not starred when it has none).
-    pub fn marks_of(&self, lead_id: &CompactId) -> Marks {
-        self.triage.marks.get(lead_id).copied().unwrap_or_default()
-    }
-
     /// Unseen leads among those shown.
     pub fn unread(&self) -> usize {
         self.unread
@@ -285,19 +267,6 @@ impl App {
         self.view_index
     }
 
-    /// Draws the first page kept from last time (for the list in force) until the live one arrives.
-    pub fn restore_cached_page(&mut self, leads: &[Lead]) {
-        self.list.show_cached(leads);
-        self.note_assignees(leads);
-        self.refresh_shown(false);
-    }
-
-    /// Hands the app the leads kept on this machine from earlier sessions (every view's first page), so a
-    /// lead typed again is recognised even when its view is not the one open.
-    pub fn remember_known(&mut self, leads: &[Lead]) {
-        self.new_lead.known = leads.iter().map(CompactLead::new).collect();
-    }
-
     /// True while every page is being loaded (`L`).
     pub fn loading_all(&self) -> bool {
         self.load_all
@@ -306,12 +275,6 @@ impl App {
     /// The leads typed here and where each stands.
     pub fn outbox(&self) -> &outbox::Outbox {
         &self.outbox
-    }
-
-    /// Hands the app the outbox kept from earlier sessions (called before the first key); sending resumes
-    /// with the first tick.
-    pub fn restore_outbox(&mut self, entries: Vec<outbox::OutboxEntry>) {
-        self.outbox = outbox::Outbox::restore(entries);
     }
 
     /// True when the last message changed nothing that is drawn, so the frame on screen still holds.
@@ -338,14 +301,6 @@ impl App {
 
     pub fn detail(&self) -> Option<&DetailState> {
         self.detail.as_ref()
-    }
-
-    pub fn help_scroll(&self) -> usize {
-        self.help.scroll
-    }
-
-    pub fn help_open(&self) -> bool {
-        self.help.open
     }
 
     pub fn error(&self) -> Option<&str> {
@@ -384,19 +339,6 @@ impl App {
         (self.width, self.height)
     }
 
-    /// Assignee ids seen in loaded leads, first seen first.
-    pub fn seen_assignees(&self) -> &[String] {
-        &self.panes.seen
-    }
-
-    /// The pane's highlighted entry.
-    pub fn pane_cursor(&self, pane: PaneKind) -> usize {
-        match pane {
-            PaneKind::Status => self.panes.status,
-            PaneKind::Assignee => self.panes.assignee,
-        }
-    }
-
     /// The poll for new leads awaited, if any. Its answer adds new leads at the top; the page walk never
     /// waits for it, and `busy` ignores it so the spinner does not turn every 30 s for a background look.
     pub fn poll_in_flight(&self) -> Option<RequestId> {
@@ -410,35 +352,24 @@ impl App {
             || self.new_lead.form.as_ref().is_some_and(Form::is_sending)
     }
 
-    /// Where everything is on screen now: what `ui` draws into and what clicks are read against.
-    pub fn layout(&self) -> ScreenLayout {
-        let state = LayoutState {
-            sidebar: self.sidebar_visible(),
-            list_offset: self.list.offset(),
-            list_selected: self.list.selected(),
-            list_row_count: self.list.row_count(),
-            status_cursor: self.panes.status,
-            assignee_cursor: self.panes.assignee,
-        };
-        layout::screen_layout(ratatui::layout::Rect::new(0, 0, self.width, self.height), state)
-    }
-
-    pub fn sidebar_visible(&self) -> bool {
-        self.screen == Screen::List && (self.width >= SIDEBAR_ALWAYS_FROM || matches!(self.focus, Focus::Pane(_)))
+    /// What takes the keys and the mouse on the screen as it stands. The search box, while open, takes the
+    /// typed keys itself (`on_search_key`); the mouse still reaches the list under it.
+    pub fn active_set(&self) -> ActiveSet {
+        if self.help.open {
+            return ActiveSet::Help;
+        }
+        match (self.screen, self.focus) {
+            (Screen::Form, _) => ActiveSet::Form,
+            (Screen::Detail, _) => ActiveSet::Detail,
+            (Screen::List, Focus::List) => ActiveSet::List,
+            (Screen::List, Focus::Pane(_)) => ActiveSet::Pane,
+            (Screen::Outbox, _) => ActiveSet::Outbox,
+        }
     }
 
     /// The keymap's contexts in force, most specific first.
     pub fn contexts(&self) -> &'static [Context] {
-        if self.help.open {
-            return &[Context::Help, Context::Move, Context::Global];
-        }
-        match (self.screen, self.focus) {
-            (Screen::Form, _) => &[],
-            (Screen::Detail, _) => &[Context::Detail, Context::Lead, Context::Move, Context::Global],
-            (Screen::List, Focus::List) => &[Context::List, Context::Lead, Context::Move, Context::Global],
-            (Screen::List, Focus::Pane(_)) => &[Context::Pane, Context::Move, Context::Global],
-            (Screen::Outbox, _) => &[Context::Outbox, Context::Move, Context::Global],
-        }
+        self.active_set().contexts()
     }
 }
 
@@ -478,19 +409,7 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
             }
             Vec::new()
         }
-        Msg::Resize { width, height } => {
-            app.width = width;
-            app.height = height;
-            app.list.fit_window(list_rows(height));
-            if let Some(d) = app.detail.as_ref().map(|d| d.scroll) {
-                let (_, rows) = app.layout().detail_text_size();
-                let max = app.detail_line_count().saturating_sub(rows);
-                if let Some(detail) = app.detail.as_mut() {
-                    detail.scroll = d.min(max);
-                }
-            }
-            app.prefetch()
-        }
+        Msg::Resize { width, height } => app.on_resize(width, height),
         Msg::Api(event) => app.on_api(event),
         Msg::Tick { now } => app.on_tick(now),
         Msg::NotKept {

@@ -45,6 +45,12 @@ pub(super) struct NewLeadState {
 }
 
 impl App {
+    /// Hands the app the leads kept on this machine from earlier sessions (every view's first page), so a
+    /// lead typed again is recognised even when its view is not the one open.
+    pub fn remember_known(&mut self, leads: &[Lead]) {
+        self.new_lead.known = leads.iter().map(CompactLead::new).collect();
+    }
+
     pub(in crate::app) fn open_form(&mut self) {
         if self.new_lead.form.is_none() {
             let profile = &self.settings.tenant;

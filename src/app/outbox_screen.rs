@@ -20,6 +20,12 @@ pub(super) struct OutboxScreen {
 }
 
 impl App {
+    /// Hands the app the outbox kept from earlier sessions (called before the first key); sending resumes
+    /// with the first tick.
+    pub fn restore_outbox(&mut self, entries: Vec<OutboxEntry>) {
+        self.outbox = crate::outbox::Outbox::restore(entries);
+    }
+
     /// The outbox's rows: leads waiting (oldest first), then leads created (newest first).
     pub fn outbox_rows(&self) -> Vec<&OutboxEntry> {
         let entries = self.outbox.entries();

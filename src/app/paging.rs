@@ -4,10 +4,17 @@
 use super::layout::list_rows;
 use super::list::{self, LeadList};
 use super::{App, Screen, views};
-use crate::api::types::{LeadStatus, ListQuery};
+use crate::api::types::{Lead, LeadStatus, ListQuery};
 use crate::api::worker::{ApiRequest, RequestId};
 
 impl App {
+    /// Draws the first page kept from last time (for the list in force) until the live one arrives.
+    pub fn restore_cached_page(&mut self, leads: &[Lead]) {
+        self.list.show_cached(leads);
+        self.note_assignees(leads);
+        self.refresh_shown(false);
+    }
+
     pub(super) fn new_id(&mut self) -> RequestId {
         let id = self.next_id;
         self.next_id += 1;

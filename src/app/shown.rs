@@ -7,7 +7,7 @@ use super::layout::list_rows;
 use super::search::Search;
 use super::{App, Effect, views};
 use crate::api::worker::ApiRequest;
-use crate::keymap::{Action, Context};
+use crate::keymap::{Action, ActiveSet};
 use crate::model::CompactLead;
 
 /// The search: the one in force, the box while the rep types in it, and results kept for its queries.
@@ -22,13 +22,23 @@ pub(super) struct SearchState {
 }
 
 impl App {
+    /// The search in force: its query, while it narrows the list.
+    pub fn search_query(&self) -> Option<&str> {
+        self.search.active.as_ref().map(Search::query)
+    }
+
+    /// The search box's text and cursor column, while the rep types in it.
+    pub fn search_box(&self) -> Option<(&str, usize)> {
+        self.search.typing.as_ref().map(|i| (i.value(), i.visual_cursor()))
+    }
+
     /// A key while the search box is open: Enter keeps the search and goes back to the list, Esc clears it,
     /// the arrows move in the results, anything else edits the query and the results follow at once.
     pub(super) fn on_search_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
         use crossterm::event::Event;
         use tui_input::backend::crossterm::EventHandler;
         let rows = list_rows(self.height);
-        match self.settings.keymap.action_for_key(&[Context::Search], &key) {
+        match self.settings.keymap.action_for_key(ActiveSet::Search.contexts(), &key) {
             Some(Action::Choose) => {
                 self.search.typing = None;
                 if self.search.active.as_ref().is_some_and(|s| s.query().trim().is_empty()) {

@@ -19,6 +19,11 @@ pub(super) struct TriageState {
 }
 
 impl App {
+    /// The marks of a lead (unseen, not done, not starred when it has none).
+    pub fn marks_of(&self, lead_id: &CompactId) -> Marks {
+        self.triage.marks.get(lead_id).copied().unwrap_or_default()
+    }
+
     /// Hands the app the marks kept from earlier sessions and the view last open. Called before the first
     /// key, like `restore_draft`.
     pub fn restore_triage(&mut self, marks: HashMap<String, Marks>, view: Option<&str>) {
