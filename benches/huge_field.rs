@@ -19,7 +19,7 @@ use support::{ch, key};
 /// The detail of lead 0 open, where lead 0 is as `shape` makes it.
 fn detail_of(shape: impl Fn(&mut leadbox::api::types::Lead)) -> App {
     let mut app = App::new(support::settings(), support::now(), 120, 40);
-    let start = app.start();
+    let start = app.start().requests;
     let req = support::single_list(&start);
     let mut leads = support::leads(0..50);
     shape(&mut leads[0]);
@@ -27,7 +27,6 @@ fn detail_of(shape: impl Fn(&mut leadbox::api::types::Lead)) -> App {
     update(&mut app, key(crossterm::event::KeyCode::Home));
     update(&mut app, key(crossterm::event::KeyCode::Enter));
     assert!(app.detail().is_some(), "the detail is open");
-    app.take_effects();
     app
 }
 
@@ -39,7 +38,7 @@ fn huge(lead: &mut leadbox::api::types::Lead) {
 }
 
 fn key_and_draw(terminal: &mut Terminal<TestBackend>, app: &mut App, down: &mut bool) {
-    black_box(update(app, ch(if *down { 'j' } else { 'k' })));
+    black_box(update(app, ch(if *down { 'j' } else { 'k' })).requests);
     *down = !*down;
     terminal.draw(|f| leadbox::ui::draw(f, black_box(app))).expect("draw");
 }

@@ -41,7 +41,7 @@ fn draw(terminal: &mut Terminal<TestBackend>, app: &App) {
 
 /// One press of `j` or `k` (alternating, so the selection stays put) and the frame that follows.
 fn key_and_draw(terminal: &mut Terminal<TestBackend>, app: &mut App, down: &mut bool) {
-    let out = update(app, ch(if *down { 'j' } else { 'k' }));
+    let out = update(app, ch(if *down { 'j' } else { 'k' })).requests;
     *down = !*down;
     black_box(out);
     draw(terminal, app);

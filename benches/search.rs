@@ -35,9 +35,9 @@ fn searching(total: usize) -> App {
 
 /// Types `l` and deletes it, drawing after each: two keystrokes.
 fn two_keystrokes(terminal: &mut Terminal<TestBackend>, app: &mut App) {
-    black_box(update(app, ch('l')));
+    black_box(update(app, ch('l')).requests);
     terminal.draw(|f| leadbox::ui::draw(f, black_box(app))).expect("draw");
-    black_box(update(app, key(KeyCode::Backspace)));
+    black_box(update(app, key(KeyCode::Backspace)).requests);
     terminal.draw(|f| leadbox::ui::draw(f, black_box(app))).expect("draw");
 }
 
@@ -59,7 +59,7 @@ fn fresh_search(app: &mut App, rounds: u32) -> Duration {
         update(app, key(KeyCode::Esc));
         update(app, ch('/'));
         let start = Instant::now();
-        black_box(update(app, ch('l')));
+        black_box(update(app, ch('l')).requests);
         terminal.draw(|f| leadbox::ui::draw(f, black_box(&*app))).expect("draw");
         total += start.elapsed();
     }
@@ -75,7 +75,7 @@ fn typing_a_name(app: &mut App, rounds: u32) -> (Duration, Duration) {
         update(app, ch('/'));
         for c in "grace".chars() {
             let start = Instant::now();
-            black_box(update(app, ch(c)));
+            black_box(update(app, ch(c)).requests);
             terminal.draw(|f| leadbox::ui::draw(f, black_box(&*app))).expect("draw");
             let took = start.elapsed();
             total += took;

@@ -3,7 +3,7 @@
 //! the disk never leaves: the app is told, and puts the entry (and the form it came from) back.
 
 use crate::api::worker::{ApiRequest, RequestId};
-use crate::app::{self, App, Effect, Msg};
+use crate::app::{self, App, Effect, Msg, Output};
 use crate::store::LocalState;
 
 /// An outbox write that failed.
@@ -18,21 +18,18 @@ struct Failed {
 const ROUNDS: usize = 8;
 
 /// Hands `msg` to the app, keeps what it asked to keep, and returns the requests that may leave and the
-/// effects for the terminal (clipboard, links, alerts), in order.
-pub fn step(app: &mut App, msg: Msg, local: &mut impl LocalState) -> (Vec<ApiRequest>, Vec<Effect>) {
-    let requests = app::update(app, msg);
-    settle(app, requests, local)
+/// effects for the terminal (clipboard, links, alerts, the editor), in order.
+pub fn step(app: &mut App, msg: Msg, local: &mut impl LocalState) -> Output {
+    let out = app::update(app, msg);
+    settle(app, out, local)
 }
 
-/// Keeps what the app asked to keep after it produced `requests` (from `update`, or `App::start`), and
-/// returns those of them that may leave with the effects for the terminal.
-pub fn settle(
-    app: &mut App,
-    mut requests: Vec<ApiRequest>,
-    local: &mut impl LocalState,
-) -> (Vec<ApiRequest>, Vec<Effect>) {
+/// Keeps what the app asked to keep in `out` (from `update`, or `App::start`), and returns the requests of
+/// it that may leave with the effects for the terminal.
+pub fn settle(app: &mut App, out: Output, local: &mut impl LocalState) -> Output {
+    let Output { mut requests, effects } = out;
     let mut terminal = Vec::new();
-    let mut failed = keep(app, local, &mut terminal);
+    let mut failed = keep(app, local, effects, &mut terminal);
     for _ in 0..ROUNDS {
         if failed.is_empty() {
             break;
@@ -51,7 +48,7 @@ pub fn settle(
                 why = %crate::sanitize::line(&why),
                 "an outbox entry was not kept; nothing was sent for it"
             );
-            requests.extend(app::update(
+            let mut back = app::update(
                 app,
                 Msg::NotKept {
                     key,
@@ -59,10 +56,10 @@ pub fn settle(
                     conflict,
                     dropped,
                 },
-            ));
+            );
             // What this process holds for entries not out is made to match the disk again.
             if let Some(entries) = local.outbox() {
-                requests.extend(app::update(
+                back.extend(app::update(
                     app,
                     Msg::Shared {
                         outbox: Some(entries),
@@ -70,7 +67,8 @@ pub fn settle(
                     },
                 ));
             }
-            again.extend(keep(app, local, &mut terminal));
+            requests.extend(back.requests);
+            again.extend(keep(app, local, back.effects, &mut terminal));
         }
         failed = again;
     }
@@ -79,14 +77,17 @@ pub fn settle(
         let keys: Vec<String> = failed.into_iter().map(|f| f.key).collect();
         requests.retain(|r| app.outbox().key_of(r.id()).is_none_or(|k| !keys.iter().any(|f| f == k)));
     }
-    (requests, terminal)
+    Output {
+        requests,
+        effects: terminal,
+    }
 }
 
-/// Carries out the app's local effects in order, collecting the terminal's and the outbox writes that
+/// Carries out the local ones of `effects` in order, collecting the terminal's and the outbox writes that
 /// failed. Other local failures (a mark, a kept page) are said in the status bar.
-fn keep(app: &mut App, local: &mut impl LocalState, terminal: &mut Vec<Effect>) -> Vec<Failed> {
+fn keep(app: &mut App, local: &mut impl LocalState, effects: Vec<Effect>, terminal: &mut Vec<Effect>) -> Vec<Failed> {
     let mut failed = Vec::new();
-    for effect in app.take_effects() {
+    for effect in effects {
         // Once one write of an entry failed, the later ones of the same step stand on it: none is tried.
         let skip = |key: &str| failed.iter().any(|f: &Failed| f.key == key);
         match &effect {

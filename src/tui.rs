@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 use crate::api::worker::{ApiEvent, ApiRequest};
 use crate::app::views::Notify;
-use crate::app::{App, Effect, Msg};
+use crate::app::{App, Effect, Msg, Output};
 use crate::store::LocalState;
 use crate::store::draft_file::DraftFile;
 use crate::store::shared::SharedProfile;
@@ -218,7 +218,11 @@ pub async fn run(
     let size = guard.terminal.size()?;
     // What the system did with an effect (an opener's outcome) comes back into the loop as a message.
     let (back, mut outcomes) = mpsc::unbounded_channel::<Msg>();
-    let requests = Outlets { api: requests, back };
+    let mut outlets = Outlets {
+        api: requests,
+        back,
+        notes: None,
+    };
     let state = &mut shared;
     dispatch(
         &mut app,
@@ -226,24 +230,21 @@ pub async fn run(
             width: size.width,
             height: size.height,
         },
-        &requests,
+        &mut outlets,
         state,
     );
     // Who sends is settled before anything could be sent; a process that does not send shows the outbox
     // as the sender keeps it.
     if let Some(sender) = state.sender_change() {
-        dispatch(&mut app, Msg::Sender(sender), &requests, state);
+        dispatch(&mut app, Msg::Sender(sender), &mut outlets, state);
         if sender != crate::store::sender::Sender::Me {
             let outbox = state.outbox();
-            dispatch(&mut app, Msg::Shared { outbox, marks: None }, &requests, state);
+            dispatch(&mut app, Msg::Shared { outbox, marks: None }, &mut outlets, state);
         }
     }
     let out = app.start();
-    let (out, terminal) = crate::step::settle(&mut app, out, state);
-    carry_out_on_terminal(terminal, &requests.back);
-    for request in out {
-        send(&requests.api, request);
-    }
+    let out = crate::step::settle(&mut app, out, state);
+    carry_out(out, &mut outlets);
     let mut look = tokio::time::interval(SHARED_LOOK);
     look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
@@ -259,7 +260,7 @@ pub async fn run(
     let mut ages_change_at = app.ages_change_after(app.now());
     let mut next_tick = tokio::time::Instant::now() + TICK;
     while !app.should_quit() {
-        if let Some(notes) = app.take_editor_request() {
+        if let Some(notes) = outlets.notes.take() {
             // The event stream must not read the keys meant for the editor: it goes, and comes back after.
             drop(input);
             let edited = edit_in_editor(&mut guard, &notes, options.mouse);
@@ -268,7 +269,7 @@ pub async fn run(
             dispatch(
                 &mut app,
                 Msg::Edited(edited.map_err(|e| e.to_string())),
-                &requests,
+                &mut outlets,
                 state,
             );
             dirty = true;
@@ -291,7 +292,7 @@ pub async fn run(
             event = input.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = terminal_msg(event) {
-                        dispatch(&mut app, msg, &requests, state);
+                        dispatch(&mut app, msg, &mut outlets, state);
                         dirty = true;
                     }
                 }
@@ -299,19 +300,19 @@ pub async fn run(
                 None => break,
             },
             Some(msg) = outcomes.recv() => {
-                dispatch(&mut app, msg, &requests, state);
+                dispatch(&mut app, msg, &mut outlets, state);
                 dirty = true;
             }
             Some(event) = events.recv() => {
-                dispatch(&mut app, Msg::Api(event), &requests, state);
+                dispatch(&mut app, Msg::Api(event), &mut outlets, state);
                 dirty |= !app.unchanged();
                 // Take every answer that is already here before drawing again.
                 while let Ok(event) = events.try_recv() {
-                    dispatch(&mut app, Msg::Api(event), &requests, state);
+                    dispatch(&mut app, Msg::Api(event), &mut outlets, state);
                     dirty |= !app.unchanged();
                 }
             }
-            _ = look.tick() => dirty |= look_at_shared(&mut app, &requests, state),
+            _ = look.tick() => dirty |= look_at_shared(&mut app, &mut outlets, state),
             () = suspend_signal.received() => {
                 suspend(&mut guard, options.mouse)?;
                 dirty = true;
@@ -328,7 +329,7 @@ pub async fn run(
             _ = tokio::time::sleep_until(next_tick) => {
                 next_tick = tokio::time::Instant::now() + TICK;
                 let was_busy = app.busy();
-                dispatch(&mut app, Msg::Tick { now: Utc::now() }, &requests, state);
+                dispatch(&mut app, Msg::Tick { now: Utc::now() }, &mut outlets, state);
                 // The clock moves what is drawn only through the spinner and the ages on screen.
                 dirty |= was_busy || app.busy() || app.now() >= ages_change_at;
             }
@@ -348,22 +349,22 @@ pub async fn run(
 
 /// What other leadbox processes on the profile changed since the last look (who sends, the outbox, marks,
 /// learned fields), handed to the app; `true` when the screen changes.
-fn look_at_shared(app: &mut App, requests: &Outlets, state: &mut SharedProfile) -> bool {
+fn look_at_shared(app: &mut App, outlets: &mut Outlets, state: &mut SharedProfile) -> bool {
     let mut changed = false;
     if let Some(sender) = state.sender_change() {
-        dispatch(app, Msg::Sender(sender), requests, state);
+        dispatch(app, Msg::Sender(sender), outlets, state);
         changed = true;
     }
     if let Some(changes) = state.changes() {
         // Fields another leadbox learned first, so a lead of its outbox refused here opens with them.
         if let Some(learned) = changes.learned {
-            dispatch(app, Msg::Learned(learned), requests, state);
+            dispatch(app, Msg::Learned(learned), outlets, state);
         }
         let msg = Msg::Shared {
             outbox: changes.outbox,
             marks: changes.marks,
         };
-        dispatch(app, msg, requests, state);
+        dispatch(app, msg, outlets, state);
         changed |= !app.unchanged();
     }
     changed
@@ -374,12 +375,16 @@ fn look_at_shared(app: &mut App, requests: &Outlets, state: &mut SharedProfile) 
 struct Outlets {
     api: mpsc::UnboundedSender<ApiRequest>,
     back: mpsc::UnboundedSender<Msg>,
+    /// Notes to hand to the rep's editor: the loop does that itself, as it must give up the event stream.
+    notes: Option<String>,
 }
 
-/// Does what `update` asked of the terminal and the system. The clipboard missing is a log line, not a
-/// reason to stop; an opener's outcome comes back on `back`, for the rep to read.
-fn carry_out_on_terminal(effects: Vec<Effect>, back: &mpsc::UnboundedSender<Msg>) {
-    for effect in effects {
+/// Does what `update` asked of the terminal and the system, then sends its requests. The clipboard
+/// missing is a log line, not a reason to stop; an opener's outcome comes back on `back`, for the rep to
+/// read.
+fn carry_out(out: Output, outlets: &mut Outlets) {
+    let back = &outlets.back;
+    for effect in out.effects {
         match effect {
             Effect::Alert { bell, notify, text } => {
                 // The text went through the sanitiser; `;` and the terminators are dropped as well so it
@@ -413,9 +418,13 @@ fn carry_out_on_terminal(effects: Vec<Effect>, back: &mpsc::UnboundedSender<Msg>
                     let _ = back.send(Msg::Opened { link, result });
                 });
             }
+            Effect::EditNotes(notes) => outlets.notes = Some(notes),
             // Local state is kept by `step`, before any request goes.
             _ => {}
         }
+    }
+    for request in out.requests {
+        send(&outlets.api, request);
     }
 }
 
@@ -532,12 +541,9 @@ fn resume(guard: &mut TerminalGuard, mouse: bool) -> io::Result<()> {
 
 /// Hands `msg` to the app, keeps what it asked to keep (an outbox entry is on disk before its request
 /// goes, or the request does not go), then sends its requests.
-fn dispatch(app: &mut App, msg: Msg, outlets: &Outlets, state: &mut impl LocalState) {
-    let (out, terminal) = crate::step::step(app, msg, state);
-    carry_out_on_terminal(terminal, &outlets.back);
-    for request in out {
-        send(&outlets.api, request);
-    }
+fn dispatch(app: &mut App, msg: Msg, outlets: &mut Outlets, state: &mut impl LocalState) {
+    let out = crate::step::step(app, msg, state);
+    carry_out(out, outlets);
 }
 
 fn send(requests: &mpsc::UnboundedSender<ApiRequest>, request: ApiRequest) {

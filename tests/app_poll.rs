@@ -21,6 +21,7 @@ fn tick_at(app: &mut App, millis: i64) -> Vec<ApiRequest> {
             now: now() + Duration::milliseconds(millis),
         },
     )
+    .requests
 }
 
 fn list_requests(out: &[ApiRequest]) -> Vec<ApiRequest> {
@@ -128,7 +129,7 @@ fn the_poll_runs_beside_the_walk_without_touching_it() {
 #[test]
 fn no_poll_while_the_first_page_has_not_loaded_or_failed() {
     let mut app = App::new(settings(), now(), 80, 24);
-    let first = single_list(&app.start());
+    let first = single_list(&app.start().requests);
     for ms in (0..=90_000).step_by(200) {
         assert!(tick_at(&mut app, ms).is_empty(), "first page in flight at {ms} ms");
     }
@@ -305,7 +306,7 @@ fn a_poll_for_the_old_filter_is_cancelled_and_its_late_answer_dropped() {
     // Choose status "new" while the poll is out.
     update(&mut app, ch('s'));
     update(&mut app, ch('j'));
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     assert!(out.contains(&ApiRequest::Cancel { id: id_of(&poll) }));
     assert_eq!(app.poll_in_flight(), None);
     let page = single_list(&out);
@@ -317,7 +318,7 @@ fn a_poll_for_the_old_filter_is_cancelled_and_its_late_answer_dropped() {
     let before = ids(&app);
 
     // The old filter's poll answer was already on its way: dropped, whatever it holds.
-    let out = update(&mut app, listed(&poll, vec![arrival(1), arrival(2)], false));
+    let out = update(&mut app, listed(&poll, vec![arrival(1), arrival(2)], false)).requests;
     assert!(out.is_empty());
     assert_eq!(ids(&app), before);
     assert_eq!(app.notice(), None);
@@ -333,7 +334,7 @@ fn a_poll_for_the_old_filter_is_cancelled_and_its_late_answer_dropped() {
 fn r_restarts_the_poll_clock() {
     let (mut app, _) = app_with(80, 24, 25, false);
     tick_at(&mut app, 20_000);
-    let page = single_list(&update(&mut app, ch('r')));
+    let page = single_list(&update(&mut app, ch('r')).requests);
     update(&mut app, listed(&page, leads(0..25), false));
     // Without the restart a poll would be due at 30 s; the reloaded first page counts as a fresh look.
     for ms in (20_200..50_000).step_by(200) {
@@ -350,7 +351,7 @@ fn a_failed_poll_leaves_the_list_intact_is_said_once_and_polling_goes_on() {
         update(&mut app, ch('j'));
     }
     let poll = poll_at(&mut app, 30_000);
-    let out = update(&mut app, list_failed(&poll, unavailable()));
+    let out = update(&mut app, list_failed(&poll, unavailable())).requests;
     assert!(out.is_empty());
     assert_eq!(app.error(), Some(unavailable().to_string().as_str()));
     assert_eq!(app.list().len(), 25);
@@ -397,16 +398,15 @@ fn alerting(alerts: leadbox::app::views::Alerts) -> App {
         ..settings()
     };
     let mut app = App::new(settings, now(), 80, 24);
-    let start = app.start();
+    let start = app.start().requests;
     update(&mut app, listed(&single_list(&start), leads(0..20), false));
-    app.take_effects();
     app
 }
 
 fn alerts_after_poll(app: &mut App, arrivals: Vec<Lead>) -> Vec<leadbox::app::Effect> {
     let poll = poll_at(app, POLL_EVERY_SECS * 1000 + 10);
-    update(app, listed(&poll, arrivals, false));
-    app.take_effects()
+    update(app, listed(&poll, arrivals, false))
+        .effects
         .into_iter()
         .filter(|e| matches!(e, leadbox::app::Effect::Alert { .. }))
         .collect()

@@ -16,7 +16,7 @@ fn lists(out: &[ApiRequest]) -> usize {
 #[test]
 fn start_asks_for_the_first_page_with_the_page_size() {
     let mut app = App::new(settings(), now(), 80, 24);
-    let out = app.start();
+    let out = app.start().requests;
     match single_list(&out) {
         ApiRequest::List { query, cursor, .. } => {
             assert_eq!(cursor, None);
@@ -34,17 +34,17 @@ fn prefetch_triggers_at_two_screens_from_the_end_and_only_once() {
     assert_eq!(list_rows(24), 20);
     let mut app = App::new(settings(), now(), 80, 24);
     assert_eq!(app.prefetch_distance(), 40);
-    let req = single_list(&app.start());
-    let out = update(&mut app, listed(&req, leads(0..100), true));
+    let req = single_list(&app.start().requests);
+    let out = update(&mut app, listed(&req, leads(0..100), true)).requests;
     assert!(out.is_empty(), "100 loaded, selection 0: no prefetch yet");
 
     // Selection 59 leaves 41 rows below it: still quiet.
     for _ in 0..59 {
-        assert!(update(&mut app, ch('j')).is_empty());
+        assert!(update(&mut app, ch('j')).requests.is_empty());
     }
     assert_eq!(app.list().selected(), 59);
     // Selection 60: 40 rows from the end of 100 loaded.
-    let out = update(&mut app, ch('j'));
+    let out = update(&mut app, ch('j')).requests;
     let next = single_list(&out);
     let ApiRequest::List { cursor, .. } = &next else {
         unreachable!()
@@ -52,9 +52,9 @@ fn prefetch_triggers_at_two_screens_from_the_end_and_only_once() {
     assert!(cursor.is_some(), "the next page follows the cursor");
     // Moving on while it is in flight asks for nothing more.
     for _ in 0..30 {
-        assert_eq!(lists(&update(&mut app, ch('j'))), 0);
+        assert_eq!(lists(&update(&mut app, ch('j')).requests), 0);
     }
-    assert_eq!(lists(&update(&mut app, key(KeyCode::End))), 0);
+    assert_eq!(lists(&update(&mut app, key(KeyCode::End)).requests), 0);
     assert_eq!(app.list().in_flight(), next_id(&next));
 }
 
@@ -84,9 +84,10 @@ fn the_last_page_ends_the_list_and_a_repeated_cursor_stops_paging() {
                 has_more: true,
             }),
         }),
-    );
+    )
+    .requests;
     assert!(out.is_empty(), "50 loaded, selection 0: nothing yet");
-    let again = single_list(&update(&mut app, ch('G')));
+    let again = single_list(&update(&mut app, ch('G')).requests);
     let ApiRequest::List { id, cursor, .. } = again else {
         unreachable!()
     };
@@ -101,7 +102,8 @@ fn the_last_page_ends_the_list_and_a_repeated_cursor_stops_paging() {
                 has_more: true,
             }),
         }),
-    );
+    )
+    .requests;
     assert!(out.is_empty());
     assert_eq!(app.list().pages(), &PageState::Done);
     assert!(!app.list().has_more());
@@ -128,7 +130,7 @@ fn stale_answers_after_a_filter_change_are_dropped() {
     // Choose status "new" in the status pane.
     update(&mut app, ch('s'));
     update(&mut app, ch('j'));
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     assert!(out.contains(&ApiRequest::Cancel {
         id: next_id(&old).unwrap()
     }));
@@ -143,7 +145,7 @@ fn stale_answers_after_a_filter_change_are_dropped() {
     assert!(app.list().is_empty(), "the old list is gone at once");
 
     // The old filter's page arrives late: dropped.
-    let out = update(&mut app, listed(&old, leads(100..125), true));
+    let out = update(&mut app, listed(&old, leads(100..125), true)).requests;
     assert!(out.is_empty());
     assert!(app.list().is_empty());
     // The new filter's page lands.
@@ -178,7 +180,7 @@ fn assignee_pane_lists_roster_then_ids_seen_and_filters_by_id() {
     update(&mut app, key(KeyCode::Tab));
     assert_eq!(app.focus(), Focus::Pane(PaneKind::Assignee));
     update(&mut app, key(KeyCode::End));
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     let ApiRequest::List { query, .. } = single_list(&out) else {
         unreachable!()
     };
@@ -186,7 +188,7 @@ fn assignee_pane_lists_roster_then_ids_seen_and_filters_by_id() {
     // Choosing "all" again drops the filter.
     update(&mut app, ch('a'));
     update(&mut app, ch('g'));
-    let out = update(&mut app, ch(' '));
+    let out = update(&mut app, ch(' ')).requests;
     let ApiRequest::List { query, .. } = single_list(&out) else {
         unreachable!()
     };
@@ -216,7 +218,7 @@ fn enter_opens_the_lead_at_once_and_asks_for_it() {
     let (mut app, _) = app_with(80, 24, 25, true);
     update(&mut app, ch('j'));
     update(&mut app, ch('j'));
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     let expected_id = lead(2).id;
     let get = out
         .iter()
@@ -257,11 +259,11 @@ fn esc_from_detail_restores_the_same_selection_and_window() {
     assert_eq!(selected, 37);
     assert!(offset > 0);
     let before = screen_text(&app);
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     let get = get_id(&out);
     // Scroll the detail, then leave before the refresh arrives: the Get is cancelled.
     update(&mut app, ch('j'));
-    let out = update(&mut app, key(KeyCode::Esc));
+    let out = update(&mut app, key(KeyCode::Esc)).requests;
     assert_eq!(out, vec![ApiRequest::Cancel { id: get }]);
     assert_eq!(app.screen(), Screen::List);
     assert_eq!((app.list().selected(), app.list().offset()), (selected, offset));
@@ -319,14 +321,16 @@ fn errors_show_in_plain_words_retry_on_tick_and_clear_on_success() {
         Msg::Tick {
             now: now() + chrono::Duration::seconds(1),
         },
-    );
+    )
+    .requests;
     assert!(out.is_empty());
     let out = update(
         &mut app,
         Msg::Tick {
             now: now() + chrono::Duration::seconds(3),
         },
-    );
+    )
+    .requests;
     let retry = single_list(&out);
     let ApiRequest::List { cursor: again, .. } = &retry else {
         unreachable!()
@@ -354,7 +358,7 @@ fn r_retries_a_failed_page_at_once_and_otherwise_reloads() {
             },
         ),
     );
-    let out = update(&mut app, ch('r'));
+    let out = update(&mut app, ch('r')).requests;
     let ApiRequest::List { cursor: again, .. } = single_list(&out) else {
         unreachable!()
     };
@@ -362,7 +366,7 @@ fn r_retries_a_failed_page_at_once_and_otherwise_reloads() {
     assert_eq!(app.list().len(), 25, "the place is kept");
     // With nothing failed, r reloads from the top.
     let (mut app, _) = app_with(80, 24, 25, false);
-    let out = update(&mut app, ch('r'));
+    let out = update(&mut app, ch('r')).requests;
     let ApiRequest::List { cursor, .. } = single_list(&out) else {
         unreachable!()
     };
@@ -470,7 +474,7 @@ fn a_click_selects_the_lead_or_pane_entry_under_it() {
     // The status pane's third entry ("contacted"), then Enter applies it.
     update(&mut app, click(5, 3));
     assert_eq!(app.focus(), Focus::Pane(PaneKind::Status));
-    let ApiRequest::List { query, .. } = single_list(&update(&mut app, key(KeyCode::Enter))) else {
+    let ApiRequest::List { query, .. } = single_list(&update(&mut app, key(KeyCode::Enter)).requests) else {
         unreachable!()
     };
     assert_eq!(query.status, Some(LeadStatus::Contacted));

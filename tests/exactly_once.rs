@@ -96,7 +96,7 @@ fn a_lead_whose_record_cannot_reach_the_disk_is_never_sent_and_the_form_opens_ag
         full: true,
         ..Disk::default()
     };
-    let (requests, _) = step(&mut app, ctrl('s'), &mut disk);
+    let requests = step(&mut app, ctrl('s'), &mut disk).requests;
     assert_eq!(creates(&requests), 0, "nothing leaves: {requests:?}");
     assert_eq!(app.screen(), Screen::Form, "the form is open again");
     let form = app.form().expect("the form");
@@ -117,7 +117,7 @@ fn a_lead_whose_record_cannot_reach_the_disk_is_never_sent_and_the_form_opens_ag
 
     // The disk has room again: the same keys send it, recorded before its request leaves.
     disk.full = false;
-    let (requests, _) = step(&mut app, ctrl('s'), &mut disk);
+    let requests = step(&mut app, ctrl('s'), &mut disk).requests;
     assert_eq!(creates(&requests), 1, "{requests:?}");
     let on_disk: Vec<&OutboxEntry> = disk.outbox.values().collect();
     assert_eq!(on_disk.len(), 1);
@@ -138,7 +138,7 @@ fn an_entry_another_leadbox_dropped_is_not_sent_from_a_stale_copy() {
     app.restore_outbox(vec![entry.clone()]);
     // On disk the entry was dropped by another inbox (`x x`) after this one read it.
     let mut disk = Disk::default();
-    let (requests, _) = step(&mut app, Msg::Tick { now: now() }, &mut disk);
+    let requests = step(&mut app, Msg::Tick { now: now() }, &mut disk).requests;
     assert_eq!(creates(&requests), 0, "{requests:?}");
     assert!(app.outbox().get("k1").is_none(), "the outbox is as the disk holds it");
     assert_eq!(disk.writes, 0);
@@ -148,29 +148,30 @@ fn an_entry_another_leadbox_dropped_is_not_sent_from_a_stale_copy() {
 fn only_the_sender_sends_and_a_new_sender_looks_for_what_the_last_one_left_mid_send() {
     let mut app = app_loaded(100, 30, 20, 20);
     let mut disk = Disk::default();
-    let (requests, _) = step(&mut app, Msg::Sender(Sender::Other(Some(4242))), &mut disk);
+    let requests = step(&mut app, Msg::Sender(Sender::Other(Some(4242))), &mut disk).requests;
     assert!(requests.is_empty());
     // Another process queues a lead and starts sending it.
     let mut sending = queued("k1", "Bo");
     sending.state = OutboxState::Sending;
     sending.rev = 2;
     disk.outbox.insert("k1".into(), sending.clone());
-    let (requests, _) = step(
+    let requests = step(
         &mut app,
         Msg::Shared {
             outbox: disk.outbox(),
             marks: None,
         },
         &mut disk,
-    );
+    )
+    .requests;
     assert_eq!(creates(&requests), 0, "not this process's to send");
     assert_eq!(app.outbox().get("k1").map(|e| e.state), Some(OutboxState::Sending));
     assert!(screen_text(&app).contains("outbox: pid 4242"), "{}", screen_text(&app));
-    let (requests, _) = step(&mut app, Msg::Tick { now: now() }, &mut disk);
+    let requests = step(&mut app, Msg::Tick { now: now() }, &mut disk).requests;
     assert_eq!(creates(&requests), 0);
 
     // The sender was killed mid-send: this process takes the lock, and looks for the lead first.
-    let (requests, _) = step(&mut app, Msg::Sender(Sender::Me), &mut disk);
+    let requests = step(&mut app, Msg::Sender(Sender::Me), &mut disk).requests;
     assert_eq!(requests.len(), 1, "{requests:?}");
     assert!(matches!(requests[0], ApiRequest::FindCreated { .. }), "{requests:?}");
     assert_eq!(disk.outbox["k1"].state, OutboxState::Checking);
@@ -322,7 +323,7 @@ fn a_lead_left_mid_send_is_looked_for_as_the_inbox_starts_not_at_a_later_tick() 
     let mut sending = queued("k1", "Hal");
     sending.state = OutboxState::Sending;
     app.restore_outbox(vec![sending]);
-    let requests = app.start();
+    let requests = app.start().requests;
     assert!(
         requests
             .iter()

@@ -20,7 +20,7 @@ fn ctrl(c: char) -> Msg {
 
 fn type_str(app: &mut App, text: &str) {
     for c in text.chars() {
-        assert!(update(app, ch(c)).is_empty());
+        assert!(update(app, ch(c)).requests.is_empty());
     }
 }
 
@@ -33,7 +33,7 @@ fn first_name(app: &App) -> String {
 
 /// Opens the form on a loaded list and fills the fields the support profile requires.
 pub(crate) fn open_and_fill(app: &mut App) {
-    assert!(update(app, ch('n')).is_empty());
+    assert!(update(app, ch('n')).requests.is_empty());
     type_str(app, "Quinn");
     update(app, key(KeyCode::Tab)); // last name
     type_str(app, "Q");
@@ -58,15 +58,25 @@ pub(crate) fn open_and_fill(app: &mut App) {
 }
 
 fn submit(app: &mut App) -> (u64, NewLead) {
+    let (id, lead, _) = submit_keeping(app);
+    (id, lead)
+}
+
+/// Submits the form: the create's id and lead, and what the app asked to keep on the way.
+fn submit_keeping(app: &mut App) -> (u64, NewLead, Vec<Effect>) {
     let out = update(app, ctrl('s'));
-    assert_eq!(out.len(), 1, "one request: {out:?}");
-    match &out[0] {
-        ApiRequest::Create { id, lead } => (*id, lead.clone()),
+    assert_eq!(out.requests.len(), 1, "one request: {:?}", out.requests);
+    match &out.requests[0] {
+        ApiRequest::Create { id, lead } => (*id, lead.clone(), out.effects),
         other => panic!("not a create: {other:?}"),
     }
 }
 
 fn answer(app: &mut App, id: u64, result: Result<Lead, ApiError>) -> Vec<ApiRequest> {
+    answer_keeping(app, id, result).requests
+}
+
+fn answer_keeping(app: &mut App, id: u64, result: Result<Lead, ApiError>) -> leadbox::app::Output {
     update(app, Msg::Api(ApiEvent::Created { id, result }))
 }
 
@@ -107,7 +117,7 @@ fn n_opens_the_form_and_q_types_there() {
 fn an_invalid_form_sends_nothing() {
     let (mut app, _) = app_with(80, 24, 5, false);
     update(&mut app, ch('n'));
-    assert!(update(&mut app, ctrl('s')).is_empty());
+    assert!(update(&mut app, ctrl('s')).requests.is_empty());
     assert_eq!(app.screen(), Screen::Form);
     assert!(!app.busy());
 }
@@ -116,14 +126,13 @@ fn an_invalid_form_sends_nothing() {
 fn submit_queues_the_lead_frees_the_form_and_sends_one_create_at_a_time() {
     let (mut app, _) = app_with(80, 24, 5, false);
     open_and_fill(&mut app);
-    let (id, lead) = submit(&mut app);
+    let (id, lead, effects) = submit_keeping(&mut app);
     assert_eq!(lead.first_name, "Quinn");
     assert_eq!(
         serde_json::to_value(&lead).unwrap()["customFields"]["industry"],
         "retail"
     );
     // The lead is on disk in the outbox before its request goes, and the form is free at once.
-    let effects = app.take_effects();
     let put = |state: OutboxState| {
         effects
             .iter()
@@ -137,7 +146,10 @@ fn submit_queues_the_lead_frees_the_form_and_sends_one_create_at_a_time() {
     assert!(screen_text(&app).contains("1 to send"), "{}", screen_text(&app));
     // The next lead is typed while the first is out: queued behind it, no second request yet.
     open_and_fill(&mut app);
-    assert!(update(&mut app, ctrl('s')).is_empty(), "one create out at a time");
+    assert!(
+        update(&mut app, ctrl('s')).requests.is_empty(),
+        "one create out at a time"
+    );
     assert_eq!(app.outbox().pending(), 2);
     let next = answer(&mut app, id, Ok(created_lead(&lead)));
     assert!(
@@ -182,7 +194,7 @@ fn a_created_lead_hidden_by_the_filter_clears_it() {
     update(&mut app, ch('s'));
     update(&mut app, ch('j'));
     update(&mut app, ch('j'));
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     let req = single_list(&out);
     update(&mut app, listed(&req, vec![lead(1)], false));
     assert_eq!(app.list().query().status, Some(LeadStatus::Contacted));
@@ -276,7 +288,8 @@ fn a_lost_create_not_found_waits_for_the_rep() {
             id: *id,
             result: Ok(None),
         }),
-    );
+    )
+    .requests;
     assert!(out.is_empty(), "never sent again blindly");
     assert_eq!(app.outbox().entries()[0].state, OutboxState::Unknown);
     assert_eq!(app.outbox().needing_rep(), 1);
@@ -453,6 +466,7 @@ fn tick(app: &mut App, millis: i64) -> Vec<ApiRequest> {
             now: now() + Duration::milliseconds(millis),
         },
     )
+    .requests
 }
 
 fn alt(c: char) -> Msg {
@@ -481,7 +495,7 @@ fn create_and_next_keeps_exactly_the_sticky_fields_and_starts_on_the_first_name(
         update(&mut app, key(KeyCode::BackTab));
     }
     type_str(&mut app, "fair");
-    let out = update(&mut app, alt('s'));
+    let out = update(&mut app, alt('s')).requests;
     assert!(matches!(out.as_slice(), [ApiRequest::Create { lead, .. }] if lead.first_name == "Quinn"));
     assert_eq!(app.screen(), Screen::Form, "the next lead's form, at once");
     assert_eq!(app.form().unwrap().focus(), 0, "on the first name");
@@ -535,7 +549,7 @@ fn a_lead_like_a_known_one_is_held_back_once_shown_on_request_and_sent_on_the_se
     open_and_fill(&mut app);
     // The first listed lead's email, in other letters.
     set_text(&mut app, "email", "LEAD0@example.com");
-    assert!(update(&mut app, ctrl('s')).is_empty(), "held back");
+    assert!(update(&mut app, ctrl('s')).requests.is_empty(), "held back");
     let said = app.form().unwrap().notice().unwrap().text().to_string();
     assert!(
         said.contains("Looks like Ada Lovelace (the same email): Ctrl-s again sends anyway · Ctrl-o opens it"),
@@ -550,7 +564,7 @@ fn a_lead_like_a_known_one_is_held_back_once_shown_on_request_and_sent_on_the_se
     update(&mut app, ch('n'));
     assert_eq!(first_name(&app), "Quinn");
     // Sent anyway on the second press.
-    let out = update(&mut app, ctrl('s'));
+    let out = update(&mut app, ctrl('s')).requests;
     assert!(matches!(out.as_slice(), [ApiRequest::Create { .. }]), "{out:?}");
 
     // The same person typed again at the booth: found among the leads typed here.
@@ -559,7 +573,7 @@ fn a_lead_like_a_known_one_is_held_back_once_shown_on_request_and_sent_on_the_se
     update(&mut app, ctrl('s'));
     open_and_fill(&mut app);
     set_text(&mut app, "phone", "15550109999");
-    assert!(update(&mut app, ctrl('s')).is_empty());
+    assert!(update(&mut app, ctrl('s')).requests.is_empty());
     let said = app.form().unwrap().notice().unwrap().text().to_string();
     assert!(said.contains("Quinn Q, typed here (the same phone)"), "{said}");
     update(&mut app, ctrl('o'));
@@ -572,9 +586,13 @@ fn ctrl_e_asks_for_the_editor_once_and_its_answer_lands_in_the_notes() {
     update(&mut app, ch('n'));
     set_text(&mut app, "notes", "typed");
     update(&mut app, key(KeyCode::BackTab));
-    update(&mut app, ctrl('e'));
-    assert_eq!(app.take_editor_request().as_deref(), Some("typed"));
-    assert_eq!(app.take_editor_request(), None, "once");
+    let out = update(&mut app, ctrl('e'));
+    let asked: Vec<&Effect> = out
+        .effects
+        .iter()
+        .filter(|e| matches!(e, Effect::EditNotes(_)))
+        .collect();
+    assert_eq!(asked, [&Effect::EditNotes("typed".into())], "once");
     update(&mut app, Msg::Edited(Ok("typed\nand more\x1b[31m\n".into())));
     let notes = app
         .form()
@@ -605,7 +623,7 @@ fn a_lead_kept_from_an_earlier_session_is_a_known_lead_too() {
     app.remember_known(std::slice::from_ref(&kept));
     open_and_fill(&mut app);
     set_text(&mut app, "email", "Kept@Example.com");
-    assert!(update(&mut app, ctrl('s')).is_empty());
+    assert!(update(&mut app, ctrl('s')).requests.is_empty());
     let said = app.form().unwrap().notice().unwrap().text().to_string();
     assert!(said.contains("(the same email)"), "{said}");
     update(&mut app, ctrl('o'));
@@ -670,7 +688,10 @@ fn a_look_alike_typed_here_and_already_created_opens_the_lead_itself() {
     // The same person typed again: warned, and Ctrl-o shows the lead the tenant holds, not the outbox.
     open_and_fill(&mut app);
     set_text(&mut app, "email", "quinn@example.com");
-    assert!(update(&mut app, ctrl('s')).is_empty(), "held for the look-alike");
+    assert!(
+        update(&mut app, ctrl('s')).requests.is_empty(),
+        "held for the look-alike"
+    );
     let said = app.form().unwrap().notice().unwrap().text().to_string();
     assert!(said.contains("typed here"), "{said}");
     update(&mut app, ctrl('o'));
@@ -683,8 +704,7 @@ fn a_custom_field_a_refusal_names_is_learned_kept_on_disk_and_in_the_next_form()
     let (mut app, _) = app_with(80, 24, 5, false);
     open_and_fill(&mut app);
     let (id, _) = submit(&mut app);
-    app.take_effects();
-    answer(
+    let out = answer_keeping(
         &mut app,
         id,
         Err(ApiError::Validation {
@@ -702,8 +722,8 @@ fn a_custom_field_a_refusal_names_is_learned_kept_on_disk_and_in_the_next_form()
             ],
         }),
     );
-    let learned: Vec<_> = app
-        .take_effects()
+    let learned: Vec<_> = out
+        .effects
         .into_iter()
         .filter_map(|e| match e {
             Effect::LearnField(def) => Some(def),
@@ -734,7 +754,7 @@ fn a_custom_field_a_refusal_names_is_learned_kept_on_disk_and_in_the_next_form()
 fn a_field_learned_while_the_next_lead_is_typed_joins_that_form_where_the_focus_is() {
     let (mut app, _) = app_with(80, 30, 5, false);
     open_and_fill(&mut app);
-    let out = update(&mut app, alt('s'));
+    let out = update(&mut app, alt('s')).requests;
     let [ApiRequest::Create { id, .. }] = out.as_slice() else {
         panic!("one create: {out:?}");
     };

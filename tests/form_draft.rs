@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::form_support::*;
 use crossterm::event::KeyCode;
-use leadbox::app::form::{Draft, DraftValue, FieldKind, Form, FormAction, Notice};
+use leadbox::app::form::{Draft, DraftValue, FieldKind, Form, FormOutcome, Notice};
 use leadbox::tenant::TenantProfile;
 use serde_json::json;
 
@@ -190,11 +190,11 @@ fn a_draft_that_may_have_been_sent_warns_before_sending_again() {
     assert!(draft.may_have_been_sent);
     let mut restored = Form::from_draft(&profile(), &draft);
     assert!(matches!(restored.notice(), Some(Notice::Warning(w)) if w.contains("may exist already")));
-    assert_eq!(send(&mut restored, ctrl('s')), FormAction::None, "first a warning");
-    assert!(matches!(send(&mut restored, ctrl('s')), FormAction::Submit(_)));
+    assert_eq!(send(&mut restored, ctrl('s')), FormOutcome::None, "first a warning");
+    assert!(matches!(send(&mut restored, ctrl('s')), FormOutcome::Submit(_)));
 
     let mut unsent = draft.clone();
     unsent.may_have_been_sent = false;
     let mut restored = Form::from_draft(&profile(), &unsent);
-    assert!(matches!(send(&mut restored, ctrl('s')), FormAction::Submit(_)));
+    assert!(matches!(send(&mut restored, ctrl('s')), FormOutcome::Submit(_)));
 }

@@ -16,7 +16,7 @@ use novala_sandbox::{Sandbox, SandboxOptions};
 fn settings(profile: TenantProfile) -> AppSettings {
     AppSettings {
         poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
-        profile,
+        tenant: profile,
         page_size: 25,
         ..crate::support::settings()
     }
@@ -41,7 +41,7 @@ async fn start(profile: impl FnOnce(&Sandbox) -> TenantProfile) -> (Sandbox, App
 /// An 80x24 app at `now`, its first page asked for through `worker` and answered (or failed).
 async fn started(settings: AppSettings, now: chrono::DateTime<Utc>, worker: &mut WorkerHandle) -> App {
     let mut app = App::new(settings, now, 80, 24);
-    let first = app.start();
+    let first = app.start().requests;
     pump(&mut app, worker, first).await;
     app
 }
@@ -66,10 +66,10 @@ async fn a_lead_typed_into_the_form_is_created_once_and_shown_at_the_top() {
     let (sandbox, mut app, mut worker) = start(|s| s.profile().clone()).await;
     let before = sandbox.lead_count().await.expect("count");
     fill(&mut app, "Zed Form");
-    let out = update(&mut app, ctrl('s'));
+    let out = update(&mut app, ctrl('s')).requests;
     assert_eq!(out.len(), 1, "{out:?}");
     // A second Ctrl-S while the first is out sends nothing.
-    assert!(update(&mut app, ctrl('s')).is_empty());
+    assert!(update(&mut app, ctrl('s')).requests.is_empty());
     pump(&mut app, &mut worker, out).await;
 
     assert_eq!(sandbox.lead_count().await.expect("count"), before + 1);
@@ -92,7 +92,7 @@ async fn a_required_field_leadbox_was_not_told_of_joins_the_form_and_the_lead_go
     let before = sandbox.lead_count().await.expect("count");
     fill(&mut app, "Stale Profile");
     assert!(app.form().unwrap().field("customFields.region").is_none());
-    let out = update(&mut app, ctrl('s'));
+    let out = update(&mut app, ctrl('s')).requests;
     assert_eq!(out.len(), 1, "{out:?}");
     pump(&mut app, &mut worker, out).await;
 
@@ -126,7 +126,7 @@ async fn a_required_field_leadbox_was_not_told_of_joins_the_form_and_the_lead_go
     for c in "emea".chars() {
         update(&mut app, ch(c));
     }
-    let out = update(&mut app, ctrl('s'));
+    let out = update(&mut app, ctrl('s')).requests;
     assert_eq!(out.len(), 1, "{out:?}");
     pump(&mut app, &mut worker, out).await;
     assert_eq!(sandbox.lead_count().await.expect("count"), before + 1);
@@ -163,7 +163,7 @@ async fn leads_typed_while_the_tenant_is_down_all_arrive_exactly_once_when_it_is
 
     for n in 0..30 {
         fill(&mut app, &format!("Offline {n:02}"));
-        let out = update(&mut app, ctrl('s'));
+        let out = update(&mut app, ctrl('s')).requests;
         assert_eq!(app.screen(), Screen::List, "the form is free at once, online or not");
         pump(&mut app, &mut worker, out).await;
     }
@@ -179,7 +179,7 @@ async fn leads_typed_while_the_tenant_is_down_all_arrive_exactly_once_when_it_is
             break;
         }
         let at = start + chrono::Duration::minutes(10 * step);
-        let out = update(&mut app, Msg::Tick { now: at });
+        let out = update(&mut app, Msg::Tick { now: at }).requests;
         pump(&mut app, &mut worker, out).await;
     }
     assert_eq!(app.outbox().pending(), 0, "{:?}", app.outbox().entries().first());
@@ -225,7 +225,7 @@ async fn a_hundred_leads_through_a_tenant_failing_one_request_in_five_each_arriv
     let mut app = started(settings(sandbox.profile().clone()), start, &mut worker).await;
     for n in 0..100 {
         fill(&mut app, &format!("Faulty {n:03}"));
-        let out = update(&mut app, ctrl('s'));
+        let out = update(&mut app, ctrl('s')).requests;
         pump(&mut app, &mut worker, out).await;
     }
     let troubled = app
@@ -258,7 +258,7 @@ async fn a_hundred_leads_through_a_tenant_failing_one_request_in_five_each_arriv
             let out = app.send_again(&key);
             pump(&mut app, &mut worker, out).await;
         }
-        let out = update(&mut app, Msg::Tick { now: Utc::now() });
+        let out = update(&mut app, Msg::Tick { now: Utc::now() }).requests;
         pump(&mut app, &mut worker, out).await;
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }

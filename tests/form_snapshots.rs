@@ -3,7 +3,7 @@
 use crate::form_support::*;
 use crossterm::event::KeyCode;
 use leadbox::api::error::ApiError;
-use leadbox::app::form::{Form, FormAction};
+use leadbox::app::form::{Form, FormOutcome};
 
 fn snap(name: &str, form: &Form) {
     insta::assert_snapshot!(format!("{name}_80x24"), render(form, 80, 24));
@@ -18,7 +18,7 @@ fn empty() {
 #[test]
 fn required_errors_after_a_refused_submit() {
     let mut form = Form::new(&profile());
-    assert_eq!(send(&mut form, ctrl('s')), FormAction::None);
+    assert_eq!(send(&mut form, ctrl('s')), FormOutcome::None);
     snap("form_required", &form);
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::form_support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use leadbox::api::error::ApiError;
-use leadbox::app::form::{FieldKind, Form, FormAction, FormCommand, Leave, Notice};
+use leadbox::app::form::{FieldKind, Form, FormCommand, FormOutcome, Leave, Notice};
 use leadbox::keymap::{Action, Context, Keymap, Trigger};
 
 fn form_command(event: &KeyEvent) -> Option<FormCommand> {
@@ -14,7 +14,7 @@ fn form_command(event: &KeyEvent) -> Option<FormCommand> {
 use leadbox::tenant::TenantProfile;
 use serde_json::json;
 
-fn submit(form: &mut Form) -> FormAction {
+fn submit(form: &mut Form) -> FormOutcome {
     send(form, ctrl('s'))
 }
 
@@ -175,7 +175,7 @@ fn submit_is_refused_with_focus_on_the_first_bad_field() {
     focus_on(&mut form, "customFields.budget");
     send(&mut form, ctrl('u')); // clears the line
     focus_button(&mut form);
-    assert_eq!(press(&mut form, KeyCode::Enter), FormAction::None);
+    assert_eq!(press(&mut form, KeyCode::Enter), FormOutcome::None);
     assert_eq!(form.focused_field().unwrap().wire, "email");
     assert!(matches!(form.notice(), Some(Notice::Error(m)) if m.contains("2 fields")));
     assert!(!form.is_sending());
@@ -186,7 +186,7 @@ fn submit_is_refused_with_focus_on_the_first_bad_field() {
     // An empty form: the first name comes first, and every untouched required field now shows.
     let mut empty = Form::new(&profile());
     focus_on(&mut empty, "customFields.website");
-    assert_eq!(submit(&mut empty), FormAction::None);
+    assert_eq!(submit(&mut empty), FormOutcome::None);
     assert_eq!(empty.focus(), 0);
     for wire in ["firstName", "source", "customFields.budget", "customFields.plan"] {
         assert_eq!(error_of(&empty, wire).as_deref(), Some("is required"), "{wire}");
@@ -197,7 +197,7 @@ fn submit_is_refused_with_focus_on_the_first_bad_field() {
 fn a_full_form_builds_the_exact_body() {
     let mut form = Form::new(&profile());
     fill_valid(&mut form);
-    let FormAction::Submit(lead) = submit(&mut form) else {
+    let FormOutcome::Submit(lead) = submit(&mut form) else {
         panic!("not submitted: {:?}", form.notice());
     };
     assert_eq!(
@@ -257,19 +257,19 @@ fn minimal_lead_leaves_out_empty_fields_and_numbers_keep_decimals() {
 fn sending_blocks_a_second_submit_and_edits() {
     let mut form = Form::new(&profile());
     fill_valid(&mut form);
-    assert!(matches!(submit(&mut form), FormAction::Submit(_)));
+    assert!(matches!(submit(&mut form), FormOutcome::Submit(_)));
     assert!(form.is_sending());
     // A second submit is refused.
-    assert_eq!(submit(&mut form), FormAction::None);
+    assert_eq!(submit(&mut form), FormOutcome::None);
     focus_button(&mut form);
-    assert_eq!(press(&mut form, KeyCode::Enter), FormAction::None);
+    assert_eq!(press(&mut form, KeyCode::Enter), FormOutcome::None);
     assert!(matches!(form.notice(), Some(Notice::Warning(m)) if m.contains("already on its way")));
     focus_on(&mut form, "firstName");
     type_str(&mut form, "x");
     form.handle_paste("y");
     assert_eq!(text_of(&form, "firstName"), "Ana");
     // Esc does not close a form whose lead is on its way.
-    assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
+    assert_eq!(press(&mut form, KeyCode::Esc), FormOutcome::None);
     assert!(form.is_sending());
 }
 
@@ -304,7 +304,7 @@ fn server_details_land_on_their_fields() {
     assert_eq!(error_of(&form, "email"), None);
     assert!(error_of(&form, "customFields.budget").is_some());
     assert!(
-        matches!(submit(&mut form), FormAction::Submit(_)),
+        matches!(submit(&mut form), FormOutcome::Submit(_)),
         "a corrected form can be sent again"
     );
 }
@@ -314,7 +314,7 @@ fn other_failures_keep_the_draft_and_say_what_happened() {
     let mut form = Form::new(&profile());
     fill_valid(&mut form);
     let before = form.to_new_lead().unwrap();
-    assert!(matches!(submit(&mut form), FormAction::Submit(_)));
+    assert!(matches!(submit(&mut form), FormOutcome::Submit(_)));
     let error = ApiError::Server {
         status: 500,
         message: "database is locked".into(),
@@ -328,7 +328,7 @@ fn other_failures_keep_the_draft_and_say_what_happened() {
     };
     assert!(text.contains(&error.to_string()), "{text}");
     assert!(
-        matches!(submit(&mut form), FormAction::Submit(_)),
+        matches!(submit(&mut form), FormOutcome::Submit(_)),
         "nothing was created: send again at once"
     );
 }
@@ -341,10 +341,10 @@ fn a_create_that_may_have_landed_asks_before_sending_again() {
         maybe_created: true,
     });
     assert!(form.notice().unwrap().text().contains("may have been created"));
-    assert_eq!(submit(&mut form), FormAction::None);
+    assert_eq!(submit(&mut form), FormOutcome::None);
     assert!(matches!(form.notice(), Some(Notice::Warning(m)) if m.contains("Ctrl-s again")));
     assert!(!form.is_sending());
-    assert!(matches!(submit(&mut form), FormAction::Submit(_)));
+    assert!(matches!(submit(&mut form), FormOutcome::Submit(_)));
 }
 
 #[test]
@@ -352,19 +352,19 @@ fn esc_asks_before_discarding_typing() {
     let mut form = Form::new(&profile());
     assert_eq!(
         press(&mut form, KeyCode::Esc),
-        FormAction::Cancel,
+        FormOutcome::Cancel,
         "nothing typed: closes at once"
     );
     type_str(&mut form, "Ana");
-    assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
+    assert_eq!(press(&mut form, KeyCode::Esc), FormOutcome::None);
     assert!(form.is_confirming_discard());
     // While asking, letters answer the question rather than type.
-    assert_eq!(press(&mut form, KeyCode::Char('x')), FormAction::None);
-    assert_eq!(press(&mut form, KeyCode::Char('n')), FormAction::None);
+    assert_eq!(press(&mut form, KeyCode::Char('x')), FormOutcome::None);
+    assert_eq!(press(&mut form, KeyCode::Char('n')), FormOutcome::None);
     assert!(!form.is_confirming_discard());
     assert_eq!(text_of(&form, "firstName"), "Ana");
     press(&mut form, KeyCode::Esc);
-    assert_eq!(press(&mut form, KeyCode::Char('y')), FormAction::Cancel);
+    assert_eq!(press(&mut form, KeyCode::Char('y')), FormOutcome::Cancel);
 }
 
 #[test]
@@ -373,7 +373,7 @@ fn esc_closes_an_open_list_first() {
     focus_on(&mut form, "source");
     press(&mut form, KeyCode::Enter);
     assert!(form.focused_field().unwrap().is_list_open());
-    assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
+    assert_eq!(press(&mut form, KeyCode::Esc), FormOutcome::None);
     assert!(!form.focused_field().unwrap().is_list_open());
     assert!(!form.is_confirming_discard());
 }
@@ -503,15 +503,15 @@ fn the_app_keymap_drives_the_form_keys() {
 #[test]
 fn ctrl_c_quits_but_asks_first_when_something_was_typed() {
     let mut form = Form::new(&profile());
-    assert_eq!(send(&mut form, ctrl('c')), FormAction::Quit);
+    assert_eq!(send(&mut form, ctrl('c')), FormOutcome::Quit);
     type_str(&mut form, "Ana");
-    assert_eq!(send(&mut form, ctrl('c')), FormAction::None);
+    assert_eq!(send(&mut form, ctrl('c')), FormOutcome::None);
     assert_eq!(form.confirming(), Some(Leave::Quit));
-    assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
+    assert_eq!(press(&mut form, KeyCode::Esc), FormOutcome::None);
     assert_eq!(form.confirming(), None);
     assert_eq!(text_of(&form, "firstName"), "Ana");
     send(&mut form, ctrl('c'));
-    assert_eq!(press(&mut form, KeyCode::Char('y')), FormAction::Quit);
+    assert_eq!(press(&mut form, KeyCode::Char('y')), FormOutcome::Quit);
 }
 
 #[test]
@@ -543,7 +543,7 @@ fn a_key_adds_any_custom_field_by_name_and_it_is_sent_and_kept() {
     // Esc leaves the prompt without adding anything and without closing the form.
     send(&mut form, ctrl('n'));
     type_str(&mut form, "budget");
-    assert_eq!(press(&mut form, KeyCode::Esc), FormAction::None);
+    assert_eq!(press(&mut form, KeyCode::Esc), FormOutcome::None);
     assert!(form.naming().is_none());
     assert!(form.field("customFields.budget").is_none());
 
@@ -556,7 +556,7 @@ fn a_key_adds_any_custom_field_by_name_and_it_is_sent_and_kept() {
     let mut form = restored;
     focus_on(&mut form, "source");
     press(&mut form, KeyCode::Right);
-    let FormAction::Submit(lead) = submit(&mut form) else {
+    let FormOutcome::Submit(lead) = submit(&mut form) else {
         panic!("the lead is complete: {:?}", form.notice())
     };
     assert_eq!(lead.custom_fields.get("region"), Some(&json!("emea")));
@@ -607,7 +607,7 @@ fn a_phone_with_letters_or_few_digits_is_warned_of_and_still_sent() {
     let said = form.visible_warning(phone).expect("a warning");
     assert!(said.contains("letters") && said.contains("1-800-FLOWERS"), "{said}");
     match submit(&mut form) {
-        FormAction::Submit(lead) => assert_eq!(lead.phone.as_deref(), Some("12ab")),
+        FormOutcome::Submit(lead) => assert_eq!(lead.phone.as_deref(), Some("12ab")),
         other => panic!("the lead is sent as typed: {other:?}"),
     }
 
@@ -624,7 +624,7 @@ fn a_phone_with_letters_or_few_digits_is_warned_of_and_still_sent() {
 #[test]
 fn the_fields_to_fix_count_follows_the_fields_and_goes_when_none_is_left() {
     let mut form = Form::new(&profile());
-    assert_eq!(submit(&mut form), FormAction::None);
+    assert_eq!(submit(&mut form), FormOutcome::None);
     // First name, source, budget, plan.
     assert_eq!(
         form.notice().unwrap().text(),

@@ -192,7 +192,7 @@ fn crowded(width: u16, height: u16) -> App {
     refused.state = OutboxState::Rejected;
     refused.error = Some("the server refused the request (400): email is invalid".into());
     app.restore_outbox(vec![queued, refused]);
-    let start = app.start();
+    let start = app.start().requests;
     let req = single_list(&start);
     update(&mut app, listed(&req, leads(0..25), true));
     update(
@@ -251,7 +251,7 @@ fn unassigned_narrows_the_loaded_leads_and_the_clear_key_brings_every_lead_back(
     assert!(lists(&out).is_empty());
     update(&mut app, ch('a'));
     update(&mut app, ch('j'));
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     // The tenant cannot filter so: nothing is asked of it, the loaded leads are narrowed.
     assert!(lists(&out).is_empty(), "{out:?}");
     assert!(app.unassigned_only());
@@ -291,20 +291,20 @@ fn the_clear_key_returns_a_saved_view_to_its_own_rule_and_drops_the_search() {
     views.push(view);
     let mut app = App::new(AppSettings { views, ..settings() }, now(), 120, 40);
     app.restore_triage(Default::default(), Some("new-ones"));
-    let req = single_list(&app.start());
+    let req = single_list(&app.start().requests);
     update(&mut app, listed(&req, leads(0..10), false));
     // The status pane's "contacted", then a search.
     update(&mut app, ch('s'));
     update(&mut app, ch('j'));
     update(&mut app, ch('j'));
-    let req = single_list(&update(&mut app, key(KeyCode::Enter)));
+    let req = single_list(&update(&mut app, key(KeyCode::Enter)).requests);
     assert_eq!(app.list().query().status, Some(LeadStatus::Contacted));
     update(&mut app, listed(&req, leads(0..10), false));
     update(&mut app, ch('/'));
     update(&mut app, ch('a'));
     update(&mut app, key(KeyCode::Enter));
     assert!(app.search_query().is_some());
-    let ApiRequest::List { query, .. } = single_list(&update(&mut app, ch('0'))) else {
+    let ApiRequest::List { query, .. } = single_list(&update(&mut app, ch('0')).requests) else {
         unreachable!()
     };
     assert_eq!(query.status, Some(LeadStatus::New), "the view's own status");
@@ -316,10 +316,10 @@ fn the_clear_key_returns_a_saved_view_to_its_own_rule_and_drops_the_search() {
 fn a_lead_marked_done_in_the_inbox_does_not_stop_the_paging() {
     let (mut app, out) = app_with(80, 24, 25, true);
     let req = single_list(&out);
-    let out = update(&mut app, listed(&req, leads(25..50), true));
+    let out = update(&mut app, listed(&req, leads(25..50), true)).requests;
     assert!(lists(&out).is_empty(), "two screens ahead already");
     update(&mut app, ch('d'));
-    let out = update(&mut app, ch('G'));
+    let out = update(&mut app, ch('G')).requests;
     let [ApiRequest::List { cursor, .. }] = lists(&out)[..] else {
         panic!("no next page at the end of the Inbox with a lead done: {out:?}")
     };

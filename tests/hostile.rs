@@ -288,7 +288,7 @@ fn an_inbox_given_empty_pages_under_new_cursors_stops_asking_on_its_own() {
     use leadbox::app::{App, Msg, update};
     let start = crate::support::now();
     let mut app = App::new(crate::support::settings(), start, 120, 40);
-    let mut pending = app.start();
+    let mut pending = app.start().requests;
     let mut walked = 0;
     let mut n = 0;
     // Fifteen seconds of ticks with no key pressed, every page empty but "more to come".
@@ -299,26 +299,32 @@ fn an_inbox_given_empty_pages_under_new_cursors_stops_asking_on_its_own() {
                     walked += 1;
                 }
                 n += 1;
-                pending.extend(update(
-                    &mut app,
-                    Msg::Api(ApiEvent::Listed {
-                        id,
-                        cursor,
-                        result: Ok(leadbox::api::types::Page {
-                            data: Vec::new(),
-                            next_cursor: Some(format!("c{n}")),
-                            has_more: true,
+                pending.extend(
+                    update(
+                        &mut app,
+                        Msg::Api(ApiEvent::Listed {
+                            id,
+                            cursor,
+                            result: Ok(leadbox::api::types::Page {
+                                data: Vec::new(),
+                                next_cursor: Some(format!("c{n}")),
+                                has_more: true,
+                            }),
                         }),
-                    }),
-                ));
+                    )
+                    .requests,
+                );
             }
         }
-        pending.extend(update(
-            &mut app,
-            Msg::Tick {
-                now: start + chrono::Duration::milliseconds(50 * step),
-            },
-        ));
+        pending.extend(
+            update(
+                &mut app,
+                Msg::Tick {
+                    now: start + chrono::Duration::milliseconds(50 * step),
+                },
+            )
+            .requests,
+        );
     }
     // The claim says three pages: the bound itself, and a walk that went exactly that far (the first page
     // and two under new cursors) before stopping.

@@ -125,7 +125,7 @@ fn assert_clean(buffer: &Buffer, what: &str) {
 
 fn app_showing(leads: Vec<Lead>, width: u16, height: u16) -> App {
     let mut app = App::new(settings(), now(), width, height);
-    let start = app.start();
+    let start = app.start().requests;
     let request = single_list(&start);
     update(&mut app, listed(&request, leads, false));
     app
@@ -167,7 +167,7 @@ proptest! {
 #[test]
 fn a_server_sending_a_new_assignee_on_every_lead_leaves_the_assignee_pane_bounded() {
     let mut app = App::new(settings(), now(), 120, 40);
-    let mut pending = app.start();
+    let mut pending = app.start().requests;
     let mut n = 0usize;
     // 56,000 leads, each assigned to someone never seen before.
     while n < 56_000 {
@@ -181,12 +181,12 @@ fn a_server_sending_a_new_assignee_on_every_lead_leaves_the_assignee_pane_bounde
             })
             .collect();
         n += 100;
-        pending = update(&mut app, listed(&request, page, true));
+        pending = update(&mut app, listed(&request, page, true)).requests;
         if pending
             .iter()
             .all(|r| !matches!(r, leadbox::api::worker::ApiRequest::List { .. }))
         {
-            pending = update(&mut app, ch('G'));
+            pending = update(&mut app, ch('G')).requests;
         }
     }
     assert!(app.list().len() >= 50_000, "{}", app.list().len());
@@ -195,7 +195,7 @@ fn a_server_sending_a_new_assignee_on_every_lead_leaves_the_assignee_pane_bounde
     assert_eq!(app.seen_assignees().len(), 500);
     let options = app.assignee_options().len();
     assert!(
-        options <= leadbox::app::MAX_SEEN_ASSIGNEES + 2 + settings().profile.roster.len(),
+        options <= leadbox::app::MAX_SEEN_ASSIGNEES + 2 + settings().tenant.roster.len(),
         "{options}"
     );
 }

@@ -94,15 +94,15 @@ fn results_grow_as_pages_arrive_and_load_all_walks_to_the_end() {
     let before = app.list().len();
     update(&mut app, key(KeyCode::Enter));
     // Under a search the list does not load by itself, however far down the selection goes.
-    assert!(update(&mut app, ch('G')).is_empty());
-    let out = update(&mut app, ch('L'));
+    assert!(update(&mut app, ch('G')).requests.is_empty());
+    let out = update(&mut app, ch('L')).requests;
     assert!(app.loading_all());
     let mut pending: Vec<ApiRequest> = first.into_iter().chain(out).collect();
     let mut pages = 0;
     while let Some(req) = pending.iter().find(|r| matches!(r, ApiRequest::List { .. })).cloned() {
         let loaded = app.list().leads().len();
         let end = (loaded + 25).min(200);
-        pending = update(&mut app, listed(&req, leads(loaded..end), end < 200));
+        pending = update(&mut app, listed(&req, leads(loaded..end), end < 200)).requests;
         pages += 1;
         assert!(pages < 20, "the walk ends");
     }
@@ -117,7 +117,7 @@ fn j_and_k_in_the_detail_walk_the_list_and_load_the_next_page_at_its_end() {
     let (mut app, prefetch) = app_with(80, 24, 25, true);
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.screen(), Screen::Detail);
-    let out = update(&mut app, ch('J'));
+    let out = update(&mut app, ch('J')).requests;
     assert!(out.iter().any(|r| matches!(r, ApiRequest::Get { .. })), "{out:?}");
     assert_eq!(app.list().selected(), 1);
     assert_eq!(app.detail().unwrap().view.id(), app.list().leads()[1].id());
@@ -132,14 +132,14 @@ fn j_and_k_in_the_detail_walk_the_list_and_load_the_next_page_at_its_end() {
     }
     assert_eq!(app.list().selected(), 24);
     // The page the list asked for ahead of the rep is still on its way.
-    let out = update(&mut app, ch('J'));
+    let out = update(&mut app, ch('J')).requests;
     assert!(
         !out.iter().any(|r| matches!(r, ApiRequest::List { .. })),
         "one page in flight at a time"
     );
     let req = single_list(&prefetch);
     assert_eq!(app.list().selected(), 24, "nothing to open yet");
-    let out = update(&mut app, listed(&req, leads(25..50), false));
+    let out = update(&mut app, listed(&req, leads(25..50), false)).requests;
     assert_eq!(app.list().selected(), 25);
     assert_eq!(app.detail().unwrap().view.id(), lead(25).id);
     assert!(out.iter().any(|r| matches!(r, ApiRequest::Get { .. })));
@@ -148,33 +148,26 @@ fn j_and_k_in_the_detail_walk_the_list_and_load_the_next_page_at_its_end() {
 #[test]
 fn copy_and_open_keys_hand_the_event_loop_exactly_the_value() {
     let (mut app, _) = app_with(80, 24, 25, false);
-    app.take_effects();
-    update(&mut app, ch('j'));
-    update(&mut app, ch('y'));
-    assert!(app.take_effects().is_empty(), "y waits for the field");
-    update(&mut app, ch('e'));
-    assert_eq!(app.take_effects(), vec![Effect::Copy("lead1@example.com".into())]);
+    assert!(
+        effects_of(&mut app, [ch('j'), ch('y')]).is_empty(),
+        "y waits for the field"
+    );
+    assert_eq!(
+        effects_of(&mut app, [ch('e')]),
+        vec![Effect::Copy("lead1@example.com".into())]
+    );
     assert!(app.notice().unwrap_or("").starts_with("Copied the email"));
     assert!(screen_text(&app).contains("Copied the email"));
 
-    update(&mut app, ch('o'));
-    update(&mut app, ch('e'));
     assert_eq!(
-        app.take_effects(),
+        effects_of(&mut app, [ch('o'), ch('e')]),
         vec![Effect::Open("mailto:lead1@example.com".into())]
     );
     // Lead 1 has no phone: said, and nothing is opened.
-    update(&mut app, ch('o'));
-    update(&mut app, ch('p'));
-    assert!(app.take_effects().is_empty());
+    assert!(effects_of(&mut app, [ch('o'), ch('p')]).is_empty());
     assert_eq!(app.error(), Some("This lead has no phone"), "a failure, not a success");
     // In the detail the open lead is the one acted on.
-    update(&mut app, ch('k'));
-    update(&mut app, key(KeyCode::Enter));
-    update(&mut app, ch('y'));
-    update(&mut app, ch('i'));
-    let copies: Vec<Effect> = app
-        .take_effects()
+    let copies: Vec<Effect> = effects_of(&mut app, [ch('k'), key(KeyCode::Enter), ch('y'), ch('i')])
         .into_iter()
         .filter(|e| matches!(e, Effect::Copy(_)))
         .collect();

@@ -19,7 +19,7 @@ const PAGE: u32 = 25;
 fn settings(sandbox: &Sandbox) -> AppSettings {
     AppSettings {
         poll_every_secs: leadbox::app::poll::DEFAULT_POLL_SECS,
-        profile: sandbox.profile().clone(),
+        tenant: sandbox.profile().clone(),
         page_size: PAGE,
         ..crate::support::settings()
     }
@@ -54,13 +54,13 @@ async fn scrolling_follows_the_cursor_through_three_pages_in_order() {
     let expected = all_leads(&client, None).await;
     let mut worker = spawn_worker(client);
     let mut app = App::new(settings(&sandbox), Utc::now(), 80, 24);
-    let first = app.start();
+    let first = app.start().requests;
     pump(&mut app, &mut worker, first).await;
 
     // Walk down past the third page, serving each prefetch as it is asked for.
     let target = 3 * PAGE as usize + 5;
     for _ in 0..target {
-        let out = update(&mut app, ch('j'));
+        let out = update(&mut app, ch('j')).requests;
         pump(&mut app, &mut worker, out).await;
     }
     assert_eq!(app.list().selected(), target);
@@ -86,10 +86,10 @@ async fn scrolling_follows_the_cursor_through_three_pages_in_order() {
     assert!(text.contains(&format!("{} loaded", app.list().len())), "{text}");
 
     // The end of the list is reached and said so.
-    let out = update(&mut app, key(KeyCode::End));
+    let out = update(&mut app, key(KeyCode::End)).requests;
     pump(&mut app, &mut worker, out).await;
     for _ in 0..10 {
-        let out = update(&mut app, key(KeyCode::End));
+        let out = update(&mut app, key(KeyCode::End)).requests;
         pump(&mut app, &mut worker, out).await;
     }
     assert_eq!(app.list().len(), expected.len());
@@ -107,7 +107,7 @@ async fn a_status_filter_shows_only_that_status() {
     assert!(qualified.len() > 5, "the seed has qualified leads");
     let mut worker = spawn_worker(client);
     let mut app = App::new(settings(&sandbox), Utc::now(), 120, 40);
-    let first = app.start();
+    let first = app.start().requests;
     pump(&mut app, &mut worker, first).await;
 
     // Focus the status pane, move to "qualified" (all, new, contacted, qualifying, qualified) and choose it.
@@ -115,7 +115,7 @@ async fn a_status_filter_shows_only_that_status() {
     for _ in 0..4 {
         update(&mut app, ch('j'));
     }
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     pump(&mut app, &mut worker, out).await;
 
     assert_eq!(app.list().query().status, Some(LeadStatus::Qualified));
@@ -167,7 +167,7 @@ async fn a_failing_server_shows_the_error_and_the_inbox_recovers_when_it_is_heal
     let client = NovalaClient::with_options(&broken.base_url(), broken.secret_key(), options).expect("client");
     let mut worker = spawn_worker(client);
     let mut app = App::new(settings(&broken), Utc::now(), 100, 30);
-    let first = app.start();
+    let first = app.start().requests;
     pump(&mut app, &mut worker, first).await;
 
     assert!(app.list().is_empty());
@@ -183,7 +183,7 @@ async fn a_failing_server_shows_the_error_and_the_inbox_recovers_when_it_is_heal
     let healthy = Sandbox::start(SandboxOptions::default().db_path(&db).port(port).seed_leads(60))
         .await
         .expect("sandbox restarts");
-    let out = update(&mut app, ch('r'));
+    let out = update(&mut app, ch('r')).requests;
     assert!(!out.is_empty(), "r retries the list");
     pump(&mut app, &mut worker, out).await;
 

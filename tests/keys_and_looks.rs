@@ -15,7 +15,7 @@ use ratatui::style::{Color, Modifier};
 
 fn app_from(settings: AppSettings, width: u16, height: u16, first: usize) -> App {
     let mut app = App::new(settings, now(), width, height);
-    let start = app.start();
+    let start = app.start().requests;
     let req = single_list(&start);
     update(&mut app, listed(&req, leads(0..first), true));
     app
@@ -72,7 +72,7 @@ fn a_remapped_key_works_and_is_the_key_shown_everywhere() {
 
     // The empty list names the remapped key too.
     let mut empty = App::new(settings, now(), 80, 24);
-    let start = empty.start();
+    let start = empty.start().requests;
     update(&mut empty, listed(&single_list(&start), Vec::new(), false));
     let text = screen_text(&empty);
     assert!(text.contains("Press ctrl-n to add the first one"), "{text}");
@@ -114,7 +114,7 @@ fn assigned_to_me_leads_the_assignee_pane_and_filters_to_the_rep() {
     update(&mut app, ch('j'));
     assert_eq!(app.focus(), Focus::Pane(PaneKind::Assignee));
     insta::assert_snapshot!("assignee_pane_me_120x40", screen_text(&app));
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     let ApiRequest::List { query, .. } = single_list(&out) else {
         unreachable!()
     };

@@ -8,7 +8,7 @@ use leadbox::app::{Effect, Msg, update};
 use novala_sandbox::{Sandbox, SandboxOptions};
 
 use crate::support::pty::*;
-use crate::support::{app_with, ch, screen_text};
+use crate::support::{app_with, ch, effects_of, screen_text};
 
 /// The programs the `open` crate tries on Linux, in its order (`open::commands`).
 const OPENERS: [&str; 6] = ["xdg-open", "gio", "gnome-open", "kde-open6", "kde-open5", "kde-open"];
@@ -16,11 +16,11 @@ const OPENERS: [&str; 6] = ["xdg-open", "gio", "gnome-open", "kde-open6", "kde-o
 #[test]
 fn the_openers_outcome_is_said_as_it_is_without_a_tick_for_a_failure() {
     let (mut app, _) = app_with(100, 24, 25, false);
-    app.take_effects();
-    update(&mut app, ch('o'));
-    update(&mut app, ch('e'));
     let link = "mailto:lead0@example.com".to_string();
-    assert_eq!(app.take_effects(), vec![Effect::Open(link.clone())]);
+    assert_eq!(
+        effects_of(&mut app, [ch('o'), ch('e')]),
+        vec![Effect::Open(link.clone())]
+    );
     let screen = screen_text(&app);
     assert!(screen.contains("Opening mailto:lead0@example.com…"), "{screen}");
     assert!(!screen.contains('✔'), "nothing has opened yet: {screen}");
@@ -52,7 +52,6 @@ fn the_openers_outcome_is_said_as_it_is_without_a_tick_for_a_failure() {
     // Opened: said so, with the tick.
     update(&mut app, ch('o'));
     update(&mut app, ch('e'));
-    app.take_effects();
     update(
         &mut app,
         Msg::Opened {

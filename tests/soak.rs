@@ -56,7 +56,7 @@ impl Driver {
 
     fn key(&mut self, msg: Msg) {
         self.keys += 1;
-        let out = update(&mut self.app, msg);
+        let out = update(&mut self.app, msg).requests;
         if self.draw() {
             self.key_frames += 1;
         }
@@ -72,7 +72,7 @@ impl Driver {
             assert!(Instant::now() < deadline, "{what}: still busy after 120 s");
             match tokio::time::timeout(Duration::from_millis(20), self.worker.events.recv()).await {
                 Ok(Some(event)) => {
-                    let out = update(&mut self.app, Msg::Api(event));
+                    let out = update(&mut self.app, Msg::Api(event)).requests;
                     self.draw();
                     self.send(out);
                     // The answer that ends the wait is seen at once, not a tick period later.
@@ -92,7 +92,7 @@ impl Driver {
 
     /// A tick (which sends what is due: retries, the outbox's next try); true if the app is then idle.
     fn tick_idle(&mut self) -> bool {
-        let out = update(&mut self.app, Msg::Tick { now: Utc::now() });
+        let out = update(&mut self.app, Msg::Tick { now: Utc::now() }).requests;
         self.draw();
         let idle = out.is_empty() && !self.app.busy() && self.app.outbox().pending() == 0;
         self.send(out);
@@ -137,13 +137,13 @@ async fn a_session_through_a_tenant_failing_one_request_in_five_loses_and_double
     )
     .unwrap();
     let settings = AppSettings {
-        profile: sandbox.profile().clone(),
+        tenant: sandbox.profile().clone(),
         page_size: 100,
         ..crate::support::settings()
     };
     // A standard 80x24 terminal: every key still draws a whole frame, at half the cells of 120x40.
     let mut app = App::new(settings, Utc::now(), 80, 24);
-    let first = app.start();
+    let first = app.start().requests;
     let mut d = Driver {
         app,
         worker: spawn_worker(client),

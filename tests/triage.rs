@@ -10,8 +10,8 @@ use leadbox::model::Marks;
 use leadbox::store::state::StateFile;
 
 /// Carries out the app's marks effects on `file`, as the event loop does before drawing.
-fn persist(app: &mut App, file: &StateFile) {
-    for effect in app.take_effects() {
+fn persist(effects: Vec<Effect>, file: &StateFile) {
+    for effect in effects {
         match effect {
             Effect::SaveMarks { lead_id, before, marks } => file.change_marks(&lead_id, before, marks).unwrap(),
             Effect::RememberView(name) => file.set("view", &name).unwrap(),
@@ -45,7 +45,7 @@ fn done_hides_a_lead_from_the_inbox_u_puts_it_back_and_all_shows_it() {
 
     update(&mut app, ch('d'));
     update(&mut app, ch('3'));
-    assert_eq!(app.views()[app.view()].name, "All");
+    assert_eq!(app.views()[app.view_index()].name, "All");
     assert_eq!(app.list().len(), 25, "All shows done leads too");
     update(&mut app, ch('2'));
     assert_eq!(app.list().len(), 0, "nothing starred yet");
@@ -84,13 +84,18 @@ fn marks_survive_a_restart_and_the_last_view_is_remembered() {
     let file = StateFile::open(&path).unwrap().file;
     let (mut app, _) = app_with(80, 24, 25, false);
     let first = lead(0).id;
-    update(&mut app, key(KeyCode::Enter));
-    update(&mut app, key(KeyCode::Esc));
-    update(&mut app, ch('*'));
-    update(&mut app, ch('j'));
-    update(&mut app, ch('d'));
-    update(&mut app, ch('2'));
-    persist(&mut app, &file);
+    let effects = effects_of(
+        &mut app,
+        [
+            key(KeyCode::Enter),
+            key(KeyCode::Esc),
+            ch('*'),
+            ch('j'),
+            ch('d'),
+            ch('2'),
+        ],
+    );
+    persist(effects, &file);
     drop(file);
 
     // A new process: what was committed is what it finds.
@@ -110,7 +115,7 @@ fn marks_survive_a_restart_and_the_last_view_is_remembered() {
     assert_eq!(view.as_deref(), Some("Starred"));
     let (mut again, _) = app_with(80, 24, 25, false);
     again.restore_triage(marks, view.as_deref());
-    assert_eq!(again.views()[again.view()].name, "Starred");
+    assert_eq!(again.views()[again.view_index()].name, "Starred");
     assert_eq!(again.list().len(), 1);
     assert_eq!(again.list().selected_lead().unwrap().id(), first);
 
@@ -187,8 +192,8 @@ fn the_first_page_kept_on_disk_is_drawn_at_once_then_replaced_in_place() {
     let path = dir.path().join("state.sqlite3");
     let file = StateFile::open(&path).unwrap().file;
     // Last session: the first page arrives and is kept.
-    let (mut app, _) = app_with(80, 24, 25, false);
-    persist_pages(&mut app, &file);
+    let (_, out) = app_answered(80, 24, 25, false);
+    persist_pages(out.effects, &file);
     drop(file);
 
     // This session: drawn before any answer, marked as cached.
@@ -197,7 +202,7 @@ fn the_first_page_kept_on_disk_is_drawn_at_once_then_replaced_in_place() {
     let key = leadbox::app::page_key(app.list().query());
     let cached = file.cached_page(&key).unwrap().expect("kept");
     app.restore_cached_page(&cached);
-    let start = app.start();
+    let start = app.start().requests;
     assert_eq!(app.list().len(), 25);
     let text = screen_text(&app);
     assert!(text.contains("cached · 25 from last time"), "{text}");
@@ -218,8 +223,8 @@ fn the_first_page_kept_on_disk_is_drawn_at_once_then_replaced_in_place() {
     assert!(!screen_text(&app).contains("cached"));
 }
 
-fn persist_pages(app: &mut App, file: &StateFile) {
-    for effect in app.take_effects() {
+fn persist_pages(effects: Vec<Effect>, file: &StateFile) {
+    for effect in effects {
         if let Effect::CachePage { key, leads } = effect {
             file.cache_page(&key, &leads).unwrap();
         }

@@ -79,7 +79,7 @@ fn error_in_status_bar() {
 #[test]
 fn first_page_failed() {
     let mut app = App::new(settings(), now(), 80, 24);
-    let req = single_list(&app.start());
+    let req = single_list(&app.start().requests);
     update(
         &mut app,
         list_failed(
@@ -116,7 +116,7 @@ fn filter_applied() {
     let (mut app, _) = app_with(120, 40, 25, true);
     update(&mut app, ch('s'));
     update(&mut app, ch('j'));
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     let req = single_list(&out);
     let qualified: Vec<_> = leads(0..60)
         .into_iter()
@@ -133,7 +133,7 @@ fn filter_with_no_match() {
     // Past "all" and "Unassigned": the first team member, a filter the tenant applies.
     update(&mut app, ch('j'));
     update(&mut app, ch('j'));
-    let req = single_list(&update(&mut app, key(KeyCode::Enter)));
+    let req = single_list(&update(&mut app, key(KeyCode::Enter)).requests);
     update(&mut app, listed(&req, vec![], false));
     snap_text("filter_no_match_80x24", &app);
 }
@@ -160,7 +160,7 @@ fn help() {
 #[test]
 fn hostile_server_text_shows_as_placeholders() {
     let mut app = App::new(settings(), now(), 120, 40);
-    let req = single_list(&app.start());
+    let req = single_list(&app.start().requests);
     let mut evil = lead(0);
     evil.first_name = Some("Eve\x1b]0;owned\x07".into());
     evil.last_name = Some("\u{202E}lanoisseforp".into());
@@ -192,7 +192,7 @@ fn detail_refreshed_scrolled_and_without_names() {
     let (mut app, _) = app_with(120, 40, 25, true);
     update(&mut app, ch('j'));
     update(&mut app, ch('j'));
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     update(
         &mut app,
         Msg::Api(ApiEvent::Fetched {
@@ -205,7 +205,7 @@ fn detail_refreshed_scrolled_and_without_names() {
     let mut settings = settings();
     settings.show_names = false;
     let mut app = App::new(settings, now(), 80, 24);
-    let req = single_list(&app.start());
+    let req = single_list(&app.start().requests);
     update(&mut app, listed(&req, leads(0..25), false));
     snap_text("list_without_names_80x24", &app);
     update(&mut app, ch('j'));
@@ -218,7 +218,7 @@ fn detail_refreshed_scrolled_and_without_names() {
 #[test]
 fn detail_refresh_failed() {
     let (mut app, _) = app_with(80, 24, 25, true);
-    let out = update(&mut app, key(KeyCode::Enter));
+    let out = update(&mut app, key(KeyCode::Enter)).requests;
     update(
         &mut app,
         Msg::Api(ApiEvent::Fetched {
@@ -280,7 +280,8 @@ fn new_leads_notice_in_status_bar() {
         Msg::Tick {
             now: now() + chrono::Duration::seconds(30),
         },
-    );
+    )
+    .requests;
     let poll = single_list(&out);
     let mut arrivals: Vec<_> = [1, 2]
         .into_iter()

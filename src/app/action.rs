@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::api::types::NewLead;
-use crate::api::worker::ApiEvent;
+use crate::api::worker::{ApiEvent, ApiRequest};
 pub use crate::keymap::action::{Action, FormCommand, LeadField};
 
 /// Everything that can happen to the inbox: input, an answer from the API task, the clock.
@@ -55,7 +55,7 @@ pub enum Msg {
 
 /// What the app should do after the form handled a key.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FormAction {
+pub enum FormOutcome {
     None,
     /// Close the form; the draft may be dropped (the user confirmed, or nothing was typed).
     Cancel,
@@ -71,12 +71,32 @@ pub enum FormAction {
     Quit,
 }
 
+/// Everything one message asks of the world beyond drawing: requests for the API task and effects for the
+/// disk and the terminal, each in the order `update` decided them. The loop carries out the effects that
+/// keep local state first, so a record is on disk before the request it describes leaves.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Output {
+    pub requests: Vec<ApiRequest>,
+    pub effects: Vec<Effect>,
+}
+
+impl Output {
+    /// Appends what a later message asked, after what this one asked.
+    pub fn extend(&mut self, later: Output) {
+        self.requests.extend(later.requests);
+        self.effects.extend(later.effects);
+    }
+}
+
 /// What the app asks of the terminal or the system, beyond drawing: the event loop carries these out after
 /// `update`, which stays free of I/O.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Put `text` on the clipboard (OSC 52, so it works over SSH too).
     Copy(String),
+    /// Hand the notes to the rep's `$EDITOR`, the screen suspended meanwhile; they come back as
+    /// [`Msg::Edited`].
+    EditNotes(String),
     /// Hand a `mailto:`, `tel:` or `https:` link to the system's opener.
     Open(String),
     /// Keep a lead's triage marks on disk (before the next frame shows them): only the flags that differ

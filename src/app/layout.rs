@@ -177,6 +177,26 @@ pub fn list_rows(height: u16) -> usize {
         .row_count()
 }
 
+impl crate::app::App {
+    /// Where everything is on screen now: what `ui` draws into and what clicks are read against.
+    pub fn layout(&self) -> ScreenLayout {
+        let state = LayoutState {
+            sidebar: self.sidebar_visible(),
+            list_offset: self.list.offset(),
+            list_selected: self.list.selected(),
+            list_row_count: self.list.row_count(),
+            status_cursor: self.panes.status,
+            assignee_cursor: self.panes.assignee,
+        };
+        screen_layout(ratatui::layout::Rect::new(0, 0, self.width, self.height), state)
+    }
+
+    pub fn sidebar_visible(&self) -> bool {
+        self.screen == crate::app::Screen::List
+            && (self.width >= SIDEBAR_ALWAYS_FROM || matches!(self.focus, crate::app::Focus::Pane(_)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! `mailto:`, `tel:`, and `https:`/`http:` for a website.
 
 use crate::app::action::LeadField;
+use crate::app::{App, Effect, Screen};
 use crate::model::lead::CompactLead;
 use crate::rules;
 
@@ -52,6 +53,40 @@ pub fn link(lead: &CompactLead, field: LeadField) -> Result<String, String> {
         }
         LeadField::Website => website(lead).ok_or_else(missing),
         LeadField::Name | LeadField::Id => Err(format!("The {} is not something to open", field.word())),
+    }
+}
+
+impl App {
+    /// The lead the copy and open keys act on: the open one in the detail, else the selected one.
+    pub(super) fn acted_on(&self) -> Option<&CompactLead> {
+        match (&self.detail, self.screen) {
+            (Some(d), Screen::Detail) => Some(&d.view),
+            _ => self.list.selected_lead(),
+        }
+    }
+
+    pub(super) fn copy(&mut self, field: LeadField) {
+        let Some(lead) = self.acted_on() else {
+            return;
+        };
+        match value(lead, field) {
+            Some(text) => {
+                self.notice = Some(format!("Copied the {}: {text}", field.word()));
+                self.effects.push(Effect::Copy(text));
+            }
+            // Nothing was copied: said as a failure, never with the success tick.
+            None => self.error = Some(format!("This lead has no {}", field.word())),
+        }
+    }
+
+    pub(super) fn open_with(&mut self, field: LeadField) {
+        let Some(lead) = self.acted_on() else {
+            return;
+        };
+        match link(lead, field) {
+            Ok(link) => self.start_opening(link),
+            Err(why) => self.error = Some(why),
+        }
     }
 }
 

@@ -11,19 +11,19 @@ impl App {
     /// Custom fields learned earlier (the state file's), or by another leadbox on this profile: the next
     /// form has them.
     pub fn learn_fields(&mut self, learned: &[CustomFieldDef]) {
-        merge(&mut self.settings.profile, learned);
+        merge(&mut self.settings.tenant, learned);
     }
 
     /// The tenant refused a lead naming custom fields this profile did not know: learned, kept on disk,
     /// and added to the form being typed.
     pub(in crate::app) fn learn_from_refusal(&mut self, details: &[FieldDetail]) {
-        let learned = from_refusal(details, &self.settings.profile);
+        let learned = from_refusal(details, &self.settings.tenant);
         if learned.is_empty() {
             return;
         }
-        merge(&mut self.settings.profile, &learned);
+        merge(&mut self.settings.tenant, &learned);
         for def in learned {
-            if let Some(form) = self.form.as_mut() {
+            if let Some(form) = self.new_lead.form.as_mut() {
                 form.add_learned(&def);
             }
             self.effects.push(Effect::LearnField(def));

@@ -8,7 +8,7 @@ use crate::api::worker::ApiRequest;
 use crate::app::action::Effect;
 use crate::app::action::FormCommand;
 use crate::app::duplicates::{self, Known};
-use crate::app::form::{Draft, Form, FormAction, Notice};
+use crate::app::form::{Draft, Form, FormOutcome, Notice};
 use crate::app::{App, Focus, Screen, list_rows};
 use crate::keymap::{Action, Context, Keymap};
 use crate::model::lead::CompactLead;
@@ -25,15 +25,40 @@ pub fn draft_kept_notice(keymap: &Keymap) -> String {
     )
 }
 
+/// The create form and what it stands on: the draft from last time, the outbox entry it edits, and the
+/// leads a new one is checked against.
+#[derive(Debug, Clone, Default)]
+pub(super) struct NewLeadState {
+    /// The create form while it is open.
+    pub(super) form: Option<Form>,
+    /// A draft from last time, waiting for `n` to open the form with it.
+    pub(super) draft: Option<Draft>,
+    /// The outbox entry the open form edits (a lead the tenant refused), sent again on submit.
+    pub(super) editing: Option<String>,
+    /// The outbox entry the form sent in the message being handled: should it not reach the disk, the
+    /// form opens again with it.
+    pub(super) submitted: Option<String>,
+    /// Leads kept on this machine from earlier sessions, for the look-alike check.
+    pub(super) known: Vec<CompactLead>,
+    /// The known lead the form's lead was last found to look like.
+    pub(super) look_alike: Option<Known>,
+}
+
 impl App {
+    /// Hands the app the leads kept on this machine from earlier sessions (every view's first page), so a
+    /// lead typed again is recognised even when its view is not the one open.
+    pub fn remember_known(&mut self, leads: &[Lead]) {
+        self.new_lead.known = leads.iter().map(CompactLead::new).collect();
+    }
+
     pub(in crate::app) fn open_form(&mut self) {
-        if self.form.is_none() {
-            let profile = &self.settings.profile;
-            let form = match self.pending_draft.take() {
+        if self.new_lead.form.is_none() {
+            let profile = &self.settings.tenant;
+            let form = match self.new_lead.draft.take() {
                 Some(draft) => Form::from_draft(profile, &draft),
                 None => Form::with_defaults(profile, &self.settings.form_defaults),
             };
-            self.form = Some(form.with_submit_key(self.submit_key()));
+            self.new_lead.form = Some(form.with_submit_key(self.submit_key()));
         }
         self.screen = Screen::Form;
     }
@@ -50,16 +75,16 @@ impl App {
         if draft.fields.is_empty() {
             return;
         }
-        self.pending_draft = Some(draft);
+        self.new_lead.draft = Some(draft);
         self.notice = Some(draft_kept_notice(&self.settings.keymap));
     }
 
     /// The draft to keep on disk: the open form's, else the one waiting for `n`. `None` once the lead was
     /// created or the user discarded the form.
     pub fn draft(&self) -> Option<Draft> {
-        match &self.form {
+        match &self.new_lead.form {
             Some(form) => form.draft(),
-            None => self.pending_draft.clone(),
+            None => self.new_lead.draft.clone(),
         }
     }
 
@@ -79,8 +104,8 @@ impl App {
     }
 
     fn close_form(&mut self) {
-        self.form = None;
-        self.editing = None;
+        self.new_lead.form = None;
+        self.new_lead.editing = None;
         self.outbox.hold(None);
         self.screen = Screen::List;
         self.list.fit_window(list_rows(self.height));
@@ -88,32 +113,32 @@ impl App {
 
     /// Every key goes to the form while it is open, so `q` types a q.
     pub(in crate::app) fn on_form_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
-        if self.form.is_none() {
+        if self.new_lead.form.is_none() {
             self.screen = Screen::List;
             return Vec::new();
         }
         let command = self.settings.keymap.form_command(&key);
         // The form is drawn over the body, inside a border: its notes move by the rows drawn there.
         let width = usize::from(self.layout().body.width.saturating_sub(2));
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.new_lead.form.as_mut() else {
             return Vec::new();
         };
         form.set_width(width);
         match form.handle_key(key, command) {
-            FormAction::None => Vec::new(),
-            FormAction::Cancel => {
+            FormOutcome::None => Vec::new(),
+            FormOutcome::Cancel => {
                 self.close_form();
                 Vec::new()
             }
-            FormAction::Quit => {
+            FormOutcome::Quit => {
                 self.quit = true;
                 Vec::new()
             }
-            FormAction::Submit(lead) => self.queue_from_form(*lead, false),
-            FormAction::SubmitAndNext(lead) => self.queue_from_form(*lead, true),
-            FormAction::OpenDuplicate => self.open_duplicate(),
-            FormAction::EditNotes(text) => {
-                self.editor_request = Some(text);
+            FormOutcome::Submit(lead) => self.queue_from_form(*lead, false),
+            FormOutcome::SubmitAndNext(lead) => self.queue_from_form(*lead, true),
+            FormOutcome::OpenDuplicate => self.open_duplicate(),
+            FormOutcome::EditNotes(text) => {
+                self.effects.push(Effect::EditNotes(text));
                 Vec::new()
             }
         }
@@ -123,12 +148,12 @@ impl App {
     /// background; with `next`, the form opens again at once for the next lead, the sticky fields kept.
     fn queue_from_form(&mut self, lead: NewLead, next: bool) -> Vec<ApiRequest> {
         if let Some(warning) = self.look_alike(&lead)
-            && let Some(form) = self.form.as_mut()
+            && let Some(form) = self.new_lead.form.as_mut()
         {
             form.hold_for_duplicate(&lead, warning);
             return Vec::new();
         }
-        let Some(form) = self.form.as_ref() else {
+        let Some(form) = self.new_lead.form.as_ref() else {
             return Vec::new();
         };
         // Whether it may have been sent is the outbox's to know, not the draft's.
@@ -136,8 +161,9 @@ impl App {
             may_have_been_sent: false,
             ..d
         });
-        let following = next.then(|| form.next_form(&self.settings.profile, &self.settings.form_defaults));
+        let following = next.then(|| form.next_form(&self.settings.tenant, &self.settings.form_defaults));
         let edited = self
+            .new_lead
             .editing
             .take()
             .and_then(|key| self.outbox.replace(&key, lead.clone(), draft.clone()));
@@ -148,13 +174,13 @@ impl App {
                 .enqueue(uuid::Uuid::new_v4().to_string(), lead, draft, self.now),
         };
         self.effects.push(Effect::PutOutbox(Box::new(entry.clone())));
-        self.submitted = Some(entry.key.clone());
+        self.new_lead.submitted = Some(entry.key.clone());
         let said = format!("Queued {}: sending", entry.name());
         self.close_form();
         match following {
             Some(mut form) => {
                 form.set_outcome(Notice::Info(said));
-                self.form = Some(form);
+                self.new_lead.form = Some(form);
                 self.screen = Screen::Form;
             }
             None => {
@@ -165,14 +191,9 @@ impl App {
         self.pump_outbox()
     }
 
-    /// The notes to hand to the rep's editor, once: the terminal loop suspends the screen around it.
-    pub fn take_editor_request(&mut self) -> Option<String> {
-        self.editor_request.take()
-    }
-
     /// The notes as the editor left them, into the form (or why not, in its status line).
     pub(in crate::app) fn on_edited(&mut self, result: Result<String, String>) {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.new_lead.form.as_mut() else {
             return;
         };
         match result {
@@ -183,22 +204,27 @@ impl App {
 
     /// When `lead` looks like a known one the rep was not warned about: what to tell them.
     fn look_alike(&mut self, lead: &NewLead) -> Option<String> {
-        if self.form.as_ref().is_some_and(|f| f.duplicate_confirmed(lead)) {
+        if self.new_lead.form.as_ref().is_some_and(|f| f.duplicate_confirmed(lead)) {
             return None;
         }
-        let (known, how) = duplicates::find(lead, self.list.leads(), self.outbox.entries(), self.editing.as_deref())
-            .or_else(|| {
-                duplicates::find(lead, &self.known, &[], None).map(|(known, how)| match known {
-                    Known::Listed(i) => (Known::Kept(i), how),
-                    typed => (typed, how),
-                })
-            })?;
+        let (known, how) = duplicates::find(
+            lead,
+            self.list.leads(),
+            self.outbox.entries(),
+            self.new_lead.editing.as_deref(),
+        )
+        .or_else(|| {
+            duplicates::find(lead, &self.new_lead.known, &[], None).map(|(known, how)| match known {
+                Known::Listed(i) => (Known::Kept(i), how),
+                typed => (typed, how),
+            })
+        })?;
         let name = match &known {
             Known::Listed(_) | Known::Kept(_) => self.known_lead(&known).map(|l| display_name(l.name()).to_string()),
             Known::Typed(key) => self.outbox.get(key).map(|e| format!("{}, typed here", e.name())),
         }
         .unwrap_or_default();
-        self.look_alike = Some(known);
+        self.new_lead.look_alike = Some(known);
         let keymap = &self.settings.keymap;
         let label = |command| {
             keymap
@@ -216,14 +242,14 @@ impl App {
     fn known_lead(&self, known: &Known) -> Option<&CompactLead> {
         match known {
             Known::Listed(i) => self.list.leads().get(*i),
-            Known::Kept(i) => self.known.get(*i),
+            Known::Kept(i) => self.new_lead.known.get(*i),
             Known::Typed(_) => None,
         }
     }
 
     /// Shows the known lead the typed one looks like; the form keeps what was typed.
     fn open_duplicate(&mut self) -> Vec<ApiRequest> {
-        match self.look_alike.clone() {
+        match self.new_lead.look_alike.clone() {
             Some(known @ (Known::Listed(_) | Known::Kept(_))) => match self.known_lead(&known).cloned() {
                 Some(view) => self.open_detail_of(view),
                 None => Vec::new(),
@@ -235,7 +261,7 @@ impl App {
                     self.list
                         .leads()
                         .iter()
-                        .chain(self.known.iter())
+                        .chain(self.new_lead.known.iter())
                         .find(|l| l.id().is(&id))
                         .cloned()
                 });
@@ -243,7 +269,7 @@ impl App {
                     return self.open_detail_of(view);
                 }
                 self.open_outbox();
-                self.outbox_selected = self.outbox_rows().iter().position(|e| e.key == key).unwrap_or(0);
+                self.outbox_screen.selected = self.outbox_rows().iter().position(|e| e.key == key).unwrap_or(0);
                 Vec::new()
             }
             None => Vec::new(),
@@ -298,11 +324,11 @@ impl App {
                     OutboxState::Queued => {
                         self.waiting = Some((why.clone(), String::new()));
                     }
-                    OutboxState::Rejected if self.form.is_none() && self.outbox.is_own(&entry.key) => {
+                    OutboxState::Rejected if self.new_lead.form.is_none() && self.outbox.is_own(&entry.key) => {
                         self.reopen_refused(&entry, error.as_ref());
                     }
                     OutboxState::Rejected => {
-                        if let Some(form) = self.form.as_mut() {
+                        if let Some(form) = self.new_lead.form.as_mut() {
                             form.set_outcome(Notice::Warning(format!(
                                 "Not accepted: {name}: {outbox} (the outbox) afterwards to fix it"
                             )));
@@ -350,14 +376,14 @@ impl App {
         error: Option<&crate::api::ApiError>,
     ) {
         let mut form = match &entry.draft {
-            Some(draft) => Form::from_draft(&self.settings.profile, draft),
-            None => Form::new(&self.settings.profile),
+            Some(draft) => Form::from_draft(&self.settings.tenant, draft),
+            None => Form::new(&self.settings.tenant),
         };
         if let Some(error) = error {
             form.apply_error(error);
         }
-        self.form = Some(form.with_submit_key(self.submit_key()));
-        self.editing = Some(entry.key.clone());
+        self.new_lead.form = Some(form.with_submit_key(self.submit_key()));
+        self.new_lead.editing = Some(entry.key.clone());
         self.screen = Screen::Form;
         self.error = Some(format!("Not accepted: {}: fix it and send again", entry.name()));
     }
@@ -378,8 +404,8 @@ impl App {
         };
         self.note_assignees(std::slice::from_ref(lead));
         // The new lead shows on top whatever was searched for.
-        self.search = None;
-        self.search_input = None;
+        self.search.active = None;
+        self.search.typing = None;
         self.list.insert_top(lead);
         // The view's rule holds for the rows it showed before: a done lead does not come back.
         self.refresh_shown(false);
@@ -402,7 +428,7 @@ impl App {
             format!("Created lead {name} · filters cleared to show it")
         };
         // Typing the next lead: its form says what became of this one.
-        if let Some(form) = self.form.as_mut() {
+        if let Some(form) = self.new_lead.form.as_mut() {
             form.set_outcome(Notice::Info(said.clone()));
         }
         self.notice = Some(said);

@@ -10,7 +10,22 @@ use crate::outbox::{OutboxEntry, OutboxState};
 /// At most this many created leads are listed under the ones still waiting.
 const SENT_SHOWN: usize = 50;
 
+/// The outbox screen's own state: the row selected and a drop waiting to be confirmed.
+#[derive(Debug, Clone, Default)]
+pub(super) struct OutboxScreen {
+    /// The row selected in the outbox screen.
+    pub(super) selected: usize,
+    /// The outbox entry `x` was pressed on once: the next `x` on it drops it.
+    pub(super) drop_asked: Option<String>,
+}
+
 impl App {
+    /// Hands the app the outbox kept from earlier sessions (called before the first key); sending resumes
+    /// with the first tick.
+    pub fn restore_outbox(&mut self, entries: Vec<OutboxEntry>) {
+        self.outbox = crate::outbox::Outbox::restore(entries);
+    }
+
     /// The outbox's rows: leads waiting (oldest first), then leads created (newest first).
     pub fn outbox_rows(&self) -> Vec<&OutboxEntry> {
         let entries = self.outbox.entries();
@@ -25,7 +40,9 @@ impl App {
 
     /// The selected row of the outbox.
     pub fn outbox_selected(&self) -> usize {
-        self.outbox_selected.min(self.outbox_rows().len().saturating_sub(1))
+        self.outbox_screen
+            .selected
+            .min(self.outbox_rows().len().saturating_sub(1))
     }
 
     fn selected_entry(&self) -> Option<OutboxEntry> {
@@ -34,21 +51,21 @@ impl App {
 
     pub(in crate::app) fn open_outbox(&mut self) {
         self.screen = Screen::Outbox;
-        self.outbox_selected = 0;
-        self.drop_asked = None;
+        self.outbox_screen.selected = 0;
+        self.outbox_screen.drop_asked = None;
     }
 
     /// An action on the outbox screen; `None` for those it leaves to the rest of the app.
     pub(in crate::app) fn on_outbox_action(&mut self, action: Action, times: usize) -> Option<Vec<ApiRequest>> {
-        let asked_drop = self.drop_asked.take();
+        let asked_drop = self.outbox_screen.drop_asked.take();
         let last = self.outbox_rows().len().saturating_sub(1);
         let selected = self.outbox_selected();
         match action {
             Action::Back | Action::Outbox => self.screen = Screen::List,
-            Action::Down | Action::PageDown => self.outbox_selected = (selected + times).min(last),
-            Action::Up | Action::PageUp => self.outbox_selected = selected.saturating_sub(times),
-            Action::Top => self.outbox_selected = 0,
-            Action::Bottom => self.outbox_selected = last,
+            Action::Down | Action::PageDown => self.outbox_screen.selected = (selected + times).min(last),
+            Action::Up | Action::PageUp => self.outbox_screen.selected = selected.saturating_sub(times),
+            Action::Top => self.outbox_screen.selected = 0,
+            Action::Bottom => self.outbox_screen.selected = last,
             Action::Open => self.edit_outbox_entry(),
             Action::SendAgain => {
                 let entry = self.selected_entry()?;
@@ -72,7 +89,7 @@ impl App {
                         .hint_key(crate::keymap::Context::Outbox, Action::Drop)
                         .unwrap_or_default();
                     self.notice = Some(format!("{key} again drops {} for good", entry.name()));
-                    self.drop_asked = Some(entry.key);
+                    self.outbox_screen.drop_asked = Some(entry.key);
                 } else if let Some(removed) = self.outbox.remove(&entry.key) {
                     self.effects.push(Effect::RemoveOutbox {
                         key: removed.key,
@@ -102,8 +119,8 @@ impl App {
             entry.state,
             OutboxState::Queued | OutboxState::Rejected | OutboxState::Unknown
         ) && !self.outbox.in_flight_is(&entry.key);
-        if !editable || self.form.is_some() {
-            self.notice = Some(if self.form.is_some() {
+        if !editable || self.new_lead.form.is_some() {
+            self.notice = Some(if self.new_lead.form.is_some() {
                 "Another lead is open in the form: send or close it first".to_string()
             } else {
                 format!("{} is {}: it cannot be edited", entry.name(), state_word(entry.state))
@@ -111,12 +128,12 @@ impl App {
             return;
         }
         let form = match &entry.draft {
-            Some(draft) => Form::from_draft(&self.settings.profile, draft),
-            None => Form::new(&self.settings.profile),
+            Some(draft) => Form::from_draft(&self.settings.tenant, draft),
+            None => Form::new(&self.settings.tenant),
         };
-        self.form = Some(form.with_submit_key(self.submit_key()));
+        self.new_lead.form = Some(form.with_submit_key(self.submit_key()));
         self.outbox.hold(Some(entry.key.clone()));
-        self.editing = Some(entry.key);
+        self.new_lead.editing = Some(entry.key);
         self.screen = Screen::Form;
     }
 }

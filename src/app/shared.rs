@@ -45,8 +45,8 @@ impl App {
     ) -> Vec<ApiRequest> {
         if let Some(marks) = marks {
             let marks: HashMap<CompactId, Marks> = marks.into_iter().map(|(id, m)| (CompactId::new(&id), m)).collect();
-            if marks != self.marks {
-                self.marks = marks;
+            if marks != self.triage.marks {
+                self.triage.marks = marks;
                 self.refresh_shown(false);
                 self.unread = self.count_unread();
             }
@@ -58,7 +58,7 @@ impl App {
             self.say_moved(&moved);
         }
         let rows = self.outbox_rows().len();
-        self.outbox_selected = self.outbox_selected.min(rows.saturating_sub(1));
+        self.outbox_screen.selected = self.outbox_screen.selected.min(rows.saturating_sub(1));
         let out = self.pump_outbox();
         self.say_waiting();
         out
@@ -84,7 +84,7 @@ impl App {
                 }
                 self.notice = Some(format!("Created lead {name}{by}"));
             }
-            OutboxState::Rejected if self.form.is_none() => {
+            OutboxState::Rejected if self.new_lead.form.is_none() => {
                 // Typed here, refused by the tenant when another leadbox sent it: back in this form, with
                 // the tenant's word on its fields, as if this process had sent it.
                 let error = crate::api::ApiError::Validation {
@@ -116,7 +116,7 @@ impl App {
         for id in dropped {
             self.outbox.abandon(*id);
         }
-        let from_form = self.submitted.as_deref() == Some(key);
+        let from_form = self.new_lead.submitted.as_deref() == Some(key);
         if !conflict && !from_form {
             // Sent in the background: trying again at once would only fail again.
             self.outbox
@@ -141,7 +141,7 @@ impl App {
             if entry.rev <= 1 {
                 self.outbox.forget(key);
             } else {
-                self.editing = Some(key.to_string());
+                self.new_lead.editing = Some(key.to_string());
                 self.outbox.hold(Some(key.to_string()));
             }
             self.reopen_form(&entry, &said);
@@ -161,11 +161,11 @@ impl App {
     /// The form again, as it was when `entry` was sent from it, with `said` in its status line.
     fn reopen_form(&mut self, entry: &OutboxEntry, said: &str) {
         let mut form = match &entry.draft {
-            Some(draft) => Form::from_draft(&self.settings.profile, draft),
-            None => Form::new(&self.settings.profile),
+            Some(draft) => Form::from_draft(&self.settings.tenant, draft),
+            None => Form::new(&self.settings.tenant),
         };
         form.set_outcome(Notice::Error(said.to_string()));
-        self.form = Some(form.with_submit_key(self.submit_key()));
+        self.new_lead.form = Some(form.with_submit_key(self.submit_key()));
         self.screen = Screen::Form;
         self.error = Some(said.to_string());
     }

@@ -74,7 +74,7 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
         keymap,
         theme,
         me: profile.me.clone(),
-        profile: tenant,
+        tenant,
         page_size: app::DEFAULT_PAGE_SIZE,
         // On the embedded sandbox the rep is looking at made-up leads: the title says so, and where the README
         // tells how to open a real tenant.

@@ -4,27 +4,45 @@
 /// What a binding of the keymap does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// Quit leadbox (asks first while leads wait to be sent).
     Quit,
+    /// Open help, or close it.
     ToggleHelp,
+    /// Move the keys to the next part of the list screen: list, status pane, assignee pane.
     FocusNext,
+    /// Move the keys to the previous part of the list screen.
     FocusPrev,
+    /// Focus the status pane, to filter by status.
     FocusStatus,
+    /// Focus the assignee pane, to filter by assignee.
     FocusAssignee,
+    /// Open the create form (with the draft kept from last time, if any).
     NewLead,
+    /// Ask for the list again from its first page, or retry the page that failed.
     Reload,
+    /// One row (line, entry) down.
     Down,
+    /// One row (line, entry) up.
     Up,
+    /// One screen down.
     PageDown,
+    /// One screen up.
     PageUp,
+    /// To the first row.
     Top,
+    /// To the last row loaded.
     Bottom,
+    /// Open the selected lead (in the outbox: edit it).
     Open,
+    /// Apply the pane entry under the cursor (in the search box: keep the search).
     Choose,
+    /// Back to the list: close the detail, the pane, the outbox or help; clear the search.
     Back,
     /// Select what was clicked: a lead, or an entry of a pane.
     Click,
-    /// In a lead's detail: open the next (or previous) lead of the list without going back.
+    /// In a lead's detail: open the next lead of the list without going back.
     NextLead,
+    /// In a lead's detail: open the previous lead of the list without going back.
     PrevLead,
     /// `/`: type a search over the loaded leads.
     Search,
@@ -32,6 +50,7 @@ pub enum Action {
     View(usize),
     /// Mark the selected lead done (hidden from the Inbox), or not done again.
     ToggleDone,
+    /// Star the selected lead, or unstar it.
     ToggleStar,
     /// Put back the marks the last triage key changed.
     Undo,
@@ -56,15 +75,19 @@ pub enum Action {
 /// What a key means to the form, before the focused field gives it its exact effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormCommand {
+    /// Tab: the next field (Down too, past a text field's last line).
     NextField,
+    /// Shift-Tab: the previous field.
     PrevField,
     /// Enter: open or pick in a list, toggle, a new line in notes, the next field, or press the button.
     Activate,
     /// Space: toggle a yes/no field or a multi-select option (types a space in text fields).
     Toggle,
-    /// Left/Right on a list field: the previous or next choice (move the cursor in text fields).
+    /// Left on a list field: the previous choice (moves the cursor in text fields, as Right does).
     ChoicePrev,
+    /// Right on a list field: the next choice.
     ChoiceNext,
+    /// Send the lead (it goes to the outbox) and close the form.
     Submit,
     /// Send, and start the next lead at once with the sticky fields kept.
     SubmitAndNext,
@@ -76,8 +99,11 @@ pub enum FormCommand {
     EditNotes,
     /// Undo (or redo) the last edit of the notes.
     Undo,
+    /// Redo the last edit of the notes undone.
     Redo,
+    /// Close the form (asks first if anything was typed).
     Cancel,
+    /// Quit leadbox from the form (asks first if anything was typed).
     Quit,
     /// Ask for a custom field's key and add it to the form (a tenant whose fields leadbox was not told).
     AddCustomField,
@@ -87,40 +113,7 @@ impl Action {
     /// The word or two a hint gives the action after its key (`e email`, `J next lead`): help has the
     /// whole description.
     pub fn short_name(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::ToggleHelp => "help",
-            Action::FocusNext => "next pane",
-            Action::FocusPrev => "previous pane",
-            Action::FocusStatus => "status",
-            Action::FocusAssignee => "assignee",
-            Action::NewLead => "new lead",
-            Action::Reload => "reload",
-            Action::Down => "down",
-            Action::Up => "up",
-            Action::PageDown => "page down",
-            Action::PageUp => "page up",
-            Action::Top => "first",
-            Action::Bottom => "last",
-            Action::Open => "open",
-            Action::Choose => "apply",
-            Action::Back => "back",
-            Action::Click => "select",
-            Action::NextLead => "next lead",
-            Action::PrevLead => "previous lead",
-            Action::Search => "search",
-            Action::View(_) => "view",
-            Action::ToggleDone => "done",
-            Action::ToggleStar => "star",
-            Action::Undo => "undo",
-            Action::LoadAll => "load all",
-            Action::ClearFilters => "clear filters",
-            Action::Copy(field) | Action::OpenWith(field) => field.word(),
-            Action::Outbox => "outbox",
-            Action::SendAgain => "send now",
-            Action::Drop => "drop",
-            Action::Form(_) => "form",
-        }
+        super::defaults::hint_word(self)
     }
 }
 

@@ -58,17 +58,6 @@ impl Context {
         Context::Help,
     ];
 
-    /// The contexts that are looked up together, most specific first: one per state of the screen.
-    pub const ACTIVE_SETS: &[&[Context]] = &[
-        &[Context::Help, Context::Move, Context::Global],
-        &[Context::Detail, Context::Lead, Context::Move, Context::Global],
-        &[Context::List, Context::Lead, Context::Move, Context::Global],
-        &[Context::Pane, Context::Move, Context::Global],
-        &[Context::Form],
-        &[Context::Search],
-        &[Context::Outbox, Context::Move, Context::Global],
-    ];
-
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
@@ -81,6 +70,44 @@ impl Context {
             Context::Help => "Help",
             Context::Search => "Search box",
             Context::Outbox => "Outbox",
+        }
+    }
+}
+
+/// What takes the keys, one per state of the screen: each looks its keys up in its own contexts. The one
+/// place that says which contexts are in force together, for the app's lookups and the clash check alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActiveSet {
+    Help,
+    Detail,
+    List,
+    Pane,
+    Form,
+    Search,
+    Outbox,
+}
+
+impl ActiveSet {
+    pub const ALL: &[ActiveSet] = &[
+        ActiveSet::Help,
+        ActiveSet::Detail,
+        ActiveSet::List,
+        ActiveSet::Pane,
+        ActiveSet::Form,
+        ActiveSet::Search,
+        ActiveSet::Outbox,
+    ];
+
+    /// The contexts looked up together, most specific first.
+    pub const fn contexts(self) -> &'static [Context] {
+        match self {
+            ActiveSet::Help => &[Context::Help, Context::Move, Context::Global],
+            ActiveSet::Detail => &[Context::Detail, Context::Lead, Context::Move, Context::Global],
+            ActiveSet::List => &[Context::List, Context::Lead, Context::Move, Context::Global],
+            ActiveSet::Pane => &[Context::Pane, Context::Move, Context::Global],
+            ActiveSet::Form => &[Context::Form],
+            ActiveSet::Search => &[Context::Search],
+            ActiveSet::Outbox => &[Context::Outbox, Context::Move, Context::Global],
         }
     }
 }
@@ -246,7 +273,7 @@ impl Keymap {
     /// help before anything else sees it).
     fn clashes(&self, changed: &[Action]) -> Vec<KeymapError> {
         let mut errors = Vec::new();
-        for set in Context::ACTIVE_SETS {
+        for set in ActiveSet::ALL.iter().map(|s| s.contexts()) {
             let keyed: Vec<(&Binding, &[Key])> = self
                 .bindings
                 .iter()
@@ -357,7 +384,7 @@ impl Keymap {
 
     /// The command a key gives the create form, if any: the form is handed this, never the keymap itself.
     pub fn form_command(&self, event: &KeyEvent) -> Option<FormCommand> {
-        match self.action_for_key(&[Context::Form], event) {
+        match self.action_for_key(ActiveSet::Form.contexts(), event) {
             Some(Action::Form(command)) => Some(command),
             _ => None,
         }

@@ -100,7 +100,7 @@ fn cell_text(app: &App, lead: &CompactLead, column: Column, width: usize) -> Str
         Column::Status => lead.status().as_str().to_string(),
         Column::Source => lead.source().unwrap_or(dash).to_string(),
         Column::Assignee => match lead.assignee() {
-            Some(id) => assignee_label(&app.settings().profile, app.settings().show_names, &id.as_str()),
+            Some(id) => assignee_label(&app.settings().tenant, app.settings().show_names, &id.as_str()),
             None => dash.to_string(),
         },
         Column::Age => age(lead.created_at(), app.now()),
@@ -185,7 +185,7 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
     let look = app.theme();
     let focused = app.focus() == Focus::List;
     let list = app.list();
-    let view = app.views().get(app.view()).map_or("Leads", |v| v.name.as_str());
+    let view = app.views().get(app.view_index()).map_or("Leads", |v| v.name.as_str());
     let mut title = vec![Span::styled(format!(" {} ", fit(view, 20)), look.title(focused))];
     title.push(Span::styled(
         format!("· {} ", app.settings().source_label),

@@ -32,7 +32,7 @@ fn assignee_text(app: &App) -> Option<String> {
         return Some(format!("{} {LOADED_ONLY}", UNASSIGNED.to_lowercase()));
     }
     let id = app.list().query().assigned_to.as_deref()?;
-    Some(assignee_label(&app.settings().profile, app.settings().show_names, id))
+    Some(assignee_label(&app.settings().tenant, app.settings().show_names, id))
 }
 
 /// What is loaded, the leads new above the window, and the outbox: a part each, so that each can give way

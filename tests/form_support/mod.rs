@@ -1,7 +1,7 @@
 //! A tenant profile and key helpers shared by the form's tests.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use leadbox::app::form::{FieldKind, Form, FormAction};
+use leadbox::app::form::{FieldKind, Form, FormOutcome};
 use leadbox::keymap::Keymap;
 use leadbox::tenant::{CustomFieldDef, CustomFieldKind, Member, TenantProfile};
 
@@ -52,19 +52,19 @@ pub fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 
-pub fn press(form: &mut Form, code: KeyCode) -> FormAction {
+pub fn press(form: &mut Form, code: KeyCode) -> FormOutcome {
     send(form, key(code))
 }
 
 /// Hands the form a key as the app does: with the command the keymap gives it.
-pub fn send(form: &mut Form, event: KeyEvent) -> FormAction {
+pub fn send(form: &mut Form, event: KeyEvent) -> FormOutcome {
     form.handle_key(event, Keymap::default().form_command(&event))
 }
 
 pub fn type_str(form: &mut Form, text: &str) {
     for c in text.chars() {
         let action = send(form, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-        assert_eq!(action, FormAction::None);
+        assert_eq!(action, FormOutcome::None);
     }
 }
 
@@ -190,6 +190,6 @@ pub fn detail(field: &str, message: &str) -> leadbox::api::types::FieldDetail {
 pub fn sent_form() -> Form {
     let mut form = Form::new(&profile());
     fill_valid(&mut form);
-    assert!(matches!(send(&mut form, ctrl('s')), FormAction::Submit(_)));
+    assert!(matches!(send(&mut form, ctrl('s')), FormOutcome::Submit(_)));
     form
 }

@@ -63,7 +63,7 @@ impl ScrollSim {
         let mut next_key_us: Option<i64> = None;
         let mut next_tick_us: i64 = self.tick_ms * 1000;
         let mut filled = false;
-        let first = app.start();
+        let first = app.start().requests;
         self.serve(first, 0, None, &mut in_flight, &mut polls, &mut report);
 
         loop {
@@ -86,7 +86,7 @@ impl ScrollSim {
                     now: now() + Duration::microseconds(t_us),
                 }
             };
-            let out = update(&mut app, msg);
+            let out = update(&mut app, msg).requests;
             let poll = app.poll_in_flight();
             self.serve(out, t_us / 1000, poll, &mut in_flight, &mut polls, &mut report);
             let pages_in_flight = in_flight.iter().filter(|(_, e)| !polls.contains(&e.id())).count();

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::fields::{Field, FieldKind};
-use super::{Form, Notice, ResendGuard};
+use super::state::ResendGuard;
+use super::{Form, Notice};
 use crate::model::draft::{Draft, DraftValue};
 use crate::tenant::TenantProfile;
 

@@ -518,3 +518,24 @@ pub fn parse_attribution(text: &str) -> Result<Option<BTreeMap<String, String>>,
     }
     Ok((!map.is_empty()).then_some(map))
 }
+
+/// The field of the custom field `def`, the `index`th of the form's definitions.
+pub(super) fn custom_field(def: &CustomFieldDef, index: usize) -> Field {
+    let mut kind = custom_kind(def);
+    if crate::app::learned::is_learned(def)
+        && let FieldKind::Text(t) = &mut kind
+    {
+        t.placeholder = crate::app::learned::PLACEHOLDER;
+    }
+    Field::new(
+        // A unit or hint from the profile goes with the label: "Budget (EUR)", "region (learned)".
+        match &def.hint {
+            Some(hint) => format!("{} ({hint})", def.label),
+            None => def.label.clone(),
+        },
+        format!("customFields.{}", def.key),
+        def.required,
+        Slot::Custom(index),
+        kind,
+    )
+}

@@ -1,15 +1,48 @@
 //! Sending the form: the lead it describes, the form's own checks before it leaves, and the tenant's
 //! refusal put back on the fields it names.
 
-use super::*;
+use super::fields::{FieldKind, Slot, custom_value};
+use super::state::{Fixes, ResendGuard};
+use super::{Form, FormOutcome, Notice, parse_attribution};
+use crate::api::error::ApiError;
+use crate::api::types::{FieldDetail, LeadSource, NewLead};
+use crate::rules;
 
 impl Form {
-    pub(super) fn submit(&mut self, next: bool) -> FormAction {
+    /// The "fields to fix" notice as the fields now stand: the count goes down as they are fixed and the
+    /// notice goes once none is left. Any other notice said since is left alone.
+    pub(super) fn follow_fixes(&mut self) {
+        let Some(fixes) = self.fixes else {
+            return;
+        };
+        if !matches!(self.notice, Some(Notice::Error(_))) || self.sending {
+            self.fixes = None;
+            return;
+        }
+        let left = match fixes {
+            Fixes::Rules => self.to_new_lead().err().map_or(0, |problems| problems.len()),
+            Fixes::Server => self.fields.iter().filter(|f| f.server_error.is_some()).count(),
+        };
+        if left == 0 {
+            self.notice = None;
+            self.fixes = None;
+            return;
+        }
+        self.notice = Some(Notice::Error(match fixes {
+            Fixes::Rules => fix_count(left),
+            Fixes::Server => format!(
+                "Not created: the server refused {} (marked in red); your typing is kept",
+                new_lead_plural(left, "field")
+            ),
+        }));
+    }
+
+    pub(super) fn submit(&mut self, next: bool) -> FormOutcome {
         if self.sending {
             self.notice = Some(Notice::Warning(
                 "Sending… this lead is already on its way: wait for the answer".into(),
             ));
-            return FormAction::None;
+            return FormOutcome::None;
         }
         for field in &mut self.fields {
             field.close_list();
@@ -23,7 +56,7 @@ impl Form {
                 }
                 self.notice = Some(Notice::Error(fix_count(problems.len())));
                 self.fixes = Some(Fixes::Rules);
-                return FormAction::None;
+                return FormOutcome::None;
             }
         };
         if self.resend_guard == ResendGuard::Warn {
@@ -33,16 +66,16 @@ impl Form {
                  Press {} again to send it anyway.",
                 self.submit_key
             )));
-            return FormAction::None;
+            return FormOutcome::None;
         }
         self.resend_guard = ResendGuard::Off;
         self.general_errors.clear();
         self.sending = true;
         self.notice = Some(Notice::Info("Sending…".into()));
         if next {
-            FormAction::SubmitAndNext(Box::new(lead))
+            FormOutcome::SubmitAndNext(Box::new(lead))
         } else {
-            FormAction::Submit(Box::new(lead))
+            FormOutcome::Submit(Box::new(lead))
         }
     }
 
@@ -189,4 +222,13 @@ impl Form {
             _ => None,
         }
     }
+}
+
+/// "Not sent: 3 fields to fix": what a submit refused by the form's own rules says.
+fn fix_count(n: usize) -> String {
+    format!("Not sent: {} to fix (marked in red)", new_lead_plural(n, "field"))
+}
+
+fn new_lead_plural(n: usize, word: &str) -> String {
+    crate::text::plural(n, word)
 }

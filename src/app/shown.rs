@@ -1,0 +1,184 @@
+//! What the list shows of the loaded leads: the view's triage rule, Unassigned, and the search ranking
+//! them, with the unread count among them; the search box's keys; switching views.
+
+use crossterm::event::KeyEvent;
+
+use super::layout::list_rows;
+use super::search::Search;
+use super::{App, Effect, views};
+use crate::api::worker::ApiRequest;
+use crate::keymap::{Action, ActiveSet};
+use crate::model::CompactLead;
+
+/// The search: the one in force, the box while the rep types in it, and results kept for its queries.
+#[derive(Debug, Clone, Default)]
+pub(super) struct SearchState {
+    /// The search in force, if any.
+    pub(super) active: Option<Search>,
+    /// The search box, while the rep types in it.
+    pub(super) typing: Option<tui_input::Input>,
+    /// Results of the queries typed in this search, while the leads and marks stay as they were.
+    pub(super) cache: Vec<(String, Option<Vec<u32>>)>,
+}
+
+impl App {
+    /// The search in force: its query, while it narrows the list.
+    pub fn search_query(&self) -> Option<&str> {
+        self.search.active.as_ref().map(Search::query)
+    }
+
+    /// The search box's text and cursor column, while the rep types in it.
+    pub fn search_box(&self) -> Option<(&str, usize)> {
+        self.search.typing.as_ref().map(|i| (i.value(), i.visual_cursor()))
+    }
+
+    /// A key while the search box is open: Enter keeps the search and goes back to the list, Esc clears it,
+    /// the arrows move in the results, anything else edits the query and the results follow at once.
+    pub(super) fn on_search_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
+        use crossterm::event::Event;
+        use tui_input::backend::crossterm::EventHandler;
+        let rows = list_rows(self.height);
+        match self.settings.keymap.action_for_key(ActiveSet::Search.contexts(), &key) {
+            Some(Action::Choose) => {
+                self.search.typing = None;
+                if self.search.active.as_ref().is_some_and(|s| s.query().trim().is_empty()) {
+                    self.clear_search();
+                }
+            }
+            Some(Action::Back) => {
+                self.search.typing = None;
+                self.clear_search();
+            }
+            Some(Action::Down) => self.list.move_by(1, rows),
+            Some(Action::Up) => self.list.move_by(-1, rows),
+            _ => {
+                let Some(input) = self.search.typing.as_mut() else {
+                    return Vec::new();
+                };
+                if input.handle_event(&Event::Key(key)).is_some_and(|c| c.value) {
+                    let query = input.value().to_string();
+                    self.set_search(&query);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    pub(super) fn set_search(&mut self, query: &str) {
+        let narrows = match self.search.active.as_mut() {
+            Some(search) => search.set_query(query),
+            None => {
+                self.search.active = Some(Search::new(query));
+                false
+            }
+        };
+        // Backspace brings back a query typed a moment ago: its results are still good while the leads and
+        // marks have not changed, and ranking 100,000 leads again would cost a frame or more.
+        if let Some((_, shown)) = self.search.cache.iter().find(|(q, _)| q == query) {
+            let shown = shown.clone();
+            self.list.set_ranked(!query.trim().is_empty());
+            self.list.set_shown(shown, list_rows(self.height));
+            self.unread = self.count_unread();
+        } else {
+            self.refresh_shown_keeping_cache(narrows);
+            if self.search.cache.len() >= 64 {
+                self.search.cache.remove(0);
+            }
+            self.search
+                .cache
+                .push((query.to_string(), self.list.shown().map(<[u32]>::to_vec)));
+        }
+        // A changed query starts from its best match, at the top.
+        self.list.select(0, list_rows(self.height));
+        self.list.fit_window(list_rows(self.height));
+    }
+
+    pub(super) fn count_unread(&self) -> usize {
+        let marks = &self.triage.marks;
+        let unseen = |l: &CompactLead| !marks.get(l.id()).is_some_and(|m| m.seen);
+        match self.list.shown() {
+            _ if marks.is_empty() => self.list.len(),
+            Some(rows) => rows
+                .iter()
+                .filter(|&&i| self.list.leads().get(i as usize).is_some_and(unseen))
+                .count(),
+            None => self.list.leads().iter().filter(|l| unseen(l)).count(),
+        }
+    }
+
+    pub(super) fn clear_search(&mut self) {
+        self.search.active = None;
+        self.search.cache.clear();
+        // What the view admits, not every loaded lead: a done lead stays out of the Inbox.
+        self.refresh_shown(false);
+    }
+
+    /// What the list shows: the leads the view admits, ranked by the search when there is one (only among the
+    /// current matches when the query narrows). Also counts the unseen ones.
+    pub(super) fn refresh_shown(&mut self, narrows: bool) {
+        // The leads or their marks changed: results kept for earlier queries no longer hold.
+        self.search.cache.clear();
+        self.refresh_shown_keeping_cache(narrows);
+    }
+
+    pub(super) fn refresh_shown_keeping_cache(&mut self, narrows: bool) {
+        let rows = list_rows(self.height);
+        let triage = self.views.get(self.view_index).map_or(views::Triage::All, |v| v.triage);
+        let searching = self
+            .search
+            .active
+            .as_ref()
+            .is_some_and(|s| !s.query().trim().is_empty());
+        self.list.set_ranked(searching);
+        let leads = self.list.leads();
+        let marks = &self.triage.marks;
+        let no_marks = marks.is_empty();
+        let admitted = |i: &u32| {
+            triage.admits(
+                leads
+                    .get(*i as usize)
+                    .and_then(|l| if no_marks { None } else { marks.get(l.id()) }),
+            )
+        };
+        let unassigned = self.unassigned;
+        let admitted =
+            |i: &u32| admitted(i) && (!unassigned || leads.get(*i as usize).is_some_and(|l| l.assignee().is_none()));
+        // The common case, every page of a load: nothing searched and nothing the view hides, so nothing to
+        // walk (a walk per page would make loading 100,000 leads quadratic).
+        if !searching && !unassigned && (triage == views::Triage::All || (no_marks && triage.admits(None))) {
+            self.list.set_shown(None, rows);
+            self.unread = self.count_unread();
+            return;
+        }
+        let all = 0..u32::try_from(leads.len()).unwrap_or(u32::MAX);
+        let candidates: Vec<u32> = match (narrows && searching, self.list.shown()) {
+            (true, Some(shown)) => shown.iter().copied().filter(admitted).collect(),
+            _ => all.filter(admitted).collect(),
+        };
+        let shown = match self.search.active.as_mut() {
+            Some(search) if searching => Some(search.rank(self.list.leads(), candidates.into_iter())),
+            _ if candidates.len() == leads.len() => None,
+            _ => Some(candidates),
+        };
+        self.list.set_shown(shown, rows);
+        self.unread = self.count_unread();
+    }
+
+    pub(super) fn switch_view(&mut self, index: usize) -> Vec<ApiRequest> {
+        let Some(view) = self.views.get(index).cloned() else {
+            self.notice = Some(format!("There is no view {}", index + 1));
+            return Vec::new();
+        };
+        self.view_index = index;
+        self.effects.push(Effect::RememberView(view.name.clone()));
+        self.notice = Some(format!("View: {}", view.name));
+        if view.saved {
+            self.unassigned = false;
+            let out = self.restart_list(view.status.clone(), view.assigned_to.clone());
+            self.refresh_shown(false);
+            return out;
+        }
+        self.refresh_shown(false);
+        Vec::new()
+    }
+}
