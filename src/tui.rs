@@ -268,7 +268,7 @@ pub async fn run(
             // The app says the reason in the form's status line; it holds it as the sentence it shows.
             dispatch(
                 &mut app,
-                Msg::Edited(edited.map_err(|e| e.to_string())),
+                Msg::Edited(edited.map_err(crate::app::action::Outside::new)),
                 &mut outlets,
                 state,
             );
@@ -414,7 +414,7 @@ fn carry_out(out: Output, outlets: &mut Outlets) {
                 let handed = link.clone();
                 crate::child::open_detached(&handed, move |result| {
                     // The loop is gone only when the inbox is closing: nobody is left to tell.
-                    let result = result.map_err(|e| e.to_string());
+                    let result = result.map_err(crate::app::action::Outside::new);
                     let _ = back.send(Msg::Opened { link, result });
                 });
             }

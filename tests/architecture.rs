@@ -498,7 +498,6 @@ fn library_errors_are_types_not_strings() {
 }
 
 #[test]
-#[ignore = "src/app/ is being reshaped; its errors follow once it settles"]
 fn the_apps_errors_are_types_not_strings() {
     let app = src().join("app");
     let stringly = text_errors_in(|f| f.starts_with(&app));

@@ -608,7 +608,9 @@ fn ctrl_e_asks_for_the_editor_once_and_its_answer_lands_in_the_notes() {
     );
     update(
         &mut app,
-        Msg::Edited(Err("vi ended with exit status: 1: the notes are as they were".into())),
+        Msg::Edited(Err(leadbox::app::action::Outside::new(std::io::Error::other(
+            "vi ended with exit status: 1: the notes are as they were",
+        )))),
     );
     let said = app.form().unwrap().notice().unwrap().text().to_string();
     assert!(said.contains("the notes are as they were"), "{said}");

@@ -31,7 +31,9 @@ fn the_openers_outcome_is_said_as_it_is_without_a_tick_for_a_failure() {
         &mut app,
         Msg::Opened {
             link: link.clone(),
-            result: Err("xdg-open exited with status 3\x1b[2J\u{202e}".into()),
+            result: Err(leadbox::app::action::Outside::new(std::io::Error::other(
+                "xdg-open exited with status 3\x1b[2J\u{202e}",
+            ))),
         },
     );
     let error = app.error().expect("a failure is an error");
@@ -87,7 +89,9 @@ fn the_openers_outcome_is_said_as_it_is_without_a_tick_for_a_failure() {
         &mut app,
         Msg::Opened {
             link,
-            result: Err("no program to open links: tried xdg-open, gio".into()),
+            result: Err(leadbox::app::action::Outside::new(std::io::Error::other(
+                "no program to open links: tried xdg-open, gio",
+            ))),
         },
     );
     assert!(

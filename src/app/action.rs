@@ -9,6 +9,29 @@ use crate::api::types::NewLead;
 use crate::api::worker::{ApiEvent, ApiRequest};
 pub use crate::keymap::action::{Action, FormCommand, LeadField};
 
+/// A failure from outside the app (the rep's editor, the system's opener), kept whole and said in its own
+/// words. Shared, so a message stays cheap to clone; two are equal when they say the same.
+#[derive(Debug, Clone)]
+pub struct Outside(std::sync::Arc<dyn std::error::Error + Send + Sync>);
+
+impl Outside {
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Outside {
+        Outside(std::sync::Arc::new(error))
+    }
+}
+
+impl std::fmt::Display for Outside {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl PartialEq for Outside {
+    fn eq(&self, other: &Outside) -> bool {
+        self.to_string() == other.to_string()
+    }
+}
+
 /// Everything that can happen to the inbox: input, an answer from the API task, the clock.
 // A message is moved once, from the event loop into `update`; boxing the API answer would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -26,7 +49,7 @@ pub enum Msg {
         now: DateTime<Utc>,
     },
     /// The notes came back from the rep's `$EDITOR` (or why they did not).
-    Edited(Result<String, String>),
+    Edited(Result<String, Outside>),
     /// An outbox entry could not be written to the state file (`why`), so no request for it left; the
     /// requests `dropped` were held back. `conflict` when another leadbox changed the entry first.
     NotKept {
@@ -49,7 +72,7 @@ pub enum Msg {
     /// The system's opener was handed `link` (an [`Effect::Open`]): it opened, or why nothing did.
     Opened {
         link: String,
-        result: Result<(), String>,
+        result: Result<(), Outside>,
     },
 }
 

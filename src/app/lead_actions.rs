@@ -27,14 +27,29 @@ fn website(lead: &CompactLead) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// Why a lead's field gives nothing to open.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoLink {
+    #[error("This lead has no {field}")]
+    Missing { field: &'static str },
+    #[error("Not an address an email can go to: {email}")]
+    NotAnAddress { email: String },
+    #[error("Not a number a phone can call: {phone}")]
+    NotANumber { phone: String },
+    #[error("The {field} is not something to open")]
+    NotOpenable { field: &'static str },
+}
+
 /// The link to hand the system for `field`, or why there is none.
-pub fn link(lead: &CompactLead, field: LeadField) -> Result<String, String> {
-    let missing = || format!("This lead has no {}", field.word());
+pub fn link(lead: &CompactLead, field: LeadField) -> Result<String, NoLink> {
+    let missing = || NoLink::Missing { field: field.word() };
     match field {
         LeadField::Email => {
             let email = lead.email().ok_or_else(missing)?;
             if !rules::is_email(email) || email.contains(['?', '&', '#', ' ']) {
-                return Err(format!("Not an address an email can go to: {email}"));
+                return Err(NoLink::NotAnAddress {
+                    email: email.to_string(),
+                });
             }
             Ok(format!("mailto:{email}"))
         }
@@ -47,12 +62,14 @@ pub fn link(lead: &CompactLead, field: LeadField) -> Result<String, String> {
                 .map(|(_, c)| c)
                 .collect();
             if dial.chars().filter(char::is_ascii_digit).count() < 3 {
-                return Err(format!("Not a number a phone can call: {phone}"));
+                return Err(NoLink::NotANumber {
+                    phone: phone.to_string(),
+                });
             }
             Ok(format!("tel:{dial}"))
         }
         LeadField::Website => website(lead).ok_or_else(missing),
-        LeadField::Name | LeadField::Id => Err(format!("The {} is not something to open", field.word())),
+        LeadField::Name | LeadField::Id => Err(NoLink::NotOpenable { field: field.word() }),
     }
 }
 
@@ -85,7 +102,7 @@ impl App {
         };
         match link(lead, field) {
             Ok(link) => self.start_opening(link),
-            Err(why) => self.error = Some(why),
+            Err(why) => self.error = Some(why.to_string()),
         }
     }
 }

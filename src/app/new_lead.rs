@@ -192,13 +192,13 @@ impl App {
     }
 
     /// The notes as the editor left them, into the form (or why not, in its status line).
-    pub(in crate::app) fn on_edited(&mut self, result: Result<String, String>) {
+    pub(in crate::app) fn on_edited(&mut self, result: Result<String, super::action::Outside>) {
         let Some(form) = self.new_lead.form.as_mut() else {
             return;
         };
         match result {
             Ok(text) => form.set_notes(&text),
-            Err(why) => form.set_outcome(Notice::Error(crate::sanitize::line(&why).into_owned())),
+            Err(why) => form.set_outcome(Notice::Error(crate::sanitize::line(&why.to_string()).into_owned())),
         }
     }
 

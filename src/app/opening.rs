@@ -33,13 +33,13 @@ impl App {
 
     /// What the opener made of `link`: a failure is always said, as an error with its reason; a success
     /// only while nothing newer was said (a later notice is not overwritten).
-    pub(in crate::app) fn on_opened(&mut self, link: &str, result: Result<(), String>) {
+    pub(in crate::app) fn on_opened(&mut self, link: &str, result: Result<(), super::action::Outside>) {
         let progress = self.notice_is_progress();
         let waited = self.opening.as_deref() == Some(link);
         if !waited {
             // An answer for a link opened before the one now awaited: only its failure is news.
             if let Err(why) = result {
-                self.error = Some(failed(link, &why));
+                self.error = Some(failed(link, &why.to_string()));
             }
             return;
         }
@@ -53,7 +53,7 @@ impl App {
                 if progress {
                     self.notice = None;
                 }
-                self.error = Some(failed(link, &why));
+                self.error = Some(failed(link, &why.to_string()));
             }
         }
     }

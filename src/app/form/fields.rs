@@ -475,7 +475,7 @@ pub(super) fn custom_kind(def: &CustomFieldDef) -> FieldKind {
 }
 
 /// The JSON value a custom field sends, `None` when left empty, or why the text is not a value of its type.
-pub(super) fn custom_value(def: &CustomFieldDef, kind: &FieldKind) -> Result<Option<Value>, String> {
+pub(super) fn custom_value(def: &CustomFieldDef, kind: &FieldKind) -> Result<Option<Value>, NotAValue> {
     match kind {
         FieldKind::Text(t) => {
             let raw = t.input.value().trim();
@@ -486,8 +486,10 @@ pub(super) fn custom_value(def: &CustomFieldDef, kind: &FieldKind) -> Result<Opt
                 return match serde_json::from_str::<serde_json::Number>(raw) {
                     Ok(n) => Ok(Some(Value::Number(n))),
                     // The rules word the refusal, from the text the user typed.
-                    Err(_) => Err(rules::check_custom_value(def, &Value::String(raw.to_string()))
-                        .unwrap_or_else(|| "must be a number".into())),
+                    Err(_) => Err(NotAValue {
+                        rule: rules::check_custom_value(def, &Value::String(raw.to_string()))
+                            .unwrap_or_else(|| "must be a number".into()),
+                    }),
                 };
             }
             Ok(Some(Value::String(raw.to_string())))
@@ -502,21 +504,39 @@ pub(super) fn custom_value(def: &CustomFieldDef, kind: &FieldKind) -> Result<Opt
 }
 
 /// `utm_source=google, utm_medium=cpc` (commas or new lines between pairs) as a string map; empty is `None`.
-pub fn parse_attribution(text: &str) -> Result<Option<BTreeMap<String, String>>, String> {
+pub fn parse_attribution(text: &str) -> Result<Option<BTreeMap<String, String>>, AttributionError> {
     let mut map = BTreeMap::new();
     for pair in text.split([',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
         let Some((key, value)) = pair.split_once('=') else {
-            return Err(format!("\"{pair}\" is not key=value"));
+            return Err(AttributionError::NotAPair { pair: pair.to_string() });
         };
         let key = key.trim();
         if key.is_empty() {
-            return Err(format!("\"{pair}\" has no key before ="));
+            return Err(AttributionError::NoKey { pair: pair.to_string() });
         }
         if map.insert(key.to_string(), value.trim().to_string()).is_some() {
-            return Err(format!("{key} is given twice"));
+            return Err(AttributionError::Twice { key: key.to_string() });
         }
     }
     Ok((!map.is_empty()).then_some(map))
+}
+
+/// Why the attribution's text is not a list of `key=value` pairs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttributionError {
+    #[error("\"{pair}\" is not key=value")]
+    NotAPair { pair: String },
+    #[error("\"{pair}\" has no key before =")]
+    NoKey { pair: String },
+    #[error("{key} is given twice")]
+    Twice { key: String },
+}
+
+/// Why a custom field's text is not a value of its kind, in the contract's rules' words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{rule}")]
+pub struct NotAValue {
+    pub rule: String,
 }
 
 /// The field of the custom field `def`, the `index`th of the form's definitions.

@@ -254,7 +254,7 @@ impl Form {
                         self.naming = None;
                         self.notice = None;
                     }
-                    Err(why) => self.notice = Some(Notice::Error(why)),
+                    Err(why) => self.notice = Some(Notice::Error(why.to_string())),
                 }
             }
             _ => {

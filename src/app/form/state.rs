@@ -358,12 +358,11 @@ impl Form {
     /// Adds a text field for the custom field `key`, which the tenant's definitions as leadbox knows them
     /// leave out, and focuses it. Its value is sent as text; a server that wants another kind says so on the
     /// field. A field the form has already is focused instead.
-    pub fn add_custom_field(&mut self, key: &str) -> Result<usize, String> {
+    pub fn add_custom_field(&mut self, key: &str) -> Result<usize, NotAFieldKey> {
         if !rules::is_custom_field_key(key) {
-            return Err(format!(
-                "`{}` is not a custom field key: use lowercase letters, digits and underscores",
-                crate::sanitize::line(key)
-            ));
+            return Err(NotAFieldKey {
+                key: crate::sanitize::line(key).into_owned(),
+            });
         }
         let wire = format!("customFields.{key}");
         if let Some(i) = self.fields.iter().position(|f| f.wire == wire) {
@@ -418,4 +417,11 @@ impl Form {
             field.touched = true;
         }
     }
+}
+
+/// A custom field's key as the rep typed it, which the contract's keys cannot be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{key}` is not a custom field key: use lowercase letters, digits and underscores")]
+pub struct NotAFieldKey {
+    pub key: String,
 }

@@ -205,11 +205,11 @@ impl Form {
         match (&field.slot, &field.kind) {
             (Slot::Text(tf), _) => rules::check_text(*tf, field.text_value().unwrap_or("")),
             (Slot::Source, FieldKind::Choice(c)) => c.selected.is_none().then(|| "is required".to_string()),
-            (Slot::Attribution, FieldKind::Text(t)) => parse_attribution(t.input.value()).err(),
+            (Slot::Attribution, FieldKind::Text(t)) => parse_attribution(t.input.value()).err().map(|e| e.to_string()),
             (Slot::Custom(i), kind) => {
                 let def = self.defs.get(*i)?;
                 match custom_value(def, kind) {
-                    Err(message) => Some(message),
+                    Err(message) => Some(message.to_string()),
                     Ok(value) => {
                         let entry = value.map(|v| (def.key.clone(), v));
                         rules::check_custom_fields(entry.iter().map(|(k, v)| (k, v)), std::slice::from_ref(def))
