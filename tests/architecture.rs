@@ -543,7 +543,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     (
         "app",
         &[
-            "api", "config", "keymap", "model", "outbox", "sanitize", "store", "text", "theme",
+            "api", "config", "keymap", "model", "outbox", "sanitize", "store", "sync", "text", "theme",
         ],
     ),
     (
@@ -553,7 +553,10 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
         ],
     ),
     ("step", &["api", "app", "sanitize", "store"]),
-    ("tui", &["api", "app", "child", "sanitize", "step", "store", "ui"]),
+    (
+        "tui",
+        &["api", "app", "child", "sanitize", "step", "store", "sync", "ui"],
+    ),
 ];
 
 #[test]

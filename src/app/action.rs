@@ -74,6 +74,8 @@ pub enum Msg {
         link: String,
         result: Result<(), Outside>,
     },
+    /// What the background sync of the profile's mirror did.
+    Sync(crate::sync::background::SyncNews),
 }
 
 /// What the app should do after the form handled a key.

@@ -24,6 +24,7 @@ impl App {
                     Ok(page) => {
                         tracing::debug!(id, ?cursor, leads = page.data.len(), "page arrived");
                         self.error = None;
+                        self.tenant_answered();
                         self.note_assignees(&page.data);
                         // The poll clock runs from the first page's arrival: it is itself a fresh look.
                         if cursor.is_none() {
@@ -92,9 +93,18 @@ impl App {
 
     /// The first page asked for again: leads not listed yet go on top. A failure is said once (the same
     /// failure every 30 s is not news) and leaves the list as it was.
+    /// A list came back from the tenant (not from the mirror, which proves nothing of it): a lead the
+    /// outbox holds back for a while after failures goes at once.
+    fn tenant_answered(&mut self) {
+        if !self.mirror_whole() {
+            self.outbox.tenant_answered(self.now);
+        }
+    }
+
     pub(super) fn on_poll_answer(&mut self, result: Result<Page<Lead>, ApiError>) {
         match result {
             Ok(page) => {
+                self.tenant_answered();
                 let mut news = false;
                 if let Some(old) = self.poller.succeeded()
                     && self.error.as_deref() == Some(old.as_str())

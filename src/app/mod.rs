@@ -24,6 +24,7 @@ pub mod layout;
 pub mod lead_actions;
 pub mod learned;
 pub mod list;
+pub mod mirror;
 pub mod new_lead;
 mod opening;
 pub mod outbox_screen;
@@ -163,6 +164,8 @@ pub struct App {
     /// `q` was pressed with leads still to send: the next `q` quits.
     quit_asked: bool,
     quit: bool,
+    /// The profile's mirror, when it keeps one.
+    mirror: Option<mirror::MirrorState>,
 }
 
 impl App {
@@ -213,6 +216,7 @@ impl App {
             unchanged: false,
             quit_asked: false,
             quit: false,
+            mirror: None,
         }
     }
 
@@ -428,5 +432,6 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
             app.on_opened(&link, result);
             Vec::new()
         }
+        Msg::Sync(news) => app.on_sync(news),
     }
 }

@@ -43,14 +43,11 @@ impl App {
     }
 
     pub(super) fn prefetch(&mut self) -> Vec<ApiRequest> {
-        if self.view_complete() && !self.load_all {
+        let whole = self.load_all || self.mirror_whole();
+        if self.view_complete() && !whole {
             return Vec::new();
         }
-        let distance = if self.load_all {
-            usize::MAX
-        } else {
-            self.prefetch_distance()
-        };
+        let distance = if whole { usize::MAX } else { self.prefetch_distance() };
         match self.list.wants_page(distance) {
             Some(cursor) => self.request_page(cursor),
             None => Vec::new(),

@@ -57,6 +57,13 @@ impl Poller {
         self.due = Some(now + self.every);
     }
 
+    /// Makes the next poll due at once (the mirror just took new leads), if the clock runs.
+    pub fn look_now(&mut self, now: DateTime<Utc>) {
+        if self.due.is_some() {
+            self.due = Some(now);
+        }
+    }
+
     /// Forgets the clock and any poll in flight (a new list); returns the poll to cancel, if any.
     pub fn reset(&mut self) -> Option<RequestId> {
         self.due = None;

@@ -47,6 +47,8 @@ fn count_parts(app: &App) -> Vec<Part> {
             format!("cached · {loaded} from last time · refreshing"),
             8,
         ));
+    } else if app.mirror().is_some_and(|m| m.whole) && list.has_more() {
+        parts.push(Part::new(Slot::Counts, format!("from the mirror · {loaded} loaded"), 8));
     } else if app.loading_all() {
         let stop = app
             .keymap()
@@ -95,6 +97,11 @@ fn count_parts(app: &App) -> Vec<Part> {
         (p, r) => Some(format!("{p} to send, {r} need you")),
     };
     parts.extend(waiting.map(|w| Part::new(Slot::Counts, w, 8)));
+    // How fresh the mirror is; with no network, that the inbox shows the leads as last synced.
+    if let Some(words) = app.mirror_words() {
+        let rank = if app.mirror().is_some_and(|m| m.failing.is_some()) { 0 } else { 8 };
+        parts.push(Part::new(Slot::Counts, words, rank));
+    }
     // Another leadbox on this profile sends what is typed here: the rep must know it is not this one.
     if let crate::store::sender::Sender::Other(pid) = app.sender() {
         let pid = pid.map(|p| format!(" {p}")).unwrap_or_default();

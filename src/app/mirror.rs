@@ -1,0 +1,109 @@
+//! The inbox over the profile's mirror: once the mirror holds the whole tenant, every list (each filter,
+//! each view) comes from it whole, so search, panes and marks work over every lead, and with no network
+//! the inbox says so and goes on. The background sync's news says how fresh it is.
+
+use chrono::{DateTime, Utc};
+
+use super::App;
+use crate::api::worker::ApiRequest;
+use crate::sync::background::SyncNews;
+
+/// What the inbox knows of its mirror.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MirrorState {
+    /// The mirror holds the whole tenant (its first sync finished): lists load whole from it.
+    pub whole: bool,
+    /// When a sync last ended well.
+    pub synced_at: Option<DateTime<Utc>>,
+    /// Why the last sync failed (most often: the tenant cannot be reached), until one ends well.
+    pub failing: Option<String>,
+    /// Leads mirrored so far while the first sync runs.
+    pub filling: Option<u64>,
+    /// Another leadbox (its pid, when known) syncs the mirror; this one reads what it writes.
+    pub elsewhere: Option<Option<u32>>,
+}
+
+impl App {
+    /// The profile keeps a mirror; `whole` when it already holds the whole tenant, last synced at
+    /// `synced_at`. Called before the first request.
+    pub fn use_mirror(&mut self, whole: bool, synced_at: Option<DateTime<Utc>>) {
+        self.mirror = Some(MirrorState {
+            whole,
+            synced_at,
+            ..MirrorState::default()
+        });
+    }
+
+    pub fn mirror(&self) -> Option<&MirrorState> {
+        self.mirror.as_ref()
+    }
+
+    /// Lists come from a whole mirror: each loads whole, as `L` would, at no cost to the tenant.
+    pub(super) fn mirror_whole(&self) -> bool {
+        self.mirror.as_ref().is_some_and(|m| m.whole)
+    }
+
+    pub(super) fn on_sync(&mut self, news: SyncNews) -> Vec<ApiRequest> {
+        let Some(mirror) = self.mirror.as_mut() else {
+            return Vec::new();
+        };
+        match news {
+            SyncNews::Filling { leads } => {
+                mirror.filling = Some(leads);
+                mirror.failing = None;
+            }
+            SyncNews::Synced {
+                at,
+                complete,
+                new,
+                changed,
+                ..
+            } => {
+                mirror.synced_at = Some(at);
+                mirror.failing = None;
+                mirror.filling = None;
+                mirror.elsewhere = None;
+                // The sync reached the tenant: a lead waiting out a backoff in the outbox goes now.
+                self.outbox.tenant_answered(self.now);
+                if complete && !mirror.whole {
+                    // Whole now: the list starts again from the mirror, every lead of it.
+                    mirror.whole = true;
+                    let query = self.list.query().clone();
+                    return self.restart_list(query.status, query.assigned_to);
+                }
+                if new > 0 || changed > 0 {
+                    self.poller.look_now(self.now);
+                    return self.on_tick(self.now);
+                }
+            }
+            SyncNews::Failed { why, last } => {
+                mirror.failing = Some(crate::sanitize::line(&why).into_owned());
+                mirror.filling = None;
+                if last.is_some() {
+                    mirror.synced_at = last;
+                }
+            }
+            SyncNews::Elsewhere { pid } => mirror.elsewhere = Some(pid),
+            SyncNews::SetAside(why) => {
+                mirror.whole = false;
+                self.error = Some(crate::sanitize::line(&why).into_owned());
+            }
+        }
+        Vec::new()
+    }
+
+    /// The mirror's state in a few words for the status bar, as of now: "offline · synced 14m ago".
+    pub fn mirror_words(&self) -> Option<String> {
+        let mirror = self.mirror.as_ref()?;
+        let ago = mirror
+            .synced_at
+            .map(|at| format!("synced {} ago", crate::text::age(at, self.now)));
+        Some(match (&mirror.failing, mirror.filling, ago) {
+            (Some(_), _, Some(ago)) => format!("offline · {ago}"),
+            (Some(_), _, None) => "offline · never synced".to_string(),
+            (None, Some(leads), _) => format!("mirroring · {} leads", crate::text::count(leads as usize)),
+            (None, None, Some(ago)) if mirror.whole => ago.replace("synced now ago", "synced just now"),
+            (None, None, _) => return None,
+        })
+    }
+}
