@@ -23,7 +23,7 @@ impl App {
                 match result {
                     Ok(page) => {
                         tracing::debug!(id, ?cursor, leads = page.data.len(), "page arrived");
-                        self.error = None;
+                        self.said.error = None;
                         self.tenant_answered();
                         self.note_assignees(&page.data);
                         // The poll clock runs from the first page's arrival: it is itself a fresh look.
@@ -39,7 +39,7 @@ impl App {
                         self.refresh_shown(false);
                         if self.load_all && !self.list.has_more() {
                             self.load_all = false;
-                            self.notice = Some(format!("All {} leads loaded", self.list.leads().len()));
+                            self.said.notice = Some(format!("All {} leads loaded", self.list.leads().len()));
                         }
                         let mut out = self.prefetch();
                         if std::mem::take(&mut self.step_when_loaded) && self.screen == Screen::Detail {
@@ -48,7 +48,7 @@ impl App {
                         out
                     }
                     Err(e) => {
-                        self.error = Some(crate::sanitize::line(&e.to_string()).into_owned());
+                        self.said.error = Some(crate::sanitize::line(&e.to_string()).into_owned());
                         self.list.page_failed(self.now);
                         Vec::new()
                     }
@@ -66,12 +66,12 @@ impl App {
                         detail.view = view;
                         detail.refreshed = true;
                         detail.error = None;
-                        self.error = None;
+                        self.said.error = None;
                     }
                     Err(e) => {
                         let text = crate::sanitize::line(&e.to_string()).into_owned();
                         detail.error = Some(text.clone());
-                        self.error = Some(text);
+                        self.said.error = Some(text);
                     }
                 }
                 Vec::new()
@@ -107,9 +107,9 @@ impl App {
                 self.tenant_answered();
                 let mut news = false;
                 if let Some(old) = self.poller.succeeded()
-                    && self.error.as_deref() == Some(old.as_str())
+                    && self.said.error.as_deref() == Some(old.as_str())
                 {
-                    self.error = None;
+                    self.said.error = None;
                     news = true;
                 }
                 news |= self.note_assignees(&page.data);
@@ -135,7 +135,7 @@ impl App {
                 tracing::debug!(added, "poll answered");
                 self.alert(&placed);
                 if added > 0 {
-                    self.notice = Some(match added {
+                    self.said.notice = Some(match added {
                         1 => "1 new lead".to_string(),
                         n => format!("{n} new leads"),
                     });
@@ -145,7 +145,7 @@ impl App {
                 let text = crate::sanitize::line(&e.to_string()).into_owned();
                 tracing::debug!(error = %text, "poll failed");
                 if self.poller.failed(&text) {
-                    self.error = Some(text);
+                    self.said.error = Some(text);
                 }
             }
         }

@@ -69,17 +69,17 @@ impl App {
         if delta > 0 && target >= self.list.len() {
             if self.list.has_more() {
                 self.step_when_loaded = true;
-                self.notice = Some("Loading the next leads…".to_string());
+                self.said.notice = Some("Loading the next leads…".to_string());
                 return match self.list.wants_page(usize::MAX) {
                     Some(cursor) => self.request_page(cursor),
                     None => Vec::new(),
                 };
             }
-            self.notice = Some("This is the last lead".to_string());
+            self.said.notice = Some("This is the last lead".to_string());
             return Vec::new();
         }
         if target == at {
-            self.notice = Some("This is the first lead".to_string());
+            self.said.notice = Some("This is the first lead".to_string());
             return Vec::new();
         }
         let mut out = match self.detail.take().and_then(|d| d.request) {

@@ -96,14 +96,14 @@ impl App {
             query.status != status || query.assigned_to != assignee || self.unassigned || self.search.active.is_some();
         self.focus = Focus::List;
         if !filtered {
-            self.notice = Some(format!("No filter to clear: {name} shows its own leads"));
+            self.said.notice = Some(format!("No filter to clear: {name} shows its own leads"));
             return Vec::new();
         }
         self.search.typing = None;
         self.search.active = None;
         self.search.cache.clear();
         let out = self.set_filters(status, assignee, false);
-        self.notice = Some(format!("Filters cleared: {name} shows its own leads"));
+        self.said.notice = Some(format!("Filters cleared: {name} shows its own leads"));
         out
     }
 

@@ -33,19 +33,19 @@ impl App {
             .keymap()
             .hint_key(Context::Global, Action::Quit)
             .unwrap_or_default();
-        self.notice = Some(format!(
+        self.said.notice = Some(format!(
             "{} not sent yet: {quit} again quits (sending resumes at the next start)",
             crate::text::plural(pending, "lead")
         ));
     }
 
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
-        self.notice = None;
+        self.said.notice = None;
         if key.kind != crossterm::event::KeyEventKind::Release
             && let Some(said) = self.sequence.unbound_error.take()
-            && self.error.as_deref() == Some(said.as_str())
+            && self.said.error.as_deref() == Some(said.as_str())
         {
-            self.error = None;
+            self.said.error = None;
         }
         if self.screen == Screen::Form {
             return self.on_form_key(key);
@@ -71,7 +71,7 @@ impl App {
             Resolved::Unbound => {
                 let said = self.unbound_sequence(&pending, &key);
                 self.sequence.unbound_error = Some(said.clone());
-                self.error = Some(said);
+                self.said.error = Some(said);
                 Vec::new()
             }
             Resolved::None => Vec::new(),
@@ -159,7 +159,7 @@ impl App {
                 if self.screen == Screen::List && self.focus == Focus::List && self.search.active.is_some() =>
             {
                 self.clear_search();
-                self.notice = Some("Search cleared".to_string());
+                self.said.notice = Some("Search cleared".to_string());
                 Vec::new()
             }
             Action::Back => {
@@ -179,7 +179,7 @@ impl App {
             }
             Action::LoadAll => {
                 self.load_all = !self.load_all && self.list.has_more();
-                self.notice = Some(if self.load_all {
+                self.said.notice = Some(if self.load_all {
                     "Loading every page · L stops".to_string()
                 } else {
                     "Stopped loading".to_string()

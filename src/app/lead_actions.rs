@@ -88,11 +88,11 @@ impl App {
         };
         match value(lead, field) {
             Some(text) => {
-                self.notice = Some(format!("Copied the {}: {text}", field.word()));
+                self.said.notice = Some(format!("Copied the {}: {text}", field.word()));
                 self.effects.push(Effect::Copy(text));
             }
             // Nothing was copied: said as a failure, never with the success tick.
-            None => self.error = Some(format!("This lead has no {}", field.word())),
+            None => self.said.error = Some(format!("This lead has no {}", field.word())),
         }
     }
 
@@ -102,7 +102,7 @@ impl App {
         };
         match link(lead, field) {
             Ok(link) => self.start_opening(link),
-            Err(why) => self.error = Some(why.to_string()),
+            Err(why) => self.said.error = Some(why.to_string()),
         }
     }
 }

@@ -86,7 +86,7 @@ impl App {
             SyncNews::Elsewhere { pid } => mirror.elsewhere = Some(pid),
             SyncNews::SetAside(why) => {
                 mirror.whole = false;
-                self.error = Some(crate::sanitize::line(&why).into_owned());
+                self.said.error = Some(crate::sanitize::line(&why).into_owned());
             }
         }
         Vec::new()

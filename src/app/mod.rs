@@ -109,6 +109,20 @@ pub enum Focus {
     Pane(PaneKind),
 }
 
+/// What the status bar says: the last error and the last notice, which of them came last, and a link on
+/// its way to the system's opener.
+#[derive(Debug, Clone, Default)]
+struct StatusLine {
+    /// The last error, in plain words; cleared by the next success.
+    error: Option<String>,
+    /// A confirmation for the status bar ("Created lead …"); cleared by the next key.
+    notice: Option<String>,
+    /// The notice was said after the error: the status bar shows the newer of the two.
+    notice_newer: bool,
+    /// The link handed to the system's opener, until it says whether it opened.
+    opening: Option<String>,
+}
+
 /// The whole inbox: what each screen holds, and what the loop reads to draw, sleep and send.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -149,14 +163,7 @@ pub struct App {
     sequence: SequenceState,
     /// Advanced by each tick while a request is in flight.
     spinner: usize,
-    /// The last error, in plain words; cleared by the next success.
-    error: Option<String>,
-    /// A confirmation for the status bar ("Created lead …"); cleared by the next key.
-    notice: Option<String>,
-    /// The notice was said after the error: the status bar shows the newer of the two.
-    notice_newer: bool,
-    /// The link handed to the system's opener, until it says whether it opened.
-    opening: Option<String>,
+    said: StatusLine,
     /// What the message being handled asks of the disk and the terminal, handed out with its requests.
     effects: Vec<Effect>,
     /// The last message changed nothing on screen (a poll that found nothing new), so no frame is due.
@@ -208,10 +215,7 @@ impl App {
             sender: crate::store::sender::Sender::Me,
             sequence: SequenceState::default(),
             spinner: 0,
-            error: None,
-            notice: None,
-            notice_newer: false,
-            opening: None,
+            said: StatusLine::default(),
             effects: Vec::new(),
             unchanged: false,
             quit_asked: false,
@@ -308,16 +312,16 @@ impl App {
     }
 
     pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+        self.said.error.as_deref()
     }
 
     pub fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
+        self.said.notice.as_deref()
     }
 
     /// True when the notice was said after the error (the rep pressed a key since): it is shown first.
     pub fn notice_is_newer(&self) -> bool {
-        self.notice_newer
+        self.said.notice_newer
     }
 
     /// Whether the open form holds a lead of the outbox (being edited) rather than a new one.
@@ -379,13 +383,13 @@ impl App {
 
 /// Hands `msg` to the app: the state changes, and what it asks of the world comes back.
 pub fn update(app: &mut App, msg: Msg) -> Output {
-    let said = (app.error.clone(), app.notice.clone());
+    let said = (app.said.error.clone(), app.said.notice.clone());
     let requests = update_inner(app, msg);
     // Whichever of the two was said last is what the rep reads.
-    if app.error.is_some() && app.error != said.0 {
-        app.notice_newer = false;
-    } else if app.notice.is_some() && app.notice != said.1 {
-        app.notice_newer = true;
+    if app.said.error.is_some() && app.said.error != said.0 {
+        app.said.notice_newer = false;
+    } else if app.said.notice.is_some() && app.said.notice != said.1 {
+        app.said.notice_newer = true;
     }
     app.output(requests)
 }

@@ -76,7 +76,7 @@ impl App {
             return;
         }
         self.new_lead.draft = Some(draft);
-        self.notice = Some(draft_kept_notice(&self.settings.keymap));
+        self.said.notice = Some(draft_kept_notice(&self.settings.keymap));
     }
 
     /// The draft to keep on disk: the open form's, else the one waiting for `n`. `None` once the lead was
@@ -90,17 +90,18 @@ impl App {
 
     /// The draft from last time could not be read back (it was moved aside); shown until the next key.
     pub fn draft_unreadable(&mut self, why: &str) {
-        self.notice = Some(crate::sanitize::line(&format!("Draft from last time not restored: {why}")).into_owned());
+        self.said.notice =
+            Some(crate::sanitize::line(&format!("Draft from last time not restored: {why}")).into_owned());
     }
 
     /// Triage marks or the view could not be written to disk: the rep must know they may not last.
     pub fn local_state_failed(&mut self, why: &str) {
-        self.error = Some(crate::sanitize::line(&format!("Marks not saved: {why}")).into_owned());
+        self.said.error = Some(crate::sanitize::line(&format!("Marks not saved: {why}")).into_owned());
     }
 
     /// The draft could not be written to disk, so a crash now would lose it: the user must know.
     pub fn draft_not_saved(&mut self, why: &str) {
-        self.error = Some(crate::sanitize::line(&format!("Draft not saved: {why}")).into_owned());
+        self.said.error = Some(crate::sanitize::line(&format!("Draft not saved: {why}")).into_owned());
     }
 
     fn close_form(&mut self) {
@@ -185,7 +186,7 @@ impl App {
             }
             None => {
                 self.focus = Focus::List;
-                self.notice = Some(said);
+                self.said.notice = Some(said);
             }
         }
         self.pump_outbox()
@@ -333,10 +334,10 @@ impl App {
                                 "Not accepted: {name}: {outbox} (the outbox) afterwards to fix it"
                             )));
                         }
-                        self.error = Some(format!("Not accepted: {name}: {why}"));
+                        self.said.error = Some(format!("Not accepted: {name}: {why}"));
                     }
                     OutboxState::Unknown => {
-                        self.error = Some(format!("Not sure {name} was created: {outbox} to decide"));
+                        self.said.error = Some(format!("Not sure {name} was created: {outbox} to decide"));
                     }
                     _ => {}
                 }
@@ -354,15 +355,15 @@ impl App {
         let Some((why, said)) = self.waiting.take() else {
             return;
         };
-        let ours = said.is_empty() || self.error.as_deref() == Some(said.as_str());
+        let ours = said.is_empty() || self.said.error.as_deref() == Some(said.as_str());
         if !ours {
             return;
         }
         match self.outbox.pending() {
-            0 => self.error = None,
+            0 => self.said.error = None,
             n => {
                 let text = format!("{} waiting to be sent: {why}", plural(n, "lead"));
-                self.error = Some(text.clone());
+                self.said.error = Some(text.clone());
                 self.waiting = Some((why, text));
             }
         }
@@ -385,7 +386,7 @@ impl App {
         self.new_lead.form = Some(form.with_submit_key(self.submit_key()));
         self.new_lead.editing = Some(entry.key.clone());
         self.screen = Screen::Form;
-        self.error = Some(format!("Not accepted: {}: fix it and send again", entry.name()));
+        self.said.error = Some(format!("Not accepted: {}: fix it and send again", entry.name()));
     }
 
     /// A created lead on top of the list, selected; the filters are cleared when they would hide it.
@@ -414,7 +415,7 @@ impl App {
         }
         self.list.fit_window(list_rows(self.height));
         if self.outbox.pending() == 0 {
-            self.error = None;
+            self.said.error = None;
         }
         let name = lead.full_name();
         let name = if name.trim().is_empty() {
@@ -431,7 +432,7 @@ impl App {
         if let Some(form) = self.new_lead.form.as_mut() {
             form.set_outcome(Notice::Info(said.clone()));
         }
-        self.notice = Some(said);
+        self.said.notice = Some(said);
         out
     }
 }

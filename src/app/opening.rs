@@ -12,12 +12,12 @@ fn starting(link: &str) -> String {
 impl App {
     /// The link being handed to the system's opener, until the opener says how it went.
     pub fn opening(&self) -> Option<&str> {
-        self.opening.as_deref()
+        self.said.opening.as_deref()
     }
 
     /// True when the notice says something is under way rather than done: it is no success yet.
     pub fn notice_is_progress(&self) -> bool {
-        match (&self.opening, &self.notice) {
+        match (&self.said.opening, &self.said.notice) {
             (Some(link), Some(notice)) => *notice == starting(link),
             _ => false,
         }
@@ -26,8 +26,8 @@ impl App {
     /// Asks the event loop to open `link` (already sanitised); the outcome comes back as
     /// [`super::Msg::Opened`].
     pub(in crate::app) fn start_opening(&mut self, link: String) {
-        self.notice = Some(starting(&link));
-        self.opening = Some(link.clone());
+        self.said.notice = Some(starting(&link));
+        self.said.opening = Some(link.clone());
         self.effects.push(Effect::Open(link));
     }
 
@@ -35,25 +35,25 @@ impl App {
     /// only while nothing newer was said (a later notice is not overwritten).
     pub(in crate::app) fn on_opened(&mut self, link: &str, result: Result<(), super::action::Outside>) {
         let progress = self.notice_is_progress();
-        let waited = self.opening.as_deref() == Some(link);
+        let waited = self.said.opening.as_deref() == Some(link);
         if !waited {
             // An answer for a link opened before the one now awaited: only its failure is news.
             if let Err(why) = result {
-                self.error = Some(failed(link, &why.to_string()));
+                self.said.error = Some(failed(link, &why.to_string()));
             }
             return;
         }
-        self.opening = None;
+        self.said.opening = None;
         match result {
-            Ok(()) if progress || self.notice.is_none() => {
-                self.notice = Some(format!("Opened {}", crate::sanitize::line(link)));
+            Ok(()) if progress || self.said.notice.is_none() => {
+                self.said.notice = Some(format!("Opened {}", crate::sanitize::line(link)));
             }
             Ok(()) => {}
             Err(why) => {
                 if progress {
-                    self.notice = None;
+                    self.said.notice = None;
                 }
-                self.error = Some(failed(link, &why.to_string()));
+                self.said.error = Some(failed(link, &why.to_string()));
             }
         }
     }

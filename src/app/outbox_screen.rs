@@ -75,9 +75,9 @@ impl App {
                     .get(&entry.key)
                     .is_some_and(|e| e.state == OutboxState::Queued)
                 {
-                    self.notice = Some(format!("Sending {}", entry.name()));
+                    self.said.notice = Some(format!("Sending {}", entry.name()));
                 } else {
-                    self.notice = Some(format!("{} is {}", entry.name(), state_word(entry.state)));
+                    self.said.notice = Some(format!("{} is {}", entry.name(), state_word(entry.state)));
                 }
                 return Some(out);
             }
@@ -88,16 +88,16 @@ impl App {
                         .keymap()
                         .hint_key(crate::keymap::Context::Outbox, Action::Drop)
                         .unwrap_or_default();
-                    self.notice = Some(format!("{key} again drops {} for good", entry.name()));
+                    self.said.notice = Some(format!("{key} again drops {} for good", entry.name()));
                     self.outbox_screen.drop_asked = Some(entry.key);
                 } else if let Some(removed) = self.outbox.remove(&entry.key) {
                     self.effects.push(Effect::RemoveOutbox {
                         key: removed.key,
                         rev: removed.rev,
                     });
-                    self.notice = Some(format!("Dropped {}", entry.name()));
+                    self.said.notice = Some(format!("Dropped {}", entry.name()));
                 } else {
-                    self.notice = Some(format!(
+                    self.said.notice = Some(format!(
                         "{} is {}: it cannot be dropped",
                         entry.name(),
                         state_word(entry.state)
@@ -120,7 +120,7 @@ impl App {
             OutboxState::Queued | OutboxState::Rejected | OutboxState::Unknown
         ) && !self.outbox.in_flight_is(&entry.key);
         if !editable || self.new_lead.form.is_some() {
-            self.notice = Some(if self.new_lead.form.is_some() {
+            self.said.notice = Some(if self.new_lead.form.is_some() {
                 "Another lead is open in the form: send or close it first".to_string()
             } else {
                 format!("{} is {}: it cannot be edited", entry.name(), state_word(entry.state))

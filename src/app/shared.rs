@@ -23,14 +23,14 @@ impl App {
         self.outbox.set_sending(sender == Sender::Me);
         match (was, sender) {
             (Sender::Me, Sender::Other(pid)) => {
-                self.notice = Some(format!(
+                self.said.notice = Some(format!(
                     "Another leadbox{} has this profile open and sends its outbox; leads typed here are \
                      queued for it",
                     pid_text(pid)
                 ));
             }
             (Sender::Other(_), Sender::Me) if self.outbox.pending() > 0 => {
-                self.notice = Some("The other leadbox has stopped: this one sends the outbox now".to_string());
+                self.said.notice = Some("The other leadbox has stopped: this one sends the outbox now".to_string());
             }
             _ => {}
         }
@@ -80,9 +80,9 @@ impl App {
         match moved.entry.state {
             OutboxState::Sent => {
                 if self.outbox.pending() == 0 {
-                    self.error = None;
+                    self.said.error = None;
                 }
-                self.notice = Some(format!("Created lead {name}{by}"));
+                self.said.notice = Some(format!("Created lead {name}{by}"));
             }
             OutboxState::Rejected if self.new_lead.form.is_none() => {
                 // Typed here, refused by the tenant when another leadbox sent it: back in this form, with
@@ -95,10 +95,10 @@ impl App {
             }
             OutboxState::Rejected => {
                 let why = moved.entry.error.clone().unwrap_or_default();
-                self.error = Some(format!("Not accepted: {name}: {why}"));
+                self.said.error = Some(format!("Not accepted: {name}: {why}"));
             }
             OutboxState::Unknown => {
-                self.error = Some(format!("Not sure {name} was created: the outbox decides"));
+                self.said.error = Some(format!("Not sure {name} was created: the outbox decides"));
             }
             _ => {}
         }
@@ -124,7 +124,7 @@ impl App {
         }
         let why = crate::sanitize::line(why).into_owned();
         let Some(entry) = self.outbox.get(key).cloned() else {
-            self.error = Some(format!("Not kept on disk: {why}"));
+            self.said.error = Some(format!("Not kept on disk: {why}"));
             return Vec::new();
         };
         // Just sent from the form (a "send and next" form holds only fields kept from this one).
@@ -148,12 +148,12 @@ impl App {
             return Vec::new();
         }
         if conflict {
-            self.error = Some(format!(
+            self.said.error = Some(format!(
                 "{} was changed by another leadbox first: the outbox shows it as it is now",
                 entry.name()
             ));
         } else {
-            self.error = Some(format!("Not sent: {} could not be kept on disk ({why})", entry.name()));
+            self.said.error = Some(format!("Not sent: {} could not be kept on disk ({why})", entry.name()));
         }
         Vec::new()
     }
@@ -167,7 +167,7 @@ impl App {
         form.set_outcome(Notice::Error(said.to_string()));
         self.new_lead.form = Some(form.with_submit_key(self.submit_key()));
         self.screen = Screen::Form;
-        self.error = Some(said.to_string());
+        self.said.error = Some(said.to_string());
     }
 }
 

@@ -166,12 +166,12 @@ impl App {
 
     pub(super) fn switch_view(&mut self, index: usize) -> Vec<ApiRequest> {
         let Some(view) = self.views.get(index).cloned() else {
-            self.notice = Some(format!("There is no view {}", index + 1));
+            self.said.notice = Some(format!("There is no view {}", index + 1));
             return Vec::new();
         };
         self.view_index = index;
         self.effects.push(Effect::RememberView(view.name.clone()));
-        self.notice = Some(format!("View: {}", view.name));
+        self.said.notice = Some(format!("View: {}", view.name));
         if view.saved {
             self.unassigned = false;
             let out = self.restart_list(view.status.clone(), view.assigned_to.clone());

@@ -63,7 +63,7 @@ impl App {
             (false, _, false) => "Unstarred",
         };
         let undo = self.keymap().hint_key(Context::Lead, Action::Undo).unwrap_or_default();
-        self.notice = Some(format!(
+        self.said.notice = Some(format!(
             "{what}: {} · {undo} undoes",
             if name.is_empty() { "(no name)" } else { &name }
         ));
@@ -88,9 +88,9 @@ impl App {
     pub(super) fn undo_marks(&mut self) {
         if let Some((id, before)) = self.triage.undo.pop() {
             self.set_marks(&id, before);
-            self.notice = Some("Undone".to_string());
+            self.said.notice = Some("Undone".to_string());
         } else {
-            self.notice = Some("Nothing to undo".to_string());
+            self.said.notice = Some("Nothing to undo".to_string());
         }
     }
 }

@@ -99,7 +99,11 @@ fn count_parts(app: &App) -> Vec<Part> {
     parts.extend(waiting.map(|w| Part::new(Slot::Counts, w, 8)));
     // How fresh the mirror is; with no network, that the inbox shows the leads as last synced.
     if let Some(words) = app.mirror_words() {
-        let rank = if app.mirror().is_some_and(|m| m.failing.is_some()) { 0 } else { 8 };
+        let rank = if app.mirror().is_some_and(|m| m.failing.is_some()) {
+            0
+        } else {
+            8
+        };
         parts.push(Part::new(Slot::Counts, words, rank));
     }
     // Another leadbox on this profile sends what is typed here: the rep must know it is not this one.
