@@ -213,6 +213,7 @@ pub async fn run(
     mut draft_file: Option<DraftFile>,
     mut shared: SharedProfile,
     options: TerminalOptions,
+    mut sync_news: Option<mpsc::UnboundedReceiver<crate::sync::background::SyncNews>>,
 ) -> color_eyre::Result<App> {
     let mut guard = TerminalGuard::enter(options.mouse)?;
     let size = guard.terminal.size()?;
@@ -303,6 +304,10 @@ pub async fn run(
                 dispatch(&mut app, msg, &mut outlets, state);
                 dirty = true;
             }
+            Some(news) = next_news(&mut sync_news) => {
+                dispatch(&mut app, Msg::Sync(news), &mut outlets, state);
+                dirty = true;
+            }
             Some(event) = events.recv() => {
                 dispatch(&mut app, Msg::Api(event), &mut outlets, state);
                 dirty |= !app.unchanged();
@@ -345,6 +350,16 @@ pub async fn run(
         ));
     }
     Ok(app)
+}
+
+/// The background sync's next news; never, for a profile without a mirror.
+async fn next_news(
+    news: &mut Option<mpsc::UnboundedReceiver<crate::sync::background::SyncNews>>,
+) -> Option<crate::sync::background::SyncNews> {
+    match news {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// What other leadbox processes on the profile changed since the last look (who sends, the outbox, marks,

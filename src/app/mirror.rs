@@ -21,6 +21,9 @@ pub struct MirrorState {
     pub filling: Option<u64>,
     /// Another leadbox (its pid, when known) syncs the mirror; this one reads what it writes.
     pub elsewhere: Option<Option<u32>>,
+    /// The first sync finished while this list came from the tenant: the next list comes from the mirror
+    /// (a list is not swapped under the rep's hands).
+    pub whole_next: bool,
 }
 
 impl App {
@@ -36,6 +39,14 @@ impl App {
 
     pub fn mirror(&self) -> Option<&MirrorState> {
         self.mirror.as_ref()
+    }
+
+    /// A new list starts: from the mirror, if its first sync has finished since the last one.
+    pub(super) fn mirror_for_next_list(&mut self) {
+        if let Some(m) = self.mirror.as_mut().filter(|m| m.whole_next) {
+            m.whole = true;
+            m.whole_next = false;
+        }
     }
 
     /// Lists come from a whole mirror: each loads whole, as `L` would, at no cost to the tenant.
@@ -66,12 +77,10 @@ impl App {
                 // The sync reached the tenant: a lead waiting out a backoff in the outbox goes now.
                 self.outbox.tenant_answered(self.now);
                 if complete && !mirror.whole {
-                    // Whole now: the list starts again from the mirror, every lead of it.
-                    mirror.whole = true;
-                    let query = self.list.query().clone();
-                    return self.restart_list(query.status, query.assigned_to);
+                    mirror.whole_next = true;
+                    return Vec::new();
                 }
-                if new > 0 || changed > 0 {
+                if mirror.whole && (new > 0 || changed > 0) {
                     self.poller.look_now(self.now);
                     return self.on_tick(self.now);
                 }
@@ -95,14 +104,15 @@ impl App {
     /// The mirror's state in a few words for the status bar, as of now: "offline · synced 14m ago".
     pub fn mirror_words(&self) -> Option<String> {
         let mirror = self.mirror.as_ref()?;
-        let ago = mirror
-            .synced_at
-            .map(|at| format!("synced {} ago", crate::text::age(at, self.now)));
+        let ago = mirror.synced_at.map(|at| match crate::text::age(at, self.now).as_str() {
+            "now" => "synced just now".to_string(),
+            age => format!("synced {age} ago"),
+        });
         Some(match (&mirror.failing, mirror.filling, ago) {
             (Some(_), _, Some(ago)) => format!("offline · {ago}"),
             (Some(_), _, None) => "offline · never synced".to_string(),
             (None, Some(leads), _) => format!("mirroring · {} leads", crate::text::count(leads as usize)),
-            (None, None, Some(ago)) if mirror.whole => ago.replace("synced now ago", "synced just now"),
+            (None, None, Some(ago)) if mirror.whole => ago,
             (None, None, _) => return None,
         })
     }

@@ -59,6 +59,7 @@ impl App {
     pub(super) fn restart_list(&mut self, status: Option<LeadStatus>, assigned_to: Option<String>) -> Vec<ApiRequest> {
         let mut out = Vec::new();
         self.load_all = false;
+        self.mirror_for_next_list();
         if let Some(old) = self.list.in_flight() {
             out.push(ApiRequest::Cancel { id: old });
         }

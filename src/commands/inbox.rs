@@ -8,11 +8,13 @@ use chrono::Utc;
 use color_eyre::eyre::WrapErr;
 
 use super::prepare::{Prepared, embedded_tenant};
-use crate::api::worker::spawn_worker;
+use crate::api::worker::spawn_worker_with;
 use crate::app::{self, App, AppSettings};
 use crate::store::draft_file::{self, DraftFile};
+use crate::store::mirror_leads::MirrorLeads;
 use crate::store::shared::NoStateFile;
 use crate::store::state::StateFile;
+use crate::sync::background::{Background, SyncNews};
 use crate::{logging, tui};
 
 /// The inbox's name for the embedded sandbox, in its title.
@@ -40,7 +42,7 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
         .map(|dir| dir.join("state.sqlite3"))
         .map_err(Clone::clone);
     // Drafts are kept per profile, so one tenant's half-typed lead never opens in another's form.
-    let draft_path = state_dir.map(|dir| {
+    let draft_path = state_dir.clone().map(|dir| {
         let path = dir.join(draft_file::FILE_NAME);
         if let Ok(data) = &data_dir {
             // Earlier versions kept the draft in the data directory itself, named after the tenant's host.
@@ -63,7 +65,12 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
     };
     tracing::info!(profile = %crate::sanitize::line(&profile.name), "inbox starting");
 
-    let worker = spawn_worker(client);
+    // With a mirror, lists come from it once it holds the whole tenant, and a background sync keeps it so.
+    let mirror = match (&state_dir, profile.mirror) {
+        (Ok(dir), true) => Some(start_mirror(dir, &client, profile.sync_rate.0, poll_every_secs)),
+        _ => None,
+    };
+    let worker = spawn_worker_with(client, mirror.as_ref().map(|m| m.leads.clone()));
     let (views, view_warnings) = app::views::views(&profile.views, profile.me.as_deref(), &tenant);
     for w in &view_warnings {
         tracing::warn!(warning = %crate::sanitize::line(w), "a saved view was left out");
@@ -89,6 +96,9 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
     };
     // A placeholder size: tui::run gives the app the terminal's real size before its first request.
     let mut app = App::new(settings, Utc::now(), 80, 24);
+    if let Some(m) = &mirror {
+        app.use_mirror(m.whole, m.synced_at);
+    }
     let draft_file = match draft_path {
         Ok(path) => Some(open_draft(&mut app, path)),
         Err(e) => {
@@ -105,8 +115,47 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
         }
     };
     let state = crate::store::shared::SharedProfile::new(state);
-    tui::run(app, worker.requests, worker.events, draft_file, state, terminal).await?;
+    let news = mirror.map(|m| m.news);
+    tui::run(app, worker.requests, worker.events, draft_file, state, terminal, news).await?;
     Ok(())
+}
+
+/// The profile's mirror as the inbox uses it: the worker's local answers, the background sync's news, and
+/// what the file says of itself at start.
+struct Mirror {
+    leads: Arc<dyn crate::api::worker::LocalLeads>,
+    news: tokio::sync::mpsc::UnboundedReceiver<SyncNews>,
+    whole: bool,
+    synced_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// Opens the mirror's reader and starts its background sync, a run every poll period.
+fn start_mirror(dir: &Path, client: &crate::api::NovalaClient, rate: f64, poll_every_secs: u32) -> Mirror {
+    let path = dir.join(crate::store::mirror::FILE_NAME);
+    let (whole, synced_at) = match crate::store::mirror::MirrorFile::open_existing(&path) {
+        Ok(file) => {
+            let synced = crate::sync::freshness(&file).ok().and_then(|(_, at)| at);
+            let synced_at = synced
+                .and_then(|at| chrono::DateTime::parse_from_rfc3339(&at).ok())
+                .map(|at| at.with_timezone(&Utc));
+            (file.is_complete(), synced_at)
+        }
+        Err(_) => (false, None),
+    };
+    let (tx, news) = tokio::sync::mpsc::unbounded_channel();
+    let background = Background {
+        dir: dir.to_path_buf(),
+        rate,
+        every: std::time::Duration::from_secs(u64::from(poll_every_secs)),
+        sweep_pages: 1,
+    };
+    crate::sync::background::spawn(client.clone(), background, tx);
+    Mirror {
+        leads: Arc::new(MirrorLeads::new(path)),
+        news,
+        whole,
+        synced_at,
+    }
 }
 
 /// Opens the profile's state file and hands the app what it keeps: marks, the last view (or the one

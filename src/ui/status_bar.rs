@@ -98,13 +98,13 @@ fn count_parts(app: &App) -> Vec<Part> {
     };
     parts.extend(waiting.map(|w| Part::new(Slot::Counts, w, 8)));
     // How fresh the mirror is; with no network, that the inbox shows the leads as last synced.
+    // Offline gives way last (down to the word itself); how fresh, first.
     if let Some(words) = app.mirror_words() {
-        let rank = if app.mirror().is_some_and(|m| m.failing.is_some()) {
-            0
-        } else {
-            8
-        };
-        parts.push(Part::new(Slot::Counts, words, rank));
+        let part = Part::new(Slot::Counts, words, 0);
+        parts.push(match app.mirror().is_some_and(|m| m.failing.is_some()) {
+            true => part.or("offline".to_string(), RANK_COUNTS_SHORT),
+            false => part.or(String::new(), RANK_FILTERS_ALL),
+        });
     }
     // Another leadbox on this profile sends what is typed here: the rep must know it is not this one.
     if let crate::store::sender::Sender::Other(pid) = app.sender() {
