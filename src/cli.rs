@@ -518,6 +518,10 @@ pub struct ImportArgs {
     /// Where the journal is kept (default: beside the file, named after it with `.leadbox-journal`).
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+    /// Send the rows that look like a lead the profile's mirror holds (the same email, phone, or name and
+    /// company); without it they are named and nothing is sent.
+    #[arg(long)]
+    pub allow_duplicate: bool,
     /// Send again the rows whose outcome is unknown and that were not found in the tenant.
     #[arg(long)]
     pub resend_unknown: bool,

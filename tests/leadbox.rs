@@ -33,6 +33,7 @@ mod inbox_daily;
 mod inbox_e2e;
 mod keys_and_looks;
 mod learned_fields;
+mod lookalikes;
 mod lost_answers;
 mod one_sender;
 mod opener;

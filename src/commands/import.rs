@@ -17,8 +17,10 @@ use crate::import::fields::{Cells, Fills, target};
 use crate::import::journal::{self, Journal, Opened, RowId};
 use crate::import::lock::{self, LockError};
 use crate::import::rows::{InputFormat, Reading, Row};
+use crate::model::likeness::Keys;
 use crate::outbox::drain::{self, End, Keep, Patience};
 use crate::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
+use crate::store::mirror::{MirrorFile, Twin};
 use crate::tenant::TenantProfile;
 use crate::text::plural;
 
@@ -30,6 +32,8 @@ pub struct Tenant<'a> {
     pub identity: String,
     pub profile: &'a TenantProfile,
     pub me: Option<&'a str>,
+    /// The profile's mirror: the rows to send are compared with every lead it holds.
+    pub mirror: Option<&'a MirrorFile>,
 }
 
 /// Runs the import; messages go to `err`. Returns the exit code.
@@ -73,7 +77,7 @@ pub async fn run(
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    let plan = plan(&contents.rows, &opened, args.resend_unknown, Utc::now());
+    let mut plan = plan(&contents.rows, &opened, args.resend_unknown, Utc::now());
     for (line, id) in &plan.changed {
         let lead = match id {
             Some(id) => format!("its lead is {}", crate::sanitize::line(id)),
@@ -83,6 +87,39 @@ pub async fn run(
             "{name}: line {line} changed since it was created; it is not sent again ({lead})"
         ));
     }
+    let twins = match tenant.mirror {
+        Some(mirror) if !args.allow_duplicate => look_alikes(mirror, &contents.rows, &plan.entries),
+        _ => Vec::new(),
+    };
+    for (i, twin) in &twins {
+        say(&format!(
+            "{name}: line {}: {}",
+            contents.rows[*i].line,
+            crate::commands::leads::lookalike::message(&twin.lead, twin.how.word())
+        ));
+    }
+    if !twins.is_empty() && !args.skip_invalid {
+        say(&format!(
+            "leadbox: {} look like leads the tenant has; nothing was sent. Check them (add --allow-duplicate to send them anyway, or --skip-invalid to send the other rows), then run the same command again.",
+            plural(twins.len(), "row")
+        ));
+        return exit::DUPLICATE;
+    }
+    // Left out of this run, as --skip-invalid leaves out rows that fail the checks.
+    let left_out: Vec<(&Row, String)> = twins
+        .iter()
+        .map(|(i, twin)| {
+            let view = crate::model::CompactLead::new(&twin.lead);
+            let why = format!("looks like {} ({}): {}", view.name(), twin.lead.id, twin.how.word());
+            (&contents.rows[*i], why)
+        })
+        .collect();
+    let twin_rows: std::collections::HashSet<usize> = twins.iter().map(|(i, _)| *i).collect();
+    let mut index = 0;
+    plan.entries.retain(|_| {
+        index += 1;
+        !twin_rows.contains(&(index - 1))
+    });
     // Looked up one at a time when the journal was lost: two identical rows looked for at once could both
     // claim the one lead the tenant holds.
     let parallel = if opened.lost { 1 } else { usize::from(args.parallel) };
@@ -99,6 +136,7 @@ pub async fn run(
         keys: &plan.keys,
         earlier,
         sent,
+        left_out,
     };
     report(args, &name, &contents, ended, &mut say)
 }
@@ -263,6 +301,8 @@ struct Ended<'a> {
     keys: &'a [String],
     earlier: usize,
     sent: Sent,
+    /// Rows not sent because they look like a mirrored lead, and which.
+    left_out: Vec<(&'a Row, String)>,
 }
 
 /// The summary, the rows to fix (in the refused-rows file), and the exit code.
@@ -279,6 +319,7 @@ fn report(
         keys,
         earlier,
         sent,
+        left_out,
     } = ended;
     let created_now = sent.created;
     let by_key: HashMap<&str, &OutboxEntry> = outbox.entries().iter().map(|e| (e.key.as_str(), e)).collect();
@@ -329,6 +370,7 @@ fn report(
             refused_rows.push((row, why.join("; ")));
         }
     }
+    refused_rows.extend(left_out);
     if !refused_rows.is_empty() {
         refused_rows.sort_by_key(|(r, _)| r.line);
         let path = refused_path(&args.file);
@@ -540,6 +582,29 @@ fn plan(rows: &[Row], opened: &Opened, resend_unknown: bool, now: chrono::DateTi
         plan.entries.push(entry);
     }
     plan
+}
+
+/// The rows about to be sent (queued, not being looked for) that look like a lead the mirror holds, by
+/// their index, in one pass over the rows. A mirror that cannot be asked checks nothing, as without one.
+fn look_alikes(mirror: &MirrorFile, rows: &[Row], entries: &[OutboxEntry]) -> Vec<(usize, Twin)> {
+    let queued: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.state == OutboxState::Queued)
+        .map(|(i, _)| i)
+        .collect();
+    let keys: Vec<Keys> = queued.iter().map(|&i| Keys::of_new(&rows[i].lead)).collect();
+    match mirror.look_alikes(&keys) {
+        Ok(found) => queued
+            .into_iter()
+            .zip(found)
+            .filter_map(|(i, twin)| twin.map(|t| (i, t)))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %crate::sanitize::line(&e.to_string()), "the import's look-alike check could not read the mirror");
+            Vec::new()
+        }
+    }
 }
 
 /// Whether `now` is `then` edited: the same email, or on the same line the same name.
