@@ -80,8 +80,8 @@ pub enum Command {
                   Exit codes: 0 done, 2 usage or config file, 3 refused (by leadbox's checks or the tenant, \
                   every problem listed), 4 key not accepted or missing a scope, 5 not found, 6 rate limited after \
                   retries, 7 unreachable or server error, 8 a create may have happened (outcome unknown), \
-                  9 leadbox's own state on disk could not be written, 10 a create found a look-alike \
-                  (--allow-duplicate sends it), 130 interrupted")]
+                  9 leadbox's own state on disk could not be written, 10 a create (or an import's rows) found a \
+                  look-alike (--allow-duplicate sends it), 130 interrupted")]
 pub enum LeadsCommand {
     /// Print the newest leads (or, with --all, every lead), following the tenant's cursors.
     #[command(
