@@ -99,9 +99,12 @@ pub async fn run(
         ));
     }
     if !twins.is_empty() && !args.skip_invalid {
+        let (rows, them) = match twins.len() {
+            1 => ("1 row looks like a lead".to_string(), "it"),
+            n => (format!("{n} rows look like leads"), "them"),
+        };
         say(&format!(
-            "leadbox: {} look like leads the tenant has; nothing was sent. Check them (add --allow-duplicate to send them anyway, or --skip-invalid to send the other rows), then run the same command again.",
-            plural(twins.len(), "row")
+            "leadbox: {rows} the tenant has; nothing was sent. Check {them} (add --allow-duplicate to send {them} anyway, or --skip-invalid to send the other rows), then run the same command again."
         ));
         return exit::DUPLICATE;
     }
