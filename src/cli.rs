@@ -130,7 +130,8 @@ pub enum LeadsCommand {
                       leadbox leads import show.refused.csv\n\n\
                       Exit codes: 0 every row created, 2 usage, config or the file's columns, 3 rows refused (by the \
                       checks or the tenant), 4 key not accepted, 7 tenant unreachable, 8 a row's outcome is unknown, \
-                      130 interrupted"
+                      9 another import of the file is running, 10 rows look like leads the profile's mirror holds \
+                      (--allow-duplicate sends them), 130 interrupted"
     )]
     Import(Box<ImportArgs>),
     /// Print one lead.
