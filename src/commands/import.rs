@@ -87,42 +87,10 @@ pub async fn run(
             "{name}: line {line} changed since it was created; it is not sent again ({lead})"
         ));
     }
-    let twins = match tenant.mirror {
-        Some(mirror) if !args.allow_duplicate => look_alikes(mirror, &contents.rows, &plan.entries),
-        _ => Vec::new(),
+    let left_out = match hold_look_alikes(args, tenant.mirror, &name, &contents.rows, &mut plan, &mut say) {
+        Ok(left_out) => left_out,
+        Err(code) => return code,
     };
-    for (i, twin) in &twins {
-        say(&format!(
-            "{name}: line {}: {}",
-            contents.rows[*i].line,
-            crate::commands::leads::lookalike::message(&twin.lead, twin.how.word())
-        ));
-    }
-    if !twins.is_empty() && !args.skip_invalid {
-        let (rows, them) = match twins.len() {
-            1 => ("1 row looks like a lead".to_string(), "it"),
-            n => (format!("{n} rows look like leads"), "them"),
-        };
-        say(&format!(
-            "leadbox: {rows} the tenant has; nothing was sent. Check {them} (add --allow-duplicate to send {them} anyway, or --skip-invalid to send the other rows), then run the same command again."
-        ));
-        return exit::DUPLICATE;
-    }
-    // Left out of this run, as --skip-invalid leaves out rows that fail the checks.
-    let left_out: Vec<(&Row, String)> = twins
-        .iter()
-        .map(|(i, twin)| {
-            let view = crate::model::CompactLead::new(&twin.lead);
-            let why = format!("looks like {} ({}): {}", view.name(), twin.lead.id, twin.how.word());
-            (&contents.rows[*i], why)
-        })
-        .collect();
-    let twin_rows: std::collections::HashSet<usize> = twins.iter().map(|(i, _)| *i).collect();
-    let mut index = 0;
-    plan.entries.retain(|_| {
-        index += 1;
-        !twin_rows.contains(&(index - 1))
-    });
     // Looked up one at a time when the journal was lost: two identical rows looked for at once could both
     // claim the one lead the tenant holds.
     let parallel = if opened.lost { 1 } else { usize::from(args.parallel) };
@@ -587,21 +555,66 @@ fn plan(rows: &[Row], opened: &Opened, resend_unknown: bool, now: chrono::DateTi
     plan
 }
 
-/// The rows about to be sent (queued, not being looked for) that look like a lead the mirror holds, by
-/// their index, in one pass over the rows. A mirror that cannot be asked checks nothing, as without one.
-fn look_alikes(mirror: &MirrorFile, rows: &[Row], entries: &[OutboxEntry]) -> Vec<(usize, Twin)> {
-    let queued: Vec<usize> = entries
+/// Names each row about to be sent that looks like a mirrored lead. Without `--skip-invalid` nothing is
+/// sent (the exit code); with it, those rows leave the plan and are returned, each with why, for the
+/// refused-rows file.
+fn hold_look_alikes<'r>(
+    args: &ImportArgs,
+    mirror: Option<&MirrorFile>,
+    name: &str,
+    rows: &'r [Row],
+    plan: &mut Plan,
+    say: &mut impl FnMut(&str),
+) -> Result<Vec<(&'r Row, String)>, i32> {
+    let twins = match mirror {
+        Some(mirror) if !args.allow_duplicate => look_alikes(mirror, rows, &plan.entries),
+        _ => return Ok(Vec::new()),
+    };
+    for (_, row, twin) in &twins {
+        say(&format!(
+            "{name}: line {}: {}",
+            row.line,
+            crate::commands::leads::lookalike::message(&twin.lead, twin.how.word())
+        ));
+    }
+    if !twins.is_empty() && !args.skip_invalid {
+        let (rows, them) = match twins.len() {
+            1 => ("1 row looks like a lead".to_string(), "it"),
+            n => (format!("{n} rows look like leads"), "them"),
+        };
+        say(&format!(
+            "leadbox: {rows} the tenant has; nothing was sent. Check {them} (add --allow-duplicate to send {them} anyway, or --skip-invalid to send the other rows), then run the same command again."
+        ));
+        return Err(exit::DUPLICATE);
+    }
+    let held: std::collections::HashSet<&str> = twins.iter().map(|(key, _, _)| key.as_str()).collect();
+    plan.entries.retain(|e| !held.contains(e.key.as_str()));
+    Ok(twins
         .iter()
-        .enumerate()
-        .filter(|(_, e)| e.state == OutboxState::Queued)
-        .map(|(i, _)| i)
+        .map(|(_, row, twin)| {
+            let view = crate::model::CompactLead::new(&twin.lead);
+            let why = format!("looks like {} ({}): {}", view.name(), twin.lead.id, twin.how.word());
+            (*row, why)
+        })
+        .collect())
+}
+
+/// The rows about to be sent (queued, not being looked for) that look like a lead the mirror holds, each
+/// with its outbox key, in one pass over the rows. A mirror that cannot be asked checks nothing, as
+/// without one.
+fn look_alikes<'r>(mirror: &MirrorFile, rows: &'r [Row], entries: &[OutboxEntry]) -> Vec<(String, &'r Row, Twin)> {
+    // The plan holds an entry for each row, in the file's order.
+    let queued: Vec<(&OutboxEntry, &Row)> = entries
+        .iter()
+        .zip(rows)
+        .filter(|(e, _)| e.state == OutboxState::Queued)
         .collect();
-    let keys: Vec<Keys> = queued.iter().map(|&i| Keys::of_new(&rows[i].lead)).collect();
+    let keys: Vec<Keys> = queued.iter().map(|(_, row)| Keys::of_new(&row.lead)).collect();
     match mirror.look_alikes(&keys) {
         Ok(found) => queued
             .into_iter()
             .zip(found)
-            .filter_map(|(i, twin)| twin.map(|t| (i, t)))
+            .filter_map(|((entry, row), twin)| twin.map(|t| (entry.key.clone(), row, t)))
             .collect(),
         Err(e) => {
             tracing::warn!(error = %crate::sanitize::line(&e.to_string()), "the import's look-alike check could not read the mirror");
