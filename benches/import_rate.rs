@@ -36,6 +36,7 @@ fn main() {
             set: Vec::new(),
             check: false,
             skip_invalid: false,
+            allow_duplicate: false,
             journal: None,
             resend_unknown: false,
             journal_lost: false,
@@ -48,6 +49,7 @@ fn main() {
             identity: sandbox.base_url(),
             profile: sandbox.profile(),
             me: None,
+            mirror: None,
         };
         let mut messages = Vec::new();
         let started = Instant::now();

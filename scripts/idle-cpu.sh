@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # How much an inbox left open costs while nothing happens: CPU time and bytes written to the terminal over
-# a minute of idling, for leadbox running in a tmux pane on its embedded sandbox.
+# a minute of idling, for leadbox running in a tmux pane on its embedded sandbox (its simulated colleagues
+# stilled: nothing happens).
 #
 #   scripts/idle-cpu.sh [SECONDS] [external]   (default 60; needs tmux; builds the release binary)
 #
@@ -30,7 +31,7 @@ else
   target="$bin"
 fi
 tmux new-session -d -s "$session" -x 120 -y 40 \
-  "exec env HOME=$work XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config TERM=xterm-256color $target --log-file $work/leadbox.log"
+  "exec env HOME=$work XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config LEADBOX_DEMO_ACTIVITY=0 TERM=xterm-256color $target --log-file $work/leadbox.log"
 tmux pipe-pane -t "$session" -o "cat >> $work/pane.bytes"
 pid="$(tmux list-panes -t "$session" -F '#{pane_pid}')"
 # Let the first page arrive and the screen settle.

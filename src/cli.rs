@@ -80,8 +80,8 @@ pub enum Command {
                   Exit codes: 0 done, 2 usage or config file, 3 refused (by leadbox's checks or the tenant, \
                   every problem listed), 4 key not accepted or missing a scope, 5 not found, 6 rate limited after \
                   retries, 7 unreachable or server error, 8 a create may have happened (outcome unknown), \
-                  9 leadbox's own state on disk could not be written, 10 a create found a look-alike \
-                  (--allow-duplicate sends it), 130 interrupted")]
+                  9 leadbox's own state on disk could not be written, 10 a create (or an import's rows) found a \
+                  look-alike (--allow-duplicate sends it), 130 interrupted")]
 pub enum LeadsCommand {
     /// Print the newest leads (or, with --all, every lead), following the tenant's cursors.
     #[command(
@@ -130,7 +130,8 @@ pub enum LeadsCommand {
                       leadbox leads import show.refused.csv\n\n\
                       Exit codes: 0 every row created, 2 usage, config or the file's columns, 3 rows refused (by the \
                       checks or the tenant), 4 key not accepted, 7 tenant unreachable, 8 a row's outcome is unknown, \
-                      130 interrupted"
+                      9 another import of the file is running, 10 rows look like leads the profile's mirror holds \
+                      (--allow-duplicate sends them), 130 interrupted"
     )]
     Import(Box<ImportArgs>),
     /// Print one lead.
@@ -518,6 +519,10 @@ pub struct ImportArgs {
     /// Where the journal is kept (default: beside the file, named after it with `.leadbox-journal`).
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+    /// Send the rows that look like a lead the profile's mirror holds (the same email, phone, or name and
+    /// company); without it they are named and nothing is sent.
+    #[arg(long)]
+    pub allow_duplicate: bool,
     /// Send again the rows whose outcome is unknown and that were not found in the tenant.
     #[arg(long)]
     pub resend_unknown: bool,

@@ -6,6 +6,7 @@
 mod architecture;
 mod client_support;
 mod config;
+mod demo_tenant;
 mod discover;
 mod exactly_once;
 mod first_hour_cli;
@@ -34,6 +35,7 @@ mod inbox_daily;
 mod inbox_e2e;
 mod keys_and_looks;
 mod learned_fields;
+mod lookalikes;
 mod lost_answers;
 mod one_sender;
 mod opener;

@@ -104,10 +104,12 @@ impl App {
     /// The mirror's state in a few words for the status bar, as of now: "offline · synced 14m ago".
     pub fn mirror_words(&self) -> Option<String> {
         let mirror = self.mirror.as_ref()?;
-        let ago = mirror.synced_at.map(|at| match crate::text::age(at, self.now).as_str() {
-            "now" => "synced just now".to_string(),
-            age => format!("synced {age} ago"),
-        });
+        let ago = mirror
+            .synced_at
+            .map(|at| match crate::text::age(at, self.now).as_str() {
+                "now" => "synced just now".to_string(),
+                age => format!("synced {age} ago"),
+            });
         Some(match (&mirror.failing, mirror.filling, ago) {
             (Some(_), _, Some(ago)) => format!("offline · {ago}"),
             (Some(_), _, None) => "offline · never synced".to_string(),

@@ -21,7 +21,8 @@ pub const UNREACHABLE: i32 = 7;
 /// A create whose outcome is unknown: the lead may exist.
 pub const MAYBE_CREATED: i32 = 8;
 /// `leads create` found a look-alike of the lead among the tenant's (same email, phone, or name and
-/// company): nothing was sent. `--allow-duplicate` sends it anyway.
+/// company), or `leads import` found look-alikes of rows in the profile's mirror: nothing was sent.
+/// `--allow-duplicate` sends it anyway.
 pub const DUPLICATE: i32 = 10;
 /// leadbox's own state on disk (the profile's state file or outbox) could not be read or written, or
 /// is held by another process for too long: nothing was sent.
@@ -63,8 +64,8 @@ pub const TABLE: &[(i32, &str)] = &[
     ),
     (
         DUPLICATE,
-        "leads create found a lead with the same email, phone, or name and company: nothing was sent \
-         (--allow-duplicate sends it)",
+        "leads create (or leads import, for rows) found a lead with the same email, phone, or name and \
+         company: nothing was sent (--allow-duplicate sends it)",
     ),
     (INTERRUPTED, "interrupted"),
 ];

@@ -17,8 +17,10 @@ use crate::import::fields::{Cells, Fills, target};
 use crate::import::journal::{self, Journal, Opened, RowId};
 use crate::import::lock::{self, LockError};
 use crate::import::rows::{InputFormat, Reading, Row};
+use crate::model::likeness::Keys;
 use crate::outbox::drain::{self, End, Keep, Patience};
 use crate::outbox::{Outbox, OutboxEntry, OutboxState, Settled};
+use crate::store::mirror::{MirrorFile, Twin};
 use crate::tenant::TenantProfile;
 use crate::text::plural;
 
@@ -30,6 +32,8 @@ pub struct Tenant<'a> {
     pub identity: String,
     pub profile: &'a TenantProfile,
     pub me: Option<&'a str>,
+    /// The profile's mirror: the rows to send are compared with every lead it holds.
+    pub mirror: Option<&'a MirrorFile>,
 }
 
 /// Runs the import; messages go to `err`. Returns the exit code.
@@ -73,7 +77,7 @@ pub async fn run(
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    let plan = plan(&contents.rows, &opened, args.resend_unknown, Utc::now());
+    let mut plan = plan(&contents.rows, &opened, args.resend_unknown, Utc::now());
     for (line, id) in &plan.changed {
         let lead = match id {
             Some(id) => format!("its lead is {}", crate::sanitize::line(id)),
@@ -83,6 +87,10 @@ pub async fn run(
             "{name}: line {line} changed since it was created; it is not sent again ({lead})"
         ));
     }
+    let left_out = match hold_look_alikes(args, tenant.mirror, &name, &contents.rows, &mut plan, &mut say) {
+        Ok(left_out) => left_out,
+        Err(code) => return code,
+    };
     // Looked up one at a time when the journal was lost: two identical rows looked for at once could both
     // claim the one lead the tenant holds.
     let parallel = if opened.lost { 1 } else { usize::from(args.parallel) };
@@ -99,6 +107,7 @@ pub async fn run(
         keys: &plan.keys,
         earlier,
         sent,
+        left_out,
     };
     report(args, &name, &contents, ended, &mut say)
 }
@@ -263,6 +272,8 @@ struct Ended<'a> {
     keys: &'a [String],
     earlier: usize,
     sent: Sent,
+    /// Rows not sent because they look like a mirrored lead, and which.
+    left_out: Vec<(&'a Row, String)>,
 }
 
 /// The summary, the rows to fix (in the refused-rows file), and the exit code.
@@ -279,6 +290,7 @@ fn report(
         keys,
         earlier,
         sent,
+        left_out,
     } = ended;
     let created_now = sent.created;
     let by_key: HashMap<&str, &OutboxEntry> = outbox.entries().iter().map(|e| (e.key.as_str(), e)).collect();
@@ -329,6 +341,7 @@ fn report(
             refused_rows.push((row, why.join("; ")));
         }
     }
+    refused_rows.extend(left_out);
     if !refused_rows.is_empty() {
         refused_rows.sort_by_key(|(r, _)| r.line);
         let path = refused_path(&args.file);
@@ -540,6 +553,74 @@ fn plan(rows: &[Row], opened: &Opened, resend_unknown: bool, now: chrono::DateTi
         plan.entries.push(entry);
     }
     plan
+}
+
+/// Names each row about to be sent that looks like a mirrored lead. Without `--skip-invalid` nothing is
+/// sent (the exit code); with it, those rows leave the plan and are returned, each with why, for the
+/// refused-rows file.
+fn hold_look_alikes<'r>(
+    args: &ImportArgs,
+    mirror: Option<&MirrorFile>,
+    name: &str,
+    rows: &'r [Row],
+    plan: &mut Plan,
+    say: &mut impl FnMut(&str),
+) -> Result<Vec<(&'r Row, String)>, i32> {
+    let twins = match mirror {
+        Some(mirror) if !args.allow_duplicate => look_alikes(mirror, rows, &plan.entries),
+        _ => return Ok(Vec::new()),
+    };
+    for (_, row, twin) in &twins {
+        say(&format!(
+            "{name}: line {}: {}",
+            row.line,
+            crate::commands::leads::lookalike::message(&twin.lead, twin.how.word())
+        ));
+    }
+    if !twins.is_empty() && !args.skip_invalid {
+        let (rows, them) = match twins.len() {
+            1 => ("1 row looks like a lead".to_string(), "it"),
+            n => (format!("{n} rows look like leads"), "them"),
+        };
+        say(&format!(
+            "leadbox: {rows} the tenant has; nothing was sent. Check {them} (add --allow-duplicate to send {them} anyway, or --skip-invalid to send the other rows), then run the same command again."
+        ));
+        return Err(exit::DUPLICATE);
+    }
+    let held: std::collections::HashSet<&str> = twins.iter().map(|(key, _, _)| key.as_str()).collect();
+    plan.entries.retain(|e| !held.contains(e.key.as_str()));
+    Ok(twins
+        .iter()
+        .map(|(_, row, twin)| {
+            let view = crate::model::CompactLead::new(&twin.lead);
+            let why = format!("looks like {} ({}): {}", view.name(), twin.lead.id, twin.how.word());
+            (*row, why)
+        })
+        .collect())
+}
+
+/// The rows about to be sent (queued, not being looked for) that look like a lead the mirror holds, each
+/// with its outbox key, in one pass over the rows. A mirror that cannot be asked checks nothing, as
+/// without one.
+fn look_alikes<'r>(mirror: &MirrorFile, rows: &'r [Row], entries: &[OutboxEntry]) -> Vec<(String, &'r Row, Twin)> {
+    // The plan holds an entry for each row, in the file's order.
+    let queued: Vec<(&OutboxEntry, &Row)> = entries
+        .iter()
+        .zip(rows)
+        .filter(|(e, _)| e.state == OutboxState::Queued)
+        .collect();
+    let keys: Vec<Keys> = queued.iter().map(|(_, row)| Keys::of_new(&row.lead)).collect();
+    match mirror.look_alikes(&keys) {
+        Ok(found) => queued
+            .into_iter()
+            .zip(found)
+            .filter_map(|((entry, row), twin)| twin.map(|t| (entry.key.clone(), row, t)))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %crate::sanitize::line(&e.to_string()), "the import's look-alike check could not read the mirror");
+            Vec::new()
+        }
+    }
 }
 
 /// Whether `now` is `then` edited: the same email, or on the same line the same name.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use color_eyre::eyre::WrapErr;
 
-use super::prepare::{Prepared, embedded_tenant};
+use super::prepare::{Prepared, embedded_demo};
 use crate::api::worker::spawn_worker_with;
 use crate::app::{self, App, AppSettings};
 use crate::store::draft_file::{self, DraftFile};
@@ -33,6 +33,7 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
         view_flag,
         alerts,
         poll_every_secs,
+        demo_activity,
     } = prepared;
     let _log =
         logging::to_file(&log_file).wrap_err_with(|| format!("could not open the log file {}", log_file.display()))?;
@@ -58,7 +59,8 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
             (client, profile.tenant.clone(), show_names, None)
         }
         None => {
-            let (client, sandbox) = embedded_tenant(&data_dir).await?;
+            // The demo tenant lives: simulated colleagues add leads and move them along, gently.
+            let (client, sandbox) = embedded_demo(&data_dir, demo_activity).await?;
             let tenant = sandbox.profile().clone();
             (client, tenant, true, Some(sandbox))
         }

@@ -29,6 +29,33 @@ pub struct Prepared {
     pub view_flag: Option<String>,
     pub alerts: app::views::Alerts,
     pub poll_every_secs: u32,
+    /// Simulated changes a minute on the embedded sandbox while the inbox shows it (see [`DEMO_ACTIVITY`]).
+    pub demo_activity: f64,
+}
+
+/// Changes a minute the embedded demo tenant's simulated colleagues make while the inbox shows it: one
+/// every 80 s, enough to see the tenant live without the list moving under the rep's eyes.
+pub const DEMO_ACTIVITY: f64 = 0.75;
+/// The variable that sets [`DEMO_ACTIVITY`] (`0` stills the demo tenant; the tests do).
+pub const DEMO_ACTIVITY_ENV: &str = "LEADBOX_DEMO_ACTIVITY";
+
+/// The demo's activity as `LEADBOX_DEMO_ACTIVITY` asks (changes a minute, `0` or `off` for none), or
+/// [`DEMO_ACTIVITY`]. A value that is not a number is not a reason to refuse to start: the default holds.
+pub fn demo_activity(env: &dyn Fn(&str) -> Option<String>) -> f64 {
+    let Some(value) = env(DEMO_ACTIVITY_ENV) else {
+        return DEMO_ACTIVITY;
+    };
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("off") {
+        return 0.0;
+    }
+    match value.parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => n.min(novala_sandbox::activity::MAX_PER_MINUTE),
+        _ => {
+            tracing::warn!(value = %crate::sanitize::line(value), "{DEMO_ACTIVITY_ENV} is not a number of changes a minute");
+            DEMO_ACTIVITY
+        }
+    }
 }
 
 /// Why there is no directory for leadbox's data, or for the profile's part of it: then nothing is kept
@@ -99,6 +126,7 @@ pub fn prepare(
         view_flag: global.view.clone(),
         alerts: file.alerts.clone(),
         poll_every_secs: file.poll_seconds.unwrap_or(app::poll::DEFAULT_POLL_SECS),
+        demo_activity: demo_activity(env),
     })
 }
 
@@ -123,18 +151,34 @@ pub fn tenant_client(
     Ok(NovalaClient::with_options(url, key, options)?)
 }
 
-/// The embedded sandbox over the SQLite file `db`, on a loopback port of its own.
-pub async fn start_embedded_sandbox(db: PathBuf) -> color_eyre::Result<Sandbox> {
-    let options = SandboxOptions::default().db_path(db.clone()).port(0);
+/// The embedded sandbox over the SQLite file `db`, on a loopback port of its own, its simulated colleagues
+/// making `activity` changes a minute (none at 0).
+pub async fn start_embedded_sandbox(db: PathBuf, activity: f64) -> color_eyre::Result<Sandbox> {
+    // Seeded from the clock: each session's colleagues do something else.
+    let seed = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(1);
+    let options = SandboxOptions::default()
+        .db_path(db.clone())
+        .port(0)
+        .activity(activity, seed);
     Sandbox::start(options)
         .await
         .wrap_err_with(|| format!("could not start the embedded sandbox on {}", db.display()))
 }
 
-/// The embedded sandbox of the data directory, and a client for it.
+/// The embedded sandbox of the data directory, still, and a client for it: what a command (`leads`,
+/// `sync`) reads and writes, which changes nothing it did not ask for.
 pub async fn embedded_tenant(data_dir: &Result<PathBuf, DirError>) -> color_eyre::Result<(NovalaClient, Sandbox)> {
+    embedded_demo(data_dir, 0.0).await
+}
+
+/// The embedded sandbox of the data directory with `activity` simulated changes a minute, and a client
+/// for it: the demo tenant the inbox shows.
+pub async fn embedded_demo(
+    data_dir: &Result<PathBuf, DirError>,
+    activity: f64,
+) -> color_eyre::Result<(NovalaClient, Sandbox)> {
     let db = data_dir.clone().map_err(|e| eyre!("{e}"))?.join("sandbox.sqlite3");
-    let sandbox = start_embedded_sandbox(db).await?;
+    let sandbox = start_embedded_sandbox(db, activity).await?;
     let client = NovalaClient::new(&sandbox.base_url(), sandbox.secret_key()).map_err(|e| eyre!("{e}"))?;
     Ok((client, sandbox))
 }
@@ -142,6 +186,25 @@ pub async fn embedded_tenant(data_dir: &Result<PathBuf, DirError>) -> color_eyre
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_lives_gently_unless_told_otherwise() {
+        let with = |v: Option<&str>| {
+            let v = v.map(str::to_string);
+            demo_activity(&move |name| (name == DEMO_ACTIVITY_ENV).then(|| v.clone()).flatten())
+        };
+        assert_eq!(with(None), DEMO_ACTIVITY);
+        let seconds_between = 60.0 / with(None);
+        assert!(
+            (60.0..=120.0).contains(&seconds_between),
+            "a change every minute or two"
+        );
+        assert_eq!(with(Some("0")), 0.0);
+        assert_eq!(with(Some("off")), 0.0);
+        assert_eq!(with(Some(" 12 ")), 12.0);
+        assert_eq!(with(Some("lots")), DEMO_ACTIVITY);
+        assert_eq!(with(Some("-3")), DEMO_ACTIVITY);
+    }
 
     #[test]
     fn a_profile_directory_that_cannot_be_made_is_named() {

@@ -3,6 +3,7 @@
 
 pub mod draft;
 pub mod lead;
+pub mod likeness;
 pub mod marks;
 
 pub use draft::{Draft, DraftValue};

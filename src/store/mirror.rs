@@ -17,6 +17,11 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, pa
 
 use novala_leads::types::Lead;
 
+use crate::model::likeness::{Keys, phone_tail};
+
+mod keys;
+pub use keys::Twin;
+
 /// The mirror's file name in the profile's directory.
 pub const FILE_NAME: &str = "mirror.sqlite3";
 /// The sync lock's file name in the profile's directory.
@@ -25,7 +30,11 @@ pub const LOCK_NAME: &str = "mirror.lock";
 pub const COMPLETE_AT: &str = "complete_at";
 
 /// The schema this build writes. A file with a higher number came from a newer leadbox.
-const SCHEMA_VERSION: i64 = 1;
+/// 1: the leads, their chains and meta. 2: each lead's look-alike keys (email, phone, name and company),
+/// indexed; a file of 1 gets them from its leads' bodies when the sync next opens it.
+const SCHEMA_VERSION: i64 = 2;
+/// The first schema with the look-alike keys.
+const KEYS_VERSION: i64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MirrorError {
@@ -39,6 +48,8 @@ pub enum MirrorError {
     Missing { path: PathBuf },
     #[error("{}: a lead could not be written: {message}", path.display())]
     Encode { path: PathBuf, message: String },
+    #[error("{}: the mirror has no look-alike keys yet; the next `leadbox sync` adds them", path.display())]
+    NoKeys { path: PathBuf },
 }
 
 impl MirrorError {
@@ -110,6 +121,8 @@ impl After {
 pub struct MirrorFile {
     conn: Connection,
     path: PathBuf,
+    /// The schema of the file as opened (a reader does not bring an older one up to date).
+    version: i64,
 }
 
 impl std::fmt::Debug for MirrorFile {
@@ -214,7 +227,9 @@ impl MirrorFile {
             // In WAL mode NORMAL loses no committed page to a killed process, only (perhaps) the last
             // commits to a power cut, which the next sync fetches again.
             conn.pragma_update(None, "synchronous", "NORMAL")?;
-            if create {
+            let version = schema_of(&conn)?;
+            // A newer leadbox's file is read for its number only, and set aside as it is.
+            if create && version.is_none_or(|v| v <= SCHEMA_VERSION) {
                 conn.execute_batch(
                     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                      CREATE TABLE IF NOT EXISTS leads (
@@ -224,7 +239,11 @@ impl MirrorFile {
                          assigned_to TEXT,
                          search TEXT NOT NULL,
                          body TEXT NOT NULL,
-                         seen_at INTEGER NOT NULL
+                         seen_at INTEGER NOT NULL,
+                         email_key TEXT,
+                         phone_key TEXT,
+                         phone_tail TEXT,
+                         name_key TEXT
                      );
                      CREATE INDEX IF NOT EXISTS leads_newest ON leads (created_at DESC, id DESC);
                      CREATE INDEX IF NOT EXISTS leads_by_status ON leads (status, created_at DESC, id DESC);
@@ -236,11 +255,7 @@ impl MirrorFile {
                      );",
                 )?;
             }
-            conn.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
-                r.get::<_, String>(0)
-            })
-            .optional()
-            .map(|v| v.and_then(|v| v.parse().ok()))
+            Ok(version)
         })()
         .map_err(sqlite)?;
         match version {
@@ -248,21 +263,25 @@ impl MirrorFile {
                 path: path.to_path_buf(),
                 version,
             }),
-            Some(_) => Ok(MirrorFile {
-                conn,
-                path: path.to_path_buf(),
-            }),
-            None if create => {
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?1)",
-                    params![SCHEMA_VERSION.to_string()],
-                )
-                .map_err(sqlite)?;
+            // The writer brings the file to this build's schema (the keys of a schema-1 file, the schema
+            // row of a file whose making was cut short).
+            _ if create => {
+                let mut conn = conn;
+                let filled = keys::bring_up_to_date(&mut conn).map_err(sqlite)?;
+                if filled > 0 {
+                    tracing::info!(leads = filled, "the mirror's look-alike keys were filled in");
+                }
                 Ok(MirrorFile {
                     conn,
                     path: path.to_path_buf(),
+                    version: SCHEMA_VERSION,
                 })
             }
+            Some(version) => Ok(MirrorFile {
+                conn,
+                path: path.to_path_buf(),
+                version,
+            }),
             // Read-only use of a file no sync finished making: as good as none.
             None => Err(MirrorError::Missing {
                 path: path.to_path_buf(),
@@ -309,10 +328,12 @@ impl MirrorFile {
             {
                 let mut old = tx.prepare_cached("SELECT body FROM leads WHERE id = ?1")?;
                 let mut put = tx.prepare_cached(
-                    "INSERT INTO leads (id, created_at, status, assigned_to, search, body, seen_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                    "INSERT INTO leads (id, created_at, status, assigned_to, search, body, seen_at,
+                         email_key, phone_key, phone_tail, name_key)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                      ON CONFLICT(id) DO UPDATE SET created_at = ?2, status = ?3, assigned_to = ?4, search = ?5,
-                         body = ?6, seen_at = ?7",
+                         body = ?6, seen_at = ?7, email_key = ?8, phone_key = ?9, phone_tail = ?10,
+                         name_key = ?11",
                 )?;
                 let mut seen = tx.prepare_cached("UPDATE leads SET seen_at = ?2 WHERE id = ?1")?;
                 for (lead, body) in leads.iter().zip(&bodies) {
@@ -325,6 +346,7 @@ impl MirrorFile {
                         Some(_) => outcome.changed += 1,
                         None => outcome.new += 1,
                     }
+                    let keys = Keys::of_lead(lead);
                     put.execute(params![
                         lead.id,
                         lead.created_at.timestamp_millis(),
@@ -333,6 +355,10 @@ impl MirrorFile {
                         search_text(lead),
                         body,
                         now_ms,
+                        keys.email,
+                        keys.phone,
+                        keys.phone.as_deref().map(phone_tail),
+                        keys.name_company,
                     ])?;
                 }
             }
@@ -463,6 +489,23 @@ impl MirrorFile {
             .map(|_| ())
             .map_err(|source| self.error(source))
     }
+}
+
+/// The schema number a file records; `None` for a file no leadbox finished making.
+fn schema_of(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    let has_meta: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_meta {
+        return Ok(None);
+    }
+    conn.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+        r.get::<_, String>(0)
+    })
+    .optional()
+    .map(|v| v.and_then(|v| v.parse().ok()))
 }
 
 fn put_chain(conn: &Connection, chain: &str, state: &ChainState) -> rusqlite::Result<()> {

@@ -375,6 +375,8 @@ pub fn leadbox_command(dir: &std::path::Path) -> std::process::Command {
         .env_remove("NOVALA_API_URL")
         .env_remove("LEADBOX_PROFILE")
         .env_remove("LEADBOX_CONFIG")
+        // The demo tenant stays still: what a test sees on the embedded sandbox is what it made.
+        .env(leadbox::commands::prepare::DEMO_ACTIVITY_ENV, "0")
         .stdin(std::process::Stdio::null());
     cmd
 }

@@ -118,6 +118,8 @@ pub fn command(dir: &Path) -> CommandBuilder {
     cmd.env("HOME", dir);
     cmd.env("XDG_DATA_HOME", dir.join("data"));
     cmd.env_remove("NOVALA_SECRET_KEY");
+    // The demo tenant stays still: what a test sees on the embedded sandbox is what it made.
+    cmd.env(leadbox::commands::prepare::DEMO_ACTIVITY_ENV, "0");
     cmd.arg("--log-file");
     cmd.arg(dir.join("leadbox.log"));
     cmd

@@ -123,13 +123,20 @@ pub struct Destination<'a> {
     pub client: NovalaClient,
     pub cells: Cells<'a>,
     pub state: &'a StateFile,
+    /// The profile's mirror, whose every lead the look-alike check compares with.
+    pub mirror: Option<&'a crate::store::mirror::MirrorFile>,
 }
 
 /// Checks the lead, sends it through the outbox kept in the profile's state file, and prints it; returns
 /// the exit code.
 pub async fn run(
     args: &CreateArgs,
-    Destination { client, cells, state }: Destination<'_>,
+    Destination {
+        client,
+        cells,
+        state,
+        mirror,
+    }: Destination<'_>,
     width: usize,
     out: &mut impl Write,
     err: &mut impl Write,
@@ -147,7 +154,7 @@ pub async fn run(
         Err(code) => return code,
     };
     if !args.allow_duplicate
-        && let Some((twin, how)) = super::lookalike::find(&client, &lead, state).await
+        && let Some((twin, how)) = super::lookalike::find(&client, &lead, state, mirror).await
     {
         report.say(super::lookalike::message(&twin, how));
         return exit::DUPLICATE;

@@ -48,11 +48,13 @@ pub async fn run(prepared: Prepared, command: LeadsCommand) -> color_eyre::Resul
                 }
                 _ => client.leads_url().to_string(),
             };
+            let mirror = super::lookalike::open_mirror(&prepared);
             let tenant = crate::commands::import::Tenant {
                 identity,
                 client,
                 profile: &tenant,
                 me: me.as_deref(),
+                mirror: mirror.as_ref(),
             };
             // Only the commands that send listen for Ctrl-C: a list or a get just stops.
             let Interrupts { first, second } = interrupts();
@@ -162,10 +164,12 @@ async fn create(
         }
         Err(e) => tracing::warn!(error = %e, "the learned custom fields were not read"),
     }
+    let mirror = super::lookalike::open_mirror(prepared);
     let destination = super::create::Destination {
         client,
         cells: crate::import::fields::Cells { tenant: &tenant, me },
         state: &state,
+        mirror: mirror.as_ref(),
     };
     let width = tui::stdout_columns().unwrap_or(100);
     super::create::run(
