@@ -89,10 +89,8 @@ fn leadbox_sync_on_the_demo_profile_works_beside_an_inbox_that_opens_as_fast() {
         "{said} {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        said.contains("synced sandbox: 5000 leads in the mirror · 5000 new"),
-        "{said}"
-    );
+    // The inbox opened first syncs in the background too: between them, every lead is mirrored once.
+    assert!(said.contains("synced sandbox: 5000 leads in the mirror"), "{said}");
     eprintln!("first frame alone {alone:?}, beside a sync {beside:?}");
     // Generous, for a shared machine: what would fail is an inbox waiting for the sync to end.
     assert!(

@@ -44,6 +44,7 @@ mod pty_first_hour;
 mod pty_form;
 mod pty_inbox;
 mod pty_looks;
+mod pty_mirror;
 mod pty_search;
 mod sandbox_bounds;
 mod signals_secrets;
