@@ -24,8 +24,7 @@ pub enum PageState {
     Done,
 }
 
-/// The first automatic retry of a failed page waits this long, then doubling up to `RETRY_MAX_SECS`.
-const RETRY_FIRST_SECS: i64 = 2;
+/// A failed page is asked for again after a wait that doubles up to this (a page is cheap to ask for).
 const RETRY_MAX_SECS: i64 = 30;
 
 #[derive(Debug, Clone)]
@@ -311,7 +310,7 @@ impl LeadList {
             PageState::Failed { attempts, .. } => attempts + 1,
             _ => return,
         };
-        let wait = (RETRY_FIRST_SECS << (attempts - 1).min(8)).min(RETRY_MAX_SECS);
+        let wait = crate::model::backoff::doubling_secs(attempts, crate::model::backoff::FIRST_SECS, RETRY_MAX_SECS);
         self.pages = PageState::Failed {
             retry_at: now + chrono::Duration::seconds(wait),
             attempts,

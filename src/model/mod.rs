@@ -1,6 +1,7 @@
 //! The data every layer names: the form's draft, a lead's triage marks and the compact lead the lists
 //! hold. A leaf: it depends on nothing of leadbox's but the wire types.
 
+pub mod backoff;
 pub mod draft;
 pub mod lead;
 pub mod likeness;

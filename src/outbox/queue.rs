@@ -100,8 +100,7 @@ pub enum Settled {
     },
 }
 
-/// The first wait after a failed send, doubled each time up to [`RETRY_MAX_SECS`].
-const RETRY_FIRST_SECS: i64 = 2;
+/// A failed send waits longer each time, up to this.
 const RETRY_MAX_SECS: i64 = 300;
 /// How far before its sending a lead's `createdAt` may be (the tenant's clock against this machine's).
 const CLOCK_SLACK_SECS: i64 = 300;
@@ -649,6 +648,9 @@ fn backoff(attempts: u32, error: &ApiError) -> Duration {
             .unwrap_or(Duration::seconds(RETRY_MAX_SECS))
             .min(Duration::seconds(RETRY_MAX_SECS));
     }
-    let shift = attempts.saturating_sub(1).min(10);
-    Duration::seconds((RETRY_FIRST_SECS << shift).min(RETRY_MAX_SECS))
+    Duration::seconds(crate::model::backoff::doubling_secs(
+        attempts,
+        crate::model::backoff::FIRST_SECS,
+        RETRY_MAX_SECS,
+    ))
 }
