@@ -16,6 +16,7 @@ mod mirror_worker;
 mod support;
 mod triage;
 
+mod app_mirror;
 mod app_poll;
 mod app_scroll;
 mod app_update;

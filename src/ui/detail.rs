@@ -38,6 +38,9 @@ pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
         )
     } else if detail.error.is_some() {
         Span::styled(" ✖ not refreshed: showing the list's copy ", look.error())
+    } else if app.mirror().is_some_and(|m| m.failing.is_some()) {
+        // Offline, the lead came from the mirror: as the last sync saw it, not as the tenant has it now.
+        Span::styled(" offline: as last synced ", look.muted())
     } else {
         Span::styled(" up to date ", look.muted())
     };

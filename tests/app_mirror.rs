@@ -1,0 +1,99 @@
+//! The app over a whole mirror, through `update` and `draw`: every page is asked for at once, the status
+//! bar says how fresh the mirror is and that the tenant is gone, a lead opened offline says it is as last
+//! synced, and a first sync that finishes mid-session waits for the next list.
+
+use leadbox::api::worker::{ApiEvent, ApiRequest};
+use leadbox::app::{App, Msg, update};
+use leadbox::sync::background::SyncNews;
+
+use crate::support::*;
+
+fn list_requests(requests: &[ApiRequest]) -> Vec<ApiRequest> {
+    requests
+        .iter()
+        .filter(|r| matches!(r, ApiRequest::List { .. }))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_whole_mirror_loads_every_page_and_says_when_it_is_offline() {
+    let mut app = App::new(settings(), now(), 120, 40);
+    app.use_mirror(true, Some(now() - chrono::Duration::minutes(14)));
+    let first = single_list(&app.start().requests);
+    // Far from the end of a short first page, the next is asked for at once: the mirror costs no tenant.
+    let next = update(&mut app, listed(&first, leads(0..100), true)).requests;
+    let next = list_requests(&next);
+    assert_eq!(next.len(), 1, "the next page at once: {next:?}");
+    update(&mut app, listed(&next[0], leads(100..150), false));
+    assert_eq!(app.list().leads().len(), 150);
+    update(
+        &mut app,
+        Msg::Sync(SyncNews::Failed {
+            why: "connection refused".into(),
+            last: None,
+        }),
+    );
+    let screen = screen_text(&app);
+    assert!(screen.contains("offline · synced 14m ago"), "{screen}");
+
+    // A lead opened now comes from the mirror: the detail says so.
+    let out = update(&mut app, key(crossterm::event::KeyCode::Enter)).requests;
+    let id = get_id(&out);
+    update(
+        &mut app,
+        Msg::Api(ApiEvent::Fetched {
+            id,
+            result: Ok(lead(0)),
+        }),
+    );
+    let screen = screen_text(&app);
+    assert!(screen.contains("offline: as last synced"), "{screen}");
+
+    // The tenant answers again: the words follow.
+    let at = now();
+    update(
+        &mut app,
+        Msg::Sync(SyncNews::Synced {
+            at,
+            complete: true,
+            leads: 150,
+            new: 0,
+            changed: 0,
+        }),
+    );
+    assert_eq!(app.mirror_words().as_deref(), Some("synced just now"));
+}
+
+#[test]
+fn a_first_sync_that_finishes_mid_session_waits_for_the_next_list() {
+    let mut app = App::new(settings(), now(), 120, 40);
+    app.use_mirror(false, None);
+    let first = single_list(&app.start().requests);
+    // From the tenant, pages come as the rep scrolls: no second page yet.
+    let out = update(&mut app, listed(&first, leads(0..100), true)).requests;
+    assert!(list_requests(&out).is_empty(), "{out:?}");
+    update(&mut app, Msg::Sync(SyncNews::Filling { leads: 700 }));
+    assert_eq!(app.mirror_words().as_deref(), Some("mirroring · 700 leads"));
+    let out = update(
+        &mut app,
+        Msg::Sync(SyncNews::Synced {
+            at: now(),
+            complete: true,
+            leads: 900,
+            new: 900,
+            changed: 0,
+        }),
+    )
+    .requests;
+    assert!(out.is_empty(), "the list in front of the rep is not swapped: {out:?}");
+    assert!(!app.mirror().unwrap().whole);
+    // The next list (a status chosen in its pane) comes from the mirror, whole.
+    update(&mut app, ch('s'));
+    update(&mut app, ch('j'));
+    let out = update(&mut app, key(crossterm::event::KeyCode::Enter)).requests;
+    assert!(app.mirror().unwrap().whole);
+    let first = list_requests(&out);
+    let next = update(&mut app, listed(&first[0], leads(0..100), true)).requests;
+    assert_eq!(list_requests(&next).len(), 1, "every page at once now");
+}
