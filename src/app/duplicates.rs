@@ -43,16 +43,14 @@ struct Marks {
     name_company: Option<String>,
 }
 
-/// At least this many digits make a phone worth comparing (fewer is an extension or a typo).
-const PHONE_DIGITS_AT_LEAST: usize = 6;
-
 fn email(s: Option<&str>) -> Option<String> {
     s.map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty())
 }
 
+/// As `leads create` and `leads import` compare phones (`+44 20 7946 0958` is `020 7946 0958`): see
+/// [`crate::model::likeness`].
 fn phone(s: Option<&str>) -> Option<String> {
-    let digits: String = s?.chars().filter(char::is_ascii_digit).collect();
-    (digits.len() >= PHONE_DIGITS_AT_LEAST).then_some(digits)
+    crate::model::likeness::phone_key(s?)
 }
 
 fn name_company(name: &str, company: Option<&str>) -> Option<String> {
@@ -80,7 +78,9 @@ fn alike(a: &Marks, b: &Marks) -> Option<Alike> {
     let same = |x: &Option<String>, y: &Option<String>| x.is_some() && x == y;
     if same(&a.email, &b.email) {
         Some(Alike::Email)
-    } else if same(&a.phone, &b.phone) {
+    } else if let (Some(x), Some(y)) = (&a.phone, &b.phone)
+        && crate::model::likeness::same_phone(x, y)
+    {
         Some(Alike::Phone)
     } else if same(&a.name_company, &b.name_company) {
         Some(Alike::NameAndCompany)
@@ -152,9 +152,16 @@ mod tests {
             Some((Known::Listed(0), Alike::Email))
         );
         let mut by_phone = new("Other", "Person");
-        by_phone.phone = Some("442079460958".into());
+        by_phone.phone = Some("+442079460958".into());
         assert_eq!(
             find(&by_phone, &list, &[], None),
+            Some((Known::Listed(1), Alike::Phone))
+        );
+        // Written nationally in the form, internationally in the tenant: one number, as the commands see it.
+        let mut national = new("Other", "Person");
+        national.phone = Some("020 7946 0958".into());
+        assert_eq!(
+            find(&national, &list, &[], None),
             Some((Known::Listed(1), Alike::Phone))
         );
         let mut by_name = new("cy", "DEE");
