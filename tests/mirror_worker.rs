@@ -251,3 +251,63 @@ async fn the_inbox_sync_fills_the_mirror_leaves_it_to_another_syncer_and_says_wh
         .expect("the sync ends once nobody listens")
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_opened_from_the_tenant_is_kept_in_the_mirror_as_it_now_is() {
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(400)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mirror.sqlite3");
+    let mut mirror = MirrorFile::open(&path).unwrap().file;
+    let options = SyncOptions {
+        rate: 1_000.0,
+        sweep: Sweep::Off,
+        ..SyncOptions::default()
+    };
+    let url = sandbox.base_url();
+    sync::run(
+        &sync::client_for_sync(&client_of(&url, &sandbox)),
+        &mut mirror,
+        &options,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    // A colleague moves a lead along in Novala's web app; the mirror has not seen it yet.
+    let changes = sandbox.simulate_activity(40, 7).await.unwrap();
+    let moved = changes
+        .iter()
+        .find_map(|c| match c {
+            novala_sandbox::activity::Change::Status { id, to, .. } => Some((id.clone(), to.clone())),
+            _ => None,
+        })
+        .expect("a status changed");
+    assert_ne!(mirror.lead(&moved.0).unwrap().unwrap().status, moved.1);
+
+    let mut worker = spawn_worker_with(client_of(&url, &sandbox), Some(Arc::new(MirrorLeads::new(path))));
+    let event = answer(
+        &mut worker,
+        ApiRequest::Get {
+            id: 1,
+            lead_id: moved.0.clone(),
+        },
+    )
+    .await;
+    let ApiEvent::Fetched { result, .. } = event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(result.unwrap().status, moved.1, "the tenant's answer");
+    // The mirror catches up just after the answer.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let kept = mirror.lead(&moved.0).unwrap().unwrap();
+        if kept.status == moved.1 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the mirror still holds {:?}",
+            kept.status
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -26,6 +26,8 @@ pub trait LocalLeads: Send + Sync {
     fn page(&self, query: &ListQuery, cursor: Option<&str>) -> Option<Result<Page<Lead>, ApiError>>;
     /// The lead `id` as last seen, for when the tenant cannot be reached.
     fn lead(&self, id: &str) -> Option<Lead>;
+    /// Keeps `lead` as the tenant just gave it (the rep opened it), so the store is as fresh as the screen.
+    fn remember(&self, _lead: &Lead) {}
 }
 
 /// Chosen by the app; unique for the life of one worker.
@@ -270,6 +272,12 @@ async fn perform(client: NovalaClient, local: Option<Arc<dyn LocalLeads>>, reque
             let result = client.get(&lead_id).await;
             // Offline, the lead as last seen beats no lead at all.
             let result = match (result, local) {
+                (Ok(lead), Some(local)) => {
+                    let kept = lead.clone();
+                    // Not awaited: the answer goes to the screen first; the store catches up.
+                    tokio::task::spawn_blocking(move || local.remember(&kept));
+                    Ok(lead)
+                }
                 (Err(error), Some(local)) if error.is_unreachable() => {
                     let wanted = lead_id.clone();
                     match tokio::task::spawn_blocking(move || local.lead(&wanted)).await {

@@ -315,58 +315,40 @@ impl MirrorFile {
         state: &ChainState,
         now_ms: i64,
     ) -> Result<PageWrite, MirrorError> {
-        let mut bodies = Vec::with_capacity(leads.len());
-        for lead in leads {
-            bodies.push(serde_json::to_string(lead).map_err(|e| MirrorError::Encode {
-                path: self.path.clone(),
-                message: e.to_string(),
-            })?);
-        }
+        let bodies = self.bodies(leads)?;
         let write = |conn: &mut Connection| -> rusqlite::Result<PageWrite> {
             let tx = rusqlite::Transaction::new(conn, TransactionBehavior::Immediate)?;
-            let mut outcome = PageWrite::default();
-            {
-                let mut old = tx.prepare_cached("SELECT body FROM leads WHERE id = ?1")?;
-                let mut put = tx.prepare_cached(
-                    "INSERT INTO leads (id, created_at, status, assigned_to, search, body, seen_at,
-                         email_key, phone_key, phone_tail, name_key)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                     ON CONFLICT(id) DO UPDATE SET created_at = ?2, status = ?3, assigned_to = ?4, search = ?5,
-                         body = ?6, seen_at = ?7, email_key = ?8, phone_key = ?9, phone_tail = ?10,
-                         name_key = ?11",
-                )?;
-                let mut seen = tx.prepare_cached("UPDATE leads SET seen_at = ?2 WHERE id = ?1")?;
-                for (lead, body) in leads.iter().zip(&bodies) {
-                    let before: Option<String> = old.query_row(params![lead.id], |r| r.get(0)).optional()?;
-                    match before {
-                        Some(b) if &b == body => {
-                            seen.execute(params![lead.id, now_ms])?;
-                            continue;
-                        }
-                        Some(_) => outcome.changed += 1,
-                        None => outcome.new += 1,
-                    }
-                    let keys = Keys::of_lead(lead);
-                    put.execute(params![
-                        lead.id,
-                        lead.created_at.timestamp_millis(),
-                        lead.status.as_str(),
-                        lead.assigned_to,
-                        search_text(lead),
-                        body,
-                        now_ms,
-                        keys.email,
-                        keys.phone,
-                        keys.phone.as_deref().map(phone_tail),
-                        keys.name_company,
-                    ])?;
-                }
-            }
+            let outcome = put_leads(&tx, leads, &bodies, now_ms)?;
             put_chain(&tx, chain, state)?;
             tx.commit()?;
             Ok(outcome)
         };
         write(&mut self.conn).map_err(|source| self.error(source))
+    }
+
+    /// Keeps `leads` as the tenant just gave them outside any chain (a lead opened in the inbox), so the
+    /// mirror is as fresh as what the rep saw.
+    pub fn put_seen(&mut self, leads: &[Lead], now_ms: i64) -> Result<PageWrite, MirrorError> {
+        let bodies = self.bodies(leads)?;
+        let write = |conn: &mut Connection| -> rusqlite::Result<PageWrite> {
+            let tx = rusqlite::Transaction::new(conn, TransactionBehavior::Immediate)?;
+            let outcome = put_leads(&tx, leads, &bodies, now_ms)?;
+            tx.commit()?;
+            Ok(outcome)
+        };
+        write(&mut self.conn).map_err(|source| self.error(source))
+    }
+
+    fn bodies(&self, leads: &[Lead]) -> Result<Vec<String>, MirrorError> {
+        leads
+            .iter()
+            .map(|lead| {
+                serde_json::to_string(lead).map_err(|e| MirrorError::Encode {
+                    path: self.path.clone(),
+                    message: e.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// Sets a chain's state alone (to start it again).
@@ -506,6 +488,52 @@ fn schema_of(conn: &Connection) -> rusqlite::Result<Option<i64>> {
     })
     .optional()
     .map(|v| v.and_then(|v| v.parse().ok()))
+}
+
+/// Writes each lead that is new or changed (and marks the unchanged as seen now), inside `tx`.
+fn put_leads(
+    tx: &rusqlite::Transaction<'_>,
+    leads: &[Lead],
+    bodies: &[String],
+    now_ms: i64,
+) -> rusqlite::Result<PageWrite> {
+    let mut outcome = PageWrite::default();
+    let mut old = tx.prepare_cached("SELECT body FROM leads WHERE id = ?1")?;
+    let mut put = tx.prepare_cached(
+        "INSERT INTO leads (id, created_at, status, assigned_to, search, body, seen_at,
+             email_key, phone_key, phone_tail, name_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT(id) DO UPDATE SET created_at = ?2, status = ?3, assigned_to = ?4, search = ?5,
+             body = ?6, seen_at = ?7, email_key = ?8, phone_key = ?9, phone_tail = ?10,
+             name_key = ?11",
+    )?;
+    let mut seen = tx.prepare_cached("UPDATE leads SET seen_at = ?2 WHERE id = ?1")?;
+    for (lead, body) in leads.iter().zip(bodies) {
+        let before: Option<String> = old.query_row(params![lead.id], |r| r.get(0)).optional()?;
+        match before {
+            Some(b) if &b == body => {
+                seen.execute(params![lead.id, now_ms])?;
+                continue;
+            }
+            Some(_) => outcome.changed += 1,
+            None => outcome.new += 1,
+        }
+        let keys = Keys::of_lead(lead);
+        put.execute(params![
+            lead.id,
+            lead.created_at.timestamp_millis(),
+            lead.status.as_str(),
+            lead.assigned_to,
+            search_text(lead),
+            body,
+            now_ms,
+            keys.email,
+            keys.phone,
+            keys.phone.as_deref().map(phone_tail),
+            keys.name_company,
+        ])?;
+    }
+    Ok(outcome)
 }
 
 fn put_chain(conn: &Connection, chain: &str, state: &ChainState) -> rusqlite::Result<()> {

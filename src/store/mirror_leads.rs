@@ -101,4 +101,19 @@ impl LocalLeads for MirrorLeads {
     fn lead(&self, id: &str) -> Option<Lead> {
         self.with_file(|file| file.lead(id).ok().flatten())
     }
+
+    fn remember(&self, lead: &Lead) {
+        let Ok(mut slot) = self.file.lock() else {
+            return;
+        };
+        if slot.is_none() {
+            *slot = MirrorFile::open_existing(&self.path).ok();
+        }
+        if let Some(file) = slot.as_mut()
+            && let Err(e) = file.put_seen(std::slice::from_ref(lead), chrono::Utc::now().timestamp_millis())
+        {
+            // Another process writing holds the file a moment: the next sync brings the lead anyway.
+            tracing::debug!(error = %e, "an opened lead was not kept in the mirror");
+        }
+    }
 }
