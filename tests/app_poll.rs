@@ -502,3 +502,31 @@ fn more_than_a_page_of_new_leads_between_two_polls_all_appear_by_following_the_c
         "10, then full pages until one holds a lead already shown"
     );
 }
+
+#[test]
+fn a_poll_that_brings_a_listed_lead_changed_shows_the_change_where_the_lead_stands() {
+    let (mut app, _) = app_with(120, 40, 25, false);
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Down));
+    let poll = poll_at(&mut app, 30_000);
+    // A colleague qualified lead 1 and gave lead 3 to someone else in Novala's web app.
+    let mut page = leads(0..10);
+    page[1].status = LeadStatus::parse_known("qualified").unwrap();
+    page[3].assigned_to = Some("b1ea6bd8-6503-42dc-a553-583617e08e42".into());
+    let before = ids(&app);
+    let out = update(&mut app, listed(&poll, page.clone(), false));
+    assert!(!app.unchanged(), "the change is drawn");
+    assert!(out.requests.is_empty());
+    assert_eq!(ids(&app), before, "nothing added, nothing moved");
+    assert_eq!(app.list().selected(), 2, "the rep's place is kept");
+    assert_eq!(app.list().leads()[1].status().as_str(), "qualified");
+    assert_eq!(
+        app.list().leads()[3].assignee().map(|a| a.to_string()).as_deref(),
+        Some("b1ea6bd8-6503-42dc-a553-583617e08e42")
+    );
+    assert!(screen_text(&app).contains("qualified"), "{}", screen_text(&app));
+    // The same page again changes nothing.
+    let again = poll_at(&mut app, 60_000);
+    update(&mut app, listed(&again, page, false));
+    assert!(app.unchanged(), "nothing new to draw");
+}

@@ -120,7 +120,12 @@ impl App {
                 let placed = self.list.insert_new(page.data, list_rows(self.height));
                 let added = placed.len();
                 self.poller.answered(got, added, next.as_deref(), self.now);
-                self.unchanged = !news && added == 0;
+                let updated = self.list.updated();
+                if updated > 0 {
+                    // A status or an assignee changed elsewhere: what the view shows may change with it.
+                    self.refresh_shown(false);
+                }
+                self.unchanged = !news && added == 0 && updated == 0;
                 if added > 0 {
                     self.refresh_shown(false);
                     if at_top {

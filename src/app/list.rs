@@ -45,6 +45,8 @@ pub struct LeadList {
     /// Leads that arrived above the window while the rep was further down: said on screen ("↑ 3 new")
     /// until the window is back at the top.
     new_above: usize,
+    /// Listed leads the last poll brought changed (a status or an assignee set in Novala's web app).
+    updated: usize,
 }
 
 /// What the row under the last lead says.
@@ -68,6 +70,7 @@ impl LeadList {
             ranked: false,
             cached: false,
             new_above: 0,
+            updated: 0,
         }
     }
 
@@ -333,7 +336,34 @@ impl LeadList {
     /// (the list is newest first: nearly always at the top), without moving the walk. The selection stays
     /// on the same lead and the window moves with it, so the screen does not jump under the user. Returns
     /// where the new leads went (indices into [`LeadList::leads`], newest first).
+    /// How far down the list a poll's leads are looked for: a poll brings the newest leads, which sit at the
+    /// top, and a list of a million must not be scanned a lead each.
+    const UPDATE_REACH: usize = 2_000;
+
+    /// Replaces, where it stands, each listed lead that `leads` (a poll's page) holds changed; how many.
+    fn update_known(&mut self, leads: &[Lead]) -> usize {
+        let reach = self.leads.len().min(Self::UPDATE_REACH);
+        let mut changed = 0;
+        for lead in leads {
+            let id = crate::api::CompactId::new(&lead.id);
+            if let Some(at) = self.leads[..reach].iter().position(|l| *l.id() == id) {
+                let now = CompactLead::new(lead);
+                if self.leads[at] != now {
+                    self.leads[at] = now;
+                    changed += 1;
+                }
+            }
+        }
+        changed
+    }
+
+    /// How many listed leads the last poll changed in place.
+    pub fn updated(&self) -> usize {
+        self.updated
+    }
+
     pub fn insert_new(&mut self, leads: Vec<Lead>, rows: usize) -> Vec<usize> {
+        self.updated = self.update_known(&leads);
         let mut fresh: Vec<CompactLead> = self.paging.fresh(leads).iter().map(CompactLead::new).collect();
         let added = fresh.len();
         if added == 0 {
