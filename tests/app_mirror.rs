@@ -50,6 +50,16 @@ fn a_whole_mirror_loads_every_page_and_says_when_it_is_offline() {
     let screen = screen_text(&app);
     assert!(screen.contains("offline: as last synced"), "{screen}");
 
+    // Another leadbox on the profile syncs it well: its freshness, read from the file, is this one's too.
+    update(
+        &mut app,
+        Msg::Sync(SyncNews::Elsewhere {
+            pid: Some(4242),
+            synced_at: Some(now() - chrono::Duration::minutes(2)),
+        }),
+    );
+    assert_eq!(app.mirror_words().as_deref(), Some("synced 2m ago"));
+
     // The tenant answers again: the words follow.
     let at = now();
     update(

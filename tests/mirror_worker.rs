@@ -227,11 +227,13 @@ async fn the_inbox_sync_fills_the_mirror_leaves_it_to_another_syncer_and_says_wh
             news => break news,
         }
     };
-    assert_eq!(
-        news,
-        SyncNews::Elsewhere {
-            pid: Some(std::process::id())
-        }
+    let SyncNews::Elsewhere { pid, synced_at } = news else {
+        panic!("{news:?}")
+    };
+    assert_eq!(pid, Some(std::process::id()));
+    assert!(
+        synced_at.is_some_and(|at| at >= ok_at - chrono::Duration::seconds(1)),
+        "how fresh the other's mirror is, from the file: {synced_at:?} against {ok_at}"
     );
     drop(held);
 

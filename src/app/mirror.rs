@@ -92,7 +92,14 @@ impl App {
                     mirror.synced_at = last;
                 }
             }
-            SyncNews::Elsewhere { pid } => mirror.elsewhere = Some(pid),
+            SyncNews::Elsewhere { pid, synced_at } => {
+                // The other leadbox keeps the mirror fresh: say how fresh, as the file has it.
+                mirror.elsewhere = Some(pid);
+                if synced_at > mirror.synced_at {
+                    mirror.synced_at = synced_at;
+                    mirror.failing = None;
+                }
+            }
             SyncNews::SetAside(why) => {
                 mirror.whole = false;
                 self.said.error = Some(crate::sanitize::line(&why).into_owned());

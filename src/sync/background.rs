@@ -28,8 +28,12 @@ pub enum SyncNews {
     },
     /// A run failed (most often: the tenant cannot be reached). `last` is the last run that ended well.
     Failed { why: String, last: Option<DateTime<Utc>> },
-    /// Another leadbox syncs this profile's mirror.
-    Elsewhere { pid: Option<u32> },
+    /// Another leadbox syncs this profile's mirror; `synced_at` is when a run of anyone's last ended well,
+    /// as the file says.
+    Elsewhere {
+        pid: Option<u32>,
+        synced_at: Option<DateTime<Utc>>,
+    },
     /// The mirror file was damaged and set aside; a new one is being filled.
     SetAside(String),
 }
@@ -81,8 +85,12 @@ async fn run_once(
     let lock = match SyncLock::try_take(&lock_path) {
         Ok(Some(lock)) => lock,
         Ok(None) => {
+            let synced_at = MirrorFile::open_existing(&background.dir.join(mirror::FILE_NAME))
+                .ok()
+                .and_then(|file| last_sync_of(&file));
             return say(SyncNews::Elsewhere {
                 pid: crate::store::sender::holder(&lock_path),
+                synced_at,
             });
         }
         Err(e) => {
