@@ -1,0 +1,131 @@
+//! The inbox over a mirror of N leads, measured from outside the process: the real binary in a
+//! pseudo-terminal, on a profile whose mirror holds N leads (seeded straight into the file and marked
+//! whole) and whose tenant cannot be reached, so every lead comes from the mirror. For each N: the time
+//! from launch to the first frame showing leads, the time until every lead is loaded, and the resident
+//! memory then (`VmRSS` in `/proc`). Prints start(largest)/start(1,000) (goal: at most 1.5) and
+//! rss(largest)/rss(10,000), with rss(largest) against the goal of half of 427 MB.
+//!
+//! `cargo bench --bench mirror_inbox` (`MIRROR_INBOX_LEADS=N` for another largest size)
+// A bench's unwrap is its assertion: a failure there is the bench failing, with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[allow(dead_code)]
+#[path = "../tests/support/pty.rs"]
+mod pty;
+
+use std::time::{Duration, Instant};
+
+use leadbox::api::types::Lead;
+use leadbox::store::mirror::{COMPLETE_AT, ChainState, MirrorFile};
+use leadbox::tenant::TenantProfile;
+use novala_sandbox::seed::LeadGenerator;
+
+const PAGE: usize = 10_000;
+
+/// A data directory whose profile `acme` has a whole mirror of `leads` leads, and its config file.
+fn seeded(leads: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let profile_dir = dir.path().join("data/leadbox/profiles/acme");
+    std::fs::create_dir_all(&profile_dir).unwrap();
+    let mut mirror = MirrorFile::open(&profile_dir.join("mirror.sqlite3")).unwrap().file;
+    let profile = TenantProfile {
+        custom_fields: novala_sandbox::seed::demo_custom_fields(),
+        ..TenantProfile::default()
+    };
+    let mut generator = LeadGenerator::new(7, "bench", profile);
+    let mut written = 0;
+    while written < leads {
+        let page: Vec<Lead> = (0..PAGE.min(leads - written)).map(|_| generator.next_lead()).collect();
+        mirror
+            .write_page("walk:bench", &page, &ChainState::default(), 0)
+            .unwrap();
+        written += page.len();
+    }
+    mirror.set_meta(COMPLETE_AT, "2026-12-01T00:00:00.000Z").unwrap();
+    let config = dir.path().join("config.toml");
+    // Port 9 (discard) on loopback: nothing answers, so the inbox is offline from its first request.
+    std::fs::write(
+        &config,
+        "default_profile = \"acme\"\n[profiles.acme]\nurl = \"http://127.0.0.1:9\"\nkey_env = \"ACME_KEY\"\nmirror = true\n",
+    )
+    .unwrap();
+    (dir, config)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+struct Measured {
+    first_frame: Duration,
+    all_loaded: Duration,
+    rss_kib: u64,
+}
+
+fn measure(leads: usize) -> Measured {
+    let (dir, config) = seeded(leads);
+    let mut cmd = pty::command(dir.path());
+    cmd.env("LEADBOX_CONFIG", &config);
+    cmd.env("ACME_KEY", "sk_live_bench");
+    let started = Instant::now();
+    let mut session = pty::Session::start_sized(cmd, 40, 120);
+    let pid = session.child.process_id().unwrap();
+    let mut first_frame = None;
+    let all = format!("{} loaded · all", leadbox::text::count(leads));
+    let deadline = started + Duration::from_secs(600);
+    let all_loaded = loop {
+        let screen = session.screen_text();
+        if first_frame.is_none() && screen.contains(" loaded") {
+            first_frame = Some(started.elapsed());
+        }
+        if screen.contains(&all) {
+            break started.elapsed();
+        }
+        assert!(Instant::now() < deadline, "never all loaded: {screen}");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    // Memory once the load has settled: what the rep's machine holds while the inbox is open.
+    std::thread::sleep(Duration::from_millis(500));
+    let rss_kib = rss_kib(pid);
+    session.keys(b"q");
+    let _ = session.wait_exit();
+    Measured {
+        first_frame: first_frame.unwrap(),
+        all_loaded,
+        rss_kib,
+    }
+}
+
+fn main() {
+    let largest: usize = std::env::var("MIRROR_INBOX_LEADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let mut results = Vec::new();
+    for leads in [1_000, 10_000, largest] {
+        let m = measure(leads);
+        println!(
+            "{leads} leads mirrored: first frame {:.0?}, all loaded {:.1?}, resident {:.1} MB",
+            m.first_frame,
+            m.all_loaded,
+            m.rss_kib as f64 / 1024.0
+        );
+        results.push((leads, m));
+    }
+    let (small, ten, large) = (&results[0].1, &results[1].1, &results[2].1);
+    println!(
+        "start: {largest} vs 1000 leads: ratio {:.2} (goal <= 1.5)",
+        large.first_frame.as_secs_f64() / small.first_frame.as_secs_f64()
+    );
+    println!(
+        "memory: {largest} vs 10000 leads: ratio {:.1}; {:.1} MB at {largest} (goal <= 213.5 MB)",
+        large.rss_kib as f64 / ten.rss_kib as f64,
+        large.rss_kib as f64 / 1024.0
+    );
+}
