@@ -58,6 +58,16 @@ fn decode(cursor: &str) -> Option<After> {
     })
 }
 
+/// A lead as a list holds it: what rows, search, filters and look-alikes read. Notes, custom fields and
+/// attribution are left to the detail, which reads the lead whole when it opens (from the tenant, or the
+/// mirror offline): a whole tenant in memory costs what its lists show, not every note ever written.
+fn list_copy(mut lead: Lead) -> Lead {
+    lead.notes = None;
+    lead.custom_fields.clear();
+    lead.attribution = None;
+    lead
+}
+
 impl LocalLeads for MirrorLeads {
     fn page(&self, query: &ListQuery, cursor: Option<&str>) -> Option<Result<Page<Lead>, ApiError>> {
         let after = match cursor {
@@ -77,6 +87,7 @@ impl LocalLeads for MirrorLeads {
                 .clamp(1, MOST);
             match file.page(&filter, after.as_ref(), size) {
                 Ok(data) => {
+                    let data: Vec<Lead> = data.into_iter().map(list_copy).collect();
                     let has_more = data.len() == size;
                     let next_cursor = has_more.then(|| data.last().map(encode)).flatten();
                     Some(Ok(Page {
