@@ -1,28 +1,14 @@
-//! Before a lead is sent: is it one leadbox already knows? The same email (ignoring case), the same phone
-//! (its digits), or the same first name, last name and company, among the leads loaded in the list (the
-//! first page kept from last time included while it shows) and the leads typed on this machine.
+//! Before a lead is sent: is it one leadbox already knows? Compared as the commands compare
+//! ([`crate::model::likeness`]): the same email, the same phone, or the same first name, last name and
+//! company, among the leads loaded in the list (the first page kept from last time included while it
+//! shows) and the leads typed on this machine.
 
 use crate::api::types::NewLead;
 use crate::model::lead::CompactLead;
 use crate::outbox::OutboxEntry;
 
-/// What made two leads look alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Alike {
-    Email,
-    Phone,
-    NameAndCompany,
-}
-
-impl Alike {
-    pub fn word(self) -> &'static str {
-        match self {
-            Alike::Email => "the same email",
-            Alike::Phone => "the same phone",
-            Alike::NameAndCompany => "the same name and company",
-        }
-    }
-}
+pub use crate::model::likeness::Alike;
+use crate::model::likeness::Keys;
 
 /// Where the look-alike is.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,60 +21,6 @@ pub enum Known {
     Typed(String),
 }
 
-/// A new lead, reduced to what it is compared by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Marks {
-    email: Option<String>,
-    phone: Option<String>,
-    name_company: Option<String>,
-}
-
-fn email(s: Option<&str>) -> Option<String> {
-    s.map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty())
-}
-
-/// As `leads create` and `leads import` compare phones (`+44 20 7946 0958` is `020 7946 0958`): see
-/// [`crate::model::likeness`].
-fn phone(s: Option<&str>) -> Option<String> {
-    crate::model::likeness::phone_key(s?)
-}
-
-fn name_company(name: &str, company: Option<&str>) -> Option<String> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    let company = company
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    // A first name alone says too little to call two leads one.
-    (name.contains(' ') && !company.is_empty()).then(|| format!("{name}\u{1f}{company}"))
-}
-
-fn marks_of_new(lead: &NewLead) -> Marks {
-    let name = format!("{} {}", lead.first_name, lead.last_name.as_deref().unwrap_or_default());
-    Marks {
-        email: email(lead.email.as_deref()),
-        phone: phone(lead.phone.as_deref()),
-        name_company: name_company(&name, lead.company_name.as_deref()),
-    }
-}
-
-fn alike(a: &Marks, b: &Marks) -> Option<Alike> {
-    let same = |x: &Option<String>, y: &Option<String>| x.is_some() && x == y;
-    if same(&a.email, &b.email) {
-        Some(Alike::Email)
-    } else if let (Some(x), Some(y)) = (&a.phone, &b.phone)
-        && crate::model::likeness::same_phone(x, y)
-    {
-        Some(Alike::Phone)
-    } else if same(&a.name_company, &b.name_company) {
-        Some(Alike::NameAndCompany)
-    } else {
-        None
-    }
-}
-
 /// The first known lead `lead` looks like: typed here first (the likeliest twin at a booth), then the list.
 /// `skip` is an outbox entry not to compare with (the one being edited).
 pub fn find(
@@ -97,25 +29,24 @@ pub fn find(
     typed: &[OutboxEntry],
     skip: Option<&str>,
 ) -> Option<(Known, Alike)> {
-    let new = marks_of_new(lead);
-    if new.email.is_none() && new.phone.is_none() && new.name_company.is_none() {
+    let new = Keys::of_new(lead);
+    if new.is_empty() {
         return None;
     }
     let from_typed = typed
         .iter()
         .rev()
         .filter(|e| Some(e.key.as_str()) != skip)
-        .find_map(|e| alike(&new, &marks_of_new(&e.lead)).map(|how| (Known::Typed(e.key.clone()), how)));
+        .find_map(|e| {
+            new.alike(&Keys::of_new(&e.lead))
+                .map(|how| (Known::Typed(e.key.clone()), how))
+        });
     if from_typed.is_some() {
         return from_typed;
     }
     listed.iter().enumerate().find_map(|(i, l)| {
-        let known = Marks {
-            email: email(l.email()),
-            phone: phone(l.phone()),
-            name_company: name_company(l.name(), l.company()),
-        };
-        alike(&new, &known).map(|how| (Known::Listed(i), how))
+        let known = Keys::of(l.name(), None, l.email(), l.phone(), l.company());
+        new.alike(&known).map(|how| (Known::Listed(i), how))
     })
 }
 

@@ -67,7 +67,14 @@ impl Keys {
         )
     }
 
-    fn of(first: &str, last: Option<&str>, email: Option<&str>, phone: Option<&str>, company: Option<&str>) -> Keys {
+    /// The keys of a lead given field by field (`last` may be `None` when `first` is the whole name).
+    pub fn of(
+        first: &str,
+        last: Option<&str>,
+        email: Option<&str>,
+        phone: Option<&str>,
+        company: Option<&str>,
+    ) -> Keys {
         Keys {
             email: email_key(email),
             phone: phone.and_then(phone_key),
