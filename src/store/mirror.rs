@@ -576,20 +576,7 @@ impl SyncLock {
     /// Takes the lock if no other process holds it: `Ok(None)` when one does (its pid in
     /// [`super::sender::holder`]).
     pub fn try_take(path: &Path) -> std::io::Result<Option<SyncLock>> {
-        use std::io::{Seek, Write};
-        let mut options = std::fs::OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        let mut file = crate::owner_only::open(path, options)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => return Err(e),
-        }
-        file.set_len(0)?;
-        file.rewind()?;
-        file.write_all(std::process::id().to_string().as_bytes())?;
-        file.flush()?;
-        Ok(Some(SyncLock { _file: file }))
+        Ok(super::sender::take_pid_lock(path)?.map(|file| SyncLock { _file: file }))
     }
 }
 

@@ -34,20 +34,28 @@ impl SenderLock {
     /// Takes the lock if no other process holds it: `Ok(None)` when one does. The holder's pid is written
     /// into the file for the others to name.
     pub fn try_take(path: &Path) -> std::io::Result<Option<SenderLock>> {
-        let mut options = std::fs::OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        let mut file = crate::owner_only::open(path, options)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => return Err(e),
-        }
-        file.set_len(0)?;
-        file.rewind()?;
-        file.write_all(std::process::id().to_string().as_bytes())?;
-        file.flush()?;
-        Ok(Some(SenderLock { _file: file }))
+        Ok(take_pid_lock(path)?.map(|file| SenderLock { _file: file }))
     }
+}
+
+/// Takes the OS lock on the file at `path` if no other process holds it, and writes this process's pid
+/// into it for the others to name ([`holder`]); `Ok(None)` when another holds it. Every lock of a
+/// profile's (the sender's, the mirror's sync) is one of these.
+pub(super) fn take_pid_lock(path: &Path) -> std::io::Result<Option<File>> {
+    let mut options = std::fs::OpenOptions::new();
+    // Never truncated on open: the pid in it belongs to whoever holds the lock.
+    options.read(true).write(true).create(true).truncate(false);
+    let mut file = crate::owner_only::open(path, options)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => return Err(e),
+    }
+    file.set_len(0)?;
+    file.rewind()?;
+    file.write_all(std::process::id().to_string().as_bytes())?;
+    file.flush()?;
+    Ok(Some(file))
 }
 
 /// The pid written by the process holding the lock at `path`, if it can be read.
