@@ -5,7 +5,9 @@
 //! memory then (`VmRSS` in `/proc`). Prints start(largest)/start(1,000) (goal: at most 1.5) and
 //! rss(largest)/rss(10,000), with rss(largest) against the goal of half of 427 MB.
 //!
-//! `cargo bench --bench mirror_inbox` (`MIRROR_INBOX_LEADS=N` for another largest size)
+//! `cargo bench --bench mirror_inbox` (`MIRROR_INBOX_LEADS=N` for another largest size,
+//! `MIRROR_INBOX_SEED_DIR=DIR` to seed the largest once and measure it again on later runs,
+//! `MIRROR_INBOX_JUST_LARGEST=1` to measure only that one)
 // A bench's unwrap is its assertion: a failure there is the bench failing, with the reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -23,9 +25,24 @@ use novala_sandbox::seed::LeadGenerator;
 const PAGE: usize = 10_000;
 
 /// A data directory whose profile `acme` has a whole mirror of `leads` leads, and its config file.
-fn seeded(leads: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+/// `MIRROR_INBOX_SEED_DIR` keeps the largest one there and uses it again on the next run.
+fn seeded(leads: usize) -> (Option<tempfile::TempDir>, std::path::PathBuf) {
+    if let (Ok(keep), true) = (std::env::var("MIRROR_INBOX_SEED_DIR"), leads >= 100_000) {
+        let keep = std::path::PathBuf::from(keep);
+        if !keep.join("config.toml").exists() {
+            std::fs::create_dir_all(&keep).unwrap();
+            seed_into(&keep, leads);
+        }
+        return (None, keep);
+    }
     let dir = tempfile::tempdir().unwrap();
-    let profile_dir = dir.path().join("data/leadbox/profiles/acme");
+    seed_into(dir.path(), leads);
+    let root = dir.path().to_path_buf();
+    (Some(dir), root)
+}
+
+fn seed_into(dir: &std::path::Path, leads: usize) {
+    let profile_dir = dir.join("data/leadbox/profiles/acme");
     std::fs::create_dir_all(&profile_dir).unwrap();
     let mut mirror = MirrorFile::open(&profile_dir.join("mirror.sqlite3")).unwrap().file;
     let profile = TenantProfile {
@@ -42,14 +59,12 @@ fn seeded(leads: usize) -> (tempfile::TempDir, std::path::PathBuf) {
         written += page.len();
     }
     mirror.set_meta(COMPLETE_AT, "2026-12-01T00:00:00.000Z").unwrap();
-    let config = dir.path().join("config.toml");
     // Port 9 (discard) on loopback: nothing answers, so the inbox is offline from its first request.
     std::fs::write(
-        &config,
+        dir.join("config.toml"),
         "default_profile = \"acme\"\n[profiles.acme]\nurl = \"http://127.0.0.1:9\"\nkey_env = \"ACME_KEY\"\nmirror = true\n",
     )
     .unwrap();
-    (dir, config)
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -69,8 +84,9 @@ struct Measured {
 }
 
 fn measure(leads: usize) -> Measured {
-    let (dir, config) = seeded(leads);
-    let mut cmd = pty::command(dir.path());
+    let (_temp, root) = seeded(leads);
+    let config = root.join("config.toml");
+    let mut cmd = pty::command(&root);
     cmd.env("LEADBOX_CONFIG", &config);
     cmd.env("ACME_KEY", "sk_live_bench");
     let started = Instant::now();
@@ -108,7 +124,11 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
     let mut results = Vec::new();
-    for leads in [1_000, 10_000, largest] {
+    let sizes = match std::env::var("MIRROR_INBOX_JUST_LARGEST") {
+        Ok(_) => vec![largest],
+        Err(_) => vec![1_000, 10_000, largest],
+    };
+    for leads in sizes {
         let m = measure(leads);
         println!(
             "{leads} leads mirrored: first frame {:.0?}, all loaded {:.1?}, resident {:.1} MB",
@@ -118,7 +138,9 @@ fn main() {
         );
         results.push((leads, m));
     }
-    let (small, ten, large) = (&results[0].1, &results[1].1, &results[2].1);
+    let [(_, small), (_, ten), (_, large)] = &results[..] else {
+        return;
+    };
     println!(
         "start: {largest} vs 1000 leads: ratio {:.2} (goal <= 1.5)",
         large.first_frame.as_secs_f64() / small.first_frame.as_secs_f64()

@@ -8,6 +8,7 @@ pub mod error;
 pub mod key;
 pub mod paging;
 pub mod rules;
+pub mod seen_ids;
 pub mod tenant;
 #[cfg(feature = "test-support")]
 pub mod testing;

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::compact_id::CompactId;
+use crate::seen_ids::SeenIds;
 use crate::types::{Lead, Page};
 
 /// Where one walk through a list stands. Make a new one (or [`Paging::reset`]) when the filter changes.
@@ -15,7 +15,7 @@ pub struct Paging {
     /// Whether the first page was accepted; with no `next` after it, the walk is done.
     started: bool,
     followed: HashSet<String>,
-    seen: HashSet<CompactId>,
+    seen: SeenIds,
     /// Pages in a row that brought no lead not handed out before.
     barren: usize,
 }
@@ -76,10 +76,7 @@ impl Paging {
     /// Leads of an out-of-walk answer (e.g. polling the first page for new arrivals), minus those already
     /// handed out; does not move the walk.
     pub fn fresh(&mut self, leads: Vec<Lead>) -> Vec<Lead> {
-        leads
-            .into_iter()
-            .filter(|lead| self.seen.insert(CompactId::new(&lead.id)))
-            .collect()
+        leads.into_iter().filter(|lead| self.seen.insert(&lead.id)).collect()
     }
 }
 
