@@ -70,6 +70,7 @@ fn a_whole_mirror_loads_every_page_and_says_when_it_is_offline() {
             leads: 150,
             new: 0,
             changed: 0,
+            changed_leads: Vec::new(),
         }),
     );
     assert_eq!(app.mirror_words().as_deref(), Some("synced just now"));
@@ -93,6 +94,7 @@ fn a_first_sync_that_finishes_mid_session_waits_for_the_next_list() {
             leads: 900,
             new: 900,
             changed: 0,
+            changed_leads: Vec::new(),
         }),
     )
     .requests;
@@ -106,4 +108,53 @@ fn a_first_sync_that_finishes_mid_session_waits_for_the_next_list() {
     let first = list_requests(&out);
     let next = update(&mut app, listed(&first[0], leads(0..100), true)).requests;
     assert_eq!(list_requests(&next).len(), 1, "every page at once now");
+}
+
+#[test]
+fn a_change_the_sweep_found_shows_at_once_wherever_the_lead_stands() {
+    let mut app = App::new(settings(), now(), 120, 40);
+    app.use_mirror(true, Some(now()));
+    let first = single_list(&app.start().requests);
+    let mut asked = first;
+    let total = 5_000;
+    for start in (0..total).step_by(1_000) {
+        let out = update(
+            &mut app,
+            listed(&asked, leads(start..start + 1_000), start + 1_000 < total),
+        )
+        .requests;
+        if let Some(next) = list_requests(&out).first() {
+            asked = next.clone();
+        }
+    }
+    assert_eq!(app.list().leads().len(), total);
+    // A colleague qualified the lead 4,500 rows down and took one near the top, in Novala's web app.
+    let deep = 4_500;
+    let mut qualified = lead(deep);
+    qualified.status = leadbox::api::types::LeadStatus::Qualified;
+    let mut taken = lead(3);
+    taken.assigned_to = Some(ADA.to_string());
+    assert_ne!(lead(deep).status, qualified.status);
+    assert_ne!(lead(3).assigned_to, taken.assigned_to);
+    update(
+        &mut app,
+        Msg::Sync(SyncNews::Synced {
+            at: now(),
+            complete: true,
+            leads: total as u64,
+            new: 0,
+            changed: 2,
+            changed_leads: vec![qualified.clone(), taken.clone()],
+        }),
+    );
+    let listed = app.list().leads();
+    let at = listed.iter().position(|l| l.id().is(&qualified.id)).unwrap();
+    assert_eq!(at, deep, "the lead stays where it stands");
+    assert_eq!(listed[at].status(), qualified.status);
+    let taken_at = listed.iter().position(|l| l.id().is(&taken.id)).unwrap();
+    assert_eq!(
+        listed[taken_at].assignee().map(|a| a.as_str().into_owned()),
+        taken.assigned_to
+    );
+    assert_eq!(listed.len(), total, "nothing added or lost");
 }

@@ -123,6 +123,15 @@ async fn changes_made_in_the_web_app_reach_the_mirror_through_the_poll_and_the_s
         mirrored(&mirror) == tenant_leads(&sandbox).await,
         "after a sweep the mirror is the tenant"
     );
+    // The changed leads go to the inbox as the tenant now has them, each once, without their notes.
+    assert_eq!(swept.changed_leads.len() as u64, swept.changed, "{swept:?}");
+    let tenant = tenant_leads(&sandbox).await;
+    for lead in &swept.changed_leads {
+        assert!(moved.contains(lead.id.as_str()), "{} was not changed", lead.id);
+        let now = tenant.iter().find(|l| l.id == lead.id).unwrap();
+        assert_eq!((&lead.status, &lead.assigned_to), (&now.status, &now.assigned_to));
+        assert!(lead.notes.is_none() && lead.custom_fields.is_empty());
+    }
     let seen = mirror.last_seen_ms(moved.iter().next().unwrap()).unwrap().unwrap();
     assert!(chrono::Utc::now().timestamp_millis() - seen < 60_000);
 }

@@ -357,6 +357,24 @@ impl LeadList {
         changed
     }
 
+    /// Replaces, wherever it stands, each listed lead that `leads` (a sync's changed leads) holds changed;
+    /// how many. One pass over the list, however long: a sweep's changes reach a lead a million rows down.
+    pub fn update_anywhere(&mut self, leads: &[Lead]) -> usize {
+        let by_id: std::collections::HashMap<crate::api::CompactId, &Lead> =
+            leads.iter().map(|l| (crate::api::CompactId::new(&l.id), l)).collect();
+        let mut changed = 0;
+        for listed in &mut self.leads {
+            if let Some(lead) = by_id.get(listed.id()) {
+                let now = CompactLead::new(lead);
+                if *listed != now {
+                    *listed = now;
+                    changed += 1;
+                }
+            }
+        }
+        changed
+    }
+
     /// How many listed leads the last poll changed in place.
     pub fn updated(&self) -> usize {
         self.updated

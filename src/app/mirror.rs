@@ -68,6 +68,7 @@ impl App {
                 complete,
                 new,
                 changed,
+                changed_leads,
                 ..
             } => {
                 mirror.synced_at = Some(at);
@@ -81,6 +82,10 @@ impl App {
                     return Vec::new();
                 }
                 if mirror.whole && (new > 0 || changed > 0) {
+                    // Changes deep in a whole list show at once; the poll finds the new leads.
+                    if self.list.update_anywhere(&changed_leads) > 0 {
+                        self.refresh_shown(false);
+                    }
                     self.poller.look_now(self.now);
                     return self.on_tick(self.now);
                 }

@@ -86,12 +86,14 @@ pub struct ChainState {
 }
 
 /// What writing one page changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageWrite {
     /// Leads the mirror did not hold.
     pub new: usize,
     /// Leads it held with other values (a status, an assignee, any field).
     pub changed: usize,
+    /// Where the changed leads stand in the page written, so a list showing them can be told.
+    pub changed_at: Vec<usize>,
 }
 
 /// Which leads a read wants: the list filters of the API, over the mirror.
@@ -508,14 +510,17 @@ fn put_leads(
              name_key = ?11",
     )?;
     let mut seen = tx.prepare_cached("UPDATE leads SET seen_at = ?2 WHERE id = ?1")?;
-    for (lead, body) in leads.iter().zip(bodies) {
+    for (at, (lead, body)) in leads.iter().zip(bodies).enumerate() {
         let before: Option<String> = old.query_row(params![lead.id], |r| r.get(0)).optional()?;
         match before {
             Some(b) if &b == body => {
                 seen.execute(params![lead.id, now_ms])?;
                 continue;
             }
-            Some(_) => outcome.changed += 1,
+            Some(_) => {
+                outcome.changed += 1;
+                outcome.changed_at.push(at);
+            }
             None => outcome.new += 1,
         }
         let keys = Keys::of_lead(lead);
@@ -610,12 +615,26 @@ mod tests {
         let w = m
             .write_page("walk:new", &page, &state, 5)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(w, PageWrite { new: 3, changed: 0 });
-        let again = [lead("b", 2_000, "contacted"), lead("a", 1_000, "new")];
+        assert_eq!(
+            w,
+            PageWrite {
+                new: 3,
+                changed: 0,
+                changed_at: vec![]
+            }
+        );
+        let again = [lead("a", 1_000, "new"), lead("b", 2_000, "contacted")];
         let w = m
             .write_page("walk:new", &again, &state, 6)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(w, PageWrite { new: 0, changed: 1 });
+        assert_eq!(
+            w,
+            PageWrite {
+                new: 0,
+                changed: 1,
+                changed_at: vec![1]
+            }
+        );
         let ids: Vec<String> = m
             .page(&Filter::default(), None, 10)
             .unwrap_or_default()

@@ -61,7 +61,7 @@ fn decode(cursor: &str) -> Option<After> {
 /// A lead as a list holds it: what rows, search, filters and look-alikes read. Notes, custom fields and
 /// attribution are left to the detail, which reads the lead whole when it opens (from the tenant, or the
 /// mirror offline): a whole tenant in memory costs what its lists show, not every note ever written.
-fn list_copy(mut lead: Lead) -> Lead {
+pub fn list_copy(mut lead: Lead) -> Lead {
     lead.notes = None;
     lead.custom_fields.clear();
     lead.attribution = None;

@@ -11,6 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::{Sweep, SyncOptions};
 use crate::api::NovalaClient;
+use crate::api::types::Lead;
 use crate::store::mirror::{self, MirrorFile, SyncLock};
 
 /// What the inbox's background sync says to the app.
@@ -25,6 +26,8 @@ pub enum SyncNews {
         leads: u64,
         new: u64,
         changed: u64,
+        /// The changed leads (at most [`super::CHANGED_KEPT`]), as lists show them.
+        changed_leads: Vec<Lead>,
     },
     /// A run failed (most often: the tenant cannot be reached). `last` is the last run that ended well.
     Failed { why: String, last: Option<DateTime<Utc>> },
@@ -143,6 +146,7 @@ async fn run_once(
                 leads: report.leads,
                 new: report.new,
                 changed: report.changed,
+                changed_leads: report.changed_leads,
             })
         }
         Err(e) => say(SyncNews::Failed {

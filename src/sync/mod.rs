@@ -96,6 +96,10 @@ pub enum Phase {
     Sweep,
 }
 
+/// The most changed leads a run hands to the inbox: a sweep's pass over a busy tenant may find thousands
+/// changed, and the inbox shows the rest at its next list.
+pub const CHANGED_KEPT: usize = 1_000;
+
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
@@ -103,6 +107,9 @@ pub struct Report {
     pub leads: u64,
     pub new: u64,
     pub changed: u64,
+    /// The changed leads as lists show them (at most [`CHANGED_KEPT`], the first found), so an inbox over
+    /// the mirror shows a change made in Novala's web app wherever the lead stands in its list.
+    pub changed_leads: Vec<Lead>,
     /// Every request, retries included.
     pub requests: u64,
     /// Requests of each chain (`walk:new`…, `poll`, `sweep`).
@@ -526,6 +533,11 @@ impl Engine<'_> {
         }
         self.report.new += wrote.new as u64;
         self.report.changed += wrote.changed as u64;
+        let room = CHANGED_KEPT.saturating_sub(self.report.changed_leads.len());
+        let changed = wrote.changed_at.iter().filter_map(|&at| leads.get(at));
+        self.report
+            .changed_leads
+            .extend(changed.take(room).cloned().map(crate::store::mirror_leads::list_copy));
         chain.cursor = state.cursor.clone();
         Ok(more)
     }
