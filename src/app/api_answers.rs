@@ -1,7 +1,6 @@
 //! The API's answers: pages of the list, the poll's look for new leads (and the alert it may raise), a
 //! lead's fresh copy, and the outbox's creates and look-ups.
 
-use super::layout::list_rows;
 use super::{App, Effect, Screen, page_key, views};
 use crate::api::ApiError;
 use crate::api::types::{Lead, Page};
@@ -35,7 +34,7 @@ impl App {
                             });
                         }
                         self.list.accept_page(cursor.as_deref(), page);
-                        self.list.fit_window(list_rows(self.height));
+                        self.list.fit_window(self.list_rows());
                         self.refresh_shown(false);
                         if self.load_all && !self.list.has_more() {
                             self.load_all = false;
@@ -55,6 +54,10 @@ impl App {
                 }
             }
             ApiEvent::Fetched { id, result } => {
+                if self.preview.request() == Some(id) {
+                    self.on_preview_fetched(id, result);
+                    return Vec::new();
+                }
                 let Some(detail) = self.detail.as_mut().filter(|d| d.request == Some(id)) else {
                     return Vec::new();
                 };
@@ -63,6 +66,8 @@ impl App {
                     Ok(lead) => {
                         let view = CompactLead::new(&lead);
                         self.list.refresh(&view);
+                        // Back on the list, the preview shows this copy at once.
+                        self.preview.remember(view.clone(), self.now);
                         detail.view = view;
                         detail.refreshed = true;
                         detail.error = None;
@@ -117,7 +122,7 @@ impl App {
                 let next = page.continuation().map(str::to_string);
                 let at_top = self.list.selected() == 0 && self.list.offset() == 0;
                 let row_on_screen = self.list.selected() - self.list.offset().min(self.list.selected());
-                let placed = self.list.insert_new(page.data, list_rows(self.height));
+                let placed = self.list.insert_new(page.data, self.list_rows());
                 let added = placed.len();
                 self.poller.answered(got, added, next.as_deref(), self.now);
                 let updated = self.list.updated();
@@ -130,11 +135,11 @@ impl App {
                     self.refresh_shown(false);
                     if at_top {
                         // A rep who has not moved sees the newest lead on top, selected.
-                        self.list.select(0, list_rows(self.height));
+                        self.list.select(0, self.list_rows());
                     } else {
                         let mut sorted = placed.clone();
                         sorted.sort_unstable();
-                        self.list.hold_window(row_on_screen, &sorted, list_rows(self.height));
+                        self.list.hold_window(row_on_screen, &sorted, self.list_rows());
                     }
                 }
                 tracing::debug!(added, "poll answered");

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 
 use super::App;
-use super::layout::list_rows;
 use crate::api::types::ListQuery;
 use crate::api::worker::ApiRequest;
 
@@ -38,16 +37,21 @@ impl App {
     /// poll, a failed page's retry, or an age on screen turning ("5m" to "6m"). An idle inbox sleeps until
     /// then.
     pub fn next_wake(&self) -> DateTime<Utc> {
-        [self.poller.due(), self.list.retry_at(), self.outbox.next_due()]
-            .into_iter()
-            .flatten()
-            .fold(self.ages_change_after(self.now), DateTime::min)
+        [
+            self.poller.due(),
+            self.list.retry_at(),
+            self.outbox.next_due(),
+            self.preview_wake(),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(self.ages_change_after(self.now), DateTime::min)
     }
 
     /// The first moment after `at` when an age drawn (the list's rows on screen, the detail's lead) reads
     /// differently. An inbox of leads hours old is drawn again hourly, not every minute.
     pub fn ages_change_after(&self, at: DateTime<Utc>) -> DateTime<Utc> {
-        let rows = list_rows(self.height);
+        let rows = self.list_rows();
         let listed = (self.list.offset()..self.list.offset() + rows).filter_map(|r| self.list.lead_at(r));
         let detail = self.detail.as_ref().map(|d| &d.view);
         listed

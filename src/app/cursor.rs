@@ -1,7 +1,6 @@
 //! Moves: the up/down family of actions, in whichever part of the screen has the keys.
 
 use super::filters::{self, PaneKind};
-use super::layout::list_rows;
 use super::{App, Focus, Screen};
 use crate::api::worker::ApiRequest;
 use crate::keymap::Action;
@@ -12,7 +11,7 @@ impl App {
     pub(super) fn on_resize(&mut self, width: u16, height: u16) -> Vec<ApiRequest> {
         self.width = width;
         self.height = height;
-        self.list.fit_window(list_rows(height));
+        self.list.fit_window(self.list_rows());
         if let Some(d) = self.detail.as_ref().map(|d| d.scroll) {
             let (_, rows) = self.layout().detail_text_size();
             let max = self.detail_line_count().saturating_sub(rows);
@@ -45,7 +44,7 @@ impl App {
                 Vec::new()
             }
             (Screen::List, Focus::List) => {
-                let rows = list_rows(self.height);
+                let rows = self.list_rows();
                 match action {
                     Action::Down => self.list.move_by(step, rows),
                     Action::Up => self.list.move_by(-step, rows),
@@ -55,6 +54,10 @@ impl App {
                     _ => self.list.select(usize::MAX, rows),
                 }
                 self.prefetch()
+            }
+            (Screen::List, Focus::Preview) => {
+                self.scroll_preview(action, times);
+                Vec::new()
             }
             (Screen::List, Focus::Pane(pane)) => {
                 let len = match pane {

@@ -40,6 +40,19 @@ pub enum DocLine {
 /// The width of the label column.
 pub const LABEL_WIDTH: usize = 14;
 
+/// How much of the lead a document holds, in which order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// Every field, then attribution, custom fields and notes: the detail screen.
+    Whole,
+    /// What a list's copy surely has (name, company, status, email, phone, assignee, age): the preview's
+    /// while the rest is on its way.
+    Summary,
+    /// Every field, what a rep reads at a glance first: the summary, the notes and the custom fields,
+    /// then the rest (the preview pane, which is short).
+    Glance,
+}
+
 /// The lead as lines no wider than `width` columns.
 pub fn document(
     view: &CompactLead,
@@ -48,84 +61,163 @@ pub fn document(
     now: DateTime<Utc>,
     width: usize,
 ) -> Vec<DocLine> {
-    let value_width = width.saturating_sub(LABEL_WIDTH + 1).max(10);
-    let mut out = Vec::new();
-    let field = |out: &mut Vec<DocLine>, label: &str, value: &str, status: Option<LeadStatus>| {
-        for (i, part) in wrap(value, value_width).into_iter().enumerate() {
-            out.push(DocLine::Field {
+    document_of(view, profile, show_names, now, width, Extent::Whole)
+}
+
+/// The lead as lines no wider than `width` columns, whole, in summary, or for a glance.
+pub fn document_of(
+    view: &CompactLead,
+    profile: &TenantProfile,
+    show_names: bool,
+    now: DateTime<Utc>,
+    width: usize,
+    extent: Extent,
+) -> Vec<DocLine> {
+    let mut doc = Doc {
+        view,
+        profile,
+        show_names,
+        width,
+        value_width: width.saturating_sub(LABEL_WIDTH + 1).max(10),
+        out: Vec::new(),
+    };
+    match extent {
+        Extent::Whole => {
+            doc.fields(now, true);
+            doc.attribution();
+            doc.custom_fields();
+            doc.notes();
+        }
+        Extent::Summary => doc.fields(now, false),
+        Extent::Glance => {
+            doc.fields(now, false);
+            doc.notes();
+            doc.custom_fields();
+            doc.out.push(DocLine::Blank);
+            doc.out.push(DocLine::Heading("More".to_string()));
+            doc.more_fields();
+            doc.attribution();
+        }
+    }
+    doc.out
+}
+
+/// A document being written: the lead, how to name things, and the lines so far.
+struct Doc<'a> {
+    view: &'a CompactLead,
+    profile: &'a TenantProfile,
+    show_names: bool,
+    width: usize,
+    value_width: usize,
+    out: Vec<DocLine>,
+}
+
+const DASH: &str = "—";
+
+impl Doc<'_> {
+    fn field(&mut self, label: &str, value: &str, status: Option<LeadStatus>) {
+        for (i, part) in wrap(value, self.value_width).into_iter().enumerate() {
+            self.out.push(DocLine::Field {
                 label: if i == 0 { label.to_string() } else { String::new() },
                 value: part,
                 status: status.clone(),
             });
         }
-    };
-    let dash = "—";
-    let name = if view.name().is_empty() {
-        "(no name)"
-    } else {
-        view.name()
-    };
-    field(&mut out, "Name", name, None);
-    field(&mut out, "Company", view.company().unwrap_or(dash), None);
-    let status = view.status();
-    field(&mut out, "Status", status.as_str(), Some(status.clone()));
-    field(&mut out, "Source", view.source().unwrap_or(dash), None);
-    field(&mut out, "Channel", view.channel().unwrap_or(dash), None);
-    field(&mut out, "Email", view.email().unwrap_or(dash), None);
-    field(&mut out, "Phone", view.phone().unwrap_or(dash), None);
-    let assignee = match view.assignee().map(|id| id.as_str()) {
-        Some(id) => match profile.member(&id) {
-            Some(_) if show_names => format!("{} ({})", assignee_label(profile, true, &id), short_id(&id)),
-            _ => crate::sanitize::line(&id).into_owned(),
-        },
-        None => "unassigned".to_string(),
-    };
-    field(&mut out, "Assigned to", &assignee, None);
-    let created = format!(
-        "{} ({} ago)",
-        view.created_at().format("%Y-%m-%d %H:%M:%S UTC"),
-        age(view.created_at(), now)
-    );
-    let created = created.replace("(now ago)", "(just now)");
-    field(&mut out, "Created", &created, None);
-    field(&mut out, "Id", &view.id_display(), None);
-    field(&mut out, "Intent", view.intent().unwrap_or(dash), None);
-
-    out.push(DocLine::Blank);
-    out.push(DocLine::Heading("Attribution".to_string()));
-    if view.attribution().next().is_none() {
-        out.push(DocLine::Text("none".to_string()));
-    }
-    for (k, v) in view.attribution() {
-        field(&mut out, k, v, None);
     }
 
-    out.push(DocLine::Blank);
-    out.push(DocLine::Heading("Custom fields".to_string()));
-    if view.custom_fields().next().is_none() {
-        out.push(DocLine::Text("none".to_string()));
-    }
-    for (key, value) in view.custom_fields() {
-        let label = match profile.custom_field(key) {
-            Some(def) if show_names => crate::sanitize::line(&def.label).into_owned(),
-            _ => key.to_string(),
+    /// The lead's own fields; `whole` adds source, channel, id and intent among them.
+    fn fields(&mut self, now: DateTime<Utc>, whole: bool) {
+        let view = self.view;
+        let name = if view.name().is_empty() {
+            "(no name)"
+        } else {
+            view.name()
         };
-        field(&mut out, &label, value, None);
+        self.field("Name", name, None);
+        self.field("Company", view.company().unwrap_or(DASH), None);
+        let status = view.status();
+        self.field("Status", status.as_str(), Some(status.clone()));
+        if whole {
+            self.field("Source", view.source().unwrap_or(DASH), None);
+            self.field("Channel", view.channel().unwrap_or(DASH), None);
+        }
+        self.field("Email", view.email().unwrap_or(DASH), None);
+        self.field("Phone", view.phone().unwrap_or(DASH), None);
+        let assignee = match view.assignee().map(|id| id.as_str()) {
+            Some(id) => match self.profile.member(&id) {
+                Some(_) if self.show_names => {
+                    format!("{} ({})", assignee_label(self.profile, true, &id), short_id(&id))
+                }
+                _ => crate::sanitize::line(&id).into_owned(),
+            },
+            None => "unassigned".to_string(),
+        };
+        self.field("Assigned to", &assignee, None);
+        let created = format!(
+            "{} ({} ago)",
+            view.created_at().format("%Y-%m-%d %H:%M:%S UTC"),
+            age(view.created_at(), now)
+        );
+        let created = created.replace("(now ago)", "(just now)");
+        self.field("Created", &created, None);
+        if whole {
+            self.field("Id", &view.id_display(), None);
+            self.field("Intent", view.intent().unwrap_or(DASH), None);
+        }
     }
 
-    out.push(DocLine::Blank);
-    out.push(DocLine::Heading("Notes".to_string()));
-    match view.notes() {
-        Some(notes) => {
-            for para in notes.split('\n') {
-                if para.trim().is_empty() {
-                    out.push(DocLine::Text(String::new()));
-                    continue;
-                }
-                out.extend(wrap(para, width.max(10)).into_iter().map(DocLine::Text));
-            }
-        }
-        None => out.push(DocLine::Text("none".to_string())),
+    /// What `fields` leaves out when not whole.
+    fn more_fields(&mut self) {
+        let view = self.view;
+        self.field("Source", view.source().unwrap_or(DASH), None);
+        self.field("Channel", view.channel().unwrap_or(DASH), None);
+        self.field("Intent", view.intent().unwrap_or(DASH), None);
+        self.field("Id", &view.id_display(), None);
     }
-    out
+
+    fn attribution(&mut self) {
+        self.out.push(DocLine::Blank);
+        self.out.push(DocLine::Heading("Attribution".to_string()));
+        let view = self.view;
+        if view.attribution().next().is_none() {
+            self.out.push(DocLine::Text("none".to_string()));
+        }
+        for (k, v) in view.attribution() {
+            self.field(k, v, None);
+        }
+    }
+
+    fn custom_fields(&mut self) {
+        self.out.push(DocLine::Blank);
+        self.out.push(DocLine::Heading("Custom fields".to_string()));
+        let view = self.view;
+        if view.custom_fields().next().is_none() {
+            self.out.push(DocLine::Text("none".to_string()));
+        }
+        for (key, value) in view.custom_fields() {
+            let label = match self.profile.custom_field(key) {
+                Some(def) if self.show_names => crate::sanitize::line(&def.label).into_owned(),
+                _ => key.to_string(),
+            };
+            self.field(&label, value, None);
+        }
+    }
+
+    fn notes(&mut self) {
+        self.out.push(DocLine::Blank);
+        self.out.push(DocLine::Heading("Notes".to_string()));
+        match self.view.notes() {
+            Some(notes) => {
+                for para in notes.split('\n') {
+                    if para.trim().is_empty() {
+                        self.out.push(DocLine::Text(String::new()));
+                        continue;
+                    }
+                    let width = self.width.max(10);
+                    self.out.extend(wrap(para, width).into_iter().map(DocLine::Text));
+                }
+            }
+            None => self.out.push(DocLine::Text("none".to_string())),
+        }
+    }
 }

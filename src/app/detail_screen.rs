@@ -2,7 +2,6 @@
 //! next or previous lead in place, and going back to the list where it was.
 
 use super::detail::{self, DetailState};
-use super::layout::list_rows;
 use super::{App, Effect, Screen};
 use crate::api::worker::ApiRequest;
 use crate::model::{CompactLead, Marks};
@@ -60,10 +59,16 @@ impl App {
     /// `J`/`K` in the detail: the next or previous lead of the list, opened in place. At the last loaded lead
     /// with more to come, the next page is asked for and the lead opens when it arrives.
     pub(super) fn step_detail(&mut self, delta: isize) -> Vec<ApiRequest> {
+        if self.screen == Screen::List && self.focus == super::Focus::Preview {
+            // Reading the preview: the next lead comes into it, the keys stay with it.
+            let rows = self.list_rows();
+            self.list.move_by(delta, rows);
+            return self.prefetch();
+        }
         if self.screen != Screen::Detail {
             return Vec::new();
         }
-        let rows = list_rows(self.height);
+        let rows = self.list_rows();
         let at = self.list.selected();
         let target = at.saturating_add_signed(delta);
         if delta > 0 && target >= self.list.len() {
@@ -98,7 +103,7 @@ impl App {
             return Vec::new();
         }
         self.screen = Screen::List;
-        let rows = list_rows(self.height);
+        let rows = self.list_rows();
         self.list.fit_window(rows);
         match self.detail.take().and_then(|d| d.request) {
             Some(id) => vec![ApiRequest::Cancel { id }],

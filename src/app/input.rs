@@ -4,7 +4,7 @@
 use crossterm::event::KeyEvent;
 
 use super::filters::{self, PaneKind};
-use super::layout::{Hit, list_rows};
+use super::layout::Hit;
 use super::search::Search;
 use super::{App, Focus, Screen};
 use crate::api::worker::ApiRequest;
@@ -127,9 +127,18 @@ impl App {
                     (Action::FocusNext, Focus::List) | (Action::FocusPrev, Focus::Pane(PaneKind::Assignee)) => {
                         Focus::Pane(PaneKind::Status)
                     }
-                    (Action::FocusNext, Focus::Pane(PaneKind::Status)) | (Action::FocusPrev, Focus::List) => {
+                    (Action::FocusNext, Focus::Pane(PaneKind::Status)) | (Action::FocusPrev, Focus::List)
+                        if !(action == Action::FocusPrev && self.preview_shown()) =>
+                    {
                         Focus::Pane(PaneKind::Assignee)
                     }
+                    // With the preview shown, Tab goes on from the assignee pane to it, and back.
+                    (Action::FocusNext, Focus::Pane(PaneKind::Assignee)) | (Action::FocusPrev, Focus::List)
+                        if self.preview_shown() =>
+                    {
+                        Focus::Preview
+                    }
+                    (Action::FocusPrev, Focus::Preview) => Focus::Pane(PaneKind::Assignee),
                     _ => Focus::List,
                 };
                 out.extend(self.prefetch());
@@ -191,6 +200,11 @@ impl App {
                 self.change_marks(|m| m.done = !m.done);
                 Vec::new()
             }
+            Action::TogglePreview => self.toggle_preview(),
+            Action::PreviewPlace => {
+                self.switch_preview_place();
+                Vec::new()
+            }
             Action::ToggleStar => {
                 self.change_marks(|m| m.starred = !m.starred);
                 Vec::new()
@@ -214,13 +228,27 @@ impl App {
         }
     }
 
+    /// The wheel: over the preview it scrolls the preview, anywhere else it moves what has the keys.
+    pub(super) fn on_wheel(&mut self, action: Action, rows: usize, column: u16, row: u16) -> Vec<ApiRequest> {
+        if self.screen == Screen::List && self.layout().hit(column, row) == Some(Hit::Preview) {
+            self.scroll_preview(action, rows);
+            return Vec::new();
+        }
+        self.on_action(action, rows)
+    }
+
     /// A left click on the list screen: on a lead, selects it and focuses the list; on a pane's entry,
-    /// focuses the pane with its cursor there (Enter then applies it).
+    /// focuses the pane with its cursor there (Enter then applies it); on the preview, gives it the keys
+    /// (they scroll it, Esc gives them back), the list's selection kept.
     pub(super) fn on_click(&mut self, column: u16, row: u16) -> Vec<ApiRequest> {
         if self.screen != Screen::List {
             return Vec::new();
         }
         match self.layout().hit(column, row) {
+            Some(Hit::Preview) => {
+                self.focus = Focus::Preview;
+                Vec::new()
+            }
             Some(Hit::PaneEntry(pane, index)) => {
                 let len = match pane {
                     PaneKind::Status => filters::status_options().len(),
@@ -237,7 +265,7 @@ impl App {
             }
             Some(Hit::Lead(index)) if index < self.list.len() => {
                 self.focus = Focus::List;
-                self.list.select(index, list_rows(self.height));
+                self.list.select(index, self.list_rows());
                 self.prefetch()
             }
             _ => Vec::new(),

@@ -8,6 +8,7 @@ use ratatui::layout::{Constraint, Layout, Margin, Position, Rect};
 use crate::api::types::LeadStatus;
 use crate::app::filters::PaneKind;
 use crate::app::list::window_start;
+use crate::app::preview::Place;
 
 /// Rows the status bar takes at the bottom of every screen.
 pub const STATUS_BAR_ROWS: u16 = 1;
@@ -15,6 +16,11 @@ pub const STATUS_BAR_ROWS: u16 = 1;
 pub const SIDEBAR_WIDTH: u16 = 28;
 /// From this width on the sidebar is always shown; below it only while a pane has focus.
 pub const SIDEBAR_ALWAYS_FROM: u16 = 100;
+/// With the preview open the sidebar gives way to it below this width (it still shows while a pane has
+/// focus): the lead's detail tells a rep more than the filters they already chose.
+pub const SIDEBAR_WITH_PREVIEW_FROM: u16 = 160;
+/// The preview goes beside the list only when the list keeps at least this many columns.
+pub const LIST_KEEPS_BESIDE_PREVIEW: u16 = 80;
 
 /// What moves the layout besides the terminal's size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,6 +32,8 @@ pub struct LayoutState {
     pub list_row_count: usize,
     pub status_cursor: usize,
     pub assignee_cursor: usize,
+    /// Where the preview pane goes, when it is shown.
+    pub preview: Option<Place>,
 }
 
 /// The screen cut into its parts.
@@ -38,6 +46,24 @@ pub struct ScreenLayout {
     pub list: ListArea,
     /// The detail's text: inside its border, one column of margin on each side.
     pub detail_text: Rect,
+    pub preview: Option<PreviewArea>,
+}
+
+/// The preview pane: its block and its text inside, as the detail's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreviewArea {
+    pub block: Rect,
+    pub text: Rect,
+}
+
+impl PreviewArea {
+    /// The text as columns and rows, at least 10 by 1 so wrapping and scrolling always work.
+    pub fn text_size(&self) -> (usize, usize) {
+        (
+            usize::from(self.text.width).max(10),
+            usize::from(self.text.height).max(1),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +105,8 @@ pub enum Hit {
     Lead(usize),
     /// The entry at this index of a pane.
     PaneEntry(PaneKind, usize),
+    /// Anywhere in the preview pane.
+    Preview,
 }
 
 /// The statuses the status pane offers, "all" included.
@@ -97,6 +125,17 @@ pub fn screen_layout(area: Rect, state: LayoutState) -> ScreenLayout {
         (Some(sidebar), main)
     } else {
         (None, body)
+    };
+    let (list_block, preview) = match state.preview {
+        Some(place) => {
+            let (list, pane) = split_for_preview(list_block, place);
+            let area = PreviewArea {
+                block: pane,
+                text: pane.inner(Margin::new(2, 1)),
+            };
+            (list, Some(area))
+        }
+        None => (list_block, None),
     };
     let inner = list_block.inner(Margin::new(1, 1));
     let header = Rect {
@@ -121,6 +160,44 @@ pub fn screen_layout(area: Rect, state: LayoutState) -> ScreenLayout {
         sidebar,
         list,
         detail_text: body.inner(Margin::new(2, 1)),
+        preview,
+    }
+}
+
+/// The preview's width beside a list area `width` columns wide: two fifths, within reason.
+pub fn preview_width(width: u16) -> u16 {
+    (width * 2 / 5).clamp(36, 72).min(width.saturating_sub(20))
+}
+
+/// Where the preview goes when the rep has not said: beside the list when the list keeps
+/// [`LIST_KEEPS_BESIDE_PREVIEW`] columns next to it, below it otherwise.
+pub fn preview_auto_place(width: u16, sidebar: bool) -> Place {
+    let main = if sidebar {
+        width.saturating_sub(SIDEBAR_WIDTH)
+    } else {
+        width
+    };
+    if main.saturating_sub(preview_width(main)) >= LIST_KEEPS_BESIDE_PREVIEW {
+        Place::Right
+    } else {
+        Place::Below
+    }
+}
+
+/// The list's area cut in two: the list and the preview beside or below it. Below, the pane takes a
+/// little under half the height, and the list keeps at least a few rows.
+fn split_for_preview(area: Rect, place: Place) -> (Rect, Rect) {
+    match place {
+        Place::Right => {
+            let [list, pane] =
+                Layout::horizontal([Constraint::Fill(1), Constraint::Length(preview_width(area.width))]).areas(area);
+            (list, pane)
+        }
+        Place::Below => {
+            let height = (area.height * 9 / 20).max(3).min(area.height.saturating_sub(4));
+            let [list, pane] = Layout::vertical([Constraint::Fill(1), Constraint::Length(height)]).areas(area);
+            (list, pane)
+        }
     }
 }
 
@@ -144,6 +221,9 @@ impl ScreenLayout {
     /// index against what it holds: a row past the last lead, or past a pane's entries, is empty.
     pub fn hit(&self, column: u16, row: u16) -> Option<Hit> {
         let at = Position::new(column, row);
+        if self.preview.is_some_and(|p| p.block.contains(at)) {
+            return Some(Hit::Preview);
+        }
         if let Some(sidebar) = &self.sidebar {
             for (pane, area) in [
                 (PaneKind::Status, &sidebar.status),
@@ -187,13 +267,32 @@ impl crate::app::App {
             list_row_count: self.list.row_count(),
             status_cursor: self.panes.status,
             assignee_cursor: self.panes.assignee,
+            preview: self.preview_shown().then(|| self.preview_place()),
         };
         screen_layout(ratatui::layout::Rect::new(0, 0, self.width, self.height), state)
     }
 
     pub fn sidebar_visible(&self) -> bool {
+        let from = if self.preview.open {
+            SIDEBAR_WITH_PREVIEW_FROM
+        } else {
+            SIDEBAR_ALWAYS_FROM
+        };
         self.screen == crate::app::Screen::List
-            && (self.width >= SIDEBAR_ALWAYS_FROM || matches!(self.focus, crate::app::Focus::Pane(_)))
+            && (self.width >= from || matches!(self.focus, crate::app::Focus::Pane(_)))
+    }
+
+    /// Rows of leads (plus the trailer) the list screen shows, the preview below it counted, on whichever
+    /// screen is open (the list keeps its place for when the rep comes back to it).
+    pub fn list_rows(&self) -> usize {
+        let below = self.preview.open && self.preview_place() == Place::Below;
+        let state = LayoutState {
+            preview: below.then_some(Place::Below),
+            ..LayoutState::default()
+        };
+        screen_layout(Rect::new(0, 0, SIDEBAR_ALWAYS_FROM, self.height), state)
+            .list
+            .row_count()
     }
 }
 

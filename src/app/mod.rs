@@ -30,6 +30,7 @@ mod opening;
 pub mod outbox_screen;
 mod paging;
 pub mod poll;
+pub mod preview;
 pub mod search;
 mod shared;
 mod shown;
@@ -107,6 +108,8 @@ pub enum Screen {
 pub enum Focus {
     List,
     Pane(PaneKind),
+    /// The preview pane: the moving keys scroll it; the list's selection stays.
+    Preview,
 }
 
 /// What the status bar says: the last error and the last notice, which of them came last, and a link on
@@ -151,6 +154,7 @@ pub struct App {
     triage: TriageState,
     panes: PaneState,
     detail: Option<DetailState>,
+    preview: preview::PreviewState,
     help: HelpState,
     new_lead: NewLeadState,
     /// Every lead typed here, from recorded to created.
@@ -207,6 +211,7 @@ impl App {
             triage: TriageState::default(),
             panes: PaneState::default(),
             detail: None,
+            preview: preview::PreviewState::default(),
             help: HelpState::default(),
             new_lead: NewLeadState::default(),
             outbox: outbox::Outbox::default(),
@@ -357,6 +362,7 @@ impl App {
     pub fn busy(&self) -> bool {
         self.list.in_flight().is_some()
             || self.detail.as_ref().is_some_and(|d| d.request.is_some())
+            || self.preview.request().is_some()
             || self.new_lead.form.as_ref().is_some_and(Form::is_sending)
     }
 
@@ -371,6 +377,8 @@ impl App {
             (Screen::Detail, _) => ActiveSet::Detail,
             (Screen::List, Focus::List) => ActiveSet::List,
             (Screen::List, Focus::Pane(_)) => ActiveSet::Pane,
+            // The focused preview reads the keys as the detail does: they scroll it, Esc goes back.
+            (Screen::List, Focus::Preview) => ActiveSet::Detail,
             (Screen::Outbox, _) => ActiveSet::Outbox,
         }
     }
@@ -384,7 +392,9 @@ impl App {
 /// Hands `msg` to the app: the state changes, and what it asks of the world comes back.
 pub fn update(app: &mut App, msg: Msg) -> Output {
     let said = (app.said.error.clone(), app.said.notice.clone());
-    let requests = update_inner(app, msg);
+    let mut requests = update_inner(app, msg);
+    // Whatever moved the selection (a key, a click, a poll, a filter), the preview follows it.
+    requests.extend(app.follow_selection());
     // Whichever of the two was said last is what the rep reads.
     if app.said.error.is_some() && app.said.error != said.0 {
         app.said.notice_newer = false;
@@ -403,7 +413,7 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
         Msg::Key(key) => app.on_key(key),
         Msg::Mouse(mouse) => match app.settings.keymap.action_for_mouse(app.contexts(), &mouse) {
             Some((Action::Click, _)) if !app.help.open => app.on_click(mouse.column, mouse.row),
-            Some((action, rows)) if !app.help.open => app.on_action(action, rows),
+            Some((action, rows)) if !app.help.open => app.on_wheel(action, rows, mouse.column, mouse.row),
             _ => Vec::new(),
         },
         // Pasting means something only in the create form.
@@ -419,7 +429,11 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
         }
         Msg::Resize { width, height } => app.on_resize(width, height),
         Msg::Api(event) => app.on_api(event),
-        Msg::Tick { now } => app.on_tick(now),
+        Msg::Tick { now } => {
+            let mut out = app.on_tick(now);
+            out.extend(app.preview_tick(now));
+            out
+        }
         Msg::NotKept {
             key,
             why,

@@ -9,7 +9,7 @@ use crate::app::action::Effect;
 use crate::app::action::FormCommand;
 use crate::app::duplicates::{self, Known};
 use crate::app::form::{Draft, Form, FormOutcome, Notice};
-use crate::app::{App, Focus, Screen, list_rows};
+use crate::app::{App, Focus, Screen};
 use crate::keymap::{Action, Context, Keymap};
 use crate::model::lead::CompactLead;
 use crate::outbox::{OutboxState, Settled};
@@ -109,7 +109,7 @@ impl App {
         self.new_lead.editing = None;
         self.outbox.hold(None);
         self.screen = Screen::List;
-        self.list.fit_window(list_rows(self.height));
+        self.list.fit_window(self.list_rows());
     }
 
     /// Every key goes to the form while it is open, so `q` types a q.
@@ -411,9 +411,9 @@ impl App {
         // The view's rule holds for the rows it showed before: a done lead does not come back.
         self.refresh_shown(false);
         if let Some(row) = self.list.row_of(&lead.id) {
-            self.list.select(row, list_rows(self.height));
+            self.list.select(row, self.list_rows());
         }
-        self.list.fit_window(list_rows(self.height));
+        self.list.fit_window(self.list_rows());
         if self.outbox.pending() == 0 {
             self.said.error = None;
         }

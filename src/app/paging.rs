@@ -1,7 +1,6 @@
 //! Page requests: the next page asked for before the rep gets there, one in flight per list, and a new
 //! list when the filters change.
 
-use super::layout::list_rows;
 use super::list::{self, LeadList};
 use super::{App, Screen, views};
 use crate::api::types::{Lead, LeadStatus, ListQuery};
@@ -78,14 +77,14 @@ impl App {
     /// The selection comes this close to the last loaded lead before the next page is asked for: two
     /// screens, so that at key-repeat speed the page is there before the user is.
     pub fn prefetch_distance(&self) -> usize {
-        2 * list_rows(self.height)
+        2 * self.list_rows()
     }
 
     /// True when the list screen shows the "loading…" row: the user has caught up with paging.
     pub fn loading_row_visible(&self) -> bool {
         self.screen == Screen::List
             && self.list.trailer() == list::Trailer::Loading
-            && self.list.trailer_visible(list_rows(self.height))
+            && self.list.trailer_visible(self.list_rows())
     }
 }
 

@@ -3,7 +3,6 @@
 
 use crossterm::event::KeyEvent;
 
-use super::layout::list_rows;
 use super::search::Search;
 use super::{App, Effect, views};
 use crate::api::worker::ApiRequest;
@@ -37,7 +36,7 @@ impl App {
     pub(super) fn on_search_key(&mut self, key: KeyEvent) -> Vec<ApiRequest> {
         use crossterm::event::Event;
         use tui_input::backend::crossterm::EventHandler;
-        let rows = list_rows(self.height);
+        let rows = self.list_rows();
         match self.settings.keymap.action_for_key(ActiveSet::Search.contexts(), &key) {
             Some(Action::Choose) => {
                 self.search.typing = None;
@@ -77,7 +76,7 @@ impl App {
         if let Some((_, shown)) = self.search.cache.iter().find(|(q, _)| q == query) {
             let shown = shown.clone();
             self.list.set_ranked(!query.trim().is_empty());
-            self.list.set_shown(shown, list_rows(self.height));
+            self.list.set_shown(shown, self.list_rows());
             self.unread = self.count_unread();
         } else {
             self.refresh_shown_keeping_cache(narrows);
@@ -89,8 +88,8 @@ impl App {
                 .push((query.to_string(), self.list.shown().map(<[u32]>::to_vec)));
         }
         // A changed query starts from its best match, at the top.
-        self.list.select(0, list_rows(self.height));
-        self.list.fit_window(list_rows(self.height));
+        self.list.select(0, self.list_rows());
+        self.list.fit_window(self.list_rows());
     }
 
     pub(super) fn count_unread(&self) -> usize {
@@ -122,7 +121,7 @@ impl App {
     }
 
     pub(super) fn refresh_shown_keeping_cache(&mut self, narrows: bool) {
-        let rows = list_rows(self.height);
+        let rows = self.list_rows();
         let triage = self.views.get(self.view_index).map_or(views::Triage::All, |v| v.triage);
         let searching = self
             .search

@@ -62,6 +62,10 @@ pub enum Action {
     Copy(LeadField),
     /// Hand a field of the selected lead to the system: `mailto:`, `tel:` or its website.
     OpenWith(LeadField),
+    /// Show the selected lead's detail beside the list, following the selection, or stop showing it.
+    TogglePreview,
+    /// Put the preview beside the list or below it.
+    PreviewPlace,
     /// Open the outbox: the leads typed here that are not created yet.
     Outbox,
     /// In the outbox: send the selected lead now (again), not waiting for its turn or its wait.

@@ -122,6 +122,8 @@ fn defaults() -> &'static [DefaultLine] {
         (Lead, "toggle_done", &[T::Key('d')], Action::ToggleDone, "done", "done / not done"),
         (Lead, "toggle_star", &[T::Key('*')], Action::ToggleStar, "star", "star / unstar"),
         (Lead, "undo", &[T::Key('u')], Action::Undo, "undo", "undo the last mark"),
+        (Lead, "preview", &[T::Key('p')], Action::TogglePreview, "preview", "preview pane on / off"),
+        (Lead, "preview_place", &[T::Key('P')], Action::PreviewPlace, "move preview", "preview right / below"),
         (Outbox, "open", &[T::Code(KeyCode::Enter), T::Key('e')], Action::Open, "open", "edit the lead"),
         (Outbox, "send_again", &[T::Ctrl('s')], Action::SendAgain, "send now", "send it now / again"),
         (Outbox, "drop", &[T::Key('x')], Action::Drop, "drop", "drop it (asks once)"),

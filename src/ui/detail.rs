@@ -45,16 +45,7 @@ pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
         Span::styled(" up to date ", look.muted())
     };
     let scroll = detail.scroll.min(doc.len().saturating_sub(rows));
-    let position = if doc.len() > rows {
-        format!(
-            " {}–{} of {} lines ",
-            scroll + 1,
-            (scroll + rows).min(doc.len()),
-            doc.len()
-        )
-    } else {
-        String::new()
-    };
+    let position = position(scroll, rows, doc.len());
     let block = Block::bordered()
         .title(Line::from(vec![
             Span::styled(" Lead ", look.title(true)),
@@ -71,7 +62,16 @@ pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn doc_line<'a>(line: &'a DocLine, look: &Theme) -> Line<'a> {
+/// " 3–20 of 41 lines " when the document is taller than its `rows`, else nothing.
+pub(super) fn position(scroll: usize, rows: usize, len: usize) -> String {
+    if len > rows {
+        format!(" {}–{} of {len} lines ", scroll + 1, (scroll + rows).min(len))
+    } else {
+        String::new()
+    }
+}
+
+pub(super) fn doc_line<'a>(line: &'a DocLine, look: &Theme) -> Line<'a> {
     match line {
         DocLine::Field { label, value, status } => {
             let value_style = status.as_ref().map_or(Style::new(), |s| look.status(s));

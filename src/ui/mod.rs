@@ -7,6 +7,7 @@ mod help;
 mod keys;
 mod list;
 mod outbox;
+mod preview;
 mod status_bar;
 
 use ratatui::Frame;
@@ -36,6 +37,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 filters::draw(frame, sidebar, app);
             }
             list::draw(frame, &layout.list, app);
+            if let Some(pane) = &layout.preview {
+                preview::draw(frame, pane, app);
+            }
         }
     }
     status_bar::draw(frame, layout.status_bar, app);

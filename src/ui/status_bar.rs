@@ -216,6 +216,22 @@ fn hints(app: &App) -> Vec<String> {
                 (keymap.form_hint_key(FormCommand::Submit), "create"),
                 (keymap.form_hint_key(FormCommand::Cancel), "close"),
             ],
+            (Screen::List, Focus::Preview) => vec![
+                (key(Context::Detail, Action::Back), "back"),
+                (
+                    pair(key(Context::Move, Action::Down), key(Context::Move, Action::Up)),
+                    "scroll",
+                ),
+                (
+                    pair(
+                        key(Context::Detail, Action::NextLead),
+                        key(Context::Detail, Action::PrevLead),
+                    ),
+                    "next/previous lead",
+                ),
+                (key(Context::Lead, Action::TogglePreview), "close"),
+                help,
+            ],
             (Screen::List, Focus::Pane(_)) => vec![
                 (key(Context::Pane, Action::Choose), "apply"),
                 clear(Context::Pane),
