@@ -220,7 +220,8 @@ fn the_pane_goes_beside_a_wide_list_and_below_a_narrow_one_and_p_switches() {
 
 #[test]
 fn a_click_in_the_pane_gives_it_the_keys_and_a_click_on_a_row_still_selects() {
-    let mut app = previewing(120, 40);
+    // Below the list, in two columns: the right one scrolls.
+    let mut app = previewing(100, 30);
     let layout = app.layout();
     let pane = layout.preview.expect("pane");
     let inside = (pane.text.x + 2, pane.text.y + 1);

@@ -51,6 +51,8 @@ pub enum Extent {
     /// Every field, what a rep reads at a glance first: the summary, the notes and the custom fields,
     /// then the rest (the preview pane, which is short).
     Glance,
+    /// The glance without its summary: the preview's second column, beside the summary.
+    Rest,
 }
 
 /// The lead as lines no wider than `width` columns.
@@ -91,12 +93,12 @@ pub fn document_of(
         Extent::Summary => doc.fields(now, false),
         Extent::Glance => {
             doc.fields(now, false);
-            doc.notes();
-            doc.custom_fields();
-            doc.out.push(DocLine::Blank);
-            doc.out.push(DocLine::Heading("More".to_string()));
-            doc.more_fields();
-            doc.attribution();
+            doc.rest();
+        }
+        Extent::Rest => {
+            doc.rest();
+            // A column of its own begins with its first heading.
+            doc.out.remove(0);
         }
     }
     doc.out
@@ -153,22 +155,38 @@ impl Doc<'_> {
             None => "unassigned".to_string(),
         };
         self.field("Assigned to", &assignee, None);
-        let created = format!(
-            "{} ({} ago)",
-            view.created_at().format("%Y-%m-%d %H:%M:%S UTC"),
-            age(view.created_at(), now)
-        );
-        let created = created.replace("(now ago)", "(just now)");
-        self.field("Created", &created, None);
+        let ago = match age(view.created_at(), now) {
+            a if a == "now" => "just now".to_string(),
+            a => format!("{a} ago"),
+        };
+        if whole {
+            let at = view.created_at().format("%Y-%m-%d %H:%M:%S UTC");
+            self.field("Created", &format!("{at} ({ago})"), None);
+        } else {
+            // A summary says how old the lead is; the moment itself is further down.
+            self.field("Created", &ago, None);
+        }
         if whole {
             self.field("Id", &view.id_display(), None);
             self.field("Intent", view.intent().unwrap_or(DASH), None);
         }
     }
 
+    /// What a glance reads after the summary: the notes, the custom fields, and what the summary left out.
+    fn rest(&mut self) {
+        self.notes();
+        self.custom_fields();
+        self.out.push(DocLine::Blank);
+        self.out.push(DocLine::Heading("More".to_string()));
+        self.more_fields();
+        self.attribution();
+    }
+
     /// What `fields` leaves out when not whole.
     fn more_fields(&mut self) {
         let view = self.view;
+        let created = view.created_at().format("%Y-%m-%d %H:%M:%S UTC").to_string();
+        self.field("Created at", &created, None);
         self.field("Source", view.source().unwrap_or(DASH), None);
         self.field("Channel", view.channel().unwrap_or(DASH), None);
         self.field("Intent", view.intent().unwrap_or(DASH), None);

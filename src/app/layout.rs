@@ -49,20 +49,42 @@ pub struct ScreenLayout {
     pub preview: Option<PreviewArea>,
 }
 
-/// The preview pane: its block and its text inside, as the detail's.
+/// The preview pane: its block and its text inside, as the detail's. A wide, short pane (below the list)
+/// has two columns: the lead's summary in `text`, still, and the rest in `more`, which scrolls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PreviewArea {
     pub block: Rect,
     pub text: Rect,
+    pub more: Option<Rect>,
 }
 
+/// From this width of text on, a preview below the list has two columns.
+pub const PREVIEW_TWO_COLUMNS_FROM: u16 = 70;
+
 impl PreviewArea {
-    /// The text as columns and rows, at least 10 by 1 so wrapping and scrolling always work.
+    fn new(block: Rect, place: Place) -> PreviewArea {
+        let text = block.inner(Margin::new(2, 1));
+        if place == Place::Below && text.width >= PREVIEW_TWO_COLUMNS_FROM {
+            let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Fill(1)])
+                .spacing(2)
+                .areas(text);
+            return PreviewArea {
+                block,
+                text: left,
+                more: Some(right),
+            };
+        }
+        PreviewArea {
+            block,
+            text,
+            more: None,
+        }
+    }
+
+    /// The scrolling text as columns and rows, at least 10 by 1 so wrapping and scrolling always work.
     pub fn text_size(&self) -> (usize, usize) {
-        (
-            usize::from(self.text.width).max(10),
-            usize::from(self.text.height).max(1),
-        )
+        let text = self.more.unwrap_or(self.text);
+        (usize::from(text.width).max(10), usize::from(text.height).max(1))
     }
 }
 
@@ -129,11 +151,7 @@ pub fn screen_layout(area: Rect, state: LayoutState) -> ScreenLayout {
     let (list_block, preview) = match state.preview {
         Some(place) => {
             let (list, pane) = split_for_preview(list_block, place);
-            let area = PreviewArea {
-                block: pane,
-                text: pane.inner(Margin::new(2, 1)),
-            };
-            (list, Some(area))
+            (list, Some(PreviewArea::new(pane, place)))
         }
         None => (list_block, None),
     };

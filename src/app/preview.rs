@@ -255,16 +255,37 @@ impl App {
 
 impl App {
     /// The pane's document for the selected lead, `width` columns wide: whole when fetched, else the
-    /// list's few fields.
-    pub fn preview_document(&self, width: usize) -> Vec<super::detail::DocLine> {
+    /// list's few fields. With `beside_summary` (the pane's second column) only what follows the summary,
+    /// once fetched.
+    pub fn preview_document(&self, width: usize, beside_summary: bool) -> Vec<super::detail::DocLine> {
         use super::detail::{Extent, document_of};
-        let (lead, extent) = match self.preview_lead() {
-            Shown::Whole(lead) => (lead, Extent::Glance),
-            Shown::Waiting(lead) => (lead, Extent::Summary),
-            Shown::Nothing => return Vec::new(),
+        let (lead, extent) = match (self.preview_lead(), beside_summary) {
+            (Shown::Whole(lead), false) => (lead, Extent::Glance),
+            (Shown::Whole(lead), true) => (lead, Extent::Rest),
+            (Shown::Waiting(lead), false) => (lead, Extent::Summary),
+            (Shown::Waiting(_) | Shown::Nothing, true) | (Shown::Nothing, false) => return Vec::new(),
         };
         let settings = &self.settings;
         document_of(lead, &settings.tenant, settings.show_names, self.now, width, extent)
+    }
+
+    /// The pane's summary, for its first column when it has two.
+    pub fn preview_summary(&self, width: usize) -> Vec<super::detail::DocLine> {
+        use super::detail::{Extent, document_of};
+        match self.preview_lead() {
+            Shown::Whole(lead) | Shown::Waiting(lead) => {
+                let settings = &self.settings;
+                document_of(
+                    lead,
+                    &settings.tenant,
+                    settings.show_names,
+                    self.now,
+                    width,
+                    Extent::Summary,
+                )
+            }
+            Shown::Nothing => Vec::new(),
+        }
     }
 
     /// The moving keys (or the wheel) in the preview: its lines scroll, within what there is.
@@ -274,7 +295,10 @@ impl App {
             return;
         };
         let (width, rows) = area.text_size();
-        let max = self.preview_document(width).len().saturating_sub(rows);
+        let max = self
+            .preview_document(width, area.more.is_some())
+            .len()
+            .saturating_sub(rows);
         let scroll = &mut self.preview.scroll;
         *scroll = match action {
             Action::Down => *scroll + times,

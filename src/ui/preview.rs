@@ -38,7 +38,7 @@ pub fn draw(frame: &mut Frame, area: &PreviewArea, app: &App) {
     } else {
         Span::raw("")
     };
-    let doc = app.preview_document(width);
+    let doc = app.preview_document(width, area.more.is_some());
     let mut lines: Vec<Line> = Vec::new();
     let scroll = preview.scroll.min(doc.len().saturating_sub(rows));
     lines.extend(doc.iter().skip(scroll).take(rows).map(|l| doc_line(l, look)));
@@ -61,5 +61,14 @@ pub fn draw(frame: &mut Frame, area: &PreviewArea, app: &App) {
         .title_bottom(Line::styled(position(scroll, rows, doc.len()), look.muted()).right_aligned())
         .border_style(look.border(focused))
         .padding(Padding::horizontal(1));
-    frame.render_widget(Paragraph::new(lines).block(block), area.block);
+    let Some(more) = area.more else {
+        frame.render_widget(Paragraph::new(lines).block(block), area.block);
+        return;
+    };
+    // Two columns: the summary stays put on the left, the rest scrolls on the right.
+    frame.render_widget(block, area.block);
+    let summary = app.preview_summary(usize::from(area.text.width).max(10));
+    let left: Vec<Line> = summary.iter().map(|l| doc_line(l, look)).collect();
+    frame.render_widget(Paragraph::new(left), area.text);
+    frame.render_widget(Paragraph::new(lines), more);
 }
