@@ -150,6 +150,8 @@ impl Doc<'_> {
                 Some(_) if self.show_names => {
                     format!("{} ({})", assignee_label(self.profile, true, &id), short_id(&id))
                 }
+                // A summary names an unknown assignee as the list does, by the start of the id.
+                _ if !whole => short_id(&id),
                 _ => crate::sanitize::line(&id).into_owned(),
             },
             None => "unassigned".to_string(),
