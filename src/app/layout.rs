@@ -334,6 +334,38 @@ mod tests {
     }
 
     #[test]
+    fn the_preview_goes_beside_only_where_the_list_keeps_80_columns() {
+        assert_eq!(preview_auto_place(132, false), Place::Right);
+        assert_eq!(preview_auto_place(131, false), Place::Below);
+        assert_eq!(preview_auto_place(160, true), Place::Right);
+        assert_eq!(preview_auto_place(159, true), Place::Below);
+        for width in [80u16, 100, 132, 160, 200, 300] {
+            let state = LayoutState {
+                preview: Some(Place::Right),
+                sidebar: width >= SIDEBAR_WITH_PREVIEW_FROM,
+                ..LayoutState::default()
+            };
+            let layout = screen_layout(Rect::new(0, 0, width, 40), state);
+            let pane = layout.preview.expect("a pane");
+            assert_eq!(pane.block.x, layout.list.block.right(), "{width}");
+            assert_eq!(pane.block.right(), width, "{width}");
+            let fits = preview_auto_place(width, state.sidebar) == Place::Right;
+            assert_eq!(fits, layout.list.block.width >= LIST_KEEPS_BESIDE_PREVIEW, "{width}");
+        }
+        // Below: the list keeps rows, the pane takes a little under half, two columns where wide.
+        let state = LayoutState {
+            preview: Some(Place::Below),
+            ..LayoutState::default()
+        };
+        let layout = screen_layout(Rect::new(0, 0, 80, 24), state);
+        let pane = layout.preview.expect("a pane");
+        assert_eq!((layout.list.block.height, pane.block.height), (13, 10));
+        assert!(pane.more.is_some());
+        let narrow = screen_layout(Rect::new(0, 0, 60, 24), state).preview.expect("a pane");
+        assert!(narrow.more.is_none());
+    }
+
+    #[test]
     fn hits_follow_the_rectangles() {
         let state = LayoutState {
             sidebar: true,
