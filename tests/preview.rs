@@ -333,3 +333,44 @@ fn preview_snapshots_80x24_and_160x50() {
         style_runs(render(&app).backend().buffer())
     );
 }
+
+#[test]
+fn a_failed_fetch_is_said_in_the_pane_and_not_asked_again_until_the_rep_comes_back() {
+    let mut app = previewing(120, 40);
+    update(&mut app, ch('j'));
+    let t0 = now() + Duration::seconds(1);
+    update(&mut app, tick(t0));
+    let (id, _) = gets(&update(&mut app, tick(t0 + PAUSE)).requests)[0].clone();
+    let failed = leadbox::api::ApiError::Network {
+        message: "connection refused".into(),
+        maybe_created: false,
+    };
+    update(
+        &mut app,
+        Msg::Api(ApiEvent::Fetched {
+            id,
+            result: Err(failed),
+        }),
+    );
+    let text = screen_text(&app);
+    assert!(text.contains("✖ not loaded"), "{text}");
+    assert!(text.contains("connection refused"), "{text}");
+    assert!(
+        text.contains("lead1@example.com"),
+        "the list's copy still shows: {text}"
+    );
+    let mut out = Vec::new();
+    for n in 2..10 {
+        out.extend(update(&mut app, tick(t0 + PAUSE * n)).requests);
+    }
+    assert!(
+        gets(&out).is_empty(),
+        "a failure is not retried behind the rep's back: {out:?}"
+    );
+    update(&mut app, ch('j'));
+    update(&mut app, ch('k'));
+    let t1 = t0 + Duration::seconds(10);
+    update(&mut app, tick(t1));
+    let out = update(&mut app, tick(t1 + PAUSE)).requests;
+    assert_eq!(gets(&out).iter().map(|g| g.1.clone()).collect::<Vec<_>>(), [lead(1).id]);
+}
