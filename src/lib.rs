@@ -11,6 +11,7 @@ pub mod child;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod exporting;
 pub mod hardening;
 pub mod keymap;
 pub mod logging;

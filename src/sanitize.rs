@@ -52,6 +52,32 @@ pub fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi_or_invisible(c) || is_variation_selector(c)
 }
 
+/// `value` as JSON (one line, or `pretty`), with every character [`needs_escape`] names written as a
+/// `\u` escape: the text a script reads is the server's, byte for byte once parsed, yet nothing in it
+/// can reach a terminal it is printed on as a control. The JSON Lines of `leadbox leads list` and of the
+/// inbox's export.
+pub fn json_text(value: &impl serde::Serialize, pretty: bool) -> String {
+    let raw = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .unwrap_or_default();
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        // serde_json has escaped the newlines and tabs inside strings already.
+        if needs_escape(c) {
+            // Past U+FFFF as JSON writes it: a surrogate pair.
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// How many zero-width characters (combining marks) may follow one character; the rest are dropped, so a
 /// name stacked with hundreds of marks stays one line high and costs what its letters cost.
 pub const MAX_COMBINING: usize = 2;

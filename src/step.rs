@@ -87,7 +87,29 @@ pub fn settle(app: &mut App, out: Output, local: &mut impl LocalState) -> Output
 /// failed. Other local failures (a mark, a kept page) are said in the status bar.
 fn keep(app: &mut App, local: &mut impl LocalState, effects: Vec<Effect>, terminal: &mut Vec<Effect>) -> Vec<Failed> {
     let mut failed = Vec::new();
-    for effect in effects {
+    let mut effects = effects.into_iter().peekable();
+    while let Some(effect) = effects.next() {
+        // Marks changed one after the other (one key over every picked lead) are written in one go.
+        if let Effect::SaveMarks { lead_id, before, marks } = effect {
+            let mut run = vec![(lead_id, before, marks)];
+            while let Some(Effect::SaveMarks { .. }) = effects.peek() {
+                if let Some(Effect::SaveMarks { lead_id, before, marks }) = effects.next() {
+                    run.push((lead_id, before, marks));
+                }
+            }
+            let result = if run.len() == 1 {
+                let (id, before, marks) = &run[0];
+                local.change_marks(id, *before, *marks)
+            } else {
+                local.change_many_marks(&run)
+            };
+            if let Err(e) = result {
+                let why = e.to_string();
+                tracing::warn!(error = %crate::sanitize::line(&why), "marks not kept");
+                app.local_state_failed(&why);
+            }
+            continue;
+        }
         // Once one write of an entry failed, the later ones of the same step stand on it: none is tried.
         let skip = |key: &str| failed.iter().any(|f: &Failed| f.key == key);
         match &effect {
@@ -101,7 +123,6 @@ fn keep(app: &mut App, local: &mut impl LocalState, effects: Vec<Effect>, termin
                 let result = local.remove_outbox(&key, rev);
                 (Some(key), result)
             }
-            Effect::SaveMarks { lead_id, before, marks } => (None, local.change_marks(&lead_id, before, marks)),
             Effect::CachePage { key, leads } => (None, local.cache_page(&key, &leads)),
             Effect::RememberView(name) => (None, local.remember_view(&name)),
             Effect::LearnField(def) => (None, local.learn_field(&def)),

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 use crate::api::worker::{ApiEvent, ApiRequest};
 use crate::app::views::Notify;
-use crate::app::{App, Effect, Msg, Output};
+use crate::app::{App, Effect, ExportTarget, Msg, Output};
 use crate::store::LocalState;
 use crate::store::draft_file::DraftFile;
 use crate::store::shared::SharedProfile;
@@ -434,12 +434,36 @@ fn carry_out(out: Output, outlets: &mut Outlets) {
                 });
             }
             Effect::EditNotes(notes) => outlets.notes = Some(notes),
+            Effect::Export { target, text, count } => export(target, text, count, back.clone()),
             // Local state is kept by `step`, before any request goes.
             _ => {}
         }
     }
     for request in out.requests {
         send(&outlets.api, request);
+    }
+}
+
+/// Writes an export's lines where the rep said, on a thread of its own (a slow disk or command must not
+/// hold up the screen); the outcome comes back as [`Msg::Exported`].
+fn export(target: ExportTarget, text: String, count: usize, back: mpsc::UnboundedSender<Msg>) {
+    let run = move || {
+        let result = match &target {
+            ExportTarget::File(typed) => {
+                let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                crate::exporting::to_file(&crate::exporting::expand(typed, home.as_deref()), &text)
+            }
+            ExportTarget::Command(command) => crate::exporting::to_command(command, text),
+        };
+        if let Err(e) = &result {
+            tracing::warn!(error = %crate::sanitize::line(&e.to_string()), "an export failed");
+        }
+        let result = result.map_err(crate::app::action::Outside::new);
+        // The loop is gone only when the inbox is closing: nobody is left to tell.
+        let _ = back.send(Msg::Exported { target, count, result });
+    };
+    if let Err(e) = std::thread::Builder::new().name("export".to_string()).spawn(run) {
+        tracing::warn!(error = %e, "no thread for an export");
     }
 }
 

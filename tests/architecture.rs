@@ -517,6 +517,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("text", &["sanitize"]),
     ("owner_only", &[]),
     ("child", &["api"]),
+    ("exporting", &["child", "sanitize"]),
     ("logging", &["sanitize"]),
     ("cli", &["import", "sync"]),
     ("hardening", &[]),
@@ -555,7 +556,17 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("step", &["api", "app", "sanitize", "store"]),
     (
         "tui",
-        &["api", "app", "child", "sanitize", "step", "store", "sync", "ui"],
+        &[
+            "api",
+            "app",
+            "child",
+            "exporting",
+            "sanitize",
+            "step",
+            "store",
+            "sync",
+            "ui",
+        ],
     ),
 ];
 

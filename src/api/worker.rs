@@ -45,6 +45,8 @@ pub enum ApiRequest {
     },
     /// One lead by id.
     Get { id: RequestId, lead_id: String },
+    /// Several leads by id (the leads on screen, the picked ones), a few at a time; one answer for all.
+    GetMany { id: RequestId, lead_ids: Vec<String> },
     /// Create a lead. Never retried once it may have reached the server.
     Create { id: RequestId, lead: NewLead },
     /// Look for a lead whose create was cut off, among the leads created since `since`.
@@ -71,6 +73,11 @@ pub enum ApiEvent {
         id: RequestId,
         result: Result<Lead, ApiError>,
     },
+    /// The answer to [`ApiRequest::GetMany`]: each lead asked for, in the order asked, or why not.
+    FetchedMany {
+        id: RequestId,
+        results: Vec<(String, Result<Lead, ApiError>)>,
+    },
     Created {
         id: RequestId,
         result: Result<Lead, ApiError>,
@@ -87,6 +94,7 @@ impl ApiRequest {
         match self {
             ApiRequest::List { id, .. }
             | ApiRequest::Get { id, .. }
+            | ApiRequest::GetMany { id, .. }
             | ApiRequest::Create { id, .. }
             | ApiRequest::FindCreated { id, .. }
             | ApiRequest::Cancel { id } => *id,
@@ -99,6 +107,7 @@ impl ApiEvent {
         match self {
             ApiEvent::Listed { id, .. }
             | ApiEvent::Fetched { id, .. }
+            | ApiEvent::FetchedMany { id, .. }
             | ApiEvent::Created { id, .. }
             | ApiEvent::Found { id, .. } => *id,
         }
@@ -141,6 +150,7 @@ struct InFlight {
 enum Kind {
     List { cursor: Option<String> },
     Get,
+    GetMany,
     Create,
     Find,
 }
@@ -154,6 +164,10 @@ impl Kind {
                 result: Err(error),
             },
             Kind::Get => ApiEvent::Fetched { id, result: Err(error) },
+            Kind::GetMany => ApiEvent::FetchedMany {
+                id,
+                results: vec![(String::new(), Err(error))],
+            },
             Kind::Create => ApiEvent::Created { id, result: Err(error) },
             Kind::Find => ApiEvent::Found { id, result: Err(error) },
         }
@@ -249,8 +263,34 @@ fn describe(request: &ApiRequest) -> (RequestId, Kind) {
     match request {
         ApiRequest::List { id, cursor, .. } => (*id, Kind::List { cursor: cursor.clone() }),
         ApiRequest::Get { id, .. } => (*id, Kind::Get),
+        ApiRequest::GetMany { id, .. } => (*id, Kind::GetMany),
         ApiRequest::FindCreated { id, .. } => (*id, Kind::Find),
         ApiRequest::Create { id, .. } | ApiRequest::Cancel { id } => (*id, Kind::Create),
+    }
+}
+
+/// How many leads of one [`ApiRequest::GetMany`] are asked for at once: a few, so a thousand picked leads
+/// do not meet the tenant's rate limit all together.
+const GET_MANY_AT_ONCE: usize = 4;
+
+/// One lead from the tenant; offline, the lead as the mirror last saw it beats no lead at all.
+async fn get_one(client: &NovalaClient, local: Option<&Arc<dyn LocalLeads>>, lead_id: &str) -> Result<Lead, ApiError> {
+    let result = client.get(lead_id).await;
+    match (result, local) {
+        (Ok(lead), Some(local)) => {
+            let (kept, local) = (lead.clone(), local.clone());
+            // Not awaited: the answer goes to the screen first; the store catches up.
+            tokio::task::spawn_blocking(move || local.remember(&kept));
+            Ok(lead)
+        }
+        (Err(error), Some(local)) if error.is_unreachable() => {
+            let (wanted, local) = (lead_id.to_string(), local.clone());
+            match tokio::task::spawn_blocking(move || local.lead(&wanted)).await {
+                Ok(Some(lead)) => Ok(lead),
+                _ => Err(error),
+            }
+        }
+        (result, _) => result,
     }
 }
 
@@ -268,26 +308,24 @@ async fn perform(client: NovalaClient, local: Option<Arc<dyn LocalLeads>>, reque
             let result = client.list(&query, cursor.as_deref()).await;
             ApiEvent::Listed { id, cursor, result }
         }
-        ApiRequest::Get { id, lead_id } => {
-            let result = client.get(&lead_id).await;
-            // Offline, the lead as last seen beats no lead at all.
-            let result = match (result, local) {
-                (Ok(lead), Some(local)) => {
-                    let kept = lead.clone();
-                    // Not awaited: the answer goes to the screen first; the store catches up.
-                    tokio::task::spawn_blocking(move || local.remember(&kept));
-                    Ok(lead)
-                }
-                (Err(error), Some(local)) if error.is_unreachable() => {
-                    let wanted = lead_id.clone();
-                    match tokio::task::spawn_blocking(move || local.lead(&wanted)).await {
-                        Ok(Some(lead)) => Ok(lead),
-                        _ => Err(error),
+        ApiRequest::Get { id, lead_id } => ApiEvent::Fetched {
+            id,
+            result: get_one(&client, local.as_ref(), &lead_id).await,
+        },
+        ApiRequest::GetMany { id, lead_ids } => {
+            use futures::StreamExt;
+            let results = futures::stream::iter(lead_ids)
+                .map(|lead_id| {
+                    let (client, local) = (client.clone(), local.clone());
+                    async move {
+                        let result = get_one(&client, local.as_ref(), &lead_id).await;
+                        (lead_id, result)
                     }
-                }
-                (result, _) => result,
-            };
-            ApiEvent::Fetched { id, result }
+                })
+                .buffered(GET_MANY_AT_ONCE)
+                .collect()
+                .await;
+            ApiEvent::FetchedMany { id, results }
         }
         ApiRequest::Create { id, lead } => ApiEvent::Created {
             id,

@@ -76,6 +76,21 @@ pub enum Msg {
     },
     /// What the background sync of the profile's mirror did.
     Sync(crate::sync::background::SyncNews),
+    /// An [`Effect::Export`] of `count` leads was carried out, or why not.
+    Exported {
+        target: ExportTarget,
+        count: usize,
+        result: Result<(), Outside>,
+    },
+}
+
+/// Where an export's JSON Lines go: a file, or a command's standard input (`|jq -r .email`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportTarget {
+    /// A path as typed (a leading `~/` is the rep's home).
+    File(String),
+    /// A command line for `sh -c`, as typed after the `|`.
+    Command(String),
 }
 
 /// What the app should do after the form handled a key.
@@ -145,6 +160,13 @@ pub enum Effect {
     /// Keep a custom field the tenant taught (by refusing a lead without it) in the profile's state, for
     /// the next lead, the next start and the other leadbox processes on the profile.
     LearnField(crate::tenant::CustomFieldDef),
+    /// Write `text` (the JSON Lines of `count` leads) to a file or a command's standard input, off the loop;
+    /// the outcome comes back as [`Msg::Exported`].
+    Export {
+        target: ExportTarget,
+        text: String,
+        count: usize,
+    },
     /// Announce new leads: ring the bell and/or raise a desktop notification with `text` (sanitised).
     Alert {
         bell: bool,

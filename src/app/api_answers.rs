@@ -14,6 +14,15 @@ impl App {
                 self.on_poll_answer(result);
                 Vec::new()
             }
+            ApiEvent::Listed { id, result, .. } if self.refresh.page == Some(id) => {
+                self.on_refresh_page(result);
+                Vec::new()
+            }
+            ApiEvent::FetchedMany { id, results } if self.refresh.rows == Some(id) => {
+                self.on_refresh_rows(results);
+                Vec::new()
+            }
+            ApiEvent::FetchedMany { id, results } => self.on_export_read(id, results),
             ApiEvent::Listed { id, cursor, result } => {
                 if !self.list.awaits(id) {
                     tracing::debug!(id, "dropping the answer to a list request no longer awaited");
@@ -120,28 +129,10 @@ impl App {
                 news |= self.note_assignees(&page.data);
                 let got = page.data.len();
                 let next = page.continuation().map(str::to_string);
-                let at_top = self.list.selected() == 0 && self.list.offset() == 0;
-                let row_on_screen = self.list.selected() - self.list.offset().min(self.list.selected());
-                let placed = self.list.insert_new(page.data, self.list_rows());
+                let placed = self.take_first_page(page.data);
                 let added = placed.len();
                 self.poller.answered(got, added, next.as_deref(), self.now);
-                let updated = self.list.updated();
-                if updated > 0 {
-                    // A status or an assignee changed elsewhere: what the view shows may change with it.
-                    self.refresh_shown(false);
-                }
-                self.unchanged = !news && added == 0 && updated == 0;
-                if added > 0 {
-                    self.refresh_shown(false);
-                    if at_top {
-                        // A rep who has not moved sees the newest lead on top, selected.
-                        self.list.select(0, self.list_rows());
-                    } else {
-                        let mut sorted = placed.clone();
-                        sorted.sort_unstable();
-                        self.list.hold_window(row_on_screen, &sorted, self.list_rows());
-                    }
-                }
+                self.unchanged = !news && added == 0 && self.list.updated() == 0;
                 tracing::debug!(added, "poll answered");
                 self.alert(&placed);
                 if added > 0 {
@@ -159,6 +150,31 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Merges a first page asked for again (a poll, a refresh): leads not listed yet join where they
+    /// belong, listed ones it holds changed are replaced, and the screen holds still under a rep who moved
+    /// down. Returns where the new leads went.
+    pub(super) fn take_first_page(&mut self, data: Vec<Lead>) -> Vec<usize> {
+        let at_top = self.list.selected() == 0 && self.list.offset() == 0;
+        let row_on_screen = self.list.selected() - self.list.offset().min(self.list.selected());
+        let placed = self.list.insert_new(data, self.list_rows());
+        if self.list.updated() > 0 {
+            // A status or an assignee changed elsewhere: what the view shows may change with it.
+            self.refresh_shown(false);
+        }
+        if !placed.is_empty() {
+            self.refresh_shown(false);
+            if at_top {
+                // A rep who has not moved sees the newest lead on top, selected.
+                self.list.select(0, self.list_rows());
+            } else {
+                let mut sorted = placed.clone();
+                sorted.sort_unstable();
+                self.list.hold_window(row_on_screen, &sorted, self.list_rows());
+            }
+        }
+        placed
     }
 
     /// Announces the new leads (at `placed` in the list) that belong in the alert's view, when alerts are on.

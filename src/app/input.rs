@@ -50,6 +50,9 @@ impl App {
         if self.screen == Screen::Form {
             return self.on_form_key(key);
         }
+        if self.export_prompt().is_some() {
+            return self.on_export_key(key);
+        }
         if self.search.typing.is_some() && self.screen == Screen::List {
             return self.on_search_key(key);
         }
@@ -197,7 +200,7 @@ impl App {
             }
             Action::View(i) => self.switch_view(i),
             Action::ToggleDone => {
-                self.change_marks(|m| m.done = !m.done);
+                self.toggle_flag(|m| &mut m.done);
                 Vec::new()
             }
             Action::TogglePreview => self.toggle_preview(),
@@ -206,7 +209,7 @@ impl App {
                 Vec::new()
             }
             Action::ToggleStar => {
-                self.change_marks(|m| m.starred = !m.starred);
+                self.toggle_flag(|m| &mut m.starred);
                 Vec::new()
             }
             Action::Undo => {
@@ -225,6 +228,20 @@ impl App {
             }
             // The form reads its own keys (`on_form_key`); they never reach here.
             Action::Form(_) => Vec::new(),
+            Action::Pick => self.toggle_pick(),
+            Action::PickAllShown => {
+                self.pick_all_shown();
+                Vec::new()
+            }
+            Action::ClearPicked => {
+                self.clear_picked();
+                Vec::new()
+            }
+            Action::Refresh => self.start_refresh(),
+            Action::Export => {
+                self.open_export();
+                Vec::new()
+            }
         }
     }
 

@@ -74,7 +74,8 @@ pub fn link(lead: &CompactLead, field: LeadField) -> Result<String, NoLink> {
 }
 
 impl App {
-    /// The lead the copy and open keys act on: the open one in the detail, else the selected one.
+    /// The one lead the open keys act on (and the others when nothing is picked): the open one in the
+    /// detail, else the selected one.
     pub(super) fn acted_on(&self) -> Option<&CompactLead> {
         match (&self.detail, self.screen) {
             (Some(d), Screen::Detail) => Some(&d.view),
@@ -83,6 +84,9 @@ impl App {
     }
 
     pub(super) fn copy(&mut self, field: LeadField) {
+        if self.acting_on_picked() {
+            return self.copy_picked(field);
+        }
         let Some(lead) = self.acted_on() else {
             return;
         };
@@ -94,6 +98,33 @@ impl App {
             // Nothing was copied: said as a failure, never with the success tick.
             None => self.said.error = Some(format!("This lead has no {}", field.word())),
         }
+    }
+
+    /// The field of every picked lead, one a line in the list's order; leads without it are left out and
+    /// counted. The values are the sanitised ones the screen shows, so no line can carry a control byte.
+    fn copy_picked(&mut self, field: LeadField) {
+        let leads = self.acted_on_leads();
+        let total = leads.len();
+        let values: Vec<String> = leads.into_iter().filter_map(|l| value(l, field)).collect();
+        let lacking = total - values.len();
+        let without = match lacking {
+            0 => String::new(),
+            n => format!(" ({n} without one)"),
+        };
+        if values.is_empty() {
+            self.said.error = Some(format!("No picked lead has a {}", field.word()));
+            return;
+        }
+        let what = if values.len() == 1 {
+            field.word().to_string()
+        } else {
+            format!("{}s", field.word())
+        };
+        self.said.notice = Some(format!(
+            "Copied {} {what}, one a line{without}",
+            crate::text::count(values.len())
+        ));
+        self.effects.push(Effect::Copy(values.join("\n")));
     }
 
     pub(super) fn open_with(&mut self, field: LeadField) {

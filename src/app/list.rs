@@ -159,6 +159,11 @@ impl LeadList {
         self.ranked = ranked;
     }
 
+    /// True when the lead `id` is loaded in this list (shown or not).
+    pub fn holds(&self, id: &crate::api::CompactId) -> bool {
+        self.paging.knows(id) || (self.cached && self.leads.iter().any(|l| l.id() == id))
+    }
+
     /// The row showing the lead `id`, if it is shown.
     pub fn row_of(&self, id: &str) -> Option<usize> {
         (0..self.len()).find(|&row| self.lead_at(row).is_some_and(|l| l.id().is(id)))
@@ -449,6 +454,26 @@ impl LeadList {
         self.offset = offset;
         self.new_above += above;
         self.fit_window(rows);
+    }
+
+    /// Replaces a listed lead with a fresher copy of it when they differ; true when it did. The lead is
+    /// looked for in the window on screen first, where a refresh's leads are.
+    pub fn replace(&mut self, view: &CompactLead) -> bool {
+        let near = (self.offset..self.offset + 200).find_map(|row| {
+            let at = match &self.shown {
+                Some(shown) => *shown.get(row)? as usize,
+                None => row,
+            };
+            (self.leads.get(at)?.id() == view.id()).then_some(at)
+        });
+        let at = near.or_else(|| self.leads.iter().position(|l| l.id() == view.id()));
+        match at.and_then(|at| self.leads.get_mut(at)) {
+            Some(lead) if lead != view => {
+                *lead = view.clone();
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Replaces a listed lead with a fresher copy of it.

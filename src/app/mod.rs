@@ -4,7 +4,7 @@
 //!
 //! The state is split by what owns it, a file each: `input` (keys, sequences, clicks), `cursor` (moves),
 //! `help`, `filtering` (panes and filters), `shown` (search, Unassigned, the view's rule, the unread count),
-//! `triage` (marks and undo), `detail_screen`, `paging` (page requests and prefetch), `api_answers`,
+//! `triage` (marks and undo), `picked` (the leads the keys act on at once), `detail_screen`, `paging` (page requests and prefetch), `api_answers`,
 //! `clock` (ticks, the next wake), `new_lead` and `form/` (the create form), `outbox_screen`, `shared` (other
 //! leadbox processes on the profile), `opening` and `lead_actions` (the copy and open keys).
 
@@ -15,6 +15,7 @@ mod cursor;
 pub mod detail;
 mod detail_screen;
 pub mod duplicates;
+mod export;
 mod filtering;
 pub mod filters;
 pub mod form;
@@ -29,8 +30,10 @@ pub mod new_lead;
 mod opening;
 pub mod outbox_screen;
 mod paging;
+mod picked;
 pub mod poll;
 pub mod preview;
+mod refresh;
 pub mod search;
 mod shared;
 mod shown;
@@ -46,7 +49,7 @@ use crate::keymap::{Action, ActiveSet, Context, Key, Keymap};
 use crate::outbox;
 use crate::tenant::TenantProfile;
 use crate::theme::Theme;
-pub use action::{Effect, LeadField, Msg, Output};
+pub use action::{Effect, ExportTarget, LeadField, Msg, Output};
 use detail::DetailState;
 use filtering::PaneState;
 use filters::PaneKind;
@@ -152,6 +155,12 @@ pub struct App {
     unread: usize,
     search: SearchState,
     triage: TriageState,
+    /// The leads picked for the keys that act on many at once.
+    picked: picked::PickedState,
+    /// `R` under way: the first page and the leads on screen read again.
+    refresh: refresh::RefreshState,
+    /// `E`: where the leads go, and their read while it runs.
+    export: export::ExportState,
     panes: PaneState,
     detail: Option<DetailState>,
     preview: preview::PreviewState,
@@ -209,6 +218,9 @@ impl App {
             unread: 0,
             search: SearchState::default(),
             triage: TriageState::default(),
+            picked: picked::PickedState::default(),
+            refresh: refresh::RefreshState::default(),
+            export: export::ExportState::default(),
             panes: PaneState::default(),
             detail: None,
             preview: preview::PreviewState::default(),
@@ -361,6 +373,8 @@ impl App {
     /// True while any request is awaited.
     pub fn busy(&self) -> bool {
         self.list.in_flight().is_some()
+            || self.refreshing()
+            || self.exporting()
             || self.detail.as_ref().is_some_and(|d| d.request.is_some())
             || self.preview.request().is_some()
             || self.new_lead.form.as_ref().is_some_and(Form::is_sending)
@@ -451,5 +465,10 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
             Vec::new()
         }
         Msg::Sync(news) => app.on_sync(news),
+        Msg::Exported { target, count, result } => {
+            let result = result.map_err(|e| crate::sanitize::line(&e.to_string()).into_owned());
+            app.on_exported(&target, count, result);
+            Vec::new()
+        }
     }
 }

@@ -58,6 +58,8 @@ impl App {
     pub(super) fn restart_list(&mut self, status: Option<LeadStatus>, assigned_to: Option<String>) -> Vec<ApiRequest> {
         let mut out = Vec::new();
         self.load_all = false;
+        self.drop_picked();
+        out.extend(self.forget_refresh());
         self.mirror_for_next_list();
         if let Some(old) = self.list.in_flight() {
             out.push(ApiRequest::Cancel { id: old });

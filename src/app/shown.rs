@@ -78,6 +78,7 @@ impl App {
             self.list.set_ranked(!query.trim().is_empty());
             self.list.set_shown(shown, self.list_rows());
             self.unread = self.count_unread();
+            self.recount_picked();
         } else {
             self.refresh_shown_keeping_cache(narrows);
             if self.search.cache.len() >= 64 {
@@ -147,6 +148,7 @@ impl App {
         if !searching && !unassigned && (triage == views::Triage::All || (no_marks && triage.admits(None))) {
             self.list.set_shown(None, rows);
             self.unread = self.count_unread();
+            self.recount_picked();
             return;
         }
         let all = 0..u32::try_from(leads.len()).unwrap_or(u32::MAX);
@@ -161,6 +163,7 @@ impl App {
         };
         self.list.set_shown(shown, rows);
         self.unread = self.count_unread();
+        self.recount_picked();
     }
 
     pub(super) fn switch_view(&mut self, index: usize) -> Vec<ApiRequest> {

@@ -14,8 +14,9 @@ use crate::model::Marks;
 pub(super) struct TriageState {
     /// Triage marks kept on this machine, by lead id.
     pub(super) marks: HashMap<CompactId, Marks>,
-    /// The marks before the last triage key, for `u`.
-    pub(super) undo: Vec<(CompactId, Marks)>,
+    /// The marks before each triage key, newest last, for `u`: one entry a key, however many leads it
+    /// marked (every picked lead at once).
+    pub(super) undo: Vec<Vec<(CompactId, Marks)>>,
 }
 
 impl App {
@@ -42,31 +43,76 @@ impl App {
         self.refresh_shown(false);
     }
 
-    /// Changes the marks of the lead acted on, remembering the old ones for `u`.
-    pub(super) fn change_marks(&mut self, change: impl FnOnce(&mut Marks)) {
+    /// `d` or `*`: toggles `flag` of the lead acted on, or of every picked lead (all set, unless every one
+    /// of them has it already: then all cleared), remembering the old marks for `u`. Picks are done with
+    /// once marked, so the next key does not mark leads the view may just have hidden.
+    pub(super) fn toggle_flag(&mut self, flag: fn(&mut Marks) -> &mut bool) {
+        if self.acting_on_picked() {
+            return self.toggle_flag_of_picked(flag);
+        }
         let Some(lead) = self.acted_on() else {
             return;
         };
         let (id, name) = (lead.id().clone(), lead.name().to_string());
         let before = self.marks_of(&id);
         let mut after = before;
-        change(&mut after);
-        self.triage.undo.push((id.clone(), before));
+        let value = !*flag(&mut after);
+        *flag(&mut after) = value;
+        self.remember_for_undo(vec![(id.clone(), before)]);
+        self.set_marks(&id, after);
+        let undo = self.keymap().hint_key(Context::Lead, Action::Undo).unwrap_or_default();
+        self.said.notice = Some(format!(
+            "{}: {} · {undo} undoes",
+            flag_word(before, after),
+            if name.is_empty() { "(no name)" } else { &name }
+        ));
+    }
+
+    fn toggle_flag_of_picked(&mut self, flag: fn(&mut Marks) -> &mut bool) {
+        let mut ids: Vec<CompactId> = self.picked.ids.iter().cloned().collect();
+        ids.sort_unstable();
+        let befores: Vec<(CompactId, Marks)> = ids
+            .into_iter()
+            .map(|id| {
+                let marks = self.marks_of(&id);
+                (id, marks)
+            })
+            .collect();
+        let value = !befores.iter().all(|(_, m)| *flag(&mut m.clone()));
+        let mut undo = Vec::new();
+        for (id, before) in &befores {
+            let mut after = *before;
+            *flag(&mut after) = value;
+            if after != *before {
+                undo.push((id.clone(), *before));
+                self.triage.marks.insert(id.clone(), after);
+                self.effects.push(Effect::SaveMarks {
+                    lead_id: id.to_string(),
+                    before: *before,
+                    marks: after,
+                });
+            }
+        }
+        self.remember_for_undo(undo);
+        // One look at what the view admits for all of them, not one per lead.
+        self.refresh_shown(false);
+        self.drop_picked();
+        let (mut was, mut now) = (Marks::default(), Marks::default());
+        *flag(&mut was) = !value;
+        *flag(&mut now) = value;
+        let undo = self.keymap().hint_key(Context::Lead, Action::Undo).unwrap_or_default();
+        self.said.notice = Some(format!(
+            "{}: {} · {undo} undoes",
+            flag_word(was, now),
+            crate::text::plural(befores.len(), "picked lead")
+        ));
+    }
+
+    fn remember_for_undo(&mut self, before: Vec<(CompactId, Marks)>) {
+        self.triage.undo.push(before);
         if self.triage.undo.len() > 100 {
             self.triage.undo.remove(0);
         }
-        self.set_marks(&id, after);
-        let what = match (before.done != after.done, after.done, after.starred) {
-            (true, true, _) => "Done",
-            (true, false, _) => "Not done",
-            (false, _, true) => "Starred",
-            (false, _, false) => "Unstarred",
-        };
-        let undo = self.keymap().hint_key(Context::Lead, Action::Undo).unwrap_or_default();
-        self.said.notice = Some(format!(
-            "{what}: {} · {undo} undoes",
-            if name.is_empty() { "(no name)" } else { &name }
-        ));
     }
 
     /// Sets a lead's marks, asks for them to be kept on disk, and shows the list the view now admits.
@@ -84,13 +130,37 @@ impl App {
         self.refresh_shown(false);
     }
 
-    /// `u`: the marks the last triage key changed, put back.
+    /// `u`: the marks the last triage key changed, put back (every lead it marked).
     pub(super) fn undo_marks(&mut self) {
-        if let Some((id, before)) = self.triage.undo.pop() {
-            self.set_marks(&id, before);
-            self.said.notice = Some("Undone".to_string());
-        } else {
+        let Some(before) = self.triage.undo.pop() else {
             self.said.notice = Some("Nothing to undo".to_string());
+            return;
+        };
+        for (id, marks) in &before {
+            let now = self.marks_of(id);
+            if now != *marks {
+                self.triage.marks.insert(id.clone(), *marks);
+                self.effects.push(Effect::SaveMarks {
+                    lead_id: id.to_string(),
+                    before: now,
+                    marks: *marks,
+                });
+            }
         }
+        self.refresh_shown(false);
+        self.said.notice = Some(match before.len() {
+            1 => "Undone".to_string(),
+            n => format!("Undone for {}", crate::text::plural(n, "lead")),
+        });
+    }
+}
+
+/// What a triage key did, said from one lead's marks before and after.
+fn flag_word(before: Marks, after: Marks) -> &'static str {
+    match (before.done != after.done, after.done, after.starred) {
+        (true, true, _) => "Done",
+        (true, false, _) => "Not done",
+        (false, _, true) => "Starred",
+        (false, _, false) => "Unstarred",
     }
 }

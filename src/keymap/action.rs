@@ -74,6 +74,16 @@ pub enum Action {
     Drop,
     /// A key of the create form; the focused field gives it its exact effect.
     Form(FormCommand),
+    /// Pick the selected lead for the keys that act on many leads at once (or unpick it), then move down.
+    Pick,
+    /// Pick every lead the list shows.
+    PickAllShown,
+    /// Unpick every picked lead.
+    ClearPicked,
+    /// Read the first page and the leads on screen again, so changes made elsewhere show at once.
+    Refresh,
+    /// Write the leads acted on as JSON Lines to a file, or hand them to a command (asks where).
+    Export,
 }
 
 /// What a key means to the form, before the focused field gives it its exact effect.

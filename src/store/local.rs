@@ -9,6 +9,13 @@ use crate::tenant::CustomFieldDef;
 /// Where the inbox keeps what it must not lose: the profile's state file, or a stand-in in tests.
 pub trait LocalState {
     fn change_marks(&mut self, lead_id: &str, before: Marks, after: Marks) -> Result<(), StateError>;
+    /// The marks of many leads changed by one key (every picked lead marked done): written together, so a
+    /// thousand leads cost one write, not a thousand. A stand-in may write them one by one.
+    fn change_many_marks(&mut self, changes: &[(String, Marks, Marks)]) -> Result<(), StateError> {
+        changes
+            .iter()
+            .try_for_each(|(id, before, after)| self.change_marks(id, *before, *after))
+    }
     fn put_outbox(&mut self, entry: &OutboxEntry) -> Result<(), StateError>;
     fn remove_outbox(&mut self, key: &str, rev: u64) -> Result<(), StateError>;
     fn cache_page(&mut self, key: &str, leads: &[Lead]) -> Result<(), StateError>;

@@ -120,6 +120,13 @@ impl SharedProfile {
 }
 
 impl crate::store::LocalState for SharedProfile {
+    fn change_many_marks(&mut self, changes: &[(String, Marks, Marks)]) -> Result<(), StateError> {
+        match self.state() {
+            Some(state) => state.change_many_marks(changes),
+            None => Ok(()),
+        }
+    }
+
     fn change_marks(&mut self, lead_id: &str, before: Marks, after: Marks) -> Result<(), StateError> {
         match self.state() {
             Some(state) => state.change_marks(lead_id, before, after),

@@ -275,21 +275,29 @@ impl StateFile {
     /// Writes only the flags that differ between `before` and `after`, so a flag another leadbox set on
     /// the same lead meanwhile is kept; committed when this returns.
     pub fn change_marks(&self, lead_id: &str, before: Marks, after: Marks) -> Result<(), StateError> {
-        let changed = [
-            ("seen", before.seen, after.seen),
-            ("done", before.done, after.done),
-            ("starred", before.starred, after.starred),
-        ];
+        self.change_many_marks(&[(lead_id.to_string(), before, after)])
+    }
+
+    /// Changes the marks of many leads in one transaction: only the flags that differ from each `before`
+    /// are written, so another leadbox's change to the others stays.
+    pub fn change_many_marks(&self, changes: &[(String, Marks, Marks)]) -> Result<(), StateError> {
         let write = || -> rusqlite::Result<()> {
             let tx = self.conn.unchecked_transaction()?;
-            tx.execute("INSERT OR IGNORE INTO marks (lead_id) VALUES (?1)", params![lead_id])?;
-            for (column, was, now) in changed {
-                if was != now {
-                    // The column names are this function's own, never input.
-                    tx.execute(
-                        &format!("UPDATE marks SET {column} = ?2 WHERE lead_id = ?1"),
-                        params![lead_id, now],
-                    )?;
+            for (lead_id, before, after) in changes {
+                let changed = [
+                    ("seen", before.seen, after.seen),
+                    ("done", before.done, after.done),
+                    ("starred", before.starred, after.starred),
+                ];
+                tx.execute("INSERT OR IGNORE INTO marks (lead_id) VALUES (?1)", params![lead_id])?;
+                for (column, was, now) in changed {
+                    if was != now {
+                        // The column names are this function's own, never input.
+                        tx.execute(
+                            &format!("UPDATE marks SET {column} = ?2 WHERE lead_id = ?1"),
+                            params![lead_id, now],
+                        )?;
+                    }
                 }
             }
             tx.commit()

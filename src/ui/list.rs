@@ -44,7 +44,8 @@ impl Column {
 
     fn min_width(self) -> u16 {
         match self {
-            Column::Marker => 1,
+            // Picked, selected, then done or starred: `▌›★`.
+            Column::Marker => 3,
             Column::Name => 14,
             Column::Company => 12,
             Column::Status | Column::Source => 12,
@@ -93,7 +94,7 @@ fn columns(width: u16) -> Vec<(Column, u16)> {
 fn cell_text(app: &App, lead: &CompactLead, column: Column, width: usize) -> String {
     let dash = "—";
     let text = match column {
-        Column::Marker => String::new(),
+        Column::Marker => marker(app, lead, false),
         Column::Name if lead.name().is_empty() => "(no name)".to_string(),
         Column::Name => lead.name().to_string(),
         Column::Company => lead.company().unwrap_or(dash).to_string(),
@@ -128,8 +129,16 @@ fn lead_row<'a>(
         if let Some(marked) = marked {
             return Cell::from(highlighted(&text, marked, look.key()));
         }
+        if *c == Column::Marker {
+            let text = marker(app, lead, selected);
+            return Cell::from(if selected {
+                Span::raw(text)
+            } else {
+                Span::styled(text, look.key())
+            });
+        }
         if selected {
-            return Cell::from(if *c == Column::Marker { "›".to_string() } else { text });
+            return Cell::from(text);
         }
         let style = match c {
             Column::Status => look.status(&lead.status()),
@@ -152,6 +161,75 @@ fn lead_row<'a>(
     } else {
         row
     }
+}
+
+/// The views as numbered tabs, the open one highlighted, then the source: ` 1 Inbox · 2 Starred · 3 All ·
+/// sandbox `. Narrower than `room`, the other views keep only their numbers, then only the open view is
+/// named; the source goes first. Views past 9 have no key: only the open one is shown among them.
+fn view_tabs(app: &App, focused: bool, room: usize) -> Vec<Span<'static>> {
+    use unicode_width::UnicodeWidthStr;
+    let look = app.theme();
+    let open = app.view_index();
+    let tab = |i: usize, name: &str, named: bool| {
+        if named {
+            format!(" {} {} ", i + 1, fit(name, 20))
+        } else {
+            format!(" {} ", i + 1)
+        }
+    };
+    let source = format!("· {} ", app.settings().source_label);
+    let build = |others_named: bool, others: bool| -> Vec<(String, bool)> {
+        app.views()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 9 || *i == open)
+            .filter(|(i, _)| others || *i == open)
+            .map(|(i, v)| (tab(i, &v.name, i == open || others_named), i == open))
+            .collect()
+    };
+    let width = |tabs: &[(String, bool)]| tabs.iter().map(|(t, _)| t.width() + 1).sum::<usize>();
+    let candidates = [build(true, true), build(false, true), build(true, false)];
+    let with_source = candidates.iter().find(|t| width(t) + source.width() <= room);
+    let (tabs, source) = match with_source {
+        Some(tabs) => (tabs.clone(), Some(source)),
+        None => (
+            candidates
+                .iter()
+                .find(|t| width(t) <= room)
+                .unwrap_or(&candidates[2])
+                .clone(),
+            None,
+        ),
+    };
+    let mut spans = Vec::new();
+    for (n, (text, is_open)) in tabs.into_iter().enumerate() {
+        if n > 0 {
+            spans.push(Span::styled("·", look.muted()));
+        }
+        spans.push(if is_open {
+            Span::styled(text, look.title(focused))
+        } else {
+            Span::styled(text, look.muted())
+        });
+    }
+    if app.views().is_empty() {
+        spans.push(Span::styled(" Leads ", look.title(focused)));
+    }
+    spans.extend(source.map(|s| Span::styled(s, look.muted())));
+    spans
+}
+
+/// The gutter of a row: `▌` when picked, `›` when selected, then `★` starred or `✓` done.
+fn marker(app: &App, lead: &CompactLead, selected: bool) -> String {
+    let marks = app.marks_of(lead.id());
+    let picked = if app.is_picked(lead.id()) { '▌' } else { ' ' };
+    let cursor = if selected { '›' } else { ' ' };
+    let triage = match (marks.starred, marks.done) {
+        (true, _) => '★',
+        (false, true) => '✓',
+        _ => ' ',
+    };
+    [picked, cursor, triage].iter().collect()
 }
 
 /// `text` (a field as drawn, perhaps cut short) with the characters the search matched in `style`.
@@ -185,12 +263,7 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
     let look = app.theme();
     let focused = app.focus() == Focus::List;
     let list = app.list();
-    let view = app.views().get(app.view_index()).map_or("Leads", |v| v.name.as_str());
-    let mut title = vec![Span::styled(format!(" {} ", fit(view, 20)), look.title(focused))];
-    title.push(Span::styled(
-        format!("· {} ", app.settings().source_label),
-        look.muted(),
-    ));
+    let mut title = view_tabs(app, focused, usize::from(area.block.width.saturating_sub(4)));
     if let Some(query) = app.search_query() {
         title.push(Span::styled(
             format!(

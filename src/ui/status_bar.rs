@@ -88,6 +88,14 @@ fn count_parts(app: &App) -> Vec<Part> {
                 .or(format!("{loaded}{plus}{unread}"), RANK_COUNTS_SHORT),
         );
     }
+    // Leads picked for the keys that act on many: always in sight, with those the list hides.
+    if app.picked_count() > 0 {
+        let picked = format!("{} picked", count(app.picked_count()));
+        parts.push(match app.picked_hidden() {
+            0 => Part::new(Slot::Counts, picked, 0),
+            h => Part::new(Slot::Counts, format!("{picked} ({} hidden)", count(h)), 0),
+        });
+    }
     // Leads typed here and not created yet: how many wait, and how many wait for the rep.
     let outbox = app.outbox();
     let waiting = match (outbox.pending(), outbox.needing_rep()) {
@@ -177,7 +185,12 @@ fn hints(app: &App) -> Vec<String> {
         let k = key(ctx, Action::ClearFilters).filter(|_| app.filters_beyond_view());
         (k, "clear filters")
     };
-    let parts: Vec<(Option<String>, &str)> = if app.search_box().is_some() {
+    let parts: Vec<(Option<String>, &str)> = if app.export_prompt().is_some() {
+        vec![
+            (key(Context::Search, Action::Choose), "export"),
+            (key(Context::Search, Action::Back), "cancel"),
+        ]
+    } else if app.search_box().is_some() {
         vec![
             (key(Context::Search, Action::Choose), "keep"),
             (key(Context::Search, Action::Back), "clear"),
@@ -462,7 +475,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     };
     let mut parts = Vec::new();
-    if let Some((typed, _)) = app.search_box() {
+    if let Some((typed, n)) = app.export_prompt() {
+        parts.push(Part::new(
+            Slot::Counts,
+            format!(
+                "Export {} to (a file, or |command): {typed}▏",
+                crate::text::plural(n, "lead")
+            ),
+            10,
+        ));
+    } else if let Some((typed, _)) = app.search_box() {
         let matches = count(app.list().len());
         let plural = if app.list().len() == 1 { "" } else { "es" };
         parts.push(Part::new(

@@ -339,6 +339,7 @@ pub async fn pump(app: &mut App, worker: &mut WorkerHandle, requests: Vec<ApiReq
             match &r {
                 ApiRequest::List { id, .. }
                 | ApiRequest::Get { id, .. }
+                | ApiRequest::GetMany { id, .. }
                 | ApiRequest::Create { id, .. }
                 | ApiRequest::FindCreated { id, .. } => {
                     outstanding.insert(*id);

@@ -49,6 +49,11 @@ impl Paging {
         self.seen.len()
     }
 
+    /// True when this walk has handed out the lead `id`.
+    pub fn knows(&self, id: &crate::compact_id::CompactId) -> bool {
+        self.seen.contains(id)
+    }
+
     /// Takes the page that was asked for with `asked_with` and returns only leads not handed out before.
     /// A page asked with any other cursor than [`Paging::next_cursor`] is stale (an answer from before a reset,
     /// or a repeat) and is ignored whole, so it can neither move the walk nor add leads.

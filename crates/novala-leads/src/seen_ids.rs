@@ -38,6 +38,17 @@ impl SeenIds {
         }
     }
 
+    /// True when `id` was handed out.
+    pub fn contains(&self, id: &CompactId) -> bool {
+        match id {
+            CompactId::Uuid(bytes) => {
+                let n = u128::from_be_bytes(*bytes);
+                self.recent.contains(&n) || self.sorted.binary_search(&n).is_ok()
+            }
+            CompactId::Text(text) => self.text.contains(text),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.sorted.len() + self.recent.len() + self.text.len()
     }
@@ -89,6 +100,10 @@ mod tests {
         }
         assert!(seen.insert(&uuid(2_000_000)));
         assert_eq!(seen.len(), ids.len() + 1);
+        // Found whether merged into the sorted part or still among the recent ones.
+        assert!(ids.iter().all(|&n| seen.contains(&CompactId::new(&uuid(n)))));
+        assert!(seen.contains(&CompactId::new(&uuid(2_000_000))));
+        assert!(!seen.contains(&CompactId::new(&uuid(2_000_001))));
         assert!(
             seen.sorted.windows(2).all(|w| w[0] < w[1]),
             "the merged vector stays sorted"
@@ -109,5 +124,6 @@ mod tests {
         assert!(!seen.insert("lead_1"));
         assert!(!seen.insert(&upper));
         assert_eq!(seen.len(), 3);
+        assert!(seen.contains(&CompactId::new("lead_1")) && !seen.contains(&CompactId::new("lead_2")));
     }
 }

@@ -167,22 +167,7 @@ fn csv_values(lead: &Lead, custom_keys: &[String]) -> Vec<String> {
 /// invisible formatting) written as `\u` escapes: the same value to a JSON reader, inert on a screen.
 /// serde_json already escapes the C0 controls.
 fn json_text(value: &impl serde::Serialize, pretty: bool) -> String {
-    let raw = if pretty {
-        serde_json::to_string_pretty(value)
-    } else {
-        serde_json::to_string(value)
-    }
-    .unwrap_or_default();
-    raw.chars()
-        .map(|c| {
-            // serde_json has escaped the newlines and tabs inside strings already.
-            if sanitize::needs_escape(c) {
-                format!("\\u{:04x}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    sanitize::json_text(value, pretty)
 }
 
 /// One lead, by id.
