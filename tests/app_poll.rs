@@ -35,6 +35,7 @@ fn id_of(r: &ApiRequest) -> u64 {
     match r {
         ApiRequest::List { id, .. }
         | ApiRequest::Get { id, .. }
+        | ApiRequest::GetMany { id, .. }
         | ApiRequest::Create { id, .. }
         | ApiRequest::FindCreated { id, .. } => *id,
         ApiRequest::Cancel { id } => *id,

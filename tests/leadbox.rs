@@ -17,6 +17,7 @@ mod support;
 mod triage;
 
 mod app_mirror;
+mod app_picked;
 mod app_poll;
 mod app_scroll;
 mod app_update;
@@ -47,6 +48,7 @@ mod pty_form;
 mod pty_inbox;
 mod pty_looks;
 mod pty_mirror;
+mod pty_picked;
 mod pty_preview;
 mod pty_search;
 mod sandbox_bounds;

@@ -59,8 +59,10 @@ fn names_and_selected(screen: &str) -> (Vec<String>, Option<usize>) {
             continue;
         };
         let cells: Vec<&str> = list_part.split_whitespace().collect();
+        // The gutter: `▌` picked, `›` selected, `★`/`✓` starred or done.
+        let gutter = |c: &str| !c.is_empty() && c.chars().all(|c| "▌›★✓".contains(c));
         let (is_selected, name) = match cells.as_slice() {
-            ["›", name, ..] => (true, *name),
+            [mark, name, ..] if gutter(mark) => (mark.contains('›'), *name),
             [name, ..] if !name.starts_with('─') => (false, *name),
             _ => continue,
         };

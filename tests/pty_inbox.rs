@@ -101,7 +101,7 @@ async fn a_profile_brings_its_team_names_its_key_source_and_its_keys() {
     cmd.env("LOCAL_NOVALA_KEY", sandbox.secret_key().expose());
     let mut session = Session::launch(cmd).await;
     let screen = session.wait_for("the team's names from the profile", |s| s.contains("Rep Number"));
-    assert!(screen.contains("Inbox · local"), "{screen}");
+    assert!(screen.contains("1 Inbox · 2 Starred · 3 All · local"), "{screen}");
     // Keys are read in order: once the help that `?` opens is drawn, `n` has been handled.
     // (Had `n` opened the form, `?` would be typed into it and this wait would fail.)
     session.keys(b"n?");

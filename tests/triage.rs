@@ -49,7 +49,8 @@ fn done_hides_a_lead_from_the_inbox_u_puts_it_back_and_all_shows_it() {
     assert_eq!(app.list().len(), 25, "All shows done leads too");
     update(&mut app, ch('2'));
     assert_eq!(app.list().len(), 0, "nothing starred yet");
-    assert!(screen_text(&app).contains("Starred · sandbox"));
+    assert!(screen_text(&app).contains("1 Inbox · 2 Starred · 3 All · sandbox"));
+    assert_eq!(app.view_index(), 1);
     update(&mut app, ch('3'));
     update(&mut app, ch('*'));
     update(&mut app, ch('2'));
@@ -63,7 +64,7 @@ fn done_hides_a_lead_from_the_inbox_u_puts_it_back_and_all_shows_it() {
 fn a_lead_is_unread_until_opened_and_unread_rows_are_bold() {
     let (mut app, _) = app_with(80, 24, 25, false);
     let terminal = render(&app);
-    assert!(style_runs(terminal.backend().buffer()).contains("mod=BOLD \"  Grace Lovelace"));
+    assert!(style_runs(terminal.backend().buffer()).contains("mod=BOLD \"    Grace Lovelace"));
     update(&mut app, ch('j'));
     update(&mut app, key(KeyCode::Enter));
     update(&mut app, key(KeyCode::Esc));

@@ -7,7 +7,7 @@
 use crossterm::event::KeyEvent;
 
 use super::App;
-use super::action::{Effect, ExportTarget};
+use super::action::{Effect, ExportTarget, Outside};
 use crate::api::ApiError;
 use crate::api::types::Lead;
 use crate::api::worker::{ApiRequest, RequestId};
@@ -185,7 +185,7 @@ impl App {
     }
 
     /// What became of an export handed to the event loop.
-    pub(super) fn on_exported(&mut self, target: &ExportTarget, count: usize, result: Result<(), String>) {
+    pub(super) fn on_exported(&mut self, target: &ExportTarget, count: usize, result: Result<(), Outside>) {
         match result {
             Ok(()) => {
                 self.said.notice = Some(format!(
@@ -194,7 +194,10 @@ impl App {
                     target.words()
                 ))
             }
-            Err(why) => self.said.error = Some(format!("Export {} failed: {why}", target.words())),
+            Err(why) => {
+                let why = crate::sanitize::line(&why.to_string()).into_owned();
+                self.said.error = Some(format!("Export {} failed: {why}", target.words()));
+            }
         }
     }
 }

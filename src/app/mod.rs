@@ -466,7 +466,6 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
         }
         Msg::Sync(news) => app.on_sync(news),
         Msg::Exported { target, count, result } => {
-            let result = result.map_err(|e| crate::sanitize::line(&e.to_string()).into_owned());
             app.on_exported(&target, count, result);
             Vec::new()
         }

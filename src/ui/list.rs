@@ -131,7 +131,7 @@ fn lead_row<'a>(
         }
         if *c == Column::Marker {
             let text = marker(app, lead, selected);
-            return Cell::from(if selected {
+            return Cell::from(if selected || text.trim().is_empty() {
                 Span::raw(text)
             } else {
                 Span::styled(text, look.key())
