@@ -69,9 +69,19 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff).
-    #[command(after_help = "Example:\n  leadbox man > ~/.local/share/man/man1/leadbox.1")]
-    Man,
+    /// Print the manual page (roff), or write a page for every command into a directory.
+    #[command(after_help = "Examples:\n  leadbox man > ~/.local/share/man/man1/leadbox.1\n  \
+                            leadbox man --dir ~/.local/share/man/man1   (leadbox.1, leadbox-leads-list.1, …)")]
+    Man(ManArgs),
+}
+
+/// What `leadbox man` writes.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Write leadbox.1 and a page per command (leadbox-leads-list.1, leadbox-sync.1, …) into DIR, each
+    /// naming the others, and print their paths; without it, one page holding every command goes to stdout.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,10 @@ fn main() {
             "leadbox: warning: core dumps could not be turned off ({e}); a crash may leave the key in a core file"
         );
     }
+    // A shell asking for completions (`LEADBOX_COMPLETE=bash leadbox -- …`) is answered and nothing else runs.
+    clap_complete::CompleteEnv::with_factory(leadbox::commands::complete::command)
+        .var(leadbox::commands::complete::ENV)
+        .complete();
     // Installed before the terminal is touched, so a panic restores the terminal first and reports after.
     // A report read by a program or written to a file carries no colour codes.
     let installed = if std::io::stderr().is_terminal() {

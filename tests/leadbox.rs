@@ -35,6 +35,7 @@ mod import;
 mod import_rows;
 mod inbox_daily;
 mod inbox_e2e;
+mod install;
 mod keys_and_looks;
 mod learned_fields;
 mod lookalikes;

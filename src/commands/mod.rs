@@ -3,6 +3,7 @@
 //! `main` ends the process.
 
 pub mod checked;
+pub mod complete;
 pub mod config;
 pub mod discover;
 pub mod exit;
@@ -74,15 +75,25 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
             runtime.shutdown_background();
             code
         }
-        Some(Command::Completions { shell }) => {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut crate::cli::command(), "leadbox", &mut script);
-            emit(&script).map(|()| exit::OK)
-        }
-        Some(Command::Man) => {
-            let page = man::render(&crate::cli::command()).wrap_err("could not write the manual page")?;
-            emit(&page).map(|()| exit::OK)
-        }
+        Some(Command::Completions { shell }) => match complete::script(shell) {
+            Some(script) => emit(&script).map(|()| exit::OK),
+            None => {
+                eprintln!("leadbox: no completions for {shell}");
+                Ok(exit::USAGE)
+            }
+        },
+        Some(Command::Man(args)) => match args.dir {
+            None => {
+                let page = man::render(&crate::cli::command()).wrap_err("could not write the manual page")?;
+                emit(&page).map(|()| exit::OK)
+            }
+            Some(dir) => {
+                let written = man::write_all(&crate::cli::command(), &dir)
+                    .wrap_err_with(|| format!("could not write the manual pages into {}", dir.display()))?;
+                let names: Vec<String> = written.iter().map(|p| format!("{}\n", p.display())).collect();
+                emit(names.concat().as_bytes()).map(|()| exit::OK)
+            }
+        },
         None => {
             let prepared = match prepare::prepare(&cli.global, &flags, &env) {
                 Ok(p) => p,

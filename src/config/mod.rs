@@ -230,6 +230,13 @@ pub fn load_file(path: &Path, more: MoreChecks) -> Result<ConfigFile, ConfigErro
     }
 }
 
+/// The file as far as it reads, problems and all, for the shell's completions: nothing is checked beyond
+/// its shape, no key is read and no key command runs. `None` when there is no file or it cannot be read.
+pub fn peek(path: &Path) -> Option<ConfigFile> {
+    let text = disk::read_text(path).ok()??;
+    Some(file::parse(path, &text).0)
+}
+
 /// The config file the flags chose: as [`load_file`], except that a file named by `--config` must exist
 /// (a mistyped path must not quietly open the sandbox instead of the rep's tenant).
 pub fn load_chosen(path: &Path, flags: &Flags, more: MoreChecks) -> Result<ConfigFile, ConfigError> {
