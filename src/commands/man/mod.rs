@@ -31,7 +31,7 @@ pub fn render(cmd: &clap::Command) -> std::io::Result<Vec<u8>> {
 
 /// `leadbox(1)` and a page for every command under it, each naming its neighbours under SEE ALSO.
 pub fn pages(cmd: &clap::Command) -> std::io::Result<Vec<Page>> {
-    let mut built = cmd.clone();
+    let mut built = without_help_subcommand(cmd.clone());
     built.build();
     let mut subs = Vec::new();
     collect(&built, &mut subs);
@@ -59,6 +59,15 @@ pub fn write_all(cmd: &clap::Command, dir: &Path) -> std::io::Result<Vec<PathBuf
         written.push(path);
     }
     Ok(written)
+}
+
+/// `cmd` without clap's `help` subcommand at any level: it has no page, so no page lists it.
+fn without_help_subcommand(mut cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, without_help_subcommand);
+    }
+    cmd.disable_help_subcommand(true)
 }
 
 /// Every command under `cmd` that has a page, depth first in the order `--help` lists them.

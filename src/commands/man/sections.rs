@@ -99,7 +99,7 @@ values a new lead's form starts with: \fBsource\fR, \fBchannel\fR, \fBintent\fR,
 \fBassigned_to\fR, \fBattribution\fR, \fBcompany\fR, \fBcustom_fields\fR
 .TP
 \fB[keys]\fR
-an action's name = a key or a list of keys (\fB"ctrl\-n"\fR, \fB["g g", "home"]\fR); the names are in KEYS of \fBleadbox\fR(1)
+an action's name = a key or a list of keys (\fB"ctrl\-n"\fR, \fB["g g", "home"]\fR); the names are those the KEYS section of the leadbox page lists
 .TP
 \fB[theme]\fR
 \fBpreset\fR = "dark" or "light", then colours by role: a name, an index (0\-255) or #rrggbb
