@@ -74,7 +74,7 @@ fn view_candidates() -> Vec<CompletionCandidate> {
     let line = Words::of_this_process();
     let mut out: Vec<CompletionCandidate> = Vec::new();
     if line.subcommand.is_none() {
-        out.extend(BUILT_IN_VIEWS.iter().map(|v| CompletionCandidate::new(v)));
+        out.extend(BUILT_IN_VIEWS.iter().map(CompletionCandidate::new));
     }
     let Some(file) = line.config_file() else { return out };
     let env_profile = std::env::var(settings::PROFILE_ENV)
