@@ -318,6 +318,11 @@ pub async fn run(
                 }
             }
             _ = look.tick() => dirty |= look_at_shared(&mut app, &mut outlets, state),
+            // Ready at once while a search is still ranking: one share, then its frame, then keys again.
+            () = std::future::ready(()), if app.search_pending() => {
+                dispatch(&mut app, Msg::Continue, &mut outlets, state);
+                dirty = true;
+            }
             () = suspend_signal.received() => {
                 suspend(&mut guard, options.mouse)?;
                 dirty = true;

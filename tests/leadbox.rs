@@ -53,6 +53,7 @@ mod pty_picked;
 mod pty_preview;
 mod pty_search;
 mod sandbox_bounds;
+mod search_steps;
 mod signals_secrets;
 mod soak;
 mod sync;

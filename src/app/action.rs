@@ -48,6 +48,9 @@ pub enum Msg {
     Tick {
         now: DateTime<Utc>,
     },
+    /// A moment with no key waiting: work a keystroke left (ranking a search over many leads) goes on
+    /// by one share. The loop sends it while [`crate::app::App::search_pending`] says so.
+    Continue,
     /// The notes came back from the rep's `$EDITOR` (or why they did not).
     Edited(Result<String, Outside>),
     /// An outbox entry could not be written to the state file (`why`), so no request for it left; the

@@ -448,6 +448,10 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
             out.extend(app.preview_tick(now));
             out
         }
+        Msg::Continue => {
+            app.continue_search();
+            Vec::new()
+        }
         Msg::NotKept {
             key,
             why,

@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::search::Search;
+use super::search::{Ranking, Search};
 use super::{App, Effect, views};
 use crate::api::worker::ApiRequest;
 use crate::keymap::{Action, ActiveSet};
@@ -18,12 +18,43 @@ pub(super) struct SearchState {
     pub(super) typing: Option<tui_input::Input>,
     /// Results of the queries typed in this search, while the leads and marks stay as they were.
     pub(super) cache: Vec<(String, Option<Vec<u32>>)>,
+    /// The ranking still under way, when there were more leads than one share (see [`RANKED_PER_STEP`]).
+    pub(super) ranking: Option<Ranking>,
+    /// The ranking under way is for a query just typed: the rows shown are none of its results yet, and
+    /// its best match is selected when it is done.
+    pub(super) for_new_query: bool,
+    /// Leads ranked a step, when not [`RANKED_PER_STEP`] (0).
+    pub(super) share: usize,
 }
+
+/// How many leads a keystroke ranks before its frame is drawn; the rest are ranked a share at a time
+/// between keys (`Msg::Continue`), each share with its frame within 16 ms at a million leads.
+pub const RANKED_PER_STEP: usize = 60_000;
+
+/// The most rows kept for earlier queries, all together: a million leads' results are 4 MB a query.
+const CACHED_ROWS_MAX: usize = 4_000_000;
 
 impl App {
     /// The search in force: its query, while it narrows the list.
     pub fn search_query(&self) -> Option<&str> {
         self.search.active.as_ref().map(Search::query)
+    }
+
+    /// The search is still ranking the loaded leads: the rows shown are not its results yet, and how many
+    /// match is not known.
+    pub fn search_pending(&self) -> bool {
+        self.search.ranking.is_some()
+    }
+
+    /// Ranks `leads` leads a step instead of [`RANKED_PER_STEP`]: a test sees a search over a few leads
+    /// take several steps, as one over a million does.
+    pub fn set_search_share(&mut self, leads: usize) {
+        self.search.share = leads;
+    }
+
+    /// How far the search under way is: leads judged, of how many.
+    pub fn search_progress(&self) -> Option<(usize, usize)> {
+        self.search.ranking.as_ref().map(Ranking::progress)
     }
 
     /// The search box's text and cursor column, while the rep types in it.
@@ -72,21 +103,17 @@ impl App {
             }
         };
         // Backspace brings back a query typed a moment ago: its results are still good while the leads and
-        // marks have not changed, and ranking 100,000 leads again would cost a frame or more.
+        // marks have not changed, and ranking a million leads again would cost several frames.
         if let Some((_, shown)) = self.search.cache.iter().find(|(q, _)| q == query) {
             let shown = shown.clone();
+            self.search.ranking = None;
+            self.search.for_new_query = false;
             self.list.set_ranked(!query.trim().is_empty());
             self.list.set_shown(shown, self.list_rows());
             self.unread = self.count_unread();
             self.recount_picked();
         } else {
-            self.refresh_shown_keeping_cache(narrows);
-            if self.search.cache.len() >= 64 {
-                self.search.cache.remove(0);
-            }
-            self.search
-                .cache
-                .push((query.to_string(), self.list.shown().map(<[u32]>::to_vec)));
+            self.rank_shown(narrows, true);
         }
         // A changed query starts from its best match, at the top.
         self.list.select(0, self.list_rows());
@@ -106,8 +133,47 @@ impl App {
         }
     }
 
+    /// Keeps what `query` showed, for Backspace, within the cache's bounds.
+    fn remember(&mut self, query: String, shown: Option<Vec<u32>>) {
+        self.search.cache.push((query, shown));
+        let rows =
+            |c: &Vec<(String, Option<Vec<u32>>)>| c.iter().map(|(_, s)| s.as_ref().map_or(0, Vec::len)).sum::<usize>();
+        while self.search.cache.len() > 1
+            && (self.search.cache.len() > 64 || rows(&self.search.cache) > CACHED_ROWS_MAX)
+        {
+            self.search.cache.remove(0);
+        }
+    }
+
+    /// Ranks one more share of the leads for the search under way; when that was the last, its results
+    /// are shown (the selection on the best match for a query just typed, else on the lead it was on).
+    pub(super) fn continue_search(&mut self) {
+        let (Some(search), Some(ranking)) = (self.search.active.as_ref(), self.search.ranking.as_mut()) else {
+            return;
+        };
+        let share = match self.search.share {
+            0 => RANKED_PER_STEP,
+            n => n,
+        };
+        let Some(ranked) = ranking.step(search, self.list.leads(), share) else {
+            return;
+        };
+        let query = search.query().to_string();
+        self.search.ranking = None;
+        let rows = self.list_rows();
+        self.list.set_shown(Some(ranked), rows);
+        if std::mem::take(&mut self.search.for_new_query) {
+            self.list.select(0, rows);
+            self.list.fit_window(rows);
+        }
+        self.remember(query, self.list.shown().map(<[u32]>::to_vec));
+        self.unread = self.count_unread();
+        self.recount_picked();
+    }
+
     pub(super) fn clear_search(&mut self) {
         self.search.active = None;
+        self.search.ranking = None;
         self.search.cache.clear();
         // What the view admits, not every loaded lead: a done lead stays out of the Inbox.
         self.refresh_shown(false);
@@ -118,10 +184,12 @@ impl App {
     pub(super) fn refresh_shown(&mut self, narrows: bool) {
         // The leads or their marks changed: results kept for earlier queries no longer hold.
         self.search.cache.clear();
-        self.refresh_shown_keeping_cache(narrows);
+        self.rank_shown(narrows, false);
     }
 
-    pub(super) fn refresh_shown_keeping_cache(&mut self, narrows: bool) {
+    /// As [`App::refresh_shown`], keeping the results of earlier queries; `new_query` when the query just
+    /// changed (else the leads or marks did: the rows shown stay until the new ranking is done).
+    fn rank_shown(&mut self, narrows: bool, new_query: bool) {
         let rows = self.list_rows();
         let triage = self.views.get(self.view_index).map_or(views::Triage::All, |v| v.triage);
         let searching = self
@@ -146,20 +214,38 @@ impl App {
         // The common case, every page of a load: nothing searched and nothing the view hides, so nothing to
         // walk (a walk per page would make loading 100,000 leads quadratic).
         if !searching && !unassigned && (triage == views::Triage::All || (no_marks && triage.admits(None))) {
+            self.search.ranking = None;
             self.list.set_shown(None, rows);
             self.unread = self.count_unread();
             self.recount_picked();
             return;
         }
         let all = 0..u32::try_from(leads.len()).unwrap_or(u32::MAX);
-        let candidates: Vec<u32> = match (narrows && searching, self.list.shown()) {
-            (true, Some(shown)) => shown.iter().copied().filter(admitted).collect(),
+        // A query that narrows the last needs only its matches; while that one was still being ranked, its
+        // matches so far and the leads it had not judged yet.
+        let candidates: Vec<u32> = match (narrows && searching, self.search.ranking.take(), self.list.shown()) {
+            (true, Some(under_way), _) => under_way.narrowed().into_iter().filter(admitted).collect(),
+            (true, None, Some(shown)) => shown.iter().copied().filter(admitted).collect(),
             _ => all.filter(admitted).collect(),
         };
-        let shown = match self.search.active.as_mut() {
-            Some(search) if searching => Some(search.rank(self.list.leads(), candidates.into_iter())),
-            _ if candidates.len() == leads.len() => None,
-            _ => Some(candidates),
+        if searching {
+            self.search.ranking = Some(Ranking::new(candidates));
+            self.search.for_new_query = new_query || self.search.for_new_query;
+            if new_query {
+                // Nothing of the last query's rows holds for this one.
+                self.list.set_shown(Some(Vec::new()), rows);
+            }
+            self.continue_search();
+            if self.search.ranking.is_some() {
+                self.unread = self.count_unread();
+                self.recount_picked();
+            }
+            return;
+        }
+        let shown = if candidates.len() == leads.len() {
+            None
+        } else {
+            Some(candidates)
         };
         self.list.set_shown(shown, rows);
         self.unread = self.count_unread();

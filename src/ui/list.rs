@@ -265,11 +265,12 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
     let list = app.list();
     let mut title = view_tabs(app, focused, usize::from(area.block.width.saturating_sub(4)));
     if let Some(query) = app.search_query() {
+        let found = searching(app).unwrap_or_else(|| count(list.len()));
         title.push(Span::styled(
             format!(
                 "· search “{}”: {} of {} loaded ",
                 fit(query, 24),
-                count(list.len()),
+                found,
                 count(list.leads().len())
             ),
             look.key(),
@@ -310,8 +311,17 @@ pub fn draw(frame: &mut Frame, area: &ListArea, app: &App) {
     }
 }
 
+/// While the search still ranks the loaded leads: how far it is, said instead of a count not known yet.
+pub fn searching(app: &App) -> Option<String> {
+    let (judged, of) = app.search_progress()?;
+    Some(format!("searching… {}%", judged * 100 / of.max(1)))
+}
+
 fn trailer_line(app: &App) -> Line<'static> {
     let look = app.theme();
+    if let Some(searching) = searching(app) {
+        return Line::styled(format!("── {searching} ──"), look.busy());
+    }
     match app.list().trailer() {
         Trailer::Loading if app.view_complete() => Line::styled(
             format!("── every starred lead · {} ──", count(app.list().len())),
@@ -354,6 +364,14 @@ fn draw_empty(frame: &mut Frame, area: Rect, app: &App) {
     let key = |ctx, action| keys::hint(app.keymap(), ctx, action);
     let spinner = SPINNER[app.spinner() % SPINNER.len()];
     let lines: Vec<Line> = match list.pages() {
+        _ if app.search_pending() => vec![Line::styled(
+            format!(
+                "{spinner} Searching {} loaded leads for “{}”…",
+                count(list.leads().len()),
+                fit(app.search_query().unwrap_or(""), 40)
+            ),
+            look.busy(),
+        )],
         _ if app.view_complete() => vec![
             Line::styled("No starred leads", look.title(false)),
             Line::raw(""),

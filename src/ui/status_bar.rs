@@ -487,11 +487,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else if let Some((typed, _)) = app.search_box() {
         let matches = count(app.list().len());
         let plural = if app.list().len() == 1 { "" } else { "es" };
-        parts.push(Part::new(
-            Slot::Counts,
-            format!("/{typed}▏ {matches} match{plural}"),
-            10,
-        ));
+        // Still ranking: how many match is not known yet, and the bar says so rather than count the rows.
+        let found = match super::list::searching(app) {
+            Some(searching) => searching,
+            None => format!("{matches} match{plural}"),
+        };
+        parts.push(Part::new(Slot::Counts, format!("/{typed}▏ {found}"), 10));
     } else {
         parts.extend(count_parts(app));
         let in_force = compact_filters_text(app, Spelling::Named);

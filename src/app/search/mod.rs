@@ -80,29 +80,90 @@ impl Search {
     /// The indices (into `leads`) among `candidates` that match, best first: by tier, then score, then list
     /// order (newest first). Every match is ranked, however many: each tier is told by a walk or two over
     /// the lead's text, and a lead lacking one of the query's letters is passed over on its character set
-    /// alone, without reading its text.
+    /// alone, without reading its text. All at once: what [`Ranking`] does a share at a time.
     pub fn rank(&self, leads: &[CompactLead], candidates: impl Iterator<Item = u32>) -> Vec<u32> {
         if self.words.is_empty() {
             return candidates.collect();
         }
-        let needed = self
-            .words
+        // One share as large as the candidates: done in one step.
+        Ranking::new(candidates.collect())
+            .step(self, leads, usize::MAX)
+            .unwrap_or_default()
+    }
+
+    /// The characters every match holds, as [`char_mask`](crate::model::lead::char_mask) gives them.
+    fn needed(&self) -> u64 {
+        self.words
             .iter()
             .flat_map(|w| w.bytes())
-            .fold(0, |mask, b| mask | char_bit(b));
-        // Tier, score turned so that smaller is better, and index: one sort of plain numbers.
-        let mut keyed: Vec<u64> = candidates
-            .filter_map(|i| {
-                let lead = leads
-                    .get(i as usize)
-                    .filter(|l| l.haystack_chars() & needed == needed)?;
-                let (tier, score) = self.judge(lead)?;
-                let score = u64::from(SCORE_MAX - score.min(SCORE_MAX));
-                Some((tier as u64) << 62 | score << 32 | u64::from(i))
-            })
-            .collect();
+            .fold(0, |mask, b| mask | char_bit(b))
+    }
+
+    /// The ranking key of lead `i` when it matches: tier, score turned so that smaller is better, and the
+    /// index, in one plain number.
+    fn key(&self, needed: u64, leads: &[CompactLead], i: u32) -> Option<u64> {
+        let lead = leads
+            .get(i as usize)
+            .filter(|l| l.haystack_chars() & needed == needed)?;
+        let (tier, score) = self.judge(lead)?;
+        let score = u64::from(SCORE_MAX - score.min(SCORE_MAX));
+        Some((tier as u64) << 62 | score << 32 | u64::from(i))
+    }
+}
+
+/// A search's ranking of many leads, done a share at a time so that no keystroke waits for a million
+/// leads: the candidates not judged yet, and the keys of the matches found so far. Until it is done the
+/// screen says the search is still going and shows no count it does not know.
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    candidates: Vec<u32>,
+    judged: usize,
+    keyed: Vec<u64>,
+}
+
+impl Ranking {
+    pub fn new(candidates: Vec<u32>) -> Ranking {
+        Ranking {
+            candidates,
+            judged: 0,
+            keyed: Vec::new(),
+        }
+    }
+
+    /// How many candidates are judged, and of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.judged, self.candidates.len())
+    }
+
+    /// The candidates a query that narrows this one need look at: the matches so far and the candidates
+    /// not judged yet (nothing else can match a longer query). In no order: the ranking orders them.
+    pub fn narrowed(&self) -> Vec<u32> {
+        let rest = self.candidates.get(self.judged..).unwrap_or_default();
+        let mut out = Vec::with_capacity(self.keyed.len() + rest.len());
+        out.extend(self.keyed.iter().map(|&k| k as u32));
+        out.extend_from_slice(rest);
+        out
+    }
+
+    /// Judges up to `budget` more candidates by `search`; once every one is judged, the matches, best
+    /// first (exactly what [`Search::rank`] gives).
+    pub fn step(&mut self, search: &Search, leads: &[CompactLead], budget: usize) -> Option<Vec<u32>> {
+        if search.words.is_empty() {
+            self.judged = self.candidates.len();
+            return Some(std::mem::take(&mut self.candidates));
+        }
+        let needed = search.needed();
+        let end = self.judged.saturating_add(budget).min(self.candidates.len());
+        let share = self.candidates.get(self.judged..end).unwrap_or_default();
+        self.keyed
+            .extend(share.iter().filter_map(|&i| search.key(needed, leads, i)));
+        self.judged = end;
+        if self.judged < self.candidates.len() {
+            return None;
+        }
+        let mut keyed = std::mem::take(&mut self.keyed);
         keyed.sort_unstable();
-        keyed.into_iter().map(|k| k as u32).collect()
+        Some(keyed.into_iter().map(|k| k as u32).collect())
     }
 }
 
@@ -331,5 +392,157 @@ mod ranking {
         // Decomposed accents: the drawn letter is marked.
         let decomposed = lead(4, json!({"firstName": "Mari\u{301}a"}));
         assert_eq!(marked(&highlights(&decomposed, "maria").name), [0, 1, 2, 3, 5]);
+    }
+}
+
+#[cfg(test)]
+mod shares {
+    //! Ranking a share at a time, and narrowing a ranking still under way, give exactly what ranking every
+    //! lead at once the straightforward way gives.
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The ranking as it was before it could go a share at a time: judge every candidate, sort the keys.
+    fn straightforward(search: &Search, leads: &[CompactLead], candidates: &[u32]) -> Vec<u32> {
+        if search.words.is_empty() {
+            return candidates.to_vec();
+        }
+        let needed = search.needed();
+        let mut keyed: Vec<u64> = candidates
+            .iter()
+            .filter_map(|&i| {
+                let lead = leads.get(i as usize)?;
+                if lead.haystack_chars() & needed != needed {
+                    return None;
+                }
+                let (tier, score) = search.judge(lead)?;
+                let score = u64::from(SCORE_MAX - score.min(SCORE_MAX));
+                Some((tier as u64) << 62 | score << 32 | u64::from(i))
+            })
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|k| k as u32).collect()
+    }
+
+    const FIRST: &[&str] = &[
+        "María", "Maria", "Mariana", "Ana", "Đorđe", "Kenji", "Zoë", "Ada", "Omar", "Mar",
+    ];
+    const LAST: &[&str] = &["Costa", "Williams", "Lee", "Pérez", "Silva", "Ivanova", "Ada", "Marlow"];
+    const COMPANY: &[&str] = &[
+        "Costa Foods",
+        "Harbor Marine",
+        "Northwind Traders",
+        "Ada Ltd",
+        "Marlow & Co",
+    ];
+    const INTENT: &[&str] = &[
+        "Wants a demo for the marketing area",
+        "Asked about pricing",
+        "",
+        "mariachi band",
+    ];
+
+    fn lead_of(i: usize, (f, l, c, p, n): (usize, usize, usize, u16, usize)) -> CompactLead {
+        let first = FIRST[f % FIRST.len()];
+        let last = LAST[l % LAST.len()];
+        let lead = serde_json::json!({
+            "id": i.to_string(), "status": "new", "createdAt": "2026-01-01T00:00:00Z",
+            "firstName": first, "lastName": last,
+            "companyName": COMPANY[c % COMPANY.len()],
+            "email": format!("{}.{}@{}.example", fold(first), fold(last), c % 3),
+            "phone": format!("+1 555 {p:04}"),
+            "intent": INTENT[n % INTENT.len()],
+        });
+        CompactLead::new(&serde_json::from_value(lead).unwrap())
+    }
+
+    fn leads() -> impl Strategy<Value = Vec<CompactLead>> {
+        prop::collection::vec((0..10usize, 0..8usize, 0..5usize, 0..10_000u16, 0..4usize), 0..60)
+            .prop_map(|ls| ls.into_iter().enumerate().map(|(i, l)| lead_of(i, l)).collect())
+    }
+
+    /// Queries as reps type them: names, parts of names, email and phone fragments, two words, a letter,
+    /// accents and capitals, and misses.
+    fn query() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "maria",
+                "MARÍA costa",
+                "mar",
+                "costa maria",
+                "a",
+                "m",
+                "ada",
+                "aria",
+                "lee",
+                "mrc",
+                "zqx",
+                "@1.ex",
+                "555 01",
+                "0",
+                "pricing",
+                "wants dem",
+                "đor",
+                "co",
+                "ma ma",
+                "x",
+            ])
+            .prop_map(str::to_string),
+            "[a-zé@. 0-9]{0,6}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn a_share_at_a_time_ranks_as_all_at_once(leads in leads(), query in query(), share in 1..25usize) {
+            let search = Search::new(&query);
+            let all: Vec<u32> = (0..leads.len() as u32).collect();
+            let expected = straightforward(&search, &leads, &all);
+            prop_assert_eq!(&search.rank(&leads, all.iter().copied()), &expected);
+            let mut ranking = Ranking::new(all.clone());
+            let mut steps = 0;
+            let ranked = loop {
+                steps += 1;
+                if let Some(ranked) = ranking.step(&search, &leads, share) {
+                    break ranked;
+                }
+                let (judged, of) = ranking.progress();
+                prop_assert!(judged < of);
+            };
+            prop_assert_eq!(ranked, expected);
+            if !search.words.is_empty() {
+                prop_assert_eq!(steps, leads.len().div_ceil(share).max(1));
+            }
+        }
+
+        #[test]
+        fn a_query_typed_on_while_the_last_is_ranked_ranks_as_a_fresh_search(
+            leads in leads(), query in query(), more in "[a-z]{1,3}", share in 1..25usize, steps in 0..4usize,
+        ) {
+            let mut search = Search::new(&query);
+            let mut ranking = Ranking::new((0..leads.len() as u32).collect());
+            let mut done = None;
+            for _ in 0..steps {
+                if let Some(ranked) = ranking.step(&search, &leads, share) {
+                    done = Some(ranked);
+                    break;
+                }
+            }
+            let longer = format!("{query}{more}");
+            let narrows = search.set_query(&longer);
+            let candidates = match done {
+                Some(ranked) if narrows => ranked,
+                _ if narrows => ranking.narrowed(),
+                _ => (0..leads.len() as u32).collect(),
+            };
+            let mut narrowed = Ranking::new(candidates);
+            let ranked = loop {
+                if let Some(ranked) = narrowed.step(&search, &leads, share) {
+                    break ranked;
+                }
+            };
+            let all: Vec<u32> = (0..leads.len() as u32).collect();
+            prop_assert_eq!(ranked, straightforward(&Search::new(&longer), &leads, &all));
+        }
     }
 }
