@@ -12,7 +12,10 @@
 //! - email fragments `maria.silva@`, `@apex`; phone fragments `555 3`, `4567`;
 //! - two words `maria silva`, `jose dental`; one letter `e`; a miss `qxzv`.
 //!
-//! `cargo bench --bench search_million` (`SEARCH_LEADS=N` for another count than 1,000,000)
+//! `cargo bench --bench search_million` (`SEARCH_LEADS=N` for another count than 1,000,000). With
+//! `SEARCH_MIRROR_DIR=DIR` it measures nothing and instead seeds `DIR` with a profile `acme` whose whole
+//! mirror holds those leads, and `DIR/config.toml` (an offline tenant at 127.0.0.1:9), to walk by hand:
+//! `XDG_DATA_HOME=DIR/data LEADBOX_CONFIG=DIR/config.toml ACME_KEY=sk_live_x leadbox`.
 // A bench's unwrap is its assertion: a failure there is the bench failing, with the reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -78,6 +81,30 @@ fn loaded(total: usize) -> App {
     app
 }
 
+/// Writes a whole mirror of `total` of the same leads into profile `acme` under `dir`, and its config.
+fn seed_mirror(dir: &std::path::Path, total: usize) {
+    use leadbox::store::mirror::{COMPLETE_AT, ChainState, MirrorFile};
+    let profile_dir = dir.join("data/leadbox/profiles/acme");
+    std::fs::create_dir_all(&profile_dir).unwrap();
+    let mut mirror = MirrorFile::open(&profile_dir.join("mirror.sqlite3")).unwrap().file;
+    let mut generator = LeadGenerator::new(7, "bench", TenantProfile::default());
+    let mut written = 0;
+    while written < total {
+        let page: Vec<Lead> = (0..PAGE.min(total - written)).map(|_| generator.next_lead()).collect();
+        mirror
+            .write_page("walk:bench", &page, &ChainState::default(), 0)
+            .unwrap();
+        written += page.len();
+    }
+    mirror.set_meta(COMPLETE_AT, "2026-12-01T00:00:00.000Z").unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "default_profile = \"acme\"\n[profiles.acme]\nurl = \"http://127.0.0.1:9\"\nkey_env = \"ACME_KEY\"\nmirror = true\n",
+    )
+    .unwrap();
+    println!("{total} leads mirrored under {}", dir.display());
+}
+
 fn rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let kib: f64 = status
@@ -123,6 +150,10 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
+    if let Some(dir) = std::env::var_os("SEARCH_MIRROR_DIR") {
+        seed_mirror(std::path::Path::new(&dir), total);
+        return;
+    }
     let before = rss_mib();
     let started = Instant::now();
     let mut app = loaded(total);

@@ -229,6 +229,9 @@ impl App {
             _ => all.filter(admitted).collect(),
         };
         if searching {
+            // Rows not ranked by this query (every lead, after a lead was put at the top) are not shown
+            // as its results while it ranks.
+            let new_query = new_query || self.list.shown().is_none();
             self.search.ranking = Some(Ranking::new(candidates));
             self.search.for_new_query = new_query || self.search.for_new_query;
             if new_query {
