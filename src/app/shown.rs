@@ -18,18 +18,19 @@ pub(super) struct SearchState {
     pub(super) typing: Option<tui_input::Input>,
     /// Results of the queries typed in this search, while the leads and marks stay as they were.
     pub(super) cache: Vec<(String, Option<Vec<u32>>)>,
-    /// The ranking still under way, when there were more leads than one share (see [`RANKED_PER_STEP`]).
+    /// The ranking still under way, when there were more leads than one share (see [`RANKING_TIME_PER_STEP`]).
     pub(super) ranking: Option<Ranking>,
     /// The ranking under way is for a query just typed: the rows shown are none of its results yet, and
     /// its best match is selected when it is done.
     pub(super) for_new_query: bool,
-    /// Leads ranked a step, when not [`RANKED_PER_STEP`] (0).
+    /// Leads ranked a step, when not as many as [`RANKING_TIME_PER_STEP`] allows (0).
     pub(super) share: usize,
 }
 
-/// How many leads a keystroke ranks before its frame is drawn; the rest are ranked a share at a time
-/// between keys (`Msg::Continue`), each share with its frame within 16 ms at a million leads.
-pub const RANKED_PER_STEP: usize = 60_000;
+/// How long a keystroke ranks before its frame is drawn; the rest is ranked a share at a time between keys
+/// (`Msg::Continue`), each share as long, so that a share and its frame fit in 16 ms however slow the
+/// machine or long the leads' text.
+pub const RANKING_TIME_PER_STEP: std::time::Duration = std::time::Duration::from_millis(6);
 
 /// The most rows kept for earlier queries, all together: a million leads' results are 4 MB a query.
 const CACHED_ROWS_MAX: usize = 4_000_000;
@@ -46,8 +47,8 @@ impl App {
         self.search.ranking.is_some()
     }
 
-    /// Ranks `leads` leads a step instead of [`RANKED_PER_STEP`]: a test sees a search over a few leads
-    /// take several steps, as one over a million does.
+    /// Ranks `leads` leads a step instead of what [`RANKING_TIME_PER_STEP`] allows: a test sees a search
+    /// over a few leads take a known number of steps, as one over a million takes many.
     pub fn set_search_share(&mut self, leads: usize) {
         self.search.share = leads;
     }
@@ -151,11 +152,11 @@ impl App {
         let (Some(search), Some(ranking)) = (self.search.active.as_ref(), self.search.ranking.as_mut()) else {
             return;
         };
-        let share = match self.search.share {
-            0 => RANKED_PER_STEP,
-            n => n,
+        let done = match self.search.share {
+            0 => ranking.step_for(search, self.list.leads(), RANKING_TIME_PER_STEP),
+            n => ranking.step(search, self.list.leads(), n),
         };
-        let Some(ranked) = ranking.step(search, self.list.leads(), share) else {
+        let Some(ranked) = done else {
             return;
         };
         let query = search.query().to_string();

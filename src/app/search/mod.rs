@@ -145,6 +145,20 @@ impl Ranking {
         out
     }
 
+    /// Judges more candidates by `search`, a chunk at a time, until `time` has passed (at least one chunk):
+    /// the clock decides only how much is done now, never what is found. Once every candidate is judged,
+    /// the matches, best first.
+    pub fn step_for(&mut self, search: &Search, leads: &[CompactLead], time: std::time::Duration) -> Option<Vec<u32>> {
+        const CHUNK: usize = 2_048;
+        let start = std::time::Instant::now();
+        loop {
+            let ranked = self.step(search, leads, CHUNK);
+            if ranked.is_some() || start.elapsed() >= time {
+                return ranked;
+            }
+        }
+    }
+
     /// Judges up to `budget` more candidates by `search`; once every one is judged, the matches, best
     /// first (exactly what [`Search::rank`] gives).
     pub fn step(&mut self, search: &Search, leads: &[CompactLead], budget: usize) -> Option<Vec<u32>> {
