@@ -23,6 +23,8 @@ use crate::store::draft_file::DraftFile;
 use crate::store::shared::SharedProfile;
 use crate::ui;
 
+mod user_commands;
+
 /// How often the clock and the spinner move when nothing else happens.
 const TICK: Duration = Duration::from_millis(200);
 /// While nothing is awaited the clock moves only when it changes something (`App::next_wake`: the poll,
@@ -223,6 +225,7 @@ pub async fn run(
         api: requests,
         back,
         notes: None,
+        in_terminal: Vec::new(),
     };
     let state = &mut shared;
     dispatch(
@@ -273,6 +276,16 @@ pub async fn run(
                 &mut outlets,
                 state,
             );
+            dirty = true;
+        }
+        if !outlets.in_terminal.is_empty() {
+            let runs = std::mem::take(&mut outlets.in_terminal);
+            drop(input);
+            let ended = run_in_terminal(&mut guard, runs, options.mouse);
+            input = EventStream::new();
+            for (name, ended) in ended {
+                dispatch(&mut app, Msg::CommandEnded { name, ended }, &mut outlets, state);
+            }
             dirty = true;
         }
         // Marks are on disk before the frame that shows them: `dispatch` carries out what each message asked.
@@ -397,6 +410,8 @@ struct Outlets {
     back: mpsc::UnboundedSender<Msg>,
     /// Notes to hand to the rep's editor: the loop does that itself, as it must give up the event stream.
     notes: Option<String>,
+    /// Commands to run with the terminal handed over: the loop does that itself, as for the editor.
+    in_terminal: Vec<crate::app::custom_commands::CommandRun>,
 }
 
 /// Does what `update` asked of the terminal and the system, then sends its requests. The clipboard
@@ -440,6 +455,15 @@ fn carry_out(out: Output, outlets: &mut Outlets) {
             }
             Effect::EditNotes(notes) => outlets.notes = Some(notes),
             Effect::Export { target, text, count } => export(target, text, count, back.clone()),
+            Effect::RunCommands(runs) => {
+                let (terminal, background): (Vec<_>, Vec<_>) = runs
+                    .into_iter()
+                    .partition(|r| r.mode == crate::app::custom_commands::RunMode::Terminal);
+                if !background.is_empty() {
+                    user_commands::run_in_background(background, back.clone());
+                }
+                outlets.in_terminal.extend(terminal);
+            }
             // Local state is kept by `step`, before any request goes.
             _ => {}
         }
@@ -561,6 +585,30 @@ fn edit_in_editor(guard: &mut TerminalGuard, text: &str, mouse: bool) -> Result<
     let _ = std::fs::remove_file(&path);
     back.map_err(EditError::Resume)?;
     result
+}
+
+/// Runs each of `runs` in turn with the terminal given over, then takes it back: how each ended, by name
+/// (a failure stops the ones after it).
+fn run_in_terminal(
+    guard: &mut TerminalGuard,
+    runs: Vec<crate::app::custom_commands::CommandRun>,
+    mouse: bool,
+) -> Vec<(String, crate::app::custom_commands::Ended)> {
+    restore_modes();
+    ratatui::restore();
+    let mut ended = Vec::new();
+    for run in runs {
+        let end = user_commands::run_in_terminal(&run);
+        let failed = !matches!(end, crate::app::custom_commands::Ended::Done { .. });
+        ended.push((run.name, end));
+        if failed {
+            break;
+        }
+    }
+    if let Err(e) = resume(guard, mouse) {
+        tracing::error!(error = %e, "the terminal could not be taken back after a command");
+    }
+    ended
 }
 
 /// Takes the terminal back after a program that had it: raw mode, the alternate screen, paste and mouse,

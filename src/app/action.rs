@@ -85,6 +85,11 @@ pub enum Msg {
         count: usize,
         result: Result<(), Outside>,
     },
+    /// A command the rep ran on a lead (an [`Effect::RunCommands`]) ended, as `ended` says.
+    CommandEnded {
+        name: String,
+        ended: crate::model::user_command::Ended,
+    },
 }
 
 /// Where an export's JSON Lines go: a file, or a command's standard input (`|jq -r .email`).
@@ -142,6 +147,9 @@ pub enum Effect {
     EditNotes(String),
     /// Hand a `mailto:`, `tel:` or `https:` link to the system's opener.
     Open(String),
+    /// Run the rep's own command, once for each lead in order (in the background, or with the terminal
+    /// handed over); each run's end comes back as [`Msg::CommandEnded`].
+    RunCommands(Vec<crate::app::custom_commands::CommandRun>),
     /// Keep a lead's triage marks on disk (before the next frame shows them): only the flags that differ
     /// from `before` are written, so another leadbox's change to the others stays.
     SaveMarks {

@@ -63,6 +63,9 @@ impl App {
                 }
             }
             ApiEvent::Fetched { id, result } => {
+                if let Some(out) = self.on_command_lead(id, &result) {
+                    return out;
+                }
                 if self.preview.request() == Some(id) {
                     self.on_preview_fetched(id, result);
                     return Vec::new();

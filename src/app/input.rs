@@ -47,6 +47,12 @@ impl App {
         {
             self.said.error = None;
         }
+        if self.command_prompt().is_some() && key.kind != crossterm::event::KeyEventKind::Release {
+            return self.on_prompt_key(key);
+        }
+        if self.command_keys().is_some() && key.kind != crossterm::event::KeyEventKind::Release {
+            return self.on_confirm_key(&key);
+        }
         if self.screen == Screen::Form {
             return self.on_form_key(key);
         }
@@ -89,7 +95,7 @@ impl App {
             .keymap()
             .continuations(self.contexts(), pending)
             .into_iter()
-            .map(|(rest, action)| format!("{typed} {rest} {}", action.short_name()))
+            .map(|(rest, action)| format!("{typed} {rest} {}", self.keymap().word_for(action)))
             .collect::<Vec<_>>()
             .join(" · ");
         format!("{typed} {}: no such key; {next}", Key::of(key).short_label())
@@ -242,6 +248,13 @@ impl App {
                 self.open_export();
                 Vec::new()
             }
+            Action::Run(index) => self.run_command(index),
+            Action::CommandPrompt => {
+                self.open_command_prompt();
+                Vec::new()
+            }
+            // Only a command that asks takes a yes (`on_confirm_key`).
+            Action::Confirm => Vec::new(),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod action;
 mod api_answers;
 mod clock;
 mod cursor;
+pub mod custom_commands;
 pub mod detail;
 mod detail_screen;
 pub mod duplicates;
@@ -186,6 +187,8 @@ pub struct App {
     quit: bool,
     /// The profile's mirror, when it keeps one.
     mirror: Option<mirror::MirrorState>,
+    /// The rep's own commands, the `!` prompt, and a command on its way to run.
+    commands: custom_commands::CommandsState,
 }
 
 impl App {
@@ -238,6 +241,7 @@ impl App {
             quit_asked: false,
             quit: false,
             mirror: None,
+            commands: custom_commands::CommandsState::default(),
         }
     }
 
@@ -378,11 +382,15 @@ impl App {
             || self.detail.as_ref().is_some_and(|d| d.request.is_some())
             || self.preview.request().is_some()
             || self.new_lead.form.as_ref().is_some_and(Form::is_sending)
+            || self.reading_for_command()
     }
 
     /// What takes the keys and the mouse on the screen as it stands. The search box, while open, takes the
     /// typed keys itself (`on_search_key`); the mouse still reaches the list under it.
     pub fn active_set(&self) -> ActiveSet {
+        if let Some(set) = self.command_keys() {
+            return set;
+        }
         if self.help.open {
             return ActiveSet::Help;
         }
@@ -471,6 +479,10 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<ApiRequest> {
         Msg::Sync(news) => app.on_sync(news),
         Msg::Exported { target, count, result } => {
             app.on_exported(&target, count, result);
+            Vec::new()
+        }
+        Msg::CommandEnded { name, ended } => {
+            app.on_command_ended(&name, &ended);
             Vec::new()
         }
     }

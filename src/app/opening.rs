@@ -17,6 +17,9 @@ impl App {
 
     /// True when the notice says something is under way rather than done: it is no success yet.
     pub fn notice_is_progress(&self) -> bool {
+        if self.command_in_progress() {
+            return true;
+        }
         match (&self.said.opening, &self.said.notice) {
             (Some(link), Some(notice)) => *notice == starting(link),
             _ => false,

@@ -50,6 +50,7 @@ fn keys_and_theme(file: &ConfigFile) -> Vec<Problem> {
             problems.push(Problem { at, key, message });
         }
     }
+    problems.extend(command_keys(file));
     if let Err(errors) = Theme::from_file(file, false) {
         for e in errors {
             let at = match e.name.as_str() {
@@ -61,6 +62,43 @@ fn keys_and_theme(file: &ConfigFile) -> Vec<Problem> {
                 key: format!("theme.{}", e.name),
                 message: e.message,
             });
+        }
+    }
+    problems
+}
+
+/// The keys of the rep's own commands, as each profile's inbox would bind them: the file's commands on
+/// their own, then each profile's with the file's. Each problem is said once, at the command's `key`.
+fn command_keys(file: &ConfigFile) -> Vec<Problem> {
+    let Ok(keymap) = Keymap::from_config(file) else {
+        // The `[keys]` problems are said already; commands are checked against a keymap that builds.
+        return Vec::new();
+    };
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut sets: Vec<Vec<&config::file::CommandConfig>> = vec![file.commands.iter().collect()];
+    for profile in file.profiles.values() {
+        let mut set: Vec<&config::file::CommandConfig> = file
+            .commands
+            .iter()
+            .filter(|c| !profile.commands.iter().any(|o| o.command.name == c.command.name))
+            .collect();
+        set.extend(profile.commands.iter());
+        sets.push(set);
+    }
+    for set in sets {
+        let commands: Vec<_> = set.iter().map(|c| c.command.clone()).collect();
+        if let Err(errors) = keymap.clone().with_commands(&commands) {
+            for e in errors {
+                let Some(command) = set.get(e.command) else { continue };
+                let problem = Problem {
+                    at: command.key_at,
+                    key: format!("{}.key", command.path),
+                    message: e.message,
+                };
+                if !problems.contains(&problem) {
+                    problems.push(problem);
+                }
+            }
         }
     }
     problems

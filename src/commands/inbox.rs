@@ -101,6 +101,7 @@ pub async fn run(prepared: Prepared) -> color_eyre::Result<()> {
     if let Some(m) = &mirror {
         app.use_mirror(m.whole, m.synced_at);
     }
+    app.use_commands(profile.commands.clone(), &profile.name);
     let draft_file = match draft_path {
         Ok(path) => Some(open_draft(&mut app, path)),
         Err(e) => {

@@ -88,7 +88,10 @@ pub fn prepare(
     let path = config::config_path(flags.config.as_deref(), env)?;
     let file = crate::commands::checked::load_chosen(&path, flags)?;
     let profile = config::resolve(&file, env, flags)?;
-    let keymap = crate::keymap::Keymap::from_config(&file).map_err(|errors| eyre!("{errors:?}"))?;
+    let keymap = crate::keymap::Keymap::from_config(&file)
+        .map_err(|errors| eyre!("{errors:?}"))?
+        .with_commands(&profile.commands)
+        .map_err(|errors| eyre!("{errors:?}"))?;
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = crate::theme::Theme::from_file(&file, no_color).map_err(|errors| eyre!("{errors:?}"))?;
     let data_dir = config::data_dir().map_err(|e| DirError::NoDataDir(Arc::new(e)));

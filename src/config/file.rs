@@ -12,7 +12,10 @@ use novala_leads::types::{LeadSource, LeadStatus};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+mod commands;
 mod profile;
+pub use commands::CommandConfig;
+use commands::read_commands;
 use profile::{read_form_defaults, read_profile};
 
 /// Where something is in the file, 1-based, as editors count.
@@ -102,6 +105,8 @@ pub struct ProfileConfig {
     pub mirror: bool,
     /// `sync_rate`: requests a second the mirror's sync may spend.
     pub sync_rate: Option<SyncRate>,
+    /// `[[profiles.NAME.commands]]`: the rep's own commands on this profile's leads, after the file's own.
+    pub commands: Vec<CommandConfig>,
 }
 
 /// `sync_rate` when a profile does not say: gentle on a tenant's rate limit.
@@ -151,6 +156,8 @@ pub struct ConfigFile {
     /// `[theme]`: `preset`, then colours by role, left for the theme to check.
     pub theme_preset: Option<Located<String>>,
     pub theme_colours: BTreeMap<String, Located<String>>,
+    /// `[[commands]]`: the rep's own commands, for every profile.
+    pub commands: Vec<CommandConfig>,
 }
 
 impl ConfigFile {
@@ -199,6 +206,7 @@ const TOP_KEYS: &[&str] = &[
     "profiles",
     "keys",
     "theme",
+    "commands",
 ];
 const ALERT_KEYS: &[&str] = &["bell", "notify", "view"];
 const PROFILE_KEYS: &[&str] = &[
@@ -215,6 +223,7 @@ const PROFILE_KEYS: &[&str] = &[
     "form_defaults",
     "mirror",
     "sync_rate",
+    "commands",
 ];
 const MEMBER_KEYS: &[&str] = &["id", "name"];
 const FIELD_KEYS: &[&str] = &["key", "label", "kind", "required", "options", "unit", "hint"];
@@ -389,6 +398,7 @@ pub fn parse(path: &Path, text: &str) -> (ConfigFile, Vec<Problem>) {
             "form_defaults" => file.form_defaults = read_form_defaults(&mut reader, name, v),
             "poll_seconds" => file.poll_seconds = read_poll_seconds(&mut reader, name, v).or(file.poll_seconds),
             "alerts" => read_alerts(&mut reader, name, v, &mut file.alerts),
+            "commands" => file.commands = read_commands(&mut reader, name, v),
             "profiles" => {
                 let Some(profiles) = reader.table(v, name) else {
                     continue;

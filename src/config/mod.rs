@@ -153,6 +153,9 @@ pub struct Profile {
     pub mirror: bool,
     /// Requests a second the mirror's sync may spend.
     pub sync_rate: file::SyncRate,
+    /// The rep's own commands: the file's `[[commands]]`, then the profile's own (which replace one of the
+    /// same name).
+    pub commands: Vec<crate::model::user_command::UserCommand>,
 }
 
 /// The profile's own directory in leadbox's data directory, created readable by its owner alone (as are
@@ -316,6 +319,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             form_defaults: with_me(file.form_defaults.clone(), None),
             mirror: false,
             sync_rate: file::SyncRate(file::DEFAULT_SYNC_RATE),
+            commands: commands_of(file, None),
         });
     };
     // From here on a profile is named: only the flag may replace its URL.
@@ -338,6 +342,7 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
             // The sandbox runs on this machine: its mirror costs no tenant anything.
             mirror: true,
             sync_rate: file::SyncRate(file::SANDBOX_SYNC_RATE),
+            commands: commands_of(file, None),
         });
     }
     let Some(p) = file.profiles.get(&name) else {
@@ -401,7 +406,34 @@ pub fn resolve(file: &ConfigFile, env: &dyn Fn(&str) -> Option<String>, flags: &
         ),
         mirror: p.mirror,
         sync_rate: p.sync_rate.unwrap_or(file::SyncRate(file::DEFAULT_SYNC_RATE)),
+        commands: commands_of(file, Some(p)),
     })
+}
+
+/// The commands a profile runs: the file's own, each replaced by the profile's command of the same name,
+/// then the profile's others.
+pub fn commands_of(
+    file: &ConfigFile,
+    profile: Option<&file::ProfileConfig>,
+) -> Vec<crate::model::user_command::UserCommand> {
+    let own = profile.map_or(&[][..], |p| p.commands.as_slice());
+    let mut out: Vec<_> = file
+        .commands
+        .iter()
+        .map(|c| {
+            own.iter()
+                .find(|o| o.command.name == c.command.name)
+                .unwrap_or(c)
+                .command
+                .clone()
+        })
+        .collect();
+    out.extend(
+        own.iter()
+            .filter(|o| !file.commands.iter().any(|c| c.command.name == o.command.name))
+            .map(|o| o.command.clone()),
+    );
+    out
 }
 
 /// Form defaults with `assigned_to = "me"` made the rep's own id, or left out when the profile does not

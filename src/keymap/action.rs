@@ -84,6 +84,12 @@ pub enum Action {
     Refresh,
     /// Write the leads acted on as JSON Lines to a file, or hand them to a command (asks where).
     Export,
+    /// Run the rep's own command with this index (the config file's `[[commands]]`, in order).
+    Run(usize),
+    /// `!`: type a command to run on the lead, once.
+    CommandPrompt,
+    /// Yes: run the command asked about.
+    Confirm,
 }
 
 /// What a key means to the form, before the focused field gives it its exact effect.

@@ -34,7 +34,7 @@ fn bind(context: Context, triggers: Vec<Trigger>, action: Action, description: &
         context,
         triggers,
         action,
-        description,
+        description: std::borrow::Cow::Borrowed(description),
     }
 }
 
@@ -129,6 +129,7 @@ fn defaults() -> &'static [DefaultLine] {
         (Lead, "preview", &[T::Key('p')], Action::TogglePreview, "preview", "preview pane on / off"),
         (Lead, "preview_place", &[T::Key('P')], Action::PreviewPlace, "move preview", "preview right / below"),
         (Lead, "export", &[T::Key('E')], Action::Export, "export", "export as JSON Lines"),
+        (Lead, "command_prompt", &[T::Key('!')], Action::CommandPrompt, "run", "run a command on the lead"),
         (Outbox, "open", &[T::Code(KeyCode::Enter), T::Key('e')], Action::Open, "open", "edit the lead"),
         (Outbox, "send_again", &[T::Ctrl('s')], Action::SendAgain, "send now", "send it now / again"),
         (Outbox, "drop", &[T::Key('x')], Action::Drop, "drop", "drop it (asks once)"),
@@ -153,6 +154,12 @@ fn defaults() -> &'static [DefaultLine] {
         (Form, "next_choice", &[T::Code(KeyCode::Right)], Action::Form(F::ChoiceNext), "form", "next choice"),
         (Form, "quit", &[T::Ctrl('c')], Action::Form(F::Quit), "form", "quit (asks if typed)"),
         (Form, "add_custom_field", &[T::Ctrl('n')], Action::Form(F::AddCustomField), "form", "add a custom field"),
+        (Prompt, "apply_filter", &[T::Code(KeyCode::Enter)], Action::Choose, "apply", "run what is typed"),
+        (Prompt, "back", &[T::Code(KeyCode::Esc)], Action::Back, "back", "close, running nothing"),
+        (Prompt, "up", &[T::Code(KeyCode::Up)], Action::Up, "up", "the command typed before"),
+        (Prompt, "down", &[T::Code(KeyCode::Down)], Action::Down, "down", "the command typed after"),
+        (Confirm, "confirm", &[T::Key('y'), T::Code(KeyCode::Enter)], Action::Confirm, "yes", "run the command"),
+        (Confirm, "back", &[T::Key('n'), T::Code(KeyCode::Esc)], Action::Back, "back", "do not run it"),
         (Help, "back", &[T::Code(KeyCode::Esc), T::Key('?')], Action::Back, "back", "close help"),
     ];
     DEFAULTS

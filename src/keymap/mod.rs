@@ -18,6 +18,8 @@ use action::FormCommand;
 pub use defaults::action_names;
 pub use key::{Key, KeyError};
 
+use crate::model::user_command::{Applies, UserCommand};
+
 /// Where a binding applies. More specific contexts are looked up before `Global`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Context {
@@ -41,6 +43,10 @@ pub enum Context {
     Search,
     /// The outbox is open.
     Outbox,
+    /// The `!` prompt is open: it takes every key, and those not bound here are typing.
+    Prompt,
+    /// A command waits for a yes or a no before it runs.
+    Confirm,
 }
 
 impl Context {
@@ -55,6 +61,8 @@ impl Context {
         Context::Detail,
         Context::Form,
         Context::Outbox,
+        Context::Prompt,
+        Context::Confirm,
         Context::Help,
     ];
 
@@ -70,6 +78,8 @@ impl Context {
             Context::Help => "Help",
             Context::Search => "Search box",
             Context::Outbox => "Outbox",
+            Context::Prompt => "Command prompt (!)",
+            Context::Confirm => "Asked before a command runs",
         }
     }
 }
@@ -85,6 +95,8 @@ pub enum ActiveSet {
     Form,
     Search,
     Outbox,
+    Prompt,
+    Confirm,
 }
 
 impl ActiveSet {
@@ -96,6 +108,8 @@ impl ActiveSet {
         ActiveSet::Form,
         ActiveSet::Search,
         ActiveSet::Outbox,
+        ActiveSet::Prompt,
+        ActiveSet::Confirm,
     ];
 
     /// The contexts looked up together, most specific first.
@@ -108,6 +122,8 @@ impl ActiveSet {
             ActiveSet::Form => &[Context::Form],
             ActiveSet::Search => &[Context::Search],
             ActiveSet::Outbox => &[Context::Outbox, Context::Move, Context::Global],
+            ActiveSet::Prompt => &[Context::Prompt],
+            ActiveSet::Confirm => &[Context::Confirm],
         }
     }
 }
@@ -145,7 +161,8 @@ pub struct Binding {
     pub context: Context,
     pub triggers: Vec<Trigger>,
     pub action: Action,
-    pub description: &'static str,
+    /// What help says of it: a built-in sentence, or the name of the rep's own command.
+    pub description: std::borrow::Cow<'static, str>,
 }
 
 impl Binding {
@@ -175,6 +192,21 @@ pub enum Resolved {
     /// nothing else (a slip after `y` must not mark a lead done).
     Unbound,
     None,
+}
+
+/// Two bindings one key would set off at once, and their actions.
+struct Clash {
+    keys: String,
+    message: String,
+    actions: (Action, Action),
+}
+
+/// Why one of the rep's own commands cannot have its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandKeyError {
+    /// Its index in the commands handed to [`Keymap::with_commands`].
+    pub command: usize,
+    pub message: String,
 }
 
 /// A problem with the `[keys]` section of the config file.
@@ -272,7 +304,18 @@ impl Keymap {
     /// least one of the two bindings is the user's (the built-in table overrides on purpose: Esc closes
     /// help before anything else sees it).
     fn clashes(&self, changed: &[Action]) -> Vec<KeymapError> {
-        let mut errors = Vec::new();
+        self.clash_pairs(changed)
+            .into_iter()
+            .map(|c| KeymapError {
+                name: c.keys,
+                message: c.message,
+            })
+            .collect()
+    }
+
+    /// Every clash involving an action of `changed`, once each, with the two actions.
+    fn clash_pairs(&self, changed: &[Action]) -> Vec<Clash> {
+        let mut found: Vec<Clash> = Vec::new();
         for set in ActiveSet::ALL.iter().map(|s| s.contexts()) {
             let keyed: Vec<(&Binding, &[Key])> = self
                 .bindings
@@ -302,13 +345,73 @@ impl Keymap {
                             Trigger::Keys(kb.to_vec()).label()
                         )
                     };
-                    if !errors.iter().any(|e: &KeymapError| e.message == message) {
-                        errors.push(KeymapError { name: keys, message });
+                    if !found.iter().any(|c| c.message == message) {
+                        found.push(Clash {
+                            keys,
+                            message,
+                            actions: (a.action, b.action),
+                        });
                     }
                 }
             }
         }
-        errors
+        found
+    }
+
+    /// This keymap with the rep's own commands bound: each in the list, the detail or both (`Lead`), its
+    /// action `Run(i)` for the i-th command. Every problem is reported, each with the command it is about:
+    /// a key that does not parse, or one that another binding (built in, the user's `[keys]`, or another
+    /// command) already means where the command applies; a clash between two commands is the later one's.
+    pub fn with_commands(mut self, commands: &[UserCommand]) -> Result<Keymap, Vec<CommandKeyError>> {
+        let mut errors = Vec::new();
+        for (i, command) in commands.iter().enumerate() {
+            let context = match command.applies {
+                Applies::List => Context::List,
+                Applies::Detail => Context::Detail,
+                Applies::Both => Context::Lead,
+            };
+            match parse_trigger(&command.key) {
+                Ok(trigger) => self.bindings.push(Binding {
+                    context,
+                    triggers: vec![trigger],
+                    action: Action::Run(i),
+                    description: std::borrow::Cow::Owned(format!("run {}", command.name)),
+                }),
+                Err(why) => errors.push(CommandKeyError {
+                    command: i,
+                    message: why.to_string(),
+                }),
+            }
+        }
+        let changed: Vec<Action> = (0..commands.len()).map(Action::Run).collect();
+        for clash in self.clash_pairs(&changed) {
+            let index = |a: Action| match a {
+                Action::Run(i) => Some(i),
+                _ => None,
+            };
+            let (a, b) = clash.actions;
+            let Some(command) = index(a).max(index(b)) else {
+                continue;
+            };
+            errors.push(CommandKeyError {
+                command,
+                message: format!("{}; give it another key", clash.message),
+            });
+        }
+        if errors.is_empty() { Ok(self) } else { Err(errors) }
+    }
+
+    /// The word a hint gives `action` after its key: the command's name for the rep's own.
+    pub fn word_for(&self, action: Action) -> std::borrow::Cow<'static, str> {
+        match action {
+            Action::Run(_) => self
+                .bindings
+                .iter()
+                .find(|b| b.action == action)
+                .map(|b| std::borrow::Cow::Owned(b.description.trim_start_matches("run ").to_string()))
+                .unwrap_or_default(),
+            other => std::borrow::Cow::Borrowed(other.short_name()),
+        }
     }
 
     /// What a key press means in `contexts` after the keys in `pending`. The first context that binds the

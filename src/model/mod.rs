@@ -6,6 +6,7 @@ pub mod draft;
 pub mod lead;
 pub mod likeness;
 pub mod marks;
+pub mod user_command;
 
 pub use draft::{Draft, DraftValue};
 pub use lead::CompactLead;

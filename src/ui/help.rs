@@ -14,7 +14,12 @@ const KEYS_WIDTH: usize = 14;
 
 fn section(keymap: &Keymap, look: &Theme, ctx: Context, spaced: bool) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(ctx.title().to_string(), look.heading())];
-    for b in keymap.bindings().iter().filter(|b| b.context == ctx) {
+    // The rep's own commands have a section of their own.
+    for b in keymap
+        .bindings()
+        .iter()
+        .filter(|b| b.context == ctx && !matches!(b.action, Action::Run(_)))
+    {
         let keys = b.keys_label();
         // A label as wide as its column (the nine view keys) still keeps a space before its words.
         let keys = if unicode_width::UnicodeWidthStr::width(keys.as_str()) >= KEYS_WIDTH {
@@ -24,13 +29,43 @@ fn section(keymap: &Keymap, look: &Theme, ctx: Context, spaced: bool) -> Vec<Lin
         };
         lines.push(Line::from(vec![
             Span::styled(keys, look.key()),
-            Span::raw(b.description),
+            Span::raw(b.description.clone()),
         ]));
     }
     if spaced {
         lines.push(Line::raw(""));
     }
     lines
+}
+
+/// "Your commands": each of the rep's own commands, its key, its name and where it works.
+fn own_commands(keymap: &Keymap, look: &Theme, spaced: bool) -> Option<Vec<Line<'static>>> {
+    let own: Vec<_> = keymap
+        .bindings()
+        .iter()
+        .filter(|b| matches!(b.action, Action::Run(_)))
+        .collect();
+    if own.is_empty() {
+        return None;
+    }
+    let mut lines = vec![Line::styled("Your commands".to_string(), look.heading())];
+    for b in own {
+        let keys = format!("  {:<KEYS_WIDTH$}", b.keys_label());
+        let place = match b.context {
+            Context::List => " (list)",
+            Context::Detail => " (detail)",
+            _ => "",
+        };
+        let name = crate::sanitize::line(b.description.trim_start_matches("run ")).into_owned();
+        lines.push(Line::from(vec![
+            Span::styled(keys, look.key()),
+            Span::raw(format!("{name}{place}")),
+        ]));
+    }
+    if spaced {
+        lines.push(Line::raw(""));
+    }
+    Some(lines)
 }
 
 /// The sections split into `n` columns of whole sections, so that the tallest column is as short as it
@@ -82,7 +117,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .flat_map(|spaced| (1..=max_columns).map(move |n| (n, spaced)));
     let mut columns = Vec::new();
     for (n, spaced) in layouts {
-        let sections: Vec<Vec<Line>> = Context::ALL.iter().map(|c| section(keymap, look, *c, spaced)).collect();
+        let mut sections: Vec<Vec<Line>> = Context::ALL.iter().map(|c| section(keymap, look, *c, spaced)).collect();
+        sections.extend(own_commands(keymap, look, spaced));
         columns = split(&sections, n);
         if columns.iter().map(Vec::len).max().unwrap_or(0) <= inner_height {
             break;

@@ -190,6 +190,12 @@ fn hints(app: &App) -> Vec<String> {
             (key(Context::Search, Action::Choose), "export"),
             (key(Context::Search, Action::Back), "cancel"),
         ]
+    } else if app.command_prompt().is_some() {
+        vec![
+            (key(Context::Prompt, Action::Choose), "run"),
+            (key(Context::Prompt, Action::Back), "close"),
+            (key(Context::Prompt, Action::Up), "earlier"),
+        ]
     } else if app.search_box().is_some() {
         vec![
             (key(Context::Search, Action::Choose), "keep"),
@@ -289,7 +295,7 @@ fn pending_hint(app: &App) -> Option<Vec<String>> {
         .keymap()
         .continuations(app.contexts(), pending)
         .into_iter()
-        .map(|(rest, action)| format!("{rest} {}", action.short_name()))
+        .map(|(rest, action)| format!("{rest} {}", app.keymap().word_for(action)))
         .collect();
     let mut items = vec![format!("{typed}… {}", next.join(" · "))];
     items.push("esc cancels".to_string());
@@ -482,6 +488,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 "Export {} to (a file, or |command): {typed}▏",
                 crate::text::plural(n, "lead")
             ),
+            10,
+        ));
+    } else if let Some((typed, _)) = app.command_prompt() {
+        // What is typed is the rep's own, but a paste could carry anything: drawn through the sanitiser.
+        parts.push(Part::new(
+            Slot::Counts,
+            format!("!{}▏", crate::sanitize::line(typed)),
             10,
         ));
     } else if let Some((typed, _)) = app.search_box() {

@@ -23,6 +23,7 @@ pub(super) fn read_profile(
         form_defaults: FormDefaults::new(),
         mirror: false,
         sync_rate: None,
+        commands: Vec::new(),
     };
     let mut sources: Vec<(String, Range<usize>)> = Vec::new();
     for (k, v) in reader.entries(table, &path, PROFILE_KEYS) {
@@ -55,6 +56,7 @@ pub(super) fn read_profile(
             "allow_insecure_http" => profile.allow_insecure_http = reader.boolean(v, &full).unwrap_or(false),
             "mirror" => profile.mirror = reader.boolean(v, &full).unwrap_or(false),
             "sync_rate" => profile.sync_rate = read_sync_rate(reader, &full, v),
+            "commands" => profile.commands = read_commands(reader, &full, v),
             "me" => {
                 if let Some(me) = reader.string(v, &full) {
                     if rules::is_uuid(me.trim()) {
