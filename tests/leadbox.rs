@@ -44,6 +44,7 @@ mod one_sender;
 mod opener;
 mod outbox;
 mod preview;
+mod pty_commands;
 mod pty_first_hour;
 mod pty_form;
 mod pty_inbox;

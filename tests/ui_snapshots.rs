@@ -260,7 +260,7 @@ fn help_lists_every_binding_even_at_80x24() {
         }
         for b in app.keymap().bindings() {
             assert!(
-                text.contains(b.description),
+                text.contains(b.description.as_ref()),
                 "{w}x{h}: {:?} missing from help:\n{text}",
                 b.description
             );

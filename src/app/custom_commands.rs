@@ -135,8 +135,9 @@ impl App {
                 1 => lead_label(first),
                 n => crate::text::plural(n, "lead"),
             };
+            // The question and its keys first: on a narrow status bar the lead's name is what is cut.
             self.say_progress(format!(
-                "Run {} on {whom}? {} runs · {} does not",
+                "Run {}? {} runs · {} does not · on {whom}",
                 crate::sanitize::line(&wanted.name),
                 yes.unwrap_or_default(),
                 no.unwrap_or_default()
@@ -340,9 +341,13 @@ impl App {
 
 /// "Ana Souza (3f2a9c1e)": the lead as a question names it.
 fn lead_label(lead: &CompactLead) -> String {
-    let name = lead.name();
+    let name = crate::text::fit(lead.name(), 40);
     let id = crate::text::short_id(&lead.id().to_string());
-    if name.is_empty() { id } else { format!("{name} ({id})") }
+    if name.trim().is_empty() {
+        id
+    } else {
+        format!("{} ({id})", name.trim_end())
+    }
 }
 
 /// The program's own name, for the status bar (`/usr/bin/curl` is `curl`).

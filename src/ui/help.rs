@@ -117,8 +117,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .flat_map(|spaced| (1..=max_columns).map(move |n| (n, spaced)));
     let mut columns = Vec::new();
     for (n, spaced) in layouts {
-        let mut sections: Vec<Vec<Line>> = Context::ALL.iter().map(|c| section(keymap, look, *c, spaced)).collect();
-        sections.extend(own_commands(keymap, look, spaced));
+        // The rep's own commands first: they are what a rep who wrote them looks for.
+        let mut sections: Vec<Vec<Line>> = own_commands(keymap, look, spaced).into_iter().collect();
+        sections.extend(Context::ALL.iter().map(|c| section(keymap, look, *c, spaced)));
         columns = split(&sections, n);
         if columns.iter().map(Vec::len).max().unwrap_or(0) <= inner_height {
             break;
