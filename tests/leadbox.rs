@@ -6,6 +6,7 @@
 mod architecture;
 mod client_support;
 mod config;
+mod config_commands;
 mod demo_tenant;
 mod discover;
 mod exactly_once;
