@@ -17,6 +17,7 @@ mod mirror_worker;
 mod support;
 mod triage;
 
+mod app_commands;
 mod app_mirror;
 mod app_picked;
 mod app_poll;
