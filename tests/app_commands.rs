@@ -110,7 +110,11 @@ fn a_command_that_asks_runs_on_yes_only_and_names_the_lead() {
     update(&mut app, ch('c'));
     update(&mut app, ch('e'));
     let out = update(&mut app, ch('y'));
-    assert!(matches!(out.requests.as_slice(), [ApiRequest::Get { .. }]), "{:?}", out.requests);
+    assert!(
+        matches!(out.requests.as_slice(), [ApiRequest::Get { .. }]),
+        "{:?}",
+        out.requests
+    );
 }
 
 #[test]
@@ -130,7 +134,10 @@ fn a_lead_that_cannot_be_read_runs_nothing_and_says_why() {
     );
     assert!(runs(&out.effects).is_empty());
     let said = app.error().unwrap();
-    assert!(said.starts_with("enrich did not run: the lead could not be read"), "{said}");
+    assert!(
+        said.starts_with("enrich did not run: the lead could not be read"),
+        "{said}"
+    );
     assert!(!app.busy());
 }
 

@@ -49,7 +49,11 @@ fn a_profile_runs_the_files_commands_with_its_own_in_place_of_those_of_the_same_
     let (file, problems) = leadbox::commands::checked::check_text(Path::new("config.toml"), GOOD);
     assert!(problems.is_empty(), "{problems:?}");
     let acme = config::resolve(&file, &|_| None, &Flags::default()).unwrap();
-    let names: Vec<(&str, &str)> = acme.commands.iter().map(|c| (c.name.as_str(), c.key.as_str())).collect();
+    let names: Vec<(&str, &str)> = acme
+        .commands
+        .iter()
+        .map(|c| (c.name.as_str(), c.key.as_str()))
+        .collect();
     assert_eq!(names, [("calendar", "c k"), ("vcard", "c v"), ("dial", "c d")]);
     assert_eq!(acme.commands[0].applies, Applies::Detail);
     assert_eq!(acme.commands[0].mode, RunMode::Terminal);
@@ -65,8 +69,14 @@ fn a_profile_runs_the_files_commands_with_its_own_in_place_of_those_of_the_same_
     assert_eq!(names, ["calendar", "vcard"], "the file's own, for every profile");
 
     // The keymap binds each where it applies, and help's words name it.
-    let keymap = Keymap::from_config(&file).unwrap().with_commands(&acme.commands).unwrap();
-    assert_eq!(keymap.key_label(Context::Detail, Action::Run(0)).as_deref(), Some("c k"));
+    let keymap = Keymap::from_config(&file)
+        .unwrap()
+        .with_commands(&acme.commands)
+        .unwrap();
+    assert_eq!(
+        keymap.key_label(Context::Detail, Action::Run(0)).as_deref(),
+        Some("c k")
+    );
     assert_eq!(keymap.key_label(Context::Lead, Action::Run(1)).as_deref(), Some("c v"));
     assert_eq!(keymap.word_for(Action::Run(2)), "dial");
 }
@@ -189,5 +199,31 @@ run = ["true"]
         said.contains("profiles.acme.commands[0].key: `c c` and `c` begin alike"),
         "a profile's command against the file's:\n{said}"
     );
-    assert!(!said.contains("commands[1].key"), "the first of two is not blamed:\n{said}");
+    assert!(
+        !said.contains("commands[1].key"),
+        "the first of two is not blamed:\n{said}"
+    );
+}
+
+#[test]
+fn the_readmes_commands_are_a_config_that_checks() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("### Your own commands").expect("the README's section");
+    let section = &readme[start..];
+    let section = &section[..section[4..].find("\n### ").map_or(section.len(), |end| end + 4)];
+    let blocks: Vec<&str> = section
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| &b[..b.find("```").unwrap_or(b.len())])
+        .collect();
+    assert_eq!(blocks.len(), 2, "the shape, then the recipes");
+    for block in blocks {
+        let (file, problems) = leadbox::commands::checked::check_text(Path::new("README.md"), block);
+        assert!(problems.is_empty(), "{problems:?}\n{block}");
+        assert!(!file.commands.is_empty());
+        Keymap::from_config(&file)
+            .unwrap()
+            .with_commands(&config::commands_of(&file, None))
+            .unwrap();
+    }
 }

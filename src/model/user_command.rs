@@ -115,6 +115,11 @@ pub enum TemplateError {
 
 fn suggestion(name: &str) -> String {
     let bare = name.strip_suffix(URL_SUFFIX).unwrap_or(name);
+    let fieldlike = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+    if !bare.chars().all(fieldlike) {
+        // A brace of a script (`sh -c`, `jq`) rather than a placeholder.
+        return "write `{{` and `}}` for braces themselves (in a script too)".to_string();
+    }
     let close = FIELDS
         .iter()
         .map(|f| (strsim::levenshtein(bare, f), *f))
@@ -421,6 +426,11 @@ mod tests {
             Err("`{emial}` is not a field; did you mean `{email}`?".into())
         );
         assert!(said(&["x", "{zzzzzzzz}"]).unwrap_err().contains("the fields are {id}"));
+        assert!(
+            said(&["sh", "-c", "{ echo; }"])
+                .unwrap_err()
+                .ends_with("write `{{` and `}}` for braces themselves (in a script too)")
+        );
         assert!(said(&["x", "{email"]).unwrap_err().contains("never closed"));
         assert!(said(&["x", "a}"]).unwrap_err().contains("closes nothing"));
         assert!(said(&[]).unwrap_err().contains("is empty"));
