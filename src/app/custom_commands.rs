@@ -260,7 +260,8 @@ impl App {
         match self.keymap().action_for_key(ActiveSet::Confirm.contexts(), key) {
             Some(Action::Confirm) => self.read_leads(wanted, ids),
             _ => {
-                self.said.notice = Some(format!("{} not run", crate::sanitize::line(&wanted.name)));
+                // Nothing was done: said without the success tick.
+                self.say_progress(format!("{} not run", crate::sanitize::line(&wanted.name)));
                 Vec::new()
             }
         }

@@ -102,8 +102,13 @@ pub fn check(path: &Path, env: &dyn Fn(&str) -> Option<String>, flags: &config::
                 rate.map_or(config::file::DEFAULT_SYNC_RATE, |r| r.0)
             ),
         };
+        let commands = config::commands_of(&file, Some(p)).len();
+        let commands = match commands {
+            0 => String::new(),
+            n => format!(" · {}", crate::text::plural(n, "command")),
+        };
         out.push_str(&format!(
-            "  {name}{}: {} · {source} · team of {} · {} custom field{}{mirror}\n",
+            "  {name}{}: {} · {source} · team of {} · {} custom field{}{mirror}{commands}\n",
             if default == name { ", default" } else { "" },
             p.url.as_ref().map_or("(no url)", |u| u.value.as_str()),
             p.team.len(),

@@ -175,7 +175,7 @@ fn pieces(template: &str) -> Result<Vec<Piece>, TemplateError> {
                 if !text.is_empty() {
                     out.push(Piece::Text(std::mem::take(&mut text)));
                 }
-                out.push(placeholder(name.trim())?);
+                out.push(placeholder(&name)?);
             }
             c => text.push(c),
         }
@@ -186,20 +186,27 @@ fn pieces(template: &str) -> Result<Vec<Piece>, TemplateError> {
     Ok(out)
 }
 
-fn placeholder(name: &str) -> Result<Piece, TemplateError> {
+fn placeholder(written: &str) -> Result<Piece, TemplateError> {
+    let name = written.trim();
     let (bare, url) = match name.strip_suffix(URL_SUFFIX) {
         Some(bare) => (bare, true),
         None => (name, false),
     };
     let field = if let Some(key) = bare.strip_prefix("custom.") {
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            return Err(TemplateError::Unknown { name: name.to_string() });
+            return Err(TemplateError::Unknown {
+                name: written.to_string(),
+            });
         }
         Field::Custom(key.to_string())
     } else {
         match FIELDS.iter().find(|f| **f == bare) {
             Some(f) => Field::Known(f),
-            None => return Err(TemplateError::Unknown { name: name.to_string() }),
+            None => {
+                return Err(TemplateError::Unknown {
+                    name: written.to_string(),
+                });
+            }
         }
     };
     Ok(Piece::Field { field, url })
