@@ -264,28 +264,12 @@ pub async fn run(
     let mut ages_change_at = app.ages_change_after(app.now());
     let mut next_tick = tokio::time::Instant::now() + TICK;
     while !app.should_quit() {
-        if let Some(notes) = outlets.notes.take() {
-            // The event stream must not read the keys meant for the editor: it goes, and comes back after.
+        if outlets.notes.is_some() || !outlets.in_terminal.is_empty() {
+            // The event stream must not read the keys meant for the editor or a command: it goes, and
+            // comes back after.
             drop(input);
-            let edited = edit_in_editor(&mut guard, &notes, options.mouse);
+            hand_terminal_over(&mut app, &mut guard, &mut outlets, state, options.mouse);
             input = EventStream::new();
-            // The app says the reason in the form's status line; it holds it as the sentence it shows.
-            dispatch(
-                &mut app,
-                Msg::Edited(edited.map_err(crate::app::action::Outside::new)),
-                &mut outlets,
-                state,
-            );
-            dirty = true;
-        }
-        if !outlets.in_terminal.is_empty() {
-            let runs = std::mem::take(&mut outlets.in_terminal);
-            drop(input);
-            let ended = run_in_terminal(&mut guard, runs, options.mouse);
-            input = EventStream::new();
-            for (name, ended) in ended {
-                dispatch(&mut app, Msg::CommandEnded { name, ended }, &mut outlets, state);
-            }
             dirty = true;
         }
         // Marks are on disk before the frame that shows them: `dispatch` carries out what each message asked.
@@ -585,6 +569,29 @@ fn edit_in_editor(guard: &mut TerminalGuard, text: &str, mouse: bool) -> Result<
     let _ = std::fs::remove_file(&path);
     back.map_err(EditError::Resume)?;
     result
+}
+
+/// Gives the terminal to the rep's editor for the notes, or to the commands that run in it, and tells the
+/// app what came back. The caller has dropped the event stream meanwhile.
+fn hand_terminal_over(
+    app: &mut App,
+    guard: &mut TerminalGuard,
+    outlets: &mut Outlets,
+    state: &mut SharedProfile,
+    mouse: bool,
+) {
+    if let Some(notes) = outlets.notes.take() {
+        let edited = edit_in_editor(guard, &notes, mouse);
+        // The app says the reason in the form's status line; it holds it as the sentence it shows.
+        let msg = Msg::Edited(edited.map_err(crate::app::action::Outside::new));
+        dispatch(app, msg, outlets, state);
+    }
+    let runs = std::mem::take(&mut outlets.in_terminal);
+    if !runs.is_empty() {
+        for (name, ended) in run_in_terminal(guard, runs, mouse) {
+            dispatch(app, Msg::CommandEnded { name, ended }, outlets, state);
+        }
+    }
 }
 
 /// Runs each of `runs` in turn with the terminal given over, then takes it back: how each ended, by name

@@ -107,6 +107,19 @@ impl App {
         self.acted_on().cloned().into_iter().collect()
     }
 
+    /// The keys of the rep's commands: `Run(i)`, and `!`. Only a command that asks takes a yes
+    /// (`on_confirm_key`).
+    pub(super) fn on_command_action(&mut self, action: Action) -> Vec<ApiRequest> {
+        match action {
+            Action::Run(index) => self.run_command(index),
+            Action::CommandPrompt => {
+                self.open_command_prompt();
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// `Run(i)`: the i-th command on the leads it acts on, asked about first when it says so.
     pub(super) fn run_command(&mut self, index: usize) -> Vec<ApiRequest> {
         let Some(command) = self.commands.commands.get(index).cloned() else {

@@ -248,13 +248,7 @@ impl App {
                 self.open_export();
                 Vec::new()
             }
-            Action::Run(index) => self.run_command(index),
-            Action::CommandPrompt => {
-                self.open_command_prompt();
-                Vec::new()
-            }
-            // Only a command that asks takes a yes (`on_confirm_key`).
-            Action::Confirm => Vec::new(),
+            Action::Run(_) | Action::CommandPrompt | Action::Confirm => self.on_command_action(action),
         }
     }
 

@@ -408,7 +408,9 @@ impl Keymap {
                 .bindings
                 .iter()
                 .find(|b| b.action == action)
-                .map(|b| std::borrow::Cow::Owned(b.description.trim_start_matches("run ").to_string()))
+                .map(|b| {
+                    std::borrow::Cow::Owned(b.description.strip_prefix("run ").unwrap_or(&b.description).to_string())
+                })
                 .unwrap_or_default(),
             other => std::borrow::Cow::Borrowed(other.short_name()),
         }

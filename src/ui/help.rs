@@ -56,7 +56,7 @@ fn own_commands(keymap: &Keymap, look: &Theme, spaced: bool) -> Option<Vec<Line<
             Context::Detail => " (detail)",
             _ => "",
         };
-        let name = crate::sanitize::line(b.description.trim_start_matches("run ")).into_owned();
+        let name = crate::sanitize::line(b.description.strip_prefix("run ").unwrap_or(&b.description)).into_owned();
         lines.push(Line::from(vec![
             Span::styled(keys, look.key()),
             Span::raw(format!("{name}{place}")),
