@@ -172,3 +172,80 @@ fn the_prompt_runs_what_is_typed_and_refuses_what_cannot_be_split() {
     assert_eq!(runs[0].argv, ["notify".to_string(), format!("lead {first}"), email]);
     assert_eq!(runs[0].name, "notify");
 }
+
+#[test]
+fn a_command_runs_once_on_each_picked_lead_in_list_order_and_refuses_too_many() {
+    let mut app = app(false);
+    // Pick the first and the third lead.
+    update(&mut app, ch(' '));
+    update(&mut app, ch('j'));
+    update(&mut app, ch(' '));
+    update(&mut app, ch('c'));
+    let out = update(&mut app, ch('e'));
+    let gets: Vec<(leadbox::api::worker::RequestId, String)> = out
+        .requests
+        .iter()
+        .filter_map(|r| match r {
+            ApiRequest::Get { id, lead_id } => Some((*id, lead_id.clone())),
+            _ => None,
+        })
+        .collect();
+    let asked: Vec<&str> = gets.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(
+        asked,
+        [lead(0).id.as_str(), lead(2).id.as_str()],
+        "each picked lead read whole, in list order"
+    );
+    let mut all = Vec::new();
+    // The answers come back in the other order: the runs keep the list's.
+    for (id, lead_id) in gets.iter().rev() {
+        let n = if *lead_id == lead(0).id { 0 } else { 2 };
+        let out = update(
+            &mut app,
+            Msg::Api(ApiEvent::Fetched {
+                id: *id,
+                result: Ok(lead(n)),
+            }),
+        );
+        all.extend(runs(&out.effects));
+    }
+    let ids: Vec<String> = all
+        .iter()
+        .map(|r| {
+            r.env
+                .iter()
+                .find(|(k, _)| k == "LEADBOX_LEAD_ID")
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, [lead(0).id.clone(), lead(2).id.clone()]);
+
+    // A hundred and one picked: nothing is read, nothing runs, and the rep is told why.
+    let mut app = App::new(
+        {
+            let mut s = settings();
+            s.keymap = s.keymap.with_commands(&[command(false)]).unwrap();
+            s
+        },
+        now(),
+        120,
+        40,
+    );
+    app.use_commands(vec![command(false)], "acme");
+    let req = single_list(&app.start().requests);
+    update(&mut app, listed(&req, leads(0..150), false));
+    for _ in 0..=leadbox::app::custom_commands::MOST_LEADS_A_COMMAND {
+        update(&mut app, ch(' '));
+    }
+    update(&mut app, ch('c'));
+    let out = update(&mut app, ch('e'));
+    assert!(
+        out.requests.iter().all(|r| !matches!(r, ApiRequest::Get { .. })),
+        "{:?}",
+        out.requests
+    );
+    assert!(runs(&out.effects).is_empty());
+    let screen = screen_text(&app);
+    assert!(screen.contains("at most 100 leads at once"), "{screen}");
+}

@@ -62,6 +62,9 @@ pub(super) struct CommandsState {
     progress: Option<String>,
 }
 
+/// The most leads one command runs on (picked leads): each is read whole and run on by itself.
+pub const MOST_LEADS_A_COMMAND: usize = 100;
+
 impl App {
     /// The rep's own commands and the profile they run for; their keys are in the keymap already.
     pub fn use_commands(&mut self, commands: Vec<UserCommand>, profile: &str) {
@@ -100,11 +103,10 @@ impl App {
         self.commands.reading.is_some()
     }
 
-    /// The leads a command acts on: the lead open in the detail, else the one selected in the list. The
-    /// one place that says so, so that a set of marked leads can take its place: each lead then gets its
-    /// own run, in this order, with its own fields and JSON.
+    /// The leads a command acts on: the lead open in the detail, else the picked leads in list order, else
+    /// the one selected. Each lead gets its own run, in this order, with its own fields and JSON.
     fn command_targets(&self) -> Vec<CompactLead> {
-        self.acted_on().cloned().into_iter().collect()
+        self.acted_on_leads().into_iter().cloned().collect()
     }
 
     /// The keys of the rep's commands: `Run(i)`, and `!`. Only a command that asks takes a yes
@@ -139,6 +141,16 @@ impl App {
             self.said.error = Some(format!("{}: no lead selected", crate::sanitize::line(&wanted.name)));
             return Vec::new();
         };
+        if targets.len() > MOST_LEADS_A_COMMAND {
+            // Each lead is read whole and gets a program of its own: a thousand picked would be a thousand
+            // requests and a thousand programs from one key.
+            self.said.error = Some(format!(
+                "{} did not run: it runs on at most {MOST_LEADS_A_COMMAND} leads at once ({} picked)",
+                crate::sanitize::line(&wanted.name),
+                crate::text::count(targets.len())
+            ));
+            return Vec::new();
+        }
         if confirm {
             let (yes, no) = (
                 self.keymap().hint_key(crate::keymap::Context::Confirm, Action::Confirm),

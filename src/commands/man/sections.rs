@@ -51,7 +51,7 @@ pub fn keys() -> String {
             out.push_str(&format!(
                 ".TP\n{}\n{}{name}\n",
                 keys.join(", "),
-                super::escape(binding.description)
+                super::escape(&binding.description)
             ));
         }
     }
