@@ -337,6 +337,14 @@ fn the_detail_acts_on_the_lead_open_not_on_the_picks() {
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.screen(), Screen::Detail);
     assert_eq!(ids_of(&app), vec![lead(2).id.clone()]);
+    let screen = screen_text(&app);
+    assert!(
+        !screen.contains("picked"),
+        "the detail's keys act on the open lead alone: {screen}"
+    );
+    // Back in the list, the picks are still there and counted.
+    update(&mut app, key(KeyCode::Esc));
+    assert!(screen_text(&app).contains("2 picked"));
 }
 
 #[test]

@@ -88,8 +88,9 @@ fn count_parts(app: &App) -> Vec<Part> {
                 .or(format!("{loaded}{plus}{unread}"), RANK_COUNTS_SHORT),
         );
     }
-    // Leads picked for the keys that act on many: always in sight, with those the list hides.
-    if app.picked_count() > 0 {
+    // Leads picked for the keys that act on many: in sight wherever those keys act on them, with those the
+    // list hides. The detail's keys act on the open lead alone, so there the count would mislead.
+    if app.picked_count() > 0 && app.screen() != Screen::Detail {
         let picked = format!("{} picked", count(app.picked_count()));
         parts.push(match app.picked_hidden() {
             0 => Part::new(Slot::Counts, picked, 0),
