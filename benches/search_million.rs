@@ -28,8 +28,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::KeyCode;
 use leadbox::api::types::Lead;
-use leadbox::api::worker::ApiRequest;
-use leadbox::app::{App, AppSettings, Msg, update};
+use leadbox::app::{App, Msg, update};
 use leadbox::tenant::TenantProfile;
 use novala_sandbox::seed::LeadGenerator;
 use ratatui::Terminal;
@@ -59,24 +58,8 @@ const PAGE: usize = 10_000;
 
 /// An app holding `total` of the sandbox's leads, every page answered.
 fn loaded(total: usize) -> App {
-    let settings = AppSettings {
-        page_size: PAGE as u32,
-        ..support::settings()
-    };
-    let mut app = App::new(settings, support::now(), 120, 40);
     let mut generator = LeadGenerator::new(7, "bench", TenantProfile::default());
-    let mut pending = app.start().requests;
-    let mut loaded = 0;
-    while app.list().has_more() {
-        let Some(req) = pending.iter().find(|r| matches!(r, ApiRequest::List { .. })).cloned() else {
-            pending = update(&mut app, ch('G')).requests;
-            continue;
-        };
-        let end = (loaded + PAGE).min(total);
-        let page: Vec<Lead> = (loaded..end).map(|_| generator.next_lead()).collect();
-        pending = update(&mut app, support::listed(&req, page, end < total)).requests;
-        loaded = end;
-    }
+    let app = support::app_loaded_with(120, 40, total, PAGE, |_| generator.next_lead());
     assert_eq!(app.list().leads().len(), total);
     app
 }

@@ -229,6 +229,12 @@ pub fn effects_of(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Eff
 // Used by the benches, which share this module.
 #[allow(dead_code)]
 pub fn app_loaded(width: u16, height: u16, total: usize, page: usize) -> App {
+    app_loaded_with(width, height, total, page, lead)
+}
+
+/// As [`app_loaded`], with the `n`-th lead made by `make`.
+#[allow(dead_code)]
+pub fn app_loaded_with(width: u16, height: u16, total: usize, page: usize, mut make: impl FnMut(usize) -> Lead) -> App {
     let settings = AppSettings {
         page_size: page as u32,
         ..settings()
@@ -243,7 +249,11 @@ pub fn app_loaded(width: u16, height: u16, total: usize, page: usize) -> App {
             continue;
         };
         let end = (loaded + page).min(total);
-        pending = update(&mut app, listed(&req, leads(loaded..end), end < total)).requests;
+        pending = update(
+            &mut app,
+            listed(&req, (loaded..end).map(&mut make).collect(), end < total),
+        )
+        .requests;
         loaded = end;
     }
     app
