@@ -14,15 +14,12 @@
 #[allow(dead_code)]
 #[path = "../tests/support/pty.rs"]
 mod pty;
+#[path = "support/seeded_mirror.rs"]
+mod seeded_mirror;
 
 use std::time::{Duration, Instant};
 
-use leadbox::api::types::Lead;
-use leadbox::store::mirror::{COMPLETE_AT, ChainState, MirrorFile};
 use leadbox::tenant::TenantProfile;
-use novala_sandbox::seed::LeadGenerator;
-
-const PAGE: usize = 10_000;
 
 /// A data directory whose profile `acme` has a whole mirror of `leads` leads, and its config file.
 /// `MIRROR_INBOX_SEED_DIR` keeps the largest one there and uses it again on the next run.
@@ -42,29 +39,11 @@ fn seeded(leads: usize) -> (Option<tempfile::TempDir>, std::path::PathBuf) {
 }
 
 fn seed_into(dir: &std::path::Path, leads: usize) {
-    let profile_dir = dir.join("data/leadbox/profiles/acme");
-    std::fs::create_dir_all(&profile_dir).unwrap();
-    let mut mirror = MirrorFile::open(&profile_dir.join("mirror.sqlite3")).unwrap().file;
     let profile = TenantProfile {
         custom_fields: novala_sandbox::seed::demo_custom_fields(),
         ..TenantProfile::default()
     };
-    let mut generator = LeadGenerator::new(7, "bench", profile);
-    let mut written = 0;
-    while written < leads {
-        let page: Vec<Lead> = (0..PAGE.min(leads - written)).map(|_| generator.next_lead()).collect();
-        mirror
-            .write_page("walk:bench", &page, &ChainState::default(), 0)
-            .unwrap();
-        written += page.len();
-    }
-    mirror.set_meta(COMPLETE_AT, "2026-12-01T00:00:00.000Z").unwrap();
-    // Port 9 (discard) on loopback: nothing answers, so the inbox is offline from its first request.
-    std::fs::write(
-        dir.join("config.toml"),
-        "default_profile = \"acme\"\n[profiles.acme]\nurl = \"http://127.0.0.1:9\"\nkey_env = \"ACME_KEY\"\nmirror = true\n",
-    )
-    .unwrap();
+    seeded_mirror::seed(dir, leads, profile);
 }
 
 fn rss_kib(pid: u32) -> u64 {

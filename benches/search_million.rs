@@ -19,6 +19,8 @@
 // A bench's unwrap is its assertion: a failure there is the bench failing, with the reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/seeded_mirror.rs"]
+mod seeded_mirror;
 #[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -27,7 +29,6 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use crossterm::event::KeyCode;
-use leadbox::api::types::Lead;
 use leadbox::app::{App, Msg, update};
 use leadbox::tenant::TenantProfile;
 use novala_sandbox::seed::LeadGenerator;
@@ -66,25 +67,7 @@ fn loaded(total: usize) -> App {
 
 /// Writes a whole mirror of `total` of the same leads into profile `acme` under `dir`, and its config.
 fn seed_mirror(dir: &std::path::Path, total: usize) {
-    use leadbox::store::mirror::{COMPLETE_AT, ChainState, MirrorFile};
-    let profile_dir = dir.join("data/leadbox/profiles/acme");
-    std::fs::create_dir_all(&profile_dir).unwrap();
-    let mut mirror = MirrorFile::open(&profile_dir.join("mirror.sqlite3")).unwrap().file;
-    let mut generator = LeadGenerator::new(7, "bench", TenantProfile::default());
-    let mut written = 0;
-    while written < total {
-        let page: Vec<Lead> = (0..PAGE.min(total - written)).map(|_| generator.next_lead()).collect();
-        mirror
-            .write_page("walk:bench", &page, &ChainState::default(), 0)
-            .unwrap();
-        written += page.len();
-    }
-    mirror.set_meta(COMPLETE_AT, "2026-12-01T00:00:00.000Z").unwrap();
-    std::fs::write(
-        dir.join("config.toml"),
-        "default_profile = \"acme\"\n[profiles.acme]\nurl = \"http://127.0.0.1:9\"\nkey_env = \"ACME_KEY\"\nmirror = true\n",
-    )
-    .unwrap();
+    seeded_mirror::seed(dir, total, TenantProfile::default());
     println!("{total} leads mirrored under {}", dir.display());
 }
 
