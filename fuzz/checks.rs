@@ -238,14 +238,18 @@ fn check_view(lead: &Lead) {
     let attribution = lead.attribution.as_ref().map_or(0, BTreeMap::len);
     assert_eq!(view.attribution().count(), attribution);
 
-    let haystack = view.haystack();
-    // The search reads the haystack folded (a copy only when accents fold), its characters known ahead.
+    let haystack = view.row().fields().join("\t");
+    let haystack = haystack.as_str();
+    // The search reads the fields folded (a copy only of those accents fold), its characters known ahead.
     let search_text = view.search_text();
     assert!(
         leadbox::app::search::fold(haystack).eq_ignore_ascii_case(search_text),
         "{search_text:?} is not {haystack:?} folded"
     );
     assert_eq!(view.haystack_chars(), lead::char_mask(search_text));
+    // Read from a list's rows, the lead is the same lead.
+    let rows: leadbox::model::LeadRows = std::iter::once(&view).collect();
+    assert_eq!(rows.get(0), Some(view.row()));
     let line_texts = [view.name(), haystack, &view.id_display()]
         .into_iter()
         .chain(

@@ -150,10 +150,14 @@ fn a_change_the_sweep_found_shows_at_once_wherever_the_lead_stands() {
     let listed = app.list().leads();
     let at = listed.iter().position(|l| l.id().is(&qualified.id)).unwrap();
     assert_eq!(at, deep, "the lead stays where it stands");
-    assert_eq!(listed[at].status(), qualified.status);
+    assert_eq!(listed.get(at).unwrap().status(), qualified.status);
     let taken_at = listed.iter().position(|l| l.id().is(&taken.id)).unwrap();
     assert_eq!(
-        listed[taken_at].assignee().map(|a| a.as_str().into_owned()),
+        listed
+            .get(taken_at)
+            .unwrap()
+            .assignee()
+            .map(|a| a.as_str().into_owned()),
         taken.assigned_to
     );
     assert_eq!(listed.len(), total, "nothing added or lost");

@@ -57,8 +57,8 @@ fn space_picks_and_moves_down_v_picks_every_lead_shown_u_unpicks_them_all() {
     assert_eq!(
         ids_of(&app),
         vec![
-            app.list().leads()[0].id().to_string(),
-            app.list().leads()[1].id().to_string()
+            app.list().leads().get(0).unwrap().id().to_string(),
+            app.list().leads().get(1).unwrap().id().to_string()
         ],
         "the picked leads, in the list's order"
     );
@@ -174,14 +174,14 @@ fn star_sets_every_picked_lead_unless_all_are_starred_and_rows_show_the_marks() 
     let (mut app, _) = app_with(120, 40, 25, false);
     update(&mut app, ch('3')); // All: done leads stay in sight
     update(&mut app, ch('*'));
-    let first = app.list().leads()[0].id().clone();
+    let first = app.list().leads().get(0).unwrap().id().clone();
     assert!(app.marks_of(&first).starred);
     update(&mut app, ch('g'));
     update(&mut app, ch(' '));
     update(&mut app, ch(' '));
     // One of the two is starred already: both end starred.
     update(&mut app, ch('*'));
-    let second = app.list().leads()[1].id().clone();
+    let second = app.list().leads().get(1).unwrap().id().clone();
     assert!(app.marks_of(&first).starred && app.marks_of(&second).starred);
     assert_eq!(app.notice(), Some("Starred: 2 picked leads · u undoes"));
     // Both starred: the same key unstars both.
@@ -197,7 +197,7 @@ fn star_sets_every_picked_lead_unless_all_are_starred_and_rows_show_the_marks() 
     update(&mut app, ch('d'));
     let screen = screen_text(&app);
     let row = |name_of: usize| {
-        let lead = &app.list().leads()[name_of];
+        let lead = app.list().leads().get(name_of).unwrap();
         screen
             .lines()
             .find(|l| l.contains(lead.name()) && l.contains(lead.status().as_str()))

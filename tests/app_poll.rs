@@ -123,8 +123,8 @@ fn the_poll_runs_beside_the_walk_without_touching_it() {
     update(&mut app, listed(&page, leads(25..40), false));
     assert_eq!(app.list().len(), 41);
     assert_eq!(app.list().pages(), &PageState::Done);
-    assert_eq!(app.list().leads()[0].id(), arrival(1).id);
-    assert_eq!(app.list().leads()[40].id(), lead(39).id);
+    assert_eq!(app.list().leads().get(0).unwrap().id(), arrival(1).id);
+    assert_eq!(app.list().leads().get(40).unwrap().id(), lead(39).id);
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn new_leads_land_on_top_once_and_the_selected_lead_stays_selected_and_on_screen
     // One more: said in the singular.
     let poll = poll_at(&mut app, 90_000);
     update(&mut app, listed(&poll, vec![arrival(4), arrival(3)], true));
-    assert_eq!(app.list().leads()[0].id(), arrival(4).id);
+    assert_eq!(app.list().leads().get(0).unwrap().id(), arrival(4).id);
     assert_eq!(app.notice(), Some("1 new lead"));
     assert_eq!(app.list().selected_lead().unwrap().id(), lead(50).id);
 }
@@ -520,9 +520,15 @@ fn a_poll_that_brings_a_listed_lead_changed_shows_the_change_where_the_lead_stan
     assert!(out.requests.is_empty());
     assert_eq!(ids(&app), before, "nothing added, nothing moved");
     assert_eq!(app.list().selected(), 2, "the rep's place is kept");
-    assert_eq!(app.list().leads()[1].status().as_str(), "qualified");
+    assert_eq!(app.list().leads().get(1).unwrap().status().as_str(), "qualified");
     assert_eq!(
-        app.list().leads()[3].assignee().map(|a| a.to_string()).as_deref(),
+        app.list()
+            .leads()
+            .get(3)
+            .unwrap()
+            .assignee()
+            .map(|a| a.to_string())
+            .as_deref(),
         Some("b1ea6bd8-6503-42dc-a553-583617e08e42")
     );
     assert!(screen_text(&app).contains("qualified"), "{}", screen_text(&app));

@@ -77,7 +77,7 @@ fn search_ranks_closer_matches_first_and_finds_by_email_and_phone() {
     type_text(&mut app, "lead7@");
     assert_eq!(
         shown_names(&app).first().map(String::as_str),
-        Some(app.list().leads()[7].name())
+        Some(app.list().leads().get(7).unwrap().name())
     );
     update(&mut app, key(KeyCode::Esc));
     update(&mut app, ch('/'));
@@ -120,7 +120,7 @@ fn j_and_k_in_the_detail_walk_the_list_and_load_the_next_page_at_its_end() {
     let out = update(&mut app, ch('J')).requests;
     assert!(out.iter().any(|r| matches!(r, ApiRequest::Get { .. })), "{out:?}");
     assert_eq!(app.list().selected(), 1);
-    assert_eq!(app.detail().unwrap().view.id(), app.list().leads()[1].id());
+    assert_eq!(app.detail().unwrap().view.id(), app.list().leads().get(1).unwrap().id());
     update(&mut app, ch('K'));
     update(&mut app, ch('K'));
     assert_eq!(app.list().selected(), 0);

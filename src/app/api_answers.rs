@@ -5,7 +5,7 @@ use super::{App, Effect, Screen, page_key, views};
 use crate::api::ApiError;
 use crate::api::types::{Lead, Page};
 use crate::api::worker::{ApiEvent, ApiRequest};
-use crate::model::CompactLead;
+use crate::model::{CompactLead, LeadRef};
 
 impl App {
     pub(super) fn on_api(&mut self, event: ApiEvent) -> Vec<ApiRequest> {
@@ -194,10 +194,10 @@ impl App {
         let Some(view) = view else {
             return;
         };
-        let matching: Vec<&CompactLead> = placed
+        let matching: Vec<LeadRef<'_>> = placed
             .iter()
             .filter_map(|&i| self.list.leads().get(i))
-            .filter(|l| view.admits_new(l))
+            .filter(|l| view.admits_new(*l))
             .collect();
         let Some(first) = matching.first() else {
             return;

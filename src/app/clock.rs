@@ -53,7 +53,7 @@ impl App {
     pub fn ages_change_after(&self, at: DateTime<Utc>) -> DateTime<Utc> {
         let rows = self.list_rows();
         let listed = (self.list.offset()..self.list.offset() + rows).filter_map(|r| self.list.lead_at(r));
-        let detail = self.detail.as_ref().map(|d| &d.view);
+        let detail = self.detail.as_ref().map(|d| d.view.row());
         listed
             .chain(detail)
             .map(|l| crate::text::age_changes_at(l.created_at(), at))

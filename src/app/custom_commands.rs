@@ -9,9 +9,9 @@ use super::{App, Effect};
 use crate::api::types::Lead;
 use crate::api::worker::{ApiRequest, RequestId};
 use crate::keymap::{Action, ActiveSet};
-use crate::model::CompactLead;
 use crate::model::user_command::{self, UserCommand};
 pub use crate::model::user_command::{Ended, RunMode, SAID_AT_MOST, first_line};
+use crate::model::{CompactLead, LeadRef};
 
 /// The most commands typed at the prompt that Up brings back.
 const HISTORY: usize = 50;
@@ -106,7 +106,7 @@ impl App {
     /// The leads a command acts on: the lead open in the detail, else the picked leads in list order, else
     /// the one selected. Each lead gets its own run, in this order, with its own fields and JSON.
     fn command_targets(&self) -> Vec<CompactLead> {
-        self.acted_on_leads().into_iter().cloned().collect()
+        self.acted_on_leads().into_iter().map(LeadRef::to_owned).collect()
     }
 
     /// The keys of the rep's commands: `Run(i)`, and `!`. Only a command that asks takes a yes

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::api::types::LeadStatus;
 use crate::api::worker::RequestId;
 use crate::app::filters::assignee_label;
-use crate::model::CompactLead;
+use crate::model::{CompactLead, LeadRef};
 use crate::tenant::TenantProfile;
 use crate::text::{age, short_id};
 
@@ -57,7 +57,7 @@ pub enum Extent {
 
 /// The lead as lines no wider than `width` columns.
 pub fn document(
-    view: &CompactLead,
+    view: LeadRef<'_>,
     profile: &TenantProfile,
     show_names: bool,
     now: DateTime<Utc>,
@@ -68,7 +68,7 @@ pub fn document(
 
 /// The lead as lines no wider than `width` columns, whole, in summary, or for a glance.
 pub fn document_of(
-    view: &CompactLead,
+    view: LeadRef<'_>,
     profile: &TenantProfile,
     show_names: bool,
     now: DateTime<Utc>,
@@ -106,7 +106,7 @@ pub fn document_of(
 
 /// A document being written: the lead, how to name things, and the lines so far.
 struct Doc<'a> {
-    view: &'a CompactLead,
+    view: LeadRef<'a>,
     profile: &'a TenantProfile,
     show_names: bool,
     width: usize,

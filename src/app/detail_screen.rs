@@ -4,14 +4,14 @@
 use super::detail::{self, DetailState};
 use super::{App, Effect, Screen};
 use crate::api::worker::ApiRequest;
-use crate::model::{CompactLead, Marks};
+use crate::model::{CompactLead, LeadRef, Marks};
 
 impl App {
     pub(super) fn detail_line_count(&self) -> usize {
         let (width, _) = self.layout().detail_text_size();
         self.detail.as_ref().map_or(0, |d| {
             detail::document(
-                &d.view,
+                d.view.row(),
                 &self.settings.tenant,
                 self.settings.show_names,
                 self.now,
@@ -22,7 +22,7 @@ impl App {
     }
 
     pub(super) fn open_detail(&mut self) -> Vec<ApiRequest> {
-        match self.list.selected_lead().cloned() {
+        match self.list.selected_lead().map(LeadRef::to_owned) {
             Some(view) => self.open_detail_of(view),
             None => Vec::new(),
         }

@@ -4,7 +4,7 @@
 //! shows) and the leads typed on this machine.
 
 use crate::api::types::NewLead;
-use crate::model::lead::CompactLead;
+use crate::model::lead::LeadRef;
 use crate::outbox::OutboxEntry;
 
 pub use crate::model::likeness::Alike;
@@ -23,9 +23,9 @@ pub enum Known {
 
 /// The first known lead `lead` looks like: typed here first (the likeliest twin at a booth), then the list.
 /// `skip` is an outbox entry not to compare with (the one being edited).
-pub fn find(
+pub fn find<'a>(
     lead: &NewLead,
-    listed: &[CompactLead],
+    listed: impl IntoIterator<Item = LeadRef<'a>>,
     typed: &[OutboxEntry],
     skip: Option<&str>,
 ) -> Option<(Known, Alike)> {
@@ -44,7 +44,7 @@ pub fn find(
     if from_typed.is_some() {
         return from_typed;
     }
-    listed.iter().enumerate().find_map(|(i, l)| {
+    listed.into_iter().enumerate().find_map(|(i, l)| {
         let known = Keys::of(l.name(), None, l.email(), l.phone(), l.company());
         new.alike(&known).map(|how| (Known::Listed(i), how))
     })
@@ -54,6 +54,7 @@ pub fn find(
 mod tests {
     use super::*;
     use crate::api::types::{Lead, LeadSource};
+    use crate::model::CompactLead;
 
     fn listed(v: serde_json::Value) -> CompactLead {
         let mut v = v;
@@ -79,36 +80,39 @@ mod tests {
         let mut by_email = new("Someone", "Else");
         by_email.email = Some(" ada@example.COM ".into());
         assert_eq!(
-            find(&by_email, &list, &[], None),
+            find(&by_email, list.iter().map(CompactLead::row), &[], None),
             Some((Known::Listed(0), Alike::Email))
         );
         let mut by_phone = new("Other", "Person");
         by_phone.phone = Some("+442079460958".into());
         assert_eq!(
-            find(&by_phone, &list, &[], None),
+            find(&by_phone, list.iter().map(CompactLead::row), &[], None),
             Some((Known::Listed(1), Alike::Phone))
         );
         // Written nationally in the form, internationally in the tenant: one number, as the commands see it.
         let mut national = new("Other", "Person");
         national.phone = Some("020 7946 0958".into());
         assert_eq!(
-            find(&national, &list, &[], None),
+            find(&national, list.iter().map(CompactLead::row), &[], None),
             Some((Known::Listed(1), Alike::Phone))
         );
         let mut by_name = new("cy", "DEE");
         by_name.company_name = Some("acme ltd".into());
         assert_eq!(
-            find(&by_name, &list, &[], None),
+            find(&by_name, list.iter().map(CompactLead::row), &[], None),
             Some((Known::Listed(2), Alike::NameAndCompany))
         );
         // The same names at another company, or no company, or a short number: not the same lead.
         let mut elsewhere = new("Cy", "Dee");
         elsewhere.company_name = Some("Other Co".into());
-        assert_eq!(find(&elsewhere, &list, &[], None), None);
-        assert_eq!(find(&new("Cy", "Dee"), &list, &[], None), None);
+        assert_eq!(find(&elsewhere, list.iter().map(CompactLead::row), &[], None), None);
+        assert_eq!(
+            find(&new("Cy", "Dee"), list.iter().map(CompactLead::row), &[], None),
+            None
+        );
         let mut short = new("Z", "Z");
         short.phone = Some("0958".into());
-        assert_eq!(find(&short, &list, &[], None), None);
+        assert_eq!(find(&short, list.iter().map(CompactLead::row), &[], None), None);
     }
 
     #[test]
@@ -117,9 +121,9 @@ mod tests {
         first.email = Some("ada@example.com".into());
         let typed = crate::outbox::Outbox::default().enqueue("k".into(), first.clone(), None, chrono::Utc::now());
         assert_eq!(
-            find(&first, &[], std::slice::from_ref(&typed), None),
+            find(&first, [], std::slice::from_ref(&typed), None),
             Some((Known::Typed("k".into()), Alike::Email))
         );
-        assert_eq!(find(&first, &[], std::slice::from_ref(&typed), Some("k")), None);
+        assert_eq!(find(&first, [], std::slice::from_ref(&typed), Some("k")), None);
     }
 }

@@ -4,11 +4,11 @@
 
 use crate::app::action::LeadField;
 use crate::app::{App, Effect, Screen};
-use crate::model::lead::CompactLead;
+use crate::model::lead::LeadRef;
 use crate::rules;
 
 /// The value of `field` as the screen shows it, if the lead has one.
-pub fn value(lead: &CompactLead, field: LeadField) -> Option<String> {
+pub fn value(lead: LeadRef<'_>, field: LeadField) -> Option<String> {
     match field {
         LeadField::Email => lead.email().map(str::to_string),
         LeadField::Phone => lead.phone().map(str::to_string),
@@ -19,7 +19,7 @@ pub fn value(lead: &CompactLead, field: LeadField) -> Option<String> {
 }
 
 /// The lead's website: a custom field named like one, else the first custom field holding a web address.
-fn website(lead: &CompactLead) -> Option<String> {
+fn website(lead: LeadRef<'_>) -> Option<String> {
     let is_web = |v: &str| rules::is_url(v) && (v.starts_with("https://") || v.starts_with("http://"));
     lead.custom_fields()
         .find(|(k, v)| (k.contains("website") || k.contains("url") || *k == "site") && is_web(v))
@@ -41,7 +41,7 @@ pub enum NoLink {
 }
 
 /// The link to hand the system for `field`, or why there is none.
-pub fn link(lead: &CompactLead, field: LeadField) -> Result<String, NoLink> {
+pub fn link(lead: LeadRef<'_>, field: LeadField) -> Result<String, NoLink> {
     let missing = || NoLink::Missing { field: field.word() };
     match field {
         LeadField::Email => {
@@ -76,9 +76,9 @@ pub fn link(lead: &CompactLead, field: LeadField) -> Result<String, NoLink> {
 impl App {
     /// The one lead the open keys act on (and the others when nothing is picked): the open one in the
     /// detail, else the selected one.
-    pub(super) fn acted_on(&self) -> Option<&CompactLead> {
+    pub(super) fn acted_on(&self) -> Option<LeadRef<'_>> {
         match (&self.detail, self.screen) {
-            (Some(d), Screen::Detail) => Some(&d.view),
+            (Some(d), Screen::Detail) => Some(d.view.row()),
             _ => self.list.selected_lead(),
         }
     }
@@ -142,6 +142,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::api::types::{Lead, LeadStatus};
+    use crate::model::CompactLead;
 
     fn lead(email: Option<&str>, phone: Option<&str>, custom: &[(&str, &str)]) -> CompactLead {
         let mut lead: Lead = serde_json::from_value(serde_json::json!({
@@ -168,27 +169,27 @@ mod tests {
             Some("+44 (20) 7946-0958"),
             &[("website", "https://ana.example")],
         );
-        assert_eq!(link(&l, LeadField::Email).unwrap(), "mailto:ana@example.com");
-        assert_eq!(link(&l, LeadField::Phone).unwrap(), "tel:+442079460958");
-        assert_eq!(link(&l, LeadField::Website).unwrap(), "https://ana.example");
+        assert_eq!(link(l.row(), LeadField::Email).unwrap(), "mailto:ana@example.com");
+        assert_eq!(link(l.row(), LeadField::Phone).unwrap(), "tel:+442079460958");
+        assert_eq!(link(l.row(), LeadField::Website).unwrap(), "https://ana.example");
 
         let hostile = lead(
             Some("ana@example.com?body=x"),
             Some("javascript:alert(1)"),
             &[("website", "file:///etc/passwd"), ("homepage", "javascript:alert(1)")],
         );
-        assert!(link(&hostile, LeadField::Email).is_err());
-        assert!(link(&hostile, LeadField::Phone).is_err());
-        assert!(link(&hostile, LeadField::Website).is_err());
-        assert!(link(&hostile, LeadField::Name).is_err());
+        assert!(link(hostile.row(), LeadField::Email).is_err());
+        assert!(link(hostile.row(), LeadField::Phone).is_err());
+        assert!(link(hostile.row(), LeadField::Website).is_err());
+        assert!(link(hostile.row(), LeadField::Name).is_err());
     }
 
     #[test]
     fn values_are_what_the_screen_shows() {
         let l = lead(Some("a\u{1b}]52;c;x\u{7}@example.com"), None, &[]);
-        let copied = value(&l, LeadField::Email).unwrap();
+        let copied = value(l.row(), LeadField::Email).unwrap();
         assert!(!copied.contains('\u{1b}') && !copied.contains('\u{7}'), "{copied:?}");
-        assert_eq!(value(&l, LeadField::Phone), None);
-        assert_eq!(value(&l, LeadField::Name).as_deref(), Some("Ana"));
+        assert_eq!(value(l.row(), LeadField::Phone), None);
+        assert_eq!(value(l.row(), LeadField::Name).as_deref(), Some("Ana"));
     }
 }

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use crate::api::paging::Paging;
 use crate::api::types::{Lead, ListQuery, Page};
 use crate::api::worker::RequestId;
-use crate::model::lead::CompactLead;
+use crate::model::lead::{CompactLead, LeadRef};
+use crate::model::lead_rows::LeadRows;
 
 /// Where this list's page requests stand. Which cursor comes next, and which leads were seen, is the
 /// business of [`Paging`].
@@ -30,7 +31,7 @@ const RETRY_MAX_SECS: i64 = 30;
 #[derive(Debug, Clone)]
 pub struct LeadList {
     query: ListQuery,
-    leads: Vec<CompactLead>,
+    leads: LeadRows,
     paging: Paging,
     pages: PageState,
     selected: usize,
@@ -61,7 +62,7 @@ impl LeadList {
     pub fn new(query: ListQuery) -> LeadList {
         LeadList {
             query,
-            leads: Vec::new(),
+            leads: LeadRows::new(),
             paging: Paging::new(),
             pages: PageState::NotStarted,
             selected: 0,
@@ -90,7 +91,7 @@ impl LeadList {
         if !self.leads.is_empty() || !matches!(self.pages, PageState::NotStarted) {
             return;
         }
-        self.leads = leads.iter().map(CompactLead::new).collect();
+        self.leads = leads.iter().map(CompactLead::new).collect::<Vec<_>>().iter().collect();
         self.cached = !self.leads.is_empty();
     }
 
@@ -104,7 +105,7 @@ impl LeadList {
     }
 
     /// Every loaded lead, newest first, whether shown or not.
-    pub fn leads(&self) -> &[CompactLead] {
+    pub fn leads(&self) -> &LeadRows {
         &self.leads
     }
 
@@ -118,7 +119,7 @@ impl LeadList {
     }
 
     /// The lead shown in row `row`.
-    pub fn lead_at(&self, row: usize) -> Option<&CompactLead> {
+    pub fn lead_at(&self, row: usize) -> Option<LeadRef<'_>> {
         match &self.shown {
             Some(shown) => shown.get(row).and_then(|&i| self.leads.get(i as usize)),
             None => self.leads.get(row),
@@ -181,7 +182,7 @@ impl LeadList {
         self.offset
     }
 
-    pub fn selected_lead(&self) -> Option<&CompactLead> {
+    pub fn selected_lead(&self) -> Option<LeadRef<'_>> {
         self.lead_at(self.selected)
     }
 
@@ -296,7 +297,9 @@ impl LeadList {
             None
         };
         let fresh = self.paging.accept(cursor, page);
-        self.leads.extend(fresh.iter().map(CompactLead::new));
+        for lead in &fresh {
+            self.leads.push(&CompactLead::new(lead));
+        }
         if let Some((id, row_on_screen)) = keep {
             let at = self.leads.iter().position(|l| *l.id() == id);
             self.selected = at.unwrap_or(0);
@@ -330,7 +333,7 @@ impl LeadList {
         if self.paging.fresh(vec![lead.clone()]).is_empty() {
             self.leads.retain(|l| !l.id().is(&lead.id));
         }
-        self.leads.insert(0, CompactLead::new(lead));
+        self.leads.insert(0, &CompactLead::new(lead));
         self.shown = None;
         self.selected = 0;
         self.offset = 0;
@@ -351,10 +354,10 @@ impl LeadList {
         let mut changed = 0;
         for lead in leads {
             let id = crate::api::CompactId::new(&lead.id);
-            if let Some(at) = self.leads[..reach].iter().position(|l| *l.id() == id) {
+            if let Some(at) = (0..reach).find(|&i| self.leads.id(i) == Some(&id)) {
                 let now = CompactLead::new(lead);
-                if self.leads[at] != now {
-                    self.leads[at] = now;
+                if self.leads.get(at) != Some(now.row()) {
+                    self.leads.set(at, &now);
                     changed += 1;
                 }
             }
@@ -368,11 +371,11 @@ impl LeadList {
         let by_id: std::collections::HashMap<crate::api::CompactId, &Lead> =
             leads.iter().map(|l| (crate::api::CompactId::new(&l.id), l)).collect();
         let mut changed = 0;
-        for listed in &mut self.leads {
-            if let Some(lead) = by_id.get(listed.id()) {
+        for at in 0..self.leads.len() {
+            if let Some(lead) = self.leads.id(at).and_then(|id| by_id.get(id)) {
                 let now = CompactLead::new(lead);
-                if *listed != now {
-                    *listed = now;
+                if self.leads.get(at) != Some(now.row()) {
+                    self.leads.set(at, &now);
                     changed += 1;
                 }
             }
@@ -399,25 +402,14 @@ impl LeadList {
         let places: Vec<usize> = fresh
             .iter()
             .map(|v| {
-                self.leads
-                    .iter()
-                    .position(|l| l.created_at() < v.created_at())
+                (0..self.leads.len())
+                    .find(|&i| self.leads.created_at(i).is_some_and(|at| at < v.created_at()))
                     .unwrap_or(self.leads.len())
             })
             .collect();
         let had_leads = !self.leads.is_empty();
         let at_top = self.at_top();
-        let old = std::mem::take(&mut self.leads);
-        let mut incoming = fresh.into_iter().zip(places.iter().copied()).peekable();
-        let mut merged = Vec::with_capacity(old.len() + added);
-        for (i, lead) in old.into_iter().enumerate() {
-            while let Some((v, _)) = incoming.next_if(|&(_, at)| at <= i) {
-                merged.push(v);
-            }
-            merged.push(lead);
-        }
-        merged.extend(incoming.map(|(v, _)| v));
-        self.leads = merged;
+        self.leads.insert_many(&fresh, &places);
         // Where a lead listed at `i` is now.
         let moved = |i: usize| i + places.partition_point(|&at| at <= i);
         if let Some(shown) = self.shown.as_mut() {
@@ -464,12 +456,12 @@ impl LeadList {
                 Some(shown) => *shown.get(row)? as usize,
                 None => row,
             };
-            (self.leads.get(at)?.id() == view.id()).then_some(at)
+            (self.leads.id(at)? == view.id()).then_some(at)
         });
-        let at = near.or_else(|| self.leads.iter().position(|l| l.id() == view.id()));
-        match at.and_then(|at| self.leads.get_mut(at)) {
-            Some(lead) if lead != view => {
-                *lead = view.clone();
+        let at = near.or_else(|| self.leads.position(view.id()));
+        match at {
+            Some(at) if self.leads.get(at).is_some_and(|lead| lead != view.row()) => {
+                self.leads.set(at, view);
                 true
             }
             _ => false,
@@ -478,8 +470,8 @@ impl LeadList {
 
     /// Replaces a listed lead with a fresher copy of it.
     pub fn refresh(&mut self, view: &CompactLead) {
-        if let Some(l) = self.leads.iter_mut().find(|l| l.id() == view.id()) {
-            *l = view.clone();
+        if let Some(at) = self.leads.position(view.id()) {
+            self.leads.set(at, view);
         }
     }
 

@@ -11,7 +11,7 @@ use crate::app::duplicates::{self, Known};
 use crate::app::form::{Draft, Form, FormOutcome, Notice};
 use crate::app::{App, Focus, Screen};
 use crate::keymap::{Action, Context, Keymap};
-use crate::model::lead::CompactLead;
+use crate::model::lead::{CompactLead, LeadRef};
 use crate::outbox::{OutboxState, Settled};
 
 /// The status bar's word at start when a draft from last time is waiting: short enough to fit beside the
@@ -210,14 +210,16 @@ impl App {
         }
         let (known, how) = duplicates::find(
             lead,
-            self.list.leads(),
+            self.list.leads().iter(),
             self.outbox.entries(),
             self.new_lead.editing.as_deref(),
         )
         .or_else(|| {
-            duplicates::find(lead, &self.new_lead.known, &[], None).map(|(known, how)| match known {
-                Known::Listed(i) => (Known::Kept(i), how),
-                typed => (typed, how),
+            duplicates::find(lead, self.new_lead.known.iter().map(CompactLead::row), &[], None).map(|(known, how)| {
+                match known {
+                    Known::Listed(i) => (Known::Kept(i), how),
+                    typed => (typed, how),
+                }
             })
         })?;
         let name = match &known {
@@ -240,10 +242,10 @@ impl App {
     }
 
     /// The lead a look-alike found in the list or among those kept from earlier sessions.
-    fn known_lead(&self, known: &Known) -> Option<&CompactLead> {
+    fn known_lead(&self, known: &Known) -> Option<LeadRef<'_>> {
         match known {
             Known::Listed(i) => self.list.leads().get(*i),
-            Known::Kept(i) => self.new_lead.known.get(*i),
+            Known::Kept(i) => self.new_lead.known.get(*i).map(CompactLead::row),
             Known::Typed(_) => None,
         }
     }
@@ -251,7 +253,7 @@ impl App {
     /// Shows the known lead the typed one looks like; the form keeps what was typed.
     fn open_duplicate(&mut self) -> Vec<ApiRequest> {
         match self.new_lead.look_alike.clone() {
-            Some(known @ (Known::Listed(_) | Known::Kept(_))) => match self.known_lead(&known).cloned() {
+            Some(known @ (Known::Listed(_) | Known::Kept(_))) => match self.known_lead(&known).map(LeadRef::to_owned) {
                 Some(view) => self.open_detail_of(view),
                 None => Vec::new(),
             },
@@ -262,9 +264,9 @@ impl App {
                     self.list
                         .leads()
                         .iter()
-                        .chain(self.new_lead.known.iter())
+                        .chain(self.new_lead.known.iter().map(CompactLead::row))
                         .find(|l| l.id().is(&id))
-                        .cloned()
+                        .map(LeadRef::to_owned)
                 });
                 if let Some(view) = view {
                     return self.open_detail_of(view);

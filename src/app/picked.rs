@@ -13,7 +13,7 @@ use super::{App, Screen};
 use crate::api::CompactId;
 use crate::api::worker::ApiRequest;
 use crate::keymap::{Action, Context};
-use crate::model::CompactLead;
+use crate::model::LeadRef;
 
 /// The picked leads, by id, and how many of them the list does not show.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +43,7 @@ impl App {
     /// The leads a key acts on: in a lead's detail, the lead open; on the list, the picked leads in the
     /// list's order (those loaded: a picked lead hidden by a search or the view is still acted on), or the
     /// selected lead when none is picked.
-    pub fn acted_on_leads(&self) -> Vec<&CompactLead> {
+    pub fn acted_on_leads(&self) -> Vec<LeadRef<'_>> {
         if self.screen == Screen::Detail || self.picked.ids.is_empty() {
             return self.acted_on().into_iter().collect();
         }

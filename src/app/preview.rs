@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::App;
 use crate::api::CompactId;
 use crate::api::worker::{ApiRequest, RequestId};
-use crate::model::CompactLead;
+use crate::model::{CompactLead, LeadRef};
 
 /// How long the selection keeps still before its lead is asked for.
 pub const PAUSE: Duration = Duration::milliseconds(150);
@@ -63,9 +63,9 @@ pub struct PreviewState {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shown<'a> {
     /// The whole lead, as fetched.
-    Whole(&'a CompactLead),
+    Whole(LeadRef<'a>),
     /// The list's copy (a few fields), the rest on its way.
-    Waiting(&'a CompactLead),
+    Waiting(LeadRef<'a>),
     /// No lead is selected.
     Nothing,
 }
@@ -73,7 +73,7 @@ pub enum Shown<'a> {
 impl PreviewState {
     /// The fetched copy of `lead`, if one is cached and still agrees with the list's copy (a status or an
     /// assignee changed elsewhere makes it stale).
-    fn cached(&self, lead: &CompactLead) -> Option<&(CompactLead, DateTime<Utc>)> {
+    fn cached(&self, lead: LeadRef<'_>) -> Option<&(CompactLead, DateTime<Utc>)> {
         self.cache
             .iter()
             .find(|(c, _)| c.id() == lead.id())
@@ -120,7 +120,7 @@ impl App {
         match self.list.selected_lead() {
             None => Shown::Nothing,
             Some(lead) => match self.preview.cached(lead) {
-                Some((whole, _)) => Shown::Whole(whole),
+                Some((whole, _)) => Shown::Whole(whole.row()),
                 None => Shown::Waiting(lead),
             },
         }

@@ -7,7 +7,7 @@ use super::search::{Ranking, Search};
 use super::{App, Effect, views};
 use crate::api::worker::ApiRequest;
 use crate::keymap::{Action, ActiveSet};
-use crate::model::CompactLead;
+use crate::model::LeadRef;
 
 /// The search: the one in force, the box while the rep types in it, and results kept for its queries.
 #[derive(Debug, Clone, Default)]
@@ -123,14 +123,14 @@ impl App {
 
     pub(super) fn count_unread(&self) -> usize {
         let marks = &self.triage.marks;
-        let unseen = |l: &CompactLead| !marks.get(l.id()).is_some_and(|m| m.seen);
+        let unseen = |l: LeadRef<'_>| !marks.get(l.id()).is_some_and(|m| m.seen);
         match self.list.shown() {
             _ if marks.is_empty() => self.list.len(),
             Some(rows) => rows
                 .iter()
                 .filter(|&&i| self.list.leads().get(i as usize).is_some_and(unseen))
                 .count(),
-            None => self.list.leads().iter().filter(|l| unseen(l)).count(),
+            None => self.list.leads().iter().filter(|l| unseen(*l)).count(),
         }
     }
 

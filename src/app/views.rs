@@ -80,7 +80,7 @@ pub fn views(saved: &[crate::config::ViewConfig], me: Option<&str>, team: &Tenan
 
 impl View {
     /// Whether a lead just arrived (no marks yet) belongs in this view.
-    pub fn admits_new(&self, lead: &crate::model::lead::CompactLead) -> bool {
+    pub fn admits_new(&self, lead: crate::model::LeadRef<'_>) -> bool {
         self.triage.admits(None)
             && self.status.as_ref().is_none_or(|s| *s == lead.status())
             && self

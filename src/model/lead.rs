@@ -8,28 +8,41 @@ use crate::api::CompactId;
 use crate::api::types::{Lead, LeadStatus};
 use crate::sanitize;
 
-/// A loaded lead. Its text lives in one string, so a lead costs one allocation and about the bytes of its
-/// text (a tenant's whole history can be loaded), and the fields a rep searches by lead it, so the search
-/// reads them where they are.
+/// A lead as a list row reads it, wherever its text is kept: in a [`CompactLead`] of its own, or in a
+/// list's [`LeadRows`](crate::model::lead_rows::LeadRows), which keeps the text of every lead in one
+/// buffer. Every string from the server in it was sanitised on arrival.
 ///
-/// The text is: name, company, email, phone and intent, each after a tab but the first (the search's
-/// haystack: a tab is whitespace to the matcher, like the spaces that separate words); then status,
-/// source, channel, attribution, custom fields and notes, each after a record separator; a pair's key and
-/// value are split by a unit separator and pairs by a group separator. When folding the haystack for the
-/// search (lower case, no accents) changes more than ASCII case, the folded copy follows the haystack after
-/// a file separator, so a keystroke reads it rather than folding it again. Sanitised text holds none of
-/// these characters, so none can be forged by the server.
+/// `text` is the search text (name, company, email, phone and intent, each after a tab but the first: a
+/// tab is whitespace to the matcher, like the spaces that separate words), each field folded for the
+/// search (lower case, no accents; see [`crate::text::fold::fold`]) when folding changes more than its
+/// ASCII case, else as drawn. When some field was folded, a file separator follows with the five fields
+/// as drawn, split by tabs, each empty where the drawn field is the searched one: most leads need no
+/// copy, and a lead with an accented name copies just its name. Then, when the lead has any, a record
+/// separator before each of attribution, custom fields and notes; a pair's key and value are split by a
+/// unit separator and pairs by a group separator. `tags` is status, source and channel, split by record
+/// separators: a list keeps each such triple once. Sanitised text holds none of these characters, so
+/// none can be forged by the server.
+#[derive(Clone, Copy, PartialEq)]
+pub struct LeadRef<'a> {
+    pub(crate) id: &'a CompactId,
+    pub(crate) assignee: Option<&'a CompactId>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) chars: u64,
+    pub(crate) text: &'a str,
+    pub(crate) search_len: u32,
+    pub(crate) tags: &'a str,
+}
+
+/// A lead held on its own (the one a detail or a preview shows, one just created): a [`LeadRef`]'s parts
+/// in two allocations.
 #[derive(Clone, PartialEq)]
 pub struct CompactLead {
-    /// As the server sent it: used for requests, de-duplication and marks, never drawn as is.
     id: CompactId,
     assignee: Option<CompactId>,
     created_at: DateTime<Utc>,
-    /// Where the haystack ends in `text`; it fits in the struct's padding, and saves a scan a lead a search.
-    haystack_len: u32,
-    /// Which characters the search text holds (see [`char_mask`] and [`CompactLead::search_text`]), so a
-    /// search can pass over a lead without reading its text, which lies elsewhere in memory.
-    haystack_chars: u64,
+    chars: u64,
+    search_len: u32,
+    tags: Box<str>,
     text: Box<str>,
 }
 
@@ -172,40 +185,67 @@ fn pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
         .map(|p| p.split_once(UNIT).unwrap_or((p, "")))
 }
 
+/// The five searched fields of `lead`, sanitised and cut, in the search text's order.
+fn searched_fields(lead: &Lead) -> [String; 5] {
+    let field = |part: &Option<String>| present(part).map(line).unwrap_or_default().into_owned();
+    [
+        line(lead.full_name().trim()).into_owned(),
+        field(&lead.company_name),
+        field(&lead.email),
+        field(&lead.phone),
+        field(&lead.intent),
+    ]
+}
+
 impl CompactLead {
     pub fn new(lead: &Lead) -> CompactLead {
+        let fields = searched_fields(lead);
         let mut text = String::new();
-        text.push_str(&line(lead.full_name().trim()));
-        for part in [&lead.company_name, &lead.email, &lead.phone, &lead.intent] {
-            text.push(FIELD);
-            text.push_str(&present(part).map(line).unwrap_or_default());
-        }
-        let haystack_len = u32::try_from(text.len()).unwrap_or(0);
-        // ASCII folds to itself but for case, which the search ignores: most leads need no copy.
-        let haystack_chars = if text.is_ascii() {
-            char_mask(&text)
-        } else {
-            let folded = crate::text::fold::fold(&text);
-            if !folded.eq_ignore_ascii_case(&text) {
-                text.push(FOLDED);
-                text.push_str(&folded);
+        // Each field as searched: ASCII folds to itself but for case, which the search ignores.
+        let searched: Vec<Option<String>> = fields
+            .iter()
+            .map(|f| {
+                (!f.is_ascii())
+                    .then(|| crate::text::fold::fold(f))
+                    .filter(|folded| !folded.eq_ignore_ascii_case(f))
+            })
+            .collect();
+        for (n, (drawn, folded)) in fields.iter().zip(&searched).enumerate() {
+            if n > 0 {
+                text.push(FIELD);
             }
-            char_mask(&folded)
-        };
-        text.push(RECORD);
-        text.push_str(&line(lead.status.as_str()));
-        text.push(RECORD);
-        text.push_str(&lead.source.as_ref().map(|s| line(s.as_str())).unwrap_or_default());
-        text.push(RECORD);
-        text.push_str(&present(&lead.channel).map(line).unwrap_or_default());
-        text.push(RECORD);
-        push_pairs(&mut text, lead.attribution.iter().flatten());
-        text.push(RECORD);
-        push_pairs(&mut text, lead.custom_fields.iter());
-        text.push(RECORD);
-        if let Some(notes) = present(&lead.notes) {
-            text.push_str(&notes_text(notes));
+            text.push_str(folded.as_deref().unwrap_or(drawn));
         }
+        let search_len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        let chars = char_mask(&text);
+        if searched.iter().any(Option::is_some) {
+            text.push(FOLDED);
+            for (n, (drawn, folded)) in fields.iter().zip(&searched).enumerate() {
+                if n > 0 {
+                    text.push(FIELD);
+                }
+                if folded.is_some() {
+                    text.push_str(drawn);
+                }
+            }
+        }
+        let notes = present(&lead.notes);
+        if lead.attribution.as_ref().is_some_and(|a| !a.is_empty()) || !lead.custom_fields.is_empty() || notes.is_some()
+        {
+            text.push(RECORD);
+            push_pairs(&mut text, lead.attribution.iter().flatten());
+            text.push(RECORD);
+            push_pairs(&mut text, lead.custom_fields.iter());
+            text.push(RECORD);
+            if let Some(notes) = notes {
+                text.push_str(&notes_text(notes));
+            }
+        }
+        let mut tags = line(lead.status.as_str()).into_owned();
+        tags.push(RECORD);
+        tags.push_str(&lead.source.as_ref().map(|s| line(s.as_str())).unwrap_or_default());
+        tags.push(RECORD);
+        tags.push_str(&present(&lead.channel).map(line).unwrap_or_default());
         CompactLead {
             id: CompactId::new(&lead.id),
             assignee: lead
@@ -214,9 +254,23 @@ impl CompactLead {
                 .filter(|s| !s.is_empty())
                 .map(CompactId::new),
             created_at: lead.created_at,
-            haystack_len,
-            haystack_chars,
+            chars,
+            search_len,
+            tags: tags.into_boxed_str(),
             text: text.into_boxed_str(),
+        }
+    }
+
+    /// The lead as any row is read.
+    pub fn row(&self) -> LeadRef<'_> {
+        LeadRef {
+            id: &self.id,
+            assignee: self.assignee.as_ref(),
+            created_at: self.created_at,
+            chars: self.chars,
+            text: &self.text,
+            search_len: self.search_len,
+            tags: &self.tags,
         }
     }
 
@@ -224,12 +278,10 @@ impl CompactLead {
         &self.id
     }
 
-    /// The id as drawn (a server may send anything as an id).
     pub fn id_display(&self) -> String {
-        line(&self.id.as_str()).into_owned()
+        self.row().id_display()
     }
 
-    /// The assignee's id as the server sent it (matched against the roster and used as a filter).
     pub fn assignee(&self) -> Option<&CompactId> {
         self.assignee.as_ref()
     }
@@ -238,85 +290,205 @@ impl CompactLead {
         self.created_at
     }
 
-    /// What the search matches: name, company, email, phone and intent, split by tabs.
-    pub fn haystack(&self) -> &str {
-        match self.text.get(..self.haystack_len as usize) {
-            Some(haystack) if self.haystack_len > 0 => haystack,
-            // Past 4 GiB of text (nothing a server would be let send): found by looking.
-            _ => self.text.split([FOLDED, RECORD]).next().unwrap_or_default(),
-        }
-    }
-
-    /// The haystack as the search compares it: folded (lower case, no accents; see
-    /// [`crate::text::fold::fold`]), except that ASCII letters may keep their case.
     pub fn search_text(&self) -> &str {
-        let haystack = self.haystack();
-        let rest = self.text.get(haystack.len()..).unwrap_or_default();
-        match rest.strip_prefix(FOLDED) {
-            Some(folded) => folded.split(RECORD).next().unwrap_or_default(),
-            None => haystack,
-        }
+        self.row().search_text()
     }
 
-    /// The characters of [`CompactLead::search_text`], as [`char_mask`] gives them.
     pub fn haystack_chars(&self) -> u64 {
-        self.haystack_chars
+        self.chars
     }
 
-    fn searched(&self, field: Searched) -> &str {
-        self.haystack().split(FIELD).nth(field as usize).unwrap_or_default()
-    }
-
-    fn other(&self, field: Other) -> &str {
-        self.text.split(RECORD).nth(field as usize + 1).unwrap_or_default()
-    }
-
-    /// "First Last", or an empty string when the lead has no name.
     pub fn name(&self) -> &str {
-        self.searched(Searched::Name)
+        self.row().name()
     }
 
     pub fn company(&self) -> Option<&str> {
-        some(self.searched(Searched::Company))
+        self.row().company()
     }
 
     pub fn email(&self) -> Option<&str> {
-        some(self.searched(Searched::Email))
+        self.row().email()
     }
 
     pub fn phone(&self) -> Option<&str> {
-        some(self.searched(Searched::Phone))
+        self.row().phone()
     }
 
     pub fn intent(&self) -> Option<&str> {
-        some(self.searched(Searched::Intent))
+        self.row().intent()
     }
 
     pub fn status(&self) -> LeadStatus {
-        LeadStatus::from_wire(self.other(Other::Status))
+        self.row().status()
     }
 
     pub fn source(&self) -> Option<&str> {
-        some(self.other(Other::Source))
+        self.row().source()
     }
 
     pub fn channel(&self) -> Option<&str> {
+        self.row().channel()
+    }
+
+    pub fn notes(&self) -> Option<&str> {
+        self.row().notes()
+    }
+
+    pub fn attribution(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.row().attribution()
+    }
+
+    pub fn custom_fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.row().custom_fields()
+    }
+}
+
+impl<'a> LeadRef<'a> {
+    /// The lead held on its own, as [`CompactLead::new`] would make it.
+    pub fn to_owned(self) -> CompactLead {
+        CompactLead {
+            id: self.id.clone(),
+            assignee: self.assignee.cloned(),
+            created_at: self.created_at,
+            chars: self.chars,
+            search_len: self.search_len,
+            tags: self.tags.into(),
+            text: self.text.into(),
+        }
+    }
+
+    /// As the server sent it: used for requests, de-duplication and marks, never drawn as is.
+    pub fn id(self) -> &'a CompactId {
+        self.id
+    }
+
+    /// The id as drawn (a server may send anything as an id).
+    pub fn id_display(self) -> String {
+        line(&self.id.as_str()).into_owned()
+    }
+
+    /// The assignee's id as the server sent it (matched against the roster and used as a filter).
+    pub fn assignee(self) -> Option<&'a CompactId> {
+        self.assignee
+    }
+
+    pub fn created_at(self) -> DateTime<Utc> {
+        self.created_at
+    }
+
+    /// What the search compares: name, company, email, phone and intent split by tabs, each folded (lower
+    /// case, no accents; see [`crate::text::fold::fold`]), except that ASCII letters may keep their case.
+    pub fn search_text(self) -> &'a str {
+        let end = (self.search_len as usize).min(self.text.len());
+        // Off a character boundary (never made so): read as having nothing to find.
+        self.text.get(..end).unwrap_or_default()
+    }
+
+    /// The characters of [`LeadRef::search_text`], as [`char_mask`] gives them, so a search can pass over
+    /// a lead without reading its text.
+    pub fn haystack_chars(self) -> u64 {
+        self.chars
+    }
+
+    /// The text after the search text: the fields as drawn where they were folded, then the rest.
+    fn after_search(self) -> &'a str {
+        self.text.get(self.search_text().len()..).unwrap_or_default()
+    }
+
+    /// Searched field `n` as drawn.
+    fn field(self, n: Searched) -> &'a str {
+        let n = n as usize;
+        let drawn = self
+            .after_search()
+            .strip_prefix(FOLDED)
+            .and_then(|drawn| drawn.split(RECORD).next())
+            .and_then(|drawn| drawn.split(FIELD).nth(n))
+            .filter(|f| !f.is_empty());
+        drawn.unwrap_or_else(|| self.search_text().split(FIELD).nth(n).unwrap_or_default())
+    }
+
+    /// The five searched fields as drawn: name, company, email, phone and intent.
+    pub fn fields(self) -> [&'a str; 5] {
+        [
+            self.field(Searched::Name),
+            self.field(Searched::Company),
+            self.field(Searched::Email),
+            self.field(Searched::Phone),
+            self.field(Searched::Intent),
+        ]
+    }
+
+    fn other(self, field: Other) -> &'a str {
+        match field {
+            Other::Status | Other::Source | Other::Channel => {
+                self.tags.split(RECORD).nth(field as usize).unwrap_or_default()
+            }
+            Other::Attribution | Other::CustomFields | Other::Notes => self
+                .after_search()
+                .split(RECORD)
+                .nth(field as usize - Other::Attribution as usize + 1)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// "First Last", or an empty string when the lead has no name.
+    pub fn name(self) -> &'a str {
+        self.field(Searched::Name)
+    }
+
+    pub fn company(self) -> Option<&'a str> {
+        some(self.field(Searched::Company))
+    }
+
+    pub fn email(self) -> Option<&'a str> {
+        some(self.field(Searched::Email))
+    }
+
+    pub fn phone(self) -> Option<&'a str> {
+        some(self.field(Searched::Phone))
+    }
+
+    pub fn intent(self) -> Option<&'a str> {
+        some(self.field(Searched::Intent))
+    }
+
+    pub fn status(self) -> LeadStatus {
+        LeadStatus::from_wire(self.other(Other::Status))
+    }
+
+    pub fn source(self) -> Option<&'a str> {
+        some(self.other(Other::Source))
+    }
+
+    pub fn channel(self) -> Option<&'a str> {
         some(self.other(Other::Channel))
     }
 
     /// Keeps its line breaks.
-    pub fn notes(&self) -> Option<&str> {
+    pub fn notes(self) -> Option<&'a str> {
         some(self.other(Other::Notes))
     }
 
     /// Key and value, in the server's key order.
-    pub fn attribution(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn attribution(self) -> impl Iterator<Item = (&'a str, &'a str)> {
         pairs(self.other(Other::Attribution))
     }
 
     /// Raw key and value, in key order; the label comes from the tenant profile when drawn.
-    pub fn custom_fields(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn custom_fields(self) -> impl Iterator<Item = (&'a str, &'a str)> {
         pairs(self.other(Other::CustomFields))
+    }
+}
+
+impl std::fmt::Debug for LeadRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeadRef")
+            .field("id", &self.id)
+            .field("name", &self.name())
+            .field("status", &self.status())
+            .field("assignee", &self.assignee)
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
     }
 }
 
@@ -418,12 +590,11 @@ mod tests {
             [("empty", ""), ("region", "emea")]
         );
         assert_eq!(
-            v.haystack(),
-            "Ada L\u{FFFD}x\tA B\u{FFFD}C\ta@b.example\t+1 555\tbuy\u{FFFD}"
+            v.search_text(),
+            "Ada L\u{FFFD}x\tA B\u{FFFD}C\ta@b.example\t+1 555\tbuy\u{FFFD}",
+            "the replacement character folds to itself: no copy"
         );
-
-        // Ids as bytes, every text in one allocation: the struct stays this small at 100,000 leads.
-        assert!(std::mem::size_of::<CompactLead>() <= 88);
+        assert!(!v.row().text.contains(FOLDED));
 
         let bare: Lead = serde_json::from_value(json!({
             "id": "x", "status": "new", "createdAt": "2026-01-01T00:00:00Z"
@@ -444,8 +615,13 @@ mod tests {
         }))
         .unwrap();
         let v = CompactLead::new(&lead);
-        assert_eq!(v.haystack(), "María ĐORĐE\tAcme\t\t\t");
-        assert_eq!(v.search_text(), "maria dorde\tacme\t\t\t");
+        assert_eq!(v.search_text(), "maria dorde\tAcme\t\t\t");
+        assert_eq!(
+            v.row().text.matches("Acme").count(),
+            1,
+            "only the field that folds is kept twice"
+        );
+        assert_eq!(v.row().fields(), ["María ĐORĐE", "Acme", "", "", ""]);
         assert_eq!((v.name(), v.company(), v.email()), ("María ĐORĐE", Some("Acme"), None));
         assert_eq!(
             (v.status(), v.source(), v.notes()),
@@ -460,10 +636,6 @@ mod tests {
             }))
             .unwrap(),
         );
-        assert_eq!(
-            ascii.search_text(),
-            ascii.haystack(),
-            "no copy where case is all that folds"
-        );
+        assert_eq!(ascii.row().text, "Ada\t\t\t\t", "no copy where case is all that folds");
     }
 }

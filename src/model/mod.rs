@@ -4,10 +4,12 @@
 pub mod backoff;
 pub mod draft;
 pub mod lead;
+pub mod lead_rows;
 pub mod likeness;
 pub mod marks;
 pub mod user_command;
 
 pub use draft::{Draft, DraftValue};
-pub use lead::CompactLead;
+pub use lead::{CompactLead, LeadRef};
+pub use lead_rows::LeadRows;
 pub use marks::Marks;

@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, layout: &ScreenLayout, app: &App) {
     };
     let (width, rows) = layout.detail_text_size();
     let doc = document(
-        &detail.view,
+        detail.view.row(),
         &app.settings().tenant,
         app.settings().show_names,
         app.now(),

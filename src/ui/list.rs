@@ -13,7 +13,7 @@ use crate::app::list::{PageState, Trailer};
 use crate::app::search;
 use crate::app::{App, Focus};
 use crate::keymap::{Action, Context};
-use crate::model::CompactLead;
+use crate::model::LeadRef;
 use crate::text::age;
 use crate::text::{count, fit};
 use crate::ui::{SPINNER, centered, keys};
@@ -91,7 +91,7 @@ fn columns(width: u16) -> Vec<(Column, u16)> {
     widths
 }
 
-fn cell_text(app: &App, lead: &CompactLead, column: Column, width: usize) -> String {
+fn cell_text(app: &App, lead: LeadRef<'_>, column: Column, width: usize) -> String {
     let dash = "—";
     let text = match column {
         Column::Marker => marker(app, lead, false),
@@ -111,7 +111,7 @@ fn cell_text(app: &App, lead: &CompactLead, column: Column, width: usize) -> Str
 
 fn lead_row<'a>(
     app: &App,
-    lead: &CompactLead,
+    lead: LeadRef<'a>,
     columns: &[(Column, u16)],
     selected: bool,
     focused: bool,
@@ -220,7 +220,7 @@ fn view_tabs(app: &App, focused: bool, room: usize) -> Vec<Span<'static>> {
 }
 
 /// The gutter of a row: `▌` when picked, `›` when selected, then `★` starred or `✓` done.
-fn marker(app: &App, lead: &CompactLead, selected: bool) -> String {
+fn marker(app: &App, lead: LeadRef<'_>, selected: bool) -> String {
     let marks = app.marks_of(lead.id());
     let picked = if app.is_picked(lead.id()) { '▌' } else { ' ' };
     let cursor = if selected { '›' } else { ' ' };

@@ -3,7 +3,7 @@
 //! across the row.
 
 use super::word_match::{COMPANY, NAME, best_fuzzy, find_whole, fuzzy_positions};
-use crate::model::lead::CompactLead;
+use crate::model::lead::LeadRef;
 use crate::text::fold::{fold, fold_mapped};
 
 /// The marked characters of the two fields a row shows, one flag a character of the field as drawn.
@@ -14,7 +14,7 @@ pub struct RowMarks {
 }
 
 /// What `query` marks in `lead`'s name and company.
-pub fn highlights(lead: &CompactLead, query: &str) -> RowMarks {
+pub fn highlights(lead: LeadRef<'_>, query: &str) -> RowMarks {
     let name = lead.name();
     let company = lead.company().unwrap_or_default();
     let mut marks = RowMarks {
@@ -26,7 +26,7 @@ pub fn highlights(lead: &CompactLead, query: &str) -> RowMarks {
         return marks;
     }
     // The fields folded as the ranking reads them, each with where its bytes come from in the text drawn.
-    let fields: Vec<(String, Vec<usize>)> = lead.haystack().split('\t').map(fold_mapped).collect();
+    let fields: Vec<(String, Vec<usize>)> = lead.fields().into_iter().map(fold_mapped).collect();
     let text = fields.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join("\t");
     for word in &words {
         let (field, bytes) = match find_whole(&text, word) {

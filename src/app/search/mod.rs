@@ -7,7 +7,8 @@
 mod highlight;
 mod word_match;
 
-use crate::model::lead::{CompactLead, char_bit};
+use crate::model::lead::{LeadRef, char_bit};
+use crate::model::lead_rows::LeadRows;
 pub use crate::text::fold::fold;
 pub use highlight::{RowMarks, highlights};
 use word_match::{Tier, best_fuzzy, find_whole, holds_in_order};
@@ -47,7 +48,7 @@ impl Search {
 
     /// How `lead` matches: its tier (the worst of its words') and its score within the tier (higher is
     /// better); `None` when some word is found in no field.
-    fn judge(&self, lead: &CompactLead) -> Option<(Tier, u32)> {
+    fn judge(&self, lead: LeadRef<'_>) -> Option<(Tier, u32)> {
         let text = lead.search_text();
         // Letters not even in order over the whole text are in no field: the cheapest no.
         if !self.words.iter().all(|w| holds_in_order(text, w)) {
@@ -81,7 +82,7 @@ impl Search {
     /// order (newest first). Every match is ranked, however many: each tier is told by a walk or two over
     /// the lead's text, and a lead lacking one of the query's letters is passed over on its character set
     /// alone, without reading its text. All at once: what [`Ranking`] does a share at a time.
-    pub fn rank(&self, leads: &[CompactLead], candidates: impl Iterator<Item = u32>) -> Vec<u32> {
+    pub fn rank(&self, leads: &LeadRows, candidates: impl Iterator<Item = u32>) -> Vec<u32> {
         if self.words.is_empty() {
             return candidates.collect();
         }
@@ -101,11 +102,12 @@ impl Search {
 
     /// The ranking key of lead `i` when it matches: tier, score turned so that smaller is better, and the
     /// index, in one plain number.
-    fn key(&self, needed: u64, leads: &[CompactLead], i: u32) -> Option<u64> {
-        let lead = leads
-            .get(i as usize)
-            .filter(|l| l.haystack_chars() & needed == needed)?;
-        let (tier, score) = self.judge(lead)?;
+    fn key(&self, needed: u64, leads: &LeadRows, i: u32) -> Option<u64> {
+        // The character sets lie side by side: most leads are passed over without their text being read.
+        if leads.chars().get(i as usize)? & needed != needed {
+            return None;
+        }
+        let (tier, score) = self.judge(leads.get(i as usize)?)?;
         let score = u64::from(SCORE_MAX - score.min(SCORE_MAX));
         Some((tier as u64) << 62 | score << 32 | u64::from(i))
     }
@@ -148,7 +150,7 @@ impl Ranking {
     /// Judges more candidates by `search`, a chunk at a time, until `time` has passed (at least one chunk):
     /// the clock decides only how much is done now, never what is found. Once every candidate is judged,
     /// the matches, best first.
-    pub fn step_for(&mut self, search: &Search, leads: &[CompactLead], time: std::time::Duration) -> Option<Vec<u32>> {
+    pub fn step_for(&mut self, search: &Search, leads: &LeadRows, time: std::time::Duration) -> Option<Vec<u32>> {
         const CHUNK: usize = 2_048;
         let start = std::time::Instant::now();
         loop {
@@ -161,7 +163,7 @@ impl Ranking {
 
     /// Judges up to `budget` more candidates by `search`; once every one is judged, the matches, best
     /// first (exactly what [`Search::rank`] gives).
-    pub fn step(&mut self, search: &Search, leads: &[CompactLead], budget: usize) -> Option<Vec<u32>> {
+    pub fn step(&mut self, search: &Search, leads: &LeadRows, budget: usize) -> Option<Vec<u32>> {
         if search.words.is_empty() {
             self.judged = self.candidates.len();
             return Some(std::mem::take(&mut self.candidates));
@@ -188,6 +190,7 @@ const SCORE_MAX: u32 = (1 << 30) - 1;
 #[cfg(test)]
 mod ranking {
     use super::*;
+    use crate::model::CompactLead;
     use serde_json::{Value, json};
 
     fn lead(i: usize, fields: Value) -> CompactLead {
@@ -205,7 +208,7 @@ mod ranking {
     }
 
     fn rank(leads: &[CompactLead], query: &str) -> Vec<u32> {
-        Search::new(query).rank(leads, 0..leads.len() as u32)
+        Search::new(query).rank(&leads.iter().collect(), 0..leads.len() as u32)
     }
 
     /// What the search found over a rep's first look at the sandbox: other names before María's.
@@ -310,9 +313,10 @@ mod ranking {
         assert!(ranked[2..].windows(2).all(|w| w[0] < w[1]));
         // A narrowed query ranks the same from the last results.
         let mut search = Search::new("ad");
-        let first = search.rank(&leads, 0..leads.len() as u32);
+        let rows: LeadRows = leads.iter().collect();
+        let first = search.rank(&rows, 0..leads.len() as u32);
         assert!(search.set_query("ada"));
-        assert_eq!(search.rank(&leads, first.into_iter()), ranked);
+        assert_eq!(search.rank(&rows, first.into_iter()), ranked);
     }
 
     #[test]
@@ -381,23 +385,23 @@ mod ranking {
             json!({"firstName": "María", "lastName": "Costa", "companyName": "Costa Marine",
             "email": "maria@costa.example"}),
         );
-        let marks = highlights(&maria, "mar cos");
+        let marks = highlights(maria.row(), "mar cos");
         assert_eq!(marked(&marks.name), [0, 1, 2, 6, 7, 8], "the word starts in the name");
         assert!(marked(&marks.company).is_empty(), "not again in the company");
         let rosa = lead(1, json!({"firstName": "Rosamaria", "companyName": "Ada Ltd"}));
-        assert_eq!(marked(&highlights(&rosa, "aria").name), [5, 6, 7, 8]);
-        assert_eq!(marked(&highlights(&rosa, "ltd").company), [4, 5, 6]);
+        assert_eq!(marked(&highlights(rosa.row(), "aria").name), [5, 6, 7, 8]);
+        assert_eq!(marked(&highlights(rosa.row(), "ltd").company), [4, 5, 6]);
         // Letters in order: only within the field, the tightest stretch.
         let omar = lead(2, json!({"firstName": "Omar Diaz", "companyName": "Acme"}));
-        assert_eq!(marked(&highlights(&omar, "odz").name), [0, 5, 8]);
-        assert!(marked(&highlights(&omar, "zqx").name).is_empty());
+        assert_eq!(marked(&highlights(omar.row(), "odz").name), [0, 5, 8]);
+        assert!(marked(&highlights(omar.row(), "zqx").name).is_empty());
         // Found in the email only: nothing in the row's name or company.
         let ana = lead(
             3,
             json!({"firstName": "Ana", "companyName": "Acme", "email": "maria@x.example"}),
         );
         assert_eq!(
-            highlights(&ana, "maria"),
+            highlights(ana.row(), "maria"),
             RowMarks {
                 name: vec![false; 3],
                 company: vec![false; 4]
@@ -405,7 +409,7 @@ mod ranking {
         );
         // Decomposed accents: the drawn letter is marked.
         let decomposed = lead(4, json!({"firstName": "Mari\u{301}a"}));
-        assert_eq!(marked(&highlights(&decomposed, "maria").name), [0, 1, 2, 3, 5]);
+        assert_eq!(marked(&highlights(decomposed.row(), "maria").name), [0, 1, 2, 3, 5]);
     }
 }
 
@@ -414,6 +418,7 @@ mod shares {
     //! Ranking a share at a time, and narrowing a ranking still under way, give exactly what ranking every
     //! lead at once the straightforward way gives.
     use super::*;
+    use crate::model::CompactLead;
     use proptest::prelude::*;
 
     /// The ranking as it was before it could go a share at a time: judge every candidate, sort the keys.
@@ -429,7 +434,7 @@ mod shares {
                 if lead.haystack_chars() & needed != needed {
                     return None;
                 }
-                let (tier, score) = search.judge(lead)?;
+                let (tier, score) = search.judge(lead.row())?;
                 let score = u64::from(SCORE_MAX - score.min(SCORE_MAX));
                 Some((tier as u64) << 62 | score << 32 | u64::from(i))
             })
@@ -512,12 +517,13 @@ mod shares {
             let search = Search::new(&query);
             let all: Vec<u32> = (0..leads.len() as u32).collect();
             let expected = straightforward(&search, &leads, &all);
-            prop_assert_eq!(&search.rank(&leads, all.iter().copied()), &expected);
+            let rows: LeadRows = leads.iter().collect();
+            prop_assert_eq!(&search.rank(&rows, all.iter().copied()), &expected);
             let mut ranking = Ranking::new(all.clone());
             let mut steps = 0;
             let ranked = loop {
                 steps += 1;
-                if let Some(ranked) = ranking.step(&search, &leads, share) {
+                if let Some(ranked) = ranking.step(&search, &rows, share) {
                     break ranked;
                 }
                 let (judged, of) = ranking.progress();
@@ -534,10 +540,11 @@ mod shares {
             leads in leads(), query in query(), more in "[a-z]{1,3}", share in 1..25usize, steps in 0..4usize,
         ) {
             let mut search = Search::new(&query);
+            let rows: LeadRows = leads.iter().collect();
             let mut ranking = Ranking::new((0..leads.len() as u32).collect());
             let mut done = None;
             for _ in 0..steps {
-                if let Some(ranked) = ranking.step(&search, &leads, share) {
+                if let Some(ranked) = ranking.step(&search, &rows, share) {
                     done = Some(ranked);
                     break;
                 }
@@ -551,7 +558,7 @@ mod shares {
             };
             let mut narrowed = Ranking::new(candidates);
             let ranked = loop {
-                if let Some(ranked) = narrowed.step(&search, &leads, share) {
+                if let Some(ranked) = narrowed.step(&search, &rows, share) {
                     break ranked;
                 }
             };

@@ -85,7 +85,7 @@ pub async fn find(
         Err(e) => tracing::warn!(error = %e, "the look-alike check could not read the kept pages"),
     }
     let views: Vec<CompactLead> = known.iter().map(CompactLead::new).collect();
-    match duplicates::find(lead, &views, &[], None)? {
+    match duplicates::find(lead, views.iter().map(CompactLead::row), &[], None)? {
         (Known::Listed(i), how) => known.get(i).cloned().map(|l| (l, how.word())),
         _ => None,
     }
