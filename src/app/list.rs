@@ -162,7 +162,7 @@ impl LeadList {
 
     /// True when the lead `id` is loaded in this list (shown or not).
     pub fn holds(&self, id: &crate::api::CompactId) -> bool {
-        self.paging.knows(id) || (self.cached && self.leads.iter().any(|l| l.id() == id))
+        self.leads.contains(id)
     }
 
     /// The row showing the lead `id`, if it is shown.
@@ -296,7 +296,12 @@ impl LeadList {
         } else {
             None
         };
-        let fresh = self.paging.accept(cursor, page);
+        let leads = &self.leads;
+        let mut in_page = std::collections::HashSet::new();
+        let fresh = self.paging.accept_by(cursor, page, |lead| {
+            let id = crate::api::CompactId::new(&lead.id);
+            !leads.contains(&id) && in_page.insert(id)
+        });
         for lead in &fresh {
             self.leads.push(&CompactLead::new(lead));
         }
@@ -330,7 +335,7 @@ impl LeadList {
 
     /// Puts a lead at the top and selects it (a lead just created); an already listed lead moves there.
     pub fn insert_top(&mut self, lead: &Lead) {
-        if self.paging.fresh(vec![lead.clone()]).is_empty() {
+        if self.leads.contains(&crate::api::CompactId::new(&lead.id)) {
             self.leads.retain(|l| !l.id().is(&lead.id));
         }
         self.leads.insert(0, &CompactLead::new(lead));
@@ -340,39 +345,13 @@ impl LeadList {
         self.new_above = 0;
     }
 
-    /// Puts the leads of a first page asked for again (a poll) that are not listed yet where they belong
-    /// (the list is newest first: nearly always at the top), without moving the walk. The selection stays
-    /// on the same lead and the window moves with it, so the screen does not jump under the user. Returns
-    /// where the new leads went (indices into [`LeadList::leads`], newest first).
-    /// How far down the list a poll's leads are looked for: a poll brings the newest leads, which sit at the
-    /// top, and a list of a million must not be scanned a lead each.
-    const UPDATE_REACH: usize = 2_000;
-
-    /// Replaces, where it stands, each listed lead that `leads` (a poll's page) holds changed; how many.
-    fn update_known(&mut self, leads: &[Lead]) -> usize {
-        let reach = self.leads.len().min(Self::UPDATE_REACH);
+    /// Replaces, wherever it stands, each listed lead that `leads` (a poll's page, a sync's changed leads)
+    /// holds changed; how many. Each is found by its id, however deep: a sweep's changes reach a lead a
+    /// million rows down.
+    pub fn update_anywhere(&mut self, leads: &[Lead]) -> usize {
         let mut changed = 0;
         for lead in leads {
-            let id = crate::api::CompactId::new(&lead.id);
-            if let Some(at) = (0..reach).find(|&i| self.leads.id(i) == Some(&id)) {
-                let now = CompactLead::new(lead);
-                if self.leads.get(at) != Some(now.row()) {
-                    self.leads.set(at, &now);
-                    changed += 1;
-                }
-            }
-        }
-        changed
-    }
-
-    /// Replaces, wherever it stands, each listed lead that `leads` (a sync's changed leads) holds changed;
-    /// how many. One pass over the list, however long: a sweep's changes reach a lead a million rows down.
-    pub fn update_anywhere(&mut self, leads: &[Lead]) -> usize {
-        let by_id: std::collections::HashMap<crate::api::CompactId, &Lead> =
-            leads.iter().map(|l| (crate::api::CompactId::new(&l.id), l)).collect();
-        let mut changed = 0;
-        for at in 0..self.leads.len() {
-            if let Some(lead) = self.leads.id(at).and_then(|id| by_id.get(id)) {
+            if let Some(at) = self.leads.position(&crate::api::CompactId::new(&lead.id)) {
                 let now = CompactLead::new(lead);
                 if self.leads.get(at) != Some(now.row()) {
                     self.leads.set(at, &now);
@@ -388,9 +367,22 @@ impl LeadList {
         self.updated
     }
 
+    /// Puts the leads of a first page asked for again (a poll) that are not listed yet where they belong
+    /// (the list is newest first: nearly always at the top), without moving the walk, and updates those
+    /// listed. The selection stays on the same lead and the window moves with it, so the screen does not
+    /// jump under the user. Returns where the new leads went (indices into [`LeadList::leads`], newest
+    /// first).
     pub fn insert_new(&mut self, leads: Vec<Lead>, rows: usize) -> Vec<usize> {
-        self.updated = self.update_known(&leads);
-        let mut fresh: Vec<CompactLead> = self.paging.fresh(leads).iter().map(CompactLead::new).collect();
+        self.updated = self.update_anywhere(&leads);
+        let mut in_poll = std::collections::HashSet::new();
+        let mut fresh: Vec<CompactLead> = leads
+            .iter()
+            .filter(|lead| {
+                let id = crate::api::CompactId::new(&lead.id);
+                !self.leads.contains(&id) && in_poll.insert(id)
+            })
+            .map(CompactLead::new)
+            .collect();
         let added = fresh.len();
         if added == 0 {
             return Vec::new();
@@ -451,15 +443,7 @@ impl LeadList {
     /// Replaces a listed lead with a fresher copy of it when they differ; true when it did. The lead is
     /// looked for in the window on screen first, where a refresh's leads are.
     pub fn replace(&mut self, view: &CompactLead) -> bool {
-        let near = (self.offset..self.offset + 200).find_map(|row| {
-            let at = match &self.shown {
-                Some(shown) => *shown.get(row)? as usize,
-                None => row,
-            };
-            (self.leads.id(at)? == view.id()).then_some(at)
-        });
-        let at = near.or_else(|| self.leads.position(view.id()));
-        match at {
+        match self.leads.position(view.id()) {
             Some(at) if self.leads.get(at).is_some_and(|lead| lead != view.row()) => {
                 self.leads.set(at, view);
                 true

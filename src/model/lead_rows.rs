@@ -5,6 +5,9 @@
 //! reads memory in order.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
 
 use chrono::{DateTime, Utc};
 
@@ -66,6 +69,10 @@ pub struct LeadRows {
     unused: usize,
     assignees: Shared<CompactId>,
     tag_texts: Shared<Box<str>>,
+    /// Each row's number, found by its lead's id: a list knows which leads it holds, and where, without a
+    /// second copy of a million ids.
+    index: HashTable<u32>,
+    hasher: std::hash::RandomState,
 }
 
 impl LeadRows {
@@ -134,7 +141,34 @@ impl LeadRows {
 
     /// Where the lead `id` stands.
     pub fn position(&self, id: &CompactId) -> Option<usize> {
-        self.ids.iter().position(|i| i == id)
+        let ids = &self.ids;
+        self.index
+            .find(self.hasher.hash_one(id), |&row| ids.get(row as usize) == Some(id))
+            .map(|&row| row as usize)
+    }
+
+    /// True when the list holds the lead `id`.
+    pub fn contains(&self, id: &CompactId) -> bool {
+        self.position(id).is_some()
+    }
+
+    /// Adds row `row` to the index.
+    fn index_row(&mut self, row: usize) {
+        let (ids, hasher) = (&self.ids, &self.hasher);
+        if let Some(id) = ids.get(row) {
+            let row = u32::try_from(row).unwrap_or(u32::MAX);
+            self.index.insert_unique(hasher.hash_one(id), row, |&r| {
+                ids.get(r as usize).map_or(0, |id| hasher.hash_one(id))
+            });
+        }
+    }
+
+    /// Indexes every row again (after rows left the list).
+    fn reindex(&mut self) {
+        self.index.clear();
+        for row in 0..self.len() {
+            self.index_row(row);
+        }
     }
 
     /// The parts of `lead` that go in the columns, its text added to the buffer.
@@ -160,6 +194,7 @@ impl LeadRows {
         self.tags.push(tags);
         self.chars.push(lead.chars);
         self.spans.push(span);
+        self.index_row(self.len() - 1);
     }
 
     pub fn extend<'a>(&mut self, leads: impl IntoIterator<Item = &'a CompactLead>) {
@@ -179,6 +214,12 @@ impl LeadRows {
         self.tags.insert(at, tags);
         self.chars.insert(at, lead.chars);
         self.spans.insert(at, span);
+        for row in self.index.iter_mut() {
+            if *row as usize >= at {
+                *row += 1;
+            }
+        }
+        self.index_row(at);
     }
 
     /// Puts each lead before the lead that stood at its place; `places` do not go down. In one pass over
@@ -210,6 +251,14 @@ impl LeadRows {
         merged(&mut self.tags, places, parts.iter().map(|p| p.1));
         merged(&mut self.chars, places, leads.iter().map(CompactLead::haystack_chars));
         merged(&mut self.spans, places, parts.iter().map(|p| p.2));
+        // A row moves down by the new leads put before it.
+        for row in self.index.iter_mut() {
+            let moved = *row as usize + places.partition_point(|&at| at <= *row as usize);
+            *row = u32::try_from(moved).unwrap_or(u32::MAX);
+        }
+        for (n, &at) in places.iter().enumerate() {
+            self.index_row(at + n);
+        }
     }
 
     /// Replaces the lead at `at` (the same lead, as it is now).
@@ -220,12 +269,22 @@ impl LeadRows {
         let old = self.spans[at].len as usize;
         let lead = lead.row();
         let (assignee, tags, span) = self.parts(lead);
+        let same_id = self.ids[at] == *lead.id;
+        if !same_id {
+            let hash = self.hasher.hash_one(&self.ids[at]);
+            if let Ok(entry) = self.index.find_entry(hash, |&row| row as usize == at) {
+                entry.remove();
+            }
+        }
         self.ids[at] = lead.id.clone();
         self.created[at] = lead.created_at;
         self.assignee[at] = assignee;
         self.tags[at] = tags;
         self.chars[at] = lead.chars;
         self.spans[at] = span;
+        if !same_id {
+            self.index_row(at);
+        }
         self.unused += old;
         self.compact_if_worth_it();
     }
@@ -249,6 +308,7 @@ impl LeadRows {
         keep_only(&mut self.tags, &kept);
         keep_only(&mut self.chars, &kept);
         keep_only(&mut self.spans, &kept);
+        self.reindex();
         self.compact_if_worth_it();
     }
 
@@ -337,7 +397,10 @@ mod tests {
         assert_eq!(rows.tag_texts.values.len(), 2, "one triple per status here");
         assert_eq!(rows.assignees.values.len(), 2);
         assert_eq!(rows.chars().len(), 6);
-        assert_eq!(rows.position(leads[1].id()), Some(3));
+        for (at, row) in rows.iter().enumerate() {
+            assert_eq!(rows.position(row.id()), Some(at), "the index follows every insert");
+        }
+        assert!(!rows.contains(&CompactId::new("9")));
 
         rows.set(3, &lead("1", "Lead 1 renamed", "lost", None));
         assert_eq!(
@@ -347,6 +410,15 @@ mod tests {
         );
         rows.retain(|r| r.status().as_str() != "won");
         assert_eq!(names(&rows), ["Lead 4", "Lead 0", "Lead 1 renamed", "Lead 2"]);
+        for (at, row) in rows.iter().enumerate() {
+            assert_eq!(rows.position(row.id()), Some(at), "and every lead let go");
+        }
+        assert!(!rows.contains(leads[3].id()));
+        rows.set(0, &lead("40", "Lead 40", "new", None));
+        assert_eq!(
+            (rows.position(&CompactId::new("40")), rows.contains(leads[4].id())),
+            (Some(0), false)
+        );
         assert_eq!(rows.get(0).map(|r| r.company()), Some(Some("Acme")));
     }
 

@@ -58,6 +58,22 @@ impl Paging {
     /// A page asked with any other cursor than [`Paging::next_cursor`] is stale (an answer from before a reset,
     /// or a repeat) and is ignored whole, so it can neither move the walk nor add leads.
     pub fn accept(&mut self, asked_with: Option<&str>, page: Page<Lead>) -> Vec<Lead> {
+        let mut seen = std::mem::take(&mut self.seen);
+        let fresh = self.accept_by(asked_with, page, |lead| seen.insert(&lead.id));
+        self.seen = seen;
+        fresh
+    }
+
+    /// As [`Paging::accept`], for a caller that keeps its own record of the leads handed out (a list
+    /// holding a million leads need not hold their ids twice): `is_new` says whether a lead was not handed
+    /// out before, and from then on counts it as handed out. [`Paging::knows`] and [`Paging::fresh`] know
+    /// nothing of the leads accepted so.
+    pub fn accept_by(
+        &mut self,
+        asked_with: Option<&str>,
+        page: Page<Lead>,
+        is_new: impl FnMut(&Lead) -> bool,
+    ) -> Vec<Lead> {
         // Once done, `next` is `None` and `started` is set, so this also refuses every answer after the end.
         if asked_with != self.next.as_deref() || (asked_with.is_none() && self.started) {
             return Vec::new();
@@ -70,7 +86,8 @@ impl Paging {
             Some(cursor) if !self.followed.contains(cursor) => Some(cursor.to_string()),
             _ => None,
         };
-        let fresh = self.fresh(page.data);
+        let mut is_new = is_new;
+        let fresh: Vec<Lead> = page.data.into_iter().filter(|lead| is_new(lead)).collect();
         self.barren = if fresh.is_empty() { self.barren + 1 } else { 0 };
         if self.barren >= BARREN_PAGES {
             self.next = None;
