@@ -140,14 +140,32 @@ impl LeadList {
             Some(old) => old.clone(),
             None => (0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX)).collect(),
         };
-        let row_of = |new: &Option<Vec<u32>>, lead: u32| match new {
-            Some(new) => new.iter().position(|&j| j == lead),
-            None => Some(lead as usize).filter(|&i| i < self.leads.len()),
+        // Which leads the new rows hold, as a bitmap: each lead tried is one look, not a walk of the rows.
+        let held = shown.as_ref().map(|new| {
+            let mut bits = vec![0u64; self.leads.len() / 64 + 1];
+            for &i in new {
+                if let Some(word) = bits.get_mut(i as usize / 64) {
+                    *word |= 1 << (i % 64);
+                }
+            }
+            bits
+        });
+        let holds = |lead: u32| match &held {
+            Some(bits) => bits
+                .get(lead as usize / 64)
+                .is_some_and(|w| w & (1 << (lead % 64)) != 0),
+            None => (lead as usize) < self.leads.len(),
         };
         let at = self.selected.min(old.len());
         let after = old.get(at..).unwrap_or_default().iter();
         let before = old.get(..at).unwrap_or_default().iter().rev();
-        let selected = after.chain(before).find_map(|&lead| row_of(&shown, lead));
+        let selected = after
+            .chain(before)
+            .find(|&&lead| holds(lead))
+            .and_then(|&lead| match &shown {
+                Some(new) => new.iter().position(|&j| j == lead),
+                None => Some(lead as usize),
+            });
         self.shown = shown;
         self.selected = selected.unwrap_or(0);
         self.offset = self.offset.min(self.selected);

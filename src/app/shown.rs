@@ -32,6 +32,10 @@ pub(super) struct SearchState {
 /// machine or long the leads' text.
 pub const RANKING_TIME_PER_STEP: std::time::Duration = std::time::Duration::from_millis(6);
 
+/// The most of a search's best matches shown while it still ranks: screens of them, to look through
+/// while the rest is judged.
+const PROVISIONAL_ROWS: usize = 1_000;
+
 /// The most rows kept for earlier queries, all together: a million leads' results are 4 MB a query.
 const CACHED_ROWS_MAX: usize = 4_000_000;
 
@@ -157,6 +161,17 @@ impl App {
             n => ranking.step(search, self.list.leads(), n),
         };
         let Some(ranked) = done else {
+            if self.search.for_new_query {
+                // The best found so far, so the rep sees matches at once; the top row stays selected as
+                // better ones come, unless the rep moved.
+                let best = ranking.best(PROVISIONAL_ROWS);
+                let rows = self.list_rows();
+                let at_top = self.list.selected() == 0;
+                self.list.set_shown(Some(best), rows);
+                if at_top {
+                    self.list.select(0, rows);
+                }
+            }
             return;
         };
         let query = search.query().to_string();
@@ -222,11 +237,13 @@ impl App {
             return;
         }
         let all = 0..u32::try_from(leads.len()).unwrap_or(u32::MAX);
+        let admits_all = !unassigned && (triage == views::Triage::All || (no_marks && triage.admits(None)));
         // A query that narrows the last needs only its matches; while that one was still being ranked, its
         // matches so far and the leads it had not judged yet.
         let candidates: Vec<u32> = match (narrows && searching, self.search.ranking.take(), self.list.shown()) {
             (true, Some(under_way), _) => under_way.narrowed().into_iter().filter(admitted).collect(),
             (true, None, Some(shown)) => shown.iter().copied().filter(admitted).collect(),
+            _ if admits_all => all.collect(),
             _ => all.filter(admitted).collect(),
         };
         if searching {

@@ -100,8 +100,8 @@ impl Search {
             .fold(0, |mask, b| mask | char_bit(b))
     }
 
-    /// The ranking key of lead `i` when it matches: tier, score turned so that smaller is better, and the
-    /// index, in one plain number.
+    /// The ranking key of lead `i` when it matches: tier and score turned so that smaller is better, in one
+    /// plain number (list order decides among equal keys).
     fn key(&self, needed: u64, leads: &LeadRows, i: u32) -> Option<u64> {
         // The character sets lie side by side: most leads are passed over without their text being read.
         if leads.chars().get(i as usize)? & needed != needed {
@@ -109,26 +109,56 @@ impl Search {
         }
         let (tier, score) = self.judge(leads.get(i as usize)?)?;
         let score = u64::from(SCORE_MAX - score.min(SCORE_MAX));
-        Some((tier as u64) << 62 | score << 32 | u64::from(i))
+        Some((tier as u64) << 32 | score)
     }
 }
 
 /// A search's ranking of many leads, done a share at a time so that no keystroke waits for a million
-/// leads: the candidates not judged yet, and the keys of the matches found so far. Until it is done the
-/// screen says the search is still going and shows no count it does not know.
+/// leads: the candidates not judged yet, and the matches found so far, by key. The candidates are judged
+/// in list order, so each key's matches are already in the order they are shown in, and the ranking is
+/// whole once the last is judged, with no sort at the end. Until then the screen shows the best found so
+/// far ([`Ranking::best`]) and says the search is still going, with no count it does not know.
 #[derive(Debug, Clone, Default)]
 pub struct Ranking {
+    /// In list order.
     candidates: Vec<u32>,
     judged: usize,
-    keyed: Vec<u64>,
+    /// The matches so far for each key, each in list order.
+    found: std::collections::BTreeMap<u64, Vec<u32>>,
+    matched: usize,
+}
+
+/// `leads` in list order, each once; a set as a bitmap, so a million are put in order in one pass.
+fn in_list_order(mut leads: Vec<u32>) -> Vec<u32> {
+    if leads.is_sorted_by(|a, b| a < b) {
+        return leads;
+    }
+    let Some(&most) = leads.iter().max() else {
+        return leads;
+    };
+    let mut bits = vec![0u64; most as usize / 64 + 1];
+    for &i in &leads {
+        bits[i as usize / 64] |= 1 << (i % 64);
+    }
+    leads.clear();
+    for (word_at, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            let bit = word.trailing_zeros();
+            leads.push((word_at * 64) as u32 + bit);
+            word &= word - 1;
+        }
+    }
+    leads
 }
 
 impl Ranking {
     pub fn new(candidates: Vec<u32>) -> Ranking {
         Ranking {
-            candidates,
+            candidates: in_list_order(candidates),
             judged: 0,
-            keyed: Vec::new(),
+            found: std::collections::BTreeMap::new(),
+            matched: 0,
         }
     }
 
@@ -138,13 +168,18 @@ impl Ranking {
     }
 
     /// The candidates a query that narrows this one need look at: the matches so far and the candidates
-    /// not judged yet (nothing else can match a longer query). In no order: the ranking orders them.
+    /// not judged yet (nothing else can match a longer query).
     pub fn narrowed(&self) -> Vec<u32> {
         let rest = self.candidates.get(self.judged..).unwrap_or_default();
-        let mut out = Vec::with_capacity(self.keyed.len() + rest.len());
-        out.extend(self.keyed.iter().map(|&k| k as u32));
+        let mut out = Vec::with_capacity(self.matched + rest.len());
+        out.extend(self.found.values().flatten());
         out.extend_from_slice(rest);
         out
+    }
+
+    /// The best `n` matches found so far, best first: what the screen shows while the ranking goes on.
+    pub fn best(&self, n: usize) -> Vec<u32> {
+        self.found.values().flatten().copied().take(n).collect()
     }
 
     /// Judges more candidates by `search`, a chunk at a time, until `time` has passed (at least one chunk):
@@ -171,15 +206,21 @@ impl Ranking {
         let needed = search.needed();
         let end = self.judged.saturating_add(budget).min(self.candidates.len());
         let share = self.candidates.get(self.judged..end).unwrap_or_default();
-        self.keyed
-            .extend(share.iter().filter_map(|&i| search.key(needed, leads, i)));
+        for &i in share {
+            if let Some(key) = search.key(needed, leads, i) {
+                self.found.entry(key).or_default().push(i);
+                self.matched += 1;
+            }
+        }
         self.judged = end;
         if self.judged < self.candidates.len() {
             return None;
         }
-        let mut keyed = std::mem::take(&mut self.keyed);
-        keyed.sort_unstable();
-        Some(keyed.into_iter().map(|k| k as u32).collect())
+        let mut ranked = Vec::with_capacity(self.matched);
+        for list in std::mem::take(&mut self.found).into_values() {
+            ranked.extend(list);
+        }
+        Some(ranked)
     }
 }
 
