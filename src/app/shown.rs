@@ -217,16 +217,16 @@ impl App {
         let leads = self.list.leads();
         let marks = &self.triage.marks;
         let no_marks = marks.is_empty();
+        // Each lead's id and assignee are read from their columns: a lead's text is not touched.
         let admitted = |i: &u32| {
-            triage.admits(
-                leads
-                    .get(*i as usize)
-                    .and_then(|l| if no_marks { None } else { marks.get(l.id()) }),
-            )
+            triage.admits(if no_marks {
+                None
+            } else {
+                leads.id(*i as usize).and_then(|id| marks.get(id))
+            })
         };
         let unassigned = self.unassigned;
-        let admitted =
-            |i: &u32| admitted(i) && (!unassigned || leads.get(*i as usize).is_some_and(|l| l.assignee().is_none()));
+        let admitted = |i: &u32| admitted(i) && (!unassigned || leads.is_assigned(*i as usize) == Some(false));
         // The common case, every page of a load: nothing searched and nothing the view hides, so nothing to
         // walk (a walk per page would make loading 100,000 leads quadratic).
         if !searching && !unassigned && (triage == views::Triage::All || (no_marks && triage.admits(None))) {
@@ -241,7 +241,9 @@ impl App {
         // A query that narrows the last needs only its matches; while that one was still being ranked, its
         // matches so far and the leads it had not judged yet.
         let candidates: Vec<u32> = match (narrows && searching, self.search.ranking.take(), self.list.shown()) {
+            (true, Some(under_way), _) if admits_all => under_way.narrowed(),
             (true, Some(under_way), _) => under_way.narrowed().into_iter().filter(admitted).collect(),
+            (true, None, Some(shown)) if admits_all => shown.to_vec(),
             (true, None, Some(shown)) => shown.iter().copied().filter(admitted).collect(),
             _ if admits_all => all.collect(),
             _ => all.filter(admitted).collect(),

@@ -126,6 +126,20 @@ impl LeadRows {
         }
     }
 
+    /// Lead `i`'s [`LeadRef::search_text`], read without the rest of the lead: what a search reads of
+    /// each lead its character set lets through.
+    pub fn search_text(&self, i: usize) -> Option<&str> {
+        let span = self.spans.get(i)?;
+        let start = usize::try_from(span.start).ok()?;
+        self.text
+            .get(start..start.checked_add(span.search_len.min(span.len) as usize)?)
+    }
+
+    /// Whether lead `i` is assigned to anyone.
+    pub fn is_assigned(&self, i: usize) -> Option<bool> {
+        self.assignee.get(i).map(|&a| a != 0)
+    }
+
     pub fn id(&self, i: usize) -> Option<&CompactId> {
         self.ids.get(i)
     }

@@ -7,7 +7,7 @@
 mod highlight;
 mod word_match;
 
-use crate::model::lead::{LeadRef, char_bit};
+use crate::model::lead::char_bit;
 use crate::model::lead_rows::LeadRows;
 pub use crate::text::fold::fold;
 pub use highlight::{RowMarks, highlights};
@@ -48,8 +48,7 @@ impl Search {
 
     /// How `lead` matches: its tier (the worst of its words') and its score within the tier (higher is
     /// better); `None` when some word is found in no field.
-    fn judge(&self, lead: LeadRef<'_>) -> Option<(Tier, u32)> {
-        let text = lead.search_text();
+    fn judge(&self, text: &str) -> Option<(Tier, u32)> {
         // Letters not even in order over the whole text are in no field: the cheapest no.
         if !self.words.iter().all(|w| holds_in_order(text, w)) {
             return None;
@@ -107,7 +106,7 @@ impl Search {
         if leads.chars().get(i as usize)? & needed != needed {
             return None;
         }
-        let (tier, score) = self.judge(leads.get(i as usize)?)?;
+        let (tier, score) = self.judge(leads.search_text(i as usize)?)?;
         let score = u64::from(SCORE_MAX - score.min(SCORE_MAX));
         Some((tier as u64) << 32 | score)
     }
@@ -475,7 +474,7 @@ mod shares {
                 if lead.haystack_chars() & needed != needed {
                     return None;
                 }
-                let (tier, score) = search.judge(lead.row())?;
+                let (tier, score) = search.judge(lead.search_text())?;
                 let score = u64::from(SCORE_MAX - score.min(SCORE_MAX));
                 Some((tier as u64) << 62 | score << 32 | u64::from(i))
             })
