@@ -162,3 +162,22 @@ fn a_change_the_sweep_found_shows_at_once_wherever_the_lead_stands() {
     );
     assert_eq!(listed.len(), total, "nothing added or lost");
 }
+
+#[test]
+fn the_first_page_kept_for_the_next_start_is_a_screenful_however_many_leads_it_brought() {
+    let mut app = App::new(settings(), now(), 120, 40);
+    app.use_mirror(true, None);
+    let first = single_list(&app.start().requests);
+    let out = update(&mut app, listed(&first, leads(0..1_000), true));
+    let kept: Vec<usize> = out
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            leadbox::app::Effect::CachePage { leads, .. } => Some(leads.len()),
+            _ => None,
+        })
+        .collect();
+    // The page size (25 here): what the next start reads before its first frame.
+    assert_eq!(kept, [25]);
+    assert_eq!(app.list().leads().len(), 1_000, "the list itself keeps every lead");
+}

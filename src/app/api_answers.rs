@@ -37,9 +37,12 @@ impl App {
                         // The poll clock runs from the first page's arrival: it is itself a fresh look.
                         if cursor.is_none() {
                             self.poller.restart_clock(self.now);
+                            // What the first frame of the next start shows: a screenful or so, not a
+                            // mirror's page of a thousand leads to read before anything is drawn.
+                            let kept = self.settings.page_size as usize;
                             self.effects.push(Effect::CachePage {
                                 key: page_key(self.list.query()),
-                                leads: page.data.clone(),
+                                leads: page.data.iter().take(kept).cloned().collect(),
                             });
                         }
                         self.list.accept_page(cursor.as_deref(), page);

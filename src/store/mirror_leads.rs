@@ -15,8 +15,8 @@ use crate::api::worker::LocalLeads;
 /// A cursor the mirror made, told from the tenant's by its prefix.
 const CURSOR: &str = "mirror:";
 
-/// Local pages cost no round trip: each holds this many times the leads the app asked for (at most
-/// [`MOST`]), so a whole tenant loads in few steps.
+/// Local pages cost no round trip: each after the first holds this many times the leads the app asked
+/// for (at most [`MOST`]), so a whole tenant loads in few steps.
 const SCALE: usize = 10;
 const MOST: usize = 2_000;
 
@@ -82,9 +82,14 @@ impl LocalLeads for MirrorLeads {
                 status: query.status.as_ref().map(|s| s.as_str().to_string()),
                 assigned_to: query.assigned_to.clone(),
             };
-            let size = (query.limit.unwrap_or(100) as usize)
-                .saturating_mul(SCALE)
-                .clamp(1, MOST);
+            // The first page is what the app asked for, so the first frame waits for no more than a
+            // tenant's page; the pages after it are larger.
+            let asked = query.limit.unwrap_or(100) as usize;
+            let size = match after {
+                None => asked,
+                Some(_) => asked.saturating_mul(SCALE),
+            }
+            .clamp(1, MOST);
             match file.page(&filter, after.as_ref(), size) {
                 Ok(data) => {
                     let data: Vec<Lead> = data.into_iter().map(list_copy).collect();
