@@ -1,4 +1,4 @@
-//! The data every layer names: the form's draft, a lead's triage marks and the compact lead the lists
+//! The data every layer names: the form's draft, a lead's triage marks, the compact lead and the rows the lists
 //! hold. A leaf: it depends on nothing of leadbox's but the wire types.
 
 pub mod backoff;
