@@ -113,6 +113,19 @@ fn results_grow_as_pages_arrive_and_load_all_walks_to_the_end() {
 }
 
 #[test]
+fn load_all_says_how_many_it_loaded_as_counts_are_written() {
+    let (mut app, first) = app_with(120, 40, 25, true);
+    let out = update(&mut app, ch('L')).requests;
+    let mut pending: Vec<ApiRequest> = first.into_iter().chain(out).collect();
+    while let Some(req) = pending.iter().find(|r| matches!(r, ApiRequest::List { .. })).cloned() {
+        let loaded = app.list().leads().len();
+        let end = (loaded + 500).min(1_200);
+        pending = update(&mut app, listed(&req, leads(loaded..end), end < 1_200)).requests;
+    }
+    assert_eq!(app.notice(), Some("All 1,200 leads loaded"));
+}
+
+#[test]
 fn j_and_k_in_the_detail_walk_the_list_and_load_the_next_page_at_its_end() {
     let (mut app, prefetch) = app_with(80, 24, 25, true);
     update(&mut app, key(KeyCode::Enter));

@@ -50,7 +50,10 @@ impl App {
                         self.refresh_shown(false);
                         if self.load_all && !self.list.has_more() {
                             self.load_all = false;
-                            self.said.notice = Some(format!("All {} leads loaded", self.list.leads().len()));
+                            self.said.notice = Some(format!(
+                                "All {} leads loaded",
+                                crate::text::count(self.list.leads().len())
+                            ));
                         }
                         let mut out = self.prefetch();
                         if std::mem::take(&mut self.step_when_loaded) && self.screen == Screen::Detail {
