@@ -8,6 +8,7 @@ use crate::api::types::{Lead, ListQuery, Page};
 use crate::api::worker::RequestId;
 use crate::model::lead::{CompactLead, LeadRef};
 use crate::model::lead_rows::LeadRows;
+use crate::model::row_set::RowSet;
 
 /// Where this list's page requests stand. Which cursor comes next, and which leads were seen, is the
 /// business of [`Paging`].
@@ -141,19 +142,11 @@ impl LeadList {
             None => (0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX)).collect(),
         };
         // Which leads the new rows hold, as a bitmap: each lead tried is one look, not a walk of the rows.
-        let held = shown.as_ref().map(|new| {
-            let mut bits = vec![0u64; self.leads.len() / 64 + 1];
-            for &i in new {
-                if let Some(word) = bits.get_mut(i as usize / 64) {
-                    *word |= 1 << (i % 64);
-                }
-            }
-            bits
-        });
+        let held = shown
+            .as_ref()
+            .map(|new| RowSet::of(self.leads.len(), new.iter().copied()));
         let holds = |lead: u32| match &held {
-            Some(bits) => bits
-                .get(lead as usize / 64)
-                .is_some_and(|w| w & (1 << (lead % 64)) != 0),
+            Some(set) => set.contains(lead as usize),
             None => (lead as usize) < self.leads.len(),
         };
         let at = self.selected.min(old.len());

@@ -26,6 +26,7 @@ pub mod layout;
 pub mod lead_actions;
 pub mod learned;
 pub mod list;
+mod marked_rows;
 pub mod mirror;
 pub mod new_lead;
 mod opening;
@@ -156,6 +157,8 @@ pub struct App {
     unread: usize,
     search: SearchState,
     triage: TriageState,
+    /// Which rows carry each mark, worked out once per change of the list or the marks.
+    marked: marked_rows::MarkedRows,
     /// The leads picked for the keys that act on many at once.
     picked: picked::PickedState,
     /// `R` under way: the first page and the leads on screen read again.
@@ -221,6 +224,7 @@ impl App {
             unread: 0,
             search: SearchState::default(),
             triage: TriageState::default(),
+            marked: marked_rows::MarkedRows::default(),
             picked: picked::PickedState::default(),
             refresh: refresh::RefreshState::default(),
             export: export::ExportState::default(),

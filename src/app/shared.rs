@@ -45,8 +45,8 @@ impl App {
     ) -> Vec<ApiRequest> {
         if let Some(marks) = marks {
             let marks: HashMap<CompactId, Marks> = marks.into_iter().map(|(id, m)| (CompactId::new(&id), m)).collect();
-            if marks != self.triage.marks {
-                self.triage.marks = marks;
+            if marks != *self.triage.marks {
+                self.triage.marks.replace(marks);
                 self.refresh_shown(false);
                 self.unread = self.count_unread();
             }

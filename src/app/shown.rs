@@ -7,7 +7,7 @@ use super::search::{Ranking, Search};
 use super::{App, Effect, views};
 use crate::api::worker::ApiRequest;
 use crate::keymap::{Action, ActiveSet};
-use crate::model::LeadRef;
+use crate::model::row_set::RowSet;
 
 /// The search: the one in force, the box while the rep types in it, and results kept for its queries.
 #[derive(Debug, Clone, Default)]
@@ -125,16 +125,17 @@ impl App {
         self.list.fit_window(self.list_rows());
     }
 
-    pub(super) fn count_unread(&self) -> usize {
-        let marks = &self.triage.marks;
-        let unseen = |l: LeadRef<'_>| !marks.get(l.id()).is_some_and(|m| m.seen);
+    /// The rows shown that were never opened, told from the rows the marks say were (see
+    /// [`MarkedRows`](super::marked_rows::MarkedRows)).
+    pub(super) fn count_unread(&mut self) -> usize {
+        if self.triage.marks.is_empty() {
+            return self.list.len();
+        }
+        self.marked.refresh(self.list.leads(), &self.triage.marks);
+        let seen = &self.marked.seen;
         match self.list.shown() {
-            _ if marks.is_empty() => self.list.len(),
-            Some(rows) => rows
-                .iter()
-                .filter(|&&i| self.list.leads().get(i as usize).is_some_and(unseen))
-                .count(),
-            None => self.list.leads().iter().filter(|l| unseen(*l)).count(),
+            None => self.list.len().saturating_sub(seen.count()),
+            Some(rows) => rows.iter().filter(|&&row| !seen.contains(row as usize)).count(),
         }
     }
 
@@ -214,19 +215,12 @@ impl App {
             .as_ref()
             .is_some_and(|s| !s.query().trim().is_empty());
         self.list.set_ranked(searching);
+        let no_marks = self.triage.marks.is_empty();
+        if !no_marks {
+            self.marked.refresh(self.list.leads(), &self.triage.marks);
+        }
         let leads = self.list.leads();
-        let marks = &self.triage.marks;
-        let no_marks = marks.is_empty();
-        // Each lead's id and assignee are read from their columns: a lead's text is not touched.
-        let admitted = |i: &u32| {
-            triage.admits(if no_marks {
-                None
-            } else {
-                leads.id(*i as usize).and_then(|id| marks.get(id))
-            })
-        };
         let unassigned = self.unassigned;
-        let admitted = |i: &u32| admitted(i) && (!unassigned || leads.is_assigned(*i as usize) == Some(false));
         // The common case, every page of a load: nothing searched and nothing the view hides, so nothing to
         // walk (a walk per page would make loading 100,000 leads quadratic).
         if !searching && !unassigned && (triage == views::Triage::All || (no_marks && triage.admits(None))) {
@@ -238,15 +232,35 @@ impl App {
         }
         let all = 0..u32::try_from(leads.len()).unwrap_or(u32::MAX);
         let admits_all = !unassigned && (triage == views::Triage::All || (no_marks && triage.admits(None)));
+        // The rows the view admits (`None`: every one), read from the marks and the assignee column: a rep
+        // marks thousands of a million leads, and a mark looked up for every lead would cost each keystroke
+        // tens of milliseconds.
+        let marked = &self.marked;
+        let admitted: Option<RowSet> = (!admits_all).then(|| {
+            let mut set = match triage {
+                views::Triage::All => RowSet::new(leads.len(), true),
+                views::Triage::NotDone => RowSet::new(leads.len(), true).without(&marked.done),
+                views::Triage::Starred => marked.starred.clone(),
+            };
+            if unassigned {
+                for row in 0..leads.len() {
+                    if leads.is_assigned(row) == Some(true) {
+                        set.set(row, false);
+                    }
+                }
+            }
+            set
+        });
+        let admits = |i: &u32| admitted.as_ref().is_none_or(|set| set.contains(*i as usize));
         // A query that narrows the last needs only its matches; while that one was still being ranked, its
         // matches so far and the leads it had not judged yet.
         let candidates: Vec<u32> = match (narrows && searching, self.search.ranking.take(), self.list.shown()) {
-            (true, Some(under_way), _) if admits_all => under_way.narrowed(),
-            (true, Some(under_way), _) => under_way.narrowed().into_iter().filter(admitted).collect(),
-            (true, None, Some(shown)) if admits_all => shown.to_vec(),
-            (true, None, Some(shown)) => shown.iter().copied().filter(admitted).collect(),
-            _ if admits_all => all.collect(),
-            _ => all.filter(admitted).collect(),
+            (true, Some(under_way), _) => under_way.narrowed().into_iter().filter(admits).collect(),
+            (true, None, Some(shown)) => shown.iter().copied().filter(admits).collect(),
+            _ => match &admitted {
+                Some(set) => set.rows(),
+                None => all.collect(),
+            },
         };
         if searching {
             // Rows not ranked by this query (every lead, after a lead was put at the top) are not shown

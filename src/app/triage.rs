@@ -13,7 +13,7 @@ use crate::model::Marks;
 #[derive(Debug, Clone, Default)]
 pub(super) struct TriageState {
     /// Triage marks kept on this machine, by lead id.
-    pub(super) marks: HashMap<CompactId, Marks>,
+    pub(super) marks: super::marked_rows::MarksTable,
     /// The marks before each triage key, newest last, for `u`: one entry a key, however many leads it
     /// marked (every picked lead at once).
     pub(super) undo: Vec<Vec<(CompactId, Marks)>>,
@@ -28,7 +28,9 @@ impl App {
     /// Hands the app the marks kept from earlier sessions and the view last open. Called before the first
     /// key, like `restore_draft`.
     pub fn restore_triage(&mut self, marks: HashMap<String, Marks>, view: Option<&str>) {
-        self.triage.marks = marks.into_iter().map(|(id, m)| (CompactId::new(&id), m)).collect();
+        self.triage
+            .marks
+            .replace(marks.into_iter().map(|(id, m)| (CompactId::new(&id), m)).collect());
         if let Some(i) = view.and_then(|name| self.views.iter().position(|v| v.name == name)) {
             self.view_index = i;
             if let Some(v) = self.views.get(i).filter(|v| v.saved) {

@@ -73,11 +73,28 @@ pub struct LeadRows {
     /// second copy of a million ids.
     index: HashTable<u32>,
     hasher: std::hash::RandomState,
+    /// Names which lead each row holds: a new one whenever rows move or change leads (appending keeps
+    /// it), so what was worked out per row can tell whether it still holds.
+    layout: u64,
+}
+
+/// A layout no list has had before.
+fn new_layout() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl LeadRows {
     pub fn new() -> LeadRows {
-        LeadRows::default()
+        LeadRows {
+            layout: new_layout(),
+            ..LeadRows::default()
+        }
+    }
+
+    /// Which lead each row holds, as a name: the same while only rows are added at the end.
+    pub fn layout(&self) -> u64 {
+        self.layout
     }
 
     pub fn len(&self) -> usize {
@@ -220,6 +237,7 @@ impl LeadRows {
     /// Puts `lead` before the lead at `at` (at the end past the last).
     pub fn insert(&mut self, at: usize, lead: &CompactLead) {
         let at = at.min(self.len());
+        self.layout = new_layout();
         let lead = lead.row();
         let (assignee, tags, span) = self.parts(lead);
         self.ids.insert(at, lead.id.clone());
@@ -245,6 +263,7 @@ impl LeadRows {
             }
             return;
         }
+        self.layout = new_layout();
         let parts: Vec<(u32, u32, Span)> = leads.iter().map(|l| self.parts(l.row())).collect();
         fn merged<T: Clone>(column: &mut Vec<T>, places: &[usize], new: impl Iterator<Item = T>) {
             let old = std::mem::take(column);
@@ -285,6 +304,7 @@ impl LeadRows {
         let (assignee, tags, span) = self.parts(lead);
         let same_id = self.ids[at] == *lead.id;
         if !same_id {
+            self.layout = new_layout();
             let hash = self.hasher.hash_one(&self.ids[at]);
             if let Ok(entry) = self.index.find_entry(hash, |&row| row as usize == at) {
                 entry.remove();
@@ -309,6 +329,7 @@ impl LeadRows {
         if kept.iter().all(|&k| k) {
             return;
         }
+        self.layout = new_layout();
         fn keep_only<T>(column: &mut Vec<T>, kept: &[bool]) {
             let mut flags = kept.iter();
             column.retain(|_| flags.next().copied().unwrap_or(true));

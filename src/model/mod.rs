@@ -7,6 +7,7 @@ pub mod lead;
 pub mod lead_rows;
 pub mod likeness;
 pub mod marks;
+pub mod row_set;
 pub mod user_command;
 
 pub use draft::{Draft, DraftValue};

@@ -9,6 +9,7 @@ mod word_match;
 
 use crate::model::lead::char_bit;
 use crate::model::lead_rows::LeadRows;
+use crate::model::row_set::RowSet;
 pub use crate::text::fold::fold;
 pub use highlight::{RowMarks, highlights};
 use word_match::{Tier, best_fuzzy, find_whole, holds_in_order};
@@ -127,28 +128,13 @@ pub struct Ranking {
     matched: usize,
 }
 
-/// `leads` in list order, each once; a set as a bitmap, so a million are put in order in one pass.
-fn in_list_order(mut leads: Vec<u32>) -> Vec<u32> {
+/// `leads` in list order, each once; through a set of rows, so a million are put in order in one pass.
+fn in_list_order(leads: Vec<u32>) -> Vec<u32> {
     if leads.is_sorted_by(|a, b| a < b) {
         return leads;
     }
-    let Some(&most) = leads.iter().max() else {
-        return leads;
-    };
-    let mut bits = vec![0u64; most as usize / 64 + 1];
-    for &i in &leads {
-        bits[i as usize / 64] |= 1 << (i % 64);
-    }
-    leads.clear();
-    for (word_at, &word) in bits.iter().enumerate() {
-        let mut word = word;
-        while word != 0 {
-            let bit = word.trailing_zeros();
-            leads.push((word_at * 64) as u32 + bit);
-            word &= word - 1;
-        }
-    }
-    leads
+    let end = leads.iter().max().map_or(0, |&most| most as usize + 1);
+    RowSet::of(end, leads).rows()
 }
 
 impl Ranking {
