@@ -13,10 +13,11 @@ impl RowSet {
     /// Every row of `len` in the set (`all`), or none.
     pub fn new(len: usize, all: bool) -> RowSet {
         let mut words = vec![if all { u64::MAX } else { 0 }; len.div_ceil(64)];
-        if all && len % 64 != 0 {
-            if let Some(last) = words.last_mut() {
-                *last = (1u64 << (len % 64)) - 1;
-            }
+        if all
+            && !len.is_multiple_of(64)
+            && let Some(last) = words.last_mut()
+        {
+            *last = (1u64 << (len % 64)) - 1;
         }
         RowSet { words, len }
     }
