@@ -25,11 +25,14 @@ pub(super) struct SearchState {
     pub(super) for_new_query: bool,
     /// Leads ranked a step, when not as many as [`RANKING_TIME_PER_STEP`] allows (0).
     pub(super) share: usize,
+    /// When the keystroke being handled began: its ranking gets what is left of the step's time, so the
+    /// keystroke's own work (finding the candidates) is not added to it.
+    pub(super) began: Option<std::time::Instant>,
 }
 
-/// How long a keystroke ranks before its frame is drawn; the rest is ranked a share at a time between keys
-/// (`Msg::Continue`), each share as long, so that a share and its frame fit in 16 ms however slow the
-/// machine or long the leads' text.
+/// How long a keystroke's update lasts before its frame is drawn, the ranking taking what the rest of the
+/// keystroke left; the rest is ranked a share at a time between keys (`Msg::Continue`), each share as
+/// long, so that a share and its frame fit in 16 ms however slow the machine or long the leads' text.
 pub const RANKING_TIME_PER_STEP: std::time::Duration = std::time::Duration::from_millis(6);
 
 /// The most of a search's best matches shown while it still ranks: screens of them, to look through
@@ -100,6 +103,7 @@ impl App {
     }
 
     pub(super) fn set_search(&mut self, query: &str) {
+        self.search.began = Some(std::time::Instant::now());
         let narrows = match self.search.active.as_mut() {
             Some(search) => search.set_query(query),
             None => {
@@ -120,6 +124,7 @@ impl App {
         } else {
             self.rank_shown(narrows, true);
         }
+        self.search.began = None;
         // A changed query starts from its best match, at the top.
         self.list.select(0, self.list_rows());
         self.list.fit_window(self.list_rows());
@@ -157,8 +162,13 @@ impl App {
         let (Some(search), Some(ranking)) = (self.search.active.as_ref(), self.search.ranking.as_mut()) else {
             return;
         };
+        let time = match self.search.began.take() {
+            Some(began) => RANKING_TIME_PER_STEP.saturating_sub(began.elapsed()),
+            None => RANKING_TIME_PER_STEP,
+        };
         let done = match self.search.share {
-            0 => ranking.step_for(search, self.list.leads(), RANKING_TIME_PER_STEP),
+            // At least one chunk, however little time is left: every step moves the ranking on.
+            0 => ranking.step_for(search, self.list.leads(), time),
             n => ranking.step(search, self.list.leads(), n),
         };
         let Some(ranked) = done else {
