@@ -47,11 +47,11 @@ impl App {
         if self.screen == Screen::Detail || self.picked.ids.is_empty() {
             return self.acted_on().into_iter().collect();
         }
-        self.list
-            .leads()
-            .iter()
-            .filter(|l| self.picked.ids.contains(l.id()))
-            .collect()
+        // Each pick found by its id, then put in list order: picks are few, the list may hold a million.
+        let leads = self.list.leads();
+        let mut rows: Vec<usize> = self.picked.ids.iter().filter_map(|id| leads.position(id)).collect();
+        rows.sort_unstable();
+        rows.into_iter().filter_map(|row| leads.get(row)).collect()
     }
 
     /// True when the keys act on the picked leads rather than on one.
@@ -121,8 +121,8 @@ impl App {
             None => self.picked.ids.iter().filter(|id| self.list.holds(id)).count(),
             Some(rows) => rows
                 .iter()
-                .filter_map(|&i| self.list.leads().get(i as usize))
-                .filter(|l| self.picked.ids.contains(l.id()))
+                .filter_map(|&i| self.list.leads().id(i as usize))
+                .filter(|id| self.picked.ids.contains(*id))
                 .count(),
         };
         self.picked.hidden = self.picked.ids.len().saturating_sub(shown);
