@@ -181,3 +181,45 @@ fn the_first_page_kept_for_the_next_start_is_a_screenful_however_many_leads_it_b
     assert_eq!(kept, [25]);
     assert_eq!(app.list().leads().len(), 1_000, "the list itself keeps every lead");
 }
+
+#[test]
+fn pages_joining_a_list_the_inbox_narrows_are_judged_alone_and_come_out_as_a_fresh_look_would() {
+    let mut app = App::new(settings(), now(), 120, 40);
+    app.use_mirror(true, None);
+    // Done leads the Inbox hides and opened leads the unread count leaves out, in every page to come.
+    let marks: std::collections::HashMap<String, leadbox::model::Marks> = (0..400)
+        .filter(|i| i % 7 == 0 || i % 5 == 0)
+        .map(|i| {
+            let m = leadbox::model::Marks {
+                done: i % 7 == 0,
+                seen: i % 5 == 0,
+                starred: false,
+            };
+            (lead(i).id, m)
+        })
+        .collect();
+    app.restore_triage(marks, None);
+    let mut request = single_list(&app.start().requests);
+    for page in 0..4 {
+        let (from, to) = (page * 100, page * 100 + 100);
+        let out = update(&mut app, listed(&request, leads(from..to), to < 400)).requests;
+        let shown: Vec<usize> = (0..app.list().len())
+            .map(|r| app.list().lead_at(r).unwrap().id().to_string())
+            .map(|id| (0..to).find(|&i| lead(i).id == id).unwrap())
+            .collect();
+        let expected: Vec<usize> = (0..to).filter(|i| i % 7 != 0).collect();
+        assert_eq!(
+            shown, expected,
+            "after page {page}: every lead but the done ones, in list order"
+        );
+        let unread = expected.iter().filter(|i| *i % 5 != 0).count();
+        assert_eq!(app.unread(), unread, "after page {page}");
+        if to < 400 {
+            request = list_requests(&out).pop().expect("the next page");
+        }
+    }
+    // A lead marked done now: the whole list is looked at again, and still comes out right.
+    update(&mut app, key(crossterm::event::KeyCode::Char('d')));
+    let expected = (0..400).filter(|i| i % 7 != 0).count() - 1;
+    assert_eq!(app.list().len(), expected);
+}

@@ -42,6 +42,9 @@ pub struct LeadList {
     shown: Option<Vec<u32>>,
     /// The rows shown are a search's matches, best first, not the walk's order.
     ranked: bool,
+    /// What the rows shown were picked by, and up to which lead, when they are the leads a view admits in
+    /// list order: rows added at the end are then judged alone, not the whole list again with each page.
+    shown_by: Option<(ShownRule, u64, usize)>,
     /// The leads shown came from the first page kept on disk last time; the live one replaces them.
     cached: bool,
     /// Leads that arrived above the window while the rep was further down: said on screen ("↑ 3 new")
@@ -49,6 +52,14 @@ pub struct LeadList {
     new_above: usize,
     /// Listed leads the last poll brought changed (a status or an assignee set in Novala's web app).
     updated: usize,
+}
+
+/// What a view's rows were picked by: the marks as they were, the view's triage rule, and Unassigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShownRule {
+    pub marks: u64,
+    pub triage: super::views::Triage,
+    pub unassigned: bool,
 }
 
 /// What the row under the last lead says.
@@ -70,6 +81,7 @@ impl LeadList {
             offset: 0,
             shown: None,
             ranked: false,
+            shown_by: None,
             cached: false,
             new_above: 0,
             updated: 0,
@@ -160,9 +172,33 @@ impl LeadList {
                 None => Some(lead as usize),
             });
         self.shown = shown;
+        self.shown_by = None;
         self.selected = selected.unwrap_or(0);
         self.offset = self.offset.min(self.selected);
         self.fit_window(rows);
+    }
+
+    /// Shows `shown`, the leads `rule` admits in list order, as [`LeadList::set_shown`] does, and keeps
+    /// what they were picked by so that rows added later can be judged alone.
+    pub fn set_shown_by(&mut self, shown: Vec<u32>, rows: usize, rule: ShownRule) {
+        self.set_shown(Some(shown), rows);
+        self.shown_by = Some((rule, self.leads.layout(), self.leads.len()));
+    }
+
+    /// The first lead not judged yet when the rows shown are what `rule` admits and the leads before it
+    /// have not moved since; `None` when they must be picked again.
+    pub fn shown_by_up_to(&self, rule: &ShownRule) -> Option<usize> {
+        let (by, layout, covered) = self.shown_by.as_ref()?;
+        (by == rule && *layout == self.leads.layout() && *covered <= self.leads.len() && self.shown.is_some())
+            .then_some(*covered)
+    }
+
+    /// Adds the leads `rows` (added at the end, judged by the same rule) to the rows shown.
+    pub fn extend_shown_by(&mut self, rows: impl IntoIterator<Item = u32>) {
+        if let (Some(shown), Some((_, _, covered))) = (self.shown.as_mut(), self.shown_by.as_mut()) {
+            shown.extend(rows);
+            *covered = self.leads.len();
+        }
     }
 
     /// Says whether the rows shown are ranked by a search (`true`) or are the loaded leads in order, some
@@ -303,6 +339,7 @@ impl LeadList {
                 .map(|l| (l.id().clone(), self.selected - self.offset));
             self.leads.clear();
             self.shown = None;
+            self.shown_by = None;
             kept
         } else {
             None
@@ -351,6 +388,7 @@ impl LeadList {
         }
         self.leads.insert(0, &CompactLead::new(lead));
         self.shown = None;
+        self.shown_by = None;
         self.selected = 0;
         self.offset = 0;
         self.new_above = 0;

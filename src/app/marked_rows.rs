@@ -31,6 +31,11 @@ impl MarksTable {
         self.generation += 1;
     }
 
+    /// Changes with every change to the marks.
+    pub(super) fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Every mark at once (from disk, or another process).
     pub(super) fn replace(&mut self, map: HashMap<CompactId, Marks>) {
         self.map = map;

@@ -226,9 +226,7 @@ impl App {
             .is_some_and(|s| !s.query().trim().is_empty());
         self.list.set_ranked(searching);
         let no_marks = self.triage.marks.is_empty();
-        if !no_marks {
-            self.marked.refresh(self.list.leads(), &self.triage.marks);
-        }
+        self.marked.refresh(self.list.leads(), &self.triage.marks);
         let leads = self.list.leads();
         let unassigned = self.unassigned;
         // The common case, every page of a load: nothing searched and nothing the view hides, so nothing to
@@ -241,6 +239,34 @@ impl App {
             return;
         }
         let all = 0..u32::try_from(leads.len()).unwrap_or(u32::MAX);
+        let rule = super::list::ShownRule {
+            marks: self.triage.marks.generation(),
+            triage,
+            unassigned,
+        };
+        if !searching && let Some(from) = self.list.shown_by_up_to(&rule) {
+            // A page added leads at the end of a list the view narrows: only they are judged, and only
+            // they can add to the unread count.
+            let marked = &self.marked;
+            let admitted = |row: usize| {
+                let by_marks = match triage {
+                    views::Triage::All => true,
+                    views::Triage::NotDone => !marked.done.contains(row),
+                    views::Triage::Starred => marked.starred.contains(row),
+                };
+                by_marks && (!unassigned || leads.is_assigned(row) == Some(false))
+            };
+            let added: Vec<u32> = (from..leads.len())
+                .filter(|&row| admitted(row))
+                .filter_map(|row| u32::try_from(row).ok())
+                .collect();
+            let unseen = added.iter().filter(|&&row| !marked.seen.contains(row as usize)).count();
+            self.list.extend_shown_by(added);
+            self.unread += unseen;
+            self.list.fit_window(rows);
+            self.recount_picked();
+            return;
+        }
         let admits_all = !unassigned && (triage == views::Triage::All || (no_marks && triage.admits(None)));
         // The rows the view admits (`None`: every one), read from the marks and the assignee column: a rep
         // marks thousands of a million leads, and a mark looked up for every lead would cost each keystroke
@@ -289,12 +315,11 @@ impl App {
             }
             return;
         }
-        let shown = if candidates.len() == leads.len() {
-            None
+        if candidates.len() == leads.len() {
+            self.list.set_shown(None, rows);
         } else {
-            Some(candidates)
-        };
-        self.list.set_shown(shown, rows);
+            self.list.set_shown_by(candidates, rows, rule);
+        }
         self.unread = self.count_unread();
         self.recount_picked();
     }
