@@ -223,3 +223,33 @@ fn pages_joining_a_list_the_inbox_narrows_are_judged_alone_and_come_out_as_a_fre
     let expected = (0..400).filter(|i| i % 7 != 0).count() - 1;
     assert_eq!(app.list().len(), expected);
 }
+
+#[test]
+fn a_lead_assigned_in_the_web_app_leaves_the_unassigned_rows_though_no_row_moved() {
+    let mut app = App::new(settings(), now(), 120, 40);
+    app.use_mirror(true, Some(now()));
+    let first = single_list(&app.start().requests);
+    update(&mut app, listed(&first, leads(0..25), false));
+    update(&mut app, ch('a'));
+    update(&mut app, ch('j'));
+    update(&mut app, key(crossterm::event::KeyCode::Enter));
+    assert!(app.unassigned_only());
+    assert_eq!(app.list().len(), 5, "every fifth lead of the test data has no assignee");
+    let shown_id = app.list().lead_at(1).unwrap().id().to_string();
+    let mut taken = (0..25).map(lead).find(|l| l.id == shown_id).unwrap();
+    assert_eq!(taken.assigned_to, None);
+    taken.assigned_to = Some("u-bruno".into());
+    update(
+        &mut app,
+        Msg::Sync(SyncNews::Synced {
+            at: now(),
+            complete: true,
+            leads: 25,
+            new: 0,
+            changed: 1,
+            changed_leads: vec![taken.clone()],
+        }),
+    );
+    assert_eq!(app.list().len(), 4);
+    assert!((0..app.list().len()).all(|r| app.list().lead_at(r).is_some_and(|l| !l.id().is(&taken.id))));
+}

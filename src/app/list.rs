@@ -44,7 +44,7 @@ pub struct LeadList {
     ranked: bool,
     /// What the rows shown were picked by, and up to which lead, when they are the leads a view admits in
     /// list order: rows added at the end are then judged alone, not the whole list again with each page.
-    shown_by: Option<(ShownRule, u64, usize)>,
+    shown_by: Option<(ShownRule, (u64, u64), usize)>,
     /// The leads shown came from the first page kept on disk last time; the live one replaces them.
     cached: bool,
     /// Leads that arrived above the window while the rep was further down: said on screen ("↑ 3 new")
@@ -182,15 +182,21 @@ impl LeadList {
     /// what they were picked by so that rows added later can be judged alone.
     pub fn set_shown_by(&mut self, shown: Vec<u32>, rows: usize, rule: ShownRule) {
         self.set_shown(Some(shown), rows);
-        self.shown_by = Some((rule, self.leads.layout(), self.leads.len()));
+        self.shown_by = Some((rule, self.rows_version(), self.leads.len()));
     }
 
     /// The first lead not judged yet when the rows shown are what `rule` admits and the leads before it
     /// have not moved since; `None` when they must be picked again.
     pub fn shown_by_up_to(&self, rule: &ShownRule) -> Option<usize> {
-        let (by, layout, covered) = self.shown_by.as_ref()?;
-        (by == rule && *layout == self.leads.layout() && *covered <= self.leads.len() && self.shown.is_some())
+        let (by, version, covered) = self.shown_by.as_ref()?;
+        (by == rule && *version == self.rows_version() && *covered <= self.leads.len() && self.shown.is_some())
             .then_some(*covered)
+    }
+
+    /// Which lead each row holds and what the leads say: a lead replaced in place (a status or an assignee
+    /// set in the web app) may now be one the rule leaves out.
+    fn rows_version(&self) -> (u64, u64) {
+        (self.leads.layout(), self.leads.edits())
     }
 
     /// Adds the leads `rows` (added at the end, judged by the same rule) to the rows shown.

@@ -76,6 +76,8 @@ pub struct LeadRows {
     /// Names which lead each row holds: a new one whenever rows move or change leads (appending keeps
     /// it), so what was worked out per row can tell whether it still holds.
     layout: u64,
+    /// How many times a lead was replaced where it stands (its status or assignee may have changed).
+    edits: u64,
 }
 
 /// A layout no list has had before.
@@ -95,6 +97,11 @@ impl LeadRows {
     /// Which lead each row holds, as a name: the same while only rows are added at the end.
     pub fn layout(&self) -> u64 {
         self.layout
+    }
+
+    /// Changes whenever a lead is replaced where it stands ([`LeadRows::set`]).
+    pub fn edits(&self) -> u64 {
+        self.edits
     }
 
     pub fn len(&self) -> usize {
@@ -300,6 +307,7 @@ impl LeadRows {
             return;
         }
         let old = self.spans[at].len as usize;
+        self.edits += 1;
         let lead = lead.row();
         let (assignee, tags, span) = self.parts(lead);
         let same_id = self.ids[at] == *lead.id;
