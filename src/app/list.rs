@@ -148,11 +148,6 @@ impl LeadList {
     /// stays on the same lead when it is still shown; when it is not (marked done in the Inbox), it goes to
     /// the lead that followed it, as a mail reader goes to the next message, else the one before it.
     pub fn set_shown(&mut self, shown: Option<Vec<u32>>, rows: usize) {
-        // The rows shown before, as indices into `leads`, so finding a lead again compares numbers.
-        let old: Vec<u32> = match &self.shown {
-            Some(old) => old.clone(),
-            None => (0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX)).collect(),
-        };
         // Which leads the new rows hold, as a bitmap: each lead tried is one look, not a walk of the rows.
         let held = shown
             .as_ref()
@@ -161,16 +156,26 @@ impl LeadList {
             Some(set) => set.contains(lead as usize),
             None => (lead as usize) < self.leads.len(),
         };
-        let at = self.selected.min(old.len());
-        let after = old.get(at..).unwrap_or_default().iter();
-        let before = old.get(..at).unwrap_or_default().iter().rev();
-        let selected = after
-            .chain(before)
-            .find(|&&lead| holds(lead))
-            .and_then(|&lead| match &shown {
-                Some(new) => new.iter().position(|&j| j == lead),
-                None => Some(lead as usize),
-            });
+        // The leads shown before, from the selected one down, then up from it: the first the new rows hold
+        // keeps the selection. Every lead in order when all were shown, without writing them out.
+        let all = u32::try_from(self.leads.len()).unwrap_or(u32::MAX);
+        let old: &[u32] = self.shown.as_deref().unwrap_or_default();
+        let kept = match &self.shown {
+            Some(_) => {
+                let at = self.selected.min(old.len());
+                let after = old.get(at..).unwrap_or_default().iter().copied();
+                let before = old.get(..at).unwrap_or_default().iter().rev().copied();
+                after.chain(before).find(|&lead| holds(lead))
+            }
+            None => {
+                let at = u32::try_from(self.selected).unwrap_or(u32::MAX).min(all);
+                (at..all).chain((0..at).rev()).find(|&lead| holds(lead))
+            }
+        };
+        let selected = kept.and_then(|lead| match &shown {
+            Some(new) => new.iter().position(|&j| j == lead),
+            None => Some(lead as usize),
+        });
         self.shown = shown;
         self.shown_by = None;
         self.selected = selected.unwrap_or(0);
