@@ -289,6 +289,8 @@ pub async fn run(
         tokio::select! {
             event = input.next() => match event {
                 Some(Ok(event)) => {
+                    // The kind only: what was typed may be a secret.
+                    tracing::trace!(kind = event_kind(&event), "terminal event");
                     if let Some(msg) = terminal_msg(event) {
                         dispatch(&mut app, msg, &mut outlets, state);
                         dirty = true;
@@ -652,6 +654,17 @@ fn send(requests: &mpsc::UnboundedSender<ApiRequest>, request: ApiRequest) {
 }
 
 /// Turns a terminal event into a message for `update`; key releases and focus changes mean nothing here.
+/// What kind of event the terminal sent, for the log.
+fn event_kind(event: &Event) -> &'static str {
+    match event {
+        Event::Key(_) => "key",
+        Event::Mouse(_) => "mouse",
+        Event::Paste(_) => "paste",
+        Event::Resize(..) => "resize",
+        Event::FocusGained | Event::FocusLost => "focus",
+    }
+}
+
 pub fn terminal_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),

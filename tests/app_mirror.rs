@@ -8,6 +8,38 @@ use leadbox::sync::background::SyncNews;
 
 use crate::support::*;
 
+/// The tenant out of reach, as the client says it.
+fn refused() -> leadbox::api::ApiError {
+    leadbox::api::ApiError::Network {
+        message: "could not connect to 127.0.0.1:9: Connection refused".into(),
+        maybe_created: false,
+    }
+}
+
+#[test]
+fn a_lead_opened_with_the_tenant_out_of_reach_says_offline_before_any_sync_fails() {
+    let mut app = App::new(settings(), now(), 120, 40);
+    app.use_mirror(true, Some(now() - chrono::Duration::minutes(3)));
+    let first = single_list(&app.start().requests);
+    update(&mut app, listed(&first, leads(0..30), false));
+    assert_eq!(app.mirror_words().as_deref(), Some("synced 3m ago"));
+    let id = get_id(&update(&mut app, key(crossterm::event::KeyCode::Enter)).requests);
+    update(
+        &mut app,
+        Msg::Api(ApiEvent::FetchedKept {
+            id,
+            lead: lead(0),
+            why: refused(),
+        }),
+    );
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("offline: as last synced") && screen.contains("offline · synced 3m ago"),
+        "{screen}"
+    );
+    assert!(!screen.contains("up to date"), "{screen}");
+}
+
 fn list_requests(requests: &[ApiRequest]) -> Vec<ApiRequest> {
     requests
         .iter()
@@ -42,13 +74,27 @@ fn a_whole_mirror_loads_every_page_and_says_when_it_is_offline() {
     let id = get_id(&out);
     update(
         &mut app,
+        Msg::Api(ApiEvent::FetchedKept {
+            id,
+            lead: lead(0),
+            why: refused(),
+        }),
+    );
+    let screen = screen_text(&app);
+    assert!(screen.contains("offline: as last synced"), "{screen}");
+    // Opened again with the tenant back: as the tenant has it, and no longer offline.
+    update(&mut app, key(crossterm::event::KeyCode::Esc));
+    let id = get_id(&update(&mut app, key(crossterm::event::KeyCode::Enter)).requests);
+    update(
+        &mut app,
         Msg::Api(ApiEvent::Fetched {
             id,
             result: Ok(lead(0)),
         }),
     );
     let screen = screen_text(&app);
-    assert!(screen.contains("offline: as last synced"), "{screen}");
+    assert!(screen.contains("up to date") && !screen.contains("offline"), "{screen}");
+    update(&mut app, key(crossterm::event::KeyCode::Esc));
 
     // Another leadbox on the profile syncs it well: its freshness, read from the file, is this one's too.
     update(
@@ -252,4 +298,52 @@ fn a_lead_assigned_in_the_web_app_leaves_the_unassigned_rows_though_no_row_moved
     );
     assert_eq!(app.list().len(), 4);
     assert!((0..app.list().len()).all(|r| app.list().lead_at(r).is_some_and(|l| !l.id().is(&taken.id))));
+}
+
+#[test]
+fn a_refresh_over_a_whole_mirror_counts_only_what_the_tenant_changed() {
+    let mut app = App::new(settings(), now(), 120, 40);
+    app.use_mirror(true, Some(now()));
+    let first = single_list(&app.start().requests);
+    // The mirror's lists hold leads without what only the detail reads.
+    let copies = leads(0..60).into_iter().map(leadbox::model::lead::list_copy).collect();
+    update(&mut app, listed(&first, copies, false));
+    let out = update(&mut app, ch('R')).requests;
+    let page = out
+        .iter()
+        .find(|r| matches!(r, ApiRequest::Latest { .. }))
+        .cloned()
+        .expect("the first page from the tenant itself");
+    let (rows, ids) = out
+        .iter()
+        .find_map(|r| match r {
+            ApiRequest::GetMany { id, lead_ids } => Some((*id, lead_ids.clone())),
+            _ => None,
+        })
+        .expect("the rows on screen");
+    // The tenant gives every lead whole (notes, custom fields); one row's status moved on in the web app.
+    let moved = ids[3].clone();
+    let whole = |id: &str| {
+        let mut lead = leads(0..60).into_iter().find(|l| l.id == id).expect("a listed lead");
+        if lead.id == moved {
+            lead.status = leadbox::api::types::LeadStatus::parse_known("converted").unwrap();
+        }
+        lead
+    };
+    assert!(
+        ids.iter().any(|id| whole(id).notes.is_some()) && ids.iter().any(|id| !whole(id).custom_fields.is_empty()),
+        "the tenant's leads carry what the mirror's lists leave out"
+    );
+    let results = ids.iter().map(|id| (id.clone(), Ok(whole(id)))).collect();
+    update(&mut app, Msg::Api(ApiEvent::FetchedMany { id: rows, results }));
+    let tenant_page = leads(0..60).iter().map(|l| whole(&l.id)).collect();
+    update(&mut app, listed(&page, tenant_page, true));
+    assert_eq!(app.notice(), Some("Refreshed · 1 changed"));
+    let row = app
+        .list()
+        .leads()
+        .iter()
+        .find(|l| l.id().is(&moved))
+        .expect("still listed");
+    assert_eq!(row.status().as_str(), "converted");
 }

@@ -34,6 +34,7 @@ fn list_requests(out: &[ApiRequest]) -> Vec<ApiRequest> {
 fn id_of(r: &ApiRequest) -> u64 {
     match r {
         ApiRequest::List { id, .. }
+        | ApiRequest::Latest { id, .. }
         | ApiRequest::Get { id, .. }
         | ApiRequest::GetMany { id, .. }
         | ApiRequest::Create { id, .. }

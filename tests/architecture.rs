@@ -527,7 +527,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("theme", &["api", "config"]),
     ("outbox", &["api", "model", "sanitize", "text"]),
     ("store", &["api", "model", "outbox", "owner_only", "sanitize", "text"]),
-    ("sync", &["api", "config", "store"]),
+    ("sync", &["api", "config", "model", "store"]),
     (
         "import",
         &[

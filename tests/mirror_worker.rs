@@ -163,10 +163,11 @@ async fn a_complete_mirror_answers_every_list_and_an_offline_detail_with_the_ten
         },
     )
     .await;
-    let ApiEvent::Fetched { result, .. } = event else {
+    let ApiEvent::FetchedKept { lead, why, .. } = event else {
         panic!("{event:?}")
     };
-    assert_eq!(&result.expect("the mirrored lead"), with_notes);
+    assert_eq!(&lead, with_notes, "the mirrored lead");
+    assert!(why.is_unreachable(), "and why the tenant did not answer: {why:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -340,5 +341,91 @@ async fn a_lead_opened_from_the_tenant_is_kept_in_the_mirror_as_it_now_is() {
             kept.status
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_over_a_complete_mirror_asks_the_tenant_and_fails_plainly_without_it() {
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(300)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mirror.sqlite3");
+    let mut mirror = MirrorFile::open(&path).unwrap().file;
+    let options = SyncOptions {
+        rate: 1_000.0,
+        sweep: Sweep::Off,
+        ..SyncOptions::default()
+    };
+    let url = sandbox.base_url();
+    let client = client_of(&url, &sandbox);
+    sync::run(&sync::client_for_sync(&client), &mut mirror, &options, &mut |_| {})
+        .await
+        .unwrap();
+    // A colleague's lead, made after the last sync: the tenant has it, the mirror not yet.
+    let mut new = leadbox::api::types::NewLead::new("Zenobia", leadbox::api::types::LeadSource::WebForm);
+    new.custom_fields.insert("region".into(), serde_json::json!("emea"));
+    let fresh = client.create(&new).await.unwrap();
+    assert!(mirror.lead(&fresh.id).unwrap().is_none());
+
+    let mut worker = spawn_worker_with(client, Some(Arc::new(MirrorLeads::new(path))));
+    let query = ListQuery {
+        limit: Some(100),
+        ..ListQuery::default()
+    };
+    let first_id = |event: ApiEvent| match event {
+        ApiEvent::Listed { result, .. } => result.map(|page| page.data.first().map(|l| l.id.clone())),
+        other => panic!("{other:?}"),
+    };
+    let listed = answer(
+        &mut worker,
+        ApiRequest::List {
+            id: 1,
+            query: query.clone(),
+            cursor: None,
+        },
+    )
+    .await;
+    assert_ne!(
+        first_id(listed).unwrap().as_deref(),
+        Some(fresh.id.as_str()),
+        "a list comes from the mirror"
+    );
+    let latest = answer(
+        &mut worker,
+        ApiRequest::Latest {
+            id: 2,
+            query: query.clone(),
+        },
+    )
+    .await;
+    assert_eq!(
+        first_id(latest).unwrap().as_deref(),
+        Some(fresh.id.as_str()),
+        "a refresh reaches the tenant itself"
+    );
+    // What the tenant gave is kept, so the next list from the mirror has it too.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while mirror.lead(&fresh.id).unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the mirror never kept the refreshed page"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // With the tenant gone, a list still comes from the mirror; a refresh says it could not reach it.
+    sandbox.shutdown().await;
+    let listed = answer(
+        &mut worker,
+        ApiRequest::List {
+            id: 3,
+            query: query.clone(),
+            cursor: None,
+        },
+    )
+    .await;
+    assert_eq!(first_id(listed).unwrap().as_deref(), Some(fresh.id.as_str()));
+    match first_id(answer(&mut worker, ApiRequest::Latest { id: 4, query }).await) {
+        Err(error) => assert!(error.is_unreachable(), "{error:?}"),
+        Ok(first) => panic!("a refresh with no tenant answered {first:?}"),
     }
 }

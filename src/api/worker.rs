@@ -28,6 +28,12 @@ pub trait LocalLeads: Send + Sync {
     fn lead(&self, id: &str) -> Option<Lead>;
     /// Keeps `lead` as the tenant just gave it (the rep opened it), so the store is as fresh as the screen.
     fn remember(&self, _lead: &Lead) {}
+    /// Keeps a page the tenant just gave, as [`LocalLeads::remember`] keeps one lead.
+    fn remember_all(&self, leads: &[Lead]) {
+        for lead in leads {
+            self.remember(lead);
+        }
+    }
 }
 
 /// Chosen by the app; unique for the life of one worker.
@@ -43,6 +49,9 @@ pub enum ApiRequest {
         query: ListQuery,
         cursor: Option<String>,
     },
+    /// The first page as the tenant has it now, never from the leads kept locally: what `R` asks for, so
+    /// a refresh over a mirror reaches the tenant, and says so when it cannot.
+    Latest { id: RequestId, query: ListQuery },
     /// One lead by id.
     Get { id: RequestId, lead_id: String },
     /// Several leads by id (the leads on screen, the picked ones), a few at a time; one answer for all.
@@ -73,6 +82,9 @@ pub enum ApiEvent {
         id: RequestId,
         result: Result<Lead, ApiError>,
     },
+    /// The answer to [`ApiRequest::Get`] when the tenant could not be reached (`why`) and the mirror had
+    /// the lead: as the last sync saw it, not as the tenant has it now.
+    FetchedKept { id: RequestId, lead: Lead, why: ApiError },
     /// The answer to [`ApiRequest::GetMany`]: each lead asked for, in the order asked, or why not.
     FetchedMany {
         id: RequestId,
@@ -93,6 +105,7 @@ impl ApiRequest {
     pub fn id(&self) -> RequestId {
         match self {
             ApiRequest::List { id, .. }
+            | ApiRequest::Latest { id, .. }
             | ApiRequest::Get { id, .. }
             | ApiRequest::GetMany { id, .. }
             | ApiRequest::Create { id, .. }
@@ -107,6 +120,7 @@ impl ApiEvent {
         match self {
             ApiEvent::Listed { id, .. }
             | ApiEvent::Fetched { id, .. }
+            | ApiEvent::FetchedKept { id, .. }
             | ApiEvent::FetchedMany { id, .. }
             | ApiEvent::Created { id, .. }
             | ApiEvent::Found { id, .. } => *id,
@@ -262,6 +276,7 @@ pub async fn run_worker_with(
 fn describe(request: &ApiRequest) -> (RequestId, Kind) {
     match request {
         ApiRequest::List { id, cursor, .. } => (*id, Kind::List { cursor: cursor.clone() }),
+        ApiRequest::Latest { id, .. } => (*id, Kind::List { cursor: None }),
         ApiRequest::Get { id, .. } => (*id, Kind::Get),
         ApiRequest::GetMany { id, .. } => (*id, Kind::GetMany),
         ApiRequest::FindCreated { id, .. } => (*id, Kind::Find),
@@ -273,24 +288,41 @@ fn describe(request: &ApiRequest) -> (RequestId, Kind) {
 /// do not meet the tenant's rate limit all together.
 const GET_MANY_AT_ONCE: usize = 4;
 
+/// One lead as [`get_one`] found it.
+enum Got {
+    /// The tenant's answer.
+    Tenant(Result<Lead, ApiError>),
+    /// The tenant could not be reached; the mirror had the lead.
+    Kept(Lead, ApiError),
+}
+
+impl Got {
+    fn lead(self) -> Result<Lead, ApiError> {
+        match self {
+            Got::Tenant(result) => result,
+            Got::Kept(lead, _) => Ok(lead),
+        }
+    }
+}
+
 /// One lead from the tenant; offline, the lead as the mirror last saw it beats no lead at all.
-async fn get_one(client: &NovalaClient, local: Option<&Arc<dyn LocalLeads>>, lead_id: &str) -> Result<Lead, ApiError> {
+async fn get_one(client: &NovalaClient, local: Option<&Arc<dyn LocalLeads>>, lead_id: &str) -> Got {
     let result = client.get(lead_id).await;
     match (result, local) {
         (Ok(lead), Some(local)) => {
             let (kept, local) = (lead.clone(), local.clone());
             // Not awaited: the answer goes to the screen first; the store catches up.
             tokio::task::spawn_blocking(move || local.remember(&kept));
-            Ok(lead)
+            Got::Tenant(Ok(lead))
         }
         (Err(error), Some(local)) if error.is_unreachable() => {
             let (wanted, local) = (lead_id.to_string(), local.clone());
             match tokio::task::spawn_blocking(move || local.lead(&wanted)).await {
-                Ok(Some(lead)) => Ok(lead),
-                _ => Err(error),
+                Ok(Some(lead)) => Got::Kept(lead, error),
+                _ => Got::Tenant(Err(error)),
             }
         }
-        (result, _) => result,
+        (result, _) => Got::Tenant(result),
     }
 }
 
@@ -308,9 +340,22 @@ async fn perform(client: NovalaClient, local: Option<Arc<dyn LocalLeads>>, reque
             let result = client.list(&query, cursor.as_deref()).await;
             ApiEvent::Listed { id, cursor, result }
         }
-        ApiRequest::Get { id, lead_id } => ApiEvent::Fetched {
-            id,
-            result: get_one(&client, local.as_ref(), &lead_id).await,
+        ApiRequest::Latest { id, query } => {
+            let result = client.list(&query, None).await;
+            if let (Ok(page), Some(local)) = (&result, local) {
+                let kept = page.data.clone();
+                // Not awaited, as for one lead opened: the answer goes to the screen first.
+                tokio::task::spawn_blocking(move || local.remember_all(&kept));
+            }
+            ApiEvent::Listed {
+                id,
+                cursor: None,
+                result,
+            }
+        }
+        ApiRequest::Get { id, lead_id } => match get_one(&client, local.as_ref(), &lead_id).await {
+            Got::Tenant(result) => ApiEvent::Fetched { id, result },
+            Got::Kept(lead, why) => ApiEvent::FetchedKept { id, lead, why },
         },
         ApiRequest::GetMany { id, lead_ids } => {
             use futures::StreamExt;
@@ -318,7 +363,7 @@ async fn perform(client: NovalaClient, local: Option<Arc<dyn LocalLeads>>, reque
                 .map(|lead_id| {
                     let (client, local) = (client.clone(), local.clone());
                     async move {
-                        let result = get_one(&client, local.as_ref(), &lead_id).await;
+                        let result = get_one(&client, local.as_ref(), &lead_id).await.lead();
                         (lead_id, result)
                     }
                 })

@@ -68,36 +68,16 @@ impl App {
                     }
                 }
             }
+            ApiEvent::FetchedKept { id, lead, why } => {
+                // The tenant is out of reach now, whatever the last sync said: the detail and the bar say so.
+                self.note_offline(&why);
+                self.on_fetched(id, Ok(lead))
+            }
             ApiEvent::Fetched { id, result } => {
-                if let Some(out) = self.on_command_lead(id, &result) {
-                    return out;
+                if result.is_ok() {
+                    self.note_online();
                 }
-                if self.preview.request() == Some(id) {
-                    self.on_preview_fetched(id, result);
-                    return Vec::new();
-                }
-                let Some(detail) = self.detail.as_mut().filter(|d| d.request == Some(id)) else {
-                    return Vec::new();
-                };
-                detail.request = None;
-                match result {
-                    Ok(lead) => {
-                        let view = CompactLead::new(&lead);
-                        self.list.refresh(&view);
-                        // Back on the list, the preview shows this copy at once.
-                        self.preview.remember(view.clone(), self.now);
-                        detail.view = view;
-                        detail.refreshed = true;
-                        detail.error = None;
-                        self.said.error = None;
-                    }
-                    Err(e) => {
-                        let text = crate::sanitize::line(&e.to_string()).into_owned();
-                        detail.error = Some(text.clone());
-                        self.said.error = Some(text);
-                    }
-                }
-                Vec::new()
+                self.on_fetched(id, result)
             }
             ApiEvent::Created { id, result } if self.outbox.awaits(id) => {
                 let settled = self.outbox.on_created(id, result, self.now);
@@ -159,6 +139,45 @@ impl App {
                 }
             }
         }
+    }
+
+    /// A lead read whole: for a command waiting on it, the preview, or the detail.
+    fn on_fetched(&mut self, id: crate::api::worker::RequestId, result: Result<Lead, ApiError>) -> Vec<ApiRequest> {
+        if let Some(out) = self.on_command_lead(id, &result) {
+            return out;
+        }
+        if self.preview.request() == Some(id) {
+            self.on_preview_fetched(id, result);
+            return Vec::new();
+        }
+        let listed = result
+            .as_ref()
+            .ok()
+            .map(|lead| CompactLead::new(&self.as_listed(lead.clone())));
+        let Some(detail) = self.detail.as_mut().filter(|d| d.request == Some(id)) else {
+            return Vec::new();
+        };
+        detail.request = None;
+        match result {
+            Ok(lead) => {
+                let view = CompactLead::new(&lead);
+                detail.view = view.clone();
+                detail.refreshed = true;
+                detail.error = None;
+                self.said.error = None;
+                if let Some(row) = listed {
+                    self.list.refresh(&row);
+                }
+                // Back on the list, the preview shows this copy at once.
+                self.preview.remember(view, self.now);
+            }
+            Err(e) => {
+                let text = crate::sanitize::line(&e.to_string()).into_owned();
+                detail.error = Some(text.clone());
+                self.said.error = Some(text);
+            }
+        }
+        Vec::new()
     }
 
     /// Merges a first page asked for again (a poll, a refresh): leads not listed yet join where they

@@ -113,6 +113,21 @@ impl App {
         Vec::new()
     }
 
+    /// The tenant could not be reached just now (a lead opened, a refresh): over a mirror the inbox says it
+    /// is offline at once, not only after the next sync fails.
+    pub(super) fn note_offline(&mut self, why: &crate::api::ApiError) {
+        if let Some(mirror) = self.mirror.as_mut().filter(|m| m.failing.is_none()) {
+            mirror.failing = Some(crate::sanitize::line(&why.to_string()).into_owned());
+        }
+    }
+
+    /// The tenant answered just now: whatever the last sync met, the inbox is online again.
+    pub(super) fn note_online(&mut self) {
+        if let Some(mirror) = self.mirror.as_mut() {
+            mirror.failing = None;
+        }
+    }
+
     /// The mirror's state in a few words for the status bar, as of now: "offline · synced 14m ago".
     pub fn mirror_words(&self) -> Option<String> {
         let mirror = self.mirror.as_ref()?;

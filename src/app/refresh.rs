@@ -55,11 +55,7 @@ impl App {
         let page = self.new_id();
         let mut query = self.list.query().clone();
         query.limit = Some(self.settings.page_size);
-        let mut out = vec![ApiRequest::List {
-            id: page,
-            query,
-            cursor: None,
-        }];
+        let mut out = vec![ApiRequest::Latest { id: page, query }];
         self.refresh = RefreshState {
             page: Some(page),
             ..RefreshState::default()
@@ -79,12 +75,19 @@ impl App {
         self.refresh.page = None;
         match result {
             Ok(page) => {
+                self.note_online();
                 self.note_assignees(&page.data);
-                let placed = self.take_first_page(page.data);
+                let data = page.data.into_iter().map(|l| self.as_listed(l)).collect();
+                let placed = self.take_first_page(data);
                 self.refresh.added += placed.len();
                 self.refresh.changed += self.list.updated();
             }
-            Err(e) => self.refresh.failed = Some(crate::sanitize::line(&e.to_string()).into_owned()),
+            Err(e) => {
+                if e.is_unreachable() {
+                    self.note_offline(&e);
+                }
+                self.refresh.failed = Some(crate::sanitize::line(&e.to_string()).into_owned());
+            }
         }
         self.end_refresh();
     }
@@ -96,7 +99,7 @@ impl App {
         for (_, result) in results {
             match result {
                 Ok(lead) => {
-                    if self.list.replace(&CompactLead::new(&lead)) {
+                    if self.list.replace(&CompactLead::new(&self.as_listed(lead))) {
                         changed += 1;
                     }
                 }
@@ -114,6 +117,16 @@ impl App {
         }
         self.refresh.changed += changed;
         self.end_refresh();
+    }
+
+    /// A lead the tenant gave whole, as this list keeps its leads: over a whole mirror, without what only
+    /// the detail reads, so that a lead differs from its row only where the tenant changed it.
+    pub(super) fn as_listed(&self, lead: Lead) -> Lead {
+        if self.mirror_whole() {
+            crate::model::lead::list_copy(lead)
+        } else {
+            lead
+        }
     }
 
     /// Once both answers are in: "Refreshed · 2 changed · 1 new", or why it could not.

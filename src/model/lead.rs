@@ -8,6 +8,16 @@ use crate::api::CompactId;
 use crate::api::types::{Lead, LeadStatus};
 use crate::sanitize;
 
+/// A lead as a list holds it: what rows, search, filters and look-alikes read. Notes, custom fields and
+/// attribution are left to the detail, which reads the lead whole when it opens (from the tenant, or the
+/// mirror offline): a whole tenant in memory costs what its lists show, not every note ever written.
+pub fn list_copy(mut lead: Lead) -> Lead {
+    lead.notes = None;
+    lead.custom_fields.clear();
+    lead.attribution = None;
+    lead
+}
+
 /// A lead as a list row reads it, wherever its text is kept: in a [`CompactLead`] of its own, or in a
 /// list's [`LeadRows`](crate::model::lead_rows::LeadRows), which keeps the text of every lead in one
 /// buffer. Every string from the server in it was sanitised on arrival.

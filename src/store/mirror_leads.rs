@@ -11,6 +11,7 @@ use novala_leads::types::{Lead, ListQuery, Page};
 
 use super::mirror::{After, Filter, MirrorFile};
 use crate::api::worker::LocalLeads;
+use crate::model::lead::list_copy;
 
 /// A cursor the mirror made, told from the tenant's by its prefix.
 const CURSOR: &str = "mirror:";
@@ -56,16 +57,6 @@ fn decode(cursor: &str) -> Option<After> {
         created_at_ms: ms.parse().ok()?,
         id: id.to_string(),
     })
-}
-
-/// A lead as a list holds it: what rows, search, filters and look-alikes read. Notes, custom fields and
-/// attribution are left to the detail, which reads the lead whole when it opens (from the tenant, or the
-/// mirror offline): a whole tenant in memory costs what its lists show, not every note ever written.
-pub fn list_copy(mut lead: Lead) -> Lead {
-    lead.notes = None;
-    lead.custom_fields.clear();
-    lead.attribution = None;
-    lead
 }
 
 impl LocalLeads for MirrorLeads {
@@ -119,6 +110,10 @@ impl LocalLeads for MirrorLeads {
     }
 
     fn remember(&self, lead: &Lead) {
+        self.remember_all(std::slice::from_ref(lead));
+    }
+
+    fn remember_all(&self, leads: &[Lead]) {
         let Ok(mut slot) = self.file.lock() else {
             return;
         };
@@ -126,10 +121,10 @@ impl LocalLeads for MirrorLeads {
             *slot = MirrorFile::open_existing(&self.path).ok();
         }
         if let Some(file) = slot.as_mut()
-            && let Err(e) = file.put_seen(std::slice::from_ref(lead), chrono::Utc::now().timestamp_millis())
+            && let Err(e) = file.put_seen(leads, chrono::Utc::now().timestamp_millis())
         {
-            // Another process writing holds the file a moment: the next sync brings the lead anyway.
-            tracing::debug!(error = %e, "an opened lead was not kept in the mirror");
+            // Another process writing holds the file a moment: the next sync brings the leads anyway.
+            tracing::debug!(error = %e, "leads read from the tenant were not kept in the mirror");
         }
     }
 }

@@ -537,7 +537,7 @@ impl Engine<'_> {
         let changed = wrote.changed_at.iter().filter_map(|&at| leads.get(at));
         self.report
             .changed_leads
-            .extend(changed.take(room).cloned().map(crate::store::mirror_leads::list_copy));
+            .extend(changed.take(room).cloned().map(crate::model::lead::list_copy));
         chain.cursor = state.cursor.clone();
         Ok(more)
     }

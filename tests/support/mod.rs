@@ -147,13 +147,15 @@ pub fn leads(range: std::ops::Range<usize>) -> Vec<Lead> {
 
 /// The page answering `request` (a `List`), holding `data`, with a next cursor when `more`.
 pub fn listed(request: &ApiRequest, data: Vec<Lead>, more: bool) -> Msg {
-    let ApiRequest::List { id, cursor, .. } = request else {
-        panic!("not a list request: {request:?}");
+    let (id, cursor) = match request {
+        ApiRequest::List { id, cursor, .. } => (id, cursor.clone()),
+        ApiRequest::Latest { id, .. } => (id, None),
+        _ => panic!("not a list request: {request:?}"),
     };
     let next = more.then(|| format!("c{}", data.last().map_or(0, |l| l.created_at.timestamp())));
     Msg::Api(ApiEvent::Listed {
         id: *id,
-        cursor: cursor.clone(),
+        cursor,
         result: Ok(Page {
             data,
             next_cursor: next,
@@ -348,6 +350,7 @@ pub async fn pump(app: &mut App, worker: &mut WorkerHandle, requests: Vec<ApiReq
         for r in requests {
             match &r {
                 ApiRequest::List { id, .. }
+                | ApiRequest::Latest { id, .. }
                 | ApiRequest::Get { id, .. }
                 | ApiRequest::GetMany { id, .. }
                 | ApiRequest::Create { id, .. }

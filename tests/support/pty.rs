@@ -19,6 +19,8 @@ pub struct Session {
     pub bytes: Arc<Mutex<Vec<u8>>>,
     pub writer: Box<dyn Write + Send>,
     pub child: Box<dyn Child + Send + Sync>,
+    /// The log leadbox was told to write (`--log-file`), shown when a wait times out.
+    log: Option<std::path::PathBuf>,
     _master: Box<dyn MasterPty + Send>,
 }
 
@@ -37,6 +39,12 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("a pseudo-terminal");
+        let argv = cmd.get_argv();
+        let log = argv
+            .iter()
+            .position(|a| a == "--log-file")
+            .and_then(|i| argv.get(i + 1))
+            .map(std::path::PathBuf::from);
         let child = pair.slave.spawn_command(cmd).expect("leadbox starts");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
@@ -60,6 +68,7 @@ impl Session {
             bytes,
             writer,
             child,
+            log,
             _master: pair.master,
         }
     }
@@ -84,10 +93,21 @@ impl Session {
             }
             assert!(
                 start.elapsed() < WAIT,
-                "timed out waiting for {what}; the screen shows:\n{text}"
+                "timed out waiting for {what}; the screen shows:\n{text}\nthe log ends:\n{}",
+                self.log_tail()
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The last lines of leadbox's log, for a failure's message.
+    fn log_tail(&self) -> String {
+        let Some(path) = &self.log else {
+            return "(no log file)".to_string();
+        };
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| format!("(unreadable: {e})"));
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
     }
 
     pub fn keys(&mut self, bytes: &[u8]) {
@@ -122,6 +142,8 @@ pub fn command(dir: &Path) -> CommandBuilder {
     cmd.env(leadbox::commands::prepare::DEMO_ACTIVITY_ENV, "0");
     cmd.arg("--log-file");
     cmd.arg(dir.join("leadbox.log"));
+    // Each terminal event is logged (its kind, never what was typed), so a lost key shows in a failure.
+    cmd.env(leadbox::logging::FILTER_ENV, "info,leadbox=trace");
     cmd
 }
 
