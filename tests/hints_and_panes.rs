@@ -99,9 +99,12 @@ async fn sequences_hints_unassigned_and_clearing_filters_through_the_real_binary
         .find(|l| l.contains("Diego Fernández"))
         .unwrap_or_else(|| panic!("no whole Diego Fernández in the pane:\n{screen}"));
     assert!(!diego.contains('('), "an id no one needs beside the name: {diego}");
+    // The tenant's 60 leads are all loaded: narrowing them is the tenant's unassigned leads, no note.
     assert!(
-        lines.iter().any(|l| sidebar(l).contains("Unassigned (loaded)")),
-        "the pane says the entry narrows the loaded leads:\n{screen}"
+        lines
+            .iter()
+            .any(|l| sidebar(l).contains("Unassigned") && !sidebar(l).contains("(loaded)")),
+        "the pane offers Unassigned, with nothing more to say of a whole list:\n{screen}"
     );
     // "all", then "Unassigned" (no `me` in this profile).
     session.keys(b"j\r");
@@ -246,6 +249,19 @@ fn lists(out: &[ApiRequest]) -> Vec<&ApiRequest> {
 }
 
 #[test]
+fn unassigned_says_it_narrows_only_the_loaded_leads_while_more_pages_remain() {
+    let (mut app, _) = app_with(120, 40, 25, true);
+    update(&mut app, ch('a'));
+    let text = screen_text(&app);
+    assert!(text.contains("Unassigned (loaded)"), "{text}");
+    update(&mut app, ch('j'));
+    update(&mut app, key(KeyCode::Enter));
+    assert!(app.unassigned_only());
+    let text = screen_text(&app);
+    assert!(text.contains("assignee: unassigned (loaded)"), "{text}");
+}
+
+#[test]
 fn unassigned_narrows_the_loaded_leads_and_the_clear_key_brings_every_lead_back() {
     let (mut app, out) = app_with(120, 40, 25, false);
     assert!(lists(&out).is_empty());
@@ -259,7 +275,11 @@ fn unassigned_narrows_the_loaded_leads_and_the_clear_key_brings_every_lead_back(
     assert_eq!(app.list().len(), 5, "every fifth lead of the test data has no assignee");
     assert!((0..app.list().len()).all(|r| app.list().lead_at(r).is_some_and(|l| l.assignee().is_none())));
     let text = screen_text(&app);
-    assert!(text.contains("assignee: unassigned (loaded)"), "{text}");
+    assert!(text.contains("assignee: unassigned"), "{text}");
+    assert!(
+        !text.contains("(loaded)"),
+        "every lead is loaded: these are all the unassigned leads: {text}"
+    );
     assert!(text.contains("0 clear filters"), "{text}");
 
     update(&mut app, ch('0'));

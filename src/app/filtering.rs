@@ -35,12 +35,22 @@ impl App {
     }
 
     pub fn assignee_options(&self) -> Vec<filters::AssigneeOption> {
-        filters::assignee_options(
+        let mut options = filters::assignee_options(
             &self.settings.tenant,
             self.settings.show_names,
             self.settings.me.as_deref(),
             &self.panes.seen,
-        )
+        );
+        if self.unassigned_is_exact() {
+            options.iter_mut().for_each(|o| o.note = None);
+        }
+        options
+    }
+
+    /// "Unassigned" narrows the leads loaded, which are every lead once the list has no more pages (a
+    /// whole mirror's lists soon have none): then it is the tenant's unassigned leads, and says no more.
+    pub fn unassigned_is_exact(&self) -> bool {
+        !self.list.has_more()
     }
 
     pub(super) fn choose_filter(&mut self) -> Vec<ApiRequest> {

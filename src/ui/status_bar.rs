@@ -29,7 +29,8 @@ pub fn filters_text(app: &App) -> String {
 /// The assignee filter in force, if any: a name, a short id, or "unassigned".
 fn assignee_text(app: &App) -> Option<String> {
     if app.unassigned_only() {
-        return Some(format!("{} {LOADED_ONLY}", UNASSIGNED.to_lowercase()));
+        let note = if app.unassigned_is_exact() { "" } else { LOADED_ONLY };
+        return Some(format!("{} {note}", UNASSIGNED.to_lowercase()).trim_end().to_string());
     }
     let id = app.list().query().assigned_to.as_deref()?;
     Some(assignee_label(&app.settings().tenant, app.settings().show_names, id))
