@@ -23,7 +23,7 @@ async fn inbox_for(dir: &Path, activity: &str, open: Duration) {
     let mut cmd = pty::command(dir);
     cmd.env(leadbox::commands::prepare::DEMO_ACTIVITY_ENV, activity);
     let mut session = Session::launch(cmd).await;
-    session.wait_for("the demo's leads", |s| s.contains("loaded"));
+    session.wait_for("the demo's leads", pty::leads_loaded);
     tokio::time::sleep(open).await;
     session.keys(b"q");
     assert!(
@@ -60,7 +60,7 @@ fn leadbox_sync_on_the_demo_profile_works_beside_an_inbox_that_opens_as_fast() {
     let first_frame = |sync: Option<&mut std::process::Child>| {
         let started = Instant::now();
         let mut session = Session::start(pty::command(dir.path()));
-        session.wait_for("the demo's leads", |s| s.contains("loaded"));
+        session.wait_for("the demo's leads", pty::leads_loaded);
         let took = started.elapsed();
         if let Some(sync) = sync {
             assert!(

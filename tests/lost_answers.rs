@@ -38,7 +38,7 @@ async fn a_lost_create_is_never_matched_to_the_lead_another_entry_already_claime
         .expect("sandbox starts");
     // A first run makes the tenant's directory; two leads for the same person then wait in its outbox.
     let mut session = Session::launch(stranger(dir.path(), &sandbox)).await;
-    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    session.wait_for("the tenant's leads", leads_loaded);
     session.keys(b"q");
     assert!(session.wait_exit().success());
     let state = tenant_dir(dir.path()).join("state.sqlite3");

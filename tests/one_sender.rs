@@ -113,7 +113,7 @@ async fn a_script_beside_an_open_inbox_queues_its_lead_for_the_inbox_and_reports
     let dir = tempfile::tempdir().unwrap();
     let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20)).await.unwrap();
     let mut inbox = Session::launch(stranger(dir.path(), &sandbox)).await;
-    inbox.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    inbox.wait_for("the tenant's leads", leads_loaded);
     let args = create_args("Scripted");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = tokio::task::spawn_blocking({
@@ -144,7 +144,7 @@ async fn two_inboxes_on_one_profile_send_a_waiting_lead_once() {
         .unwrap();
     // A first run makes the profile's directory; then a lead waits in its outbox, as if typed offline.
     let mut first = Session::launch(stranger(dir.path(), &sandbox)).await;
-    first.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    first.wait_for("the tenant's leads", leads_loaded);
     first.keys(b"q");
     assert!(first.wait_exit().success());
     let mut lead = leadbox::api::types::NewLead::new("Twice", leadbox::api::types::LeadSource::WebForm);
@@ -158,8 +158,8 @@ async fn two_inboxes_on_one_profile_send_a_waiting_lead_once() {
 
     let mut a = Session::launch(stranger(dir.path(), &sandbox)).await;
     let mut b = Session::launch(stranger(dir.path(), &sandbox)).await;
-    a.wait_for("A's list", |s| s.contains("loaded"));
-    b.wait_for("B's list", |s| s.contains("loaded"));
+    a.wait_for("A's list", leads_loaded);
+    b.wait_for("B's list", leads_loaded);
     let state = state_path(dir.path());
     let deadline = Instant::now() + WAIT;
     loop {
@@ -224,7 +224,7 @@ async fn a_state_file_held_by_another_process_fails_clearly_and_sends_nothing() 
 
     // The inbox on the same held file: the form stays open with the lead, and nothing leaves.
     let mut inbox = Session::launch(stranger(dir.path(), &sandbox)).await;
-    inbox.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    inbox.wait_for("the tenant's leads", leads_loaded);
     type_lead(&mut inbox, "Heldback");
     inbox.keys(b"\x13");
     let screen = inbox.wait_for("the write refused", |s| s.contains("could not be kept on disk"));
@@ -337,7 +337,7 @@ async fn a_lead_typed_when_the_disk_fills_stays_in_the_form_is_never_sent_and_su
     };
     let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20)).await.unwrap();
     let mut inbox = Session::launch(stranger(dir.path(), &sandbox)).await;
-    inbox.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    inbox.wait_for("the tenant's leads", leads_loaded);
     let before = sandbox.lead_count().await.unwrap();
     type_lead(&mut inbox, "Diskfull");
     let draft = tenant_dir(dir.path()).join("draft.json");

@@ -43,7 +43,7 @@ fn open_form(session: &mut Session) -> String {
 /// border is what tells). The bar's count or the list's own end: a second leadbox's bar may shorten
 /// "5 loaded" to "5" to say who sends the outbox.
 fn is_list(screen: &str) -> bool {
-    (screen.contains("loaded") || screen.contains("end of list"))
+    (leads_loaded(screen) || screen.contains("end of list"))
         && !screen.contains("┌ New lead")
         && !screen.contains("┌ Lead from the outbox")
 }
@@ -170,7 +170,7 @@ async fn a_form_taller_than_80x24_says_how_many_fields_lie_above_and_below() {
     // The embedded sandbox's own tenant has custom fields enough to overflow 24 rows.
     let dir = tempfile::tempdir().expect("temp dir");
     let mut session = Session::start_sized(command(dir.path()), 24, 80);
-    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
+    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && leads_loaded(s));
     let screen = open_form(&mut session);
     let below = row_with(&screen, "more field");
     assert!(below.contains("↓") && below.contains("more fields below"), "{screen}");
@@ -190,7 +190,7 @@ async fn a_form_taller_than_80x24_says_how_many_fields_lie_above_and_below() {
 
     // The same form fits at 120x40: nothing to say.
     let mut session = Session::start_sized(command(dir.path()), 40, 120);
-    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
+    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && leads_loaded(s));
     let screen = open_form(&mut session);
     assert!(!screen.contains("more field"), "{screen}");
     session.keys(ESC);

@@ -188,7 +188,7 @@ async fn a_lead_marked_done_is_still_done_after_a_kill() {
         .expect("sandbox starts");
     let cmd = stranger(dir.path(), &sandbox);
     let mut session = Session::launch(cmd).await;
-    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    session.wait_for("the tenant's leads", leads_loaded);
     session.keys(b"d");
     session.wait_for("the mark", |s| s.contains("Done:"));
     // SIGKILL: no chance to tidy up. What the screen showed was already on disk.
@@ -208,7 +208,7 @@ async fn with_nothing_configured_it_opens_on_the_embedded_sandbox() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cmd = command(dir.path());
     let mut session = Session::launch(cmd).await;
-    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
+    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && leads_loaded(s));
     session.keys(b"\x03");
     let status = session.wait_exit();
     assert!(status.success(), "Ctrl-C quits cleanly: {status:?}");
@@ -227,7 +227,7 @@ async fn a_draft_left_by_quitting_comes_back_on_the_next_start() {
 
     let cmd = command(dir.path());
     let mut session = Session::launch(cmd).await;
-    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && s.contains("loaded"));
+    session.wait_for("the sandbox's leads", |s| s.contains("sandbox") && leads_loaded(s));
     session.keys(b"n");
     session.wait_for("the form", |s| s.contains("New lead"));
     session.keys("Zenobia".as_bytes());
@@ -273,7 +273,7 @@ async fn an_unreadable_draft_is_moved_aside_and_the_inbox_opens() {
     session.wait_for("the report", |s| {
         s.contains("Draft from last time not restored: unreadable, moved to")
     });
-    session.wait_for("the sandbox's leads", |s| s.contains("loaded"));
+    session.wait_for("the sandbox's leads", leads_loaded);
     assert!(!data.join("draft.json").exists());
     assert!(!old.join("draft.json").exists(), "the old draft was moved, not copied");
     assert_eq!(
@@ -320,7 +320,7 @@ async fn a_lead_killed_in_the_middle_of_sending_is_sent_once_after_a_restart() {
     // A first run makes the tenant's directory; a lead is then waiting in its outbox, as if typed.
     let cmd = launch(dir.path());
     let mut session = Session::launch(cmd).await;
-    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    session.wait_for("the tenant's leads", leads_loaded);
     session.keys(b"q");
     assert!(session.wait_exit().success());
     let state = tenant_dir(dir.path()).join("state.sqlite3");
@@ -419,7 +419,7 @@ async fn ctrl_e_hands_the_notes_to_the_editor_and_takes_them_back() {
     cmd.env_remove("VISUAL");
     cmd.env("EDITOR", &editor);
     let mut session = Session::launch(cmd).await;
-    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    session.wait_for("the tenant's leads", leads_loaded);
     session.keys(b"n");
     session.wait_for("the form", |s| s.contains("New lead"));
     session.keys("Zed".as_bytes());
@@ -450,7 +450,7 @@ async fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
             .expect("sandbox starts");
         let cmd = stranger(dir.path(), &sandbox);
         let mut session = Session::launch(cmd).await;
-        session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+        session.wait_for("the tenant's leads", leads_loaded);
         session.keys(b"n");
         session.wait_for("the form", |s| s.contains("New lead"));
         session.keys("Signalia".as_bytes());
@@ -508,7 +508,7 @@ async fn the_key_appears_in_no_frame_no_log_line_and_no_error_of_a_whole_session
     let mut cmd = stranger(dir.path(), &sandbox);
     cmd.env("LEADBOX_LOG", "trace");
     let mut session = Session::launch(cmd).await;
-    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    session.wait_for("the tenant's leads", leads_loaded);
     // Where a step shows no text of its own, the help names the screen it was opened on: keys are read in
     // order, so the help for that screen proves the step was taken.
     let help_on = |session: &mut Session, screen: &str| {

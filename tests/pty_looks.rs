@@ -113,7 +113,7 @@ async fn no_color_draws_no_colour_and_keeps_selection_and_focus_visible() {
     let mut cmd = stranger(dir.path(), &sandbox);
     cmd.env("NO_COLOR", "1");
     let mut session = Session::launch(cmd).await;
-    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    session.wait_for("the tenant's leads", leads_loaded);
     // Focus the status pane: its focus must show without colour too.
     session.keys(b"s?");
     session.wait_for("the pane's help", |s| s.contains("Status and assignee panes"));

@@ -60,7 +60,7 @@ async fn sigtstp_gives_the_terminal_back_and_stops_and_sigcont_takes_it_again() 
     let dir = tempfile::tempdir().unwrap();
     let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(20)).await.unwrap();
     let mut session = Session::launch(stranger(dir.path(), &sandbox)).await;
-    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    session.wait_for("the tenant's leads", leads_loaded);
     let pid = session.child.process_id().unwrap();
 
     let mark = session.bytes.lock().unwrap().len();
@@ -90,7 +90,7 @@ async fn sigtstp_gives_the_terminal_back_and_stops_and_sigcont_takes_it_again() 
     ] {
         assert!(written.contains(sequence), "{what}: {written:?}");
     }
-    session.wait_for("a whole frame again", |s| s.contains("loaded"));
+    session.wait_for("a whole frame again", leads_loaded);
     assert!(session.parser.lock().unwrap().screen().alternate_screen());
     // One key, not a line: it arrives only if the terminal is in raw mode again.
     session.keys(b"?");
@@ -134,7 +134,7 @@ async fn the_editor_gets_an_environment_without_the_key() {
     cmd.env_remove("VISUAL");
     cmd.env("EDITOR", &editor);
     let mut session = Session::launch(cmd).await;
-    session.wait_for("the tenant's leads", |s| s.contains("loaded"));
+    session.wait_for("the tenant's leads", leads_loaded);
     session.keys(b"n");
     session.wait_for("the form", |s| s.contains("New lead"));
     session.keys(b"\x05");

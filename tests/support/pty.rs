@@ -173,6 +173,17 @@ pub fn wait_for_file(path: &Path, text: &str) {
     }
 }
 
+/// The list holds leads: the bar counts them ("120 loaded · more"), or a row is selected. "loaded" alone
+/// is not enough: the assignee pane's "Unassigned (loaded)" is on screen before any lead is, and keys sent
+/// then act on an empty list.
+pub fn leads_loaded(screen: &str) -> bool {
+    let bar = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let counted = bar
+        .match_indices(" loaded")
+        .any(|(at, _)| bar[..at].ends_with(|c: char| c.is_ascii_digit()));
+    counted || screen.contains("│ ›")
+}
+
 pub fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("a terminal has rows and columns")
 }
