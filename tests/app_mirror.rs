@@ -347,3 +347,18 @@ fn a_refresh_over_a_whole_mirror_counts_only_what_the_tenant_changed() {
         .expect("still listed");
     assert_eq!(row.status().as_str(), "converted");
 }
+
+#[test]
+fn the_bar_says_how_fresh_the_mirror_is_before_it_gives_room_to_more_hints() {
+    for (width, height) in [(120u16, 40u16), (80, 24)] {
+        let mut app = App::new(settings(), now(), width, height);
+        app.use_mirror(true, Some(now() - chrono::Duration::minutes(3)));
+        let first = single_list(&app.start().requests);
+        update(&mut app, listed(&first, leads(0..150), false));
+        let screen = screen_text(&app);
+        let bar = screen.lines().last().unwrap_or_default().to_string();
+        assert!(bar.contains("150 loaded"), "{width}: {bar}");
+        assert!(bar.contains("synced 3m ago"), "{width}: {bar}");
+        assert!(bar.contains("? help"), "{width}: help's key stays: {bar}");
+    }
+}

@@ -108,12 +108,13 @@ fn count_parts(app: &App) -> Vec<Part> {
     };
     parts.extend(waiting.map(|w| Part::new(Slot::Counts, w, 8)));
     // How fresh the mirror is; with no network, that the inbox shows the leads as last synced.
-    // Offline gives way last (down to the word itself); how fresh, first.
+    // Offline gives way last (down to the word itself); how fresh, after the hints beyond the first but
+    // before the counts shorten: a rep over a mirror reads how old the list is at a glance.
     if let Some(words) = app.mirror_words() {
         let part = Part::new(Slot::Counts, words, 0);
         parts.push(match app.mirror().is_some_and(|m| m.failing.is_some()) {
             true => part.or("offline".to_string(), RANK_COUNTS_SHORT),
-            false => part.or(String::new(), RANK_FILTERS_ALL),
+            false => part.or(String::new(), RANK_FRESHNESS),
         });
     }
     // Another leadbox on this profile sends what is typed here: the rep must know it is not this one.
@@ -444,6 +445,7 @@ fn hint_part(items: Vec<String>, keep_last: bool) -> Part {
 /// hint; hints beyond help before the counts are shortened; help's key before the filters in force are.
 const RANK_FILTERS_ALL: u8 = 9;
 const RANK_HINTS: u8 = 8;
+const RANK_FRESHNESS: u8 = 7;
 const RANK_COUNTS_SHORT: u8 = 6;
 const RANK_HINTS_LAST: u8 = 5;
 const RANK_FILTERS_SHORT: u8 = 4;
