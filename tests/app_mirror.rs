@@ -16,6 +16,19 @@ fn refused() -> leadbox::api::ApiError {
     }
 }
 
+/// Enter on the first lead, answered by the mirror because the tenant is out of reach.
+fn open_as_last_synced(app: &mut App) {
+    let id = get_id(&update(app, key(crossterm::event::KeyCode::Enter)).requests);
+    update(
+        app,
+        Msg::Api(ApiEvent::FetchedKept {
+            id,
+            lead: lead(0),
+            why: refused(),
+        }),
+    );
+}
+
 #[test]
 fn a_lead_opened_with_the_tenant_out_of_reach_says_offline_before_any_sync_fails() {
     let mut app = App::new(settings(), now(), 120, 40);
@@ -23,15 +36,7 @@ fn a_lead_opened_with_the_tenant_out_of_reach_says_offline_before_any_sync_fails
     let first = single_list(&app.start().requests);
     update(&mut app, listed(&first, leads(0..30), false));
     assert_eq!(app.mirror_words().as_deref(), Some("synced 3m ago"));
-    let id = get_id(&update(&mut app, key(crossterm::event::KeyCode::Enter)).requests);
-    update(
-        &mut app,
-        Msg::Api(ApiEvent::FetchedKept {
-            id,
-            lead: lead(0),
-            why: refused(),
-        }),
-    );
+    open_as_last_synced(&mut app);
     let screen = screen_text(&app);
     assert!(
         screen.contains("offline: as last synced") && screen.contains("offline · synced 3m ago"),
@@ -70,16 +75,7 @@ fn a_whole_mirror_loads_every_page_and_says_when_it_is_offline() {
     assert!(screen.contains("offline · synced 14m ago"), "{screen}");
 
     // A lead opened now comes from the mirror: the detail says so.
-    let out = update(&mut app, key(crossterm::event::KeyCode::Enter)).requests;
-    let id = get_id(&out);
-    update(
-        &mut app,
-        Msg::Api(ApiEvent::FetchedKept {
-            id,
-            lead: lead(0),
-            why: refused(),
-        }),
-    );
+    open_as_last_synced(&mut app);
     let screen = screen_text(&app);
     assert!(screen.contains("offline: as last synced"), "{screen}");
     // Opened again with the tenant back: as the tenant has it, and no longer offline.

@@ -29,6 +29,26 @@ async fn answer(worker: &mut leadbox::api::worker::WorkerHandle, request: ApiReq
         .expect("the worker runs")
 }
 
+/// A tenant of `leads` leads, and its mirror synced whole (no sweep) in a temp dir: the sandbox, the dir
+/// (kept alive), the mirror's path and the file.
+async fn synced_whole(leads: usize) -> (Sandbox, tempfile::TempDir, std::path::PathBuf, MirrorFile) {
+    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(leads))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mirror.sqlite3");
+    let mut mirror = MirrorFile::open(&path).unwrap().file;
+    let options = SyncOptions {
+        rate: 1_000.0,
+        sweep: Sweep::Off,
+        ..SyncOptions::default()
+    };
+    let client = sync::client_for_sync(&client_of(&sandbox.base_url(), &sandbox));
+    let report = sync::run(&client, &mut mirror, &options, &mut |_| {}).await.unwrap();
+    assert!(report.complete, "the first sync walked the whole tenant");
+    (sandbox, dir, path, mirror)
+}
+
 /// Every lead of `query`'s list, following cursors from the first page, and the pages it took.
 async fn walk(worker: &mut leadbox::api::worker::WorkerHandle, query: &ListQuery) -> (Vec<String>, usize) {
     let (mut ids, mut pages, mut cursor) = (Vec::new(), 0, None);
@@ -58,27 +78,8 @@ async fn walk(worker: &mut leadbox::api::worker::WorkerHandle, query: &ListQuery
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_complete_mirror_answers_every_list_and_an_offline_detail_with_the_tenant_gone() {
-    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(2_500))
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mirror.sqlite3");
-    let mut mirror = MirrorFile::open(&path).unwrap().file;
-    let options = SyncOptions {
-        rate: 1_000.0,
-        sweep: Sweep::Off,
-        ..SyncOptions::default()
-    };
+    let (sandbox, _dir, path, mirror) = synced_whole(2_500).await;
     let url = sandbox.base_url();
-    let report = sync::run(
-        &sync::client_for_sync(&client_of(&url, &sandbox)),
-        &mut mirror,
-        &options,
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
-    assert!(report.complete);
     let full = mirror.page(&Filter::default(), None, usize::MAX).unwrap();
     let everyone: Vec<String> = full.iter().map(|l| l.id.clone()).collect();
     let contacted: Vec<String> = mirror
@@ -286,24 +287,8 @@ async fn the_inbox_sync_fills_the_mirror_leaves_it_to_another_syncer_and_says_wh
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lead_opened_from_the_tenant_is_kept_in_the_mirror_as_it_now_is() {
-    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(400)).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mirror.sqlite3");
-    let mut mirror = MirrorFile::open(&path).unwrap().file;
-    let options = SyncOptions {
-        rate: 1_000.0,
-        sweep: Sweep::Off,
-        ..SyncOptions::default()
-    };
+    let (sandbox, _dir, path, mirror) = synced_whole(400).await;
     let url = sandbox.base_url();
-    sync::run(
-        &sync::client_for_sync(&client_of(&url, &sandbox)),
-        &mut mirror,
-        &options,
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
     // A colleague moves a lead along in Novala's web app; the mirror has not seen it yet.
     let changes = sandbox.simulate_activity(40, 7).await.unwrap();
     let moved = changes
@@ -346,20 +331,8 @@ async fn a_lead_opened_from_the_tenant_is_kept_in_the_mirror_as_it_now_is() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refresh_over_a_complete_mirror_asks_the_tenant_and_fails_plainly_without_it() {
-    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(300)).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mirror.sqlite3");
-    let mut mirror = MirrorFile::open(&path).unwrap().file;
-    let options = SyncOptions {
-        rate: 1_000.0,
-        sweep: Sweep::Off,
-        ..SyncOptions::default()
-    };
-    let url = sandbox.base_url();
-    let client = client_of(&url, &sandbox);
-    sync::run(&sync::client_for_sync(&client), &mut mirror, &options, &mut |_| {})
-        .await
-        .unwrap();
+    let (sandbox, _dir, path, mirror) = synced_whole(300).await;
+    let client = client_of(&sandbox.base_url(), &sandbox);
     // A colleague's lead, made after the last sync: the tenant has it, the mirror not yet.
     let mut new = leadbox::api::types::NewLead::new("Zenobia", leadbox::api::types::LeadSource::WebForm);
     new.custom_fields.insert("region".into(), serde_json::json!("emea"));
