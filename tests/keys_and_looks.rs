@@ -122,4 +122,7 @@ fn assigned_to_me_leads_the_assignee_pane_and_filters_to_the_rep() {
     // Team names replace ids in the list.
     let text = screen_text(&app);
     assert!(text.contains("Ada Admin") || text.contains("Bruno Sales"), "{text}");
+    // The bar says whose leads these are as the pane did: the rep's own, whatever the roster calls them.
+    let bar = text.lines().last().unwrap_or_default();
+    assert!(bar.contains("assignee: me"), "{bar}");
 }

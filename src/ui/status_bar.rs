@@ -33,6 +33,10 @@ fn assignee_text(app: &App) -> Option<String> {
         return Some(format!("{} {note}", UNASSIGNED.to_lowercase()).trim_end().to_string());
     }
     let id = app.list().query().assigned_to.as_deref()?;
+    // The pane's "Assigned to me", said as short: the rep knows their own leads without a name or an id.
+    if app.settings().me.as_deref() == Some(id) {
+        return Some("me".to_string());
+    }
     Some(assignee_label(&app.settings().tenant, app.settings().show_names, id))
 }
 
