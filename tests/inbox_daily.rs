@@ -113,6 +113,24 @@ fn results_grow_as_pages_arrive_and_load_all_walks_to_the_end() {
 }
 
 #[test]
+fn load_all_stops_when_pressed_again_and_on_a_whole_list_says_it_is_whole() {
+    let (mut app, _) = app_with(120, 40, 25, true);
+    update(&mut app, ch('L'));
+    assert!(app.loading_all());
+    assert_eq!(app.notice(), Some("Loading every page · L stops"));
+    update(&mut app, ch('L'));
+    assert!(!app.loading_all());
+    assert_eq!(app.notice(), Some("Stopped loading"));
+
+    // Nothing left to load (every page in, as over a mirror): nothing started, so nothing stopped.
+    let (mut app, _) = app_with(120, 40, 25, false);
+    let out = update(&mut app, ch('L')).requests;
+    assert!(!app.loading_all());
+    assert!(out.iter().all(|r| !matches!(r, ApiRequest::List { .. })), "{out:?}");
+    assert_eq!(app.notice(), Some("All 25 leads loaded"));
+}
+
+#[test]
 fn load_all_says_how_many_it_loaded_as_counts_are_written() {
     let (mut app, first) = app_with(120, 40, 25, true);
     let out = update(&mut app, ch('L')).requests;

@@ -196,11 +196,15 @@ impl App {
                 Vec::new()
             }
             Action::LoadAll => {
-                self.load_all = !self.load_all && self.list.has_more();
+                let was = self.load_all;
+                self.load_all = !was && self.list.has_more();
                 self.said.notice = Some(if self.load_all {
                     "Loading every page · L stops".to_string()
-                } else {
+                } else if was {
                     "Stopped loading".to_string()
+                } else {
+                    // Nothing was loading and nothing is left: say so, not that something stopped.
+                    format!("All {} leads loaded", crate::text::count(self.list.leads().len()))
                 });
                 self.prefetch()
             }
