@@ -21,6 +21,21 @@ pub(super) struct SequenceState {
 }
 
 impl App {
+    /// `L`: keep loading pages to the end of the list, or stop.
+    fn toggle_load_all(&mut self) -> Vec<ApiRequest> {
+        let was = self.load_all;
+        self.load_all = !was && self.list.has_more();
+        self.said.notice = Some(if self.load_all {
+            "Loading every page · L stops".to_string()
+        } else if was {
+            "Stopped loading".to_string()
+        } else {
+            // Nothing was loading and nothing is left: say so, not that something stopped.
+            format!("All {} leads loaded", crate::text::count(self.list.leads().len()))
+        });
+        self.prefetch()
+    }
+
     /// Quits, unless leads are still to be sent and the rep was not asked yet.
     pub(super) fn request_quit(&mut self, asked: bool) {
         let pending = self.outbox.pending();
@@ -195,19 +210,7 @@ impl App {
                 self.search.typing = Some(tui_input::Input::new(current));
                 Vec::new()
             }
-            Action::LoadAll => {
-                let was = self.load_all;
-                self.load_all = !was && self.list.has_more();
-                self.said.notice = Some(if self.load_all {
-                    "Loading every page · L stops".to_string()
-                } else if was {
-                    "Stopped loading".to_string()
-                } else {
-                    // Nothing was loading and nothing is left: say so, not that something stopped.
-                    format!("All {} leads loaded", crate::text::count(self.list.leads().len()))
-                });
-                self.prefetch()
-            }
+            Action::LoadAll => self.toggle_load_all(),
             Action::View(i) => self.switch_view(i),
             Action::ToggleDone => {
                 self.toggle_flag(|m| &mut m.done);

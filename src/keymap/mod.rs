@@ -175,6 +175,14 @@ impl Binding {
                 labels.push(l);
             }
         }
+        // The view keys, 1 to 9: one run, so help's key column keeps its width.
+        let digits: Vec<u32> = labels
+            .iter()
+            .filter_map(|l| l.chars().next().filter(|_| l.chars().count() == 1)?.to_digit(10))
+            .collect();
+        if digits.len() == labels.len() && digits.len() >= 3 && digits.windows(2).all(|w| w[1] == w[0] + 1) {
+            return format!("{}–{}", digits[0], digits[digits.len() - 1]);
+        }
         labels.join(" ")
     }
 }
