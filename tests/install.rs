@@ -143,6 +143,59 @@ fn completions_offer_the_profiles_and_views_of_the_config_file_as_it_stands() {
 }
 
 #[test]
+fn assigned_to_completes_me_and_the_team_of_the_profile_the_line_chooses() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config/leadbox");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        r#"default_profile = "acme"
+
+[profiles.acme]
+url = "https://acme.novala.ai"
+key_env = "ACME_KEY"
+me = "b1ea6bd8-6503-42dc-a553-583617e08e42"
+team = [
+  { id = "b1ea6bd8-6503-42dc-a553-583617e08e42", name = "Maya Johnson" },
+  { id = "131b08b0-71b2-435e-a3e5-a10be2bf1dda", name = "Diego Fernández" },
+]
+
+[profiles.globex]
+url = "https://globex.novala.ai"
+key_env = "GLOBEX_KEY"
+team = [{ id = "dd310bb2-797c-4de6-ab92-e68ce1a956a1", name = "Priya Raman" }]
+"#,
+    )
+    .unwrap();
+    let acme = [
+        "me",
+        "b1ea6bd8-6503-42dc-a553-583617e08e42",
+        "131b08b0-71b2-435e-a3e5-a10be2bf1dda",
+    ];
+    assert_eq!(candidates(dir.path(), &["leads", "list", "--assigned-to", ""]), acme);
+    assert_eq!(candidates(dir.path(), &["leads", "create", "--assigned-to", ""]), acme);
+    assert_eq!(
+        candidates(dir.path(), &["leads", "list", "--assigned-to", "13"]),
+        ["131b08b0-71b2-435e-a3e5-a10be2bf1dda"]
+    );
+    // Another profile on the line: its team, and no `me`, which it does not name.
+    assert_eq!(
+        candidates(
+            dir.path(),
+            &["--profile", "globex", "leads", "list", "--assigned-to", ""]
+        ),
+        ["dd310bb2-797c-4de6-ab92-e68ce1a956a1"]
+    );
+    // A shell that shows descriptions gets the names beside the ids.
+    let fish = text(&complete(dir.path(), "fish", &["leads", "list", "--assigned-to", ""]).stdout);
+    assert!(fish.contains("me\tyou (Maya Johnson)"), "{fish}");
+    assert!(
+        fish.contains("131b08b0-71b2-435e-a3e5-a10be2bf1dda\tDiego Fernández"),
+        "{fish}"
+    );
+}
+
+#[test]
 fn completing_over_a_broken_config_is_quiet_runs_no_key_command_and_prints_no_key() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config/leadbox");

@@ -36,6 +36,9 @@ fn with_completers(mut cmd: clap::Command) -> clap::Command {
     if has(&cmd, "view") {
         cmd = cmd.mut_arg("view", |a| a.add(ArgValueCandidates::new(view_candidates)));
     }
+    if has(&cmd, "assigned_to") {
+        cmd = cmd.mut_arg("assigned_to", |a| a.add(ArgValueCandidates::new(assignee_candidates)));
+    }
     let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
     for name in names {
         cmd = cmd.mut_subcommand(name, with_completers);
@@ -77,15 +80,7 @@ fn view_candidates() -> Vec<CompletionCandidate> {
         out.extend(BUILT_IN_VIEWS.iter().map(CompletionCandidate::new));
     }
     let Some(file) = line.config_file() else { return out };
-    let env_profile = std::env::var(settings::PROFILE_ENV)
-        .ok()
-        .filter(|p| !p.trim().is_empty());
-    let chosen = line
-        .profile
-        .clone()
-        .or(env_profile)
-        .or_else(|| file.default_profile.as_ref().map(|d| d.value.clone()));
-    let Some(profile) = chosen.and_then(|name| file.profiles.get(&name)) else {
+    let Some(profile) = line.chosen_profile(&file) else {
         return out;
     };
     for view in profile.views.iter().filter(|v| plain(&v.name)) {
@@ -96,6 +91,31 @@ fn view_candidates() -> Vec<CompletionCandidate> {
             .take(60)
             .collect::<String>();
         out.push(CompletionCandidate::new(&view.name).help((!help.is_empty()).then(|| help.into())));
+    }
+    out
+}
+
+/// `--assigned-to`: `me` where the profile says who the rep is, then each team member's id with the name
+/// beside it (a name with a space would need quoting on the line; the id never does).
+fn assignee_candidates() -> Vec<CompletionCandidate> {
+    let line = Words::of_this_process();
+    let Some(file) = line.config_file() else {
+        return Vec::new();
+    };
+    let Some(profile) = line.chosen_profile(&file) else {
+        return Vec::new();
+    };
+    let name_of = |id: &str| {
+        let name = profile.team.iter().find(|m| m.id == id).map(|m| m.name.as_str());
+        name.map(|n| crate::sanitize::line(n).chars().take(60).collect::<String>())
+    };
+    let mut out = Vec::new();
+    if let Some(me) = profile.me.as_deref().filter(|me| plain(me)) {
+        let help = name_of(me).map_or_else(|| "you".to_string(), |n| format!("you ({n})"));
+        out.push(CompletionCandidate::new("me").help(Some(help.into())));
+    }
+    for member in profile.team.iter().filter(|m| plain(&m.id)) {
+        out.push(CompletionCandidate::new(&member.id).help(name_of(&member.id).map(Into::into)));
     }
     out
 }
@@ -167,6 +187,19 @@ impl Words {
         let env = |name: &str| std::env::var(name).ok();
         let path = settings::config_path(self.config.as_deref(), &env).ok()?;
         settings::peek(&path)
+    }
+
+    /// The profile these words choose in `file`: `--profile`, else `LEADBOX_PROFILE`, else the default.
+    fn chosen_profile<'f>(&self, file: &'f settings::ConfigFile) -> Option<&'f settings::file::ProfileConfig> {
+        let env_profile = std::env::var(settings::PROFILE_ENV)
+            .ok()
+            .filter(|p| !p.trim().is_empty());
+        let chosen = self
+            .profile
+            .clone()
+            .or(env_profile)
+            .or_else(|| file.default_profile.as_ref().map(|d| d.value.clone()))?;
+        file.profiles.get(&chosen)
     }
 }
 
