@@ -249,3 +249,49 @@ fn a_command_runs_once_on_each_picked_lead_in_list_order_and_refuses_too_many() 
     let screen = screen_text(&app);
     assert!(screen.contains("at most 100 leads at once"), "{screen}");
 }
+
+#[test]
+fn what_is_typed_at_the_prompt_is_kept_for_the_next_start_and_comes_back_with_up() {
+    let mut first = app(false);
+    let typed = |app: &mut App, line: &str| {
+        update(app, ch('!'));
+        for c in line.chars() {
+            update(app, ch(c));
+        }
+        update(app, key(crossterm::event::KeyCode::Enter)).effects
+    };
+    typed(&mut first, "notify {email}");
+    let effects = typed(&mut first, "crm push {id}");
+    let kept = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RememberCommands(kept) => Some(kept.clone()),
+            _ => None,
+        })
+        .expect("the history is kept");
+    assert_eq!(kept, ["notify {email}", "crm push {id}"], "oldest first");
+
+    // The next start: what the state file kept, less what no rep types (a line break, an endless line).
+    let mut next = app(false);
+    let mut from_disk = kept.clone();
+    from_disk.insert(0, "evil\n\u{1b}[2J".to_string());
+    from_disk.insert(0, "x".repeat(10_000));
+    next.restore_command_history(from_disk);
+    update(&mut next, ch('!'));
+    update(&mut next, key(crossterm::event::KeyCode::Up));
+    assert_eq!(
+        next.command_prompt().map(|(t, _)| t.to_string()).as_deref(),
+        Some("crm push {id}")
+    );
+    update(&mut next, key(crossterm::event::KeyCode::Up));
+    assert_eq!(
+        next.command_prompt().map(|(t, _)| t.to_string()).as_deref(),
+        Some("notify {email}")
+    );
+    update(&mut next, key(crossterm::event::KeyCode::Up));
+    assert_eq!(
+        next.command_prompt().map(|(t, _)| t.to_string()).as_deref(),
+        Some("notify {email}"),
+        "nothing older was kept"
+    );
+}

@@ -202,4 +202,19 @@ run = ["sh", "-c", {pager}]
     session.wait_for("help closed", |s| !s.contains("Your commands"));
     session.keys(b"q");
     assert!(session.wait_exit().success());
+
+    // The next start on the profile: `!` and Up bring back the command typed in the last session.
+    let mut cmd = command(dir.path());
+    cmd.env("LEADBOX_CONFIG", &config);
+    cmd.env("ACME_KEY", &key);
+    let mut session = Session::launch(cmd).await;
+    session.wait_for("the list again", |s| s.contains("Ann \"Q\" O'Neil"));
+    session.keys(b"!");
+    session.wait_for("the prompt", |s| s.lines().last().is_some_and(|l| l.contains('!')));
+    session.keys(b"\x1b[A");
+    session.wait_for("the command typed last session", |s| s.contains("two words {email}"));
+    session.keys(b"\x1b");
+    session.wait_for("the prompt closed", |s| !s.contains("two words {email}"));
+    session.keys(b"q");
+    assert!(session.wait_exit().success());
 }

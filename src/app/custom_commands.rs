@@ -15,6 +15,8 @@ use crate::model::{CompactLead, LeadRef};
 
 /// The most commands typed at the prompt that Up brings back.
 const HISTORY: usize = 50;
+/// A line typed at `!` longer than this, read back from disk, is not one the rep typed: it is left out.
+const LONGEST_KEPT: usize = 4_096;
 
 /// One run of a program for one lead, filled and ready: what the terminal loop starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +68,18 @@ pub(super) struct CommandsState {
 pub const MOST_LEADS_A_COMMAND: usize = 100;
 
 impl App {
+    /// The commands typed at `!` in earlier sessions, oldest first, as the state file kept them: at most the
+    /// newest [`HISTORY`], each on one line and of a length a rep types.
+    pub fn restore_command_history(&mut self, typed: Vec<String>) {
+        let kept: Vec<String> = typed
+            .into_iter()
+            .filter(|t| !t.trim().is_empty() && t.len() <= LONGEST_KEPT && !t.contains(['\n', '\r']))
+            .collect();
+        let skip = kept.len().saturating_sub(HISTORY);
+        self.commands.history = kept.into_iter().skip(skip).collect();
+        self.commands.history_at = None;
+    }
+
     /// The rep's own commands and the profile they run for; their keys are in the keymap already.
     pub fn use_commands(&mut self, commands: Vec<UserCommand>, profile: &str) {
         self.commands.commands = commands;
@@ -324,6 +338,8 @@ impl App {
                 if self.commands.history.len() > HISTORY {
                     self.commands.history.remove(0);
                 }
+                self.effects
+                    .push(Effect::RememberCommands(self.commands.history.clone()));
                 match user_command::split_typed(&typed) {
                     Ok(run) => {
                         let wanted = Wanted {

@@ -20,6 +20,10 @@ pub trait LocalState {
     fn remove_outbox(&mut self, key: &str, rev: u64) -> Result<(), StateError>;
     fn cache_page(&mut self, key: &str, leads: &[Lead]) -> Result<(), StateError>;
     fn remember_view(&mut self, name: &str) -> Result<(), StateError>;
+    /// Keeps the commands typed at `!`, oldest first. A stand-in that keeps nothing across runs need not.
+    fn remember_commands(&mut self, _typed: &[String]) -> Result<(), StateError> {
+        Ok(())
+    }
     /// The outbox as it now stands on disk, when it can be read.
     fn outbox(&mut self) -> Option<Vec<OutboxEntry>>;
     /// Keeps a custom field the tenant taught. A stand-in that keeps nothing across runs need not.

@@ -5,6 +5,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Where the state file keeps the commands typed at `!` (a JSON list, oldest first).
+pub const COMMANDS_KEY: &str = "commands";
+
 use super::sender::{self, Sender, SenderLock};
 use super::state::{StateError, StateFile};
 use crate::model::Marks;
@@ -153,6 +156,13 @@ impl crate::store::LocalState for SharedProfile {
     fn remember_view(&mut self, name: &str) -> Result<(), StateError> {
         match self.state() {
             Some(state) => state.set("view", name),
+            None => Ok(()),
+        }
+    }
+
+    fn remember_commands(&mut self, typed: &[String]) -> Result<(), StateError> {
+        match self.state() {
+            Some(state) => state.set(COMMANDS_KEY, &serde_json::to_string(typed).unwrap_or_default()),
             None => Ok(()),
         }
     }
