@@ -9,6 +9,15 @@ use crate::model::{CompactLead, LeadRef};
 
 impl App {
     pub(super) fn on_api(&mut self, event: ApiEvent) -> Vec<ApiRequest> {
+        // A create or a look for one reaches the tenant itself (a list may come from the mirror): what it
+        // met says whether the inbox is offline.
+        match &event {
+            ApiEvent::Created { result: Err(e), .. } | ApiEvent::Found { result: Err(e), .. } if e.is_unreachable() => {
+                self.note_offline(e)
+            }
+            ApiEvent::Created { result: Ok(_), .. } | ApiEvent::Found { result: Ok(_), .. } => self.note_online(),
+            _ => {}
+        }
         match event {
             ApiEvent::Listed { id, result, .. } if self.poller.take_answer(id) => {
                 self.on_poll_answer(result);
