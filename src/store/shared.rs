@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 /// Where the state file keeps the commands typed at `!` (a JSON list, oldest first).
 pub const COMMANDS_KEY: &str = "commands";
+/// How many of them are kept, as the prompt's own history holds.
+const COMMANDS_KEPT: usize = 50;
 
 use super::sender::{self, Sender, SenderLock};
 use super::state::{StateError, StateFile};
@@ -161,10 +163,18 @@ impl crate::store::LocalState for SharedProfile {
     }
 
     fn remember_commands(&mut self, typed: &[String]) -> Result<(), StateError> {
-        match self.state() {
-            Some(state) => state.set(COMMANDS_KEY, &serde_json::to_string(typed).unwrap_or_default()),
-            None => Ok(()),
-        }
+        let Some(state) = self.state() else {
+            return Ok(());
+        };
+        // Another leadbox on the profile keeps its own: what it wrote stays, older than this one's.
+        let kept: Vec<String> = state
+            .get(COMMANDS_KEY)?
+            .and_then(|k| serde_json::from_str(&k).ok())
+            .unwrap_or_default();
+        let mut all: Vec<&String> = kept.iter().filter(|k| !typed.contains(k)).collect();
+        all.extend(typed);
+        let newest = &all[all.len().saturating_sub(COMMANDS_KEPT)..];
+        state.set(COMMANDS_KEY, &serde_json::to_string(newest).unwrap_or_default())
     }
 
     fn outbox(&mut self) -> Option<Vec<OutboxEntry>> {
@@ -195,5 +205,27 @@ mod tests {
         assert!(matches!(refused, StateError::Unopened { .. }), "{refused:?}");
         assert_eq!(refused.to_string(), "state.sqlite3: no state file: no home directory");
         assert!(shared.remove_outbox("k1", 0).is_err(), "nor is anything taken out");
+    }
+
+    #[test]
+    fn two_inboxes_on_one_profile_keep_the_commands_each_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite3");
+        let open = || SharedProfile::new(Ok(StateFile::open(&path).unwrap().file));
+        let (mut a, mut b) = (open(), open());
+        let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        a.remember_commands(&lines(&["notify {email}"])).unwrap();
+        b.remember_commands(&lines(&["crm push {id}"])).unwrap();
+        a.remember_commands(&lines(&["notify {email}", "curl {id}"])).unwrap();
+        let kept = StateFile::open(&path).unwrap().file.get(COMMANDS_KEY).unwrap().unwrap();
+        let kept: Vec<String> = serde_json::from_str(&kept).unwrap();
+        assert_eq!(kept, ["crm push {id}", "notify {email}", "curl {id}"]);
+        // No more than the prompt holds, the newest kept.
+        let many: Vec<String> = (0..70).map(|i| format!("cmd {i}")).collect();
+        b.remember_commands(&many).unwrap();
+        let kept = StateFile::open(&path).unwrap().file.get(COMMANDS_KEY).unwrap().unwrap();
+        let kept: Vec<String> = serde_json::from_str(&kept).unwrap();
+        assert_eq!(kept.len(), COMMANDS_KEPT);
+        assert_eq!(kept.last().map(String::as_str), Some("cmd 69"));
     }
 }
