@@ -26,14 +26,9 @@ pub trait LocalLeads: Send + Sync {
     fn page(&self, query: &ListQuery, cursor: Option<&str>) -> Option<Result<Page<Lead>, ApiError>>;
     /// The lead `id` as last seen, for when the tenant cannot be reached.
     fn lead(&self, id: &str) -> Option<Lead>;
-    /// Keeps `lead` as the tenant just gave it (the rep opened it), so the store is as fresh as the screen.
-    fn remember(&self, _lead: &Lead) {}
-    /// Keeps a page the tenant just gave, as [`LocalLeads::remember`] keeps one lead.
-    fn remember_all(&self, leads: &[Lead]) {
-        for lead in leads {
-            self.remember(lead);
-        }
-    }
+    /// Keeps `leads` as the tenant just gave them (a lead opened, a page refreshed), so the store is as
+    /// fresh as the screen.
+    fn remember(&self, _leads: &[Lead]) {}
 }
 
 /// Chosen by the app; unique for the life of one worker.
@@ -312,7 +307,7 @@ async fn get_one(client: &NovalaClient, local: Option<&Arc<dyn LocalLeads>>, lea
         (Ok(lead), Some(local)) => {
             let (kept, local) = (lead.clone(), local.clone());
             // Not awaited: the answer goes to the screen first; the store catches up.
-            tokio::task::spawn_blocking(move || local.remember(&kept));
+            tokio::task::spawn_blocking(move || local.remember(std::slice::from_ref(&kept)));
             Got::Tenant(Ok(lead))
         }
         (Err(error), Some(local)) if error.is_unreachable() => {
@@ -345,7 +340,7 @@ async fn perform(client: NovalaClient, local: Option<Arc<dyn LocalLeads>>, reque
             if let (Ok(page), Some(local)) = (&result, local) {
                 let kept = page.data.clone();
                 // Not awaited, as for one lead opened: the answer goes to the screen first.
-                tokio::task::spawn_blocking(move || local.remember_all(&kept));
+                tokio::task::spawn_blocking(move || local.remember(&kept));
             }
             ApiEvent::Listed {
                 id,

@@ -109,11 +109,7 @@ impl LocalLeads for MirrorLeads {
         self.with_file(|file| file.lead(id).ok().flatten())
     }
 
-    fn remember(&self, lead: &Lead) {
-        self.remember_all(std::slice::from_ref(lead));
-    }
-
-    fn remember_all(&self, leads: &[Lead]) {
+    fn remember(&self, leads: &[Lead]) {
         let Ok(mut slot) = self.file.lock() else {
             return;
         };
