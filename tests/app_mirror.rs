@@ -358,3 +358,31 @@ fn the_bar_says_how_fresh_the_mirror_is_before_it_gives_room_to_more_hints() {
         assert!(bar.contains("? help"), "{width}: help's key stays: {bar}");
     }
 }
+
+#[test]
+fn a_lead_neither_the_tenant_nor_the_mirror_can_give_says_offline_all_the_same() {
+    let mut app = App::new(settings(), now(), 120, 40);
+    app.use_mirror(true, Some(now() - chrono::Duration::minutes(3)));
+    let first = single_list(&app.start().requests);
+    update(&mut app, listed(&first, leads(0..30), false));
+    let id = get_id(&update(&mut app, key(crossterm::event::KeyCode::Enter)).requests);
+    update(
+        &mut app,
+        Msg::Api(ApiEvent::Fetched {
+            id,
+            result: Err(refused()),
+        }),
+    );
+    assert_eq!(app.mirror_words().as_deref(), Some("offline · synced 3m ago"));
+    // Opened again once the tenant answers: online again.
+    update(&mut app, key(crossterm::event::KeyCode::Esc));
+    let id = get_id(&update(&mut app, key(crossterm::event::KeyCode::Enter)).requests);
+    update(
+        &mut app,
+        Msg::Api(ApiEvent::Fetched {
+            id,
+            result: Ok(lead(0)),
+        }),
+    );
+    assert_eq!(app.mirror_words().as_deref(), Some("synced 3m ago"));
+}

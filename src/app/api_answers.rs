@@ -9,15 +9,7 @@ use crate::model::{CompactLead, LeadRef};
 
 impl App {
     pub(super) fn on_api(&mut self, event: ApiEvent) -> Vec<ApiRequest> {
-        // A create or a look for one reaches the tenant itself (a list may come from the mirror): what it
-        // met says whether the inbox is offline.
-        match &event {
-            ApiEvent::Created { result: Err(e), .. } | ApiEvent::Found { result: Err(e), .. } if e.is_unreachable() => {
-                self.note_offline(e)
-            }
-            ApiEvent::Created { result: Ok(_), .. } | ApiEvent::Found { result: Ok(_), .. } => self.note_online(),
-            _ => {}
-        }
+        self.note_reach(&event);
         match event {
             ApiEvent::Listed { id, result, .. } if self.poller.take_answer(id) => {
                 self.on_poll_answer(result);
@@ -77,17 +69,8 @@ impl App {
                     }
                 }
             }
-            ApiEvent::FetchedKept { id, lead, why } => {
-                // The tenant is out of reach now, whatever the last sync said: the detail and the bar say so.
-                self.note_offline(&why);
-                self.on_fetched(id, Ok(lead))
-            }
-            ApiEvent::Fetched { id, result } => {
-                if result.is_ok() {
-                    self.note_online();
-                }
-                self.on_fetched(id, result)
-            }
+            ApiEvent::FetchedKept { id, lead, .. } => self.on_fetched(id, Ok(lead)),
+            ApiEvent::Fetched { id, result } => self.on_fetched(id, result),
             ApiEvent::Created { id, result } if self.outbox.awaits(id) => {
                 let settled = self.outbox.on_created(id, result, self.now);
                 self.on_settled(settled)

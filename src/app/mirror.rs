@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::App;
-use crate::api::worker::ApiRequest;
+use crate::api::worker::{ApiEvent, ApiRequest};
 use crate::sync::background::SyncNews;
 
 /// What the inbox knows of its mirror.
@@ -113,18 +113,28 @@ impl App {
         Vec::new()
     }
 
-    /// The tenant could not be reached just now (a lead opened, a refresh): over a mirror the inbox says it
-    /// is offline at once, not only after the next sync fails.
-    pub(super) fn note_offline(&mut self, why: &crate::api::ApiError) {
-        if let Some(mirror) = self.mirror.as_mut().filter(|m| m.failing.is_none()) {
-            mirror.failing = Some(crate::sanitize::line(&why.to_string()).into_owned());
-        }
-    }
-
-    /// The tenant answered just now: whatever the last sync met, the inbox is online again.
-    pub(super) fn note_online(&mut self) {
-        if let Some(mirror) = self.mirror.as_mut() {
-            mirror.failing = None;
+    /// Over a mirror, what an answer from the tenant itself says of its reach: one out of reach says the
+    /// inbox is offline at once, not only after the next sync fails; one that came back says it is online
+    /// again, whatever the last sync met. Those answers are a lead read, a refresh's page, a create and a
+    /// look for one; any other list may have come from the mirror and says nothing of the tenant.
+    pub(super) fn note_reach(&mut self, event: &ApiEvent) {
+        let reached = match event {
+            ApiEvent::FetchedKept { why, .. } => Err(why),
+            ApiEvent::Listed { id, result, .. } if self.refresh.page == Some(*id) => result.as_ref().map(|_| ()),
+            ApiEvent::Fetched { result, .. } => result.as_ref().map(|_| ()),
+            ApiEvent::Created { result, .. } => result.as_ref().map(|_| ()),
+            ApiEvent::Found { result, .. } => result.as_ref().map(|_| ()),
+            _ => return,
+        };
+        let Some(mirror) = self.mirror.as_mut() else {
+            return;
+        };
+        match reached {
+            Ok(()) => mirror.failing = None,
+            Err(why) if why.is_unreachable() && mirror.failing.is_none() => {
+                mirror.failing = Some(crate::sanitize::line(&why.to_string()).into_owned());
+            }
+            Err(_) => {}
         }
     }
 

@@ -75,19 +75,13 @@ impl App {
         self.refresh.page = None;
         match result {
             Ok(page) => {
-                self.note_online();
                 self.note_assignees(&page.data);
                 let data = page.data.into_iter().map(|l| self.as_listed(l)).collect();
                 let placed = self.take_first_page(data);
                 self.refresh.added += placed.len();
                 self.refresh.changed += self.list.updated();
             }
-            Err(e) => {
-                if e.is_unreachable() {
-                    self.note_offline(&e);
-                }
-                self.refresh.failed = Some(crate::sanitize::line(&e.to_string()).into_owned());
-            }
+            Err(e) => self.refresh.failed = Some(crate::sanitize::line(&e.to_string()).into_owned()),
         }
         self.end_refresh();
     }
