@@ -142,10 +142,6 @@ impl App {
             self.on_preview_fetched(id, result);
             return Vec::new();
         }
-        let listed = result
-            .as_ref()
-            .ok()
-            .map(|lead| CompactLead::new(&self.as_listed(lead.clone())));
         let Some(detail) = self.detail.as_mut().filter(|d| d.request == Some(id)) else {
             return Vec::new();
         };
@@ -157,9 +153,9 @@ impl App {
                 detail.refreshed = true;
                 detail.error = None;
                 self.said.error = None;
-                if let Some(row) = listed {
-                    self.list.refresh(&row);
-                }
+                // The row is the lead as this list keeps its leads; the detail and the preview, whole.
+                let row = CompactLead::new(&self.as_listed(lead));
+                self.list.refresh(&row);
                 // Back on the list, the preview shows this copy at once.
                 self.preview.remember(view, self.now);
             }
