@@ -35,22 +35,19 @@ impl App {
     }
 
     pub fn assignee_options(&self) -> Vec<filters::AssigneeOption> {
-        let mut options = filters::assignee_options(
+        filters::assignee_options(
             &self.settings.tenant,
             self.settings.show_names,
             self.settings.me.as_deref(),
             &self.panes.seen,
-        );
-        if self.unassigned_is_exact() {
-            options.iter_mut().for_each(|o| o.note = None);
-        }
-        options
+            self.unassigned_note(),
+        )
     }
 
-    /// "Unassigned" narrows the leads loaded, which are every lead once the list has no more pages (a
-    /// whole mirror's lists soon have none): then it is the tenant's unassigned leads, and says no more.
-    pub fn unassigned_is_exact(&self) -> bool {
-        !self.list.has_more()
+    /// What "Unassigned" says of itself: it narrows the leads loaded, which are every lead once the list
+    /// has no more pages (a whole mirror's lists soon have none), and then it says nothing more.
+    pub fn unassigned_note(&self) -> Option<&'static str> {
+        self.list.has_more().then_some(filters::LOADED_ONLY)
     }
 
     pub(super) fn choose_filter(&mut self) -> Vec<ApiRequest> {

@@ -75,6 +75,7 @@ pub fn assignee_options(
     show_names: bool,
     me: Option<&str>,
     seen: &[String],
+    unassigned_note: Option<&'static str>,
 ) -> Vec<AssigneeOption> {
     let mut out = vec![AssigneeOption::plain(AssigneeFilter::All, "all".to_string())];
     if let Some(me) = me {
@@ -84,7 +85,7 @@ pub fn assignee_options(
         ));
     }
     out.push(AssigneeOption {
-        note: Some(LOADED_ONLY),
+        note: unassigned_note,
         ..AssigneeOption::plain(AssigneeFilter::Unassigned, UNASSIGNED.to_string())
     });
     let names: Vec<String> = profile

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::action::{FormCommand, LeadField};
-use crate::app::filters::{LOADED_ONLY, UNASSIGNED, assignee_label};
+use crate::app::filters::{UNASSIGNED, assignee_label};
 use crate::app::list::PageState;
 use crate::app::{App, Focus, Screen};
 use crate::keymap::{Action, Context};
@@ -29,8 +29,11 @@ pub fn filters_text(app: &App) -> String {
 /// The assignee filter in force, if any: a name, a short id, or "unassigned".
 fn assignee_text(app: &App) -> Option<String> {
     if app.unassigned_only() {
-        let note = if app.unassigned_is_exact() { "" } else { LOADED_ONLY };
-        return Some(format!("{} {note}", UNASSIGNED.to_lowercase()).trim_end().to_string());
+        let unassigned = UNASSIGNED.to_lowercase();
+        return Some(match app.unassigned_note() {
+            Some(note) => format!("{unassigned} {note}"),
+            None => unassigned,
+        });
     }
     let id = app.list().query().assigned_to.as_deref()?;
     // The pane's "Assigned to me", said as short: the rep knows their own leads without a name or an id.
