@@ -13,8 +13,7 @@ use crate::model::user_command::{self, UserCommand};
 pub use crate::model::user_command::{Ended, RunMode, SAID_AT_MOST, first_line};
 use crate::model::{CompactLead, LeadRef};
 
-/// The most commands typed at the prompt that Up brings back.
-const HISTORY: usize = 50;
+use crate::model::user_command::TYPED_KEPT as HISTORY;
 /// A line typed at `!` longer than this, read back from disk, is not one the rep typed: it is left out.
 const LONGEST_KEPT: usize = 4_096;
 

@@ -182,13 +182,8 @@ fn open_state(app: &mut App, path: &Path, view_flag: Option<&str>) -> Result<Sta
         Ok(learned) => app.learn_fields(&learned),
         Err(e) => tracing::warn!(error = %e, "the learned custom fields were not read"),
     }
-    match opened.file.get(crate::store::shared::COMMANDS_KEY) {
-        Ok(Some(kept)) => match serde_json::from_str::<Vec<String>>(&kept) {
-            Ok(typed) => app.restore_command_history(typed),
-            // A history is a convenience: one that does not read is said in the log and started afresh.
-            Err(e) => tracing::warn!(error = %e, "the commands typed at ! before could not be read"),
-        },
-        Ok(None) => {}
+    match opened.file.typed_commands() {
+        Ok(typed) => app.restore_command_history(typed),
         Err(e) => tracing::warn!(error = %e, "the commands typed at ! before could not be read"),
     }
     let marks = opened.file.marks().unwrap_or_default();

@@ -98,6 +98,10 @@ pub const FIELDS: &[&str] = &[
 /// What a placeholder filled with `:url` becomes: percent-encoded, for a link's query or path.
 const URL_SUFFIX: &str = ":url";
 
+/// How many commands typed at `!` the prompt brings back with Up, and the state file keeps for the next
+/// start.
+pub const TYPED_KEPT: usize = 50;
+
 /// Why a template cannot be filled.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {

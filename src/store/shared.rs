@@ -5,11 +5,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Where the state file keeps the commands typed at `!` (a JSON list, oldest first).
-pub const COMMANDS_KEY: &str = "commands";
-/// How many of them are kept, as the prompt's own history holds.
-const COMMANDS_KEPT: usize = 50;
-
 use super::sender::{self, Sender, SenderLock};
 use super::state::{StateError, StateFile};
 use crate::model::Marks;
@@ -163,18 +158,10 @@ impl crate::store::LocalState for SharedProfile {
     }
 
     fn remember_commands(&mut self, typed: &[String]) -> Result<(), StateError> {
-        let Some(state) = self.state() else {
-            return Ok(());
-        };
-        // Another leadbox on the profile keeps its own: what it wrote stays, older than this one's.
-        let kept: Vec<String> = state
-            .get(COMMANDS_KEY)?
-            .and_then(|k| serde_json::from_str(&k).ok())
-            .unwrap_or_default();
-        let mut all: Vec<&String> = kept.iter().filter(|k| !typed.contains(k)).collect();
-        all.extend(typed);
-        let newest = &all[all.len().saturating_sub(COMMANDS_KEPT)..];
-        state.set(COMMANDS_KEY, &serde_json::to_string(newest).unwrap_or_default())
+        match self.state() {
+            Some(state) => state.keep_typed_commands(typed),
+            None => Ok(()),
+        }
     }
 
     fn outbox(&mut self) -> Option<Vec<OutboxEntry>> {
@@ -217,15 +204,13 @@ mod tests {
         a.remember_commands(&lines(&["notify {email}"])).unwrap();
         b.remember_commands(&lines(&["crm push {id}"])).unwrap();
         a.remember_commands(&lines(&["notify {email}", "curl {id}"])).unwrap();
-        let kept = StateFile::open(&path).unwrap().file.get(COMMANDS_KEY).unwrap().unwrap();
-        let kept: Vec<String> = serde_json::from_str(&kept).unwrap();
+        let kept = StateFile::open(&path).unwrap().file.typed_commands().unwrap();
         assert_eq!(kept, ["crm push {id}", "notify {email}", "curl {id}"]);
         // No more than the prompt holds, the newest kept.
         let many: Vec<String> = (0..70).map(|i| format!("cmd {i}")).collect();
         b.remember_commands(&many).unwrap();
-        let kept = StateFile::open(&path).unwrap().file.get(COMMANDS_KEY).unwrap().unwrap();
-        let kept: Vec<String> = serde_json::from_str(&kept).unwrap();
-        assert_eq!(kept.len(), COMMANDS_KEPT);
+        let kept = StateFile::open(&path).unwrap().file.typed_commands().unwrap();
+        assert_eq!(kept.len(), crate::model::user_command::TYPED_KEPT);
         assert_eq!(kept.last().map(String::as_str), Some("cmd 69"));
     }
 }

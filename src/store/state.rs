@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use crate::model::Marks;
+use crate::model::user_command::TYPED_KEPT;
 use crate::outbox::OutboxEntry;
 
 /// The schema this build writes. A file with a higher number came from a newer leadbox.
@@ -25,6 +26,9 @@ const SCHEMA_VERSION: i64 = 4;
 /// How long a write waits for another process's transaction before it fails (SQLITE_BUSY): long enough
 /// for any write leadbox makes, short enough that nothing seems to hang.
 pub const LOCK_WAIT: Duration = Duration::from_secs(2);
+
+/// Where the commands typed at `!` are kept among the file's values (a JSON list, oldest first).
+const TYPED_COMMANDS: &str = "commands";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -456,6 +460,32 @@ impl StateFile {
             )
             .map(|_| ())
             .map_err(|source| self.error(source))
+    }
+
+    /// The commands typed at `!` on this profile, oldest first. A value that does not read is said in the
+    /// log and taken as none: a history is a convenience, not a record.
+    pub fn typed_commands(&self) -> Result<Vec<String>, StateError> {
+        let Some(kept) = self.get(TYPED_COMMANDS)? else {
+            return Ok(Vec::new());
+        };
+        Ok(serde_json::from_str(&kept).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the commands typed at ! before could not be read");
+            Vec::new()
+        }))
+    }
+
+    /// Adds one inbox's commands typed at `!` (oldest first) to those the file keeps, in one transaction,
+    /// so two inboxes on the profile keep both: what only the file held comes first, then `typed`; the
+    /// newest [`TYPED_KEPT`] stay.
+    pub fn keep_typed_commands(&self, typed: &[String]) -> Result<(), StateError> {
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+            .map_err(|source| self.error(source))?;
+        let kept = self.typed_commands()?;
+        let mut all: Vec<&String> = kept.iter().filter(|k| !typed.contains(k)).collect();
+        all.extend(typed);
+        let newest = &all[all.len().saturating_sub(TYPED_KEPT)..];
+        self.set(TYPED_COMMANDS, &serde_json::to_string(newest).unwrap_or_default())?;
+        tx.commit().map_err(|source| self.error(source))
     }
 
     pub fn get(&self, key: &str) -> Result<Option<String>, StateError> {
