@@ -653,7 +653,6 @@ fn send(requests: &mpsc::UnboundedSender<ApiRequest>, request: ApiRequest) {
     }
 }
 
-/// Turns a terminal event into a message for `update`; key releases and focus changes mean nothing here.
 /// What kind of event the terminal sent, for the log.
 fn event_kind(event: &Event) -> &'static str {
     match event {
@@ -665,6 +664,7 @@ fn event_kind(event: &Event) -> &'static str {
     }
 }
 
+/// Turns a terminal event into a message for `update`; key releases and focus changes mean nothing here.
 pub fn terminal_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),

@@ -176,12 +176,19 @@ impl Binding {
             }
         }
         // The view keys, 1 to 9: one run, so help's key column keeps its width.
-        let digits: Vec<u32> = labels
+        let digits: Vec<u8> = labels
             .iter()
-            .filter_map(|l| l.chars().next().filter(|_| l.chars().count() == 1)?.to_digit(10))
+            .filter_map(|l| match l.as_bytes() {
+                &[d @ b'0'..=b'9'] => Some(d),
+                _ => None,
+            })
             .collect();
-        if digits.len() == labels.len() && digits.len() >= 3 && digits.windows(2).all(|w| w[1] == w[0] + 1) {
-            return format!("{}–{}", digits[0], digits[digits.len() - 1]);
+        if let (Some(first), Some(last)) = (digits.first(), digits.last())
+            && digits.len() == labels.len()
+            && digits.len() >= 3
+            && digits.windows(2).all(|w| w[1] == w[0] + 1)
+        {
+            return format!("{}–{}", char::from(*first), char::from(*last));
         }
         labels.join(" ")
     }
