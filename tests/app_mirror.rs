@@ -8,14 +8,6 @@ use leadbox::sync::background::SyncNews;
 
 use crate::support::*;
 
-/// The tenant out of reach, as the client says it.
-fn refused() -> leadbox::api::ApiError {
-    leadbox::api::ApiError::Network {
-        message: "could not connect to 127.0.0.1:9: Connection refused".into(),
-        maybe_created: false,
-    }
-}
-
 /// Enter on the first lead, answered by the mirror because the tenant is out of reach.
 fn open_as_last_synced(app: &mut App) {
     let id = get_id(&update(app, key(crossterm::event::KeyCode::Enter)).requests);
@@ -31,10 +23,7 @@ fn open_as_last_synced(app: &mut App) {
 
 #[test]
 fn a_lead_opened_with_the_tenant_out_of_reach_says_offline_before_any_sync_fails() {
-    let mut app = App::new(settings(), now(), 120, 40);
-    app.use_mirror(true, Some(now() - chrono::Duration::minutes(3)));
-    let first = single_list(&app.start().requests);
-    update(&mut app, listed(&first, leads(0..30), false));
+    let mut app = app_on_mirror(120, 40, 3, 30);
     assert_eq!(app.mirror_words().as_deref(), Some("synced 3m ago"));
     open_as_last_synced(&mut app);
     let screen = screen_text(&app);
@@ -347,10 +336,7 @@ fn a_refresh_over_a_whole_mirror_counts_only_what_the_tenant_changed() {
 #[test]
 fn the_bar_says_how_fresh_the_mirror_is_before_it_gives_room_to_more_hints() {
     for (width, height) in [(120u16, 40u16), (80, 24)] {
-        let mut app = App::new(settings(), now(), width, height);
-        app.use_mirror(true, Some(now() - chrono::Duration::minutes(3)));
-        let first = single_list(&app.start().requests);
-        update(&mut app, listed(&first, leads(0..150), false));
+        let app = app_on_mirror(width, height, 3, 150);
         let screen = screen_text(&app);
         let bar = screen.lines().last().unwrap_or_default().to_string();
         assert!(bar.contains("150 loaded"), "{width}: {bar}");
@@ -361,10 +347,7 @@ fn the_bar_says_how_fresh_the_mirror_is_before_it_gives_room_to_more_hints() {
 
 #[test]
 fn a_lead_neither_the_tenant_nor_the_mirror_can_give_says_offline_all_the_same() {
-    let mut app = App::new(settings(), now(), 120, 40);
-    app.use_mirror(true, Some(now() - chrono::Duration::minutes(3)));
-    let first = single_list(&app.start().requests);
-    update(&mut app, listed(&first, leads(0..30), false));
+    let mut app = app_on_mirror(120, 40, 3, 30);
     let id = get_id(&update(&mut app, key(crossterm::event::KeyCode::Enter)).requests);
     update(
         &mut app,

@@ -189,17 +189,10 @@ fn a_created_lead_lands_at_the_top_selected_with_a_confirmation() {
 
 #[test]
 fn over_a_mirror_a_create_that_cannot_reach_the_tenant_says_offline_and_one_that_does_says_online() {
-    let mut app = App::new(settings(), now(), 120, 40);
-    app.use_mirror(true, Some(now() - chrono::Duration::minutes(3)));
-    let first = single_list(&app.start().requests);
-    update(&mut app, listed(&first, leads(0..5), false));
+    let mut app = app_on_mirror(120, 40, 3, 5);
     open_and_fill(&mut app);
     let (id, new) = submit(&mut app);
-    let refused = ApiError::Network {
-        message: "could not connect to 127.0.0.1:9: Connection refused".into(),
-        maybe_created: false,
-    };
-    answer(&mut app, id, Err(refused));
+    answer(&mut app, id, Err(refused()));
     assert_eq!(app.mirror_words().as_deref(), Some("offline · synced 3m ago"));
     // The outbox tries again; this time the tenant answers.
     let mut retry = Vec::new();

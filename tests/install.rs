@@ -13,13 +13,18 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A config file with the profiles `acme` (the default, with two saved views) and `globex` (one view).
-fn config_dir() -> tempfile::TempDir {
+/// A home whose config file (where `leadbox(dir)` reads it) is `toml`.
+fn config_dir_with(toml: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config/leadbox");
     std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("config.toml"),
+    std::fs::write(config.join("config.toml"), toml).unwrap();
+    dir
+}
+
+/// A config file with the profiles `acme` (the default, with two saved views) and `globex` (one view).
+fn config_dir() -> tempfile::TempDir {
+    config_dir_with(
         r#"default_profile = "acme"
 
 [profiles.acme]
@@ -44,8 +49,6 @@ name = "emea-calls"
 status = "contacted"
 "#,
     )
-    .unwrap();
-    dir
 }
 
 /// What the shell's Tab would get for the last of `words` (the command line after `leadbox`), asked the
@@ -144,11 +147,7 @@ fn completions_offer_the_profiles_and_views_of_the_config_file_as_it_stands() {
 
 #[test]
 fn assigned_to_completes_me_and_the_team_of_the_profile_the_line_chooses() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config/leadbox");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("config.toml"),
+    let dir = config_dir_with(
         r#"default_profile = "acme"
 
 [profiles.acme]
@@ -165,8 +164,7 @@ url = "https://globex.novala.ai"
 key_env = "GLOBEX_KEY"
 team = [{ id = "dd310bb2-797c-4de6-ab92-e68ce1a956a1", name = "Priya Raman" }]
 "#,
-    )
-    .unwrap();
+    );
     let acme = [
         "me",
         "b1ea6bd8-6503-42dc-a553-583617e08e42",

@@ -29,9 +29,13 @@ async fn answer(worker: &mut leadbox::api::worker::WorkerHandle, request: ApiReq
         .expect("the worker runs")
 }
 
-/// A tenant of `leads` leads, and its mirror synced whole (no sweep) in a temp dir: the sandbox, the dir
-/// (kept alive), the mirror's path and the file.
-async fn synced_whole(leads: usize) -> (Sandbox, tempfile::TempDir, std::path::PathBuf, MirrorFile) {
+/// A tenant of `leads` leads and its mirror after a first sync of `stop_after_pages` pages (all of them
+/// when `None`), no sweep, in a temp dir: the sandbox, the dir (kept alive), the mirror's path and file,
+/// and what the sync reported.
+async fn synced(
+    leads: usize,
+    stop_after_pages: Option<u64>,
+) -> (Sandbox, tempfile::TempDir, std::path::PathBuf, MirrorFile, sync::Report) {
     let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(leads))
         .await
         .unwrap();
@@ -41,10 +45,17 @@ async fn synced_whole(leads: usize) -> (Sandbox, tempfile::TempDir, std::path::P
     let options = SyncOptions {
         rate: 1_000.0,
         sweep: Sweep::Off,
+        stop_after_pages,
         ..SyncOptions::default()
     };
     let client = sync::client_for_sync(&client_of(&sandbox.base_url(), &sandbox));
     let report = sync::run(&client, &mut mirror, &options, &mut |_| {}).await.unwrap();
+    (sandbox, dir, path, mirror, report)
+}
+
+/// As [`synced`], the first sync walking the whole tenant.
+async fn synced_whole(leads: usize) -> (Sandbox, tempfile::TempDir, std::path::PathBuf, MirrorFile) {
+    let (sandbox, dir, path, mirror, report) = synced(leads, None).await;
     assert!(report.complete, "the first sync walked the whole tenant");
     (sandbox, dir, path, mirror)
 }
@@ -173,25 +184,8 @@ async fn a_complete_mirror_answers_every_list_and_an_offline_detail_with_the_ten
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mirror_still_in_its_first_sync_leaves_the_list_to_the_tenant() {
-    let sandbox = Sandbox::start(SandboxOptions::default().seed_leads(700)).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mirror.sqlite3");
-    let mut mirror = MirrorFile::open(&path).unwrap().file;
-    let options = SyncOptions {
-        rate: 1_000.0,
-        sweep: Sweep::Off,
-        stop_after_pages: Some(2),
-        ..SyncOptions::default()
-    };
+    let (sandbox, _dir, path, _mirror, report) = synced(700, Some(2)).await;
     let url = sandbox.base_url();
-    let report = sync::run(
-        &sync::client_for_sync(&client_of(&url, &sandbox)),
-        &mut mirror,
-        &options,
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
     assert!(!report.complete && report.leads > 0, "{report:?}");
     let mut worker = spawn_worker_with(client_of(&url, &sandbox), Some(Arc::new(MirrorLeads::new(path))));
     let query = ListQuery {

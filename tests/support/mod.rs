@@ -204,6 +204,24 @@ pub fn single_list(requests: &[ApiRequest]) -> ApiRequest {
     lists[0].clone()
 }
 
+/// An app over a whole mirror last synced `minutes_ago`, at `width` x `height`, its list the first
+/// `leads` test leads and nothing more.
+pub fn app_on_mirror(width: u16, height: u16, minutes_ago: i64, leads_listed: usize) -> App {
+    let mut app = App::new(settings(), now(), width, height);
+    app.use_mirror(true, Some(now() - chrono::Duration::minutes(minutes_ago)));
+    let first = single_list(&app.start().requests);
+    update(&mut app, listed(&first, leads(0..leads_listed), false));
+    app
+}
+
+/// The tenant out of reach, as the client says it.
+pub fn refused() -> ApiError {
+    ApiError::Network {
+        message: "could not connect to 127.0.0.1:9: Connection refused".into(),
+        maybe_created: false,
+    }
+}
+
 /// An app whose first page is `first` leads, with more to come when `more`, at `width` x `height`.
 pub fn app_with(width: u16, height: u16, first: usize, more: bool) -> (App, Vec<ApiRequest>) {
     let (app, out) = app_answered(width, height, first, more);
