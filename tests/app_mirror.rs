@@ -8,6 +8,12 @@ use leadbox::sync::background::SyncNews;
 
 use crate::support::*;
 
+/// Enter on the selected lead, answered by the tenant with `result`.
+fn open_answered(app: &mut App, result: Result<leadbox::api::types::Lead, leadbox::api::ApiError>) {
+    let id = get_id(&update(app, key(crossterm::event::KeyCode::Enter)).requests);
+    update(app, Msg::Api(ApiEvent::Fetched { id, result }));
+}
+
 /// Enter on the first lead, answered by the mirror because the tenant is out of reach.
 fn open_as_last_synced(app: &mut App) {
     let id = get_id(&update(app, key(crossterm::event::KeyCode::Enter)).requests);
@@ -69,14 +75,7 @@ fn a_whole_mirror_loads_every_page_and_says_when_it_is_offline() {
     assert!(screen.contains("offline: as last synced"), "{screen}");
     // Opened again with the tenant back: as the tenant has it, and no longer offline.
     update(&mut app, key(crossterm::event::KeyCode::Esc));
-    let id = get_id(&update(&mut app, key(crossterm::event::KeyCode::Enter)).requests);
-    update(
-        &mut app,
-        Msg::Api(ApiEvent::Fetched {
-            id,
-            result: Ok(lead(0)),
-        }),
-    );
+    open_answered(&mut app, Ok(lead(0)));
     let screen = screen_text(&app);
     assert!(screen.contains("up to date") && !screen.contains("offline"), "{screen}");
     update(&mut app, key(crossterm::event::KeyCode::Esc));
@@ -348,24 +347,10 @@ fn the_bar_says_how_fresh_the_mirror_is_before_it_gives_room_to_more_hints() {
 #[test]
 fn a_lead_neither_the_tenant_nor_the_mirror_can_give_says_offline_all_the_same() {
     let mut app = app_on_mirror(120, 40, 3, 30);
-    let id = get_id(&update(&mut app, key(crossterm::event::KeyCode::Enter)).requests);
-    update(
-        &mut app,
-        Msg::Api(ApiEvent::Fetched {
-            id,
-            result: Err(refused()),
-        }),
-    );
+    open_answered(&mut app, Err(refused()));
     assert_eq!(app.mirror_words().as_deref(), Some("offline · synced 3m ago"));
     // Opened again once the tenant answers: online again.
     update(&mut app, key(crossterm::event::KeyCode::Esc));
-    let id = get_id(&update(&mut app, key(crossterm::event::KeyCode::Enter)).requests);
-    update(
-        &mut app,
-        Msg::Api(ApiEvent::Fetched {
-            id,
-            result: Ok(lead(0)),
-        }),
-    );
+    open_answered(&mut app, Ok(lead(0)));
     assert_eq!(app.mirror_words().as_deref(), Some("synced 3m ago"));
 }
