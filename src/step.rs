@@ -125,7 +125,7 @@ fn keep(app: &mut App, local: &mut impl LocalState, effects: Vec<Effect>, termin
             }
             Effect::CachePage { key, leads } => (None, local.cache_page(&key, &leads)),
             Effect::RememberView(name) => (None, local.remember_view(&name)),
-            Effect::RememberCommands(typed) => (None, local.remember_commands(&typed)),
+            Effect::RememberCommand(typed) => (None, local.remember_command(&typed)),
             Effect::LearnField(def) => (None, local.learn_field(&def)),
             other => {
                 terminal.push(other);

@@ -260,15 +260,14 @@ fn what_is_typed_at_the_prompt_is_kept_for_the_next_start_and_comes_back_with_up
         }
         update(app, key(crossterm::event::KeyCode::Enter)).effects
     };
-    typed(&mut first, "notify {email}");
-    let effects = typed(&mut first, "crm push {id}");
-    let kept = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::RememberCommands(kept) => Some(kept.clone()),
+    let kept: Vec<String> = ["notify {email}", "crm push {id}"]
+        .into_iter()
+        .flat_map(|line| typed(&mut first, line))
+        .filter_map(|e| match e {
+            Effect::RememberCommand(line) => Some(line),
             _ => None,
         })
-        .expect("the history is kept");
+        .collect();
     assert_eq!(kept, ["notify {email}", "crm push {id}"], "oldest first");
 
     // The next start: what the state file kept, less what no rep types (a line break, an endless line).
@@ -293,5 +292,16 @@ fn what_is_typed_at_the_prompt_is_kept_for_the_next_start_and_comes_back_with_up
         next.command_prompt().map(|(t, _)| t.to_string()).as_deref(),
         Some("notify {email}"),
         "nothing older was kept"
+    );
+    // A command typed now is kept alone: the ones brought back from disk are not written again as newer
+    // than what another inbox on the profile typed since.
+    update(&mut next, key(crossterm::event::KeyCode::Esc));
+    let kept: Vec<Effect> = typed(&mut next, "ping {id}")
+        .into_iter()
+        .filter(|e| matches!(e, Effect::RememberCommand(_)))
+        .collect();
+    assert!(
+        matches!(kept.as_slice(), [Effect::RememberCommand(line)] if line == "ping {id}"),
+        "{kept:?}"
     );
 }

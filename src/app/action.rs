@@ -159,8 +159,8 @@ pub enum Effect {
     },
     /// Remember the view open, for the next start.
     RememberView(String),
-    /// Remember the commands typed at `!`, oldest first, for the next start.
-    RememberCommands(Vec<String>),
+    /// Add a command just typed at `!` to those kept for the next start.
+    RememberCommand(String),
     /// Keep a list's first page on disk, drawn at once on the next start.
     CachePage {
         key: String,

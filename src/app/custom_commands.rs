@@ -337,8 +337,7 @@ impl App {
                 if self.commands.history.len() > HISTORY {
                     self.commands.history.remove(0);
                 }
-                self.effects
-                    .push(Effect::RememberCommands(self.commands.history.clone()));
+                self.effects.push(Effect::RememberCommand(typed.clone()));
                 match user_command::split_typed(&typed) {
                     Ok(run) => {
                         let wanted = Wanted {

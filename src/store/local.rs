@@ -20,8 +20,8 @@ pub trait LocalState {
     fn remove_outbox(&mut self, key: &str, rev: u64) -> Result<(), StateError>;
     fn cache_page(&mut self, key: &str, leads: &[Lead]) -> Result<(), StateError>;
     fn remember_view(&mut self, name: &str) -> Result<(), StateError>;
-    /// Keeps the commands typed at `!`, oldest first. A stand-in that keeps nothing across runs need not.
-    fn remember_commands(&mut self, _typed: &[String]) -> Result<(), StateError> {
+    /// Adds a command just typed at `!` to those kept. A stand-in that keeps nothing across runs need not.
+    fn remember_command(&mut self, _typed: &str) -> Result<(), StateError> {
         Ok(())
     }
     /// The outbox as it now stands on disk, when it can be read.

@@ -157,9 +157,9 @@ impl crate::store::LocalState for SharedProfile {
         }
     }
 
-    fn remember_commands(&mut self, typed: &[String]) -> Result<(), StateError> {
+    fn remember_command(&mut self, typed: &str) -> Result<(), StateError> {
         match self.state() {
-            Some(state) => state.keep_typed_commands(typed),
+            Some(state) => state.keep_typed_command(typed),
             None => Ok(()),
         }
     }
@@ -200,15 +200,17 @@ mod tests {
         let path = dir.path().join("state.sqlite3");
         let open = || SharedProfile::new(Ok(StateFile::open(&path).unwrap().file));
         let (mut a, mut b) = (open(), open());
-        let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        a.remember_commands(&lines(&["notify {email}"])).unwrap();
-        b.remember_commands(&lines(&["crm push {id}"])).unwrap();
-        a.remember_commands(&lines(&["notify {email}", "curl {id}"])).unwrap();
+        a.remember_command("notify {email}").unwrap();
+        b.remember_command("crm push {id}").unwrap();
+        // Typed again, a command is the newest.
+        a.remember_command("notify {email}").unwrap();
+        a.remember_command("curl {id}").unwrap();
         let kept = StateFile::open(&path).unwrap().file.typed_commands().unwrap();
         assert_eq!(kept, ["crm push {id}", "notify {email}", "curl {id}"]);
         // No more than the prompt holds, the newest kept.
-        let many: Vec<String> = (0..70).map(|i| format!("cmd {i}")).collect();
-        b.remember_commands(&many).unwrap();
+        for i in 0..70 {
+            b.remember_command(&format!("cmd {i}")).unwrap();
+        }
         let kept = StateFile::open(&path).unwrap().file.typed_commands().unwrap();
         assert_eq!(kept.len(), crate::model::user_command::TYPED_KEPT);
         assert_eq!(kept.last().map(String::as_str), Some("cmd 69"));

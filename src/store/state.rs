@@ -474,16 +474,16 @@ impl StateFile {
         }))
     }
 
-    /// Adds one inbox's commands typed at `!` (oldest first) to those the file keeps, in one transaction,
-    /// so two inboxes on the profile keep both: what only the file held comes first, then `typed`; the
-    /// newest [`TYPED_KEPT`] stay.
-    pub fn keep_typed_commands(&self, typed: &[String]) -> Result<(), StateError> {
+    /// Adds a command just typed at `!` as the newest of those the file keeps (once: typed again, it moves
+    /// up), the newest [`TYPED_KEPT`] kept. One transaction reads and writes, so two inboxes on the profile
+    /// typing at once both stay.
+    pub fn keep_typed_command(&self, typed: &str) -> Result<(), StateError> {
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
             .map_err(|source| self.error(source))?;
-        let kept = self.typed_commands()?;
-        let mut all: Vec<&String> = kept.iter().filter(|k| !typed.contains(k)).collect();
-        all.extend(typed);
-        let newest = &all[all.len().saturating_sub(TYPED_KEPT)..];
+        let mut kept = self.typed_commands()?;
+        kept.retain(|k| k != typed);
+        kept.push(typed.to_string());
+        let newest = &kept[kept.len().saturating_sub(TYPED_KEPT)..];
         self.set(TYPED_COMMANDS, &serde_json::to_string(newest).unwrap_or_default())?;
         tx.commit().map_err(|source| self.error(source))
     }
